@@ -1,0 +1,145 @@
+"""Staff manage agencies, panellists and events here. Status changes only through actions."""
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+
+from events import services
+from events.models import Agency, Event, EventStatusChange, Panellist, PanelSeat, Topic
+from events.services import EventTransitionError, TransitionResult
+
+
+def london_time(value: object) -> str:
+    # The admin's current time zone is settings.TIME_ZONE (Europe/London).
+    return date_filter(timezone.localtime(value), "D j M Y, H:i T")  # type: ignore[arg-type]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "helpline_number")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "kind", "website", "description")}),
+        (
+            "Help for the public",
+            {
+                "fields": ("helpline_name", "helpline_number", "helpline_hours", "helpline_url"),
+                "description": "Shown wherever the portal points people to help.",
+            },
+        ),
+    )
+
+
+@admin.register(Panellist)
+class PanellistAdmin(admin.ModelAdmin):
+    list_display = ("name", "role_title", "agency", "user")
+    list_filter = ("agency",)
+    search_fields = ("name", "role_title", "agency__name")
+    autocomplete_fields = ("agency", "user")
+    list_select_related = ("agency", "user")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class PanelSeatInline(admin.TabularInline):
+    model = PanelSeat
+    extra = 1
+    autocomplete_fields = ("panellist",)
+    fields = ("position", "panellist", "role_at_event")
+    ordering = ("position", "id")
+
+
+class EventStatusChangeInline(admin.TabularInline):
+    model = EventStatusChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    readonly_fields = fields
+    verbose_name = "status change"
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+def _report(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Event],
+    verb: str,
+    transition: Callable[..., TransitionResult],
+) -> None:
+    """Run one transition per selected event and tell staff exactly what happened."""
+    for event in queryset.order_by("starts_at"):
+        try:
+            result = transition(event_id=event.pk, actor=request.user)
+        except EventTransitionError as refusal:
+            modeladmin.message_user(request, f"Refused: {refusal}", messages.ERROR)
+            continue
+        if result.changed:
+            modeladmin.message_user(request, f'"{event.title}" {verb}.', messages.SUCCESS)
+        else:
+            modeladmin.message_user(
+                request,
+                f'"{event.title}" was already {event.get_status_display().lower()}.',
+                messages.INFO,
+            )
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("title", "starts_london", "ends_london", "status", "lead_agency")
+    list_filter = ("status", "lead_agency", "starts_at", "topics")
+    list_select_related = ("lead_agency",)
+    search_fields = ("title", "summary")
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("lead_agency",)
+    filter_horizontal = ("moderators", "topics")
+    readonly_fields = ("status", "status_changed_at")
+    inlines = (PanelSeatInline, EventStatusChangeInline)
+    actions = ("schedule_events", "open_events_now", "close_events_now", "cancel_events")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "description", "topics")}),
+        (
+            "When (Europe/London time)",
+            {"fields": ("starts_at", "ends_at", "questions_open_at")},
+        ),
+        ("Who", {"fields": ("lead_agency", "moderators")}),
+        ("Status", {"fields": ("status", "status_changed_at")}),
+    )
+
+    @admin.display(description="Starts", ordering="starts_at")
+    def starts_london(self, event: Event) -> str:
+        return london_time(event.starts_at)
+
+    @admin.display(description="Ends", ordering="ends_at")
+    def ends_london(self, event: Event) -> str:
+        return london_time(event.ends_at)
+
+    @admin.action(description="Schedule selected events (publish them)")
+    def schedule_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _report(self, request, queryset, "is scheduled", services.event_schedule)
+
+    @admin.action(description="Open selected events now")
+    def open_events_now(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _report(self, request, queryset, "is live", services.event_open)
+
+    @admin.action(description="Close selected events now")
+    def close_events_now(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _report(self, request, queryset, "is closed", services.event_close)
+
+    @admin.action(description="Cancel selected events")
+    def cancel_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _report(self, request, queryset, "is cancelled", services.event_cancel)

@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from events.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo agencies, panellists and events. Loading twice changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = demo_load()
+        starts = timezone.localtime(summary.seed_event.starts_at)
+        self.stdout.write(
+            f"Demo data ready ({summary.created} new records). "
+            f'"{summary.seed_event.title}" is {summary.seed_event.get_status_display().lower()} '
+            f"for {starts:%A %d %B %Y, %H:%M} London time; "
+            f'"{summary.live_event.title}" is {summary.live_event.get_status_display().lower()}.'
+        )

@@ -1,0 +1,175 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from events.enums import AgencyKind, EventStatus
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, help_text="For example: CPS, MPS.")
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    # Signposting: the help this agency offers the public.
+    helpline_name = models.CharField(max_length=200, blank=True)
+    helpline_number = models.CharField(max_length=40, blank=True)
+    helpline_hours = models.CharField(
+        max_length=200, blank=True, help_text="For example: Monday to Friday, 9am to 5pm."
+    )
+    helpline_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:agency_detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_helpline(self) -> bool:
+        return bool(self.helpline_number or self.helpline_url)
+
+
+class Panellist(models.Model):
+    name = models.CharField(max_length=200)
+    role_title = models.CharField(
+        max_length=200, help_text='For example: "Legal and Stakeholder Manager, CPS London".'
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="panellists")
+    bio = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="panellist",
+        help_text="The account this panellist signs in with to answer questions live.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.short_name})"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300, help_text="One or two sentences for listings.")
+    description = models.TextField(blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="events")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    questions_open_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the public may start sending questions in advance. "
+        "Leave empty to take questions only while the event is live.",
+    )
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_events")
+    panellists = models.ManyToManyField(
+        Panellist, through="PanelSeat", related_name="events", blank=True
+    )
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="moderated_events"
+    )
+    status = models.CharField(
+        max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT, editable=False
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="event_ends_after_it_starts",
+                violation_error_message="The event must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(questions_open_at__isnull=True)
+                | Q(questions_open_at__lte=F("starts_at")),
+                name="event_questions_open_before_start",
+                violation_error_message="Questions must open before the event starts.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+
+class PanelSeat(models.Model):
+    """A panellist's place on one event's panel, in order, with their role at that event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="panel_seats")
+    panellist = models.ForeignKey(Panellist, on_delete=models.PROTECT, related_name="seats")
+    position = models.PositiveSmallIntegerField(default=0)
+    role_at_event = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Leave empty to use the panellist's usual role title.",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "panellist"],
+                name="panel_seat_panellist_once_per_event",
+                violation_error_message="A panellist can sit on an event's panel only once.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panellist.name} on {self.event.title}"
+
+    @property
+    def role(self) -> str:
+        return self.role_at_event or self.panellist.role_title
+
+
+class EventStatusChange(models.Model):
+    """The audit trail of an event's status: who or what moved it, when, and why."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=EventStatus.choices)
+    to_status = models.CharField(max_length=20, choices=EventStatus.choices)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.from_status} -> {self.to_status}"

@@ -1,0 +1,103 @@
+"""Reads for agencies and events: what the public and staff pages list."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from events.enums import PUBLIC_EVENT_STATUSES, EventStatus
+from events.models import Agency, Event, PanelSeat
+
+RECENT_PAST_DAYS = 90
+
+
+def public_events() -> QuerySet[Event]:
+    return (
+        Event.objects.filter(status__in=PUBLIC_EVENT_STATUSES)
+        .select_related("lead_agency")
+        .prefetch_related("topics")
+    )
+
+
+@dataclass(frozen=True)
+class HomeListing:
+    live: list[Event]
+    upcoming: list[Event]
+    recent: list[Event]
+
+
+def home_listing(*, limit: int = 10) -> HomeListing:
+    now = timezone.now()
+    events = public_events()
+    live = list(events.filter(status=EventStatus.LIVE).order_by("starts_at"))
+    upcoming = list(
+        events.filter(status=EventStatus.SCHEDULED, ends_at__gt=now).order_by("starts_at")[:limit]
+    )
+    recent = list(
+        events.filter(
+            status__in=[EventStatus.CLOSED, EventStatus.ARCHIVED],
+            ends_at__gte=now - timedelta(days=RECENT_PAST_DAYS),
+        ).order_by("-starts_at")[:limit]
+    )
+    return HomeListing(live=live, upcoming=upcoming, recent=recent)
+
+
+def panel_seats_for(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Prefetch each event's ordered panel with panellists and their agencies."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "panel_seats",
+            queryset=PanelSeat.objects.select_related("panellist__agency").order_by(
+                "position", "id"
+            ),
+        )
+    )
+
+
+def public_event_by_slug(*, slug: str) -> Event:
+    return panel_seats_for(public_events()).get(slug=slug)
+
+
+@dataclass(frozen=True)
+class PanelGroup:
+    agency: Agency
+    seats: list[PanelSeat]
+
+
+def panel_grouped_by_agency(*, event: Event) -> list[PanelGroup]:
+    """The panel in seat order, grouped by agency in the order agencies first appear."""
+    groups: dict[int, PanelGroup] = {}
+    for seat in event.panel_seats.all():
+        agency = seat.panellist.agency
+        groups.setdefault(agency.pk, PanelGroup(agency=agency, seats=[])).seats.append(seat)
+    return list(groups.values())
+
+
+def agency_helplines() -> list[Agency]:
+    """Agencies with a helpline, for the "need help now?" signposting on every page."""
+    return list(Agency.objects.exclude(helpline_number="", helpline_url="").order_by("name"))
+
+
+def agency_by_slug(*, slug: str) -> Agency:
+    return Agency.objects.prefetch_related("panellists").get(slug=slug)
+
+
+def agency_events(*, agency: Agency) -> tuple[list[Event], list[Event]]:
+    """Upcoming/live and past public events the agency leads or sits on the panel of."""
+    events = (
+        public_events()
+        .filter(Q(lead_agency=agency) | Q(panel_seats__panellist__agency=agency))
+        .exclude(status=EventStatus.CANCELLED)
+        .distinct()
+    )
+    now = timezone.now()
+    upcoming = list(
+        events.filter(
+            ends_at__gt=now, status__in=[EventStatus.SCHEDULED, EventStatus.LIVE]
+        ).order_by("starts_at")
+    )
+    past = list(
+        events.filter(status__in=[EventStatus.CLOSED, EventStatus.ARCHIVED]).order_by("-starts_at")
+    )
+    return upcoming, past

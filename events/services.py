@@ -1,0 +1,98 @@
+"""Writes for agencies and events. The event state machine lives here and nowhere else."""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from events.enums import EVENT_TRANSITIONS, EventStatus
+from events.models import Event, EventStatusChange
+
+logger = logging.getLogger(__name__)
+
+
+class EventTransitionError(Exception):
+    """A status change the state machine does not allow."""
+
+    def __init__(self, event: Event, to_status: str) -> None:
+        self.event = event
+        self.to_status = to_status
+        current = EventStatus(event.status).label.lower()
+        target = EventStatus(to_status).label.lower()
+        allowed = sorted(EventStatus(s).label.lower() for s in EVENT_TRANSITIONS[event.status])
+        hint = f"it can only become {', '.join(allowed)}" if allowed else "it is final"
+        super().__init__(
+            f'"{event.title}" cannot be made {target} because it is {current}; {hint}.'
+        )
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    event: Event
+    changed: bool
+
+
+def event_transition(
+    *,
+    event_id: int,
+    to_status: EventStatus,
+    actor: User | None = None,
+    reason: str = "",
+) -> TransitionResult:
+    """Move an event to `to_status`, or do nothing if it is already there.
+
+    Locks the row so that two callers (an admin click and a scheduled task, say) make one
+    change between them. Side effects run only after the transaction commits.
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event_id)
+        if event.status == to_status:
+            return TransitionResult(event=event, changed=False)
+        if to_status not in EVENT_TRANSITIONS[event.status]:
+            raise EventTransitionError(event, to_status)
+
+        from_status = event.status
+        now = timezone.now()
+        event.status = to_status
+        event.status_changed_at = now
+        event.save(update_fields=["status", "status_changed_at", "updated_at"])
+        EventStatusChange.objects.create(
+            event=event,
+            from_status=from_status,
+            to_status=to_status,
+            changed_at=now,
+            changed_by=actor,
+            reason=reason,
+        )
+        transaction.on_commit(
+            lambda: logger.info("event %s moved from %s to %s", event.pk, from_status, to_status)
+        )
+    return TransitionResult(event=event, changed=True)
+
+
+def event_schedule(*, event_id: int, actor: User | None = None) -> TransitionResult:
+    return event_transition(event_id=event_id, to_status=EventStatus.SCHEDULED, actor=actor)
+
+
+def event_open(*, event_id: int, actor: User | None = None, reason: str = "") -> TransitionResult:
+    return event_transition(
+        event_id=event_id, to_status=EventStatus.LIVE, actor=actor, reason=reason
+    )
+
+
+def event_close(*, event_id: int, actor: User | None = None, reason: str = "") -> TransitionResult:
+    return event_transition(
+        event_id=event_id, to_status=EventStatus.CLOSED, actor=actor, reason=reason
+    )
+
+
+def event_cancel(*, event_id: int, actor: User | None = None, reason: str = "") -> TransitionResult:
+    return event_transition(
+        event_id=event_id, to_status=EventStatus.CANCELLED, actor=actor, reason=reason
+    )
+
+
+def event_archive(*, event_id: int, actor: User | None = None) -> TransitionResult:
+    return event_transition(event_id=event_id, to_status=EventStatus.ARCHIVED, actor=actor)

@@ -1,0 +1,18 @@
+"""Values every page needs: the site's name, the quick-exit target and the help lines."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from events.selectors import agency_helplines
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "site_name": settings.SITE_NAME,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+        # Lazy: only pages that show the help panel query it, and then once.
+        "agency_helplines": SimpleLazyObject(agency_helplines),
+    }

@@ -1,0 +1,51 @@
+"""`/healthz`: is this process able to reach its database and Redis?"""
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+REDIS_TIMEOUT_SECONDS = 2.0
+
+
+def database_reachable() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return False
+    return True
+
+
+def redis_reachable() -> bool:
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+    )
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        logger.warning("health check: redis unreachable")
+        return False
+    finally:
+        client.close()
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": database_reachable(), "redis": redis_reachable()}
+    failed = sorted(name for name, ok in checks.items() if not ok)
+    body = {
+        "status": "ok" if not failed else "unavailable",
+        "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
+        "failed": failed,
+    }
+    return JsonResponse(body, status=503 if failed else 200)

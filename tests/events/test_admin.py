@@ -1,0 +1,211 @@
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from events.enums import EventStatus
+from events.models import Agency, Event, Panellist
+from tests.factories import AgencyFactory, EventFactory, PanellistFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _event_form(**overrides: object) -> dict[str, object]:
+    """The admin's add-event form as a browser would post it, with an empty panel."""
+    data: dict[str, object] = {
+        "title": "Hate crime: ask the panel",
+        "slug": "hate-crime-ask-the-panel",
+        "summary": "Questions about hate crime.",
+        "description": "",
+        "starts_at_0": "2026-11-20",
+        "starts_at_1": "18:00:00",
+        "ends_at_0": "2026-11-20",
+        "ends_at_1": "19:00:00",
+        "questions_open_at_0": "",
+        "questions_open_at_1": "",
+        "panel_seats-TOTAL_FORMS": "0",
+        "panel_seats-INITIAL_FORMS": "0",
+        "panel_seats-MIN_NUM_FORMS": "0",
+        "panel_seats-MAX_NUM_FORMS": "1000",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+        "status_changes-MIN_NUM_FORMS": "0",
+        "status_changes-MAX_NUM_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def _with_panel(data: dict[str, object], panellists: list[Panellist]) -> dict[str, object]:
+    data = dict(data)
+    data["panel_seats-TOTAL_FORMS"] = str(len(panellists))
+    for index, panellist in enumerate(panellists):
+        data[f"panel_seats-{index}-position"] = str(index)
+        data[f"panel_seats-{index}-panellist"] = str(panellist.pk)
+        data[f"panel_seats-{index}-role_at_event"] = ""
+    return data
+
+
+def test_staff_create_agency_panellists_and_event_with_panel_in_admin(
+    staff_client: Client,
+) -> None:
+    response = staff_client.post(
+        reverse("admin:events_agency_add"),
+        {
+            "name": "Crown Prosecution Service",
+            "short_name": "CPS",
+            "slug": "crown-prosecution-service",
+            "kind": "prosecution",
+            "website": "https://www.cps.gov.uk/",
+            "description": "",
+            "helpline_name": "",
+            "helpline_number": "",
+            "helpline_hours": "",
+            "helpline_url": "",
+        },
+    )
+    assert response.status_code == 302
+    cps = Agency.objects.get(slug="crown-prosecution-service")
+    met = AgencyFactory(name="Metropolitan Police Service", short_name="MPS")
+    for name, role, agency in [
+        ("Toks Adesuyan", "Legal and Stakeholder Manager, CPS London", cps),
+        ("DCI Sam Faulkner", "Detective Chief Inspector", met),
+    ]:
+        response = staff_client.post(
+            reverse("admin:events_panellist_add"),
+            {"name": name, "role_title": role, "agency": agency.pk, "bio": "", "user": ""},
+        )
+        assert response.status_code == 302
+    toks = Panellist.objects.get(name="Toks Adesuyan")
+    sam = Panellist.objects.get(name="DCI Sam Faulkner")
+
+    form = _with_panel(_event_form(lead_agency=str(met.pk)), [sam, toks])
+    form["panel_seats-1-role_at_event"] = "Prosecutor for hate crime"
+    response = staff_client.post(reverse("admin:events_event_add"), form)
+
+    assert response.status_code == 302, response.context["errors"]
+    event = Event.objects.get(slug="hate-crime-ask-the-panel")
+    assert event.status == EventStatus.DRAFT
+    # 18:00 London in November is 18:00 UTC.
+    assert event.starts_at == datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    seats = [(seat.panellist.name, seat.role) for seat in event.panel_seats.all()]
+    assert seats == [
+        ("DCI Sam Faulkner", "Detective Chief Inspector"),
+        ("Toks Adesuyan", "Prosecutor for hate crime"),
+    ]
+
+
+def test_admin_refuses_event_that_ends_before_it_starts(staff_client: Client) -> None:
+    agency = AgencyFactory()
+    form = _event_form(lead_agency=str(agency.pk), ends_at_1="17:00:00")
+
+    response = staff_client.post(reverse("admin:events_event_add"), form)
+
+    assert response.status_code == 200
+    assert "The event must end after it starts." in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_admin_refuses_the_same_panellist_twice_on_one_panel(staff_client: Client) -> None:
+    agency = AgencyFactory()
+    panellist = PanellistFactory(agency=agency)
+    form = _with_panel(_event_form(lead_agency=str(agency.pk)), [panellist, panellist])
+
+    response = staff_client.post(reverse("admin:events_event_add"), form)
+
+    assert response.status_code == 200
+    assert not Event.objects.exists()
+
+
+def test_admin_event_status_cannot_be_typed_by_hand(staff_client: Client) -> None:
+    agency = AgencyFactory()
+    form = _event_form(lead_agency=str(agency.pk), status="live")
+
+    staff_client.post(reverse("admin:events_event_add"), form)
+
+    assert Event.objects.get().status == EventStatus.DRAFT
+
+
+def test_admin_open_now_action_reports_success_and_refusal(staff_client: Client) -> None:
+    scheduled = EventFactory(title="Ready")
+    scheduled.status = EventStatus.SCHEDULED
+    scheduled.save()
+    draft = EventFactory(title="Unfinished")
+
+    response = staff_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "open_events_now", "_selected_action": [scheduled.pk, draft.pk]},
+        follow=True,
+    )
+
+    notes = [str(message) for message in get_messages(response.wsgi_request)]
+    assert sorted(notes) == [
+        '"Ready" is live.',
+        'Refused: "Unfinished" cannot be made live because it is draft; '
+        "it can only become cancelled, scheduled.",
+    ]
+    scheduled.refresh_from_db()
+    draft.refresh_from_db()
+    assert (scheduled.status, draft.status) == (EventStatus.LIVE, EventStatus.DRAFT)
+
+
+def test_admin_action_on_event_already_in_that_state_says_so(staff_client: Client) -> None:
+    event = EventFactory(title="Done")
+    event.status = EventStatus.CANCELLED
+    event.save()
+
+    response = staff_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "cancel_events", "_selected_action": [event.pk]},
+        follow=True,
+    )
+
+    notes = [str(message) for message in get_messages(response.wsgi_request)]
+    assert notes == ['"Done" was already cancelled.']
+
+
+@pytest.mark.parametrize(
+    ("day", "stored_utc", "shown"),
+    [
+        # Clocks went forward at 01:00 UTC on 29 March 2026: 18:00 London is 17:00 UTC.
+        ("2026-03-29", datetime(2026, 3, 29, 17, 0, tzinfo=UTC), "Sun 29 Mar 2026, 18:00 BST"),
+        ("2026-03-28", datetime(2026, 3, 28, 18, 0, tzinfo=UTC), "Sat 28 Mar 2026, 18:00 GMT"),
+        # Clocks went back at 01:00 UTC on 25 October 2026: 18:00 London is 18:00 UTC.
+        ("2026-10-25", datetime(2026, 10, 25, 18, 0, tzinfo=UTC), "Sun 25 Oct 2026, 18:00 GMT"),
+        ("2026-10-24", datetime(2026, 10, 24, 17, 0, tzinfo=UTC), "Sat 24 Oct 2026, 18:00 BST"),
+    ],
+)
+def test_admin_takes_and_shows_london_time_across_clock_changes(
+    staff_client: Client, day: str, stored_utc: datetime, shown: str
+) -> None:
+    agency = AgencyFactory()
+    form = _event_form(
+        lead_agency=str(agency.pk), starts_at_0=day, ends_at_0=day, slug=f"chat-{day}"
+    )
+
+    staff_client.post(reverse("admin:events_event_add"), form)
+
+    event = Event.objects.get(slug=f"chat-{day}")
+    assert event.starts_at == stored_utc
+    changelist = staff_client.get(reverse("admin:events_event_changelist")).content.decode()
+    assert shown in changelist
+
+
+def test_admin_event_list_filters_and_searches(staff_client: Client) -> None:
+    EventFactory(title="Hate crime webchat")
+    EventFactory(title="Domestic violence webchat")
+
+    found = staff_client.get(reverse("admin:events_event_changelist"), {"q": "hate"})
+    live_only = staff_client.get(reverse("admin:events_event_changelist"), {"status": "live"})
+
+    assert [e.title for e in found.context["cl"].result_list] == ["Hate crime webchat"]
+    assert list(live_only.context["cl"].result_list) == []
+
+
+def test_non_staff_cannot_reach_the_event_admin(client: Client) -> None:
+    response = client.get(reverse("admin:events_event_add"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

@@ -1,0 +1,78 @@
+from datetime import UTC, datetime, timedelta
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from events.models import Agency, Event, Panellist, PanelSeat, Topic
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class AgencyFactory(DjangoModelFactory[Agency]):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    short_name = factory.Sequence(lambda n: f"AG{n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+
+
+class PanellistFactory(DjangoModelFactory[Panellist]):
+    class Meta:
+        model = Panellist
+
+    name = factory.Faker("name", locale="en_GB")
+    role_title = "Panel member"
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class TopicFactory(DjangoModelFactory[Topic]):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class EventFactory(DjangoModelFactory[Event]):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Webchat {n}")
+    slug = factory.Sequence(lambda n: f"webchat-{n}")
+    summary = "Ask the panel."
+    starts_at = factory.LazyFunction(
+        lambda: datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    )
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=1))
+    lead_agency = factory.SubFactory(AgencyFactory)
+
+
+class PanelSeatFactory(DjangoModelFactory[PanelSeat]):
+    class Meta:
+        model = PanelSeat
+
+    event = factory.SubFactory(EventFactory)
+    panellist = factory.SubFactory(PanellistFactory)
+    position = factory.Sequence(lambda n: n)
