@@ -1,5 +1,9 @@
-"""WebSocket routes; the live chat consumer (`/ws/events/<slug>/`) comes with the live chat."""
+"""WebSocket routes."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from chat.consumers import EventChatConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/events/<slug:slug>/", EventChatConsumer.as_asgi()),
+]

@@ -91,6 +91,9 @@ class Event(models.Model):
     moderators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="moderated_events"
     )
+    show_viewer_count = models.BooleanField(
+        default=False, help_text="Show the public how many people are watching the live chat."
+    )
     status = models.CharField(
         max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT, editable=False
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from events.enums import EVENT_TRANSITIONS, EventStatus
 from events.models import Event, EventStatusChange
+from events.signals import event_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +67,15 @@ def event_transition(
             changed_by=actor,
             reason=reason,
         )
-        transaction.on_commit(
-            lambda: logger.info("event %s moved from %s to %s", event.pk, from_status, to_status)
-        )
+        transaction.on_commit(lambda: _announce_status_change(event.pk, from_status, to_status))
     return TransitionResult(event=event, changed=True)
+
+
+def _announce_status_change(event_id: int, from_status: str, to_status: str) -> None:
+    logger.info("event %s moved from %s to %s", event_id, from_status, to_status)
+    event_status_changed.send(
+        sender=Event, event_id=event_id, from_status=from_status, to_status=to_status
+    )
 
 
 def event_schedule(*, event_id: int, actor: User | None = None) -> TransitionResult:

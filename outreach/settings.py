@@ -109,7 +109,15 @@ CACHES = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "outreach:asgi"},
+        "CONFIG": {
+            "hosts": [REDIS_URL],
+            "prefix": "outreach:asgi",
+            # Public items reach each server process once (chat/hub.py), so a channel's
+            # backlog is per process, not per viewer; room for bursts, gaps are refilled.
+            "capacity": 1000,
+            # A dead process's channels leave their groups after this long.
+            "group_expiry": 3600,
+        },
     }
 }
 
@@ -215,6 +223,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+# Live chat limits: questions per participant per window (count, seconds).
+_ask_rate = env.str("CHAT_ASK_RATE_LIMIT", default="5/60")
+CHAT_ASK_RATE_LIMIT = tuple(int(part) for part in _ask_rate.split("/", 1))
+# Frames a slow viewer may have waiting before it is disconnected (it then resumes by seq).
+CHAT_VIEWER_BACKLOG = env.int("CHAT_VIEWER_BACKLOG", default=500)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # Where the quick-exit button sends someone: a neutral, everyday page.

@@ -1,8 +1,20 @@
+import uuid
+
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from accounts.models import User
 from tests.factories import StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings: Settings) -> None:
+    """Each test its own cache namespace (rate limits, ...) on the shared Redis, which is
+    never flushed: REDIS_URL may point at a server that holds other data."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture

@@ -1,0 +1,290 @@
+"""The live chat WebSocket: `/ws/events/<slug>/` (the protocol is in docs/protocol.md).
+
+Thin by design: authenticate from the scope, validate each frame against chat.protocol,
+call a service (which checks the sender's rights for this event on every frame), and turn
+results and broadcasts into frames.
+"""
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from chat import selectors, services
+from chat.enums import AnswerMode
+from chat.groups import moderation_group, participant_group
+from chat.hub import EventHub, OutboundFrame, hub_for
+from chat.protocol import ClientFrame, FrameError, error_frame, parse_frame
+from chat.selectors import ConnectionContext
+from chat.services import ChatError
+
+logger = logging.getLogger(__name__)
+
+PARTICIPANT_SESSION_KEY = "chat_participant_token"
+# WebSocket close codes (4000-4999 are the application's).
+CLOSE_NO_SUCH_EVENT = 4404
+CLOSE_TOO_SLOW = 4408
+CLOSE_UNAVAILABLE = 4503
+
+
+def _db(function: Any) -> Any:
+    return database_sync_to_async(function)
+
+
+class EventChatConsumer(AsyncWebsocketConsumer):
+    ctx: ConnectionContext
+    hub: EventHub | None = None
+
+    # -- connection ------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.hub = None
+        self.groups_joined: list[str] = []
+        self.outbox: asyncio.Queue[OutboundFrame] = asyncio.Queue(settings.CHAT_VIEWER_BACKLOG)
+        self.sent_seq = 0
+        self.writer: asyncio.Task[None] | None = None
+        self.closing = False
+
+        user = self.scope.get("user")
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        self.guest_token = self._guest_token()
+        ctx = await _db(selectors.connection_context)(
+            slug=self.scope["url_route"]["kwargs"]["slug"],
+            user_id=user_id,
+            guest_token=self.guest_token,
+        )
+        if ctx is None:
+            await self.close(code=CLOSE_NO_SUCH_EVENT)
+            return
+        self.ctx = ctx
+        self.sees_viewer_count = ctx.is_moderator or ctx.panellist_id is not None
+        await self.accept()
+
+        if ctx.is_moderator:
+            await self._join(moderation_group(ctx.event_id))
+        if ctx.participant_id:
+            await self._join(participant_group(ctx.participant_id))
+        try:
+            self.hub = hub_for(ctx.event_id)
+            await self.hub.join(self)
+        except Exception:
+            logger.exception("live feed unavailable for event %s", ctx.event_id)
+            await self.close(code=CLOSE_UNAVAILABLE)
+            return
+        # Read after joining the hub: whatever is published from now on is in the outbox.
+        await self._send_snapshot(after=self._after_from_query())
+        self.writer = asyncio.create_task(self._write_outbox())
+
+    def _guest_token(self) -> uuid.UUID:
+        session = self.scope.get("session")
+        token = session.get(PARTICIPANT_SESSION_KEY) if session is not None else None
+        try:
+            return uuid.UUID(str(token))
+        except ValueError:
+            # No session cookie (e.g. a first visit straight to the socket): this connection
+            # gets an identity of its own; the live page sets one in the session.
+            return uuid.uuid4()
+
+    def _after_from_query(self) -> int:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        try:
+            return max(0, int(query.get("after", ["0"])[0]))
+        except ValueError:
+            return 0
+
+    async def _send_snapshot(self, *, after: int) -> None:
+        ctx = self.ctx
+        status = await _db(selectors.event_status_frame)(event_id=ctx.event_id)
+        await self._send(status)
+        await self._send(
+            {
+                "type": "session",
+                "roles": ctx.roles,
+                "panellist_id": ctx.panellist_id,
+                "agency_slug": ctx.agency_slug,
+            }
+        )
+        await self._send(
+            {"type": "pinned", "seq": await _db(selectors.pinned_seq)(event_id=ctx.event_id)}
+        )
+        if ctx.is_moderator:
+            queue = await _db(selectors.moderation_queue)(event_id=ctx.event_id)
+            await self._send({"type": "queue", "questions": queue})
+        for own in await _db(selectors.own_questions)(participant_id=ctx.participant_id):
+            await self._send(own)
+        await self._send_feed(after=after)
+
+    async def _send_feed(self, *, after: int) -> None:
+        items = await _db(selectors.feed_after)(event_id=self.ctx.event_id, after=after)
+        for payload in items:
+            await self._send(payload)
+        self.sent_seq = max(self.sent_seq, after, items[-1]["seq"] if items else 0)
+        await self._send({"type": "synced", "last_seq": self.sent_seq})
+
+    async def disconnect(self, code: int) -> None:
+        self.closing = True
+        if self.hub is not None:
+            self.hub.leave(self)
+        if self.writer is not None:
+            self.writer.cancel()
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _join(self, group: str) -> None:
+        if group not in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+
+    # -- frames out ------------------------------------------------------------------
+
+    async def _send(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+
+    def deliver(self, frame: OutboundFrame) -> None:
+        """Called by the hub for every public frame; never blocks."""
+        if self.closing:
+            return
+        try:
+            self.outbox.put_nowait(frame)
+        except asyncio.QueueFull:
+            # Too slow to keep up: drop the connection rather than the frame or the others.
+            self.closing = True
+            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+
+    async def _write_outbox(self) -> None:
+        while True:
+            frame = await self.outbox.get()
+            if frame.seq is not None:
+                if frame.seq <= self.sent_seq:
+                    continue  # already sent in the snapshot or a resume
+                self.sent_seq = frame.seq
+            await self.send(text_data=frame.text)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels awaits aclose_old_connections() (a thread-pool hop) before every handler.
+        # Every database call here goes through database_sync_to_async, which closes stale
+        # connections itself, so that hop buys nothing and costs one per frame.
+        handler = getattr(self, message["type"].replace(".", "_"), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def private_frame(self, message: dict[str, Any]) -> None:
+        """Moderation traffic and private notices, from this connection's groups."""
+        frame = message["frame"]
+        await self._send(frame)
+
+    # -- frames in -------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            frame = parse_frame(text_data, bytes_data)
+        except FrameError as error:
+            await self._send(error_frame(error.code, error.message, client_id=error.client_id))
+            return
+        handler = getattr(self, f"handle_{frame.type}")
+        try:
+            await handler(frame)
+        except ChatError as error:
+            await self._send(
+                error_frame(error.code, error.message, client_id=frame.fields.get("client_id"))
+            )
+
+    async def handle_resume(self, frame: ClientFrame) -> None:
+        await self._send_feed(after=frame.fields["after"])
+
+    async def handle_ask(self, frame: ClientFrame) -> None:
+        fields = frame.fields
+        if self.ctx.participant_id is None:
+            participant = await _db(services.participant_for)(
+                event_id=self.ctx.event_id, user_id=self.ctx.user_id, guest_token=self.guest_token
+            )
+            self.ctx = _with_participant(self.ctx, participant.pk)
+            await self._join(participant_group(participant.pk))
+        outcome = await _db(services.question_ask)(
+            event_id=self.ctx.event_id,
+            participant_id=self.ctx.participant_id,
+            client_id=fields["client_id"],
+            body=fields["body"],
+            nickname=fields.get("nickname"),
+            anonymous=fields.get("anonymous"),
+            to=fields.get("to"),
+        )
+        question = outcome.question
+        await self._send(
+            {
+                "type": "ack",
+                "client_id": fields["client_id"],
+                "question_id": question["question_id"],
+                "state": question["state"],
+            }
+        )
+
+    async def handle_approve(self, frame: ClientFrame) -> None:
+        await _db(services.question_approve)(
+            question_id=frame.fields["question_id"],
+            actor_id=self._actor_id(),
+            body=frame.fields.get("body"),
+            event_id=self.ctx.event_id,
+        )
+
+    async def handle_reject(self, frame: ClientFrame) -> None:
+        await _db(services.question_reject)(
+            question_id=frame.fields["question_id"],
+            actor_id=self._actor_id(),
+            reason=frame.fields["reason"],
+            event_id=self.ctx.event_id,
+        )
+
+    async def handle_answer(self, frame: ClientFrame) -> None:
+        await _db(services.question_answer)(
+            question_id=frame.fields["question_id"],
+            actor_id=self._actor_id(),
+            body=frame.fields["body"],
+            event_id=self.ctx.event_id,
+        )
+
+    async def handle_mark_answered(self, frame: ClientFrame) -> None:
+        await _db(services.question_answer)(
+            question_id=frame.fields["question_id"],
+            actor_id=self._actor_id(),
+            body=frame.fields.get("note") or "",
+            mode=AnswerMode.ELSEWHERE,
+            event_id=self.ctx.event_id,
+        )
+
+    async def handle_announce(self, frame: ClientFrame) -> None:
+        await _db(services.announcement_post)(
+            event_id=self.ctx.event_id, actor_id=self._actor_id(), body=frame.fields["body"]
+        )
+
+    async def handle_pin(self, frame: ClientFrame) -> None:
+        await _db(services.item_pin)(
+            event_id=self.ctx.event_id, actor_id=self._actor_id(), seq=frame.fields["seq"]
+        )
+
+    async def handle_mute(self, frame: ClientFrame) -> None:
+        await _db(services.participant_mute)(
+            event_id=self.ctx.event_id,
+            participant_id=frame.fields["participant_id"],
+            actor_id=self._actor_id(),
+        )
+
+    def _actor_id(self) -> int:
+        # Rights are checked by the service against the database on every frame; a guest
+        # has no user id, so any privileged frame from one is refused there and here.
+        if self.ctx.user_id is None:
+            raise ChatError("not_allowed", "You are not allowed to do that at this event.")
+        return self.ctx.user_id
+
+
+def _with_participant(ctx: ConnectionContext, participant_id: int) -> ConnectionContext:
+    from dataclasses import replace
+
+    return replace(ctx, participant_id=participant_id)

@@ -1,0 +1,23 @@
+"""Channel-layer group names: the one place they are made.
+
+Public traffic (published items, status, pin) and moderation traffic (waiting questions,
+authors' details) never share a group.
+"""
+
+
+def public_group(event_id: int) -> str:
+    return f"event.{event_id}.public"
+
+
+def moderation_group(event_id: int) -> str:
+    return f"event.{event_id}.moderation"
+
+
+def participant_group(participant_id: int) -> str:
+    """Private notices to one participant, on every tab and connection they have open."""
+    return f"participant.{participant_id}"
+
+
+def user_group(user_id: int) -> str:
+    """Every connection of a signed-in user, so a change of roles or a logout reaches them."""
+    return f"user.{user_id}"

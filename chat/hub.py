@@ -1,0 +1,254 @@
+"""Process-local fan-out: each published item crosses the channel layer once per server
+process, not once per viewer.
+
+One `EventHub` per event per process (per event loop) holds the local viewers. It owns one
+channel in the event's public group, receives each public frame once, serialises it once,
+and hands the text to every local viewer's bounded outbox without awaiting any of them, so
+a slow viewer never holds up the others (its outbox overflows and it is disconnected; the
+client resumes by seq). Frames with a seq are delivered in order with no gaps: a frame that
+arrives ahead of a missing one is held, and the missing one is fetched from the database if
+it does not turn up quickly. Public frames never pass through the consumer's dispatch, so
+they pay no thread-pool hop.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import time
+import uuid
+import weakref
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
+
+from chat import selectors
+from chat.groups import public_group
+
+logger = logging.getLogger(__name__)
+
+# How long a frame may wait for an earlier, missing one before the hub reads it from the DB.
+GAP_WAIT_SECONDS = 0.25
+# How long a hub with no viewers stays subscribed (a page reload should not resubscribe).
+IDLE_SECONDS = 30.0
+VIEWER_COUNT_SECONDS = 5.0
+VIEWER_COUNT_STALE_SECONDS = 20.0
+PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundFrame:
+    seq: int | None
+    text: str
+
+
+def encode(frame: dict[str, Any]) -> OutboundFrame:
+    seq = frame.get("seq") if frame.get("type") == "message" else None
+    return OutboundFrame(seq=seq, text=json.dumps(frame, separators=(",", ":")))
+
+
+class Viewer(Protocol):
+    """What the hub needs of a connection."""
+
+    sees_viewer_count: bool
+
+    def deliver(self, frame: OutboundFrame) -> None: ...
+
+
+class EventHub:
+    def __init__(self, event_id: int, layer: BaseChannelLayer) -> None:
+        self.event_id = event_id
+        self.layer = layer
+        self.viewers: set[Viewer] = set()
+        self.last_seq = 0
+        self.held: dict[int, OutboundFrame] = {}
+        self.ready = asyncio.Event()
+        self.failed: BaseException | None = None
+        self.channel_name: str | None = None
+        self.public_viewer_count = False
+        self.viewer_count: int | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._gap_task: asyncio.Task[None] | None = None
+        self._idle_handle: asyncio.TimerHandle | None = None
+        self._stopped = False
+
+    # -- viewers -------------------------------------------------------------------
+
+    async def join(self, viewer: Viewer) -> None:
+        """Register a viewer; returns once the hub is subscribed, so nothing is missed."""
+        if self._idle_handle is not None:
+            self._idle_handle.cancel()
+            self._idle_handle = None
+        self.viewers.add(viewer)
+        if not self._tasks:
+            self._tasks = [
+                asyncio.create_task(self._receive_loop(), name=f"hub-{self.event_id}"),
+                asyncio.create_task(self._count_loop(), name=f"hub-count-{self.event_id}"),
+            ]
+        await self.ready.wait()
+        if self.failed is not None:
+            self.viewers.discard(viewer)
+            raise RuntimeError("The live feed is unavailable.") from self.failed
+        if self.viewer_count is not None and viewer.sees_viewer_count:
+            viewer.deliver(encode({"type": "viewers", "count": self.viewer_count}))
+
+    def leave(self, viewer: Viewer) -> None:
+        self.viewers.discard(viewer)
+        if not self.viewers and not self._stopped:
+            loop = asyncio.get_running_loop()
+            self._idle_handle = loop.call_later(IDLE_SECONDS, lambda: loop.create_task(self.stop()))
+
+    async def stop(self) -> None:
+        if self.viewers or self._stopped:
+            return
+        self._stopped = True
+        _forget(self)
+        for task in [*self._tasks, *([self._gap_task] if self._gap_task else [])]:
+            task.cancel()
+        if self.channel_name:
+            try:
+                await self.layer.group_discard(public_group(self.event_id), self.channel_name)
+            except Exception:  # the layer may already be gone at shutdown
+                logger.warning("hub for event %s could not leave its group", self.event_id)
+
+    # -- receiving -----------------------------------------------------------------
+
+    async def _receive_loop(self) -> None:
+        try:
+            # The default prefix on purpose: channels-redis multiplexes every process-local
+            # channel over one Redis list per prefix; a second prefix would take turns with
+            # the consumers' channels for the receive lock and stall them.
+            self.channel_name = await self.layer.new_channel()
+            await self.layer.group_add(public_group(self.event_id), self.channel_name)
+            # Joined before reading the counter: anything published later reaches us.
+            self.last_seq = await database_sync_to_async(selectors.feed_last_seq)(
+                event_id=self.event_id
+            )
+            self.public_viewer_count = await database_sync_to_async(selectors.show_viewer_count)(
+                event_id=self.event_id
+            )
+        except BaseException as error:
+            self.failed = error
+            self.ready.set()
+            _forget(self)
+            raise
+        self.ready.set()
+        while True:
+            message = await self.layer.receive(self.channel_name)
+            frame = message.get("frame")
+            if isinstance(frame, dict):
+                self.accept(encode(frame))
+
+    def accept(self, frame: OutboundFrame) -> None:
+        """Deliver frames in seq order exactly once; hold early ones until the gap fills."""
+        if frame.seq is None:
+            self._fan_out(frame)
+            return
+        if frame.seq <= self.last_seq:
+            return
+        if frame.seq > self.last_seq + 1:
+            self.held[frame.seq] = frame
+            if self._gap_task is None or self._gap_task.done():
+                self._gap_task = asyncio.create_task(self._fill_gap())
+            return
+        self._fan_out(frame)
+        self.last_seq = frame.seq
+        while self.last_seq + 1 in self.held:
+            self.last_seq += 1
+            self._fan_out(self.held.pop(self.last_seq))
+
+    async def _fill_gap(self) -> None:
+        await asyncio.sleep(GAP_WAIT_SECONDS)
+        while self.held:
+            first_held = min(self.held)
+            if first_held == self.last_seq + 1:
+                self.accept(self.held.pop(first_held))
+                continue
+            logger.info(
+                "hub for event %s refills seq %s..%s from the database",
+                self.event_id,
+                self.last_seq + 1,
+                first_held - 1,
+            )
+            missing = await database_sync_to_async(selectors.feed_after)(
+                event_id=self.event_id, after=self.last_seq
+            )
+            for payload in missing:
+                if payload["seq"] >= first_held:
+                    break
+                self.accept(encode(payload))
+            if self.held and min(self.held) > self.last_seq + 1:
+                # Not committed yet, or lost: try again shortly.
+                await asyncio.sleep(GAP_WAIT_SECONDS)
+
+    def _fan_out(self, frame: OutboundFrame) -> None:
+        for viewer in list(self.viewers):
+            viewer.deliver(frame)
+
+    # -- viewer count --------------------------------------------------------------
+
+    async def _count_loop(self) -> None:
+        await self.ready.wait()
+        if self.failed is not None:
+            return
+        import redis.asyncio as redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        key = f"outreach:viewers:{self.event_id}"
+        try:
+            while True:
+                now = time.time()
+                await client.hset(key, PROCESS_ID, f"{len(self.viewers)}:{now}")
+                await client.expire(key, int(VIEWER_COUNT_STALE_SECONDS * 3))
+                total = 0
+                for process, value in (await client.hgetall(key)).items():
+                    text = value.decode() if isinstance(value, bytes) else value
+                    count, _, stamp = text.partition(":")
+                    if now - float(stamp) > VIEWER_COUNT_STALE_SECONDS:
+                        await client.hdel(key, process)
+                    else:
+                        total += int(count)
+                if total != self.viewer_count:
+                    self.viewer_count = total
+                    frame = encode({"type": "viewers", "count": total})
+                    for viewer in list(self.viewers):
+                        if viewer.sees_viewer_count or self.public_viewer_count:
+                            viewer.deliver(frame)
+                await asyncio.sleep(VIEWER_COUNT_SECONDS)
+        except asyncio.CancelledError:
+            await client.hdel(key, PROCESS_ID)
+            raise
+        except Exception:
+            logger.warning("viewer count for event %s unavailable", self.event_id)
+        finally:
+            await client.aclose()
+
+
+# One registry per event loop: tests (and some servers) run several loops in a process.
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, EventHub]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def hub_for(event_id: int) -> EventHub:
+    loop = asyncio.get_running_loop()
+    hubs = _hubs.setdefault(loop, {})
+    hub = hubs.get(event_id)
+    if hub is None or hub._stopped:
+        layer = get_channel_layer()
+        if layer is None:
+            raise RuntimeError("No channel layer is configured.")
+        hub = hubs[event_id] = EventHub(event_id, layer)
+    return hub
+
+
+def _forget(hub: EventHub) -> None:
+    try:
+        hubs = _hubs.get(asyncio.get_running_loop(), {})
+    except RuntimeError:
+        return
+    if hubs.get(hub.event_id) is hub:
+        del hubs[hub.event_id]

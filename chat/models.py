@@ -1,0 +1,162 @@
+"""The live chat: who takes part, what they ask, and the published feed of each event."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from chat.enums import AnswerMode, FeedKind, QuestionState
+from events.models import Agency, Event, Panellist
+
+
+class Participant(models.Model):
+    """One person taking part in one event: a signed-in user, or a guest's browser session.
+
+    Mutes and private notices attach here, so they follow the person across reconnects and
+    tabs. The public never sees anything from this row.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    # Random, kept in the guest's session cookie; never derived from who they are.
+    guest_token = models.UUIDField(null=True, blank=True)
+    is_muted = models.BooleanField(default=False)
+    muted_at = models.DateTimeField(null=True, blank=True)
+    muted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(user__isnull=False),
+                name="participant_user_once_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "guest_token"],
+                condition=Q(guest_token__isnull=False),
+                name="participant_guest_once_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(guest_token__isnull=False),
+                name="participant_is_user_or_guest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"participant {self.pk} in {self.event_id}"
+
+
+class Question(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="questions"
+    )
+    # Made by the asker's browser, so a retried `ask` is stored once.
+    client_id = models.UUIDField(default=uuid.uuid4)
+    body = models.TextField(help_text="What the asker wrote. Never shown to the public.")
+    published_body = models.TextField(
+        blank=True, help_text="What the public sees: the body, or the moderator's edit."
+    )
+    nickname = models.CharField(max_length=40, blank=True)
+    to_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_panellist = models.ForeignKey(
+        Panellist, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=20, choices=QuestionState.choices, default=QuestionState.PENDING
+    )
+    is_urgent = models.BooleanField(default=False)
+    asked_at = models.DateTimeField(auto_now_add=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejection_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "client_id"], name="question_client_id_once_per_asker"
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "state"])]
+
+    def __str__(self) -> str:
+        return f"question {self.pk} ({self.state})"
+
+    @property
+    def was_edited(self) -> bool:
+        return bool(self.published_body) and self.published_body != self.body
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    panellist = models.ForeignKey(Panellist, on_delete=models.PROTECT, related_name="answers")
+    mode = models.CharField(max_length=20, choices=AnswerMode.choices, default=AnswerMode.WRITTEN)
+    body = models.TextField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"answer {self.pk} to question {self.question_id}"
+
+
+class ChatRoom(models.Model):
+    """Per-event live state: the feed's sequence counter (locked to number items) and the pin."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="chat_room")
+    last_seq = models.PositiveIntegerField(default=0)
+    pinned_seq = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"chat room of {self.event_id}"
+
+
+class FeedItem(models.Model):
+    """One published item, numbered 1, 2, 3... per event with no gaps.
+
+    `payload` is the exact public frame body sent to viewers, frozen at publish time, so a
+    client that resumes gets byte-for-byte what others saw, and it holds no personal data.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feed_items")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=FeedKind.choices)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_items"
+    )
+    answer = models.OneToOneField(
+        Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_item"
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["event", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "seq"], name="feed_item_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.seq} in {self.event_id}"

@@ -1,0 +1,116 @@
+"""Plain dicts that cross the async boundary and go out as frames.
+
+Public payloads carry no personal data: no nickname, no account, no participant, never the
+asker's original text when a moderator edited it.
+"""
+
+from datetime import UTC
+from typing import Any
+
+from django.utils import timezone
+
+from chat.models import Answer, Question
+from events.models import Event, PanelSeat
+
+MEMBER_OF_THE_PUBLIC = "Member of the public"
+
+
+def _iso(value: Any) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def addressed_to(question: Question) -> dict[str, Any] | None:
+    if question.to_panellist_id and question.to_panellist:
+        panellist = question.to_panellist
+        return {
+            "panellist_id": panellist.pk,
+            "panellist": panellist.name,
+            "agency": panellist.agency.short_name,
+            "agency_slug": panellist.agency.slug,
+        }
+    if question.to_agency_id and question.to_agency:
+        return {
+            "agency": question.to_agency.short_name,
+            "agency_slug": question.to_agency.slug,
+        }
+    return None
+
+
+def question_public(question: Question) -> dict[str, Any]:
+    return {
+        "kind": "question",
+        "question_id": question.pk,
+        "body": question.published_body,
+        "asker": MEMBER_OF_THE_PUBLIC,
+        "to": addressed_to(question),
+    }
+
+
+def answer_public(
+    answer: Answer, seat: PanelSeat | None, question_seq: int | None
+) -> dict[str, Any]:
+    panellist = answer.panellist
+    return {
+        "kind": "answer",
+        "answer_id": answer.pk,
+        "question_id": answer.question_id,
+        "question_seq": question_seq,
+        "mode": answer.mode,
+        "body": answer.body,
+        "panellist": {
+            "id": panellist.pk,
+            "name": panellist.name,
+            "role": seat.role if seat else panellist.role_title,
+            "agency": panellist.agency.name,
+            "agency_short_name": panellist.agency.short_name,
+            "agency_slug": panellist.agency.slug,
+        },
+    }
+
+
+def announcement_public(body: str) -> dict[str, Any]:
+    return {"kind": "announcement", "body": body, "author": "Moderator"}
+
+
+def question_for_moderators(question: Question) -> dict[str, Any]:
+    """What moderators see in the queue: the asker's own words and how to reach them."""
+    return {
+        "question_id": question.pk,
+        "body": question.body,
+        "nickname": question.nickname,
+        "participant_id": question.participant_id,
+        "is_urgent": question.is_urgent,
+        "to": addressed_to(question),
+        "asked_at": _iso(question.asked_at),
+        "state": question.state,
+    }
+
+
+def question_for_asker(question: Question) -> dict[str, Any]:
+    """What the asker sees of their own question, privately."""
+    return {
+        "type": "own_question",
+        "question_id": question.pk,
+        "client_id": str(question.client_id),
+        "body": question.body,
+        "published_body": question.published_body or None,
+        "state": question.state,
+        "reason": question.rejection_reason or None,
+    }
+
+
+def event_status(event: Event) -> dict[str, Any]:
+    now = timezone.now()
+    accepting = event.status == "live" or (
+        event.status == "scheduled"
+        and event.questions_open_at is not None
+        and event.questions_open_at <= now
+    )
+    return {
+        "type": "status",
+        "status": event.status,
+        "starts_at": _iso(event.starts_at),
+        "ends_at": _iso(event.ends_at),
+        "questions_open_at": _iso(event.questions_open_at),
+        "accepting_questions": accepting,
+    }

@@ -1,0 +1,145 @@
+"""The WebSocket protocol's client frames: one schema, one parser (see docs/protocol.md).
+
+Every byte from the network is hostile: frames are bounded in size before parsing, must be
+a JSON object with a known `type`, and every field is checked for type and length. Fields a
+client sends about itself (role, user, state...) are not in the schema and are dropped.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+MAX_FRAME_BYTES = 16 * 1024
+MAX_QUESTION_CHARS = 1000
+MAX_NICKNAME_CHARS = 40
+MAX_ANSWER_CHARS = 5000
+MAX_REASON_CHARS = 500
+MAX_ANNOUNCEMENT_CHARS = 2000
+
+
+class FrameError(Exception):
+    """A client frame the server refuses; `code` is stable, `message` is for people."""
+
+    def __init__(self, code: str, message: str, *, client_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.client_id = client_id
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type | tuple[type, ...]
+    required: bool = True
+    max_chars: int | None = None
+    nullable: bool = False
+
+
+_ID = Field(int)
+SCHEMA: dict[str, dict[str, Field]] = {
+    "ask": {
+        "client_id": Field(str, max_chars=36),
+        "body": Field(str, max_chars=MAX_QUESTION_CHARS),
+        "nickname": Field(str, required=False, max_chars=MAX_NICKNAME_CHARS, nullable=True),
+        "anonymous": Field(bool, required=False, nullable=True),
+        "to": Field(dict, required=False, nullable=True),
+    },
+    "resume": {"after": Field(int)},
+    "approve": {
+        "question_id": _ID,
+        "body": Field(str, required=False, max_chars=MAX_QUESTION_CHARS, nullable=True),
+    },
+    "reject": {"question_id": _ID, "reason": Field(str, max_chars=MAX_REASON_CHARS)},
+    "answer": {"question_id": _ID, "body": Field(str, max_chars=MAX_ANSWER_CHARS)},
+    "mark_answered": {
+        "question_id": _ID,
+        "note": Field(str, required=False, max_chars=MAX_REASON_CHARS, nullable=True),
+    },
+    "announce": {"body": Field(str, max_chars=MAX_ANNOUNCEMENT_CHARS)},
+    "pin": {"seq": Field(int, nullable=True)},
+    "mute": {"participant_id": _ID},
+}
+TO_FIELDS = {"agency": str, "panellist": int}
+
+
+@dataclass(frozen=True)
+class ClientFrame:
+    type: str
+    fields: dict[str, Any]
+
+
+def _check_field(name: str, spec: Field, value: Any) -> Any:
+    if value is None:
+        if spec.nullable:
+            return None
+        raise FrameError("bad_frame", f"“{name}” must not be empty.")
+    # bool is an int in Python; an id or seq of `true` is not acceptable.
+    if isinstance(value, bool) and spec.kind is not bool:
+        raise FrameError("bad_frame", f"“{name}” has the wrong type.")
+    if not isinstance(value, spec.kind):
+        raise FrameError("bad_frame", f"“{name}” has the wrong type.")
+    if spec.max_chars is not None and isinstance(value, str) and len(value) > spec.max_chars:
+        raise FrameError("too_long", f"“{name}” is too long: at most {spec.max_chars} characters.")
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        raise FrameError("bad_frame", f"“{name}” must not be negative.")
+    return value
+
+
+def _check_to(value: dict[str, Any]) -> dict[str, Any]:
+    if len(value) != 1:
+        raise FrameError("bad_frame", "“to” names one agency or one panellist.")
+    key, target = next(iter(value.items()))
+    expected = TO_FIELDS.get(key)
+    if expected is None or isinstance(target, bool) or not isinstance(target, expected):
+        raise FrameError("bad_frame", "“to” names one agency (slug) or one panellist (id).")
+    if isinstance(target, str) and len(target) > 80:
+        raise FrameError("too_long", "“to” is too long.")
+    return {key: target}
+
+
+def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
+    if text is None:
+        raise FrameError("bad_frame", "Frames must be JSON text, not binary.")
+    if len(text) > MAX_FRAME_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
+        raise FrameError("too_long", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as invalid:
+        raise FrameError("bad_frame", "That was not valid JSON.") from invalid
+    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
+        raise FrameError("bad_frame", "A frame is a JSON object with a “type”.")
+    frame_type = raw["type"]
+    schema = SCHEMA.get(frame_type)
+    client_id = raw.get("client_id") if isinstance(raw.get("client_id"), str) else None
+    if schema is None:
+        raise FrameError("unknown_type", "Unknown frame type.")
+    fields: dict[str, Any] = {}
+    try:
+        for name, spec in schema.items():
+            if name not in raw:
+                if spec.required:
+                    raise FrameError("bad_frame", f"“{name}” is missing.")
+                continue
+            fields[name] = _check_field(name, spec, raw[name])
+        if fields.get("to") is not None:
+            fields["to"] = _check_to(fields["to"])
+        if "client_id" in fields:
+            try:
+                fields["client_id"] = str(uuid.UUID(fields["client_id"]))
+            except ValueError as invalid:
+                raise FrameError("bad_frame", "“client_id” must be a UUID.") from invalid
+        for name in ("body", "reason", "note", "nickname"):
+            if isinstance(fields.get(name), str) and "\x00" in fields[name]:
+                raise FrameError("bad_frame", f"“{name}” contains a null character.")
+    except FrameError as error:
+        error.client_id = client_id[:36] if client_id else None
+        raise
+    return ClientFrame(type=frame_type, fields=fields)
+
+
+def error_frame(code: str, message: str, *, client_id: str | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
+    if client_id:
+        frame["client_id"] = client_id
+    return frame

@@ -1,0 +1,144 @@
+"""Reads for the live chat. Plain dicts and lists, safe to hand across the async boundary."""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from accounts.models import User
+from chat import payloads
+from chat.enums import QuestionState
+from chat.models import ChatRoom, FeedItem, Participant, Question
+from events.enums import PUBLIC_EVENT_STATUSES
+from events.models import Event
+from events.roles import EventRoles, event_roles
+
+
+@dataclass(frozen=True)
+class ConnectionContext:
+    event_id: int
+    slug: str
+    roles: list[str]
+    is_moderator: bool
+    panellist_id: int | None
+    agency_slug: str | None
+    participant_id: int | None
+    user_id: int | None
+    status_frame: dict[str, Any] = field(default_factory=dict)
+
+
+def connection_context(
+    *, slug: str, user_id: int | None, guest_token: uuid.UUID | None
+) -> ConnectionContext | None:
+    """Who is connecting to which event, with what rights. None if no such public event."""
+    event = Event.objects.filter(slug=slug, status__in=PUBLIC_EVENT_STATUSES).first()
+    if event is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    roles = event_roles(user=user, event=event)
+    participant = participant_lookup(event_id=event.pk, user_id=user_id, guest_token=guest_token)
+    return ConnectionContext(
+        event_id=event.pk,
+        slug=event.slug,
+        roles=roles.names,
+        is_moderator=roles.is_moderator,
+        panellist_id=roles.panellist_id,
+        agency_slug=roles.agency_slug,
+        participant_id=participant.pk if participant else None,
+        user_id=user.pk if user else None,
+        status_frame=payloads.event_status(event),
+    )
+
+
+def participant_lookup(
+    *, event_id: int, user_id: int | None, guest_token: uuid.UUID | None
+) -> Participant | None:
+    if user_id:
+        return Participant.objects.filter(event_id=event_id, user_id=user_id).first()
+    if guest_token:
+        return Participant.objects.filter(
+            event_id=event_id, guest_token=guest_token, user=None
+        ).first()
+    return None
+
+
+def event_status_frame(*, event_id: int) -> dict[str, Any]:
+    return payloads.event_status(Event.objects.get(pk=event_id))
+
+
+def feed_after(*, event_id: int, after: int = 0) -> list[dict[str, Any]]:
+    """Published items with seq greater than `after`, in order, as sent to viewers."""
+    return list(
+        FeedItem.objects.filter(event_id=event_id, seq__gt=after)
+        .order_by("seq")
+        .values_list("payload", flat=True)
+    )
+
+
+def feed_last_seq(*, event_id: int) -> int:
+    room = ChatRoom.objects.filter(event_id=event_id).only("last_seq").first()
+    return room.last_seq if room else 0
+
+
+def pinned_seq(*, event_id: int) -> int | None:
+    room = ChatRoom.objects.filter(event_id=event_id).only("pinned_seq").first()
+    return room.pinned_seq if room else None
+
+
+def moderation_queue(*, event_id: int) -> list[dict[str, Any]]:
+    """Waiting questions: urgent ones first, then oldest first."""
+    questions = (
+        Question.objects.filter(event_id=event_id, state=QuestionState.PENDING)
+        .select_related("to_agency", "to_panellist__agency")
+        .order_by("-is_urgent", "asked_at", "id")
+    )
+    return [payloads.question_for_moderators(question) for question in questions]
+
+
+def own_questions(*, participant_id: int | None) -> list[dict[str, Any]]:
+    if participant_id is None:
+        return []
+    questions = Question.objects.filter(participant_id=participant_id).order_by("asked_at", "id")
+    return [payloads.question_for_asker(question) for question in questions]
+
+
+def show_viewer_count(*, event_id: int) -> bool:
+    return bool(
+        Event.objects.filter(pk=event_id).values_list("show_viewer_count", flat=True).first()
+    )
+
+
+def feed_for_display(feed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The feed with each answer given the text of the question it answers (for context)."""
+    questions = {item["question_id"]: item for item in feed if item["kind"] == "question"}
+    shown = []
+    for item in feed:
+        if item["kind"] == "answer":
+            question = questions.get(item["question_id"])
+            item = {**item, "question_body": question["body"] if question else ""}
+        shown.append(item)
+    return shown
+
+
+def questions_for_panel(*, feed: list[dict[str, Any]], roles: EventRoles) -> list[dict[str, Any]]:
+    """Published questions with their answers, those addressed to this panellist or their
+    agency marked, newest first (the panel works down from the latest)."""
+    answers: dict[int, list[dict[str, Any]]] = {}
+    for item in feed:
+        if item["kind"] == "answer":
+            answers.setdefault(item["question_id"], []).append(item)
+    questions = []
+    for item in feed:
+        if item["kind"] != "question":
+            continue
+        to = item.get("to") or {}
+        questions.append(
+            {
+                **item,
+                "answers": answers.get(item["question_id"], []),
+                "for_me": bool(
+                    (roles.panellist_id and to.get("panellist_id") == roles.panellist_id)
+                    or (roles.agency_slug and to.get("agency_slug") == roles.agency_slug)
+                ),
+            }
+        )
+    return list(reversed(questions))

@@ -1,0 +1,410 @@
+"""Writes for the live chat: asking, moderating, answering, announcing, pinning, muting.
+
+Each function checks the actor's rights (events.roles), changes state inside one
+transaction, numbers published items with the event's feed sequence under a row lock, and
+broadcasts only after commit.
+"""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from chat import payloads
+from chat.broadcast import send_frame_on_commit
+from chat.enums import QUESTION_TRANSITIONS, AnswerMode, FeedKind, QuestionState
+from chat.groups import moderation_group, participant_group, public_group
+from chat.models import Answer, ChatRoom, FeedItem, Participant, Question
+from chat.ratelimit import allow
+from events.enums import EventStatus
+from events.models import Agency, Event, Panellist, PanelSeat
+from events.roles import EventRoles, event_roles
+
+DEFAULT_ELSEWHERE_NOTE = "The panel answered this question verbally or elsewhere in the chat."
+
+
+class ChatError(Exception):
+    """A refusal the client is told about, with a stable `code` (see docs/protocol.md)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _not_allowed() -> ChatError:
+    return ChatError("not_allowed", "You are not allowed to do that at this event.")
+
+
+def _user(user_id: int | None) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+
+
+def _roles(event: Event, user_id: int | None) -> EventRoles:
+    return event_roles(user=_user(user_id), event=event)
+
+
+def accepting_questions(event: Event, *, now: Any = None) -> bool:
+    now = now or timezone.now()
+    if event.status == EventStatus.LIVE:
+        return True
+    return (
+        event.status == EventStatus.SCHEDULED
+        and event.questions_open_at is not None
+        and event.questions_open_at <= now
+    )
+
+
+def _not_open(event: Event) -> ChatError:
+    if event.status in (EventStatus.CLOSED, EventStatus.ARCHIVED):
+        return ChatError("event_not_open", "This webchat has finished: questions are closed.")
+    if event.status == EventStatus.CANCELLED:
+        return ChatError("event_not_open", "This webchat was cancelled.")
+    return ChatError("event_not_open", "Questions are not open yet for this webchat.")
+
+
+def _publish(
+    *,
+    event_id: int,
+    kind: FeedKind,
+    payload: dict[str, Any],
+    question: Question | None = None,
+    answer: Answer | None = None,
+    actor: User | None = None,
+) -> FeedItem:
+    """Give the item the event's next seq (no gaps: the counter row is locked until commit)."""
+    ChatRoom.objects.get_or_create(event_id=event_id)
+    room = ChatRoom.objects.select_for_update().get(event_id=event_id)
+    room.last_seq += 1
+    room.save(update_fields=["last_seq"])
+    now = timezone.now()
+    frame = {"type": "message", "seq": room.last_seq, **payload, "published_at": payloads._iso(now)}
+    item = FeedItem.objects.create(
+        event_id=event_id,
+        seq=room.last_seq,
+        kind=kind,
+        question=question,
+        answer=answer,
+        posted_by=actor,
+        payload=frame,
+        published_at=now,
+    )
+    send_frame_on_commit(public_group(event_id), frame, public=True)
+    return item
+
+
+# --- participants ---------------------------------------------------------------------
+
+
+def participant_for(
+    *, event_id: int, user_id: int | None, guest_token: uuid.UUID | None
+) -> Participant:
+    """The participant row for a signed-in user, or else for a guest's session token."""
+    lookup: dict[str, Any] = (
+        {"user_id": user_id} if user_id else {"guest_token": guest_token, "user": None}
+    )
+    if not user_id and guest_token is None:
+        raise ValueError("A participant is a user or a guest token.")
+    try:
+        with transaction.atomic():
+            participant, _ = Participant.objects.get_or_create(event_id=event_id, **lookup)
+    except IntegrityError:
+        participant = Participant.objects.get(event_id=event_id, **lookup)
+    return participant
+
+
+def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bool:
+    """Stop a participant asking at this event, on every tab and reconnect. True if changed."""
+    with transaction.atomic():
+        event = Event.objects.get(pk=event_id)
+        actor = _user(actor_id)
+        if not event_roles(user=actor, event=event).is_moderator:
+            raise _not_allowed()
+        participant = (
+            Participant.objects.select_for_update()
+            .filter(pk=participant_id, event_id=event_id)
+            .first()
+        )
+        if participant is None:
+            raise ChatError("not_found", "No such participant at this event.")
+        if participant.is_muted:
+            return False
+        participant.is_muted = True
+        participant.muted_at = timezone.now()
+        participant.muted_by = actor
+        participant.save(update_fields=["is_muted", "muted_at", "muted_by"])
+        send_frame_on_commit(
+            moderation_group(event_id),
+            {"type": "participant_muted", "participant_id": participant.pk},
+        )
+        send_frame_on_commit(
+            participant_group(participant.pk),
+            {
+                "type": "muted",
+                "message": "A moderator has stopped you sending more questions to this webchat.",
+            },
+        )
+    return True
+
+
+# --- questions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AskOutcome:
+    question: dict[str, Any]
+    created: bool
+
+
+def _resolve_to(event: Event, to: dict[str, Any] | None) -> tuple[Agency | None, Panellist | None]:
+    if not to:
+        return None, None
+    seats = PanelSeat.objects.filter(event=event).select_related("panellist__agency")
+    if "panellist" in to:
+        seat = seats.filter(panellist_id=to["panellist"]).first()
+        if seat is None:
+            raise ChatError("invalid", "That panellist is not on this webchat's panel.")
+        return None, seat.panellist
+    seat = seats.filter(panellist__agency__slug=to.get("agency")).first()
+    if seat is None and event.lead_agency.slug != to.get("agency"):
+        raise ChatError("invalid", "That agency is not taking part in this webchat.")
+    return (seat.panellist.agency if seat else event.lead_agency), None
+
+
+def question_ask(
+    *,
+    event_id: int,
+    participant_id: int,
+    client_id: str,
+    body: str,
+    nickname: str | None = "",
+    anonymous: bool | None = False,
+    to: dict[str, Any] | None = None,
+) -> AskOutcome:
+    """Store a question for moderation. Asking again with the same client_id changes nothing."""
+    with transaction.atomic():
+        participant = Participant.objects.select_related("event__lead_agency").get(
+            pk=participant_id, event_id=event_id
+        )
+        existing = Question.objects.filter(participant=participant, client_id=client_id).first()
+        if existing is not None:
+            return AskOutcome(question=payloads.question_for_asker(existing), created=False)
+
+        event = participant.event
+        if not accepting_questions(event):
+            raise _not_open(event)
+        if participant.is_muted:
+            raise ChatError("muted", "A moderator has stopped you sending questions here.")
+        text = body.strip()
+        if not text:
+            raise ChatError("invalid", "Please write your question before sending it.")
+        limit, window = settings.CHAT_ASK_RATE_LIMIT
+        if not allow(f"ask:participant:{participant.pk}", limit=limit, window_seconds=window):
+            raise ChatError(
+                "rate_limited",
+                "You have sent several questions quickly. Please wait a minute and try again.",
+            )
+        to_agency, to_panellist = _resolve_to(event, to)
+        question = Question.objects.create(
+            event=event,
+            participant=participant,
+            client_id=client_id,
+            body=text,
+            nickname="" if anonymous else (nickname or "").strip(),
+            to_agency=to_agency,
+            to_panellist=to_panellist,
+        )
+        send_frame_on_commit(
+            moderation_group(event.pk),
+            {"type": "queue_add", "question": payloads.question_for_moderators(question)},
+        )
+        own = payloads.question_for_asker(question)
+        send_frame_on_commit(participant_group(participant.pk), own)
+    return AskOutcome(question=own, created=True)
+
+
+def _lock_question(question_id: int, event_id: int | None) -> Question:
+    filters: dict[str, Any] = {"pk": question_id}
+    if event_id is not None:
+        filters["event_id"] = event_id
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("event__lead_agency", "to_agency", "to_panellist__agency")
+        .filter(**filters)
+        .first()
+    )
+    if question is None:
+        raise ChatError("not_found", "No such question at this webchat.")
+    return question
+
+
+def _move(question: Question, to_state: QuestionState) -> None:
+    if to_state not in QUESTION_TRANSITIONS[question.state]:
+        raise ChatError(
+            "conflict",
+            f"This question is already {QuestionState(question.state).label.lower()}.",
+        )
+    question.state = to_state
+
+
+def question_approve(
+    *, question_id: int, actor_id: int, body: str | None = None, event_id: int | None = None
+) -> bool:
+    """Publish a waiting question, optionally as edited by the moderator. True if changed."""
+    with transaction.atomic():
+        question = _lock_question(question_id, event_id)
+        event = question.event
+        actor = _user(actor_id)
+        if not event_roles(user=actor, event=event).is_moderator:
+            raise _not_allowed()
+        if question.state == QuestionState.PUBLISHED:
+            return False
+        if event.status != EventStatus.LIVE:
+            raise ChatError("event_not_open", "Questions can be published only while it is live.")
+        edited = (body or "").strip()
+        _move(question, QuestionState.PUBLISHED)
+        question.published_body = edited or question.body
+        question.moderated_at = timezone.now()
+        question.moderated_by = actor
+        question.save(update_fields=["state", "published_body", "moderated_at", "moderated_by"])
+        _publish(
+            event_id=event.pk,
+            kind=FeedKind.QUESTION,
+            payload=payloads.question_public(question),
+            question=question,
+            actor=actor,
+        )
+        _tell_moderators_and_asker(question)
+    return True
+
+
+def question_reject(
+    *, question_id: int, actor_id: int, reason: str, event_id: int | None = None
+) -> bool:
+    """Decline a waiting question; only its asker learns why. True if changed."""
+    reason = reason.strip()
+    with transaction.atomic():
+        question = _lock_question(question_id, event_id)
+        if not _roles(question.event, actor_id).is_moderator:
+            raise _not_allowed()
+        if question.state == QuestionState.REJECTED:
+            return False
+        if not reason:
+            raise ChatError("invalid", "Give the asker a reason for declining their question.")
+        _move(question, QuestionState.REJECTED)
+        question.rejection_reason = reason
+        question.moderated_at = timezone.now()
+        question.moderated_by_id = actor_id
+        question.save(update_fields=["state", "rejection_reason", "moderated_at", "moderated_by"])
+        _tell_moderators_and_asker(question)
+    return True
+
+
+def _tell_moderators_and_asker(question: Question) -> None:
+    send_frame_on_commit(
+        moderation_group(question.event_id),
+        {"type": "queue_remove", "question_id": question.pk, "state": question.state},
+    )
+    if question.participant_id:
+        send_frame_on_commit(
+            participant_group(question.participant_id), payloads.question_for_asker(question)
+        )
+
+
+def question_answer(
+    *,
+    question_id: int,
+    actor_id: int,
+    body: str,
+    mode: AnswerMode = AnswerMode.WRITTEN,
+    event_id: int | None = None,
+) -> int:
+    """Publish a panellist's answer (with their name, role and agency). Returns its seq."""
+    body = body.strip()
+    with transaction.atomic():
+        question = _lock_question(question_id, event_id)
+        event = question.event
+        seat_id = _roles(event, actor_id).panel_seat_id
+        if seat_id is None:
+            raise _not_allowed()
+        if event.status != EventStatus.LIVE:
+            raise ChatError("event_not_open", "Answers can be published only while it is live.")
+        if question.state not in (QuestionState.PUBLISHED, QuestionState.ANSWERED):
+            raise ChatError("conflict", "Only published questions can be answered.")
+        if mode == AnswerMode.ELSEWHERE:
+            body = body or DEFAULT_ELSEWHERE_NOTE
+        elif not body:
+            raise ChatError("invalid", "Write the answer before sending it.")
+        seat = PanelSeat.objects.select_related("panellist__agency").get(pk=seat_id)
+        answer = Answer.objects.create(
+            question=question,
+            panellist=seat.panellist,
+            mode=mode,
+            body=body,
+            answered_by_id=actor_id,
+        )
+        if question.state == QuestionState.PUBLISHED:
+            _move(question, QuestionState.ANSWERED)
+            question.save(update_fields=["state"])
+        question_item = question.feed_items.filter(kind=FeedKind.QUESTION).first()
+        item = _publish(
+            event_id=event.pk,
+            kind=FeedKind.ANSWER,
+            payload=payloads.answer_public(
+                answer, seat, question_item.seq if question_item else None
+            ),
+            question=question,
+            answer=answer,
+            actor=answer.answered_by,
+        )
+        if question.participant_id:
+            send_frame_on_commit(
+                participant_group(question.participant_id), payloads.question_for_asker(question)
+            )
+    return item.seq
+
+
+# --- announcements and the pin --------------------------------------------------------
+
+
+def announcement_post(*, event_id: int, actor_id: int, body: str) -> int:
+    body = body.strip()
+    with transaction.atomic():
+        event = Event.objects.get(pk=event_id)
+        if not _roles(event, actor_id).is_moderator:
+            raise _not_allowed()
+        if event.status not in (EventStatus.SCHEDULED, EventStatus.LIVE):
+            raise ChatError(
+                "event_not_open", "Announcements can be posted only before or during it."
+            )
+        if not body:
+            raise ChatError("invalid", "Write the announcement before posting it.")
+        item = _publish(
+            event_id=event_id,
+            kind=FeedKind.ANNOUNCEMENT,
+            payload=payloads.announcement_public(body),
+            actor=_user(actor_id),
+        )
+    return item.seq
+
+
+def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
+    """Pin one published item at the top of the live page (None unpins). True if changed."""
+    with transaction.atomic():
+        event = Event.objects.get(pk=event_id)
+        if not _roles(event, actor_id).is_moderator:
+            raise _not_allowed()
+        if seq is not None and not FeedItem.objects.filter(event_id=event_id, seq=seq).exists():
+            raise ChatError("not_found", "There is no published item with that number.")
+        ChatRoom.objects.get_or_create(event_id=event_id)
+        room = ChatRoom.objects.select_for_update().get(event_id=event_id)
+        if room.pinned_seq == seq:
+            return False
+        room.pinned_seq = seq
+        room.save(update_fields=["pinned_seq"])
+        send_frame_on_commit(public_group(event_id), {"type": "pinned", "seq": seq}, public=True)
+    return True

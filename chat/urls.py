@@ -1,0 +1,39 @@
+from django.urls import path
+
+from chat import views
+
+app_name = "chat"
+
+urlpatterns = [
+    path("events/<slug:slug>/live/", views.event_live, name="live"),
+    path("events/<slug:slug>/live/ask/", views.event_ask, name="ask"),
+    path("events/<slug:slug>/moderate/", views.moderator_console, name="moderate"),
+    path(
+        "events/<slug:slug>/moderate/questions/<int:question_id>/approve/",
+        views.moderate_approve,
+        name="approve",
+    ),
+    path(
+        "events/<slug:slug>/moderate/questions/<int:question_id>/reject/",
+        views.moderate_reject,
+        name="reject",
+    ),
+    path(
+        "events/<slug:slug>/moderate/participants/<int:participant_id>/mute/",
+        views.moderate_mute,
+        name="mute",
+    ),
+    path("events/<slug:slug>/moderate/announce/", views.moderate_announce, name="announce"),
+    path("events/<slug:slug>/moderate/pin/<int:seq>/", views.moderate_pin, name="pin"),
+    path("events/<slug:slug>/panel/", views.panel_console, name="panel"),
+    path(
+        "events/<slug:slug>/panel/questions/<int:question_id>/answer/",
+        views.panel_answer,
+        name="answer",
+    ),
+    path(
+        "events/<slug:slug>/panel/questions/<int:question_id>/answered/",
+        views.panel_mark_answered,
+        name="mark_answered",
+    ),
+]

@@ -1,0 +1,315 @@
+"""Pages for the live chat: the public live page and the moderator and panellist consoles.
+
+Every page works without JavaScript (forms post here and call the same services the
+WebSocket consumer calls); the scripts enhance them with live updates.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chat import selectors, services
+from chat.consumers import PARTICIPANT_SESSION_KEY
+from chat.enums import AnswerMode
+from chat.forms import (
+    AnnounceForm,
+    AnswerForm,
+    ApproveForm,
+    AskForm,
+    ConfirmForm,
+    MarkAnsweredForm,
+    RejectForm,
+)
+from chat.services import ChatError
+from events import selectors as event_selectors
+from events.models import Event
+from events.roles import EventRoles, event_roles
+
+ASK_ERROR_STATUS = {"rate_limited": 429, "event_not_open": 409, "muted": 403, "not_allowed": 403}
+
+
+def _public_event(slug: str) -> Event:
+    try:
+        return event_selectors.public_event_by_slug(slug=slug)
+    except Event.DoesNotExist as missing:
+        raise Http404("No such webchat.") from missing
+
+
+def _guest_token(request: HttpRequest) -> uuid.UUID:
+    """The browser's participation identity, kept in its session (no account needed)."""
+    token = request.session.get(PARTICIPANT_SESSION_KEY)
+    try:
+        return uuid.UUID(str(token))
+    except ValueError:
+        fresh = uuid.uuid4()
+        request.session[PARTICIPANT_SESSION_KEY] = str(fresh)
+        return fresh
+
+
+def _actor(request: HttpRequest) -> int:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return int(request.user.pk)
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    return request.user.pk if request.user.is_authenticated else None
+
+
+def _to_choices(event: Event) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    for group in event_selectors.panel_grouped_by_agency(event=event):
+        choices.append((f"agency:{group.agency.slug}", f"{group.agency.name} (anyone)"))
+        choices.extend(
+            (f"panellist:{seat.panellist_id}", f"{seat.panellist.name}, {group.agency.short_name}")
+            for seat in group.seats
+        )
+    return choices
+
+
+def event_live(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(slug)
+    form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=_to_choices(event))
+    return _render_live(request, event, form)
+
+
+def _render_live(
+    request: HttpRequest, event: Event, form: AskForm, status: int = 200
+) -> HttpResponse:
+    token = _guest_token(request)
+    participant = selectors.participant_lookup(
+        event_id=event.pk, user_id=_user_id(request), guest_token=token
+    )
+    feed = selectors.feed_after(event_id=event.pk)
+    pinned = selectors.pinned_seq(event_id=event.pk)
+    return render(
+        request,
+        "chat/live.html",
+        {
+            "event": event,
+            "feed": selectors.feed_for_display(feed),
+            "pinned": next((item for item in feed if item["seq"] == pinned), None),
+            "last_seq": feed[-1]["seq"] if feed else 0,
+            "own_questions": selectors.own_questions(
+                participant_id=participant.pk if participant else None
+            ),
+            "accepting_questions": services.accepting_questions(event),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(slug)
+    form = AskForm(request.POST, to_choices=_to_choices(event))
+    if not form.is_valid():
+        return _render_live(request, event, form, status=400)
+    participant = services.participant_for(
+        event_id=event.pk, user_id=_user_id(request), guest_token=_guest_token(request)
+    )
+    try:
+        services.question_ask(
+            event_id=event.pk,
+            participant_id=participant.pk,
+            client_id=str(form.cleaned_data["client_id"]),
+            body=form.cleaned_data["body"],
+            nickname=form.cleaned_data["nickname"],
+            anonymous=form.cleaned_data["anonymous"],
+            to=form.to_target(),
+        )
+    except ChatError as refusal:
+        # The asker keeps their text: the form is shown again with it and the reason.
+        form.add_error(None, refusal.message)
+        return _render_live(request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400))
+    messages.success(
+        request, "Your question was sent. A moderator will read it before it is published."
+    )
+    return HttpResponseRedirect(reverse("chat:live", kwargs={"slug": slug}) + "#your-questions")
+
+
+# --- consoles -------------------------------------------------------------------------
+
+
+def _console_event(
+    request: HttpRequest, slug: str, allowed: Callable[[EventRoles], bool]
+) -> tuple[Event, EventRoles]:
+    event = _public_event(slug)
+    roles = event_roles(user=request.user, event=event)
+    if not allowed(roles):
+        raise PermissionDenied("You are not a moderator or panellist of this webchat.")
+    return event, roles
+
+
+@login_required
+def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
+    event, _ = _console_event(request, slug, lambda roles: roles.is_moderator)
+    feed = selectors.feed_after(event_id=event.pk)
+    return render(
+        request,
+        "chat/moderate.html",
+        {
+            "event": event,
+            "queue": selectors.moderation_queue(event_id=event.pk),
+            "feed": feed,
+            "pinned_seq": selectors.pinned_seq(event_id=event.pk),
+            "last_seq": feed[-1]["seq"] if feed else 0,
+            "announce_form": AnnounceForm(),
+        },
+    )
+
+
+@login_required
+def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
+    event, roles = _console_event(request, slug, lambda roles: roles.is_panellist)
+    feed = selectors.feed_after(event_id=event.pk)
+    return render(
+        request,
+        "chat/panel.html",
+        {
+            "event": event,
+            "roles": roles,
+            "questions": selectors.questions_for_panel(feed=feed, roles=roles),
+            "last_seq": feed[-1]["seq"] if feed else 0,
+        },
+    )
+
+
+def _console_action(
+    request: HttpRequest,
+    slug: str,
+    form_class: type[Any],
+    action: Callable[[Event, dict[str, Any]], object],
+    done: str,
+    console: str,
+) -> HttpResponse:
+    """Run one console action from a plain form post and go back to the console."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    event = _public_event(slug)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(event, form.cleaned_data)
+        except ChatError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, done)
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return HttpResponseRedirect(reverse(console, kwargs={"slug": slug}))
+
+
+@require_POST
+def moderate_approve(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    return _console_action(
+        request,
+        slug,
+        ApproveForm,
+        lambda event, data: services.question_approve(
+            question_id=question_id, actor_id=_actor(request), body=data["body"], event_id=event.pk
+        ),
+        "Question published.",
+        "chat:moderate",
+    )
+
+
+@require_POST
+def moderate_reject(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    return _console_action(
+        request,
+        slug,
+        RejectForm,
+        lambda event, data: services.question_reject(
+            question_id=question_id,
+            actor_id=_actor(request),
+            reason=data["reason"],
+            event_id=event.pk,
+        ),
+        "Question declined. The asker has been told why.",
+        "chat:moderate",
+    )
+
+
+@require_POST
+def moderate_mute(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+    return _console_action(
+        request,
+        slug,
+        ConfirmForm,
+        lambda event, data: services.participant_mute(
+            event_id=event.pk, participant_id=participant_id, actor_id=_actor(request)
+        ),
+        "Participant muted for this webchat.",
+        "chat:moderate",
+    )
+
+
+@require_POST
+def moderate_announce(request: HttpRequest, slug: str) -> HttpResponse:
+    return _console_action(
+        request,
+        slug,
+        AnnounceForm,
+        lambda event, data: services.announcement_post(
+            event_id=event.pk, actor_id=_actor(request), body=data["body"]
+        ),
+        "Announcement published.",
+        "chat:moderate",
+    )
+
+
+@require_POST
+def moderate_pin(request: HttpRequest, slug: str, seq: int) -> HttpResponse:
+    return _console_action(
+        request,
+        slug,
+        ConfirmForm,
+        lambda event, data: services.item_pin(
+            event_id=event.pk, actor_id=_actor(request), seq=seq or None
+        ),
+        "Pinned item updated.",
+        "chat:moderate",
+    )
+
+
+@require_POST
+def panel_answer(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    return _console_action(
+        request,
+        slug,
+        AnswerForm,
+        lambda event, data: services.question_answer(
+            question_id=question_id, actor_id=_actor(request), body=data["body"], event_id=event.pk
+        ),
+        "Answer published.",
+        "chat:panel",
+    )
+
+
+@require_POST
+def panel_mark_answered(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    return _console_action(
+        request,
+        slug,
+        MarkAnsweredForm,
+        lambda event, data: services.question_answer(
+            question_id=question_id,
+            actor_id=_actor(request),
+            body=data["note"],
+            mode=AnswerMode.ELSEWHERE,
+            event_id=event.pk,
+        ),
+        "Marked as answered.",
+        "chat:panel",
+    )

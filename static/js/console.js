@@ -1,0 +1,275 @@
+// The moderator and panellist consoles: live queue and feed over the event's socket.
+// Every action is an ordinary form (it works without JavaScript); here the forms are sent
+// over the socket instead, and the page updates from what the server broadcasts.
+import { LiveSocket, element, renderConnection, renderStatusTag } from './live-socket.js'
+
+const root = document.getElementById('console')
+if (root) start(root)
+
+function start (root) {
+  const kind = root.dataset.console
+  const connection = document.getElementById('connection-status')
+  const announcer = document.getElementById('console-announcer')
+  const viewerCount = document.getElementById('viewer-count')
+  const csrf = document.querySelector('input[name=csrfmiddlewaretoken]')?.value || ''
+  const slug = root.dataset.eventSlug
+
+  const socket = new LiveSocket({
+    path: root.dataset.wsPath,
+    lastSeq: Number(root.dataset.lastSeq || 0),
+    onState: (state) => renderConnection(connection, state),
+    onFrame: (frame) => {
+      if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame.status)
+      if (frame.type === 'viewers') viewerCount.textContent = `Viewers: ${frame.count}`
+      if (frame.type === 'error') say(`Not done: ${frame.message}`)
+      if (kind === 'moderator') moderatorFrame(frame)
+      else panellistFrame(frame)
+    }
+  })
+  window.outreachLive = socket
+
+  function say (text) {
+    announcer.textContent = text
+  }
+
+  // Send a console form over the socket when connected; otherwise let it post.
+  function intercept (form, toFrame) {
+    form.addEventListener('submit', (event) => {
+      if (!socket.isOpen) return
+      const frame = toFrame(new FormData(form))
+      if (!frame) return
+      event.preventDefault()
+      socket.send(frame)
+    })
+  }
+
+  function formWithButton (action, label, hiddenLabel, classes) {
+    const form = element('form', 'app-inline-form')
+    form.method = 'post'
+    form.action = action
+    const token = element('input')
+    token.type = 'hidden'
+    token.name = 'csrfmiddlewaretoken'
+    token.value = csrf
+    const button = element('button', `govuk-button ${classes}`, label)
+    button.type = 'submit'
+    if (hiddenLabel) button.append(element('span', 'govuk-visually-hidden', hiddenLabel))
+    form.append(token, button)
+    return form
+  }
+
+  function field (id, labelText, control) {
+    const group = element('div', 'govuk-form-group')
+    const label = element('label', 'govuk-label govuk-label--s', labelText)
+    label.htmlFor = id
+    control.id = id
+    group.append(label, control)
+    return group
+  }
+
+  // ---------------------------------------------------------------- moderators
+  const queue = document.getElementById('queue')
+  const queueEmpty = document.getElementById('queue-empty')
+  const queueCount = document.getElementById('queue-count')
+
+  function wireQueueItem (li) {
+    const questionId = Number(li.dataset.questionId)
+    const approve = li.querySelector('.app-approve-form')
+    const reject = li.querySelector('.app-reject-form')
+    const mute = li.querySelector('.app-mute-form')
+    const original = li.querySelector('.app-feed__body').textContent
+    intercept(approve, (data) => {
+      const body = String(data.get('body') || '').trim()
+      return { type: 'approve', question_id: questionId, body: body && body !== original ? body : null }
+    })
+    intercept(reject, (data) => ({ type: 'reject', question_id: questionId, reason: String(data.get('reason') || '') }))
+    if (mute) {
+      intercept(mute, () => ({ type: 'mute', participant_id: Number(li.dataset.participantId) }))
+    }
+  }
+
+  function queueItem (q) {
+    const li = element('li', `app-queue-item${q.is_urgent ? ' app-queue-item--urgent' : ''}`)
+    li.id = `queue-${q.question_id}`
+    li.dataset.questionId = q.question_id
+    li.dataset.participantId = q.participant_id ?? ''
+    const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
+    if (q.is_urgent) meta.append(element('strong', 'govuk-tag govuk-tag--red', 'Urgent'), ' ')
+    const asker = q.nickname ? `“${q.nickname}”` : 'an anonymous member of the public'
+    const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
+    meta.append(`Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} by ${asker}${to}`)
+    const actions = element('div', 'app-queue-item__actions')
+    const base = `/events/${slug}/moderate`
+
+    const approve = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish', ` question ${q.question_id}`, '')
+    approve.className = 'app-approve-form'
+    const text = element('textarea', 'govuk-textarea')
+    text.name = 'body'
+    text.rows = 3
+    text.value = q.body
+    approve.prepend(field(`approve-body-${q.question_id}`, 'Text to publish (edit to remove personal details)', text))
+
+    const reject = formWithButton(`${base}/questions/${q.question_id}/reject/`, 'Decline', ` question ${q.question_id}`, 'govuk-button--warning')
+    reject.className = 'app-reject-form'
+    const reason = element('input', 'govuk-input')
+    reason.name = 'reason'
+    reason.type = 'text'
+    reason.maxLength = 500
+    reason.value = "We can't discuss individual cases here. Please use the helplines on this page."
+    reject.prepend(field(`reject-reason-${q.question_id}`, 'Reason for declining (only the asker sees it)', reason))
+
+    actions.append(approve, reject)
+    if (q.participant_id) {
+      const mute = formWithButton(`${base}/participants/${q.participant_id}/mute/`, 'Mute this person', ` (asker of question ${q.question_id})`, 'govuk-button--secondary')
+      mute.className = 'app-mute-form'
+      actions.append(mute)
+    }
+    li.append(meta, element('p', 'govuk-body app-feed__body', q.body), actions)
+    wireQueueItem(li)
+    return li
+  }
+
+  function refreshQueueCount () {
+    const count = queue.children.length
+    queueCount.textContent = String(count)
+    queueEmpty.hidden = count > 0
+  }
+
+  function placeInQueue (li, q) {
+    // Urgent first, then oldest first: an urgent one goes after the last urgent one.
+    if (q.is_urgent) {
+      const firstCalm = [...queue.children].find((node) => !node.classList.contains('app-queue-item--urgent'))
+      queue.insertBefore(li, firstCalm || null)
+    } else {
+      queue.append(li)
+    }
+  }
+
+  function moderatorFrame (frame) {
+    if (frame.type === 'queue') {
+      queue.replaceChildren(...frame.questions.map(queueItem))
+      refreshQueueCount()
+    } else if (frame.type === 'queue_add') {
+      if (!document.getElementById(`queue-${frame.question.question_id}`)) {
+        placeInQueue(queueItem(frame.question), frame.question)
+        refreshQueueCount()
+        say(frame.question.is_urgent ? 'New urgent question waiting.' : 'New question waiting.')
+      }
+    } else if (frame.type === 'queue_remove') {
+      document.getElementById(`queue-${frame.question_id}`)?.remove()
+      refreshQueueCount()
+      say(`Question ${frame.question_id} ${frame.state === 'published' ? 'published' : 'declined'}.`)
+    } else if (frame.type === 'participant_muted') {
+      for (const li of queue.querySelectorAll(`[data-participant-id="${frame.participant_id}"] .app-mute-form`)) {
+        li.replaceWith(element('strong', 'govuk-tag govuk-tag--grey', 'Muted'))
+      }
+      say('Participant muted.')
+    } else if (frame.type === 'message') {
+      addPublished(frame)
+    } else if (frame.type === 'pinned') {
+      for (const li of document.querySelectorAll('#feed .app-feed__item')) {
+        li.classList.toggle('app-feed__item--pinned', Number(li.dataset.seq) === frame.seq)
+      }
+      document.getElementById('unpin-form').hidden = !frame.seq
+    }
+  }
+
+  function addPublished (item) {
+    const feed = document.getElementById('feed')
+    if (document.getElementById(`item-${item.seq}`)) return
+    const li = element('li', `app-feed__item app-feed__item--${item.kind}`)
+    li.id = `item-${item.seq}`
+    li.dataset.seq = item.seq
+    const who = item.panellist ? ` from ${item.panellist.name}` : ''
+    const meta = element('p', 'app-feed__meta')
+    meta.append(element('strong', '', item.kind[0].toUpperCase() + item.kind.slice(1)), ` ${item.seq}${who}`)
+    const body = item.body.length > 200 ? item.body.slice(0, 199) + '…' : item.body
+    const pin = formWithButton(`/events/${slug}/moderate/pin/${item.seq}/`, 'Pin', ` item ${item.seq}`, 'govuk-button--secondary govuk-!-margin-bottom-0')
+    pin.className = 'app-pin-form'
+    wirePin(pin, item.seq)
+    li.append(meta, element('p', 'app-feed__body', body), pin)
+    feed.append(li)
+  }
+
+  function wirePin (form, seq) {
+    intercept(form, () => ({ type: 'pin', seq }))
+  }
+
+  if (kind === 'moderator') {
+    queue.querySelectorAll('.app-queue-item').forEach(wireQueueItem)
+    document.querySelectorAll('#feed .app-feed__item').forEach((li) => wirePin(li.querySelector('.app-pin-form'), Number(li.dataset.seq)))
+    wirePin(document.getElementById('unpin-form'), null)
+    const announce = document.getElementById('announce-form')
+    intercept(announce, (data) => {
+      const body = String(data.get('body') || '').trim()
+      if (!body) return null
+      announce.reset()
+      return { type: 'announce', body }
+    })
+  }
+
+  // ---------------------------------------------------------------- panellists
+  const questions = document.getElementById('panel-questions')
+  const questionsEmpty = document.getElementById('questions-empty')
+  const myPanellist = Number(root.dataset.panellistId || 0)
+  const myAgency = root.dataset.agencySlug || ''
+
+  function wireQuestion (li) {
+    const questionId = Number(li.dataset.questionId)
+    const answer = li.querySelector('.app-answer-form')
+    intercept(answer, (data) => {
+      const body = String(data.get('body') || '').trim()
+      if (!body) return null
+      answer.reset()
+      return { type: 'answer', question_id: questionId, body }
+    })
+    intercept(li.querySelector('.app-mark-answered-form'), () => ({ type: 'mark_answered', question_id: questionId }))
+  }
+
+  function panelQuestion (item) {
+    const to = item.to || {}
+    const forMe = (myPanellist && to.panellist_id === myPanellist) || (myAgency && to.agency_slug === myAgency)
+    const li = element('li', `app-queue-item${forMe ? ' app-feed__item--for-me' : ''}`)
+    li.id = `question-${item.question_id}`
+    li.dataset.questionId = item.question_id
+    li.dataset.seq = item.seq
+    const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
+    if (forMe) meta.append(element('strong', 'govuk-tag govuk-tag--orange', 'For you'), ' ')
+    const toText = item.to ? (item.to.panellist ? `, for ${item.to.panellist} (${item.to.agency})` : `, for ${item.to.agency}`) : ''
+    meta.append(`Question ${item.seq}${toText}`)
+    const base = `/events/${slug}/panel/questions/${item.question_id}`
+    const answer = formWithButton(`${base}/answer/`, 'Publish answer', ` to question ${item.seq}`, '')
+    answer.className = 'app-answer-form'
+    const text = element('textarea', 'govuk-textarea')
+    text.name = 'body'
+    text.rows = 4
+    text.maxLength = 5000
+    answer.prepend(field(`answer-body-${item.question_id}`, `Your answer to question ${item.seq}`, text))
+    const elsewhere = formWithButton(`${base}/answered/`, 'Mark answered verbally or elsewhere', ` (question ${item.seq})`, 'govuk-button--secondary')
+    elsewhere.className = 'app-mark-answered-form'
+    li.append(meta, element('p', 'govuk-body app-feed__body', item.body), element('ul', 'govuk-list app-answers'), answer, elsewhere)
+    wireQuestion(li)
+    return li
+  }
+
+  function panellistFrame (frame) {
+    if (frame.type !== 'message') return
+    if (frame.kind === 'question' && !document.getElementById(`question-${frame.question_id}`)) {
+      questions.prepend(panelQuestion(frame))
+      questionsEmpty.hidden = true
+      say(`New question ${frame.seq} published.`)
+    } else if (frame.kind === 'answer') {
+      const list = document.querySelector(`#question-${frame.question_id} .app-answers`)
+      if (list) {
+        const line = element('li', 'govuk-body-s')
+        const elsewhere = frame.mode === 'elsewhere' ? ' (answered verbally or elsewhere)' : ''
+        line.append(element('strong', '', frame.panellist.name), `${elsewhere}: ${frame.body.slice(0, 200)}`)
+        list.append(line)
+      }
+    }
+  }
+
+  if (kind === 'panellist') questions.querySelectorAll('.app-queue-item').forEach(wireQuestion)
+
+  socket.connect()
+}

@@ -1,0 +1,157 @@
+// A WebSocket to one event's live chat that reconnects with backoff and resumes by seq.
+// Shared by the public live page (live.js) and the consoles (console.js).
+
+const CLOSE_NO_SUCH_EVENT = 4404
+
+export class LiveSocket {
+  constructor ({ path, lastSeq, onFrame, onState }) {
+    this.path = path
+    this.lastSeq = lastSeq
+    this.onFrame = onFrame
+    this.onState = onState
+    this.attempt = 0
+    this.socket = null
+    this.stopped = false
+  }
+
+  url () {
+    const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws'
+    return `${scheme}://${window.location.host}${this.path}?after=${this.lastSeq}`
+  }
+
+  connect () {
+    this.onState(this.attempt === 0 ? 'connecting' : 'reconnecting')
+    const socket = new WebSocket(this.url())
+    this.socket = socket
+    socket.addEventListener('open', () => {
+      this.attempt = 0
+      this.onState('connected')
+    })
+    socket.addEventListener('message', (event) => {
+      let frame
+      try {
+        frame = JSON.parse(event.data)
+      } catch {
+        return
+      }
+      if (frame.type === 'message') {
+        // Exactly once, in order: skip what we have; ask for any gap to be re-sent.
+        if (frame.seq <= this.lastSeq) return
+        if (frame.seq > this.lastSeq + 1) {
+          this.send({ type: 'resume', after: this.lastSeq })
+          return
+        }
+        this.lastSeq = frame.seq
+      }
+      this.onFrame(frame)
+    })
+    socket.addEventListener('close', (event) => {
+      if (this.socket !== socket) return
+      this.socket = null
+      if (this.stopped || event.code === CLOSE_NO_SUCH_EVENT) {
+        this.onState('stopped')
+        return
+      }
+      // Back off 1, 2, 4 ... 30 seconds, with jitter so a restart is not stampeded.
+      const delay = Math.min(30000, 1000 * 2 ** this.attempt) * (0.5 + Math.random() / 2)
+      this.attempt += 1
+      this.onState('waiting')
+      window.setTimeout(() => this.connect(), delay)
+    })
+  }
+
+  get isOpen () {
+    return this.socket !== null && this.socket.readyState === WebSocket.OPEN
+  }
+
+  send (frame) {
+    if (!this.isOpen) return false
+    this.socket.send(JSON.stringify(frame))
+    return true
+  }
+
+  // For tests and for people: drop the connection; it comes back and resumes.
+  drop () {
+    if (this.socket) this.socket.close()
+  }
+}
+
+export function element (tag, className, text) {
+  const node = document.createElement(tag)
+  if (className) node.className = className
+  if (text !== undefined) node.textContent = text
+  return node
+}
+
+const STATUS_TAGS = {
+  draft: ['Draft', 'govuk-tag--grey'],
+  scheduled: ['Upcoming', 'govuk-tag--blue'],
+  live: ['Live now', 'govuk-tag--green'],
+  closed: ['Finished', 'govuk-tag--grey'],
+  archived: ['Finished', 'govuk-tag--grey'],
+  cancelled: ['Cancelled', 'govuk-tag--red']
+}
+
+export function renderStatusTag (container, status) {
+  const [label, modifier] = STATUS_TAGS[status] || [status, 'govuk-tag--grey']
+  container.replaceChildren(element('strong', `govuk-tag ${modifier}`, label))
+}
+
+const CONNECTION_TEXT = {
+  connecting: 'Connecting to live updates…',
+  connected: 'Live updates on.',
+  reconnecting: 'Reconnecting…',
+  waiting: 'Connection lost. Trying again…',
+  stopped: 'Live updates are off. Reload the page to see new items.'
+}
+
+export function renderConnection (container, state) {
+  if (container) container.textContent = CONNECTION_TEXT[state] || ''
+}
+
+function addressedTo (to) {
+  if (!to) return ''
+  return to.panellist ? `, for ${to.panellist} (${to.agency})` : `, for ${to.agency}`
+}
+
+// The same markup as templates/chat/includes/feed_item.html, built with textContent only.
+export function renderFeedItem (item, questionBodies) {
+  const li = element('li', `app-feed__item app-feed__item--${item.kind}`)
+  li.id = `item-${item.seq}`
+  li.dataset.seq = item.seq
+  if (item.kind === 'question') li.dataset.questionId = item.question_id
+  const meta = element('p', 'app-feed__meta')
+  if (item.kind === 'question') {
+    meta.append(element('strong', '', 'Question'), ` from a member of the public${addressedTo(item.to)}`)
+    li.append(meta)
+  } else if (item.kind === 'answer') {
+    const p = item.panellist
+    const elsewhere = item.mode === 'elsewhere' ? ' (answered verbally or elsewhere)' : ''
+    meta.append(element('strong', '', 'Answer'), ` from ${p.name}, ${p.role}, ${p.agency}${elsewhere}`)
+    li.append(meta)
+    if (item.question_seq) {
+      const context = element('p', 'app-feed__context', 'In reply to ')
+      const link = element('a', 'govuk-link', `question ${item.question_seq}`)
+      link.href = `#item-${item.question_seq}`
+      context.append(link)
+      const body = questionBodies.get(item.question_id)
+      if (body) context.append(`: “${body.length > 140 ? body.slice(0, 139) + '…' : body}”`)
+      li.append(context)
+    }
+  } else {
+    meta.append(element('strong', '', 'Announcement'), ' from the moderators')
+    li.append(meta)
+  }
+  li.append(element('p', 'app-feed__body', item.body))
+  const permalink = element('a', 'govuk-link app-feed__permalink', `Item ${item.seq}`)
+  permalink.href = `#item-${item.seq}`
+  permalink.append(element('span', 'govuk-visually-hidden', ' (link to this item)'))
+  li.append(permalink)
+  return li
+}
+
+export function summarise (item) {
+  if (item.kind === 'question') return 'New question published.'
+  if (item.kind === 'answer') return `New answer from ${item.panellist.name}, ${item.panellist.agency_short_name}.`
+  return 'New announcement from the moderators.'
+}

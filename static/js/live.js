@@ -1,0 +1,212 @@
+// The public live page: live items, pause, private notices, and asking over the socket.
+// Without JavaScript the page still shows everything published and asks by form post.
+import {
+  LiveSocket, element, renderConnection, renderFeedItem, renderStatusTag, summarise
+} from './live-socket.js'
+
+const root = document.getElementById('live-chat')
+if (root) start(root)
+
+function start (root) {
+  const feed = document.getElementById('feed')
+  const feedEmpty = document.getElementById('feed-empty')
+  const announcer = document.getElementById('announcer')
+  const pauseButton = document.getElementById('pause-button')
+  const connection = document.getElementById('connection-status')
+  const form = document.getElementById('ask-form')
+  const askButton = document.getElementById('ask-button')
+  const askError = document.getElementById('ask-error')
+  const askErrorMessage = document.getElementById('ask-error-message')
+  const closedBanner = document.getElementById('closed-banner')
+  const closedNote = document.getElementById('ask-closed-note')
+  const ownSection = document.getElementById('your-questions')
+  const ownList = document.getElementById('own-questions')
+  const pinnedSection = document.getElementById('pinned-section')
+  const pinnedList = document.getElementById('pinned')
+  const viewerCount = document.getElementById('viewer-count')
+
+  const questionBodies = new Map()
+  for (const li of feed.querySelectorAll('.app-feed__item--question')) {
+    questionBodies.set(Number(li.dataset.questionId), li.querySelector('.app-feed__body').textContent)
+  }
+  let paused = false
+  let held = []
+  let pendingClientId = null
+  let accepting = root.dataset.accepting === 'true'
+
+  const socket = new LiveSocket({
+    path: root.dataset.wsPath,
+    lastSeq: Number(root.dataset.lastSeq || 0),
+    onState: (state) => {
+      renderConnection(connection, state)
+      if (state === 'waiting' && pendingClientId) {
+        // The question may not have arrived. It stays in the box; sending it again is safe
+        // (same client_id), or the form posts it without the live connection.
+        pendingClientId = null
+        askButton.disabled = !accepting
+      }
+    },
+    onFrame: handleFrame
+  })
+  window.outreachLive = socket // lets end-to-end tests drop the connection on purpose
+
+  pauseButton.hidden = false
+  pauseButton.addEventListener('click', () => {
+    paused = !paused
+    pauseButton.setAttribute('aria-pressed', String(paused))
+    if (!paused) {
+      held.forEach(showItem)
+      held = []
+    }
+    updatePauseLabel()
+  })
+
+  function updatePauseLabel () {
+    pauseButton.textContent = paused
+      ? `Resume live updates${held.length ? ` (${held.length} new)` : ''}`
+      : 'Pause live updates'
+  }
+
+  function handleFrame (frame) {
+    switch (frame.type) {
+      case 'message':
+        if (frame.kind === 'question') questionBodies.set(frame.question_id, frame.body)
+        if (paused) {
+          held.push(frame)
+          updatePauseLabel()
+        } else {
+          showItem(frame)
+        }
+        break
+      case 'status':
+        renderStatusTag(document.getElementById('live-status'), frame.status)
+        setAccepting(frame.accepting_questions, frame.status)
+        break
+      case 'pinned':
+        showPinned(frame.seq)
+        break
+      case 'ack':
+        if (frame.client_id === pendingClientId) questionSent()
+        break
+      case 'own_question':
+        showOwnQuestion(frame)
+        break
+      case 'error':
+        if (frame.client_id && frame.client_id === pendingClientId) questionRefused(frame.message)
+        break
+      case 'muted':
+        questionRefused(frame.message)
+        break
+      case 'viewers':
+        viewerCount.hidden = false
+        viewerCount.textContent = ` ${frame.count} watching`
+        break
+    }
+  }
+
+  function showItem (item) {
+    const existing = document.getElementById(`item-${item.seq}`)
+    if (existing && existing.parentElement === feed) return
+    feed.append(renderFeedItem(item, questionBodies))
+    feedEmpty.hidden = true
+    // Announce a short summary, not the whole log, so screen readers are not flooded.
+    announcer.textContent = summarise(item)
+  }
+
+  function showPinned (seq) {
+    pinnedList.replaceChildren()
+    const source = seq ? document.getElementById(`item-${seq}`) : null
+    if (source) pinnedList.append(source.cloneNode(true))
+    pinnedList.querySelectorAll('[id]').forEach((node) => node.removeAttribute('id'))
+    pinnedSection.hidden = !source
+  }
+
+  function setAccepting (isAccepting, status) {
+    accepting = isAccepting
+    const finished = ['closed', 'archived', 'cancelled'].includes(status)
+    closedBanner.hidden = !finished
+    closedNote.hidden = isAccepting
+    if (finished) closedNote.textContent = 'Questions are closed.'
+    askButton.disabled = !isAccepting
+    askButton.setAttribute('aria-disabled', String(!isAccepting))
+    // The draft stays in the box whatever happens: the asker never loses their words.
+  }
+
+  const OWN_STATES = {
+    pending: ['Waiting for a moderator', 'govuk-tag--yellow'],
+    published: ['Published', 'govuk-tag--blue'],
+    answered: ['Answered', 'govuk-tag--green'],
+    rejected: ['Declined', 'govuk-tag--red']
+  }
+
+  function showOwnQuestion (own) {
+    let li = document.getElementById(`own-${own.question_id}`)
+    if (!li) {
+      li = element('li')
+      li.id = `own-${own.question_id}`
+      ownList.append(li)
+    }
+    const [label, modifier] = OWN_STATES[own.state] || [own.state, 'govuk-tag--grey']
+    const body = own.body.length > 200 ? own.body.slice(0, 199) + '…' : own.body
+    const state = element('p', 'govuk-body-s')
+    state.append(element('strong', `govuk-tag ${modifier}`, label))
+    if (own.state === 'rejected' && own.reason) state.append(` ${own.reason}`)
+    li.replaceChildren(element('p', 'govuk-body govuk-!-margin-bottom-1', body), state)
+    ownSection.hidden = false
+  }
+
+  form.addEventListener('submit', (event) => {
+    if (!socket.isOpen) return // no live connection: the ordinary form post still works
+    event.preventDefault()
+    const body = form.elements.body.value.trim()
+    if (!body) {
+      questionRefused('Please write your question before sending it.')
+      return
+    }
+    if (!accepting) {
+      questionRefused('Questions are not open for this webchat.')
+      return
+    }
+    pendingClientId = form.elements.client_id.value
+    askButton.disabled = true
+    const to = form.elements.to.value
+    const [kind, key] = to.split(':')
+    socket.send({
+      type: 'ask',
+      client_id: pendingClientId,
+      body,
+      nickname: form.elements.nickname.value,
+      anonymous: form.elements.anonymous.checked,
+      to: kind === 'panellist' ? { panellist: Number(key) } : kind === 'agency' ? { agency: key } : null
+    })
+  })
+
+  function questionSent () {
+    pendingClientId = null
+    form.elements.body.value = ''
+    form.elements.body.dispatchEvent(new Event('input')) // refresh the character count
+    form.elements.client_id.value = newClientId()
+    askError.hidden = true
+    askButton.disabled = !accepting
+    announcer.textContent = 'Your question was sent. A moderator will read it before it is published.'
+  }
+
+  function questionRefused (message) {
+    // Keep the text and the client_id: sending again is safe and stored once.
+    askErrorMessage.textContent = message
+    askError.hidden = false
+    askError.focus()
+    askButton.disabled = !accepting
+  }
+
+  socket.connect()
+}
+
+function newClientId () {
+  if (window.crypto.randomUUID) return window.crypto.randomUUID()
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
+  bytes[6] = (bytes[6] & 0x0f) | 0x40
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}

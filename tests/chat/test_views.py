@@ -1,0 +1,238 @@
+"""The live page and consoles through the Django test client: they work without JavaScript."""
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chat import services
+from chat.enums import QuestionState
+from chat.models import FeedItem, Question
+from events import services as event_services
+from tests.chat.conftest import LiveEvent, make_live_event
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(db: None) -> LiveEvent:
+    return make_live_event()
+
+
+def _ask_form(**overrides: object) -> dict[str, object]:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "body": "Can I report hate crime for someone else?",
+        "nickname": "Kim",
+        "to": "",
+        **overrides,
+    }
+
+
+def _publish(live: LiveEvent, body: str) -> Question:
+    participant = services.participant_for(
+        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
+    )
+    outcome = services.question_ask(
+        event_id=live.event.pk,
+        participant_id=participant.pk,
+        client_id=str(uuid.uuid4()),
+        body=body,
+    )
+    question = Question.objects.get(pk=outcome.question["question_id"])
+    services.question_approve(question_id=question.pk, actor_id=live.moderator.pk)
+    return question
+
+
+def test_live_page_shows_published_items_without_javascript(
+    client: Client, live: LiveEvent
+) -> None:
+    question = _publish(live, "Is there help for people with a learning disability?")
+    services.question_answer(
+        question_id=question.pk, actor_id=live.panellist_user.pk, body="Yes: call us."
+    )
+    pending = _ask_form(body="A question still waiting")
+    client.post(reverse("chat:ask", args=[live.event.slug]), pending)
+
+    page = client.get(reverse("chat:live", args=[live.event.slug]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="item-1"' in html and 'id="item-2"' in html
+    assert "Is there help for people with a learning disability?" in html
+    assert "Answer</strong> from Jo Davies, Campaigns and Policy Officer, Mencap" in html
+    assert 'data-last-seq="2"' in html
+    # The asker sees their own waiting question; it is not in the public feed.
+    assert html.count("A question still waiting") == 1
+    assert "Waiting for a moderator" in html
+
+
+def test_ask_by_form_post_stores_a_pending_question_once(client: Client, live: LiveEvent) -> None:
+    form = _ask_form()
+
+    first = client.post(reverse("chat:ask", args=[live.event.slug]), form)
+    client.post(reverse("chat:ask", args=[live.event.slug]), form)
+
+    assert first.status_code == 302
+    question = Question.objects.get()
+    assert (question.body, question.nickname, question.state) == (
+        "Can I report hate crime for someone else?",
+        "Kim",
+        QuestionState.PENDING,
+    )
+
+
+def test_refused_question_is_shown_again_with_the_reason(client: Client, live: LiveEvent) -> None:
+    event_services.event_close(event_id=live.event.pk)
+
+    response = client.post(
+        reverse("chat:ask", args=[live.event.slug]), _ask_form(body="My unsent words")
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "This webchat has finished: questions are closed." in html
+    assert ">My unsent words</textarea>" in html
+    assert not Question.objects.exists()
+
+
+def test_empty_question_is_refused_by_the_form_with_a_clear_message(
+    client: Client, live: LiveEvent
+) -> None:
+    response = client.post(reverse("chat:ask", args=[live.event.slug]), _ask_form(body=""))
+
+    assert response.status_code == 400
+    assert "Please write your question before sending it." in response.content.decode()
+
+
+def test_closed_event_live_page_is_read_only(client: Client, live: LiveEvent) -> None:
+    _publish(live, "Published before the end")
+    event_services.event_close(event_id=live.event.pk)
+
+    html = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+
+    assert "This webchat has finished" in html
+    assert 'id="ask-button" data-module="govuk-button" disabled' in html
+    assert "Published before the end" in html
+
+
+def test_question_text_is_escaped_on_the_live_page(client: Client, live: LiveEvent) -> None:
+    _publish(live, '<script>alert("x")</script>')
+
+    html = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_moderator_console_lists_the_queue_and_works_by_form(
+    client: Client, live: LiveEvent
+) -> None:
+    asker = Client()
+    asker.post(reverse("chat:ask", args=[live.event.slug]), _ask_form(body="Publish me"))
+    asker.post(reverse("chat:ask", args=[live.event.slug]), _ask_form(body="Decline me"))
+    publish_me, decline_me = Question.objects.order_by("pk")
+    client.force_login(live.moderator)
+
+    console = client.get(reverse("chat:moderate", args=[live.event.slug]))
+    client.post(
+        reverse("chat:approve", args=[live.event.slug, publish_me.pk]),
+        {"body": "Publish me, edited"},
+    )
+    client.post(
+        reverse("chat:reject", args=[live.event.slug, decline_me.pk]), {"reason": "Off topic"}
+    )
+
+    assert [q["body"] for q in console.context["queue"]] == ["Publish me", "Decline me"]
+    publish_me.refresh_from_db()
+    decline_me.refresh_from_db()
+    assert (publish_me.state, publish_me.published_body) == ("published", "Publish me, edited")
+    assert (decline_me.state, decline_me.rejection_reason) == ("rejected", "Off topic")
+    assert (
+        asker.get(reverse("chat:live", args=[live.event.slug])).content.decode().count("Off topic")
+        == 1
+    )
+    assert (
+        "Off topic"
+        not in Client().get(reverse("chat:live", args=[live.event.slug])).content.decode()
+    )
+
+
+def test_consoles_are_only_for_that_events_moderators_and_panellists(
+    client: Client, live: LiveEvent
+) -> None:
+    other = make_live_event("other-chat")
+    moderate = reverse("chat:moderate", args=[live.event.slug])
+    panel = reverse("chat:panel", args=[live.event.slug])
+
+    assert client.get(moderate).status_code == 302  # to sign in
+    client.force_login(UserFactory())
+    assert client.get(moderate).status_code == 403
+    client.force_login(other.moderator)
+    assert client.get(moderate).status_code == 403
+    assert client.get(panel).status_code == 403
+    client.force_login(live.moderator)
+    assert client.get(moderate).status_code == 200
+    assert client.get(panel).status_code == 403
+    client.force_login(live.panellist_user)
+    assert client.get(panel).status_code == 200
+
+
+def test_moderator_of_another_event_cannot_act_here_by_form(
+    client: Client, live: LiveEvent
+) -> None:
+    other = make_live_event("other-chat")
+    Client().post(reverse("chat:ask", args=[live.event.slug]), _ask_form())
+    question = Question.objects.get()
+    client.force_login(other.moderator)
+
+    client.post(reverse("chat:approve", args=[live.event.slug, question.pk]), {"body": ""})
+
+    question.refresh_from_db()
+    assert question.state == QuestionState.PENDING
+    assert not FeedItem.objects.exists()
+
+
+def test_panellist_console_marks_questions_for_them_and_answers_by_form(
+    client: Client, live: LiveEvent
+) -> None:
+    Client().post(
+        reverse("chat:ask", args=[live.event.slug]),
+        _ask_form(body="For Mencap", to="agency:mencap"),
+    )
+    Client().post(reverse("chat:ask", args=[live.event.slug]), _ask_form(body="For anyone"))
+    for question in Question.objects.order_by("pk"):
+        services.question_approve(question_id=question.pk, actor_id=live.moderator.pk)
+    client.force_login(live.panellist_user)
+
+    console = client.get(reverse("chat:panel", args=[live.event.slug]))
+    for_mencap = Question.objects.get(body="For Mencap")
+    client.post(
+        reverse("chat:answer", args=[live.event.slug, for_mencap.pk]),
+        {"body": "Call our helpline."},
+    )
+
+    assert [(q["body"], q["for_me"]) for q in console.context["questions"]] == [
+        ("For anyone", False),
+        ("For Mencap", True),
+    ]
+    answer = FeedItem.objects.get(kind="answer")
+    assert answer.payload["panellist"]["name"] == "Jo Davies"
+    assert answer.payload["body"] == "Call our helpline."
+
+
+def test_live_page_runs_a_fixed_number_of_queries(
+    client: Client, live: LiveEvent, django_assert_num_queries
+) -> None:
+    for index in range(3):
+        _publish(live, f"question {index}")
+    client.get(reverse("chat:live", args=[live.event.slug]))  # session exists from here on
+
+    with django_assert_num_queries(8) as few:
+        client.get(reverse("chat:live", args=[live.event.slug]))
+    for index in range(10):
+        _publish(live, f"more {index}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("chat:live", args=[live.event.slug]))
