@@ -9,6 +9,8 @@ from django.db import transaction
 # Channel-layer message types, handled by the hub (public) and the consumer (the rest).
 PUBLIC_FRAME = "public.frame"
 PRIVATE_FRAME = "private.frame"
+# Public frames travel on the pub/sub layer to each process's hub; the rest on the default.
+FANOUT_LAYER = "fanout"
 
 
 def send_frame_on_commit(group: str, frame: dict[str, Any], *, public: bool = False) -> None:
@@ -17,10 +19,10 @@ def send_frame_on_commit(group: str, frame: dict[str, Any], *, public: bool = Fa
     Persist first, broadcast after: a frame is never sent for a change that rolled back.
     """
     message = {"type": PUBLIC_FRAME if public else PRIVATE_FRAME, "frame": frame}
-    transaction.on_commit(lambda: send_now(group, message))
+    transaction.on_commit(lambda: send_now(group, message, public=public))
 
 
-def send_now(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
+def send_now(group: str, message: dict[str, Any], *, public: bool = False) -> None:
+    layer = get_channel_layer(FANOUT_LAYER if public else "default")
     if layer is not None:
         async_to_sync(layer.group_send)(group, message)

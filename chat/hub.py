@@ -26,6 +26,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
 from chat import selectors
+from chat.broadcast import FANOUT_LAYER
 from chat.groups import public_group
 
 logger = logging.getLogger(__name__)
@@ -118,9 +119,6 @@ class EventHub:
 
     async def _receive_loop(self) -> None:
         try:
-            # The default prefix on purpose: channels-redis multiplexes every process-local
-            # channel over one Redis list per prefix; a second prefix would take turns with
-            # the consumers' channels for the receive lock and stall them.
             self.channel_name = await self.layer.new_channel()
             await self.layer.group_add(public_group(self.event_id), self.channel_name)
             # Joined before reading the counter: anything published later reaches us.
@@ -136,11 +134,40 @@ class EventHub:
             _forget(self)
             raise
         self.ready.set()
+        failures = 0
         while True:
-            message = await self.layer.receive(self.channel_name)
+            try:
+                message = await self.layer.receive(self.channel_name)
+            except Exception:
+                # redis-py may turn a cancellation into a connection error: stopping wins.
+                task = asyncio.current_task()
+                if self._stopped or (task is not None and task.cancelling()):
+                    raise
+                # Redis hiccup: keep the viewers, wait, and re-read what may have been missed.
+                failures += 1
+                logger.warning("hub for event %s lost the channel layer; retrying", self.event_id)
+                await asyncio.sleep(min(5.0, 0.5 * failures))
+                await self._refill_from_database()
+                continue
+            failures = 0
             frame = message.get("frame")
             if isinstance(frame, dict):
                 self.accept(encode(frame))
+            # Let the viewers' writers drain before the next frame: a burst read from the
+            # layer's buffer would otherwise fill every outbox without a pause.
+            await asyncio.sleep(0)
+
+    async def _refill_from_database(self) -> None:
+        try:
+            missing = await database_sync_to_async(selectors.feed_after)(
+                event_id=self.event_id, after=self.last_seq
+            )
+        except Exception:
+            logger.warning("hub for event %s could not read the feed", self.event_id)
+            return
+        for payload in missing:
+            self.accept(encode(payload))
+            await asyncio.sleep(0)
 
     def accept(self, frame: OutboundFrame) -> None:
         """Deliver frames in seq order exactly once; hold early ones until the gap fills."""
@@ -180,6 +207,7 @@ class EventHub:
                 if payload["seq"] >= first_held:
                     break
                 self.accept(encode(payload))
+                await asyncio.sleep(0)
             if self.held and min(self.held) > self.last_seq + 1:
                 # Not committed yet, or lost: try again shortly.
                 await asyncio.sleep(GAP_WAIT_SECONDS)
@@ -200,31 +228,39 @@ class EventHub:
         key = f"outreach:viewers:{self.event_id}"
         try:
             while True:
-                now = time.time()
-                await client.hset(key, PROCESS_ID, f"{len(self.viewers)}:{now}")
-                await client.expire(key, int(VIEWER_COUNT_STALE_SECONDS * 3))
-                total = 0
-                for process, value in (await client.hgetall(key)).items():
-                    text = value.decode() if isinstance(value, bytes) else value
-                    count, _, stamp = text.partition(":")
-                    if now - float(stamp) > VIEWER_COUNT_STALE_SECONDS:
-                        await client.hdel(key, process)
-                    else:
-                        total += int(count)
-                if total != self.viewer_count:
-                    self.viewer_count = total
-                    frame = encode({"type": "viewers", "count": total})
-                    for viewer in list(self.viewers):
-                        if viewer.sees_viewer_count or self.public_viewer_count:
-                            viewer.deliver(frame)
+                try:
+                    await self._publish_viewer_count(client, key)
+                except redis.RedisError:
+                    logger.warning("viewer count for event %s unavailable", self.event_id)
+                # Pub/sub keeps nothing for a subscriber that was briefly cut off: whatever
+                # the database has beyond our last seq is delivered now.
+                if not self.held:
+                    await self._refill_from_database()
                 await asyncio.sleep(VIEWER_COUNT_SECONDS)
-        except asyncio.CancelledError:
-            await client.hdel(key, PROCESS_ID)
-            raise
-        except Exception:
-            logger.warning("viewer count for event %s unavailable", self.event_id)
         finally:
+            # No Redis call here: a cancelled connection may wait out its socket timeout.
+            # This process's count simply goes stale and stops counting after a few seconds.
             await client.aclose()
+
+    async def _publish_viewer_count(self, client: Any, key: str) -> None:
+        """Each process writes its own count with a time stamp; the total skips stale ones."""
+        now = time.time()
+        await client.hset(key, PROCESS_ID, f"{len(self.viewers)}:{now}")
+        await client.expire(key, int(VIEWER_COUNT_STALE_SECONDS * 3))
+        total = 0
+        for process, value in (await client.hgetall(key)).items():
+            text = value.decode() if isinstance(value, bytes) else value
+            count, _, stamp = text.partition(":")
+            if now - float(stamp) > VIEWER_COUNT_STALE_SECONDS:
+                await client.hdel(key, process)
+            else:
+                total += int(count)
+        if total != self.viewer_count:
+            self.viewer_count = total
+            frame = encode({"type": "viewers", "count": total})
+            for viewer in list(self.viewers):
+                if viewer.sees_viewer_count or self.public_viewer_count:
+                    viewer.deliver(frame)
 
 
 # One registry per event loop: tests (and some servers) run several loops in a process.
@@ -238,7 +274,7 @@ def hub_for(event_id: int) -> EventHub:
     hubs = _hubs.setdefault(loop, {})
     hub = hubs.get(event_id)
     if hub is None or hub._stopped:
-        layer = get_channel_layer()
+        layer = get_channel_layer(FANOUT_LAYER)
         if layer is None:
             raise RuntimeError("No channel layer is configured.")
         hub = hubs[event_id] = EventHub(event_id, layer)

@@ -160,3 +160,40 @@ class FeedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.seq} in {self.event_id}"
+
+
+class Transcript(models.Model):
+    """One frozen version of an event's published record. Rows are never changed or deleted:
+    a staff correction is a new version (who, when, why); the latest version is the public one.
+
+    `content` is the canonical JSON (sorted keys, no spaces, UTF-8), stored as text so that a
+    download is byte-for-byte what `sha256` was computed over.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="transcripts")
+    version = models.PositiveIntegerField()
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    item_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    correction_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["event", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "version"], name="transcript_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"transcript of {self.event_id}, version {self.version}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("Transcripts are immutable: correct one by adding a version.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Transcripts are kept for the record and cannot be deleted.")

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -170,9 +172,15 @@ class EventStatusChange(models.Model):
         related_name="+",
     )
     reason = models.CharField(max_length=300, blank=True)
+    # For changes the schedule made: when it was due, so lateness is on record.
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.event}: {self.from_status} -> {self.to_status}"
+
+    @property
+    def lateness(self) -> timedelta | None:
+        return self.changed_at - self.due_at if self.due_at else None

@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,10 @@ from events.models import Event, EventStatusChange
 from events.signals import event_status_changed
 
 logger = logging.getLogger(__name__)
+
+# A scheduled change this far past its time is logged as late (the reconcile task runs every
+# few seconds, so anything more means a worker, beat or broker was down).
+LATE_AFTER = timedelta(seconds=30)
 
 
 class EventTransitionError(Exception):
@@ -41,6 +46,7 @@ def event_transition(
     to_status: EventStatus,
     actor: User | None = None,
     reason: str = "",
+    due_at: datetime | None = None,
 ) -> TransitionResult:
     """Move an event to `to_status`, or do nothing if it is already there.
 
@@ -66,9 +72,26 @@ def event_transition(
             changed_at=now,
             changed_by=actor,
             reason=reason,
+            due_at=due_at,
         )
+        if due_at is not None:
+            _log_lateness(event, to_status, now - due_at)
         transaction.on_commit(lambda: _announce_status_change(event.pk, from_status, to_status))
     return TransitionResult(event=event, changed=True)
+
+
+def _log_lateness(event: Event, to_status: str, lateness: timedelta) -> None:
+    seconds = lateness.total_seconds()
+    if seconds > LATE_AFTER.total_seconds():
+        logger.warning(
+            "event %s became %s LATE by %.1f s (due %s)",
+            event.pk,
+            to_status,
+            seconds,
+            (timezone.now() - lateness).isoformat(),
+        )
+    else:
+        logger.info("event %s became %s on time (%.1f s after due)", event.pk, to_status, seconds)
 
 
 def _announce_status_change(event_id: int, from_status: str, to_status: str) -> None:
@@ -102,3 +125,42 @@ def event_cancel(*, event_id: int, actor: User | None = None, reason: str = "") 
 
 def event_archive(*, event_id: int, actor: User | None = None) -> TransitionResult:
     return event_transition(event_id=event_id, to_status=EventStatus.ARCHIVED, actor=actor)
+
+
+@dataclass(frozen=True)
+class ScheduledChange:
+    event_id: int
+    to_status: str
+    lateness: timedelta
+
+
+def event_schedule_reconcile(*, now: datetime | None = None) -> list[ScheduledChange]:
+    """Open every scheduled event whose start has come and close every live one whose end
+    has; the schedule is the database, so this is right however late or often it runs.
+
+    Each change goes through event_transition (row lock, no-op when already done), so two
+    workers running this at once make each change once between them. An event whose whole
+    slot passed while nothing ran is opened and then closed, both on record as late.
+    """
+    now = now or timezone.now()
+    changes: list[ScheduledChange] = []
+    steps = (
+        (EventStatus.SCHEDULED, "starts_at", EventStatus.LIVE),
+        (EventStatus.LIVE, "ends_at", EventStatus.CLOSED),
+    )
+    for from_status, due_field, to_status in steps:
+        due = Event.objects.filter(status=from_status, **{f"{due_field}__lte": now}).order_by(
+            due_field
+        )
+        for event_id, due_at in due.values_list("pk", due_field):
+            try:
+                result = event_transition(
+                    event_id=event_id, to_status=to_status, reason="on schedule", due_at=due_at
+                )
+            except EventTransitionError:
+                # Moved by someone else (cancelled, say) since the query: nothing to do.
+                continue
+            if result.changed:
+                changed_at = result.event.status_changed_at or now
+                changes.append(ScheduledChange(event_id, to_status, changed_at - due_at))
+    return changes

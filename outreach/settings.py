@@ -108,17 +108,22 @@ CACHES = {
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "outreach.channel_layers.OutreachRedisChannelLayer",
         "CONFIG": {
-            "hosts": [REDIS_URL],
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 10, "socket_connect_timeout": 5}],
             "prefix": "outreach:asgi",
-            # Public items reach each server process once (chat/hub.py), so a channel's
-            # backlog is per process, not per viewer; room for bursts, gaps are refilled.
             "capacity": 1000,
             # A dead process's channels leave their groups after this long.
             "group_expiry": 3600,
         },
-    }
+    },
+    # Public frames (published items, status, pin): one PUBLISH per frame, received once by
+    # each server process's hub (chat/hub.py). Pub/sub keeps nothing, so the hubs number
+    # and refill from the database: a frame missed here is read back, never lost.
+    "fanout": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "outreach:fanout"},
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -222,7 +227,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Schedules live in the database; these short periodic tasks act on them (docs/operations.md).
+SCHEDULE_RECONCILE_SECONDS = env.float("SCHEDULE_RECONCILE_SECONDS", default=5.0)
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "reconcile-event-schedule": {
+        "task": "events.reconcile_schedule",
+        "schedule": SCHEDULE_RECONCILE_SECONDS,
+        # A backlog of these after an outage is pointless: the next one catches up alone.
+        "options": {"expires": SCHEDULE_RECONCILE_SECONDS * 2},
+    },
+    "archive-closed-events": {
+        "task": "chat.archive_closed_events",
+        "schedule": SCHEDULE_RECONCILE_SECONDS,
+        "options": {"expires": SCHEDULE_RECONCILE_SECONDS * 2},
+    },
+}
+# Unit tests run tasks in-process; the integration tests run a real worker and beat.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Live chat limits: questions per participant per window (count, seconds).
 _ask_rate = env.str("CHAT_ASK_RATE_LIMIT", default="5/60")

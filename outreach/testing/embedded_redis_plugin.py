@@ -14,6 +14,8 @@ from outreach.embedded_redis import EmbeddedRedis
 os.environ["DEBUG"] = "false"
 os.environ["SECURE_SSL_REDIRECT"] = "false"
 os.environ["STATIC_HASHED"] = "false"
+# Tasks a test triggers run in the test; integration tests start real workers with this off.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("SECRET_KEY", "test-" + "x" * 60)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
 from django.urls import path
 
 from chat import services
@@ -15,6 +16,7 @@ from chat.consumers import EventChatConsumer
 from chat.enums import QuestionState
 from chat.models import FeedItem, Question
 from events import services as event_services
+from outreach.asgi import application
 from tests.chat.conftest import LiveEvent, db, make_live_event
 from tests.factories import EventFactory, UserFactory
 
@@ -45,17 +47,14 @@ async def test_connect_sends_status_session_pin_and_feed_then_synced(
     assert synced == {"type": "synced", "last_seq": 0}
 
 
-async def test_connect_to_unknown_or_draft_event_is_refused(transactional_db, connect) -> None:
+async def test_connect_to_unknown_or_draft_event_is_refused(transactional_db) -> None:
     await db(EventFactory)(slug="still-a-draft")
     for slug in ("no-such-event", "still-a-draft"):
-        from channels.testing import WebsocketCommunicator
-
-        from outreach.asgi import application
-
         communicator = WebsocketCommunicator(
             application, f"/ws/events/{slug}/", headers=[(b"origin", b"http://testserver")]
         )
         connected, code = await communicator.connect()
+        await communicator.disconnect()
         assert (connected, code) == (False, 4404)
 
 

@@ -1,0 +1,23 @@
+"""Celery tasks for the chat: thin, idempotent, safe to run twice or late."""
+
+from celery import shared_task
+
+from chat import transcripts
+from events.models import Event
+
+
+@shared_task(name="chat.archive_transcript", ignore_result=True)
+def archive_transcript(*, event_id: int) -> None:
+    if not Event.objects.filter(pk=event_id).exists():
+        return
+    transcripts.transcript_archive(event_id=event_id)
+
+
+@shared_task(name="chat.archive_closed_events", ignore_result=True)
+def archive_closed_events() -> int:
+    """Beat's catch-up: any closed event still without a transcript (a lost task, a worker
+    that died mid-way) is archived here within seconds."""
+    event_ids = transcripts.closed_event_ids_without_transcript()
+    for event_id in event_ids:
+        transcripts.transcript_archive(event_id=event_id)
+    return len(event_ids)
