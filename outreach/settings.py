@@ -226,7 +226,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
+# One queue for everything; a name of its own keeps deployments sharing a Redis apart.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="outreach")
 # Schedules live in the database; these short periodic tasks act on them (docs/operations.md).
 SCHEDULE_RECONCILE_SECONDS = env.float("SCHEDULE_RECONCILE_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
