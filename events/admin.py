@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Agency, Event, EventStatusChange, Panellist, PanelSeat, Topic
-from events.services import EventTransitionError, TransitionResult
+from events.services import LATE_AFTER, EventTransitionError, TransitionResult
 
 
 def london_time(value: object) -> str:
@@ -64,13 +64,27 @@ class EventStatusChangeInline(admin.TabularInline):
     model = EventStatusChange
     extra = 0
     can_delete = False
-    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason", "due", "late_by")
     readonly_fields = fields
     verbose_name = "status change"
     verbose_name_plural = "status history"
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description="Due")
+    def due(self, change: EventStatusChange) -> str:
+        return london_time(change.due_at) if change.due_at else "-"
+
+    @admin.display(description="Late by")
+    def late_by(self, change: EventStatusChange) -> str:
+        lateness = change.lateness
+        if lateness is None:
+            return "-"
+        seconds = lateness.total_seconds()
+        return (
+            f"{seconds:.0f} s LATE" if seconds > LATE_AFTER.total_seconds() else f"{seconds:.0f} s"
+        )
 
 
 def _report(

@@ -1,0 +1,51 @@
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chat import services, transcripts
+from chat.models import Transcript
+from events import services as event_services
+from tests.chat.conftest import LiveEvent, make_live_event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_correct_an_archived_transcript_in_the_admin(staff_client: Client) -> None:
+    live: LiveEvent = make_live_event()
+    services.announcement_post(
+        event_id=live.event.pk, actor_id=live.moderator.pk, body="Call Ann on 07700 900123"
+    )
+    event_services.event_close(event_id=live.event.pk)
+    original = transcripts.transcript_archive(event_id=live.event.pk).transcript
+
+    response = staff_client.post(
+        reverse("admin:chat_transcript_correct", args=[original.pk]),
+        {"seq": "1", "text": "Call the helpline.", "reason": "A phone number slipped through."},
+    )
+
+    assert response.status_code == 302
+    current = transcripts.current_transcript(event_id=live.event.pk)
+    assert current.version == 2
+    assert json.loads(current.content)["items"][0]["body"] == "Call the helpline."
+    assert Transcript.objects.count() == 2
+    page = staff_client.get(reverse("admin:chat_transcript_change", args=[current.pk]))
+    assert "Call the helpline." in page.content.decode()
+
+
+def test_event_admin_shows_a_late_opening(staff_client: Client) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import EventFactory
+
+    now = timezone.now()
+    event = EventFactory(starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=1))
+    event_services.event_schedule(event_id=event.pk)
+    event_services.event_schedule_reconcile(now=now)
+
+    page = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    assert "600 s LATE" in page.content.decode() or "601 s LATE" in page.content.decode()
