@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint format frontend clean
+.PHONY: run test install lint format frontend bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Print figures for the transcript page and download at 100, 1,000 and 10,000 items.
+bench: install
+	$(BIN)/python bench/transcript_bench.py
 
 # Rebuild the vendored GOV.UK Frontend (needs Node; running the portal does not).
 frontend:

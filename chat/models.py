@@ -197,3 +197,28 @@ class Transcript(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Transcripts are kept for the record and cannot be deleted.")
+
+
+class TranscriptEntry(models.Model):
+    """One item of an event's current transcript, as a row to search and filter.
+
+    Derived data: rebuilt from the transcript's content whenever a version is published, so
+    it always mirrors the public record and never the live tables.
+    """
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="entries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transcript_entries")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=FeedKind.choices)
+    body = models.TextField()
+    speaker = models.CharField(max_length=300)
+    agency_slug = models.SlugField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["event", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "seq"], name="transcript_entry_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.seq} of {self.event_id}"

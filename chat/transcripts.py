@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from chat.models import FeedItem, Transcript
+from chat.models import FeedItem, Transcript, TranscriptEntry
 from events import services as event_services
 from events.enums import EventStatus
 from events.models import Event, PanelSeat
@@ -104,6 +104,7 @@ def transcript_archive(*, event_id: int) -> ArchiveOutcome | None:
             item_count=FeedItem.objects.filter(event=event).count(),
             created_at=timezone.now(),
         )
+        _index(transcript)
         event_services.event_archive(event_id=event.pk)
     logger.info("archived event %s: %s items", event_id, transcript.item_count)
     return ArchiveOutcome(transcript, created=True)
@@ -164,7 +165,7 @@ def transcript_correct(
             Transcript.objects.filter(event_id=event_id).aggregate(Max("version"))["version__max"]
             + 1
         )
-        return Transcript.objects.create(
+        corrected = Transcript.objects.create(
             event_id=event_id,
             version=version,
             content=content,
@@ -174,6 +175,40 @@ def transcript_correct(
             created_by=actor,
             correction_reason=reason,
         )
+        _index(corrected)
+    return corrected
+
+
+def speaker_of(item: dict[str, Any]) -> tuple[str, str]:
+    """Who said an item, as the public record names them, and their agency's slug."""
+    if item["kind"] == "answer":
+        panellist = item["panellist"]
+        return f"{panellist['name']}, {panellist['role']}, {panellist['agency']}", panellist[
+            "agency_slug"
+        ]
+    if item["kind"] == "announcement":
+        return "Moderator", ""
+    return item.get("asker", "Member of the public"), ""
+
+
+def _index(transcript: Transcript) -> None:
+    """Replace the event's search rows with the items of this (now current) version."""
+    TranscriptEntry.objects.filter(event_id=transcript.event_id).delete()
+    rows = []
+    for item in json.loads(transcript.content)["items"]:
+        speaker, agency_slug = speaker_of(item)
+        rows.append(
+            TranscriptEntry(
+                transcript=transcript,
+                event_id=transcript.event_id,
+                seq=item["seq"],
+                kind=item["kind"],
+                body=item["body"],
+                speaker=speaker[:300],
+                agency_slug=agency_slug,
+            )
+        )
+    TranscriptEntry.objects.bulk_create(rows, batch_size=1000)
 
 
 # --- reads ------------------------------------------------------------------------------
@@ -189,3 +224,13 @@ def closed_event_ids_without_transcript() -> list[int]:
             "pk", flat=True
         )
     )
+
+
+def current_transcripts_by_event(event_ids: list[int]) -> dict[int, Transcript]:
+    """The latest version for each event, in one query."""
+    latest: dict[int, Transcript] = {}
+    for transcript in Transcript.objects.filter(event_id__in=event_ids).order_by(
+        "event_id", "version"
+    ):
+        latest[transcript.event_id] = transcript
+    return latest

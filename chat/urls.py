@@ -1,12 +1,19 @@
 from django.urls import path
 
-from chat import views
+from chat import archive_views, embed, views
 
 app_name = "chat"
 
 urlpatterns = [
+    path("transcripts/", archive_views.transcript_list, name="transcripts"),
+    path("transcripts/index.json", archive_views.transcript_index, name="transcript_index"),
+    path("transcripts/<slug:slug>/", archive_views.transcript_detail, name="transcript"),
+    path("transcripts/<slug:slug>.json", archive_views.transcript_json, name="transcript_json"),
+    path("transcripts/<slug:slug>.csv", archive_views.transcript_csv, name="transcript_csv"),
+    path("transcripts/<slug:slug>.txt", archive_views.transcript_text, name="transcript_text"),
     path("events/<slug:slug>/live/", views.event_live, name="live"),
     path("events/<slug:slug>/live/ask/", views.event_ask, name="ask"),
+    path("events/<slug:slug>/embed/", embed.event_embed, name="embed"),
     path("events/<slug:slug>/moderate/", views.moderator_console, name="moderate"),
     path(
         "events/<slug:slug>/moderate/questions/<int:question_id>/approve/",

@@ -82,7 +82,11 @@ def event_live(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_live(
-    request: HttpRequest, event: Event, form: AskForm, status: int = 200
+    request: HttpRequest,
+    event: Event,
+    form: AskForm,
+    status: int = 200,
+    template: str = "chat/live.html",
 ) -> HttpResponse:
     token = _guest_token(request)
     participant = selectors.participant_lookup(
@@ -92,7 +96,7 @@ def _render_live(
     pinned = selectors.pinned_seq(event_id=event.pk)
     return render(
         request,
-        "chat/live.html",
+        template,
         {
             "event": event,
             "feed": selectors.feed_for_display(feed),
@@ -134,7 +138,15 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
     messages.success(
         request, "Your question was sent. A moderator will read it before it is published."
     )
-    return HttpResponseRedirect(reverse("chat:live", kwargs={"slug": slug}) + "#your-questions")
+    return HttpResponseRedirect(_ask_return_path(request, slug) + "#your-questions")
+
+
+def _ask_return_path(request: HttpRequest, slug: str) -> str:
+    """Back to the page the question came from: this event's live page or its embed, never
+    anywhere else (an open redirect would lend the site's name to any link)."""
+    live = reverse("chat:live", kwargs={"slug": slug})
+    wanted = request.POST.get("next", "")
+    return wanted if wanted in {live, reverse("chat:embed", kwargs={"slug": slug})} else live
 
 
 # --- consoles -------------------------------------------------------------------------

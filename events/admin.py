@@ -131,7 +131,7 @@ class EventAdmin(admin.ModelAdmin):
             {"fields": ("starts_at", "ends_at", "questions_open_at")},
         ),
         ("Who", {"fields": ("lead_agency", "moderators")}),
-        ("Live chat", {"fields": ("show_viewer_count",)}),
+        ("Live chat", {"fields": ("show_viewer_count", "embed_origins")}),
         ("Status", {"fields": ("status", "status_changed_at")}),
     )
 

@@ -1,6 +1,8 @@
+import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -72,6 +74,45 @@ class Topic(models.Model):
         return self.name
 
 
+# scheme://host[:port] only: no paths, wildcards or spaces, so nothing else can reach the
+# Content-Security-Policy header the origins are written into.
+_EMBED_ORIGIN = re.compile(
+    r"(https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"(?::(\d{1,5}))?)/?",
+    re.IGNORECASE,
+)
+
+
+def _embed_origin(line: str) -> str | None:
+    match = _EMBED_ORIGIN.fullmatch(line.strip())
+    if match is None or (match[2] and not 0 < int(match[2]) <= 65535):
+        return None
+    return match[1].lower()
+
+
+def embed_origins_parse(text: str) -> list[str]:
+    """The valid origins in `text` (one a line), lower-cased, in order, each once."""
+    origins: list[str] = []
+    for line in text.splitlines():
+        origin = _embed_origin(line)
+        if origin is not None and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def validate_embed_origins(text: str) -> None:
+    # Staff see their typo in the admin instead of a frame that silently stays blank.
+    invalid = [
+        line.strip() for line in text.splitlines() if line.strip() and not _embed_origin(line)
+    ]
+    if invalid:
+        raise ValidationError(
+            "Not a website origin (write it like https://www.met.police.uk): %(lines)s",
+            code="invalid_origin",
+            params={"lines": ", ".join(invalid)},
+        )
+
+
 class Event(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -95,6 +136,12 @@ class Event(models.Model):
     )
     show_viewer_count = models.BooleanField(
         default=False, help_text="Show the public how many people are watching the live chat."
+    )
+    embed_origins = models.TextField(
+        blank=True,
+        validators=[validate_embed_origins],
+        help_text="Websites that may show this event's live chat in a frame: one origin per "
+        "line, e.g. https://www.met.police.uk. Leave empty to allow none.",
     )
     status = models.CharField(
         max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT, editable=False
@@ -125,6 +172,11 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def embed_origin_list(self) -> list[str]:
+        """The origins allowed to frame the embedded chat; lines that are not one are ignored."""
+        return embed_origins_parse(self.embed_origins)
 
 
 class PanelSeat(models.Model):

@@ -43,6 +43,23 @@ def home_listing(*, limit: int = 10) -> HomeListing:
     return HomeListing(live=live, upcoming=upcoming, recent=recent)
 
 
+# Events someone can still put in their calendar: published and not yet over.
+CALENDAR_STATUSES = (EventStatus.SCHEDULED, EventStatus.LIVE)
+
+
+def calendar_events() -> list[Event]:
+    """Upcoming and live public events for the calendar feed, soonest first."""
+    return list(
+        Event.objects.filter(status__in=CALENDAR_STATUSES, ends_at__gt=timezone.now())
+        .select_related("lead_agency")
+        .order_by("starts_at", "pk")
+    )
+
+
+def calendar_event_by_slug(*, slug: str) -> Event:
+    return Event.objects.select_related("lead_agency").get(slug=slug, status__in=CALENDAR_STATUSES)
+
+
 def panel_seats_for(queryset: QuerySet[Event]) -> QuerySet[Event]:
     """Prefetch each event's ordered panel with panellists and their agencies."""
     return queryset.prefetch_related(

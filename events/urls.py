@@ -6,6 +6,8 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("events/calendar.ics", views.events_calendar, name="calendar"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("events/<slug:slug>/calendar.ics", views.event_calendar, name="event_calendar"),
     path("agencies/<slug:slug>/", views.agency_detail, name="agency_detail"),
 ]

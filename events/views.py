@@ -1,7 +1,12 @@
+from collections.abc import Sequence
+
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.shortcuts import render
+from django.urls import reverse
 
 from events import selectors
+from events.calendar import calendar_ics
 from events.models import Agency, Event
 
 
@@ -15,10 +20,49 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         event = selectors.public_event_by_slug(slug=slug)
     except Event.DoesNotExist as missing:
         raise Http404("No such event.") from missing
+    # The snippet agencies paste; shown only once the event lists who may frame it.
+    embed_url = (
+        request.build_absolute_uri(reverse("chat:embed", kwargs={"slug": slug}))
+        if event.embed_origin_list
+        else ""
+    )
     return render(
         request,
         "events/event_detail.html",
-        {"event": event, "panel_groups": selectors.panel_grouped_by_agency(event=event)},
+        {
+            "event": event,
+            "panel_groups": selectors.panel_grouped_by_agency(event=event),
+            "embed_url": embed_url,
+        },
+    )
+
+
+def _calendar_response(
+    request: HttpRequest, events: Sequence[Event], *, name: str, filename: str
+) -> HttpResponse:
+    host, _ = split_domain_port(request.get_host())
+    body = calendar_ics(
+        events=events, absolute_url=request.build_absolute_uri, host=host, name=name
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        event = selectors.calendar_event_by_slug(slug=slug)
+    except Event.DoesNotExist as missing:
+        raise Http404("No such upcoming event.") from missing
+    return _calendar_response(request, [event], name=event.title, filename=f"{event.slug}.ics")
+
+
+def events_calendar(request: HttpRequest) -> HttpResponse:
+    return _calendar_response(
+        request,
+        selectors.calendar_events(),
+        name="Upcoming public webchats",
+        filename="webchats.ics",
     )
 
 
