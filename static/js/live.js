@@ -81,6 +81,7 @@ function start (root) {
       case 'status':
         renderStatusTag(document.getElementById('live-status'), frame.status)
         setAccepting(frame.accepting_questions, frame.status)
+        openQuestionsOnTime(frame)
         break
       case 'pinned':
         showPinned(frame.seq)
@@ -130,6 +131,17 @@ function start (root) {
     askButton.disabled = !isAccepting
     askButton.setAttribute('aria-disabled', String(!isAccepting))
     // The draft stays in the box whatever happens: the asker never loses their words.
+  }
+
+  // Questions opening in advance is a time, not a status change: no frame announces it.
+  let opening = null
+  function openQuestionsOnTime (status) {
+    window.clearTimeout(opening)
+    if (status.status !== 'scheduled' || status.accepting_questions || !status.questions_open_at) return
+    const wait = Date.parse(status.questions_open_at) - Date.now()
+    if (wait > 0 && wait < 2 ** 31) {
+      opening = window.setTimeout(() => setAccepting(true, 'scheduled'), wait + 500)
+    }
   }
 
   const OWN_STATES = {

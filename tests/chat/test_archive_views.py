@@ -327,3 +327,11 @@ def test_large_transcript_page_renders_without_n_plus_one(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(reverse("chat:transcript", args=[large.slug]))
     assert len(page.context["view"].blocks) == 1000
+
+
+def test_event_and_live_pages_of_an_archived_webchat_link_to_its_transcript(client: Client) -> None:
+    live = archived_chat()
+    transcript_url = reverse("chat:transcript", args=[live.event.slug])
+
+    for page in (live.event.get_absolute_url(), reverse("chat:live", args=[live.event.slug])):
+        assert f'href="{transcript_url}"' in client.get(page).content.decode(), page

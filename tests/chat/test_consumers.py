@@ -282,8 +282,13 @@ async def test_muted_participant_cannot_ask_again_even_after_reconnecting(
     await asker.until_type("ack")
     queued = await moderator.until_type("queue_add")
 
-    await moderator.send({"type": "mute", "participant_id": queued["question"]["participant_id"]})
+    participant_id = queued["question"]["participant_id"]
+    await moderator.send({"type": "mute", "participant_id": participant_id})
     assert (await asker.until_type("muted"))["type"] == "muted"
+    assert await moderator.until_type("participant_muted") == {
+        "type": "participant_muted",
+        "participant_id": participant_id,
+    }
     await asker.close()
 
     again = await connect(live.event.slug, cookie=cookie)
