@@ -4,6 +4,8 @@ Every value comes from the environment (or a `.env` file beside manage.py) with 
 development default; README.md and .env.example list each variable.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -98,6 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+    # Tests use a file too: in-memory shared-cache databases lock whole tables and fail
+    # concurrent writers at once instead of queueing them (one file per test run).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"outreach-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis carries the channel layer, the Celery broker and the cache. `make run` starts a
