@@ -1,0 +1,652 @@
+"""The schedule with real processes: uvicorn, a Celery worker and Celery beat on one Redis.
+
+An event opens, closes and is archived at the times in the database with nobody touching
+it, and an event whose start passes while no worker runs opens late, once, when one comes
+back. Everything is observed the way a viewer and an auditor would: a real WebSocket client
+(the `websockets` library) on the uvicorn server, and the database rows.
+
+The approach is that of tests/chat/test_two_processes.py (see its docstring): the children
+cannot see pytest-django's test database, so each test makes a scratch database of the
+suite's engine (an SQLite file under tmp_path, or a fresh PostgreSQL database dropped
+afterwards), filled by a setup subprocess that prints JSON. Later reads and the one write
+(setting the event's times) are small subprocesses against the same database.
+
+The event's times are set only once every process is up and the viewer is connected, so a
+slow start cannot make the event open before anyone watches. The children run beat's tasks
+every second (SCHEDULE_RECONCILE_SECONDS=1) on a queue of their own (CELERY_QUEUE), with a
+beat schedule file under tmp_path and CELERY_TASK_ALWAYS_EAGER=false (the suite's is true):
+with it on, beat would run the tasks itself and there would be nothing to test. The event's
+id and slug are random, so a shared Redis is safe.
+"""
+
+import asyncio
+import hashlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RECEIVE_TIMEOUT = 10.0
+PROCESS_START_TIMEOUT = 20.0
+# Per step of stopping a child; see Child.stop.
+PROCESS_STOP_TIMEOUT = 3.0
+SUBPROCESS_TIMEOUT = 60.0
+ARCHIVE_TIMEOUT = 20.0
+# Beat's period in the children, in seconds.
+RECONCILE_SECONDS = 1
+# The event starts this long after its times are set.
+STARTS_IN = 2.0
+# How long past its start the second test keeps the worker away.
+WORKER_AWAY_FOR = 3.0
+
+# Run in a child process against the scratch database before anything: migrate, create a
+# scheduled event (far in the future until the test sets its times) and a moderator.
+SETUP_SCRIPT = """
+import json, os
+from datetime import timedelta
+
+import django
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from events import services
+from events.models import Agency, Event
+
+call_command("migrate", verbosity=0, interactive=False)
+
+agency = Agency.objects.create(name="Crown Prosecution Service", short_name="CPS",
+                               slug="cps")
+now = timezone.now().replace(microsecond=0)
+event = Event.objects.create(
+    pk=int(os.environ["IT_EVENT_ID"]), title="Scheduled webchat", slug=os.environ["IT_SLUG"],
+    summary="Opens and closes by itself.", starts_at=now + timedelta(days=1),
+    ends_at=now + timedelta(days=1, hours=1), lead_agency=agency,
+)
+services.event_schedule(event_id=event.pk)
+moderator = User.objects.create_superuser(email="moderator@example.org",
+                                          password="correct horse battery")
+session = SessionStore()
+session[SESSION_KEY] = str(moderator.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = moderator.get_session_auth_hash()
+session.create()
+print(json.dumps({
+    "event_id": event.pk,
+    "slug": event.slug,
+    "moderator_session": session.session_key,
+}))
+"""
+
+# Prepended to the small scripts below: Django set up, IT_EVENT_ID the event.
+PRELUDE = """
+import json, os
+from datetime import UTC, timedelta
+
+import django
+
+django.setup()
+
+from django.utils import timezone
+
+from chat.models import Transcript
+from events.models import Event, EventStatusChange
+
+event_id = int(os.environ["IT_EVENT_ID"])
+
+
+def iso(value):
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+"""
+
+# Sets the event's times: starts IT_STARTS_IN seconds from now, lasts IT_LASTS seconds.
+# An update, not a service: changing the times is not a status change.
+RESCHEDULE_SCRIPT = """
+starts_at = timezone.now() + timedelta(seconds=float(os.environ["IT_STARTS_IN"]))
+ends_at = starts_at + timedelta(seconds=float(os.environ["IT_LASTS"]))
+assert Event.objects.filter(pk=event_id).update(starts_at=starts_at, ends_at=ends_at) == 1
+print(json.dumps({
+    "starts_at": starts_at.timestamp(), "ends_at": ends_at.timestamp(),
+    "starts_at_iso": iso(starts_at), "ends_at_iso": iso(ends_at),
+}))
+"""
+
+# The event's status, status changes and transcripts, as JSON (times as POSIX seconds).
+STATE_SCRIPT = """
+event = Event.objects.get(pk=event_id)
+print(json.dumps({
+    "status": event.status,
+    "starts_at": event.starts_at.timestamp(),
+    "ends_at": event.ends_at.timestamp(),
+    "changes": [
+        {
+            "from": change.from_status,
+            "to": change.to_status,
+            "reason": change.reason,
+            "changed_at": change.changed_at.timestamp(),
+            "due_at": change.due_at.timestamp() if change.due_at else None,
+            "by": change.changed_by_id,
+        }
+        for change in EventStatusChange.objects.filter(event=event).order_by("changed_at", "id")
+    ],
+    "transcripts": [
+        {
+            "version": transcript.version,
+            "item_count": transcript.item_count,
+            "content": transcript.content,
+            "sha256": transcript.sha256,
+        }
+        for transcript in Transcript.objects.filter(event=event).order_by("version")
+    ],
+}))
+"""
+
+
+# --- the scratch database (as in tests/chat/test_two_processes.py) ---------------------
+
+
+@pytest.fixture
+def scratch_database_url(tmp_path: Path) -> Iterator[str]:
+    """A DATABASE_URL for an empty database all the children can share."""
+    from django.conf import settings
+
+    suite = settings.DATABASES["default"]
+    engine = suite["ENGINE"]
+    if "sqlite" in engine:
+        yield f"sqlite:///{tmp_path / 'schedule.sqlite3'}"
+        return
+    if "postgresql" not in engine:
+        pytest.skip(f"no scratch database for {engine}")
+
+    import psycopg
+    from psycopg import sql
+
+    name = f"outreach_it_{secrets.token_hex(6)}"
+    params = {
+        "dbname": suite["NAME"],
+        "user": suite.get("USER") or None,
+        "password": suite.get("PASSWORD") or None,
+        "host": suite.get("HOST") or None,
+        "port": suite.get("PORT") or None,
+    }
+    with psycopg.connect(autocommit=True, **params) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    user = quote(suite.get("USER") or "", safe="")
+    password = suite.get("PASSWORD") or ""
+    credentials = f"{user}:{quote(password, safe='')}" if password else user
+    host = suite.get("HOST") or ""
+    port = f":{suite['PORT']}" if suite.get("PORT") else ""
+    try:
+        yield f"postgres://{credentials}@{host}{port}/{name}"
+    finally:
+        with psycopg.connect(autocommit=True, **params) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def _child_env(database_url: str, tmp_path: Path, event_id: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=os.environ["REDIS_URL"],
+        SECRET_KEY=os.environ["SECRET_KEY"],
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_HASHED="false",
+        DJANGO_SETTINGS_MODULE="outreach.settings",
+        PYTHONUNBUFFERED="1",
+        # Celery: real tasks, every second, on a queue and a schedule file of this test's own.
+        CELERY_TASK_ALWAYS_EAGER="false",
+        SCHEDULE_RECONCILE_SECONDS=str(RECONCILE_SECONDS),
+        CELERY_QUEUE=f"it-{secrets.token_hex(6)}",
+        CELERY_BEAT_SCHEDULE_FILENAME=str(tmp_path / "celerybeat-schedule"),
+        IT_EVENT_ID=str(event_id),
+    )
+    env.pop("CELERY_BROKER_URL", None)  # the broker is REDIS_URL, like the channel layer's
+    return env
+
+
+def _run_python(env: dict[str, str], script: str, **extra_env: str) -> Any:
+    """Run `script` in a child against the scratch database; its last line of output, as JSON."""
+    done = subprocess.run(  # noqa: S603 - our interpreter and a fixed script
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env={**env, **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, f"script failed:\n{done.stdout}\n{done.stderr}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def scratch(scratch_database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """The scratch database, migrated and filled; its env and the ids the test needs."""
+    event_id = secrets.randbelow(10**9) + 10**9
+    env = _child_env(scratch_database_url, tmp_path, event_id)
+    data = _run_python(env, SETUP_SCRIPT, IT_SLUG=f"schedule-it-{secrets.token_hex(6)}")
+    assert data["event_id"] == event_id
+    return {"env": env, **data}
+
+
+async def _reschedule(env: dict[str, str], *, starts_in: float, lasts: float) -> dict[str, Any]:
+    return await asyncio.to_thread(
+        _run_python,
+        env,
+        PRELUDE + RESCHEDULE_SCRIPT,
+        IT_STARTS_IN=str(starts_in),
+        IT_LASTS=str(lasts),
+    )
+
+
+async def _state(env: dict[str, str]) -> dict[str, Any]:
+    return await asyncio.to_thread(_run_python, env, PRELUDE + STATE_SCRIPT)
+
+
+async def _state_when(
+    env: dict[str, str], done: Callable[[dict[str, Any]], bool], timeout: float
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        state = await _state(env)
+        if done(state):
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached in {timeout}s; last state: {state}")
+        await asyncio.sleep(0.3)
+
+
+# --- the processes --------------------------------------------------------------------
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    # uvicorn: a first SIGINT shuts down gracefully, a second one without waiting for tasks
+    # (on Python 3.11 a consumer whose channel-layer receive() swallowed its cancellation can
+    # keep a graceful shutdown waiting forever); Celery: SIGTERM is a warm shutdown.
+    stop_signal: int = signal.SIGTERM
+
+    def wait_for_log(self, text: str) -> None:
+        deadline = time.monotonic() + PROCESS_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if text in self.log.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                pytest.fail(f"{self.name} exited:\n{self.log.read_text(errors='replace')}")
+            time.sleep(0.1)
+        pytest.fail(
+            f"{self.name} did not log {text!r} in {PROCESS_START_TIMEOUT}s:\n"
+            f"{self.log.read_text(errors='replace')}"
+        )
+
+    def stop(self) -> str:
+        """Stop the process (already signalled once); how it went, for the log."""
+        try:
+            self.process.wait(timeout=PROCESS_STOP_TIMEOUT)
+            return "stopped"
+        except subprocess.TimeoutExpired:
+            pass
+        if self.stop_signal == signal.SIGINT:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=PROCESS_STOP_TIMEOUT)
+                return f"forced to exit after {PROCESS_STOP_TIMEOUT}s"
+            except subprocess.TimeoutExpired:
+                pass
+        self.process.kill()
+        self.process.wait(timeout=PROCESS_STOP_TIMEOUT)
+        return "killed"
+
+
+Spawn = Callable[..., Child]
+
+
+@pytest.fixture
+def spawn(scratch: dict[str, Any], tmp_path: Path) -> Iterator[Spawn]:
+    """Starts children (`python <args>`) with the scratch env; stops every one afterwards."""
+    children: list[Child] = []
+
+    def start(name: str, args: list[str], stop_signal: int = signal.SIGTERM) -> Child:
+        log = tmp_path / f"{name}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
+                [sys.executable, *args],
+                cwd=PROJECT_ROOT,
+                env=scratch["env"],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        child = Child(name, process, log, stop_signal)
+        children.append(child)
+        return child
+
+    try:
+        yield start
+    finally:
+        for child in children:
+            if child.process.poll() is None:
+                child.process.send_signal(child.stop_signal)
+        for child in children:
+            how = child.stop()
+            # Shown by pytest only when the test fails.
+            log = child.log.read_text(errors="replace")[-5000:]
+            print(f"--- {child.log.name} ({how}) ---\n{log}")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _start_server(spawn: Spawn) -> int:
+    port = _free_port()
+    server = spawn(
+        "server",
+        [
+            "-m",
+            "uvicorn",
+            "outreach.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--ws",
+            "websockets-sansio",
+            "--lifespan",
+            "off",
+        ],
+        stop_signal=signal.SIGINT,
+    )
+    deadline = time.monotonic() + PROCESS_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"server on {port} exited:\n{server.log.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return port
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(
+        f"server on {port} did not start in {PROCESS_START_TIMEOUT}s:\n{server.log.read_text()}"
+    )
+
+
+def _start_worker(spawn: Spawn) -> Child:
+    worker = spawn(
+        "worker",
+        [
+            "-m",
+            "celery",
+            "-A",
+            "outreach",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"it-{secrets.token_hex(4)}@%h",
+        ],
+    )
+    worker.wait_for_log(" ready.")
+    return worker
+
+
+def _start_beat(spawn: Spawn) -> Child:
+    beat = spawn("beat", ["-m", "celery", "-A", "outreach", "beat", "--loglevel", "INFO"])
+    beat.wait_for_log("beat: Starting...")
+    return beat
+
+
+# --- clients (as in tests/chat/test_two_processes.py) ---------------------------------
+
+
+class Client:
+    """A WebSocket client that keeps every frame it receives, in order."""
+
+    def __init__(self, name: str, ws: ClientConnection) -> None:
+        self.name = name
+        self.ws = ws
+        self.frames: list[dict[str, Any]] = []
+        self._taken: set[int] = set()
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(frame))
+
+    async def _receive(self, timeout: float) -> None:
+        text = await asyncio.wait_for(self.ws.recv(), timeout)
+        assert isinstance(text, str), f"{self.name} received a binary frame"
+        self.frames.append(json.loads(text))
+
+    async def until(self, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The first frame not yet returned that matches, waiting up to RECEIVE_TIMEOUT."""
+        deadline = time.monotonic() + RECEIVE_TIMEOUT
+        checked = 0
+        while True:
+            for index in range(checked, len(self.frames)):
+                if index not in self._taken and match(self.frames[index]):
+                    self._taken.add(index)
+                    return self.frames[index]
+            checked = len(self.frames)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{self.name}: no matching frame; got {self.frames}")
+            try:
+                await self._receive(remaining)
+            except TimeoutError:
+                raise AssertionError(
+                    f"{self.name}: no matching frame in {RECEIVE_TIMEOUT}s; got {self.frames}"
+                ) from None
+
+    async def of_type(self, frame_type: str, **fields: Any) -> dict[str, Any]:
+        return await self.until(
+            lambda f: f["type"] == frame_type and all(f.get(k) == v for k, v in fields.items())
+        )
+
+    async def listen(self, seconds: float) -> None:
+        """Keep receiving for `seconds`, however much or little arrives."""
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                await self._receive(remaining)
+            except TimeoutError:
+                return
+
+    async def drain(self, quiet: float = 1.0) -> None:
+        """Keep receiving until nothing arrives for `quiet` seconds (bounded)."""
+        deadline = time.monotonic() + RECEIVE_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                await self._receive(quiet)
+            except TimeoutError:
+                return
+        raise AssertionError(f"{self.name} never went quiet; got {self.frames}")
+
+    def statuses(self) -> list[str]:
+        return [f["status"] for f in self.frames if f["type"] == "status"]
+
+    def messages(self) -> list[tuple[int, str]]:
+        return [(f["seq"], f["kind"]) for f in self.frames if f["type"] == "message"]
+
+
+async def _connect(name: str, port: int, slug: str, *, session: str | None = None) -> Client:
+    headers = {"Cookie": f"sessionid={session}"} if session else None
+    ws = await connect(
+        f"ws://127.0.0.1:{port}/ws/events/{slug}/",
+        origin=Origin(f"http://127.0.0.1:{port}"),
+        additional_headers=headers,
+        proxy=None,
+        open_timeout=RECEIVE_TIMEOUT,
+        close_timeout=2,
+    )
+    client = Client(name, ws)
+    await client.of_type("synced")
+    return client
+
+
+def _assert_connected_while_scheduled(client: Client) -> None:
+    assert [f["type"] for f in client.frames] == ["status", "session", "pinned", "synced"]
+    assert client.frames[0]["status"] == "scheduled"
+    assert client.frames[0]["accepting_questions"] is False
+    assert client.frames[3] == {"type": "synced", "last_seq": 0}
+
+
+def _changes(state: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """(from, to, reason, has due_at) of each status change, in order."""
+    return [(c["from"], c["to"], c["reason"], c["due_at"] is not None) for c in state["changes"]]
+
+
+# --- the tests ------------------------------------------------------------------------
+
+
+async def test_event_opens_closes_and_archives_on_schedule_by_itself(
+    scratch: dict[str, Any], spawn: Spawn
+) -> None:
+    env, slug = scratch["env"], scratch["slug"]
+    lasts = 5.0
+    port = _start_server(spawn)
+    _start_worker(spawn)
+    _start_beat(spawn)
+
+    public = await _connect("public", port, slug)
+    moderator = await _connect("moderator", port, slug, session=scratch["moderator_session"])
+    try:
+        _assert_connected_while_scheduled(public)
+        assert (await moderator.of_type("session"))["roles"] == ["public", "moderator"]
+
+        times = await _reschedule(env, starts_in=STARTS_IN, lasts=lasts)
+
+        # Opened by beat and the worker, and every viewer told.
+        live = await public.of_type("status", status="live")
+        assert live["accepting_questions"] is True
+        assert (live["starts_at"], live["ends_at"]) == (
+            times["starts_at_iso"],
+            times["ends_at_iso"],
+        )
+
+        await moderator.send({"type": "announce", "body": "Welcome"})
+        message = await public.of_type("message", seq=1)
+        assert {k: v for k, v in message.items() if k != "published_at"} == {
+            "type": "message",
+            "seq": 1,
+            "kind": "announcement",
+            "body": "Welcome",
+            "author": "Moderator",
+        }
+
+        # Closed at its end, then archived: the transcript frozen, the event archived.
+        closed = await public.of_type("status", status="closed")
+        assert closed["accepting_questions"] is False
+        state = await _state_when(
+            env, lambda s: s["status"] == "archived" and bool(s["transcripts"]), ARCHIVE_TIMEOUT
+        )
+        await public.drain()
+        await moderator.drain()
+
+        assert public.statuses() in (
+            ["scheduled", "live", "closed"],
+            ["scheduled", "live", "closed", "archived"],
+        )
+        assert public.statuses().count("live") == 1
+        assert public.statuses().count("closed") == 1
+        assert public.messages() == [(1, "announcement")]
+        assert [f for f in moderator.frames if f["type"] == "error"] == []
+
+        assert len(state["transcripts"]) == 1
+        transcript = state["transcripts"][0]
+        assert (transcript["version"], transcript["item_count"]) == (1, 1)
+        assert transcript["sha256"] == hashlib.sha256(transcript["content"].encode()).hexdigest()
+        document = json.loads(transcript["content"])
+        assert document["items"] == [{k: v for k, v in message.items() if k != "type"}]
+        assert document["items"][0]["seq"] == 1
+        assert document["items"][0]["body"] == "Welcome"
+        assert document["item_count"] == 1
+        assert document["event"]["slug"] == slug
+
+        assert _changes(state) == [
+            ("draft", "scheduled", "", False),
+            ("scheduled", "live", "on schedule", True),
+            ("live", "closed", "on schedule", True),
+            ("closed", "archived", "", False),
+        ]
+        opened, shut = state["changes"][1], state["changes"][2]
+        assert (opened["due_at"], shut["due_at"]) == (times["starts_at"], times["ends_at"])
+        assert opened["changed_at"] >= opened["due_at"]
+        assert shut["changed_at"] >= shut["due_at"]
+        assert all(c["by"] is None for c in state["changes"])
+    finally:
+        await asyncio.gather(public.ws.close(), moderator.ws.close(), return_exceptions=True)
+
+
+async def test_event_opens_late_once_when_the_worker_comes_back(
+    scratch: dict[str, Any], spawn: Spawn
+) -> None:
+    import redis
+
+    env, slug = scratch["env"], scratch["slug"]
+    port = _start_server(spawn)
+    _start_beat(spawn)
+
+    public = await _connect("public", port, slug)
+    try:
+        _assert_connected_while_scheduled(public)
+        # Long enough that it does not also close while the test watches.
+        times = await _reschedule(env, starts_in=STARTS_IN, lasts=600.0)
+
+        # The start passes with beat queueing tasks and nothing running them.
+        await public.listen(times["starts_at"] + WORKER_AWAY_FOR - time.time())
+        assert time.time() >= times["starts_at"] + WORKER_AWAY_FOR
+        _assert_connected_while_scheduled(public)
+        state = await _state(env)
+        assert state["status"] == "scheduled"
+        with redis.Redis.from_url(env["REDIS_URL"]) as broker:
+            assert broker.llen(env["CELERY_QUEUE"]) >= 2
+
+        # A worker comes back: the event opens, late, once.
+        await asyncio.to_thread(_start_worker, spawn)
+        live = await public.of_type("status", status="live")
+        assert live["accepting_questions"] is True
+        await public.listen(3 * RECONCILE_SECONDS)
+        assert public.statuses() == ["scheduled", "live"]
+
+        state = await _state(env)
+        assert state["status"] == "live"
+        assert _changes(state) == [
+            ("draft", "scheduled", "", False),
+            ("scheduled", "live", "on schedule", True),
+        ]
+        opened = state["changes"][1]
+        assert opened["due_at"] == times["starts_at"]
+        assert opened["changed_at"] - opened["due_at"] >= WORKER_AWAY_FOR
+    finally:
+        await public.ws.close()
