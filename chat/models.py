@@ -78,6 +78,8 @@ class Question(models.Model):
         max_length=20, choices=QuestionState.choices, default=QuestionState.PENDING
     )
     is_urgent = models.BooleanField(default=False)
+    # Personal details found when it was asked (chat.safeguarding), for the moderator.
+    findings = models.JSONField(default=list, blank=True)
     asked_at = models.DateTimeField(auto_now_add=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderated_by = models.ForeignKey(

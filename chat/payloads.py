@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from chat.models import Answer, Question
+from chat.safeguarding import Finding, mask
 from events.models import Event, PanelSeat
 
 MEMBER_OF_THE_PUBLIC = "Member of the public"
@@ -83,7 +84,17 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "to": addressed_to(question),
         "asked_at": _iso(question.asked_at),
         "state": question.state,
+        "findings": [{"kind": f["kind"], "text": f["text"]} for f in question.findings],
+        "masked_body": masked_body(question),
     }
+
+
+def masked_body(question: Question) -> str | None:
+    """The question with its personal details replaced, for one-click masking."""
+    if not question.findings:
+        return None
+    findings = [Finding(**finding) for finding in question.findings]
+    return mask(question.body, findings)
 
 
 def question_for_asker(question: Question) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat import payloads
+from chat import payloads, safeguarding
 from chat.broadcast import send_frame_on_commit
 from chat.enums import QUESTION_TRANSITIONS, AnswerMode, FeedKind, QuestionState
 from chat.groups import moderation_group, participant_group, public_group
@@ -158,6 +158,8 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
 class AskOutcome:
     question: dict[str, Any]
     created: bool
+    # The question says someone is in danger now: show the asker emergency help at once.
+    help_now: bool = False
 
 
 def _resolve_to(event: Event, to: dict[str, Any] | None) -> tuple[Agency | None, Panellist | None]:
@@ -209,6 +211,7 @@ def question_ask(
                 "You have sent several questions quickly. Please wait a minute and try again.",
             )
         to_agency, to_panellist = _resolve_to(event, to)
+        in_danger = safeguarding.says_in_danger_now(text)
         question = Question.objects.create(
             event=event,
             participant=participant,
@@ -217,14 +220,22 @@ def question_ask(
             nickname="" if anonymous else (nickname or "").strip(),
             to_agency=to_agency,
             to_panellist=to_panellist,
+            is_urgent=in_danger,
+            findings=safeguarding.findings_as_data(safeguarding.find_personal_details(text)),
         )
+        if in_danger:
+            # Help cannot wait for a moderator: the asker is told at once, privately.
+            send_frame_on_commit(
+                participant_group(participant.pk),
+                {"type": "help_now", "message": safeguarding.HELP_NOW_MESSAGE},
+            )
         send_frame_on_commit(
             moderation_group(event.pk),
             {"type": "queue_add", "question": payloads.question_for_moderators(question)},
         )
         own = payloads.question_for_asker(question)
         send_frame_on_commit(participant_group(participant.pk), own)
-    return AskOutcome(question=own, created=True)
+    return AskOutcome(question=own, created=True, help_now=in_danger)
 
 
 def _lock_question(question_id: int, event_id: int | None) -> Question:

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from chat import selectors, services
+from chat import safeguarding, selectors, services
 from chat.consumers import PARTICIPANT_SESSION_KEY
 from chat.enums import AnswerMode
 from chat.forms import (
@@ -122,7 +122,7 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
         event_id=event.pk, user_id=_user_id(request), guest_token=_guest_token(request)
     )
     try:
-        services.question_ask(
+        outcome = services.question_ask(
             event_id=event.pk,
             participant_id=participant.pk,
             client_id=str(form.cleaned_data["client_id"]),
@@ -135,6 +135,8 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
         # The asker keeps their text: the form is shown again with it and the reason.
         form.add_error(None, refusal.message)
         return _render_live(request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400))
+    if outcome.help_now:
+        messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
     messages.success(
         request, "Your question was sent. A moderator will read it before it is published."
     )

@@ -86,6 +86,10 @@ function start (root) {
     if (mute) {
       intercept(mute, () => ({ type: 'mute', participant_id: Number(li.dataset.participantId) }))
     }
+    const masked = li.querySelector('.app-approve-masked-form')
+    if (masked) {
+      intercept(masked, (data) => ({ type: 'approve', question_id: questionId, body: String(data.get('body')) }))
+    }
   }
 
   function queueItem (q) {
@@ -124,7 +128,20 @@ function start (root) {
       mute.className = 'app-mute-form'
       actions.append(mute)
     }
-    li.append(meta, element('p', 'govuk-body app-feed__body', q.body), actions)
+    li.append(meta, element('p', 'govuk-body app-feed__body', q.body))
+    if (q.findings && q.findings.length) {
+      const found = q.findings.map((f) => `${f.kind.replace('_', ' ')} “${f.text}”`).join('; ')
+      li.append(element('p', 'govuk-body govuk-!-font-weight-bold app-findings', `Personal details found: ${found}`))
+      const masked = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish with details masked', ` (question ${q.question_id})`, '')
+      masked.className = 'app-approve-masked-form'
+      const hidden = element('input')
+      hidden.type = 'hidden'
+      hidden.name = 'body'
+      hidden.value = q.masked_body
+      masked.prepend(hidden, element('p', 'govuk-body-s', `With the details masked: “${q.masked_body}”`))
+      li.append(masked)
+    }
+    li.append(actions)
     wireQueueItem(li)
     return li
   }

@@ -98,6 +98,9 @@ function start (root) {
       case 'muted':
         questionRefused(frame.message)
         break
+      case 'help_now':
+        showHelpNow(frame.message)
+        break
       case 'viewers':
         viewerCount.hidden = false
         viewerCount.textContent = ` ${frame.count} watching`
@@ -201,6 +204,14 @@ function start (root) {
     askError.hidden = true
     askButton.disabled = !accepting
     announcer.textContent = 'Your question was sent. A moderator will read it before it is published.'
+  }
+
+  function showHelpNow (message) {
+    // Said at once and assertively: the asker may be in danger now.
+    const panel = document.getElementById('help-now')
+    panel.querySelector('p').textContent = message
+    panel.hidden = false
+    panel.focus()
   }
 
   function questionRefused (message) {
