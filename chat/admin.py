@@ -11,7 +11,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from chat import transcripts
-from chat.models import Question, Transcript
+from chat.models import Question, SafeguardingPhrase, Transcript
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -136,3 +136,13 @@ class TranscriptAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/chat/transcript/correct.html", context)
+
+
+@admin.register(SafeguardingPhrase)
+class SafeguardingPhraseAdmin(admin.ModelAdmin):
+    """Staff keep these lists: crisis phrases (urgent, help at once) and blocked words."""
+
+    list_display = ("phrase", "kind", "is_active")
+    list_filter = ("kind", "is_active")
+    list_editable = ("is_active",)
+    search_fields = ("phrase",)

@@ -78,6 +78,8 @@ class Question(models.Model):
         max_length=20, choices=QuestionState.choices, default=QuestionState.PENDING
     )
     is_urgent = models.BooleanField(default=False)
+    # Blocked words it contains (chat.safeguarding), for the moderator; never published as is.
+    blocked_words = models.JSONField(default=list, blank=True)
     # Personal details found when it was asked (chat.safeguarding), for the moderator.
     findings = models.JSONField(default=list, blank=True)
     asked_at = models.DateTimeField(auto_now_add=True)
@@ -224,3 +226,31 @@ class TranscriptEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.seq} of {self.event_id}"
+
+
+class SafeguardingPhrase(models.Model):
+    """Words staff keep in the admin: crisis phrases mark a question urgent and send its asker
+    emergency help; blocked words flag it for the moderator. Neither publishes anything."""
+
+    class Kind(models.TextChoices):
+        CRISIS = "crisis", "Someone may be in danger now"
+        BLOCKED = "blocked", "Blocked word (flag for the moderator)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    phrase = models.CharField(
+        max_length=100, help_text="Matched anywhere in a question, ignoring case and spacing."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "phrase"], name="safeguarding_phrase_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.phrase}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.phrase = " ".join(self.phrase.lower().split())
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -85,6 +85,7 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "asked_at": _iso(question.asked_at),
         "state": question.state,
         "findings": [{"kind": f["kind"], "text": f["text"]} for f in question.findings],
+        "blocked_words": list(question.blocked_words),
         "masked_body": masked_body(question),
     }
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import phonenumbers
 
+# Defaults for the crisis list staff keep in the admin (SafeguardingPhrase), seeded by a
+# migration; the admin's list is what is used.
 CRISIS_PHRASES = (
     "in danger now",
     "in danger right now",
@@ -32,6 +34,18 @@ CRISIS_PHRASES = (
     "outside my door",
     "locked me in",
     "help me now",
+)
+# Defaults for the blocked-words list (staff add the slurs and terms their audience meets).
+BLOCKED_WORDS = (
+    "fuck",
+    "fucking",
+    "shit",
+    "cunt",
+    "wanker",
+    "bastard",
+    "bitch",
+    "twat",
+    "dickhead",
 )
 HELP_NOW_MESSAGE = (
     "If you or someone else is in danger now, call 999. If you are deaf or cannot speak, "
@@ -112,9 +126,34 @@ def mask(text: str, findings: list[Finding]) -> str:
     return text
 
 
-def says_in_danger_now(text: str, phrases: tuple[str, ...] = CRISIS_PHRASES) -> bool:
-    folded = " ".join(text.lower().split())
-    return any(phrase in folded for phrase in phrases)
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def says_in_danger_now(text: str, phrases: tuple[str, ...] | None = None) -> bool:
+    folded = _fold(text)
+    return any(phrase in folded for phrase in (phrases or active_phrases("crisis")))
+
+
+def blocked_words_in(text: str, words: tuple[str, ...] | None = None) -> list[str]:
+    """Blocked words as whole words (so "Scunthorpe" is not flagged for what it contains)."""
+    folded = _fold(text)
+    return [
+        word
+        for word in (words if words is not None else active_phrases("blocked"))
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", folded)
+    ]
+
+
+def active_phrases(kind: str) -> tuple[str, ...]:
+    """The phrases staff keep in the admin (seeded with the defaults above)."""
+    from chat.models import SafeguardingPhrase
+
+    return tuple(
+        SafeguardingPhrase.objects.filter(kind=kind, is_active=True).values_list(
+            "phrase", flat=True
+        )
+    )
 
 
 def findings_as_data(findings: list[Finding]) -> list[dict[str, Any]]:

@@ -221,6 +221,7 @@ def question_ask(
             to_agency=to_agency,
             to_panellist=to_panellist,
             is_urgent=in_danger,
+            blocked_words=safeguarding.blocked_words_in(text),
             findings=safeguarding.findings_as_data(safeguarding.find_personal_details(text)),
         )
         if in_danger:

@@ -129,6 +129,11 @@ function start (root) {
       actions.append(mute)
     }
     li.append(meta, element('p', 'govuk-body app-feed__body', q.body))
+    if (q.blocked_words && q.blocked_words.length) {
+      const flagged = element('p', 'govuk-body')
+      flagged.append(element('strong', 'govuk-tag govuk-tag--orange', 'Blocked words'), ` ${q.blocked_words.join(', ')}`)
+      li.append(flagged)
+    }
     if (q.findings && q.findings.length) {
       const found = q.findings.map((f) => `${f.kind.replace('_', ' ')} “${f.text}”`).join('; ')
       li.append(element('p', 'govuk-body govuk-!-font-weight-bold app-findings', `Personal details found: ${found}`))

@@ -148,3 +148,14 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
 
 def db(function: Callable[..., Any]) -> Callable[..., Any]:
     return database_sync_to_async(function)
+
+
+@pytest.fixture
+def default_phrases(transactional_db: None) -> None:
+    """The seeded crisis and blocked lists (transactional tests flush migration data)."""
+    from chat.models import SafeguardingPhrase
+    from chat.safeguarding import BLOCKED_WORDS, CRISIS_PHRASES
+
+    for kind, phrases in (("crisis", CRISIS_PHRASES), ("blocked", BLOCKED_WORDS)):
+        for phrase in phrases:
+            SafeguardingPhrase.objects.get_or_create(kind=kind, phrase=phrase)

@@ -88,6 +88,9 @@ async def test_ask_is_acked_and_reaches_only_moderators_and_the_asker(
         "to": {"agency": "Mencap", "agency_slug": "mencap"},
         "asked_at": queued["question"]["asked_at"],
         "state": "pending",
+        "findings": [],
+        "masked_body": None,
+        "blocked_words": [],
     }
     await viewer.nothing_more()
 

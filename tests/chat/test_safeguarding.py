@@ -11,7 +11,10 @@ from chat.models import FeedItem, Question
 from chat.safeguarding import HELP_NOW_MESSAGE, find_personal_details, mask, says_in_danger_now
 from tests.chat.conftest import LiveEvent, make_live_event
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_phrases"),
+]
 
 
 @pytest.mark.parametrize(
@@ -127,3 +130,36 @@ def test_moderator_publishes_with_details_masked_in_one_click(live: LiveEvent) -
 @pytest.fixture
 def live(transactional_db: None) -> LiveEvent:
     return make_live_event()
+
+
+def test_staff_edit_the_crisis_list_in_the_admin() -> None:
+    from chat.models import SafeguardingPhrase
+    from tests.factories import StaffFactory
+
+    client = Client()
+    client.force_login(StaffFactory())
+    client.post(
+        reverse("admin:chat_safeguardingphrase_add"),
+        {"kind": "crisis", "phrase": "  He Has A  Knife ", "is_active": "on"},
+    )
+    SafeguardingPhrase.objects.filter(phrase="want to die").update(is_active=False)
+
+    assert says_in_danger_now("he has a knife in the kitchen") is True
+    assert says_in_danger_now("I want to die") is False
+
+
+def test_blocked_words_flag_the_question_for_the_moderator_only_as_whole_words() -> None:
+    from chat.safeguarding import blocked_words_in
+
+    assert blocked_words_in("you are a total wanker") == ["wanker"]
+    assert blocked_words_in("Scunthorpe police station") == []
+
+
+def test_data_migration_seeds_the_default_lists() -> None:
+    import importlib
+
+    seeded = importlib.import_module("chat.migrations.0006_default_safeguarding_phrases")
+    from chat.safeguarding import BLOCKED_WORDS, CRISIS_PHRASES
+
+    assert tuple(seeded.CRISIS) == CRISIS_PHRASES
+    assert tuple(seeded.BLOCKED) == BLOCKED_WORDS
