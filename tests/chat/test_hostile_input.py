@@ -1,0 +1,141 @@
+"""Every byte from the network is hostile: origins, frames and logs."""
+
+import asyncio
+import json
+import logging
+import uuid
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chat.protocol import MAX_FRAME_BYTES, FrameError, parse_frame
+from outreach.asgi import application
+from tests.chat.conftest import LiveEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"origin", b"https://evil.example")],
+        [(b"origin", b"null")],
+        [],  # no Origin at all
+        [(b"origin", b"http://testserver.evil.example")],
+    ],
+)
+async def test_websocket_from_a_foreign_missing_or_null_origin_is_refused(
+    live: LiveEvent, headers: list[tuple[bytes, bytes]]
+) -> None:
+    communicator = WebsocketCommunicator(
+        application, f"/ws/events/{live.event.slug}/", headers=headers
+    )
+
+    connected, _ = await communicator.connect()
+    await communicator.disconnect()
+
+    assert connected is False
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5)
+    ),
+    max_leaves=20,
+)
+frames = st.one_of(
+    st.text(max_size=200),  # not JSON, or any JSON text
+    json_values.map(json.dumps),
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(
+                ["ask", "resume", "approve", "reject", "answer", "announce", "pin", "mute", "x"]
+            )
+        },
+        optional={
+            "client_id": json_values,
+            "body": json_values,
+            "question_id": json_values,
+            "after": json_values,
+            "seq": json_values,
+            "to": json_values,
+            "reason": json_values,
+        },
+    ).map(json.dumps),
+    st.integers(min_value=1, max_value=500).map(lambda depth: "[" * depth + "]" * depth),
+)
+
+
+@given(frames)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+def test_parser_accepts_a_valid_frame_or_refuses_with_a_stable_code(text: str) -> None:
+    try:
+        frame = parse_frame(text)
+    except FrameError as refusal:
+        assert refusal.code in {"bad_frame", "unknown_type", "too_long"}
+        return
+    # Whatever got through is exactly what the schema allows.
+    assert frame.type in {"ask", "resume", "approve", "reject", "answer", "announce", "pin", "mute"}
+
+
+def test_parser_refuses_huge_and_deeply_nested_frames() -> None:
+    for text in ("x" * (MAX_FRAME_BYTES + 1), "[" * 100_000 + "]" * 100_000, "\udcff" * 10):
+        with pytest.raises(FrameError):
+            parse_frame(text)
+
+
+async def test_hostile_frames_store_nothing_and_leave_other_connections_working(
+    live: LiveEvent, connect
+) -> None:
+    from chat.models import Question
+    from tests.chat.conftest import db
+
+    bystander = await connect(live.event.slug)
+    attacker = await connect(live.event.slug)
+    hostile = [
+        "not json",
+        "[" * 5000 + "]" * 5000,
+        json.dumps({"type": "ask", "body": None}),
+        json.dumps({"type": "ask", "client_id": "x" * 40, "body": "b"}),
+        "\x00" * 100,
+        json.dumps({"type": "approve", "question_id": 10**30}),
+        json.dumps({"type": "resume", "after": "1"}),
+        "x" * 70_000,
+    ]
+    for text in hostile:
+        await attacker.send(text)
+    errors = [await attacker.until_type("error") for _ in hostile]
+
+    assert {error["code"] for error in errors} <= {"bad_frame", "too_long", "not_allowed"}
+    assert await db(Question.objects.count)() == 0
+    await bystander.send({"type": "resume", "after": 0})
+    assert (await bystander.until_type("synced"))["last_seq"] == 0
+
+
+async def test_logs_never_contain_question_text_or_nicknames(
+    live: LiveEvent, connect, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    asker = await connect(live.event.slug)
+    await asker.send(
+        {
+            "type": "ask",
+            "client_id": str(uuid.uuid4()),
+            "body": "Secret words 4471",
+            "nickname": "Zed",
+        }
+    )
+    ack = await asker.until_type("ack")
+    await moderator.send(
+        {"type": "reject", "question_id": ack["question_id"], "reason": "Reason 8812"}
+    )
+    await asker.until(lambda f: f["type"] == "own_question" and f["state"] == "rejected")
+    await asyncio.sleep(0.1)
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for private in ("Secret words", "4471", "Zed", "Reason 8812"):
+        assert private not in logged
