@@ -49,7 +49,8 @@ BLOCKED_WORDS = (
 )
 HELP_NOW_MESSAGE = (
     "If you or someone else is in danger now, call 999. If you are deaf or cannot speak, "
-    "text 18000 (Relay UK). If you are thinking about ending your life, you can call "
+    "call 18000 with a textphone or the Relay UK app, or text 999 if you have registered "
+    "for emergencySMS. If you are thinking about ending your life, you can call "
     "Samaritans free on 116 123, any time. A moderator will read your question, but this "
     "chat cannot send help."
 )

@@ -77,3 +77,7 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "events/agency_detail.html",
         {"agency": agency, "upcoming": upcoming, "past": past},
     )
+
+
+def staying_safe(request: HttpRequest) -> HttpResponse:
+    return render(request, "events/staying_safe.html")

@@ -176,3 +176,12 @@ def test_public_pages_send_a_strict_content_security_policy(client: Client) -> N
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_staying_safe_page_is_honest_and_linked_from_every_page(client: Client) -> None:
+    page = client.get(reverse("events:staying_safe")).content.decode()
+    home = client.get(reverse("events:home")).content.decode()
+
+    assert "This does not remove the other pages of this site you looked at before." in page
+    assert "Clearing history does not delete emails, texts, calls or downloads" in page
+    assert f'href="{reverse("events:staying_safe")}"' in home
