@@ -21,3 +21,12 @@ def archive_closed_events() -> int:
     for event_id in event_ids:
         transcripts.transcript_archive(event_id=event_id)
     return len(event_ids)
+
+
+@shared_task(name="chat.purge_personal_data", ignore_result=True)
+def purge_personal_data() -> int:
+    """Daily: retention of personal data (chat/retention.py). Safe to run any number of times."""
+    from chat.retention import personal_data_purge
+
+    report = personal_data_purge()
+    return report.questions_deleted + report.participants_deleted

@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": SCHEDULE_RECONCILE_SECONDS,
         "options": {"expires": SCHEDULE_RECONCILE_SECONDS * 2},
     },
+    "purge-personal-data": {
+        "task": "chat.purge_personal_data",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
 }
 # Unit tests run tasks in-process; the integration tests run a real worker and beat.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -265,6 +270,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Live chat limits: questions per participant per window (count, seconds).
 _ask_rate = env.str("CHAT_ASK_RATE_LIMIT", default="5/60")
 CHAT_ASK_RATE_LIMIT = tuple(int(part) for part in _ask_rate.split("/", 1))
+# Days after an event ends that unpublished questions, edited originals, nicknames and the
+# question-asker link are kept for moderation and complaints (chat/retention.py).
+CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=30)
 # Frames a slow viewer may have waiting before it is disconnected (it then resumes by seq).
 CHAT_VIEWER_BACKLOG = env.int("CHAT_VIEWER_BACKLOG", default=500)
 

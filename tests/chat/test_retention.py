@@ -1,0 +1,69 @@
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from chat import services, transcripts
+from chat.models import Participant, Question, Transcript
+from chat.retention import personal_data_purge
+from events import services as event_services
+from events.models import Event
+from tests.chat.conftest import LiveEvent, make_live_event
+
+pytestmark = pytest.mark.django_db
+
+
+def ask(live: LiveEvent, body: str, nickname: str) -> int:
+    participant = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4())
+    return services.question_ask(
+        event_id=live.event.pk, participant_id=participant.pk, client_id=str(uuid.uuid4()),
+        body=body, nickname=nickname,
+    ).question["question_id"]
+
+
+def finished_chat() -> LiveEvent:
+    live = make_live_event()
+    edited = ask(live, "I'm Ann at 07700 900123, how do I report?", "Ann")
+    services.question_approve(question_id=edited, actor_id=live.moderator.pk, body="How do I report?")
+    declined = ask(live, "About my case", "Bob")
+    services.question_reject(question_id=declined, actor_id=live.moderator.pk, reason="Private")
+    ask(live, "Never moderated", "Cat")
+    event_services.event_close(event_id=live.event.pk)
+    transcripts.transcript_archive(event_id=live.event.pk)
+    return live
+
+
+def test_purge_removes_personal_data_after_the_retention_period() -> None:
+    live = finished_chat()
+    transcript_before = Transcript.objects.get().content
+    ended = Event.objects.get(pk=live.event.pk).ends_at
+
+    too_soon = personal_data_purge(now=ended + timedelta(days=29), days=30)
+    report = personal_data_purge(now=ended + timedelta(days=31), days=30)
+
+    assert (too_soon.questions_deleted, too_soon.participants_deleted) == (0, 0)
+    assert (report.questions_deleted, report.originals_replaced, report.participants_deleted) == (2, 1, 3)
+    remaining = Question.objects.get()
+    assert (remaining.body, remaining.published_body) == ("How do I report?", "How do I report?")
+    assert (remaining.nickname, remaining.participant, remaining.findings) == ("", None, [])
+    assert not Participant.objects.exists()
+    assert Transcript.objects.get().content == transcript_before
+    assert json.loads(transcript_before)["items"][0]["body"] == "How do I report?"
+
+
+def test_purge_command_runs_twice_harmlessly(capsys: pytest.CaptureFixture[str]) -> None:
+    live = finished_chat()
+    Event.objects.filter(pk=live.event.pk).update(ends_at=timezone.now() - timedelta(days=400),
+                                                  starts_at=timezone.now() - timedelta(days=401))
+
+    call_command("purge_personal_data")
+    call_command("purge_personal_data")
+
+    output = capsys.readouterr().out.splitlines()
+    assert output == [
+        "Deleted 2 unpublished questions, replaced 1 edited originals, deleted 3 participants.",
+        "Deleted 0 unpublished questions, replaced 0 edited originals, deleted 0 participants.",
+    ]
