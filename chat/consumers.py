@@ -16,7 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from chat import selectors, services
+from chat import safeguarding, selectors, services
 from chat.enums import AnswerMode
 from chat.groups import moderation_group, participant_group
 from chat.hub import EventHub, OutboundFrame, hub_for
@@ -54,6 +54,8 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         user_id = user.pk if user is not None and user.is_authenticated else None
         self.guest_token = self._guest_token()
+        client = self.scope.get("client") or (None, None)
+        self.network = safeguarding.network_hash(client[0])
         ctx = await _db(selectors.connection_context)(
             slug=self.scope["url_route"]["kwargs"]["slug"],
             user_id=user_id,
@@ -215,6 +217,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             nickname=fields.get("nickname"),
             anonymous=fields.get("anonymous"),
             to=fields.get("to"),
+            network=self.network,
         )
         question = outcome.question
         await self._send(

@@ -46,6 +46,9 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
         )
         old.exclude(participant=None).update(participant=None)
         participants, _ = Participant.objects.filter(event__ends_at__lt=cutoff).delete()
+        Participant.objects.filter(
+            network_hash_at__lt=now - timedelta(hours=settings.CHAT_NETWORK_HASH_HOURS)
+        ).update(network_hash="", network_hash_at=None)
     report = PurgeReport(
         questions_deleted=deleted, originals_replaced=replaced, participants_deleted=participants
     )

@@ -186,8 +186,12 @@ def question_ask(
     nickname: str | None = "",
     anonymous: bool | None = False,
     to: dict[str, Any] | None = None,
+    network: str = "",
 ) -> AskOutcome:
-    """Store a question for moderation. Asking again with the same client_id changes nothing."""
+    """Store a question for moderation. Asking again with the same client_id changes nothing.
+
+    `network` is the keyed hash of the asker's network address (chat.safeguarding), never
+    the address itself."""
     with transaction.atomic():
         participant = Participant.objects.select_related("event__lead_agency").get(
             pk=participant_id, event_id=event_id
@@ -205,11 +209,23 @@ def question_ask(
         if not text:
             raise ChatError("invalid", "Please write your question before sending it.")
         limit, window = settings.CHAT_ASK_RATE_LIMIT
-        if not allow(f"ask:participant:{participant.pk}", limit=limit, window_seconds=window):
+        network_limit, network_window = settings.CHAT_ASK_RATE_LIMIT_PER_NETWORK
+        if not allow(f"ask:participant:{participant.pk}", limit=limit, window_seconds=window) or (
+            network
+            and not allow(
+                f"ask:network:{event.pk}:{network}",
+                limit=network_limit,
+                window_seconds=network_window,
+            )
+        ):
             raise ChatError(
                 "rate_limited",
                 "You have sent several questions quickly. Please wait a minute and try again.",
             )
+        if network and network != participant.network_hash:
+            participant.network_hash = network
+            participant.network_hash_at = timezone.now()
+            participant.save(update_fields=["network_hash", "network_hash_at"])
         to_agency, to_panellist = _resolve_to(event, to)
         in_danger = safeguarding.says_in_danger_now(text)
         question = Question.objects.create(

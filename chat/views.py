@@ -130,6 +130,7 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
             nickname=form.cleaned_data["nickname"],
             anonymous=form.cleaned_data["anonymous"],
             to=form.to_target(),
+            network=safeguarding.network_hash(request.META.get("REMOTE_ADDR")),
         )
     except ChatError as refusal:
         # The asker keeps their text: the form is shown again with it and the reason.

@@ -270,6 +270,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Live chat limits: questions per participant per window (count, seconds).
 _ask_rate = env.str("CHAT_ASK_RATE_LIMIT", default="5/60")
 CHAT_ASK_RATE_LIMIT = tuple(int(part) for part in _ask_rate.split("/", 1))
+# Per network address (hashed) per event: generous, as many people share one address
+# (a library, a mobile network), but it stops one machine posing as many askers.
+_network_rate = env.str("CHAT_ASK_RATE_LIMIT_PER_NETWORK", default="20/60")
+CHAT_ASK_RATE_LIMIT_PER_NETWORK = tuple(int(part) for part in _network_rate.split("/", 1))
+# Hours a participant's hashed network address is kept (chat/retention.py).
+CHAT_NETWORK_HASH_HOURS = env.int("CHAT_NETWORK_HASH_HOURS", default=48)
 # Days after an event ends that unpublished questions, edited originals, nicknames and the
 # question-asker link are kept for moderation and complaints (chat/retention.py).
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=30)

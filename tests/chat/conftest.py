@@ -132,6 +132,8 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
         params += [query] if query else []
         path = f"/ws/events/{slug}/" + ("?" + "&".join(params) if params else "")
         communicator = WebsocketCommunicator(app, path, headers=headers)
+        # As the ASGI server would: the peer's address (the consumer keeps only a hash).
+        communicator.scope["client"] = ("203.0.113.7", 50000 + len(opened))
         connected, _ = await communicator.connect(timeout=FRAME_TIMEOUT)
         assert connected
         socket = Socket(communicator)

@@ -139,3 +139,26 @@ async def test_logs_never_contain_question_text_or_nicknames(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for private in ("Secret words", "4471", "Zed", "Reason 8812"):
         assert private not in logged
+
+
+async def test_one_network_posing_as_many_askers_is_rate_limited(
+    live: LiveEvent, connect, settings
+) -> None:
+    from chat.models import Participant
+    from tests.chat.conftest import db
+
+    settings.CHAT_ASK_RATE_LIMIT_PER_NETWORK = (3, 60)
+    codes = []
+    for _ in range(4):
+        # A fresh connection without a cookie each time: a new participant, same network.
+        socket = await connect(live.event.slug)
+        await socket.send({"type": "ask", "client_id": str(uuid.uuid4()), "body": "spam"})
+        frame = await socket.until(lambda f: f["type"] in ("ack", "error"))
+        codes.append(frame.get("code", frame["type"]))
+
+    assert codes == ["ack", "ack", "ack", "rate_limited"]
+    hashes = await db(lambda: list(Participant.objects.values_list("network_hash", flat=True)))()
+    # The three who got through share one hash (the refused one's is never stored).
+    stored = sorted(hashes, reverse=True)[:3]
+    assert len(set(stored)) == 1 and len(stored[0]) == 32 and sorted(hashes)[0] == ""
+    assert "203.0.113.7" not in stored[0]

@@ -17,17 +17,24 @@ pytestmark = pytest.mark.django_db
 
 
 def ask(live: LiveEvent, body: str, nickname: str) -> int:
-    participant = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4())
+    participant = services.participant_for(
+        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
+    )
     return services.question_ask(
-        event_id=live.event.pk, participant_id=participant.pk, client_id=str(uuid.uuid4()),
-        body=body, nickname=nickname,
+        event_id=live.event.pk,
+        participant_id=participant.pk,
+        client_id=str(uuid.uuid4()),
+        body=body,
+        nickname=nickname,
     ).question["question_id"]
 
 
 def finished_chat() -> LiveEvent:
     live = make_live_event()
     edited = ask(live, "I'm Ann at 07700 900123, how do I report?", "Ann")
-    services.question_approve(question_id=edited, actor_id=live.moderator.pk, body="How do I report?")
+    services.question_approve(
+        question_id=edited, actor_id=live.moderator.pk, body="How do I report?"
+    )
     declined = ask(live, "About my case", "Bob")
     services.question_reject(question_id=declined, actor_id=live.moderator.pk, reason="Private")
     ask(live, "Never moderated", "Cat")
@@ -45,7 +52,11 @@ def test_purge_removes_personal_data_after_the_retention_period() -> None:
     report = personal_data_purge(now=ended + timedelta(days=31), days=30)
 
     assert (too_soon.questions_deleted, too_soon.participants_deleted) == (0, 0)
-    assert (report.questions_deleted, report.originals_replaced, report.participants_deleted) == (2, 1, 3)
+    assert (report.questions_deleted, report.originals_replaced, report.participants_deleted) == (
+        2,
+        1,
+        3,
+    )
     remaining = Question.objects.get()
     assert (remaining.body, remaining.published_body) == ("How do I report?", "How do I report?")
     assert (remaining.nickname, remaining.participant, remaining.findings) == ("", None, [])
@@ -56,8 +67,9 @@ def test_purge_removes_personal_data_after_the_retention_period() -> None:
 
 def test_purge_command_runs_twice_harmlessly(capsys: pytest.CaptureFixture[str]) -> None:
     live = finished_chat()
-    Event.objects.filter(pk=live.event.pk).update(ends_at=timezone.now() - timedelta(days=400),
-                                                  starts_at=timezone.now() - timedelta(days=401))
+    Event.objects.filter(pk=live.event.pk).update(
+        ends_at=timezone.now() - timedelta(days=400), starts_at=timezone.now() - timedelta(days=401)
+    )
 
     call_command("purge_personal_data")
     call_command("purge_personal_data")
@@ -67,3 +79,27 @@ def test_purge_command_runs_twice_harmlessly(capsys: pytest.CaptureFixture[str])
         "Deleted 2 unpublished questions, replaced 1 edited originals, deleted 3 participants.",
         "Deleted 0 unpublished questions, replaced 0 edited originals, deleted 0 participants.",
     ]
+
+
+def test_hashed_network_addresses_are_cleared_after_a_short_time(settings) -> None:
+    settings.CHAT_NETWORK_HASH_HOURS = 48
+    live = make_live_event()
+    participant = services.participant_for(
+        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
+    )
+    services.question_ask(
+        event_id=live.event.pk,
+        participant_id=participant.pk,
+        client_id=str(uuid.uuid4()),
+        body="A question",
+        network="a" * 32,
+    )
+    participant.refresh_from_db()
+    assert participant.network_hash == "a" * 32
+
+    personal_data_purge(now=participant.network_hash_at + timedelta(hours=47))
+    participant.refresh_from_db()
+    assert participant.network_hash == "a" * 32
+    personal_data_purge(now=participant.network_hash_at + timedelta(hours=49))
+    participant.refresh_from_db()
+    assert (participant.network_hash, participant.network_hash_at) == ("", None)
