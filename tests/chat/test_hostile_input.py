@@ -162,3 +162,42 @@ async def test_one_network_posing_as_many_askers_is_rate_limited(
     stored = sorted(hashes, reverse=True)[:3]
     assert len(set(stored)) == 1 and len(stored[0]) == 32 and sorted(hashes)[0] == ""
     assert "203.0.113.7" not in stored[0]
+
+
+async def _throw(slug: str, frame: str | bytes) -> None:
+    from chat.models import Question
+    from tests.chat.conftest import db
+
+    headers = [(b"origin", b"http://testserver")]
+    attacker = WebsocketCommunicator(application, f"/ws/events/{slug}/", headers=headers)
+    bystander = WebsocketCommunicator(application, f"/ws/events/{slug}/", headers=headers)
+    for communicator in (attacker, bystander):
+        communicator.scope["client"] = ("203.0.113.8", 40000)
+        assert (await communicator.connect())[0]
+        while json.loads(await communicator.receive_from())["type"] != "synced":
+            pass
+    # Raw ASGI messages: the test helper refuses empty frames, a client may not.
+    key = "bytes" if isinstance(frame, bytes) else "text"
+    await attacker.send_input({"type": "websocket.receive", key: frame})
+    reply = await attacker.receive_output(timeout=5)
+    if reply["type"] == "websocket.send":
+        assert json.loads(reply["text"])["type"] in {"error", "synced", "message"}
+    else:
+        assert reply["type"] == "websocket.close"
+    assert await db(Question.objects.count)() == 0
+    await bystander.send_to(text_data=json.dumps({"type": "resume", "after": 0}))
+    assert json.loads(await bystander.receive_from(timeout=5))["type"] == "synced"
+    await attacker.disconnect()
+    await bystander.disconnect()
+
+
+@given(st.one_of(frames, st.binary(max_size=100)))
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_consumer_answers_any_frame_with_an_error_or_a_clean_close(live: LiveEvent, frame) -> None:
+    from asgiref.sync import async_to_sync
+
+    async_to_sync(_throw)(live.event.slug, frame)
