@@ -4,6 +4,8 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from events.enums import EventStatus
 
@@ -35,3 +37,16 @@ def local_time(iso_value: str | None) -> str:
     except ValueError:
         return ""
     return timezone.localtime(moment).strftime("%H:%M")
+
+
+@register.filter
+def mark_findings(body: str, findings: list[dict[str, str]]) -> SafeString:
+    """The question with each personal detail found wrapped in <mark>, everything escaped."""
+    texts = sorted({f["text"] for f in findings or [] if f.get("text")}, key=len, reverse=True)
+    if not texts:
+        return escape(body)
+    html = str(escape(body))
+    for text in texts:
+        escaped = str(escape(text))
+        html = html.replace(escaped, f"\x00{escaped}\x01")
+    return mark_safe(html.replace("\x00", "<mark>").replace("\x01", "</mark>"))  # noqa: S308 - escaped above

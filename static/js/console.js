@@ -128,7 +128,7 @@ function start (root) {
       mute.className = 'app-mute-form'
       actions.append(mute)
     }
-    li.append(meta, element('p', 'govuk-body app-feed__body', q.body))
+    li.append(meta, markedBody(q))
     if (q.blocked_words && q.blocked_words.length) {
       const flagged = element('p', 'govuk-body')
       flagged.append(element('strong', 'govuk-tag govuk-tag--orange', 'Blocked words'), ` ${q.blocked_words.join(', ')}`)
@@ -149,6 +149,22 @@ function start (root) {
     li.append(actions)
     wireQueueItem(li)
     return li
+  }
+
+  // The question with each personal detail found in a <mark>, built from text nodes only.
+  function markedBody (q) {
+    const p = element('p', 'govuk-body app-feed__body')
+    const texts = [...new Set((q.findings || []).map((f) => f.text))].filter(Boolean)
+    let rest = q.body
+    while (rest) {
+      const hits = texts.map((t) => [rest.indexOf(t), t]).filter(([at]) => at >= 0).sort((a, b) => a[0] - b[0])
+      if (!hits.length) break
+      const [at, text] = hits[0]
+      p.append(rest.slice(0, at), element('mark', '', text))
+      rest = rest.slice(at + text.length)
+    }
+    p.append(rest)
+    return p
   }
 
   function refreshQueueCount () {

@@ -55,3 +55,35 @@ def test_every_page_showing_user_text_escapes_it() -> None:
         assert XSS not in html, name
         # Shown, as text (search results mark the matched word inside the escaped text).
         assert "&lt;img src=x onerror=" in html, name
+
+
+def test_moderator_sees_personal_details_highlighted_and_escaped() -> None:
+    live = make_live_event()
+    Client().post(
+        reverse("chat:ask", args=[live.event.slug]),
+        {"client_id": str(uuid.uuid4()), "body": f"{XSS} ring 07700 900123", "to": ""},
+    )
+    moderator = Client()
+    moderator.force_login(live.moderator)
+
+    html = moderator.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; ring <mark>07700 900123</mark>" in html
+
+
+def test_downloads_cannot_run_as_pages() -> None:
+    live = make_live_event()
+    services.announcement_post(event_id=live.event.pk, actor_id=live.moderator.pk, body=XSS)
+    event_services.event_close(event_id=live.event.pk)
+    transcripts.transcript_archive(event_id=live.event.pk)
+    client = Client()
+
+    for name, content_type in (
+        ("chat:transcript_json", "application/json"),
+        ("chat:transcript_csv", "text/csv"),
+        ("chat:transcript_text", "text/plain"),
+    ):
+        response = client.get(reverse(name, args=[live.event.slug]))
+        assert response["Content-Type"].startswith(content_type), name
+        assert response["X-Content-Type-Options"] == "nosniff", name
+        assert response["Content-Disposition"].startswith("attachment;"), name
