@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -29,7 +29,6 @@ class ConnectionContext:
     agency_slug: str | None
     participant_id: int | None
     user_id: int | None
-    status_frame: dict[str, Any] = field(default_factory=dict)
 
 
 def connection_context(
@@ -51,7 +50,6 @@ def connection_context(
         agency_slug=roles.agency_slug,
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
-        status_frame=payloads.event_status(event),
     )
 
 
