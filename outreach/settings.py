@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "events",
     "chat",
@@ -158,6 +159,14 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth's rate limits (login failures, signups, resets, ...) are on by default and count in
+# the default cache, which is Redis: every process shares them.
+# Multi-factor: an authenticator app (TOTP) and recovery codes. Required for anyone who
+# can use the admin or a console (accounts/mfa.py); optional for everyone else.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Outreach")
+MFA_REQUIRED_FOR_ROLES = env.bool("MFA_REQUIRED_FOR_ROLES", default=True)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
