@@ -16,9 +16,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from accounts.selectors import session_user_id
 from chat import safeguarding, selectors, services
 from chat.enums import AnswerMode
-from chat.groups import moderation_group, participant_group
+from chat.groups import moderation_group, participant_group, user_group
 from chat.hub import EventHub, OutboundFrame, hub_for
 from chat.protocol import ClientFrame, FrameError, error_frame, parse_frame
 from chat.selectors import ConnectionContext
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 PARTICIPANT_SESSION_KEY = "chat_participant_token"
 # WebSocket close codes (4000-4999 are the application's).
+CLOSE_SIGNED_OUT = 4401
+CLOSE_ACCESS_CHANGED = 4403
 CLOSE_NO_SUCH_EVENT = 4404
 CLOSE_TOO_SLOW = 4408
 CLOSE_UNAVAILABLE = 4503
@@ -49,10 +52,13 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.outbox: asyncio.Queue[OutboundFrame] = asyncio.Queue(settings.CHAT_VIEWER_BACKLOG)
         self.sent_seq = 0
         self.writer: asyncio.Task[None] | None = None
+        self.access_watch: asyncio.Task[None] | None = None
         self.closing = False
 
         user = self.scope.get("user")
         user_id = user.pk if user is not None and user.is_authenticated else None
+        session = self.scope.get("session")
+        self.session_key: str | None = session.session_key if session is not None else None
         self.guest_token = self._guest_token()
         client = self.scope.get("client") or (None, None)
         self.network = safeguarding.network_hash(client[0])
@@ -68,6 +74,9 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.sees_viewer_count = ctx.is_moderator or ctx.panellist_id is not None
         await self.accept()
 
+        if ctx.user_id is not None:
+            # Sign-outs and role changes reach every connection of this user (see below).
+            await self._join(user_group(ctx.user_id))
         if ctx.is_moderator:
             await self._join(moderation_group(ctx.event_id))
         if ctx.participant_id:
@@ -82,6 +91,8 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         # Read after joining the hub: whatever is published from now on is in the outbox.
         await self._send_snapshot(after=self._after_from_query())
         self.writer = asyncio.create_task(self._write_outbox())
+        if ctx.user_id is not None:
+            self.access_watch = asyncio.create_task(self._watch_access())
 
     def _guest_token(self) -> uuid.UUID:
         session = self.scope.get("session")
@@ -135,6 +146,8 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.hub.leave(self)
         if self.writer is not None:
             self.writer.cancel()
+        if self.access_watch is not None:
+            self.access_watch.cancel()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -181,6 +194,43 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         """Moderation traffic and private notices, from this connection's groups."""
         frame = message["frame"]
         await self._send(frame)
+
+    # -- access: sign-out and role changes -------------------------------------------
+
+    async def access_ended(self, message: dict[str, Any]) -> None:
+        """This user signed out (of this session, or of all: session_key None)."""
+        if message.get("session_key") in (None, self.session_key):
+            await self._close_for_access(CLOSE_SIGNED_OUT)
+
+    async def access_changed(self, message: dict[str, Any]) -> None:
+        """Something about this user's rights changed: check them again now."""
+        await self._check_access()
+
+    async def _watch_access(self) -> None:
+        # A backstop for changes no signal announces (a session expiring, a row edited
+        # outside Django): signed-in connections re-check every few seconds.
+        while True:
+            await asyncio.sleep(settings.CHAT_ACCESS_RECHECK_SECONDS)
+            await self._check_access()
+
+    async def _check_access(self) -> None:
+        if self.closing or self.ctx.user_id is None:
+            return
+        if await _db(session_user_id)(self.session_key) != self.ctx.user_id:
+            await self._close_for_access(CLOSE_SIGNED_OUT)
+            return
+        now = await _db(selectors.connection_context)(
+            slug=self.ctx.slug, user_id=self.ctx.user_id, guest_token=self.guest_token
+        )
+        if now is None or now.roles != self.ctx.roles:
+            # Rights only ever change by reconnecting: the client reconnects (the live
+            # page) or stops and asks for a reload (a console).
+            await self._close_for_access(CLOSE_ACCESS_CHANGED)
+
+    async def _close_for_access(self, code: int) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close(code=code)
 
     # -- frames in -------------------------------------------------------------------
 

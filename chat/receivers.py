@@ -1,15 +1,24 @@
 """Chat's reactions to other apps' signals."""
 
 import logging
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
+from accounts.models import User
 from chat.broadcast import PUBLIC_FRAME, send_now
-from chat.groups import public_group
+from chat.groups import public_group, user_group
 from chat.selectors import event_status_frame
 from chat.tasks import archive_transcript
 from events.enums import EventStatus
+from events.models import Event, Panellist, PanelSeat
 from events.signals import event_status_changed
 
 logger = logging.getLogger(__name__)
@@ -31,3 +40,79 @@ def archive_on_close(sender: Any, *, event_id: int, to_status: str, **kwargs: An
     except Exception:
         # The broker is down: beat's archive_closed_events catches up once it is back.
         logger.warning("could not queue the archive of event %s; the catch-up will", event_id)
+
+
+# --- sign-in, sign-out and rights: open connections follow at once ------------------------
+# A connection's rights are read when it opens and re-read on every action; these tell the
+# open connections of a user to look again now (chat/consumers.py: access_*).
+
+
+def _tell_connections(user_id: int, message: dict[str, Any]) -> None:
+    try:
+        send_now(user_group(user_id), message)
+    except Exception:
+        # Redis is away: the connections' own periodic re-check catches up.
+        logger.warning("could not tell user %s's connections about an access change", user_id)
+
+
+def _access_changed(user_ids: Iterable[int | None]) -> None:
+    for user_id in {user_id for user_id in user_ids if user_id is not None}:
+        transaction.on_commit(partial(_tell_connections, user_id, {"type": "access.changed"}))
+
+
+@receiver(user_logged_out, dispatch_uid="chat.close_sockets_on_logout")
+def close_sockets_on_logout(
+    sender: Any, *, request: HttpRequest, user: User | None, **kwargs: Any
+) -> None:
+    if user is None:
+        return
+    # Sent before the session is flushed: its key picks out this browser's connections.
+    _tell_connections(user.pk, {"type": "access.ended", "session_key": request.session.session_key})
+
+
+@receiver(m2m_changed, sender=Event.moderators.through, dispatch_uid="chat.moderators_changed")
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="chat.groups_changed")
+def role_membership_changed(
+    sender: Any,
+    *,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    """Moderators of an event, or the members of a role group, changed."""
+    if isinstance(instance, User):
+        _access_changed([instance.pk])
+    elif action == "pre_clear":  # afterwards nobody knows who was there
+        related = instance.moderators if isinstance(instance, Event) else instance.user_set
+        _access_changed(related.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove"}:
+        _access_changed(pk_set or [])
+
+
+@receiver([post_save, post_delete], sender=PanelSeat, dispatch_uid="chat.panel_seat_changed")
+def panel_seat_changed(sender: Any, *, instance: PanelSeat, **kwargs: Any) -> None:
+    panellist = Panellist.objects.filter(pk=instance.panellist_id)
+    _access_changed([panellist.values_list("user_id", flat=True).first()])
+
+
+@receiver(pre_save, sender=Panellist, dispatch_uid="chat.panellist_user_changing")
+def panellist_user_changing(sender: Any, *, instance: Panellist, **kwargs: Any) -> None:
+    if instance.pk:
+        previous = (
+            Panellist.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
+        )
+        if previous != instance.user_id:
+            _access_changed([previous, instance.user_id])
+
+
+@receiver([post_save, post_delete], sender=User, dispatch_uid="chat.user_changed")
+def user_changed(sender: Any, *, instance: User, **kwargs: Any) -> None:
+    # Deactivated, staff status or password changed (which ends its other sessions), ...
+    _access_changed([instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Authenticator, dispatch_uid="chat.mfa_changed")
+def mfa_changed(sender: Any, *, instance: Authenticator, **kwargs: Any) -> None:
+    _access_changed([instance.user_id])

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import role_page
 from chat import safeguarding, selectors, services
 from chat.consumers import PARTICIPANT_SESSION_KEY
 from chat.enums import AnswerMode
@@ -165,6 +166,7 @@ def _console_event(
     return event, roles
 
 
+@role_page
 @login_required
 def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
     event, _ = _console_event(request, slug, lambda roles: roles.is_moderator)
@@ -183,6 +185,7 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@role_page
 @login_required
 def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
     event, roles = _console_event(request, slug, lambda roles: roles.is_panellist)

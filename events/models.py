@@ -53,7 +53,10 @@ class Panellist(models.Model):
         null=True,
         blank=True,
         related_name="panellist",
-        help_text="The account this panellist signs in with to answer questions live.",
+        # Only members of the Panellists group (accounts/roles.py) are offered.
+        limit_choices_to={"groups__name": "Panellists"},
+        help_text="The account this panellist signs in with to answer questions live "
+        "(a member of the Panellists group).",
     )
 
     class Meta:
@@ -132,7 +135,11 @@ class Event(models.Model):
         Panellist, through="PanelSeat", related_name="events", blank=True
     )
     moderators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="moderated_events"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="moderated_events",
+        limit_choices_to={"groups__name": "Moderators"},
+        help_text="Members of the Moderators group who moderate this event's questions.",
     )
     show_viewer_count = models.BooleanField(
         default=False, help_text="Show the public how many people are watching the live chat."

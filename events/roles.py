@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
+from accounts.roles import MODERATORS, PANELLISTS, user_group_names, user_mfa_missing
 from events.models import Event, PanelSeat
 
 
@@ -15,6 +16,8 @@ class EventRoles:
     panel_seat_id: int | None = None
     panellist_id: int | None = None
     agency_slug: str | None = None
+    # Holds a role but has not set up the second factor: no rights until they do.
+    mfa_missing: bool = False
 
     @property
     def is_panellist(self) -> bool:
@@ -35,14 +38,25 @@ PUBLIC = EventRoles()
 
 def event_roles(*, user: User | AnonymousUser | None, event: Event) -> EventRoles:
     """Roles come from the database for this event only: moderating one event gives no
-    right over another. Superusers may moderate any event (they run the portal)."""
+    right over another. A role needs both the group (accounts/roles.py) and the assignment
+    to this event; superusers may moderate any event (they run the portal). Nobody acts in
+    a role before setting up multi-factor authentication."""
     if user is None or not user.is_authenticated or not user.is_active:
         return PUBLIC
-    is_moderator = user.is_superuser or event.moderators.filter(pk=user.pk).exists()
+    if user_mfa_missing(user):
+        return EventRoles(mfa_missing=True)
+    groups = user_group_names(user)
+    is_moderator = user.is_superuser or (
+        MODERATORS in groups and event.moderators.filter(pk=user.pk).exists()
+    )
     seat = (
-        PanelSeat.objects.filter(event=event, panellist__user=user)
-        .select_related("panellist__agency")
-        .first()
+        (
+            PanelSeat.objects.filter(event=event, panellist__user=user)
+            .select_related("panellist__agency")
+            .first()
+        )
+        if PANELLISTS in groups
+        else None
     )
     return EventRoles(
         is_moderator=is_moderator,

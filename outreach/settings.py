@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RequireMfaMiddleware",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -290,6 +291,9 @@ CHAT_NETWORK_HASH_HOURS = env.int("CHAT_NETWORK_HASH_HOURS", default=48)
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=30)
 # Frames a slow viewer may have waiting before it is disconnected (it then resumes by seq).
 CHAT_VIEWER_BACKLOG = env.int("CHAT_VIEWER_BACKLOG", default=500)
+# Signed-in connections re-check their session and roles this often (seconds), besides the
+# immediate check a sign-out or role change triggers (chat/receivers.py).
+CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # Where the quick-exit button sends someone: a neutral, everyday page.

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from outreach.health import healthz
 
 admin.site.site_header = "Outreach administration"
 admin.site.site_title = "Outreach admin"
+# Staff sign in through allauth, so the second factor and its rate limits apply to the admin.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,9 +1,12 @@
 from datetime import UTC, datetime, timedelta
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
+from accounts.roles import MODERATORS, PANELLISTS
 from events.models import Agency, Event, Panellist, PanelSeat, Topic
 
 
@@ -22,9 +25,45 @@ class UserFactory(DjangoModelFactory[User]):
             obj.save()
 
 
+def with_totp(user: User) -> str:
+    """Set up an authenticator app for `user`, as they would on the TOTP page; the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def grant_role(user: User, group: str, *, mfa: bool = True) -> User:
+    """Put `user` in a role group, with the second factor the role requires."""
+    # get_or_create: transactional tests flush the groups the data migration made.
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    if mfa and not user.authenticator_set.exists():
+        with_totp(user)
+    return user
+
+
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def mfa(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        # Staff cannot use the admin without a second factor; StaffFactory(mfa=False) has none.
+        if create and extracted is not False:
+            with_totp(obj)
+
+
+class ModeratorFactory(UserFactory):
+    @factory.post_generation
+    def role(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            grant_role(obj, MODERATORS)
+
+
+class PanellistUserFactory(UserFactory):
+    @factory.post_generation
+    def role(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            grant_role(obj, PANELLISTS)
 
 
 class AgencyFactory(DjangoModelFactory[Agency]):

@@ -17,6 +17,7 @@ function start (root) {
   const socket = new LiveSocket({
     path: root.dataset.wsPath,
     lastSeq: Number(root.dataset.lastSeq || 0),
+    stopWhenAccessChanges: true,
     onState: (state) => renderConnection(connection, state),
     onFrame: (frame) => {
       if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame.status)

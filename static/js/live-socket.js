@@ -2,10 +2,16 @@
 // Shared by the public live page (live.js) and the consoles (console.js).
 
 const CLOSE_NO_SUCH_EVENT = 4404
+// Signed out, or a role at this event was taken away (docs/protocol.md).
+const CLOSE_SIGNED_OUT = 4401
+const CLOSE_ACCESS_CHANGED = 4403
 
 export class LiveSocket {
-  constructor ({ path, lastSeq, onFrame, onState }) {
+  constructor ({ path, lastSeq, onFrame, onState, stopWhenAccessChanges = false }) {
     this.path = path
+    // A console stops (its page is no longer this person's); the live page carries on as
+    // whoever the browser now is, at once.
+    this.stopWhenAccessChanges = stopWhenAccessChanges
     this.lastSeq = lastSeq
     this.onFrame = onFrame
     this.onState = onState
@@ -50,6 +56,16 @@ export class LiveSocket {
       this.socket = null
       if (this.stopped || event.code === CLOSE_NO_SUCH_EVENT) {
         this.onState('stopped')
+        return
+      }
+      if (event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_ACCESS_CHANGED) {
+        if (this.stopWhenAccessChanges) {
+          this.stopped = true
+          this.onState('revoked')
+          return
+        }
+        this.attempt = 0
+        this.connect()
         return
       }
       // Back off 1, 2, 4 ... 30 seconds, with jitter so a restart is not stampeded.
@@ -102,7 +118,8 @@ const CONNECTION_TEXT = {
   connected: 'Live updates on.',
   reconnecting: 'Reconnecting…',
   waiting: 'Connection lost. Trying again…',
-  stopped: 'Live updates are off. Reload the page to see new items.'
+  stopped: 'Live updates are off. Reload the page to see new items.',
+  revoked: 'You were signed out, or your role at this webchat changed. Reload the page.'
 }
 
 export function renderConnection (container, state) {

@@ -16,9 +16,10 @@ from outreach.asgi import application
 from tests.factories import (
     AgencyFactory,
     EventFactory,
+    ModeratorFactory,
     PanellistFactory,
+    PanellistUserFactory,
     PanelSeatFactory,
-    UserFactory,
 )
 
 FRAME_TIMEOUT = 5
@@ -37,9 +38,9 @@ def make_live_event(slug: str = "live-chat") -> LiveEvent:
     met = AgencyFactory(name="Metropolitan Police Service", short_name="MPS", slug="met")
     mencap = AgencyFactory(name="Mencap", short_name="Mencap", slug="mencap")
     event = EventFactory(slug=slug, title="Hate crime webchat", lead_agency=met)
-    moderator = UserFactory(email=f"moderator-{slug}@example.org")
+    moderator = ModeratorFactory(email=f"moderator-{slug}@example.org")
     event.moderators.add(moderator)
-    panellist_user = UserFactory(email=f"panellist-{slug}@example.org")
+    panellist_user = PanellistUserFactory(email=f"panellist-{slug}@example.org")
     panellist = PanellistFactory(
         name="Jo Davies",
         role_title="Campaigns and Policy Officer",

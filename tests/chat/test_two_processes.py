@@ -88,8 +88,14 @@ services.event_schedule(event_id=event.pk)
 services.event_open(event_id=event.pk)
 moderator = User.objects.create_superuser(email="moderator@example.org",
                                           password="correct horse battery")
+# Staff act only with a second factor set up (accounts/roles.py).
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+TOTP.activate(moderator, generate_totp_secret())
 panel_user = User.objects.create_user(email="panellist@example.org",
                                       password="correct horse battery")
+from django.contrib.auth.models import Group
+panel_user.groups.add(Group.objects.get(name="Panellists"))
+TOTP.activate(panel_user, generate_totp_secret())
 panellist = Panellist.objects.create(name="DCI Sam Faulkner", role_title="Detective",
                                      agency=agency, user=panel_user)
 PanelSeat.objects.create(event=event, panellist=panellist, position=0)

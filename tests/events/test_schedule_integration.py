@@ -85,6 +85,9 @@ event = Event.objects.create(
 services.event_schedule(event_id=event.pk)
 moderator = User.objects.create_superuser(email="moderator@example.org",
                                           password="correct horse battery")
+# Staff act only with a second factor set up (accounts/roles.py).
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+TOTP.activate(moderator, generate_totp_secret())
 session = SessionStore()
 session[SESSION_KEY] = str(moderator.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
