@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
+from accounts.roles import user_holds_role
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,31 @@ def user_ensure_admin(*, email: str | None = None, password: str | None = None) 
         generated = secrets.token_urlsafe(12)
         user = User.objects.create_superuser(email=email or "admin@example.org", password=generated)
         return AdminAccount(user=user, created=True, generated_password=generated)
+
+
+class AccountDeletionRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def user_delete(*, user_id: int) -> None:
+    """Delete a member of the public's account and their personal data.
+
+    Questions waiting for a moderator, or declined, are deleted with it. Published ones
+    stay where they are public (the live page, the archived transcripts), as anonymous as
+    everyone's: they carry no link to the person. Follows, email addresses, authenticators
+    and the user row go. Staff and other role holders are removed by an administrator,
+    so that their actions keep an accountable author.
+    """
+    from chat.services import participant_questions_forget
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        if user_holds_role(user):
+            raise AccountDeletionRefused(
+                "Your account has a staff, moderator or panellist role. "
+                "Ask an administrator to close it."
+            )
+        participant_questions_forget(user_id=user.pk)
+        user.delete()

@@ -64,7 +64,7 @@ def _access_changed(user_ids: Iterable[int | None]) -> None:
 def close_sockets_on_logout(
     sender: Any, *, request: HttpRequest, user: User | None, **kwargs: Any
 ) -> None:
-    if user is None:
+    if user is None or user.pk is None:
         return
     # Sent before the session is flushed: its key picks out this browser's connections.
     _tell_connections(user.pk, {"type": "access.ended", "session_key": request.session.session_key})

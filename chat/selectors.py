@@ -309,3 +309,36 @@ def transcript_view(document: dict[str, Any], *, only_agency: str = "") -> Trans
         panel.setdefault(member["agency"], []).append(member)
         agencies[member["agency_slug"]] = member["agency"]
     return TranscriptView(document, blocks, list(panel.items()), list(agencies.items()))
+
+
+def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
+    """A signed-in user's questions across events, newest event first, for "My questions"."""
+    questions = (
+        Question.objects.filter(participant__user_id=user_id)
+        .select_related("event")
+        .order_by("-event__starts_at", "event_id", "asked_at", "id")
+    )
+    events: dict[int, dict[str, Any]] = {}
+    for question in questions:
+        event = question.event
+        entry = events.setdefault(
+            event.pk,
+            {
+                "title": event.title,
+                "slug": event.slug,
+                "status": event.status,
+                "starts_at": event.starts_at,
+                "questions": [],
+            },
+        )
+        entry["questions"].append(
+            {
+                "body": question.body,
+                "published_body": question.published_body if question.was_edited else "",
+                "state": question.state,
+                "state_label": QuestionState(question.state).label,
+                "reason": question.rejection_reason,
+                "asked_at": question.asked_at,
+            }
+        )
+    return list(events.values())

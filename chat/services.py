@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -149,6 +150,22 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
             },
         )
     return True
+
+
+def participant_questions_forget(*, user_id: int) -> int:
+    """For a deleted account: remove its unpublished questions and unlink the rest.
+
+    Published questions are public record and stay, with the nickname cleared (transcripts
+    never showed it). Their participant rows go with the user (Question.participant is set
+    to null). Returns how many unpublished questions were deleted.
+    """
+    with transaction.atomic():
+        questions = Question.objects.filter(participant__user_id=user_id)
+        deleted, _ = questions.filter(
+            state__in=[QuestionState.PENDING, QuestionState.REJECTED]
+        ).delete()
+        questions.update(nickname="", body=F("published_body"), findings=[])
+    return deleted
 
 
 # --- questions ------------------------------------------------------------------------

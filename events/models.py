@@ -243,3 +243,24 @@ class EventStatusChange(models.Model):
     @property
     def lateness(self) -> timedelta | None:
         return self.changed_at - self.due_at if self.due_at else None
+
+
+class EventFollow(models.Model):
+    """A signed-in member of the public asked to be reminded by email before an event."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_follows"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the reminder is claimed for sending: each follow is reminded at most once.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="event_follow_once"),
+        ]
+        indexes = [models.Index(fields=["reminder_sent_at", "event"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.event}"

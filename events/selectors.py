@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from events.enums import PUBLIC_EVENT_STATUSES, EventStatus
-from events.models import Agency, Event, PanelSeat
+from events.models import Agency, Event, EventFollow, PanelSeat
 
 RECENT_PAST_DAYS = 90
 
@@ -118,3 +118,18 @@ def agency_events(*, agency: Agency) -> tuple[list[Event], list[Event]]:
         events.filter(status__in=[EventStatus.CLOSED, EventStatus.ARCHIVED]).order_by("-starts_at")
     )
     return upcoming, past
+
+
+def events_followed(*, user_id: int) -> list[Event]:
+    """The upcoming events a user asked to be reminded about, soonest first."""
+    return list(
+        Event.objects.filter(follows__user_id=user_id, status__in=CALENDAR_STATUSES)
+        .select_related("lead_agency")
+        .order_by("starts_at")
+    )
+
+
+def user_follows_event(*, user_id: int | None, event_id: int) -> bool:
+    if user_id is None:
+        return False
+    return EventFollow.objects.filter(user_id=user_id, event_id=event_id).exists()

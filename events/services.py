@@ -4,12 +4,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from events.enums import EVENT_TRANSITIONS, EventStatus
-from events.models import Event, EventStatusChange
+from events.models import Event, EventFollow, EventStatusChange
 from events.signals import event_status_changed
 
 logger = logging.getLogger(__name__)
@@ -164,3 +168,66 @@ def event_schedule_reconcile(*, now: datetime | None = None) -> list[ScheduledCh
                 changed_at = result.event.status_changed_at or now
                 changes.append(ScheduledChange(event_id, to_status, changed_at - due_at))
     return changes
+
+
+# --- following an event ---------------------------------------------------------------
+
+
+def event_follow(*, event_id: int, user_id: int) -> bool:
+    """Remind this user by email before the event starts. True if newly following."""
+    _, created = EventFollow.objects.get_or_create(event_id=event_id, user_id=user_id)
+    return created
+
+
+def event_unfollow(*, event_id: int, user_id: int) -> bool:
+    deleted, _ = EventFollow.objects.filter(event_id=event_id, user_id=user_id).delete()
+    return bool(deleted)
+
+
+def event_reminders_send(*, now: datetime | None = None) -> int:
+    """Email every follower of a scheduled event starting within EVENT_REMINDER_MINUTES.
+
+    Each follow is claimed (reminder_sent_at set) before its email goes, so two workers or
+    a task run twice send it once; a reminder whose sending fails is not retried (better
+    no reminder than several). Returns how many were sent.
+    """
+    now = now or timezone.now()
+    soon = now + timedelta(minutes=settings.EVENT_REMINDER_MINUTES)
+    due = (
+        EventFollow.objects.filter(
+            reminder_sent_at__isnull=True,
+            event__status=EventStatus.SCHEDULED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=soon,
+            user__is_active=True,
+        )
+        .select_related("event", "user")
+        .order_by("pk")
+    )
+    sent = 0
+    for follow in due:
+        claimed = EventFollow.objects.filter(pk=follow.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=now
+        )
+        if not claimed:
+            continue
+        context = {
+            "event": follow.event,
+            "live_url": settings.SITE_URL
+            + reverse("chat:live", kwargs={"slug": follow.event.slug}),
+            "event_url": settings.SITE_URL
+            + reverse("events:event_detail", kwargs={"slug": follow.event.slug}),
+            "site_name": settings.SITE_NAME,
+        }
+        try:
+            send_mail(
+                render_to_string("events/email/reminder_subject.txt", context).strip(),
+                render_to_string("events/email/reminder_body.txt", context),
+                None,
+                [follow.user.email],
+            )
+        except Exception:
+            logger.exception("reminder for follow %s could not be sent", follow.pk)
+            continue
+        sent += 1
+    return sent

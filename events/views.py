@@ -1,11 +1,16 @@
 from collections.abc import Sequence
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from events import selectors
+from accounts.views import signed_in_user_id
+from events import selectors, services
 from events.calendar import calendar_ics
 from events.models import Agency, Event
 
@@ -33,8 +38,28 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "panel_groups": selectors.panel_grouped_by_agency(event=event),
             "embed_url": embed_url,
+            "reminder_minutes": settings.EVENT_REMINDER_MINUTES,
+            "following": selectors.user_follows_event(user_id=request.user.pk, event_id=event.pk),
         },
     )
+
+
+@require_POST
+@login_required
+def event_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start or stop an email reminder before the event (a signed-in member of the public)."""
+    try:
+        event = selectors.calendar_event_by_slug(slug=slug)
+    except Event.DoesNotExist as missing:
+        raise Http404("No such upcoming event.") from missing
+    user_id = signed_in_user_id(request)
+    if request.POST.get("follow") == "no":
+        services.event_unfollow(event_id=event.pk, user_id=user_id)
+        messages.success(request, "You will not get a reminder for this webchat.")
+    else:
+        services.event_follow(event_id=event.pk, user_id=user_id)
+        messages.success(request, "We will email you a reminder before this webchat starts.")
+    return HttpResponseRedirect(reverse("events:event_detail", kwargs={"slug": slug}))
 
 
 def _calendar_response(

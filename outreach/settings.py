@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": SCHEDULE_RECONCILE_SECONDS,
         "options": {"expires": SCHEDULE_RECONCILE_SECONDS * 2},
     },
+    "send-event-reminders": {
+        "task": "events.send_reminders",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
     "purge-personal-data": {
         "task": "chat.purge_personal_data",
         "schedule": 24 * 60 * 60,
@@ -296,6 +301,10 @@ CHAT_VIEWER_BACKLOG = env.int("CHAT_VIEWER_BACKLOG", default=500)
 CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
+# The site's public address, for links in emails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Followers of an event are emailed this many minutes before it starts.
+EVENT_REMINDER_MINUTES = env.int("EVENT_REMINDER_MINUTES", default=60)
 # Where the quick-exit button sends someone: a neutral, everyday page.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 

@@ -1,0 +1,55 @@
+"""A signed-in member of the public's own pages: their questions, follows, and deletion."""
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from accounts import services
+from accounts.forms import DeleteAccountForm
+from accounts.roles import user_holds_role
+from chat.selectors import questions_of_user
+from events.selectors import events_followed
+
+
+def signed_in_user_id(request: HttpRequest) -> int:
+    """The signed-in user's id (for views behind login_required)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user.pk
+
+
+@login_required
+def my_questions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/my_questions.html",
+        {
+            "events": questions_of_user(user_id=signed_in_user_id(request)),
+            "following": events_followed(user_id=signed_in_user_id(request)),
+        },
+    )
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(user_id=signed_in_user_id(request))
+        except services.AccountDeletionRefused as refusal:
+            messages.error(request, refusal.message)
+            return HttpResponseRedirect(reverse("accounts:delete"))
+        logout(request)
+        messages.success(request, "Your account and your personal data have been deleted.")
+        return HttpResponseRedirect(reverse("events:home"))
+    return render(
+        request,
+        "accounts/delete_account.html",
+        {"form": form, "has_role": user_holds_role(request.user)},
+    )
