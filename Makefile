@@ -26,8 +26,14 @@ run: install .env
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python -m outreach.serve
 
+# axe-core for the browser accessibility tests (tests/e2e/), when npm is available.
+tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/e2e --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility tests need axe-core (npm ci --prefix tests/e2e)"; fi
+
 # The whole suite: SQLite and a private Redis by default; DATABASE_URL/REDIS_URL to use yours.
-test: install
+# The browser tests (tests/e2e/) skip when Chromium is missing; `-m "not e2e"` leaves them out.
+test: install tests/e2e/node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

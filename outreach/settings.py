@@ -167,6 +167,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # can use the admin or a console (accounts/mfa.py); optional for everyone else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Outreach")
+# Accept the code from the 30 seconds before too: slow typists are caught by the change.
+MFA_TOTP_TOLERANCE = 1
 MFA_REQUIRED_FOR_ROLES = env.bool("MFA_REQUIRED_FOR_ROLES", default=True)
 
 EMAIL_BACKEND = env.str(

@@ -1,0 +1,185 @@
+"""The public pages in a browser: quick exit, a dropped connection, no JavaScript, keyboard.
+
+They use the setup's webchat that is live for the whole run (the demo's), with a moderator
+console (a signed-in session made by the setup) publishing announcements when a test needs
+something new to arrive.
+"""
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import NewContext
+from tests.e2e.helpers import feed_seqs
+from tests.e2e.servers import Portal
+
+# Where the quick exit goes (QUICK_EXIT_URL's default). The test answers it itself: there
+# is no internet here, and the test must not depend on a third party.
+QUICK_EXIT = "https://www.bbc.co.uk/weather"
+
+
+def moderator_console(portal: Portal, new_context: NewContext) -> Any:
+    page = new_context(session=portal.data["moderator"]["session"]).new_page()
+    page.goto(f"/events/{portal.data['live_slug']}/moderate/")
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    return page
+
+
+def announce(moderator: Any, text: str) -> None:
+    moderator.get_by_label("Announcement (published at once)").fill(text)
+    moderator.get_by_role("button", name="Publish announcement").click()
+
+
+@pytest.mark.parametrize("how", ["button", "shift three times"])
+def test_quick_exit_leaves_no_back_history_entry(
+    portal: Portal, new_context: NewContext, how: str
+) -> None:
+    context = new_context()
+    context.route(
+        f"{QUICK_EXIT}**",
+        lambda route: route.fulfill(content_type="text/html", body="<title>Weather</title>"),
+    )
+    page = context.new_page()
+    page.goto("/")
+    live = f"/events/{portal.data['live_slug']}/live/"
+    page.goto(live)
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    history = page.evaluate("() => history.length")
+    if how == "button":
+        page.get_by_role("button", name="Emergency Exit this page").click()
+    else:
+        page.locator("body").press("Shift")
+        page.keyboard.press("Shift")
+        page.keyboard.press("Shift")
+    page.wait_for_url(f"{QUICK_EXIT}**")
+    # The live page was replaced, not left behind: Back goes to the page before it.
+    assert page.evaluate("() => history.length") == history
+    page.go_back()
+    assert page.url == portal.url("/")
+
+
+def test_dropped_connection_resumes_without_gaps_or_duplicates(
+    portal: Portal, new_context: NewContext
+) -> None:
+    moderator = moderator_console(portal, new_context)
+    page = new_context().new_page()
+    sockets: list[Any] = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    page.goto(f"/events/{portal.data['live_slug']}/live/")
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    before = feed_seqs(page)
+    assert before == list(range(1, len(before) + 1))
+
+    # The page closes its own socket; while it is away (it waits at least half a second
+    # before reconnecting), two items are published.
+    page.evaluate("() => window.outreachLive.drop()")
+    expect(page.locator("#connection-status")).to_have_text("Connection lost. Trying again…")
+    moderator.evaluate(
+        """() => {
+            window.outreachLive.send({type: 'announce', body: 'Published while you were away.'})
+            window.outreachLive.send({type: 'announce', body: 'And this one too.'})
+        }"""
+    )
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    expect(page.locator("#feed > li")).to_have_count(len(before) + 2)
+    assert len(sockets) == 2
+    assert "?after=" in sockets[1].url
+    after = feed_seqs(page)
+    assert after == list(range(1, len(before) + 3)), after
+    expect(page.locator(f"#item-{len(before) + 1}")).to_contain_text(
+        "Published while you were away."
+    )
+    expect(page.locator(f"#item-{len(before) + 2}")).to_contain_text("And this one too.")
+
+    # Live again: the next item arrives once.
+    announce(moderator, "Back to normal.")
+    expect(page.locator("#feed > li")).to_have_count(len(before) + 3)
+    assert feed_seqs(page) == list(range(1, len(before) + 4))
+
+
+def test_without_javascript_the_page_shows_the_feed_and_asks_by_form(
+    portal: Portal, new_context: NewContext
+) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(f"/events/{portal.data['live_slug']}/live/")
+    items = page.locator("#feed > li")
+    expect(items.first).to_contain_text("Welcome. The panel is here until 8pm.")
+    expect(page.locator("#feed")).to_contain_text("You can report it online with True Vision")
+    assert feed_seqs(page) == list(range(1, items.count() + 1))
+
+    page.get_by_label("Your question", exact=True).fill("Do I need to give my name to report?")
+    page.get_by_label("Ask anonymously (no nickname is kept)").check()
+    page.get_by_role("button", name="Send question").click()
+    expect(page.locator("main")).to_contain_text(
+        "Your question was sent. A moderator will read it before it is published."
+    )
+    own = page.locator("#own-questions")
+    expect(own).to_contain_text("Do I need to give my name to report?")
+    expect(own).to_contain_text("Waiting for a moderator")
+
+
+def test_keyboard_only_public_visitor_and_moderator(
+    portal: Portal, new_context: NewContext
+) -> None:
+    """Find the webchat, ask, and moderate, with the keyboard alone."""
+    slug = portal.data["live_slug"]
+    page = new_context().new_page()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == (
+        "Skip to main content"
+    )
+    page.keyboard.press("Enter")
+    link = page.get_by_role("link", name="Staying safe: live demo webchat")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if link.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the live webchat's link is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/events/{slug}/")
+    join = page.get_by_role("link", name="Join the live chat now")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if join.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("'Join the live chat now' is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/events/{slug}/live/")
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    box = page.get_by_label("Your question", exact=True)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if box.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the question box is not reachable with Tab")
+    question = "Is there a helpline I can text instead of calling?"
+    page.keyboard.type(question)
+    send = page.get_by_role("button", name="Send question")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if send.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("'Send question' is not reachable with Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#own-questions")).to_contain_text("Waiting for a moderator")
+
+    # The moderator publishes it with the keyboard.
+    moderator = moderator_console(portal, new_context)
+    item = moderator.locator("#queue > li", has_text=question)
+    publish = item.locator(".app-approve-form button")
+    for _ in range(200):
+        moderator.keyboard.press("Tab")
+        if publish.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the question's Publish button is not reachable with Tab")
+    moderator.keyboard.press("Enter")
+    expect(item).to_have_count(0)
+    expect(page.locator("#feed")).to_contain_text(question)
+    expect(page.locator("#announcer")).to_have_text("New question published.")

@@ -1,0 +1,411 @@
+"""Real server processes for integration tests (and the fan-out benchmark).
+
+The servers are separate processes, so they cannot see pytest-django's test database (in
+memory on SQLite; uncommitted transactions on PostgreSQL). Tests that start them never use
+pytest-django's database: `scratch_database_url` makes a database of their own, of the same
+engine as the suite's:
+
+- SQLite: a file under the test's tmp_path;
+- PostgreSQL: a fresh `outreach_it_<random>` database created with psycopg on the suite's
+  server (its user needs CREATEDB) and dropped, forcibly, after the servers have stopped.
+
+`run_setup` migrates it in a child process and creates the data (a live event with a random
+primary key, so channel-layer groups and the viewer-count key on a shared Redis are the
+test's own; a superuser moderator; a panellist with a seat; a signed-in session for each),
+then returns their ids and session keys. `ServerProcess` starts uvicorn the way the Procfile
+does and stops it; `Client` is a real WebSocket client that keeps every frame it receives.
+
+Only the fixtures import pytest, so the benchmark can use the rest.
+"""
+
+import asyncio
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RECEIVE_TIMEOUT = 10.0
+SERVER_START_TIMEOUT = 20.0
+SETUP_TIMEOUT = 120.0
+
+# Run in a child process against the scratch database: migrate, create the data, print JSON.
+SETUP_SCRIPT = """
+import json, os, sys
+from datetime import timedelta
+
+import django
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from events import services
+from events.models import Agency, Event, Panellist, PanelSeat
+
+call_command("migrate", verbosity=0, interactive=False)
+
+
+def session_for(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+agency = Agency.objects.create(name="Metropolitan Police Service", short_name="MPS",
+                               slug="metropolitan-police")
+now = timezone.now().replace(microsecond=0)
+event = Event.objects.create(
+    pk=int(os.environ["IT_EVENT_ID"]), title="Live webchat", slug=os.environ["IT_EVENT_SLUG"],
+    summary="Ask the panel.", starts_at=now, ends_at=now + timedelta(hours=6),
+    lead_agency=agency,
+)
+services.event_schedule(event_id=event.pk)
+services.event_open(event_id=event.pk)
+moderator = User.objects.create_superuser(email="moderator@example.org",
+                                          password="correct horse battery")
+panel_user = User.objects.create_user(email="panellist@example.org",
+                                      password="correct horse battery")
+panellist = Panellist.objects.create(name="DCI Sam Faulkner", role_title="Detective",
+                                     agency=agency, user=panel_user)
+# Staff act only in their role's group and with a second factor set up (accounts/roles.py).
+try:
+    from accounts.roles import PANELLISTS
+except ImportError:
+    pass
+else:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    panel_user.groups.add(Group.objects.get_or_create(name=PANELLISTS)[0])
+    for staff in (moderator, panel_user):
+        TOTP.activate(staff, generate_totp_secret())
+PanelSeat.objects.create(event=event, panellist=panellist, position=0)
+print(json.dumps({
+    "event_id": event.pk,
+    "slug": event.slug,
+    "moderator_id": moderator.pk,
+    "panellist_id": panellist.pk,
+    "moderator_session": session_for(moderator),
+    "panellist_session": session_for(panel_user),
+}))
+"""
+
+
+# --- the scratch database -------------------------------------------------------------
+
+
+def postgres_params(database: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "dbname": database["NAME"],
+        "user": database.get("USER") or None,
+        "password": database.get("PASSWORD") or None,
+        "host": database.get("HOST") or None,
+        "port": database.get("PORT") or None,
+    }
+
+
+def postgres_url(database: dict[str, Any], name: str) -> str:
+    user = quote(database.get("USER") or "", safe="")
+    password = database.get("PASSWORD") or ""
+    credentials = f"{user}:{quote(password, safe='')}" if password else user
+    host = database.get("HOST") or ""
+    port = f":{database['PORT']}" if database.get("PORT") else ""
+    return f"postgres://{credentials}@{host}{port}/{name}"
+
+
+def postgres_scratch(database: dict[str, Any], prefix: str = "outreach_it_") -> Iterator[str]:
+    """Create a fresh PostgreSQL database on `database`'s server; drop it afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"{prefix}{secrets.token_hex(6)}"
+    params = postgres_params(database)
+    with psycopg.connect(autocommit=True, **params) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield postgres_url(database, name)
+    finally:
+        with psycopg.connect(autocommit=True, **params) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def child_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a server (or setup) child: production settings, plain HTTP."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=os.environ["REDIS_URL"],
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "harness-" + secrets.token_hex(32),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_HASHED="false",
+        DJANGO_SETTINGS_MODULE="outreach.settings",
+        # The limit's counters are keyed by participant id, which starts at 1 in every
+        # scratch database: a generous limit keeps tests on a shared Redis apart.
+        CHAT_ASK_RATE_LIMIT="1000/60",
+        CHAT_ASK_RATE_LIMIT_PER_NETWORK="100000/60",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def run_setup(env: dict[str, str], *, slug: str = "live-webchat") -> dict[str, Any]:
+    """Migrate the scratch database and create a live event; returns the ids and sessions."""
+    env = {**env, "IT_EVENT_ID": str(secrets.randbelow(10**9) + 10**9), "IT_EVENT_SLUG": slug}
+    done = subprocess.run(  # noqa: S603 - our interpreter and a fixed script
+        [sys.executable, "-c", SETUP_SCRIPT],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SETUP_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"setup failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the servers ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def uvicorn_command(port: int, *, app: str = "outreach.asgi:application") -> list[str]:
+    """uvicorn as the Procfile runs it in production."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ws",
+        "websockets-sansio",
+        "--ws-max-size",
+        "65536",
+        "--lifespan",
+        "off",
+        "--no-access-log",
+    ]
+
+
+class ServerProcess:
+    """A child process serving on a loopback port; its output goes to `log`."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        port: int,
+        env: dict[str, str],
+        log: Path,
+        cwd: Path = PROJECT_ROOT,
+    ) -> None:
+        self.port = port
+        self.log = log
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(  # noqa: S603 - our commands, fixed arguments
+                list(command), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def wait_until_listening(self, timeout: float = SERVER_START_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server on {self.port} exited:\n{self.output()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server on {self.port} did not start in {timeout}s:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-5000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_uvicorn(
+    count: int, env: dict[str, str], directory: Path, *, prefix: str = "server"
+) -> list[ServerProcess]:
+    """`count` portal processes on free loopback ports, all listening when this returns."""
+    servers: list[ServerProcess] = []
+    try:
+        for index in range(count):
+            port = free_port()
+            servers.append(
+                ServerProcess(
+                    uvicorn_command(port),
+                    port=port,
+                    env=env,
+                    log=directory / f"{prefix}-{index}.log",
+                )
+            )
+        for server in servers:
+            server.wait_until_listening()
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
+# --- clients --------------------------------------------------------------------------
+
+
+class Client:
+    """A WebSocket client that keeps every frame it receives, in order."""
+
+    def __init__(self, name: str, ws: ClientConnection) -> None:
+        self.name = name
+        self.ws = ws
+        self.raw: list[str] = []
+        self.frames: list[dict[str, Any]] = []
+        self._taken: set[int] = set()
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(frame))
+
+    async def _receive(self, timeout: float) -> None:
+        text = await asyncio.wait_for(self.ws.recv(), timeout)
+        if not isinstance(text, str):
+            raise AssertionError(f"{self.name} received a binary frame")
+        self.raw.append(text)
+        self.frames.append(json.loads(text))
+
+    async def until(
+        self, match: Callable[[dict[str, Any]], bool], timeout: float = RECEIVE_TIMEOUT
+    ) -> dict[str, Any]:
+        """The first frame not yet returned that matches, waiting up to `timeout`."""
+        deadline = time.monotonic() + timeout
+        checked = 0
+        while True:
+            for index in range(checked, len(self.frames)):
+                if index not in self._taken and match(self.frames[index]):
+                    self._taken.add(index)
+                    return self.frames[index]
+            checked = len(self.frames)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{self.name}: no matching frame; got {self.frames}")
+            try:
+                await self._receive(remaining)
+            except TimeoutError:
+                raise AssertionError(
+                    f"{self.name}: no matching frame in {timeout}s; got {self.frames}"
+                ) from None
+
+    async def of_type(self, frame_type: str, **fields: Any) -> dict[str, Any]:
+        return await self.until(
+            lambda f: f["type"] == frame_type and all(f.get(k) == v for k, v in fields.items())
+        )
+
+    async def drain(self, quiet: float = 1.0) -> None:
+        """Keep receiving until nothing arrives for `quiet` seconds (bounded)."""
+        deadline = time.monotonic() + RECEIVE_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                await self._receive(quiet)
+            except TimeoutError:
+                return
+        raise AssertionError(f"{self.name} never went quiet; got {self.frames}")
+
+    def messages(self) -> list[tuple[int, str]]:
+        return [(f["seq"], f["kind"]) for f in self.frames if f["type"] == "message"]
+
+    def seqs(self) -> list[int]:
+        return [f["seq"] for f in self.frames if f["type"] == "message"]
+
+
+async def connect_client(
+    name: str,
+    port: int,
+    slug: str,
+    *,
+    session: str | None = None,
+    after: int | None = None,
+    host: str = "127.0.0.1",
+    sock: socket.socket | None = None,
+    max_queue: int = 16,
+) -> Client:
+    """Join the event's live chat on `port` and wait for the snapshot (`synced`)."""
+    query = f"?after={after}" if after is not None else ""
+    headers = {"Cookie": f"sessionid={session}"} if session else None
+    ws = await connect(
+        f"ws://{host}:{port}/ws/events/{slug}/{query}",
+        origin=Origin(f"http://{host}:{port}"),
+        additional_headers=headers,
+        proxy=None,
+        open_timeout=RECEIVE_TIMEOUT,
+        close_timeout=2,
+        sock=sock,
+        max_queue=max_queue,
+    )
+    client = Client(name, ws)
+    await client.of_type("synced")
+    return client
+
+
+# --- pytest fixtures ------------------------------------------------------------------
+
+try:
+    import pytest
+except ImportError:  # the benchmark runs without pytest
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    @pytest.fixture
+    def scratch_database_url(tmp_path: Path) -> Iterator[str]:
+        """A DATABASE_URL for an empty database the servers can share (see the docstring)."""
+        from django.conf import settings
+
+        suite = settings.DATABASES["default"]
+        engine = suite["ENGINE"]
+        if "sqlite" in engine:
+            yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+            return
+        if "postgresql" not in engine:
+            pytest.skip(f"no scratch database for {engine}")
+        yield from postgres_scratch(suite)
