@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from accounts.models import User
@@ -15,6 +16,13 @@ class AdminAccount:
     created: bool
     # Set only when this call generated the password, so it can be shown once.
     generated_password: str | None
+
+
+def _email_verified(user: User) -> None:
+    """The address was given by whoever runs the portal: allauth need not send a link."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
 
 
 def user_ensure_admin(*, email: str | None = None, password: str | None = None) -> AdminAccount:
@@ -34,6 +42,7 @@ def user_ensure_admin(*, email: str | None = None, password: str | None = None) 
                 user.is_staff = user.is_superuser = user.is_active = True
                 user.set_password(password)
                 user.save(update_fields=["is_staff", "is_superuser", "is_active", "password"])
+            _email_verified(user)
             return AdminAccount(user=user, created=created, generated_password=None)
 
         existing = User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -41,6 +50,7 @@ def user_ensure_admin(*, email: str | None = None, password: str | None = None) 
             return AdminAccount(user=existing, created=False, generated_password=None)
         generated = secrets.token_urlsafe(12)
         user = User.objects.create_superuser(email=email or "admin@example.org", password=generated)
+        _email_verified(user)
         return AdminAccount(user=user, created=True, generated_password=generated)
 
 

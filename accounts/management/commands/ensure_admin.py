@@ -23,7 +23,9 @@ class Command(BaseCommand):
                     "Created an admin account. Write these down: the password is not shown "
                     "again.\n"
                     f"  email:    {account.user.email}\n"
-                    f"  password: {account.generated_password}"
+                    f"  password: {account.generated_password}\n"
+                    "Sign in at /accounts/login/; you will be asked to set up an "
+                    "authenticator app before the admin opens."
                 )
             )
         elif account.created:
