@@ -1,7 +1,33 @@
 """allauth customised through its adapter only (settings and templates do the rest)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+WRONG_CODE = "The code is wrong or too old. Type the newest code from your app."
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    # Plain words (GOV.UK style; many of our readers have a learning disability).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "The email address or password is wrong. Check them and "
+        "try again.",
+        "email_taken": "There is already an account with this email address. Sign in, or "
+        "reset your password if you have forgotten it.",
+        "enter_current_password": "Enter your current password",
+        "incorrect_code": WRONG_CODE,
+        "incorrect_password": "The password is wrong",
+        "invalid_or_expired_key": "This link does not work any more. Ask for a new one.",
+        "too_many_login_attempts": "Too many tries to sign in. Wait a few minutes, then try "
+        "again.",
+        "rate_limited": "Too many tries. Wait a few minutes, then try again.",
+    }
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": WRONG_CODE,
+        "unverified_email": "Confirm your email address first, using the link we sent you. "
+        "Then set up your authenticator app.",
+    }

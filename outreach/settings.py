@@ -161,6 +161,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # allauth's rate limits (login failures, signups, resets, ...) are on by default and count in
 # the default cache, which is Redis: every process shares them.
 # Multi-factor: an authenticator app (TOTP) and recovery codes. Required for anyone who

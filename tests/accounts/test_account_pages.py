@@ -191,7 +191,7 @@ def test_login_with_wrong_password_names_the_problem(client: Client) -> None:
     page = assert_account_page(response, "Sign in")
     assert page.title.startswith("Error: Sign in")
     assert page.error_summary == (
-        "There is a problem The email address and/or password you specified are not correct."
+        "There is a problem The email address or password is wrong. Check them and try again."
     )
     assert page.error_summary_links == ["#id_login"]
     assert "id_login-error" in (page.field_by_name("login")["aria-describedby"] or "")
@@ -349,7 +349,7 @@ def test_totp_setup_with_a_wrong_code_names_the_problem(client: Client) -> None:
     response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
 
     page = assert_account_page(response, "Set up an authenticator app")
-    assert page.error_summary == "There is a problem Incorrect code."
+    assert page.error_summary == "There is a problem The code is wrong or too old. Type the newest code from your app."
     assert page.error_summary_links == ["#id_code"]
 
 
@@ -389,7 +389,7 @@ def test_mfa_authenticate_with_a_wrong_code_names_the_problem(client: Client) ->
     response = client.post(reverse("mfa_authenticate"), {"code": "12345678"})
 
     page = assert_account_page(response, "Type the code from your authenticator app")
-    assert page.error_summary == "There is a problem Incorrect code."
+    assert page.error_summary == "There is a problem The code is wrong or too old. Type the newest code from your app."
     assert page.field_by_name("code")["aria-describedby"] == "id_code-hint id_code-error"
 
 
