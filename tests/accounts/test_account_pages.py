@@ -20,6 +20,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.test import Client
 from django.urls import reverse
 
+from accounts.adapter import WRONG_CODE
 from accounts.models import User
 from tests.factories import UserFactory
 
@@ -349,7 +350,7 @@ def test_totp_setup_with_a_wrong_code_names_the_problem(client: Client) -> None:
     response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
 
     page = assert_account_page(response, "Set up an authenticator app")
-    assert page.error_summary == "There is a problem The code is wrong or too old. Type the newest code from your app."
+    assert page.error_summary == f"There is a problem {WRONG_CODE}"
     assert page.error_summary_links == ["#id_code"]
 
 
@@ -389,7 +390,7 @@ def test_mfa_authenticate_with_a_wrong_code_names_the_problem(client: Client) ->
     response = client.post(reverse("mfa_authenticate"), {"code": "12345678"})
 
     page = assert_account_page(response, "Type the code from your authenticator app")
-    assert page.error_summary == "There is a problem The code is wrong or too old. Type the newest code from your app."
+    assert page.error_summary == f"There is a problem {WRONG_CODE}"
     assert page.field_by_name("code")["aria-describedby"] == "id_code-hint id_code-error"
 
 

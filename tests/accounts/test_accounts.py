@@ -75,9 +75,7 @@ def test_a_wrong_password_is_refused_with_a_clear_message(client: Client) -> Non
         reverse("account_login"), {"login": "sam@example.org", "password": "wrong"}
     )
     assert response.status_code == 200
-    assert "The email address or password is wrong." in (
-        response.content.decode()
-    )
+    assert "The email address or password is wrong." in (response.content.decode())
     assert "_auth_user_id" not in client.session
 
 
