@@ -221,6 +221,32 @@ def _simple_snippet(body: str, words: list[str], width: int = 200) -> str:
     return _highlight(pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt))
 
 
+def transcript_entries_matching(
+    entries: QuerySet[TranscriptEntry], query: str
+) -> QuerySet[TranscriptEntry]:
+    """PostgreSQL full-text search over transcript entries, best first, with snippets.
+    The vector is the expression the GIN index in migration chat/0008 is built on."""
+    search_query = SearchQuery(query, config="english", search_type="websearch")
+    vector = SearchVector("body", config="english")
+    return (
+        entries.annotate(
+            document=vector,
+            rank=SearchRank(vector, search_query),
+            snippet=SearchHeadline(
+                "body",
+                search_query,
+                config="english",
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=35,
+                min_words=15,
+            ),
+        )
+        .filter(document=search_query)
+        .order_by("-rank", "-event__starts_at", "seq")
+    )
+
+
 def transcript_search(filters: ArchiveFilters, *, limit: int = 50) -> list[SearchHit]:
     """Questions and answers matching the words, best first (PostgreSQL full-text search
     with ranking and highlighted snippets; a plain word match elsewhere)."""
@@ -231,25 +257,7 @@ def transcript_search(filters: ArchiveFilters, *, limit: int = 50) -> list[Searc
         event__in=archived_events(replace(filters, query="")).values("pk")
     ).select_related("event__lead_agency")
     if connection.vendor == "postgresql":
-        search_query = SearchQuery(query, config="english", search_type="websearch")
-        vector = SearchVector("body", config="english")
-        rows = (
-            entries.annotate(
-                document=vector,
-                rank=SearchRank(vector, search_query),
-                snippet=SearchHeadline(
-                    "body",
-                    search_query,
-                    config="english",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=35,
-                    min_words=15,
-                ),
-            )
-            .filter(document=search_query)
-            .order_by("-rank", "-event__starts_at", "seq")[:limit]
-        )
+        rows = transcript_entries_matching(entries, query)[:limit]
         return [
             SearchHit(row.event, row.seq, row.kind, row.speaker, _highlight(row.snippet))
             for row in rows

@@ -335,3 +335,25 @@ def test_event_and_live_pages_of_an_archived_webchat_link_to_its_transcript(clie
 
     for page in (live.event.get_absolute_url(), reverse("chat:live", args=[live.event.slug])):
         assert f'href="{transcript_url}"' in client.get(page).content.decode(), page
+
+
+def test_postgres_search_can_use_the_full_text_index() -> None:
+    from django.db import connection
+
+    from chat.models import TranscriptEntry
+    from chat.selectors import transcript_entries_matching
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (CI runs the suite on PostgreSQL too)")
+    archived_chat()
+    bulk_archived("other", pairs=3)
+    matching = transcript_entries_matching(TranscriptEntry.objects.all(), "report hate")
+    with connection.cursor() as cursor:
+        # Tiny tables are cheaper to scan; forbid that to see whether the index fits at all.
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = matching.explain()
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert [entry.seq for entry in matching] == [1]
+    assert "chat_transcriptentry_body_fts" in plan, plan
