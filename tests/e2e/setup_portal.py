@@ -112,6 +112,21 @@ chat_services.question_ask(
     nickname="Sam",
 )
 
+# A member of the public with an account: a reminder for the upcoming webchat and a
+# question at the live one (what "Your questions" and the event page show them).
+member = User.objects.create_user(email="member@example.org", password=PASSWORD)
+EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+services.event_follow(event_id=upcoming.pk, user_id=member.pk)
+member_participant = chat_services.participant_for(
+    event_id=live.pk, user_id=member.pk, guest_token=None
+)
+chat_services.question_ask(
+    event_id=live.pk,
+    participant_id=member_participant.pk,
+    client_id=str(uuid.uuid4()),
+    body="Where can my son get support after being bullied for his disability?",
+)
+
 # An archived webchat from last week, with its transcript.
 past_start = now - timedelta(days=7)
 archived = Event.objects.create(
@@ -169,6 +184,7 @@ print(
                 "secret": moderator_secret,
                 "session": signed_in(moderator),
             },
+            "member": {"email": member.email, "session": signed_in(member)},
             "panellist": {
                 "email": sam_user.email,
                 "secret": sam_secret,

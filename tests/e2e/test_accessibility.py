@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, NewContext
 from tests.e2e.helpers import assert_no_axe_violations, feed_seqs
@@ -71,6 +72,21 @@ def test_signed_in_account_pages_have_no_axe_violations(
     for path in ("/accounts/2fa/", "/accounts/password/change/", "/accounts/email/"):
         page.goto(path)
         assert_no_axe_violations(page, axe_script, path)
+
+
+def test_a_members_own_pages_have_no_axe_violations(
+    portal: Portal, new_context: NewContext, axe_script: Path
+) -> None:
+    page = new_context(session=portal.data["member"]["session"]).new_page()
+    page.goto("/accounts/questions/")
+    expect(page.locator("main")).to_contain_text("bullied for his disability")
+    assert_no_axe_violations(page, axe_script, "your questions")
+    page.goto(f"/events/{portal.data['upcoming_slug']}/")
+    expect(page.get_by_role("button", name="Stop the email reminder")).to_be_visible()
+    assert_no_axe_violations(page, axe_script, "event page with a reminder")
+    page.goto("/accounts/delete/")
+    expect(page.get_by_role("button", name="Delete my account")).to_be_visible()
+    assert_no_axe_violations(page, axe_script, "delete your account")
 
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
