@@ -18,8 +18,7 @@ class AccountAdapter(DefaultAccountAdapter):
         "incorrect_code": WRONG_CODE,
         "incorrect_password": "The password is wrong",
         "invalid_or_expired_key": "This link does not work any more. Ask for a new one.",
-        "too_many_login_attempts": "Too many tries to sign in. Wait a few minutes, then try "
-        "again.",
+        "too_many_login_attempts": "Too many tries to sign in. Wait a few minutes, then try again.",
         "rate_limited": "Too many tries. Wait a few minutes, then try again.",
     }
 

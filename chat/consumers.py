@@ -20,7 +20,7 @@ from accounts.selectors import session_user_id
 from chat import safeguarding, selectors, services
 from chat.enums import AnswerMode
 from chat.groups import moderation_group, participant_group, user_group
-from chat.hub import EventHub, OutboundFrame, hub_for
+from chat.hub import EventHub, OutboundFrame, hub_for, send_eagerly
 from chat.protocol import ClientFrame, FrameError, error_frame, parse_frame
 from chat.selectors import ConnectionContext
 from chat.services import ChatError
@@ -162,8 +162,27 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(frame, separators=(",", ":")))
 
     def deliver(self, frame: OutboundFrame) -> None:
-        """Called by the hub for every public frame; never blocks."""
+        """Called by the hub for every public frame; never blocks.
+
+        Once the snapshot is out (the writer runs) and nothing is queued or being written,
+        the frame goes straight to the socket from the hub's loop: no queue and no task
+        switch per viewer, the bulk of a broadcast's cost. Otherwise it waits its turn in
+        the bounded outbox, so frames always leave in order.
+        """
         if self.closing:
+            return
+        in_flight: asyncio.Task[None] | None = getattr(self, "in_flight", None)
+        if (
+            self.writer is not None
+            and not getattr(self, "writer_busy", False)
+            and (in_flight is None or in_flight.done())
+            and self.outbox.empty()
+        ):
+            if frame.seq is not None:
+                if frame.seq <= self.sent_seq:
+                    return  # already sent in the snapshot or a resume
+                self.sent_seq = frame.seq
+            self.in_flight = send_eagerly(self.send(text_data=frame.text))
             return
         try:
             self.outbox.put_nowait(frame)
@@ -174,7 +193,13 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     async def _write_outbox(self) -> None:
         while True:
+            self.writer_busy = False
             frame = await self.outbox.get()
+            self.writer_busy = True
+            in_flight: asyncio.Task[None] | None = getattr(self, "in_flight", None)
+            if in_flight is not None:
+                await in_flight  # a frame the hub began writing goes out first
+                self.in_flight = None
             if frame.seq is not None:
                 if frame.seq <= self.sent_seq:
                     continue  # already sent in the snapshot or a resume

@@ -259,7 +259,8 @@ def transcript_search(filters: ArchiveFilters, *, limit: int = 50) -> list[Searc
     if connection.vendor == "postgresql":
         rows = transcript_entries_matching(entries, query)[:limit]
         return [
-            SearchHit(row.event, row.seq, row.kind, row.speaker, _highlight(row.snippet))
+            # `snippet` is annotated by transcript_entries_matching.
+            SearchHit(row.event, row.seq, row.kind, row.speaker, _highlight(row.snippet))  # type: ignore[attr-defined]
             for row in rows
         ]
     words = [word.lower() for word in re.findall(r"\w+", query)][:10]

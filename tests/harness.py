@@ -86,17 +86,14 @@ panel_user = User.objects.create_user(email="panellist@example.org",
 panellist = Panellist.objects.create(name="DCI Sam Faulkner", role_title="Detective",
                                      agency=agency, user=panel_user)
 # Staff act only in their role's group and with a second factor set up (accounts/roles.py).
-try:
-    from accounts.roles import PANELLISTS
-except ImportError:
-    pass
-else:
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth.models import Group
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
 
-    panel_user.groups.add(Group.objects.get_or_create(name=PANELLISTS)[0])
-    for staff in (moderator, panel_user):
-        TOTP.activate(staff, generate_totp_secret())
+from accounts.roles import PANELLISTS
+
+panel_user.groups.add(Group.objects.get(name=PANELLISTS))
+for staff in (moderator, panel_user):
+    TOTP.activate(staff, generate_totp_secret())
 PanelSeat.objects.create(event=event, panellist=panellist, position=0)
 print(json.dumps({
     "event_id": event.pk,
@@ -212,6 +209,8 @@ def uvicorn_command(port: int, *, app: str = "outreach.asgi:application") -> lis
         "websockets-sansio",
         "--ws-max-size",
         "65536",
+        "--ws-per-message-deflate",
+        "false",
         "--lifespan",
         "off",
         "--no-access-log",

@@ -1,0 +1,154 @@
+"""deploy/nginx/outreach.conf in front of two real uvicorn processes: the health check and the
+live chat's WebSocket upgrade work through it.
+
+Starts Debian's nginx as an unprivileged-style child (no daemon, no master process, its own
+prefix, pid, logs and temp dirs under tmp_path, listening on a free loopback port) with the
+site file as shipped, minus TLS (the test speaks plain HTTP on loopback) and with the
+upstream ports pointed at the test's servers.
+"""
+
+import asyncio
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.harness import (
+    PROJECT_ROOT,
+    ServerProcess,
+    child_env,
+    connect_client,
+    free_port,
+    run_setup,
+    scratch_database_url,  # noqa: F401 - a fixture
+    start_uvicorn,
+)
+
+SITE = PROJECT_ROOT / "deploy" / "nginx" / "outreach.conf"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def render_site(ports: list[int], listen: int) -> str:
+    """The shipped site file for plain HTTP on loopback, proxying to `ports`."""
+    text = SITE.read_text()
+    text = re.sub(r"# BEGIN redirect.*?# END redirect\n", "", text, flags=re.S)
+    upstreams = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
+    text, count = re.subn(r"(    server 127\.0\.0\.1:\d+;\n)+", upstreams, text)
+    assert count == 1, "the upstream block's server lines were not found"
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("ssl_", "add_header Strict-Transport-Security")):
+            continue
+        if stripped.startswith("listen [::]:443"):
+            continue
+        if stripped.startswith("listen 443"):
+            line = f"    listen 127.0.0.1:{listen};"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def nginx_conf(prefix: Path, site: Path) -> str:
+    return f"""
+daemon off;
+master_process off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {site};
+}}
+"""
+
+
+@pytest.fixture
+def scratch(scratch_database_url: str) -> dict[str, Any]:  # noqa: F811
+    # nginx passes the host without its port and says the request came over plain HTTP.
+    env = child_env(scratch_database_url, BEHIND_TLS_PROXY="false")
+    return {"env": env, **run_setup(env, slug="through-nginx")}
+
+
+@pytest.fixture
+def nginx_port(scratch: dict[str, Any], tmp_path: Path) -> Iterator[int]:
+    if NGINX is None:
+        pytest.skip("nginx is not installed: apt-get install nginx-light")
+    servers: list[ServerProcess] = start_uvicorn(2, scratch["env"], tmp_path)
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    port = free_port()
+    site = prefix / "outreach.conf"
+    site.write_text(render_site([server.port for server in servers], port))
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(prefix, site))
+    checked = subprocess.run(  # noqa: S603 - the system's nginx, our config
+        [NGINX, "-t", "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    proxy = ServerProcess(
+        [NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")],
+        port=port,
+        env={},
+        log=prefix / "stdout.log",
+    )
+    try:
+        proxy.wait_until_listening()
+        yield port
+    finally:
+        proxy.stop()
+        for server in servers:
+            server.stop()
+            print(f"--- {server.log.name} ---\n{server.output()}")
+        print(f"--- nginx ---\n{(prefix / 'error.log').read_text()[-3000:]}")
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+        return response.status, response.read()
+
+
+async def test_health_check_and_live_chat_work_through_nginx(
+    nginx_port: int, scratch: dict[str, Any]
+) -> None:
+    status, _ = await asyncio.to_thread(_get, f"http://127.0.0.1:{nginx_port}/healthz")
+    assert status == 200
+
+    slug = scratch["slug"]
+    # least_conn spreads these over both uvicorn processes.
+    viewers = [await connect_client(f"viewer {i}", nginx_port, slug) for i in range(4)]
+    moderator = await connect_client(
+        "moderator", nginx_port, slug, session=scratch["moderator_session"]
+    )
+    clients = [*viewers, moderator]
+    try:
+        for viewer in viewers:
+            assert [f["type"] for f in viewer.frames] == ["status", "session", "pinned", "synced"]
+            assert viewer.frames[0]["status"] == "live"
+        assert (await moderator.of_type("session"))["roles"] == ["public", "moderator"]
+
+        began = time.monotonic()
+        await moderator.send({"type": "announce", "body": "Welcome, the panel is here."})
+        for viewer in viewers:
+            message = await viewer.of_type("message", seq=1)
+            assert (message["kind"], message["body"]) == (
+                "announcement",
+                "Welcome, the panel is here.",
+            )
+        assert time.monotonic() - began < 10
+    finally:
+        await asyncio.gather(*(c.ws.close() for c in clients), return_exceptions=True)
