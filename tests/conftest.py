@@ -6,6 +6,7 @@ from pytest_django import Settings
 
 from accounts.models import User
 from tests.factories import StaffFactory
+from tests.harness import scratch_database_url  # noqa: F401 - a fixture for real-process tests
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,6 @@ from tests.harness import (
     child_env,
     connect_client,
     run_setup,
-    scratch_database_url,  # noqa: F401 - a fixture
     start_uvicorn,
 )
 
@@ -35,7 +34,7 @@ BODY = "x" * 200
 
 
 @pytest.fixture
-def scratch(scratch_database_url: str) -> dict[str, Any]:  # noqa: F811
+def scratch(scratch_database_url: str) -> dict[str, Any]:
     env = child_env(scratch_database_url, CHAT_VIEWER_BACKLOG=str(BACKLOG))
     return {"env": env, **run_setup(env, slug="fan-out")}
 

@@ -26,7 +26,6 @@ from tests.harness import (
     connect_client,
     free_port,
     run_setup,
-    scratch_database_url,  # noqa: F401 - a fixture
     start_uvicorn,
 )
 
@@ -75,7 +74,7 @@ http {{
 
 
 @pytest.fixture
-def scratch(scratch_database_url: str) -> dict[str, Any]:  # noqa: F811
+def scratch(scratch_database_url: str) -> dict[str, Any]:
     # nginx passes the host without its port and says the request came over plain HTTP.
     env = child_env(scratch_database_url, BEHIND_TLS_PROXY="false")
     return {"env": env, **run_setup(env, slug="through-nginx")}

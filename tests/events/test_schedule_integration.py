@@ -22,7 +22,6 @@ id and slug are random, so a shared Redis is safe.
 import asyncio
 import hashlib
 import json
-import os
 import secrets
 import signal
 import socket
@@ -33,11 +32,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
+
+from tests.harness import (
+    child_env,
+    free_port,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RECEIVE_TIMEOUT = 10.0
@@ -164,61 +167,12 @@ print(json.dumps({
 """
 
 
-# --- the scratch database (as in tests/chat/test_two_processes.py) ---------------------
-
-
-@pytest.fixture
-def scratch_database_url(tmp_path: Path) -> Iterator[str]:
-    """A DATABASE_URL for an empty database all the children can share."""
-    from django.conf import settings
-
-    suite = settings.DATABASES["default"]
-    engine = suite["ENGINE"]
-    if "sqlite" in engine:
-        yield f"sqlite:///{tmp_path / 'schedule.sqlite3'}"
-        return
-    if "postgresql" not in engine:
-        pytest.skip(f"no scratch database for {engine}")
-
-    import psycopg
-    from psycopg import sql
-
-    name = f"outreach_it_{secrets.token_hex(6)}"
-    params = {
-        "dbname": suite["NAME"],
-        "user": suite.get("USER") or None,
-        "password": suite.get("PASSWORD") or None,
-        "host": suite.get("HOST") or None,
-        "port": suite.get("PORT") or None,
-    }
-    with psycopg.connect(autocommit=True, **params) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    user = quote(suite.get("USER") or "", safe="")
-    password = suite.get("PASSWORD") or ""
-    credentials = f"{user}:{quote(password, safe='')}" if password else user
-    host = suite.get("HOST") or ""
-    port = f":{suite['PORT']}" if suite.get("PORT") else ""
-    try:
-        yield f"postgres://{credentials}@{host}{port}/{name}"
-    finally:
-        with psycopg.connect(autocommit=True, **params) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+# --- the scratch database (tests/harness.py) ------------------------------------------
 
 
 def _child_env(database_url: str, tmp_path: Path, event_id: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        REDIS_URL=os.environ["REDIS_URL"],
-        SECRET_KEY=os.environ["SECRET_KEY"],
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_HASHED="false",
-        DJANGO_SETTINGS_MODULE="outreach.settings",
-        PYTHONUNBUFFERED="1",
+    env = child_env(
+        database_url,
         # Celery: real tasks, every second, on a queue and a schedule file of this test's own.
         CELERY_TASK_ALWAYS_EAGER="false",
         SCHEDULE_RECONCILE_SECONDS=str(RECONCILE_SECONDS),
@@ -362,14 +316,8 @@ def spawn(scratch: dict[str, Any], tmp_path: Path) -> Iterator[Spawn]:
             print(f"--- {child.log.name} ({how}) ---\n{log}")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _start_server(spawn: Spawn) -> int:
-    port = _free_port()
+    port = free_port()
     server = spawn(
         "server",
         [
