@@ -27,7 +27,6 @@ from chat.services import ChatError
 
 logger = logging.getLogger(__name__)
 
-PARTICIPANT_SESSION_KEY = "chat_participant_token"
 # WebSocket close codes (4000-4999 are the application's).
 CLOSE_SIGNED_OUT = 4401
 CLOSE_ACCESS_CHANGED = 4403
@@ -55,18 +54,19 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.access_watch: asyncio.Task[None] | None = None
         self.closing = False
 
-        user = self.scope.get("user")
-        user_id = user.pk if user is not None and user.is_authenticated else None
-        session = self.scope.get("session")
-        self.session_key: str | None = session.session_key if session is not None else None
-        self.guest_token = self._guest_token()
+        # The session is read here, once, with everything else the connection needs
+        # (outreach/asgi.py passes the cookies only; the socket never writes the session).
+        self.session_key: str | None = self.scope.get("cookies", {}).get(
+            settings.SESSION_COOKIE_NAME
+        )
         client = self.scope.get("client") or (None, None)
         self.network = safeguarding.network_hash(client[0])
-        ctx = await _db(selectors.connection_context)(
-            slug=self.scope["url_route"]["kwargs"]["slug"],
-            user_id=user_id,
-            guest_token=self.guest_token,
+        ctx, guest_token = await _db(selectors.connection_open)(
+            slug=self.scope["url_route"]["kwargs"]["slug"], session_key=self.session_key
         )
+        # No session or token (e.g. a first visit straight to the socket): this connection
+        # gets an identity of its own; the live page sets one in the session.
+        self.guest_token = guest_token or uuid.uuid4()
         if ctx is None:
             await self.close(code=CLOSE_NO_SUCH_EVENT)
             return
@@ -94,16 +94,6 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         if ctx.user_id is not None:
             self.access_watch = asyncio.create_task(self._watch_access())
 
-    def _guest_token(self) -> uuid.UUID:
-        session = self.scope.get("session")
-        token = session.get(PARTICIPANT_SESSION_KEY) if session is not None else None
-        try:
-            return uuid.UUID(str(token))
-        except ValueError:
-            # No session cookie (e.g. a first visit straight to the socket): this connection
-            # gets an identity of its own; the live page sets one in the session.
-            return uuid.uuid4()
-
     def _after_from_query(self) -> int:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
@@ -112,26 +102,12 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             return 0
 
     async def _send_snapshot(self, *, after: int) -> None:
-        ctx = self.ctx
-        status = await _db(selectors.event_status_frame)(event_id=ctx.event_id)
-        await self._send(status)
-        await self._send(
-            {
-                "type": "session",
-                "roles": ctx.roles,
-                "panellist_id": ctx.panellist_id,
-                "agency_slug": ctx.agency_slug,
-            }
-        )
-        await self._send(
-            {"type": "pinned", "seq": await _db(selectors.pinned_seq)(event_id=ctx.event_id)}
-        )
-        if ctx.is_moderator:
-            queue = await _db(selectors.moderation_queue)(event_id=ctx.event_id)
-            await self._send({"type": "queue", "questions": queue})
-        for own in await _db(selectors.own_questions)(participant_id=ctx.participant_id):
-            await self._send(own)
-        await self._send_feed(after=after)
+        frames = await _db(selectors.connection_snapshot)(ctx=self.ctx, after=after)
+        for frame in frames:
+            await self._send(frame)
+        last = [frame["seq"] for frame in frames if frame["type"] == "message"]
+        self.sent_seq = max(self.sent_seq, after, last[-1] if last else 0)
+        await self._send({"type": "synced", "last_seq": self.sent_seq})
 
     async def _send_feed(self, *, after: int) -> None:
         items = await _db(selectors.feed_after)(event_id=self.ctx.event_id, after=after)

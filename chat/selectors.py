@@ -11,12 +11,16 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 
 from accounts.models import User
+from accounts.selectors import session_identity
 from chat import payloads
 from chat.enums import QuestionState
 from chat.models import ChatRoom, FeedItem, Participant, Question, TranscriptEntry
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
 from events.roles import EventRoles, event_roles
+
+# Where the live page keeps a guest's participation token in the session (chat/views.py).
+PARTICIPANT_SESSION_KEY = "chat_participant_token"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,41 @@ def connection_context(
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
     )
+
+
+def connection_open(
+    *, slug: str, session_key: str | None
+) -> tuple[ConnectionContext | None, uuid.UUID | None]:
+    """Everything a new connection needs to know about itself, in one trip to the database:
+    the session's user and guest token, and the context (None if no such public event)."""
+    identity = session_identity(session_key)
+    try:
+        guest_token = uuid.UUID(str(identity.data.get(PARTICIPANT_SESSION_KEY)))
+    except ValueError:
+        guest_token = None
+    context = connection_context(slug=slug, user_id=identity.user_id, guest_token=guest_token)
+    return context, guest_token
+
+
+def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str, Any]]:
+    """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
+    order, read in one trip: status, session, pin, the queue for a moderator, the asker's
+    own questions, then the published items after `after`."""
+    frames = [
+        event_status_frame(event_id=ctx.event_id),
+        {
+            "type": "session",
+            "roles": ctx.roles,
+            "panellist_id": ctx.panellist_id,
+            "agency_slug": ctx.agency_slug,
+        },
+        {"type": "pinned", "seq": pinned_seq(event_id=ctx.event_id)},
+    ]
+    if ctx.is_moderator:
+        frames.append({"type": "queue", "questions": moderation_queue(event_id=ctx.event_id)})
+    frames += own_questions(participant_id=ctx.participant_id)
+    frames += feed_after(event_id=ctx.event_id, after=after)
+    return frames
 
 
 def participant_lookup(

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import role_page
 from chat import safeguarding, selectors, services
-from chat.consumers import PARTICIPANT_SESSION_KEY
 from chat.enums import AnswerMode
 from chat.forms import (
     AnnounceForm,
@@ -29,6 +28,7 @@ from chat.forms import (
     MarkAnsweredForm,
     RejectForm,
 )
+from chat.selectors import PARTICIPANT_SESSION_KEY
 from chat.services import ChatError
 from events import selectors as event_selectors
 from events.models import Event

@@ -9,17 +9,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
 # Django must be set up before anything that imports models (the consumers) is imported.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
+        # Cookies only: the consumer reads the session and its user itself, once, in the
+        # same database trip as the rest of its context (chat.selectors.connection_open).
+        # Channels' session and auth middleware would wrap every frame sent for a session
+        # the socket never writes.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            CookieMiddleware(URLRouter(websocket_urlpatterns))
         ),
     }
 )

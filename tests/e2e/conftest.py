@@ -80,7 +80,9 @@ def portal(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             portal.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this
+# thread while it is open, and the asyncio tests collected after tests/e2e/ need their own.
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
