@@ -34,7 +34,3 @@ def session_identity(session_key: str | None) -> SessionIdentity:
     ):
         return SessionIdentity(None, data)
     return SessionIdentity(user.pk, data)
-
-
-def session_user_id(session_key: str | None) -> int | None:
-    return session_identity(session_key).user_id

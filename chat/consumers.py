@@ -16,7 +16,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from accounts.selectors import session_user_id
 from chat import safeguarding, selectors, services
 from chat.enums import AnswerMode
 from chat.groups import moderation_group, participant_group, user_group
@@ -51,6 +50,10 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.outbox: asyncio.Queue[OutboundFrame] = asyncio.Queue(settings.CHAT_VIEWER_BACKLOG)
         self.sent_seq = 0
         self.writer: asyncio.Task[None] | None = None
+        # Set while the writer is sending from the outbox, and the hub's direct write still
+        # finishing, if any (see deliver): later frames queue behind either.
+        self.writer_busy = False
+        self.in_flight: asyncio.Task[None] | None = None
         self.access_watch: asyncio.Task[None] | None = None
         self.closing = False
 
@@ -103,17 +106,18 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     async def _send_snapshot(self, *, after: int) -> None:
         frames = await _db(selectors.connection_snapshot)(ctx=self.ctx, after=after)
-        for frame in frames:
-            await self._send(frame)
-        last = [frame["seq"] for frame in frames if frame["type"] == "message"]
-        self.sent_seq = max(self.sent_seq, after, last[-1] if last else 0)
-        await self._send({"type": "synced", "last_seq": self.sent_seq})
+        await self._send_synced(frames, after=after)
 
     async def _send_feed(self, *, after: int) -> None:
         items = await _db(selectors.feed_after)(event_id=self.ctx.event_id, after=after)
-        for payload in items:
-            await self._send(payload)
-        self.sent_seq = max(self.sent_seq, after, items[-1]["seq"] if items else 0)
+        await self._send_synced(items, after=after)
+
+    async def _send_synced(self, frames: list[dict[str, Any]], *, after: int) -> None:
+        """Send `frames` (ending with the published items after `after`), then `synced`."""
+        for frame in frames:
+            await self._send(frame)
+        seqs = [frame["seq"] for frame in frames if frame["type"] == "message"]
+        self.sent_seq = max(self.sent_seq, after, seqs[-1] if seqs else 0)
         await self._send({"type": "synced", "last_seq": self.sent_seq})
 
     async def disconnect(self, code: int) -> None:
@@ -147,17 +151,14 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         """
         if self.closing:
             return
-        in_flight: asyncio.Task[None] | None = getattr(self, "in_flight", None)
         if (
             self.writer is not None
-            and not getattr(self, "writer_busy", False)
-            and (in_flight is None or in_flight.done())
+            and not self.writer_busy
+            and (self.in_flight is None or self.in_flight.done())
             and self.outbox.empty()
         ):
-            if frame.seq is not None:
-                if frame.seq <= self.sent_seq:
-                    return  # already sent in the snapshot or a resume
-                self.sent_seq = frame.seq
+            if not self._claim(frame):
+                return
             self.in_flight = send_eagerly(self.send(text_data=frame.text))
             return
         try:
@@ -167,19 +168,25 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.closing = True
             asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
 
+    def _claim(self, frame: OutboundFrame) -> bool:
+        """True if `frame` is still to be sent (and counts it as sent): a seq'd item already
+        sent in the snapshot or a resume is skipped."""
+        if frame.seq is not None:
+            if frame.seq <= self.sent_seq:
+                return False
+            self.sent_seq = frame.seq
+        return True
+
     async def _write_outbox(self) -> None:
         while True:
             self.writer_busy = False
             frame = await self.outbox.get()
             self.writer_busy = True
-            in_flight: asyncio.Task[None] | None = getattr(self, "in_flight", None)
-            if in_flight is not None:
-                await in_flight  # a frame the hub began writing goes out first
+            if self.in_flight is not None:
+                await self.in_flight  # a frame the hub began writing goes out first
                 self.in_flight = None
-            if frame.seq is not None:
-                if frame.seq <= self.sent_seq:
-                    continue  # already sent in the snapshot or a resume
-                self.sent_seq = frame.seq
+            if not self._claim(frame):
+                continue
             await self.send(text_data=frame.text)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -217,13 +224,13 @@ class EventChatConsumer(AsyncWebsocketConsumer):
     async def _check_access(self) -> None:
         if self.closing or self.ctx.user_id is None:
             return
-        if await _db(session_user_id)(self.session_key) != self.ctx.user_id:
-            await self._close_for_access(CLOSE_SIGNED_OUT)
-            return
-        now = await _db(selectors.connection_context)(
-            slug=self.ctx.slug, user_id=self.ctx.user_id, guest_token=self.guest_token
+        # The same one trip to the database as when the connection opened.
+        now, _ = await _db(selectors.connection_open)(
+            slug=self.ctx.slug, session_key=self.session_key
         )
-        if now is None or now.roles != self.ctx.roles:
+        if now is not None and now.user_id != self.ctx.user_id:
+            await self._close_for_access(CLOSE_SIGNED_OUT)
+        elif now is None or now.roles != self.ctx.roles:
             # Rights only ever change by reconnecting: the client reconnects (the live
             # page) or stops and asks for a reload (a console).
             await self._close_for_access(CLOSE_ACCESS_CHANGED)
