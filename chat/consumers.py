@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 import uuid
+from collections import deque
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -23,6 +24,7 @@ from chat.hub import EventHub, OutboundFrame, hub_for, send_eagerly
 from chat.protocol import ClientFrame, FrameError, error_frame, parse_frame
 from chat.selectors import ConnectionContext
 from chat.services import ChatError
+from chat.sockets import DirectSocket
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +49,16 @@ class EventChatConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.hub = None
         self.groups_joined: list[str] = []
-        self.outbox: asyncio.Queue[OutboundFrame] = asyncio.Queue(settings.CHAT_VIEWER_BACKLOG)
         self.sent_seq = 0
+        # Public frames go straight to the socket once the snapshot is out (`live`) and
+        # nothing is waiting before them. Otherwise they wait, in order, in `backlog`, which
+        # `writer` drains; both exist only while needed (most viewers never need them, and
+        # every byte per connection counts at 10,000 viewers). `in_flight`: a frame the hub
+        # began sending through ASGI that is still finishing (see deliver).
+        self.socket = DirectSocket.for_send(self.base_send)
+        self.live = False
+        self.backlog: deque[OutboundFrame] | None = None
         self.writer: asyncio.Task[None] | None = None
-        # Set while the writer is sending from the outbox, and the hub's direct write still
-        # finishing, if any (see deliver): later frames queue behind either.
-        self.writer_busy = False
         self.in_flight: asyncio.Task[None] | None = None
         self.access_watch: asyncio.Task[None] | None = None
         self.closing = False
@@ -91,9 +97,11 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             logger.exception("live feed unavailable for event %s", ctx.event_id)
             await self.close(code=CLOSE_UNAVAILABLE)
             return
-        # Read after joining the hub: whatever is published from now on is in the outbox.
+        # Read after joining the hub: whatever is published from now on is in the backlog.
         await self._send_snapshot(after=self._after_from_query())
-        self.writer = asyncio.create_task(self._write_outbox())
+        self.live = True
+        if self.backlog:
+            self._start_writer()
         if ctx.user_id is not None:
             self.access_watch = asyncio.create_task(self._watch_access())
 
@@ -126,6 +134,8 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.hub.leave(self)
         if self.writer is not None:
             self.writer.cancel()
+        if self.in_flight is not None:
+            self.in_flight.cancel()
         if self.access_watch is not None:
             self.access_watch.cancel()
         for group in self.groups_joined:
@@ -144,29 +154,36 @@ class EventChatConsumer(AsyncWebsocketConsumer):
     def deliver(self, frame: OutboundFrame) -> None:
         """Called by the hub for every public frame; never blocks.
 
-        Once the snapshot is out (the writer runs) and nothing is queued or being written,
-        the frame goes straight to the socket from the hub's loop: no queue and no task
-        switch per viewer, the bulk of a broadcast's cost. Otherwise it waits its turn in
-        the bounded outbox, so frames always leave in order.
+        Once the snapshot is out and nothing is waiting, the frame is written from the hub's
+        loop: the bytes the hub built once go straight to the socket (chat/sockets.py), or,
+        where that is not possible, through ASGI for as long as the send need not wait. No
+        queue and no task switch per viewer: the bulk of a broadcast's cost. Otherwise it
+        waits its turn in the bounded backlog, so frames always leave in order.
         """
         if self.closing:
             return
-        if (
-            self.writer is not None
-            and not self.writer_busy
-            and (self.in_flight is None or self.in_flight.done())
-            and self.outbox.empty()
-        ):
-            if not self._claim(frame):
+        if self.live and self.writer is None and (self.in_flight is None or self.in_flight.done()):
+            if self.socket is None:
+                if self._claim(frame):
+                    self.in_flight = send_eagerly(self.send(text_data=frame.text))
                 return
-            self.in_flight = send_eagerly(self.send(text_data=frame.text))
-            return
-        try:
-            self.outbox.put_nowait(frame)
-        except asyncio.QueueFull:
+            if not self.socket.is_open():
+                return  # closing: disconnect() follows
+            if self.socket.is_writable():
+                if self._claim(frame):
+                    self.socket.write(frame.wire)
+                return
+            # The socket is backed up: wait behind what it already holds.
+        if self.backlog is None:
+            self.backlog = deque()
+        if len(self.backlog) >= settings.CHAT_VIEWER_BACKLOG:
             # Too slow to keep up: drop the connection rather than the frame or the others.
             self.closing = True
             asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+            return
+        self.backlog.append(frame)
+        if self.live and self.writer is None:
+            self._start_writer()
 
     def _claim(self, frame: OutboundFrame) -> bool:
         """True if `frame` is still to be sent (and counts it as sent): a seq'd item already
@@ -177,17 +194,28 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.sent_seq = frame.seq
         return True
 
-    async def _write_outbox(self) -> None:
-        while True:
-            self.writer_busy = False
-            frame = await self.outbox.get()
-            self.writer_busy = True
-            if self.in_flight is not None:
-                await self.in_flight  # a frame the hub began writing goes out first
-                self.in_flight = None
-            if not self._claim(frame):
-                continue
-            await self.send(text_data=frame.text)
+    def _start_writer(self) -> None:
+        self.writer = asyncio.get_running_loop().create_task(self._write_backlog())
+
+    async def _write_backlog(self) -> None:
+        """Send the backlog through ASGI (which waits while the socket is backed up), then
+        end: from then on frames go straight out again."""
+        if self.in_flight is not None:
+            await self.in_flight  # a frame the hub began writing goes out first
+            self.in_flight = None
+        backlog = self.backlog
+        try:
+            while backlog:
+                frame = backlog.popleft()
+                if self._claim(frame):
+                    await self.send(text_data=frame.text)
+        except Exception:
+            # The viewer has gone (or was closed meanwhile): that is disconnect()'s business.
+            logger.debug("backlog send to a departing viewer failed", exc_info=True)
+            return
+        # No await between the emptiness check and here: nothing can slip in between.
+        self.writer = None
+        self.backlog = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels awaits aclose_old_connections() (a thread-pool hop) before every handler.

@@ -29,6 +29,7 @@ from django.conf import settings
 from chat import selectors
 from chat.broadcast import FANOUT_LAYER
 from chat.groups import public_group
+from chat.sockets import text_frame_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +46,14 @@ PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 class OutboundFrame:
     seq: int | None
     text: str
+    # The WebSocket frame as it goes on the wire, built once for every viewer (chat/sockets.py).
+    wire: bytes
 
 
 def encode(frame: dict[str, Any]) -> OutboundFrame:
     seq = frame.get("seq") if frame.get("type") == "message" else None
-    return OutboundFrame(seq=seq, text=json.dumps(frame, separators=(",", ":")))
+    text = json.dumps(frame, separators=(",", ":"))
+    return OutboundFrame(seq=seq, text=text, wire=text_frame_bytes(text))
 
 
 def send_eagerly(send: Coroutine[Any, Any, Any]) -> "asyncio.Task[None] | None":

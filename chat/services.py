@@ -68,6 +68,15 @@ def _not_open(event: Event) -> ChatError:
     return ChatError("event_not_open", "Questions are not open yet for this webchat.")
 
 
+def _locked_room(event_id: int) -> ChatRoom:
+    """The event's chat room, locked until commit (created on first use)."""
+    try:
+        return ChatRoom.objects.select_for_update().get(event_id=event_id)
+    except ChatRoom.DoesNotExist:
+        ChatRoom.objects.get_or_create(event_id=event_id)
+        return ChatRoom.objects.select_for_update().get(event_id=event_id)
+
+
 def _publish(
     *,
     event_id: int,
@@ -78,8 +87,7 @@ def _publish(
     actor: User | None = None,
 ) -> FeedItem:
     """Give the item the event's next seq (no gaps: the counter row is locked until commit)."""
-    ChatRoom.objects.get_or_create(event_id=event_id)
-    room = ChatRoom.objects.select_for_update().get(event_id=event_id)
+    room = _locked_room(event_id)
     room.last_seq += 1
     room.save(update_fields=["last_seq"])
     now = timezone.now()
@@ -420,7 +428,8 @@ def announcement_post(*, event_id: int, actor_id: int, body: str) -> int:
     body = body.strip()
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
-        if not _roles(event, actor_id).is_moderator:
+        actor = _user(actor_id)
+        if not event_roles(user=actor, event=event).is_moderator:
             raise _not_allowed()
         if event.status not in (EventStatus.SCHEDULED, EventStatus.LIVE):
             raise ChatError(
@@ -432,7 +441,7 @@ def announcement_post(*, event_id: int, actor_id: int, body: str) -> int:
             event_id=event_id,
             kind=FeedKind.ANNOUNCEMENT,
             payload=payloads.announcement_public(body),
-            actor=_user(actor_id),
+            actor=actor,
         )
     return item.seq
 
@@ -445,8 +454,7 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
             raise _not_allowed()
         if seq is not None and not FeedItem.objects.filter(event_id=event_id, seq=seq).exists():
             raise ChatError("not_found", "There is no published item with that number.")
-        ChatRoom.objects.get_or_create(event_id=event_id)
-        room = ChatRoom.objects.select_for_update().get(event_id=event_id)
+        room = _locked_room(event_id)
         if room.pinned_seq == seq:
             return False
         room.pinned_seq = seq

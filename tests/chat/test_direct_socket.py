@@ -1,0 +1,231 @@
+"""Public frames written straight to the socket under uvicorn (chat/sockets.py).
+
+uvicorn runs in this test's event loop, as the Procfile configures it, so the test can see
+which path each frame took and hold a viewer's socket backed up. Real WebSocket clients
+check what a viewer would notice: every item once, in order, whichever path carried it.
+"""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import uvicorn
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+
+from chat import hub, services
+from chat.consumers import EventChatConsumer
+from chat.sockets import DirectSocket
+from outreach.asgi import application
+from tests.chat.conftest import LiveEvent, db
+from tests.harness import free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RECEIVE_TIMEOUT = 10
+
+
+class Viewer:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.seqs: list[int] = []
+
+    async def messages(self, count: int) -> list[int]:
+        """Read until `count` published items have arrived; their seqs, in arrival order."""
+        while len(self.seqs) < count:
+            frame = json.loads(await asyncio.wait_for(self.ws.recv(), RECEIVE_TIMEOUT))
+            if frame["type"] == "message":
+                self.seqs.append(frame["seq"])
+        return self.seqs
+
+
+@pytest.fixture
+async def server(request: pytest.FixtureRequest) -> AsyncIterator[int]:
+    """uvicorn with the Procfile's WebSocket settings, in this loop; yields its port."""
+    deflate = getattr(request, "param", False)
+    port = free_port()
+    config = uvicorn.Config(
+        application,
+        host="127.0.0.1",
+        port=port,
+        ws="websockets-sansio",
+        ws_max_size=65536,
+        ws_per_message_deflate=deflate,
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+    )
+    uvicorn_server = uvicorn.Server(config)
+    serving = asyncio.create_task(uvicorn_server.serve())
+    while not uvicorn_server.started:
+        assert not serving.done(), "uvicorn did not start"
+        await asyncio.sleep(0.01)
+    yield port
+    uvicorn_server.should_exit = True
+    await serving
+
+
+@pytest.fixture
+async def join(server: int) -> AsyncIterator[Callable[..., Any]]:
+    opened: list[ClientConnection] = []
+
+    async def open_viewer(
+        slug: str, *, compression: str | None = None, after: int | None = None
+    ) -> Viewer:
+        query = f"?after={after}" if after is not None else ""
+        ws = await connect(
+            f"ws://127.0.0.1:{server}/ws/events/{slug}/{query}",
+            additional_headers=Headers(origin="http://testserver"),
+            compression=compression,
+            max_queue=None,
+        )
+        opened.append(ws)
+        viewer = Viewer(ws)
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT))
+            if frame["type"] == "message":
+                viewer.seqs.append(frame["seq"])
+            if frame["type"] == "synced":
+                return viewer
+
+    yield open_viewer
+    for ws in opened:
+        await ws.close()
+
+
+@pytest.fixture
+def direct_writes(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every frame written below ASGI, recorded (and still written)."""
+    written: list[bytes] = []
+    write = DirectSocket.write
+
+    def recording_write(self: DirectSocket, frame_bytes: bytes) -> None:
+        written.append(frame_bytes)
+        write(self, frame_bytes)
+
+    monkeypatch.setattr(DirectSocket, "write", recording_write)
+    return written
+
+
+async def publish(live: LiveEvent, count: int, *, first: int = 0) -> None:
+    for index in range(first, first + count):
+        await db(services.announcement_post)(
+            event_id=live.event.pk, actor_id=live.moderator.pk, body=f"note {index}"
+        )
+
+
+def server_side(live: LiveEvent, viewer: Viewer) -> EventChatConsumer:
+    """The consumer serving `viewer`'s connection (matched by the client's port)."""
+    port = viewer.ws.local_address[1]
+    (consumer,) = [
+        each
+        for each in hub.hub_for(live.event.pk).viewers
+        if isinstance(each, EventChatConsumer) and each.scope["client"][1] == port
+    ]
+    assert consumer.socket is not None
+    return consumer
+
+
+async def one_held_back(
+    live: LiveEvent, join: Callable[..., Any]
+) -> tuple[Viewer, Viewer, EventChatConsumer]:
+    """Two viewers; the first one's socket is backed up, as if the kernel's buffer for it
+    were full (asyncio pauses writing). Returns (held viewer, other viewer, held consumer)."""
+    stalled, other = await join(live.event.slug), await join(live.event.slug)
+    held = server_side(live, stalled)
+    held.socket._protocol.pause_writing()
+    return stalled, other, held
+
+
+async def test_items_go_straight_to_each_socket_under_uvicorn(
+    live: LiveEvent, join: Callable[..., Any], direct_writes: list[bytes]
+) -> None:
+    viewers = [await join(live.event.slug) for _ in range(3)]
+
+    await publish(live, 20)
+
+    for viewer in viewers:
+        assert await viewer.messages(20) == list(range(1, 21))
+    # Each item's bytes were built once and written to all three sockets directly: if an
+    # upgrade of uvicorn stops this path being taken, this is the assertion that says so.
+    assert len(direct_writes) == 60
+    assert len(set(direct_writes)) == 20
+
+
+@pytest.mark.parametrize("server", [True], indirect=True)
+async def test_with_permessage_deflate_items_go_through_asgi(
+    live: LiveEvent, join: Callable[..., Any], direct_writes: list[bytes]
+) -> None:
+    compressed = await join(live.event.slug, compression="deflate")
+    plain = await join(live.event.slug)
+
+    await publish(live, 10)
+
+    assert await compressed.messages(10) == list(range(1, 11))
+    assert await plain.messages(10) == list(range(1, 11))
+    # Compression is per connection: only the uncompressed viewer's frames were shared.
+    assert len(direct_writes) == 10
+
+
+async def test_a_backed_up_socket_gets_its_backlog_in_order_then_direct_again(
+    live: LiveEvent, join: Callable[..., Any], direct_writes: list[bytes]
+) -> None:
+    stalled, other, held = await one_held_back(live, join)
+
+    await publish(live, 5)
+    assert await other.messages(5) == [1, 2, 3, 4, 5]
+    # Nothing reaches the held socket meanwhile: it waits in the backlog, in order.
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(stalled.ws.recv(), 0.3)
+
+    held.socket._protocol.resume_writing()
+    assert await stalled.messages(5) == [1, 2, 3, 4, 5]
+    await publish(live, 5, first=5)
+
+    assert await stalled.messages(10) == list(range(1, 11))
+    assert await other.messages(10) == list(range(1, 11))
+    # The backlog drained and went away; later items went straight out to both again.
+    assert held.backlog is None and held.writer is None
+    assert len(direct_writes) == 5 + 2 * 5
+
+
+async def test_an_item_arriving_as_the_socket_drains_waits_for_the_backlog(
+    live: LiveEvent, join: Callable[..., Any]
+) -> None:
+    stalled, other, held = await one_held_back(live, join)
+    await publish(live, 5)
+    assert await other.messages(5) == [1, 2, 3, 4, 5]
+
+    # The buffer drains and, in the same turn of the loop, the next item reaches the hub:
+    # the socket is writable again, but items 1-5 are still queued ahead of it.
+    held.socket._protocol.resume_writing()
+    hub.hub_for(live.event.pk).accept(
+        hub.encode({"type": "message", "seq": 6, "kind": "announcement", "body": "next"})
+    )
+
+    assert await stalled.messages(6) == [1, 2, 3, 4, 5, 6]
+    assert await other.messages(6) == [1, 2, 3, 4, 5, 6]
+
+
+async def test_a_socket_backed_up_too_long_is_closed_and_resumes(
+    live: LiveEvent, join: Callable[..., Any], settings: Any
+) -> None:
+    settings.CHAT_VIEWER_BACKLOG = 3
+    stalled, other, held = await one_held_back(live, join)
+
+    await publish(live, 6)
+    assert await other.messages(6) == list(range(1, 7))
+    held.socket._protocol.resume_writing()
+
+    # What it held is sent, then it is closed (4408) rather than buffered without limit...
+    with pytest.raises(ConnectionClosed) as closed:
+        await stalled.messages(6)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
+    # (the backlog's three, and the one already being written when it filled up)
+    assert stalled.seqs == [1, 2, 3, 4]
+    # ...and, reconnecting after the last item it got, it gets the rest once each, in order.
+    resumed = await join(live.event.slug, after=stalled.seqs[-1])
+    assert await resumed.messages(2) == [5, 6]
