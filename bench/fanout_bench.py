@@ -129,7 +129,16 @@ class Variant:
         self.label = label
         self.servers: list[harness.ServerProcess] = []
         self.publisher: Worker | None = None
-        self.published = 0
+        self._published = 0
+
+    @property
+    def published(self) -> int:
+        """Items published so far (a viewer joining with ?after= this gets no history)."""
+        return self._published
+
+    @published.setter
+    def published(self, value: int) -> None:
+        self._published = value
 
     @property
     def pids(self) -> list[int]:
@@ -156,6 +165,7 @@ class Bench:
         self.directory = Path(tempfile.mkdtemp(prefix="outreach-fanout-"))
         stack.callback(shutil.rmtree, self.directory, True)
         self.results: dict[str, Any] = {"rows": [], "config": {}}
+        self.portal_published = 0
 
     # -- setup ---------------------------------------------------------------------
 
@@ -228,6 +238,16 @@ class Bench:
         bench = self
 
         class Portal(Variant):
+            # Every portal variant publishes into the same event, so they share one count
+            # (a viewer joining with ?after= that count is sent no history).
+            @property
+            def published(self) -> int:
+                return bench.portal_published
+
+            @published.setter
+            def published(self, value: int) -> None:
+                bench.portal_published = value
+
             def path(self, after: int | None = None) -> str:
                 query = f"?after={self.published if after is None else after}"
                 return f"/ws/events/{bench.data['slug']}/{query}"
@@ -327,6 +347,8 @@ class Bench:
             "p99_ms": waited["p99_ms"],
             "max_ms": waited["max_ms"],
             "server_cpu": cpu_used / duration,
+            # Server CPU per delivered message, all processes together.
+            "cpu_us_per_msg": cpu_used / waited["received"] * 1e6 if waited["received"] else None,
             "publisher_bound": published["rate"] < 0.9 * rate,
             "closed": waited["closed"],
         }
@@ -443,7 +465,7 @@ def format_row(row: dict[str, Any]) -> str:
         f"-> {row['delivered_per_s']:9,.0f} msg/s  {row['ratio'] * 100:6.2f}% "
         f"{'ordered' if row['in_order'] else 'DISORDER'}  p50 {ms(row['p50_ms'])}  "
         f"p99 {ms(row['p99_ms'])}  max {ms(row['max_ms'])} ms  "
-        f"cpu {row['server_cpu'] * 100:4.0f}%{flags}"
+        f"cpu {row['server_cpu'] * 100:4.0f}% {row['cpu_us_per_msg'] or 0:5.1f} us/msg{flags}"
     )
 
 
@@ -533,7 +555,6 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
     )
     two_cores = [bench.server_core, bench.load_core]
     portal_two = bench.portal(2, two_cores)
-    portal_two.published = portal.published
     two = bench.sweep(portal_two, 1000, scale_targets)["sustainable"]
 
     rows = bench.results["rows"]
@@ -561,11 +582,27 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
         scale_one=one,
         scale_two=two,
         scale_ratio=two / one if one else None,
+        scale_cpu_one=cpu_per_message(rows, "portal"),
+        scale_cpu_two=cpu_per_message(rows, portal_two.label),
     )
     bench.results["headline"] = headline
     bench.results["best"] = {f"{name} {n}": value for (name, n), value in best.items()}
     bench.results["peak"] = {f"{name} {n}": value for (name, n), value in peak.items()}
     print_summary(bench.results, best, peak)
+
+
+def cpu_per_message(rows: list[dict[str, Any]], variant: str) -> float | None:
+    """Median server CPU per delivered message over a variant's passing steps at N = 1,000."""
+    figures = sorted(
+        row["cpu_us_per_msg"]
+        for row in rows
+        if row["variant"] == variant
+        and row["n"] == 1000
+        and row["ok"]
+        and not row.get("deflate")
+        and row["cpu_us_per_msg"]
+    )
+    return figures[len(figures) // 2] if figures else None
 
 
 def print_summary(
@@ -634,6 +671,11 @@ def print_summary(
         f"- scale-out, N = 1,000: one process {h['scale_one']:,.0f} msg/s, two processes "
         f"{h['scale_two']:,.0f} msg/s ({h['scale_ratio']:.2f}x)"
     )
+    if h["scale_cpu_one"] and h["scale_cpu_two"]:
+        print(
+            f"- server CPU per delivered message: one process {h['scale_cpu_one']:.1f} us, "
+            f"two processes {h['scale_cpu_two']:.1f} us (all processes together)"
+        )
     config = results["config"]
     print(f"\n{config}")
 
