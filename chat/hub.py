@@ -2,13 +2,14 @@
 process, not once per viewer.
 
 One `EventHub` per event per process (per event loop) holds the local viewers. It owns one
-channel in the event's public group, receives each public frame once, serialises it once,
-and hands the text to every local viewer's bounded outbox without awaiting any of them, so
-a slow viewer never holds up the others (its outbox overflows and it is disconnected; the
-client resumes by seq). Frames with a seq are delivered in order with no gaps: a frame that
-arrives ahead of a missing one is held, and the missing one is fetched from the database if
-it does not turn up quickly. Public frames never pass through the consumer's dispatch, so
-they pay no thread-pool hop.
+channel in the event's public group, receives each public frame once, builds its JSON and
+its WebSocket bytes once, and hands them to every local viewer without awaiting any of them
+(each writes them straight to its socket, or queues them in its bounded backlog while the
+socket is backed up), so a slow viewer never holds up the others (its backlog overflows and
+it is disconnected; the client resumes by seq). Frames with a seq are delivered in order
+with no gaps: a frame that arrives ahead of a missing one is held, and the missing one is
+fetched from the database if it does not turn up quickly. Public frames never pass through
+the consumer's dispatch, so they pay no thread-pool hop.
 """
 
 import asyncio
@@ -197,8 +198,8 @@ class EventHub:
             frame = message.get("frame")
             if isinstance(frame, dict):
                 self.accept(encode(frame))
-            # Let the viewers' writers drain before the next frame: a burst read from the
-            # layer's buffer would otherwise fill every outbox without a pause.
+            # Let backed-up viewers' writers drain before the next frame: a burst read from
+            # the layer's buffer would otherwise fill their backlogs without a pause.
             await asyncio.sleep(0)
 
     async def _refill_from_database(self) -> None:
