@@ -6,7 +6,6 @@ each trip (two per joining viewer) would open a new PostgreSQL connection, a new
 
 import pytest
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.db import connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,12 +18,21 @@ def backend_pid() -> int:
     return int(pid)
 
 
-async def test_socket_database_trips_reuse_one_pooled_connection() -> None:
+def connections_opened() -> int:
+    """How many connections the pool has opened to PostgreSQL so far."""
+    assert connection.pool is not None, "no connection pool is configured"
+    return int(connection.pool.get_stats()["connections_num"])
+
+
+async def test_socket_database_trips_reuse_pooled_connections() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only (CI runs the suite on PostgreSQL too)")
+    await database_sync_to_async(backend_pid)()  # the pool is open and warm
+    opened = connections_opened()
+    assert opened > 0
 
     pids = [await database_sync_to_async(backend_pid)() for _ in range(10)]
 
-    # Ten trips, one at a time, take turns on the pool's idle connections: no new
-    # PostgreSQL process per trip.
-    assert len(set(pids)) <= settings.DATABASES["default"]["OPTIONS"]["pool"]["min_size"], pids
+    # Ten trips, one after another, and not one new PostgreSQL connection (or process).
+    assert connections_opened() == opened
+    assert len(set(pids)) < len(pids)
