@@ -31,8 +31,8 @@ async def test_socket_database_trips_reuse_pooled_connections() -> None:
     opened = connections_opened()
     assert opened > 0
 
-    pids = [await database_sync_to_async(backend_pid)() for _ in range(10)]
+    for _ in range(10):
+        await database_sync_to_async(backend_pid)()
 
     # Ten trips, one after another, and not one new PostgreSQL connection (or process).
     assert connections_opened() == opened
-    assert len(set(pids)) < len(pids)
