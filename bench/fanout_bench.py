@@ -121,24 +121,24 @@ class Worker:
                 self.process.wait()
 
 
+class Feed:
+    """What a server replays to a joining viewer: items published so far (a viewer joining
+    with ?after= this count gets no history)."""
+
+    def __init__(self) -> None:
+        self.published = 0
+
+
 class Variant:
     """A server under test (one or more processes) with its publisher."""
 
-    def __init__(self, name: str, label: str) -> None:
+    def __init__(self, name: str, label: str, feed: Feed | None = None) -> None:
         self.name = name
         self.label = label
         self.servers: list[harness.ServerProcess] = []
         self.publisher: Worker | None = None
-        self._published = 0
-
-    @property
-    def published(self) -> int:
-        """Items published so far (a viewer joining with ?after= this gets no history)."""
-        return self._published
-
-    @published.setter
-    def published(self, value: int) -> None:
-        self._published = value
+        # Variants publishing into the same history share one Feed.
+        self.feed = feed or Feed()
 
     @property
     def pids(self) -> list[int]:
@@ -165,7 +165,8 @@ class Bench:
         self.directory = Path(tempfile.mkdtemp(prefix="outreach-fanout-"))
         stack.callback(shutil.rmtree, self.directory, True)
         self.results: dict[str, Any] = {"rows": [], "config": {}}
-        self.portal_published = 0
+        # Every portal variant publishes into the same event.
+        self.portal_feed = Feed()
 
     # -- setup ---------------------------------------------------------------------
 
@@ -238,21 +239,13 @@ class Bench:
         bench = self
 
         class Portal(Variant):
-            # Every portal variant publishes into the same event, so they share one count
-            # (a viewer joining with ?after= that count is sent no history).
-            @property
-            def published(self) -> int:
-                return bench.portal_published
-
-            @published.setter
-            def published(self, value: int) -> None:
-                bench.portal_published = value
-
             def path(self, after: int | None = None) -> str:
-                query = f"?after={self.published if after is None else after}"
+                query = f"?after={self.feed.published if after is None else after}"
                 return f"/ws/events/{bench.data['slug']}/{query}"
 
-        variant = Portal("portal", "portal" if processes == 1 else f"portal x{processes}")
+        variant = Portal(
+            "portal", "portal" if processes == 1 else f"portal x{processes}", self.portal_feed
+        )
         for index in range(processes):
             core = (cores or [self.server_core] * processes)[index]
             command = harness.uvicorn_command(0)
@@ -267,7 +260,7 @@ class Bench:
     def reference(self) -> Variant:
         class Reference(Variant):
             def path(self, after: int | None = None) -> str:
-                return f"/ws/?after={self.published if after is None else after}"
+                return f"/ws/?after={self.feed.published if after is None else after}"
 
         variant = Reference("reference", "reference (websockets)")
         command = [sys.executable, str(ROOT / "bench" / "fanout_reference.py"), "{port}"]
@@ -318,7 +311,7 @@ class Bench:
         if variant.publisher is None:
             raise RuntimeError(f"{variant.label} has no publisher")
         answer = variant.publisher.call(op="publish", rate=rate, count=count)
-        variant.published += count
+        variant.feed.published += count
         return answer
 
     def step(self, variant: Variant, n: int, delivered_target: float) -> dict[str, Any]:
@@ -420,7 +413,7 @@ class Bench:
 
     def join_burst(self, variant: Variant, n: int, history: int) -> dict[str, Any]:
         """n viewers join at once (200 opening at a time) and each receives `history` items."""
-        start = variant.published
+        start = variant.feed.published
         self.publish(variant, 200.0, history)
         time.sleep(1.0)
         answer = self.connect(variant, n, after=start, concurrency=200)
