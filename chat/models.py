@@ -258,3 +258,25 @@ class SafeguardingPhrase(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.phrase = " ".join(self.phrase.lower().split())
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ViewerSample(models.Model):
+    """How many people were watching an event's live chat at one moment, summed over every
+    server process (chat/reports/viewers.py). A count only: never who, never from where."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="viewer_samples")
+    # The start of the sampling slot (REPORT_VIEWER_SAMPLE_SECONDS), so a task run twice in
+    # one slot stores one row.
+    sampled_at = models.DateTimeField()
+    viewers = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["event", "sampled_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "sampled_at"], name="viewer_sample_once_per_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewers} viewers of {self.event_id} at {self.sampled_at}"
