@@ -5,24 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0008_transcript_entry_search_index'),
-        ('events', '0006_event_follow'),
+        ("chat", "0008_transcript_entry_search_index"),
+        ("events", "0006_event_follow"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ViewerSample',
+            name="ViewerSample",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sampled_at', models.DateTimeField()),
-                ('viewers', models.PositiveIntegerField()),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='viewer_samples', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sampled_at", models.DateTimeField()),
+                ("viewers", models.PositiveIntegerField()),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="viewer_samples",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event', 'sampled_at'],
-                'constraints': [models.UniqueConstraint(fields=('event', 'sampled_at'), name='viewer_sample_once_per_slot')],
+                "ordering": ["event", "sampled_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "sampled_at"), name="viewer_sample_once_per_slot"
+                    )
+                ],
             },
         ),
     ]

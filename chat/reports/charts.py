@@ -263,9 +263,7 @@ def report_charts(report: "EventReport", tables: "dict[str, Table]") -> dict[str
             title="Most frequent words in published questions",
             description=(
                 f"The {len(words)} words used by the most published questions, with how "
-                "many used each: "
-                + "; ".join(f"{word}: {count}" for word, count in words)
-                + "."
+                "many used each: " + "; ".join(f"{word}: {count}" for word, count in words) + "."
             ),
             bars=[(str(word), _count(count), str(count)) for word, count in words],
         )
@@ -276,7 +274,7 @@ def _clock(moment: object) -> str:
     return moment.strftime("%H:%M") if isinstance(moment, datetime) else ""
 
 
-def _peak_text(rows: list[tuple[object, ...]]) -> str:
+def _peak_text(rows: Sequence[tuple[object, ...]]) -> str:
     counted = [row for row in rows if isinstance(row[1], int)]
     if not counted:
         return "fewer than 5"

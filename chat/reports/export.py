@@ -34,10 +34,14 @@ def tables_csv(heading: Iterable[tuple[str, str]], tables: Iterable[Table]) -> s
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(
-            [column.title + (" (seconds)" if column.kind == "seconds" else "") for column in table.columns]
+            [
+                column.title + (" (seconds)" if column.kind == "seconds" else "")
+                for column in table.columns
+            ]
         )
         for row in table.rows:
             writer.writerow(
-                csv_cell(value, column.kind) for value, column in zip(row, table.columns, strict=True)
+                csv_cell(value, column.kind)
+                for value, column in zip(row, table.columns, strict=True)
             )
     return buffer.getvalue()

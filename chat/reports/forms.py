@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -14,17 +14,17 @@ class ReportFilterForm(forms.Form):
     starts_to = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
-    agency = forms.ChoiceField(required=False, label="Agency")
-    topic = forms.ChoiceField(required=False, label="Topic")
+    agency: forms.ChoiceField = forms.ChoiceField(required=False, label="Agency")
+    topic: forms.ChoiceField = forms.ChoiceField(required=False, label="Topic")
 
     def __init__(self, *args: Any, agencies: list[Agency], topics: list[Topic], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "All agencies")] + [
+        agency_field = cast(forms.ChoiceField, self.fields["agency"])
+        topic_field = cast(forms.ChoiceField, self.fields["topic"])
+        agency_field.choices = [("", "All agencies")] + [
             (agency.slug, agency.name) for agency in agencies
         ]
-        self.fields["topic"].choices = [("", "All topics")] + [
-            (topic.slug, topic.name) for topic in topics
-        ]
+        topic_field.choices = [("", "All topics")] + [(topic.slug, topic.name) for topic in topics]
         for name, field in self.fields.items():
             css = "govuk-select" if name in ("agency", "topic") else "govuk-input"
             field.widget.attrs["class"] = css

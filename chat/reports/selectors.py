@@ -32,7 +32,7 @@ TIMING_SLOT = timedelta(minutes=15)
 # that the table stays short enough to read (at most about 30 rows).
 VIEWER_SLOT_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 240)
 VIEWER_SLOT_ROWS = 30
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def top_words(texts: Iterable[str], *, limit: int = TOP_WORDS) -> list[tuple[str
         counts.update(
             {
                 word
-                for word in WORD.findall(text.lower().replace("’", "'"))
+                for word in WORD.findall(text.lower().replace("\u2019", "'"))
                 if len(word) >= 3 and word not in STOP_WORDS
             }
         )

@@ -51,5 +51,6 @@ def viewer_counts_read(event_ids: Iterable[int], *, now: float) -> dict[int, int
     finally:
         client.close()
     return {
-        event_id: _fresh_total(fields, now=now) for event_id, fields in zip(ids, results, strict=True)
+        event_id: _fresh_total(fields, now=now)
+        for event_id, fields in zip(ids, results, strict=True)
     }

@@ -120,7 +120,7 @@ def reports_across_events_csv(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered_rows(request)
     if form.is_bound and not form.is_valid():
         return HttpResponse(
-            "The filters are not valid: " + " ".join(form.non_field_errors() or ["check the dates"]),
+            "The filters are not valid: correct them on the reports page and try again.",
             status=400,
             content_type="text/plain; charset=utf-8",
         )

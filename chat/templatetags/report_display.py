@@ -31,7 +31,7 @@ def duration(seconds: float | None) -> str:
 @register.filter
 def report_cell(value: object, kind: str) -> str:
     if value is None:
-        return "none" if kind == "seconds" else "–"
+        return "none" if kind == "seconds" else "\u2013"
     if isinstance(value, str):
         return value
     if isinstance(value, datetime):

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import uuid
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # our own page's markup, not untrusted input
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,14 +20,13 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import EVENT_MANAGERS
 from chat import services
-from chat.models import Question, ViewerSample
+from chat.models import Question, SafeguardingPhrase, ViewerSample
 from chat.reports import selectors
 from chat.reports.charts import bar_chart, line_chart
 from chat.reports.services import viewer_samples_purge, viewer_samples_take
-from chat.reports.tables import FEWER_THAN_5, report_tables
+from chat.reports.tables import FEWER_THAN_5, shareable
 from chat.reports.viewers import viewer_count_key
 from chat.safeguarding import CRISIS_PHRASES
-from chat.models import SafeguardingPhrase
 from chat.tasks import sample_viewers
 from events import services as event_services
 from events.models import Event, Panellist
@@ -121,8 +120,9 @@ def scripted_webchat(clock: Clock) -> Webchat:
     event.topics.add(TopicFactory(name="Hate crime", slug="hate-crime"))
     moderator = ModeratorFactory(email="moderator@example.org")
     event.moderators.add(moderator)
-    sam, jo = PanellistUserFactory(email="sam@example.org"), PanellistUserFactory(
-        email="jo@example.org"
+    sam, jo = (
+        PanellistUserFactory(email="sam@example.org"),
+        PanellistUserFactory(email="jo@example.org"),
     )
     PanelSeatFactory(
         event=event,
@@ -135,7 +135,6 @@ def scripted_webchat(clock: Clock) -> Webchat:
     # A press officer at the Met: linked to a panellist record, not on this panel.
     met_staff = PanellistUserFactory(email="press@met.example.org")
     PanellistFactory(name="Press Office", agency=met, user=met_staff)
-    sam_id = Panellist.objects.get(user=sam).pk
     jo_id = Panellist.objects.get(user=jo).pk
     event_services.event_schedule(event_id=event.pk)
 
@@ -277,3 +276,557 @@ def test_viewer_figures_match_the_samples_taken_while_live(webchat: Webchat) -> 
         (T0 + timedelta(minutes=1), 12),
         (T0 + timedelta(minutes=3), 5),
     ]
+
+
+# --- who may read a report ---------------------------------------------------------------
+
+
+def _report_url(event: Event) -> str:
+    return reverse("chat:report", args=[event.slug])
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "event manager",
+        "superuser",
+        "moderator",
+        "panellist",
+        "other agency panellist",
+        "agency staff",
+    ],
+)
+def test_report_is_readable_by_every_role_the_issue_names(
+    webchat: Webchat, client: Client, who: str
+) -> None:
+    users = {
+        "event manager": lambda: grant_role(UserFactory(is_staff=True), EVENT_MANAGERS),
+        "superuser": lambda: StaffFactory(),
+        "moderator": lambda: webchat.moderator,
+        "panellist": lambda: webchat.sam,
+        "other agency panellist": lambda: webchat.jo,
+        "agency staff": lambda: webchat.met_staff,
+    }
+    client.force_login(users[who]())
+
+    page = client.get(_report_url(webchat.event))
+
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "private, no-store"
+    assert "Hate crime: ask the panel" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "who", ["member of the public", "moderator of another event", "panellist elsewhere"]
+)
+def test_report_is_refused_to_everyone_else(webchat: Webchat, client: Client, who: str) -> None:
+    other = EventFactory(slug="other")
+    if who == "moderator of another event":
+        user = ModeratorFactory()
+        other.moderators.add(user)
+    elif who == "panellist elsewhere":
+        user = PanellistUserFactory()
+        PanelSeatFactory(event=other, panellist=PanellistFactory(user=user))
+    else:
+        user = UserFactory()
+    client.force_login(user)
+
+    assert client.get(_report_url(webchat.event)).status_code == 403
+    assert client.get(reverse("chat:report_csv", args=["hate-crime"])).status_code == 403
+
+
+def test_report_sends_the_signed_out_public_to_sign_in(webchat: Webchat, client: Client) -> None:
+    for url in (_report_url(webchat.event), reverse("chat:report_csv", args=["hate-crime"])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_report_needs_the_second_factor_first(webchat: Webchat, client: Client) -> None:
+    manager = grant_role(UserFactory(is_staff=True), EVENT_MANAGERS, mfa=False)
+    client.force_login(manager)
+
+    response = client.get(_report_url(webchat.event))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_report_of_an_unfinished_webchat_is_not_found(db: None, client: Client) -> None:
+    live = EventFactory(slug="still-live")
+    event_services.event_schedule(event_id=live.pk)
+    event_services.event_open(event_id=live.pk)
+    client.force_login(StaffFactory())
+
+    assert client.get(_report_url(live)).status_code == 404
+
+
+# --- the page, its charts and the small number rule --------------------------------------
+
+
+def _manager_client(client: Client) -> Client:
+    client.force_login(grant_role(UserFactory(is_staff=True), EVENT_MANAGERS))
+    return client
+
+
+def _svgs(html: str) -> list[ET.Element]:
+    found = re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)
+    return [ET.fromstring(svg) for svg in found]  # noqa: S314 - markup we rendered
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_report_charts_are_valid_svg_with_a_text_alternative(
+    webchat: Webchat, client: Client
+) -> None:
+    html = _manager_client(client).get(_report_url(webchat.event)).content.decode()
+
+    charts = _svgs(html)
+    assert len(charts) == 5  # viewers, questions, timing, agencies, words
+    for chart in charts:
+        assert chart.get("role") == "img"
+        title, desc = chart.find(f"{SVG}title"), chart.find(f"{SVG}desc")
+        assert title is not None and title.text and desc is not None and desc.text
+        assert chart.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+        assert chart.find(f".//{SVG}script") is None
+    descriptions = {
+        chart.find(f"{SVG}title").text: chart.find(f"{SVG}desc").text for chart in charts
+    }
+    assert descriptions["Questions, by what happened to them"] == (
+        "Received: 6; Asked in advance: 1; Published: 4; Answered: 3; Declined (all reasons): 1; "
+        "Left unhandled: 1; Marked urgent: 1; Participants muted: 1."
+    )
+    assert descriptions["Answers given by each agency"] == (
+        "Mencap: 2; Metropolitan Police Service: 2."
+    )
+    # Every chart has its table beside it.
+    for table in ("viewers", "questions", "timing_over_time", "agencies", "words"):
+        assert f'id="table-{table}"' in html
+
+
+def test_report_page_shows_exact_figures_and_no_askers_or_unpublished_text(
+    webchat: Webchat, client: Client
+) -> None:
+    page = _manager_client(client).get(_report_url(webchat.event))
+    html = page.content.decode()
+
+    assert page.context["tables"]["peak"].rows == [(12, T0 + timedelta(minutes=1))]
+    assert "12, in the minute from 18:01" in html
+    assert "32 min" in html  # q1's 32 minutes wait is the 90th percentile
+    assert "8 min 30 s" in html  # the median wait to publish: (2 + 15) / 2 minutes
+    assert "fewer than 5" not in html.split('id="small-number-rule"')[1].split("</div>", 1)[1]
+    for private in ("Kevin", "Elm Road", "useless", "Dave", "danger", "Kev", "Not a question"):
+        assert private not in html, private
+
+
+def test_sharing_version_hides_counts_under_five_and_says_so(
+    webchat: Webchat, client: Client
+) -> None:
+    page = _manager_client(client).get(_report_url(webchat.event), {"share": "1"})
+    html = page.content.decode()
+
+    assert "counts under 5 are shown as “fewer than 5”" in html
+    tables = page.context["tables"]
+    assert tables["questions"].rows[:3] == [
+        ("Received", 6),
+        ("Asked in advance", FEWER_THAN_5),
+        ("Published", FEWER_THAN_5),
+    ]
+    # Times over fewer than 5 questions are not given; the picture leaves them out too.
+    assert tables["timing"].rows[0] == (
+        "Asking to publishing",
+        FEWER_THAN_5,
+        FEWER_THAN_5,
+        FEWER_THAN_5,
+    )
+    assert tables["peak"].rows == [(12, T0 + timedelta(minutes=1))]
+    questions_chart = page.context["charts"]["questions"]
+    assert [bar.width for bar in questions_chart.bars][:2] == [330.0, 0]
+    assert "32 min" not in html
+
+
+def _csv_tables(content: str) -> dict[str, list[list[str]]]:
+    tables: dict[str, list[list[str]]] = {}
+    current: list[list[str]] = tables.setdefault("heading", [])
+    rows = list(csv.reader(io.StringIO(content)))
+    for index, row in enumerate(rows):
+        if not row:
+            continue
+        if index and not rows[index - 1] and len(row) == 1:
+            current = tables.setdefault(row[0], [])
+            continue
+        current.append(row)
+    return tables
+
+
+def test_report_csv_holds_every_table_with_small_numbers_hidden(
+    webchat: Webchat, client: Client
+) -> None:
+    response = _manager_client(client).get(reverse("chat:report_csv", args=["hate-crime"]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="report-hate-crime-2026-11-19.csv"'
+    )
+    tables = _csv_tables(response.content.decode())
+    assert tables["heading"][:2] == [
+        ["Webchat", "Hate crime: ask the panel"],
+        ["Starts (UK time)", "2026-11-19T18:00+00:00"],
+    ]
+    assert ["Small numbers", 'Counts under 5 are shown as "fewer than 5".'] in tables["heading"]
+    assert tables["Questions"] == [
+        ["What", "Number"],
+        ["Received", "6"],
+        ["Asked in advance", FEWER_THAN_5],
+        ["Published", FEWER_THAN_5],
+        ["Answered", FEWER_THAN_5],
+        ["Declined (all reasons)", FEWER_THAN_5],
+        ["Left unhandled", FEWER_THAN_5],
+        ["Marked urgent", FEWER_THAN_5],
+        ["Participants muted", FEWER_THAN_5],
+    ]
+    assert tables["People watching: the most at once"] == [
+        ["Most watching at once", "In the minute from"],
+        ["12", "2026-11-19T18:01+00:00"],
+    ]
+    assert tables["People watching: the most at once in each 1 minutes"][1:] == [
+        ["2026-11-19T18:00+00:00", "7"],
+        ["2026-11-19T18:01+00:00", "12"],
+        ["2026-11-19T18:03+00:00", "5"],
+    ]
+    assert tables["Time taken"][0] == [
+        "From",
+        "Questions",
+        "Median (seconds)",
+        "90th percentile (seconds)",
+    ]
+    assert tables["Most frequent words in published questions"][1:3] == [
+        ["crime", FEWER_THAN_5],
+        ["hate", FEWER_THAN_5],
+    ]
+    assert set(tables) >= {
+        "Answers by agency, and questions addressed to each",
+        "Answers by panellist",
+        "Median time taken, by when questions were published",
+    }
+
+
+def test_small_number_rule_at_its_edge() -> None:
+    assert [shareable(n, share=True) for n in (0, 4, 5, 6)] == [
+        FEWER_THAN_5,
+        FEWER_THAN_5,
+        5,
+        6,
+    ]
+    assert shareable(3, share=False) == 3
+
+
+# --- a fixed number of queries -----------------------------------------------------------
+
+
+def bulk_webchat(slug: str, *, questions: int, samples: int) -> Event:
+    """A finished webchat written straight to the tables, for size (not behaviour)."""
+    from chat.models import Answer, Participant
+
+    agency = AgencyFactory()
+    panellist = PanellistFactory(agency=agency)
+    event = EventFactory(
+        slug=slug, lead_agency=agency, starts_at=T0, ends_at=T0 + timedelta(hours=2)
+    )
+    PanelSeatFactory(event=event, panellist=panellist)
+    Event.objects.filter(pk=event.pk).update(status="archived")
+    participant = Participant.objects.create(event=event, guest_token=uuid.uuid4())
+    states = ["answered", "published", "rejected", "pending"]
+    made = Question.objects.bulk_create(
+        Question(
+            event=event,
+            participant=participant,
+            body=f"Question {index} about court support",
+            published_body=f"Question {index} about court support",
+            state=states[index % 4],
+            to_agency=agency if index % 3 == 0 else None,
+            moderated_at=T0 + timedelta(seconds=index),
+        )
+        for index in range(questions)
+    )
+    Answer.objects.bulk_create(
+        Answer(question=question, panellist=panellist, body="Yes.")
+        for question in made
+        if question.state == "answered"
+    )
+    ViewerSample.objects.bulk_create(
+        ViewerSample(event=event, sampled_at=T0 + timedelta(seconds=10 * index), viewers=index)
+        for index in range(samples)
+    )
+    event.refresh_from_db()
+    return event
+
+
+def test_report_page_runs_the_same_queries_whatever_the_size(
+    db: None, client: Client, django_assert_num_queries
+) -> None:
+    small = bulk_webchat("small", questions=8, samples=3)
+    large = bulk_webchat("large", questions=400, samples=720)
+    _manager_client(client)
+    client.get(_report_url(small))  # the session and user, cached from here on
+
+    # session, user, authenticator (MFA), event and its topics, groups (may read it?), then
+    # questions, answers, panel, samples, mutes, groups (link to all webchats?), helplines.
+    with django_assert_num_queries(13):
+        client.get(_report_url(small))
+    with django_assert_num_queries(13):
+        page = client.get(_report_url(large))
+    assert page.context["report"].questions.received == 400
+    assert page.context["report"].viewers.samples == 720
+
+
+def test_view_across_webchats_runs_the_same_queries_whatever_the_number(
+    db: None, client: Client, django_assert_num_queries
+) -> None:
+    _manager_client(client)
+    bulk_webchat("first", questions=4, samples=2)
+    with django_assert_num_queries(11) as few:
+        client.get(reverse("chat:reports"))
+    for index in range(5):
+        bulk_webchat(f"more-{index}", questions=20, samples=5)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("chat:reports"))
+    assert len(page.context["rows"]) == 6
+
+
+# --- the view across webchats ------------------------------------------------------------
+
+
+def test_view_across_webchats_gives_each_finished_webchat_its_headline_figures(
+    webchat: Webchat, client: Client
+) -> None:
+    other = bulk_webchat("court", questions=8, samples=0)
+    other.topics.add(TopicFactory(name="Courts", slug="courts"))
+    EventFactory(slug="upcoming")  # not finished: never listed
+    _manager_client(client)
+
+    page = client.get(reverse("chat:reports"))
+
+    assert [
+        (
+            row.event.slug,
+            row.peak_viewers,
+            row.received,
+            row.published,
+            row.answered,
+            row.declined,
+            row.unhandled,
+            row.urgent,
+            row.answers,
+        )
+        for row in page.context["rows"]
+    ] == [
+        ("hate-crime", 12, 6, 4, 3, 1, 1, 1, 4),
+        # 8 questions cycling answered, published, declined, waiting; no viewer samples.
+        ("court", None, 8, 4, 2, 2, 2, 0, 2),
+    ]
+    html = page.content.decode()
+    assert reverse("chat:report", args=["hate-crime"]) in html
+
+
+@pytest.mark.parametrize(
+    ("filters", "slugs"),
+    [
+        ({"agency": "mencap"}, ["hate-crime"]),
+        ({"agency": "met"}, ["hate-crime"]),
+        ({"topic": "courts"}, ["court"]),
+        ({"starts_from": "2026-11-19", "starts_to": "2026-11-19"}, ["hate-crime"]),
+        ({"starts_from": "2026-11-20"}, ["court"]),
+        ({"starts_to": "2026-11-18"}, []),
+    ],
+)
+def test_view_across_webchats_filters_by_dates_agency_and_topic(
+    webchat: Webchat, client: Client, filters: dict[str, str], slugs: list[str]
+) -> None:
+    court = bulk_webchat("court", questions=2, samples=0)
+    Event.objects.filter(pk=court.pk).update(
+        starts_at=T0 + timedelta(days=1), ends_at=T0 + timedelta(days=1, hours=1)
+    )
+    court.topics.add(TopicFactory(name="Courts", slug="courts"))
+    _manager_client(client)
+
+    page = client.get(reverse("chat:reports"), filters)
+
+    assert page.status_code == 200
+    assert [row.event.slug for row in page.context["rows"]] == slugs
+
+
+def test_view_across_webchats_explains_a_backwards_date_range(db: None, client: Client) -> None:
+    _manager_client(client)
+
+    page = client.get(
+        reverse("chat:reports"), {"starts_from": "2026-11-20", "starts_to": "2026-11-01"}
+    )
+
+    assert page.status_code == 400
+    assert "The start of the date range must be on or before its end." in page.content.decode()
+    response = client.get(
+        reverse("chat:reports_csv"), {"starts_from": "2026-11-20", "starts_to": "2026-11-01"}
+    )
+    assert response.status_code == 400
+
+
+def test_view_across_webchats_is_for_event_managers_only(webchat: Webchat, client: Client) -> None:
+    for user in (webchat.moderator, webchat.sam, webchat.met_staff, UserFactory()):
+        client.force_login(user)
+        assert client.get(reverse("chat:reports")).status_code == 403
+        assert client.get(reverse("chat:reports_csv")).status_code == 403
+    client.logout()
+    assert client.get(reverse("chat:reports")).status_code == 302
+
+
+def test_view_across_webchats_csv_hides_small_numbers(webchat: Webchat, client: Client) -> None:
+    response = _manager_client(client).get(reverse("chat:reports_csv"))
+
+    tables = _csv_tables(response.content.decode())
+    assert tables["Finished webchats"] == [
+        [
+            "Webchat",
+            "Date",
+            "Lead agency",
+            "Most watching at once",
+            "Questions received",
+            "Published",
+            "Answered",
+            "Declined",
+            "Left unhandled",
+            "Marked urgent",
+            "Answers given",
+        ],
+        [
+            "Hate crime: ask the panel",
+            "2026-11-19T18:00:00+00:00",
+            "Metropolitan Police Service",
+            "12",
+            "6",
+            FEWER_THAN_5,
+            FEWER_THAN_5,
+            FEWER_THAN_5,
+            FEWER_THAN_5,
+            FEWER_THAN_5,
+            FEWER_THAN_5,
+        ],
+    ]
+
+
+def test_report_csv_cells_never_start_a_formula(db: None, client: Client) -> None:
+    event = bulk_webchat("formula", questions=1, samples=0)
+    event.lead_agency.name = '=HYPERLINK("http://evil.example")'
+    event.lead_agency.save()
+
+    content = (
+        _manager_client(client).get(reverse("chat:report_csv", args=["formula"])).content.decode()
+    )
+
+    assert ["Lead agency", '\'=HYPERLINK("http://evil.example")'] in list(
+        csv.reader(io.StringIO(content))
+    )
+
+
+# --- viewer sampling ---------------------------------------------------------------------
+
+
+def test_viewer_samples_are_taken_only_for_live_events(db: None, clock: Clock) -> None:
+    clock.at(0)
+    live, scheduled = EventFactory(slug="live-now"), EventFactory(slug="later")
+    event_services.event_schedule(event_id=live.pk)
+    event_services.event_open(event_id=live.pk)
+    event_services.event_schedule(event_id=scheduled.pk)
+    hub_counts(scheduled, (9, 0))
+    redis.Redis.from_url(settings.REDIS_URL).delete(viewer_count_key(live.pk))
+
+    assert sample_viewers.apply().get() == 1
+
+    # Nobody watching yet is a count of 0, not a gap.
+    assert list(ViewerSample.objects.values_list("event__slug", "viewers")) == [("live-now", 0)]
+
+
+def test_viewer_samples_twice_in_one_slot_store_one_row(db: None, clock: Clock) -> None:
+    clock.at(0)
+    live = EventFactory(slug="live-now")
+    event_services.event_schedule(event_id=live.pk)
+    event_services.event_open(event_id=live.pk)
+    hub_counts(live, (4, 0))
+
+    viewer_samples_take()
+    clock.at(4 / 60)  # 4 s later: same 10-second slot
+    hub_counts(live, (6, 0))
+    viewer_samples_take()
+
+    assert list(ViewerSample.objects.values_list("sampled_at", "viewers")) == [(T0, 4)]
+
+
+def test_viewer_samples_leave_a_gap_when_redis_is_down(
+    db: None, clock: Clock, settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.at(0)
+    live = EventFactory(slug="live-now")
+    event_services.event_schedule(event_id=live.pk)
+    event_services.event_open(event_id=live.pk)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    assert viewer_samples_take() == 0
+
+    assert not ViewerSample.objects.exists()
+    assert [record.getMessage().split(" (")[0] for record in caplog.records] == [
+        "viewer samples skipped: Redis unavailable"
+    ]
+
+
+def test_viewer_samples_are_kept_for_the_configured_days(db: None, settings) -> None:
+    settings.REPORT_VIEWER_SAMPLE_KEEP_DAYS = 30
+    old = bulk_webchat("old", questions=0, samples=3)
+    recent = bulk_webchat("recent", questions=0, samples=2)
+    Event.objects.filter(pk=recent.pk).update(ends_at=T0 + timedelta(days=20))
+
+    assert viewer_samples_purge(now=T0 + timedelta(days=31)) == 3
+
+    assert set(ViewerSample.objects.values_list("event__slug", flat=True)) == {"recent"}
+    assert old.viewer_samples.count() == 0
+
+
+def test_beat_samples_viewers_every_few_seconds() -> None:
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["sample-viewers"]["task"] == "chat.sample_viewers"
+    assert schedule["sample-viewers"]["schedule"] == settings.REPORT_VIEWER_SAMPLE_SECONDS == 10
+    assert schedule["purge-viewer-samples"]["task"] == "chat.purge_viewer_samples"
+
+
+# --- the charts on their own -------------------------------------------------------------
+
+
+def test_bar_chart_bars_are_in_proportion_and_a_kept_back_value_draws_nothing() -> None:
+    chart = bar_chart(
+        id="c",
+        title="t",
+        description="d",
+        bars=[("A", 10, "10"), ("B", 5, "5"), ("C", None, FEWER_THAN_5)],
+    )
+
+    assert [(bar.width, bar.text) for bar in chart.bars] == [
+        (330.0, "10"),
+        (165.0, "5"),
+        (0, FEWER_THAN_5),
+    ]
+
+
+def test_line_chart_breaks_the_line_at_a_gap() -> None:
+    chart = line_chart(
+        id="c",
+        title="t",
+        description="d",
+        x_labels=["18:00", "18:01", "18:02", "18:03", "18:04"],
+        series=[("Watching", [10, 20, None, 40, None])],
+    )
+
+    (series,) = chart.series
+    # x: 56 + 140 per point; y: 210 for 0 up to 12 for 50 (the scale's top above 40).
+    assert series.segments == ["56.0,170.4 196.0,130.8"]
+    assert series.dots == [(476.0, 51.6)]
+    assert [tick.label for tick in chart.y_ticks] == ["0", "12.5", "25", "37.5", "50"]
