@@ -23,13 +23,32 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from transcript_bench import bench_environment, timed  # noqa: E402
+from transcript_bench import bench_environment, timed
 
 CASES = ((500, 10), (5_000, 10), (5_000, 5))
-WORDS = (
-    "report hate crime online station court witness support disabled neighbour police "
-    "evidence victim statement helpline housing school bullying abuse safety advice"
-).split()
+WORDS = [
+    "report",
+    "hate",
+    "crime",
+    "online",
+    "station",
+    "court",
+    "witness",
+    "support",
+    "disabled",
+    "neighbour",
+    "police",
+    "evidence",
+    "victim",
+    "statement",
+    "helpline",
+    "housing",
+    "school",
+    "bullying",
+    "abuse",
+    "safety",
+    "advice",
+]
 
 
 def make_finished_webchat(slug: str, questions: int, sample_seconds: int) -> str:
