@@ -280,3 +280,23 @@ class ViewerSample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewers} viewers of {self.event_id} at {self.sampled_at}"
+
+
+class QuestionTally(models.Model):
+    """An event's question counts, frozen just before the retention purge deletes the
+    questions never published and the participants (chat/retention.py), so its report
+    keeps telling the truth afterwards. Counts only."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="question_tally")
+    received = models.PositiveIntegerField()
+    published = models.PositiveIntegerField()
+    answered = models.PositiveIntegerField()
+    declined = models.PositiveIntegerField()
+    unhandled = models.PositiveIntegerField()
+    urgent = models.PositiveIntegerField()
+    in_advance = models.PositiveIntegerField()
+    muted_participants = models.PositiveIntegerField()
+    frozen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"question tally of {self.event_id}"

@@ -12,12 +12,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from chat.enums import QuestionState
-from chat.models import Answer, Participant, Question, ViewerSample
+from chat.models import Answer, Participant, Question, QuestionTally, ViewerSample
 from chat.reports.stopwords import STOP_WORDS
 from events.enums import EventStatus
 from events.models import Agency, Event, PanelSeat, Topic
@@ -51,6 +52,17 @@ class DurationSummary:
         # Nearest rank: 90% of questions took this long or less (an actual question's time).
         p90 = ordered[math.ceil(0.9 * len(ordered)) - 1]
         return cls(len(ordered), statistics.median(ordered), p90)
+
+
+QUESTION_COUNTS = (
+    "received",
+    "published",
+    "answered",
+    "declined",
+    "unhandled",
+    "urgent",
+    "in_advance",
+)
 
 
 @dataclass(frozen=True)
@@ -118,12 +130,14 @@ class EventReport:
     agencies: list[AgencyFigures]
     top_words: list[tuple[str, int]]
     answers: int
+    # When the question counts were frozen, before the retention purge (None: live counts).
+    counts_frozen_at: datetime | None = None
 
 
 def reportable_event_by_slug(*, slug: str) -> Event:
     """A finished webchat, with what every report needs. Raises Event.DoesNotExist."""
     return (
-        Event.objects.select_related("lead_agency")
+        Event.objects.select_related("lead_agency", "question_tally")
         .prefetch_related("topics")
         .get(slug=slug, status__in=REPORTED_STATUSES)
     )
@@ -172,14 +186,74 @@ def top_words(texts: Iterable[str], *, limit: int = TOP_WORDS) -> list[tuple[str
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
+def question_figures_by_event(event_ids: Sequence[int]) -> dict[int, QuestionFigures]:
+    """Question counts per event from the live tables, in two queries whatever the number
+    of events. An event's frozen tally (QuestionTally), once the retention purge has run,
+    replaces these: see `question_figures`."""
+    counts: dict[int, dict[str, Any]] = {
+        row["event_id"]: dict(row)
+        for row in Question.objects.filter(event_id__in=event_ids)
+        .values("event_id")
+        .annotate(
+            received=Count("pk"),
+            published=Count("pk", filter=Q(state__in=PUBLISHED_STATES)),
+            answered=Count("pk", filter=Q(state=QuestionState.ANSWERED)),
+            declined=Count("pk", filter=Q(state=QuestionState.REJECTED)),
+            unhandled=Count("pk", filter=Q(state=QuestionState.PENDING)),
+            urgent=Count("pk", filter=Q(is_urgent=True)),
+            in_advance=Count("pk", filter=Q(asked_at__lt=F("event__starts_at"))),
+        )
+        .order_by()
+    }
+    muted = dict(
+        Participant.objects.filter(event_id__in=event_ids, is_muted=True)
+        .values_list("event_id")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    zero = dict.fromkeys(QUESTION_COUNTS, 0)
+    return {
+        event_id: QuestionFigures(
+            **{name: counts.get(event_id, zero)[name] for name in QUESTION_COUNTS},
+            muted_participants=muted.get(event_id, 0),
+        )
+        for event_id in event_ids
+    }
+
+
+def _tally(event: Event) -> QuestionTally | None:
+    try:
+        return event.question_tally
+    except QuestionTally.DoesNotExist:
+        return None
+
+
+def _frozen_figures(event: Event) -> QuestionFigures | None:
+    tally = _tally(event)
+    if tally is None:
+        return None
+    return QuestionFigures(
+        **{name: getattr(tally, name) for name in (*QUESTION_COUNTS, "muted_participants")}
+    )
+
+
+def question_figures(events: Sequence[Event]) -> dict[int, QuestionFigures]:
+    """Each event's question counts: frozen if the retention purge has run, else live.
+    `events` come with their `question_tally` selected (no query per event)."""
+    figures = {event.pk: frozen for event in events if (frozen := _frozen_figures(event))}
+    live = [event.pk for event in events if event.pk not in figures]
+    if live:
+        figures.update(question_figures_by_event(live))
+    return figures
+
+
 def event_report(*, event: Event) -> EventReport:
-    """Every figure of one webchat's report, in five queries whatever its size (six if its
-    topics were not prefetched)."""
+    """Every figure of one webchat's report, in six queries whatever its size (four once
+    its question counts are frozen; one more if its topics were not prefetched)."""
     questions = list(
-        Question.objects.filter(event=event).values_list(
+        Question.objects.filter(event=event, state__in=PUBLISHED_STATES).values_list(
             "pk",
             "state",
-            "is_urgent",
             "asked_at",
             "moderated_at",
             "published_body",
@@ -209,19 +283,7 @@ def event_report(*, event: Event) -> EventReport:
         .order_by("sampled_at")
         .values_list("sampled_at", "viewers")
     )
-    muted = Participant.objects.filter(event=event, is_muted=True).count()
-
-    states = Counter(state for _, state, *_ in questions)
-    figures = QuestionFigures(
-        received=len(questions),
-        published=states[QuestionState.PUBLISHED] + states[QuestionState.ANSWERED],
-        answered=states[QuestionState.ANSWERED],
-        declined=states[QuestionState.REJECTED],
-        unhandled=states[QuestionState.PENDING],
-        urgent=sum(1 for question in questions if question[2]),
-        in_advance=sum(1 for question in questions if question[3] < event.starts_at),
-        muted_participants=muted,
-    )
+    figures = question_figures([event])[event.pk]
 
     first_answer_at: dict[int, datetime] = {}
     answering_agencies: dict[int, set[int]] = defaultdict(set)
@@ -242,14 +304,16 @@ def event_report(*, event: Event) -> EventReport:
     addressed: Counter[int] = Counter()
     addressed_answered: Counter[int] = Counter()
     published_texts: list[str] = []
-    for pk, state, _, asked_at, moderated_at, body, to_agency, to_panellist_agency in questions:
+    for pk, state, asked_at, moderated_at, body, to_agency, to_panellist_agency in questions:
+        if state not in PUBLISHED_STATES or moderated_at is None:
+            continue
+        # Published questions only: the purge deletes the others, and only these can be
+        # answered.
         target = to_agency or to_panellist_agency
         if target:
             addressed[target] += 1
             if target in answering_agencies.get(pk, ()):
                 addressed_answered[target] += 1
-        if state not in PUBLISHED_STATES or moderated_at is None:
-            continue
         published_texts.append(body)
         slot = max(int((moderated_at - event.starts_at) / TIMING_SLOT), 0)
         waited = (moderated_at - asked_at).total_seconds()
@@ -305,6 +369,7 @@ def event_report(*, event: Event) -> EventReport:
         agencies=agencies,
         top_words=top_words(published_texts),
         answers=len(answers),
+        counts_frozen_at=tally.frozen_at if (tally := _tally(event)) else None,
     )
 
 
@@ -354,24 +419,11 @@ def reported_events(filters: ReportFilters) -> QuerySet[Event]:
 
 
 def event_rows(filters: ReportFilters) -> list[EventRow]:
-    """One row of headline figures per finished webchat, in three queries whatever the
+    """One row of headline figures per finished webchat, in five queries whatever the
     number of webchats or questions (counts are grouped in the database)."""
-    events = list(reported_events(filters).select_related("lead_agency"))
+    events = list(reported_events(filters).select_related("lead_agency", "question_tally"))
     ids = [event.pk for event in events]
-    question_counts = {
-        row["event_id"]: row
-        for row in Question.objects.filter(event_id__in=ids)
-        .values("event_id")
-        .annotate(
-            received=Count("pk"),
-            published=Count("pk", filter=Q(state__in=PUBLISHED_STATES)),
-            answered=Count("pk", filter=Q(state=QuestionState.ANSWERED)),
-            declined=Count("pk", filter=Q(state=QuestionState.REJECTED)),
-            unhandled=Count("pk", filter=Q(state=QuestionState.PENDING)),
-            urgent=Count("pk", filter=Q(is_urgent=True)),
-        )
-        .order_by()
-    }
+    figures = question_figures(events)
     answer_counts = dict(
         Answer.objects.filter(question__event_id__in=ids)
         .values_list("question__event_id")
@@ -384,20 +436,19 @@ def event_rows(filters: ReportFilters) -> list[EventRow]:
         .annotate(peak=Max("viewers"))
         .order_by()
     )
-    empty = {"received": 0, "published": 0, "answered": 0, "declined": 0, "unhandled": 0}
     rows = []
     for event in events:
-        counts = question_counts.get(event.pk, {**empty, "urgent": 0})
+        counts = figures[event.pk]
         rows.append(
             EventRow(
                 event=event,
                 peak_viewers=peaks.get(event.pk),
-                received=counts["received"],
-                published=counts["published"],
-                answered=counts["answered"],
-                declined=counts["declined"],
-                unhandled=counts["unhandled"],
-                urgent=counts["urgent"],
+                received=counts.received,
+                published=counts.published,
+                answered=counts.answered,
+                declined=counts.declined,
+                unhandled=counts.unhandled,
+                urgent=counts.urgent,
                 answers=answer_counts.get(event.pk, 0),
             )
         )

@@ -1,13 +1,15 @@
 """Writes for reports: viewer samples, taken while events are live and purged when old."""
 
 import logging
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 import redis
 from django.conf import settings
 from django.utils import timezone
 
-from chat.models import ViewerSample
+from chat.models import QuestionTally, ViewerSample
+from chat.reports.selectors import question_figures_by_event
 from chat.reports.viewers import viewer_counts_read
 from events.enums import EventStatus
 from events.models import Event
@@ -51,3 +53,24 @@ def viewer_samples_purge(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_VIEWER_SAMPLE_KEEP_DAYS)
     deleted, _ = ViewerSample.objects.filter(event__ends_at__lt=cutoff).delete()
     return deleted
+
+
+def question_tallies_freeze(*, event_ids: list[int], now: datetime | None = None) -> int:
+    """Freeze the question counts of these events, unless already frozen. Called by the
+    retention purge (chat/retention.py) in its transaction, just before it deletes what the
+    counts are made from. Returns how many were frozen."""
+    frozen = set(
+        QuestionTally.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True)
+    )
+    missing = [event_id for event_id in event_ids if event_id not in frozen]
+    if not missing:
+        return 0
+    moment = now or timezone.now()
+    QuestionTally.objects.bulk_create(
+        [
+            QuestionTally(event_id=event_id, frozen_at=moment, **asdict(figures))
+            for event_id, figures in question_figures_by_event(missing).items()
+        ],
+        ignore_conflicts=True,
+    )
+    return len(missing)

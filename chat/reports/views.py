@@ -54,6 +54,7 @@ def event_report(request: HttpRequest, slug: str) -> HttpResponse:
             "small_number": SMALL_NUMBER,
             "manages_events": access.user_manages_events(request.user),
             "sample_seconds": f"{settings.REPORT_VIEWER_SAMPLE_SECONDS:g}",
+            "retention_days": settings.CHAT_RETENTION_DAYS,
         },
     )
     response["Cache-Control"] = "private, no-store"

@@ -572,10 +572,11 @@ def test_report_page_runs_the_same_queries_whatever_the_size(
     client.get(_report_url(small))  # the session and user, cached from here on
 
     # session, user, authenticator (MFA), event and its topics, groups (may read it?), then
-    # questions, answers, panel, samples, mutes, groups (link to all webchats?), helplines.
-    with django_assert_num_queries(13):
+    # published questions, answers, panel, samples, question counts, mutes, groups (link to
+    # all webchats?), helplines.
+    with django_assert_num_queries(14):
         client.get(_report_url(small))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         page = client.get(_report_url(large))
     assert page.context["report"].questions.received == 400
     assert page.context["report"].viewers.samples == 720
@@ -586,7 +587,7 @@ def test_view_across_webchats_runs_the_same_queries_whatever_the_number(
 ) -> None:
     _manager_client(client)
     bulk_webchat("first", questions=4, samples=2)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(12) as few:
         client.get(reverse("chat:reports"))
     for index in range(5):
         bulk_webchat(f"more-{index}", questions=20, samples=5)
@@ -830,3 +831,48 @@ def test_line_chart_breaks_the_line_at_a_gap() -> None:
     assert series.segments == ["56.0,170.4 196.0,130.8"]
     assert series.dots == [(476.0, 51.6)]
     assert [tick.label for tick in chart.y_ticks] == ["0", "12.5", "25", "37.5", "50"]
+
+
+# --- retention: the counts outlive the questions the purge deletes --------------------------
+
+
+def test_report_keeps_its_counts_after_the_retention_purge(
+    webchat: Webchat, client: Client, django_assert_num_queries
+) -> None:
+    from chat.models import QuestionTally
+    from chat.retention import personal_data_purge
+
+    before = selectors.event_report(event=selectors.reportable_event_by_slug(slug="hate-crime"))
+
+    purged = personal_data_purge(now=T0 + timedelta(days=31), days=30)
+
+    assert (purged.questions_deleted, purged.participants_deleted) == (2, 6)
+    assert QuestionTally.objects.get(event=webchat.event).frozen_at == T0 + timedelta(days=31)
+    after = selectors.event_report(event=selectors.reportable_event_by_slug(slug="hate-crime"))
+    assert after.questions == before.questions
+    assert after.questions.declined == after.questions.unhandled == 1
+    assert (after.to_publish, after.to_answer, after.agencies) == (
+        before.to_publish,
+        before.to_answer,
+        before.agencies,
+    )
+    _manager_client(client)
+    client.get(_report_url(webchat.event))
+    # Two fewer: the frozen counts come with the event.
+    with django_assert_num_queries(12):
+        page = client.get(_report_url(webchat.event))
+    assert page.context["tables"]["questions"].rows[0] == ("Received", 6)
+    assert "These counts were kept on 20 December 2026" in page.content.decode()
+    rows = client.get(reverse("chat:reports")).context["rows"]
+    assert (rows[0].received, rows[0].declined) == (6, 1)
+
+
+def test_purge_twice_keeps_the_first_frozen_counts(webchat: Webchat) -> None:
+    from chat.models import QuestionTally
+    from chat.retention import personal_data_purge
+
+    personal_data_purge(now=T0 + timedelta(days=31), days=30)
+    personal_data_purge(now=T0 + timedelta(days=32), days=30)
+
+    tally = QuestionTally.objects.get(event=webchat.event)
+    assert (tally.received, tally.frozen_at) == (6, T0 + timedelta(days=31))
