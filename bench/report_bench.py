@@ -12,18 +12,16 @@ median and best of the runs, the SQL queries per request and the response size. 
 not assertions: see docs/performance.md.
 """
 
-import argparse
 import sys
 import time
 import uuid
-from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from transcript_bench import bench_environment, timed
+from transcript_bench import bench_cli, timed
 
 CASES = ((500, 10), (5_000, 10), (5_000, 5))
 WORDS = [
@@ -172,16 +170,7 @@ def run(runs: int) -> None:
 
 
 def main() -> int:
-    import warnings
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    with ExitStack() as stack:
-        bench_environment(stack)
-        run(args.runs)
-    return 0
+    return bench_cli(__doc__.splitlines()[0], run)
 
 
 if __name__ == "__main__":

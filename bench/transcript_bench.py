@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
@@ -46,18 +47,23 @@ def bench_environment(stack: ExitStack) -> None:
     call_command("migrate", verbosity=0)
 
 
-def main() -> int:
+def bench_cli(description: str, run: Callable[[int], None]) -> int:
+    """`--runs N`, the environment, then `run(N)`: the command line of the bench scripts."""
     import warnings
 
     # WhiteNoise looks for collectstatic output, which a benchmark does not need.
     warnings.filterwarnings("ignore", message="No directory at")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with ExitStack() as stack:
         bench_environment(stack)
         run(args.runs)
     return 0
+
+
+def main() -> int:
+    return bench_cli(__doc__.splitlines()[0], run)
 
 
 def make_archived_event(slug: str, items: int) -> str:

@@ -22,6 +22,7 @@ from chat.models import Answer, Participant, Question, QuestionTally, ViewerSamp
 from chat.reports.stopwords import STOP_WORDS
 from events.enums import EventStatus
 from events.models import Agency, Event, PanelSeat, Topic
+from events.selectors import events_with_agency_and_topic
 
 # Only a finished webchat has a report.
 REPORTED_STATUSES = (EventStatus.CLOSED, EventStatus.ARCHIVED)
@@ -388,12 +389,7 @@ class ReportFilters:
 class EventRow:
     event: Event
     peak_viewers: int | None
-    received: int
-    published: int
-    answered: int
-    declined: int
-    unhandled: int
-    urgent: int
+    questions: QuestionFigures
     answers: int
 
 
@@ -408,13 +404,9 @@ def reported_events(filters: ReportFilters) -> QuerySet[Event]:
         events = events.filter(starts_at__gte=_day_start(filters.starts_from))
     if filters.starts_to:
         events = events.filter(starts_at__lt=_day_start(filters.starts_to + timedelta(days=1)))
-    if filters.agency:
-        events = events.filter(
-            Q(lead_agency__slug=filters.agency)
-            | Q(panel_seats__panellist__agency__slug=filters.agency)
-        )
-    if filters.topic:
-        events = events.filter(topics__slug=filters.topic)
+    events = events_with_agency_and_topic(
+        events, agency_slug=filters.agency, topic_slug=filters.topic
+    )
     return events.distinct().order_by("-starts_at", "pk")
 
 
@@ -436,22 +428,15 @@ def event_rows(filters: ReportFilters) -> list[EventRow]:
         .annotate(peak=Max("viewers"))
         .order_by()
     )
-    rows = []
-    for event in events:
-        counts = figures[event.pk]
-        rows.append(
-            EventRow(
-                event=event,
-                peak_viewers=peaks.get(event.pk),
-                received=counts.received,
-                published=counts.published,
-                answered=counts.answered,
-                declined=counts.declined,
-                unhandled=counts.unhandled,
-                urgent=counts.urgent,
-                answers=answer_counts.get(event.pk, 0),
-            )
+    rows = [
+        EventRow(
+            event=event,
+            peak_viewers=peaks.get(event.pk),
+            questions=figures[event.pk],
+            answers=answer_counts.get(event.pk, 0),
         )
+        for event in events
+    ]
     return rows
 
 

@@ -192,12 +192,12 @@ def headline_table(rows: list[EventRow], *, share: bool) -> Table:
                 _local(row.event.starts_at),
                 row.event.lead_agency.name,
                 None if row.peak_viewers is None else shareable(row.peak_viewers, share=share),
-                shareable(row.received, share=share),
-                shareable(row.published, share=share),
-                shareable(row.answered, share=share),
-                shareable(row.declined, share=share),
-                shareable(row.unhandled, share=share),
-                shareable(row.urgent, share=share),
+                shareable(row.questions.received, share=share),
+                shareable(row.questions.published, share=share),
+                shareable(row.questions.answered, share=share),
+                shareable(row.questions.declined, share=share),
+                shareable(row.questions.unhandled, share=share),
+                shareable(row.questions.urgent, share=share),
                 shareable(row.answers, share=share),
             )
             for row in rows
