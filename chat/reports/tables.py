@@ -93,7 +93,7 @@ def report_tables(report: EventReport, *, share: bool) -> dict[str, Table]:
             "timing_over_time",
             "Median time taken, by when questions were published",
             (
-                Column("Published from", "minute"),
+                Column("Published from (UK time)", "minute"),
                 Column("Questions published", "count"),
                 Column("Median, asking to publishing", "seconds"),
                 Column("Median, publishing to first answer", "seconds"),
@@ -111,7 +111,10 @@ def report_tables(report: EventReport, *, share: bool) -> dict[str, Table]:
         Table(
             "peak",
             "People watching: the most at once",
-            (Column("Most watching at once", "count"), Column("In the minute from", "minute")),
+            (
+                Column("Most watching at once", "count"),
+                Column("In the minute from (UK time)", "minute"),
+            ),
             []
             if report.viewers.peak is None
             else [
@@ -124,7 +127,7 @@ def report_tables(report: EventReport, *, share: bool) -> dict[str, Table]:
         Table(
             "viewers",
             f"People watching: the most at once in each {report.viewers.slot_minutes} minutes",
-            (Column("From", "minute"), Column("Watching", "count")),
+            (Column("From (UK time)", "minute"), Column("Watching", "count")),
             [
                 (_local(slot.starts_at), shareable(slot.peak, share=share))
                 for slot in report.viewers.slots
@@ -185,6 +188,8 @@ def headline_table(rows: list[EventRow], *, share: bool) -> Table:
             Column("Left unhandled", "count"),
             Column("Marked urgent", "count"),
             Column("Answers given", "count"),
+            Column("Median, asking to publishing", "seconds"),
+            Column("Median, publishing to first answer", "seconds"),
         ),
         [
             (
@@ -199,6 +204,8 @@ def headline_table(rows: list[EventRow], *, share: bool) -> Table:
                 shareable(row.questions.unhandled, share=share),
                 shareable(row.questions.urgent, share=share),
                 shareable(row.answers, share=share),
+                _duration(row.to_publish, row.to_publish.median, share=share),
+                _duration(row.to_answer, row.to_answer.median, share=share),
             )
             for row in rows
         ],

@@ -487,7 +487,7 @@ def test_report_csv_holds_every_table_with_small_numbers_hidden(
         ["Participants muted", FEWER_THAN_5],
     ]
     assert tables["People watching: the most at once"] == [
-        ["Most watching at once", "In the minute from"],
+        ["Most watching at once", "In the minute from (UK time)"],
         ["12", "2026-11-19T18:01+00:00"],
     ]
     assert tables["People watching: the most at once in each 1 minutes"][1:] == [
@@ -587,7 +587,7 @@ def test_view_across_webchats_runs_the_same_queries_whatever_the_number(
 ) -> None:
     _manager_client(client)
     bulk_webchat("first", questions=4, samples=2)
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(13) as few:
         client.get(reverse("chat:reports"))
     for index in range(5):
         bulk_webchat(f"more-{index}", questions=20, samples=5)
@@ -597,6 +597,24 @@ def test_view_across_webchats_runs_the_same_queries_whatever_the_number(
 
 
 # --- the view across webchats ------------------------------------------------------------
+
+
+def court_times(event: Event) -> tuple[selectors.DurationSummary, selectors.DurationSummary]:
+    """bulk_webchat's times, worked out from its rows: published at T0 + index seconds."""
+    from chat.models import Answer
+
+    waits = sorted(
+        (question.moderated_at - question.asked_at).total_seconds()
+        for question in Question.objects.filter(event=event, state__in=["published", "answered"])
+    )
+    answers = sorted(
+        (answer.answered_at - answer.question.moderated_at).total_seconds()
+        for answer in Answer.objects.filter(question__event=event).select_related("question")
+    )
+    return (
+        selectors.DurationSummary(4, (waits[1] + waits[2]) / 2, waits[3]),
+        selectors.DurationSummary(2, (answers[0] + answers[1]) / 2, answers[1]),
+    )
 
 
 def test_view_across_webchats_gives_each_finished_webchat_its_headline_figures(
@@ -609,14 +627,21 @@ def test_view_across_webchats_gives_each_finished_webchat_its_headline_figures(
 
     page = client.get(reverse("chat:reports"))
 
-    q = selectors.QuestionFigures
+    q, took = selectors.QuestionFigures, selectors.DurationSummary
     assert [
-        (row.event.slug, row.peak_viewers, row.questions, row.answers)
+        (
+            row.event.slug,
+            row.peak_viewers,
+            row.questions,
+            row.answers,
+            row.to_publish,
+            row.to_answer,
+        )
         for row in page.context["rows"]
     ] == [
-        ("hate-crime", 12, q(6, 4, 3, 1, 1, 1, 1, 1), 4),
+        ("hate-crime", 12, q(6, 4, 3, 1, 1, 1, 1, 1), 4, took(4, 510, 1920), took(3, 180, 600)),
         # 8 questions cycling answered, published, declined, waiting; no viewer samples.
-        ("court", None, q(8, 4, 2, 2, 2, 0, 0, 0), 2),
+        ("court", None, q(8, 4, 2, 2, 2, 0, 0, 0), 2, *court_times(other)),
     ]
     html = page.content.decode()
     assert reverse("chat:report", args=["hate-crime"]) in html
@@ -690,6 +715,8 @@ def test_view_across_webchats_csv_hides_small_numbers(webchat: Webchat, client: 
             "Left unhandled",
             "Marked urgent",
             "Answers given",
+            "Median, asking to publishing (seconds)",
+            "Median, publishing to first answer (seconds)",
         ],
         [
             "Hate crime: ask the panel",
@@ -702,6 +729,8 @@ def test_view_across_webchats_csv_hides_small_numbers(webchat: Webchat, client: 
             FEWER_THAN_5,
             FEWER_THAN_5,
             FEWER_THAN_5,
+            FEWER_THAN_5,
+            FEWER_THAN_5,  # medians of 4 and 3 questions: not given
             FEWER_THAN_5,
         ],
     ]
