@@ -1,6 +1,8 @@
 """The fan-out benchmark's load generator and publisher (run by bench/fanout_bench.py).
 
-`python bench/fanout_worker.py load` holds the viewers; `... publish <kind>` publishes.
+`python bench/fanout_worker.py load` holds the viewers; `... publish <kind>` publishes
+(`portal-socket`: a moderator's `announce` frames through the WebSocket, as production;
+`portal`: `announcement_post` called in this process, the driver; `reference`; `stock`).
 Both read one JSON command per line on stdin and answer one JSON line on stdout.
 
 The viewers speak WebSocket over plain asyncio protocols rather than through a client
@@ -13,8 +15,10 @@ gap or repeat, and takes the latency from the publish time stamp at the start of
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
+import re
 import sys
 import time
 import zlib
@@ -26,6 +30,8 @@ from typing import Any, cast
 BUCKETS_PER_SECOND = 10_000
 MAX_BUCKET = 60 * BUCKETS_PER_SECOND
 BODY_CHARS = 120
+MESSAGE_TYPE = b'"type":"message"'
+SEQ_END = re.compile(rb"[,}]")
 
 
 def body_now() -> str:
@@ -46,6 +52,16 @@ def message_frame(seq: int) -> str:
         "published_at": published_at,
     }
     return json.dumps(frame, separators=(",", ":"))
+
+
+def server_cpu(pids: list[int]) -> float:
+    """CPU seconds the server processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def masked(opcode: int, payload: bytes) -> bytes:
@@ -100,14 +116,30 @@ STATS = Stats()
 
 
 class Viewer(asyncio.Protocol):
-    def __init__(self, host: str, path: str, deflate: bool) -> None:
+    def __init__(
+        self,
+        host: str,
+        path: str,
+        deflate: bool,
+        cookie: str | None = None,
+        stats: "Stats | None" = None,
+    ) -> None:
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
             f"Connection: Upgrade\r\nSec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}"
             f"\r\nSec-WebSocket-Version: 13\r\nOrigin: http://{host}\r\n"
             + ("Sec-WebSocket-Extensions: permessage-deflate\r\n" if deflate else "")
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
             + "\r\n"
         ).encode()
+        # Whose figures this viewer's live messages count in (watchers, the probe, ...).
+        self.stats = stats or STATS
+        # Seqs received before `synced` (the history), `synced`'s last_seq, and the last
+        # live seq: a viewer got every item once, in order, if these join up with no gap.
+        self.history_seqs: list[int] = []
+        self.synced_seq: int | None = None
+        self.last_seq: int | None = None
+        self.errors: list[str] = []
         self.transport: asyncio.Transport | None = None
         self.buffer = b""
         self.upgraded = False
@@ -117,7 +149,6 @@ class Viewer(asyncio.Protocol):
         self.closed: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.next_seq: int | None = None
         self.count = 0
-        self.history = 0
         self.acks: list[asyncio.Future[None]] = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -138,6 +169,32 @@ class Viewer(asyncio.Protocol):
         if self.transport is not None and not self.transport.is_closing():
             self.transport.write(masked(0x8, (1000).to_bytes(2, "big")))
             self.transport.close()
+
+    def take_live(self, seq: int, payload: bytes, now: float) -> None:
+        stats = self.stats
+        if self.next_seq is not None and seq != self.next_seq:
+            if seq < self.next_seq:
+                stats.repeats += 1
+            else:
+                stats.gaps += 1
+        self.next_seq = seq + 1
+        self.last_seq = seq
+        self.count += 1
+        stats.received += 1
+        body_at = payload.find(b'"body":"T') + 9
+        if body_at >= 9:
+            latency = now - float(payload[body_at : body_at + 17])
+            bucket = int(latency * BUCKETS_PER_SECOND)
+            stats.hist[min(max(bucket, 0), MAX_BUCKET)] += 1
+        stats.last_receive = now
+
+    def history_ok(self, after: int, at_least: int) -> bool:
+        """Exactly the items after `after` up to `synced`'s last_seq, each once, in order,
+        and at least `at_least` of them."""
+        if self.synced_seq is None:
+            return False
+        expected = list(range(after + 1, self.synced_seq + 1))
+        return self.history_seqs == expected and len(expected) >= at_least
 
     def data_received(self, data: bytes) -> None:
         now = time.time()
@@ -160,7 +217,6 @@ class Viewer(asyncio.Protocol):
             buffer = buffer[end + 4 :]
         position = 0
         size = len(buffer)
-        stats = STATS
         while size - position >= 2:
             first = buffer[position]
             length = buffer[position + 1] & 0x7F
@@ -186,30 +242,31 @@ class Viewer(asyncio.Protocol):
                 if self.reset_inflate:
                     self.inflate = zlib.decompressobj(-15)
             if opcode == 0x1:
-                if payload.startswith(b'{"type":"message"'):
+                if self.synced.done() and MESSAGE_TYPE in payload:
+                    # A live item: the keys are found wherever they are (PostgreSQL's jsonb
+                    # reorders a stored payload's keys), without a full parse per message,
+                    # which would make the load generator the bottleneck at 100,000/s.
                     seq_at = payload.find(b'"seq":') + 6
-                    seq = int(payload[seq_at : payload.find(b",", seq_at)])
+                    seq = int(payload[seq_at : SEQ_END.search(payload, seq_at).start()])  # type: ignore[union-attr]
+                    self.take_live(seq, payload, now)
+                    continue
+                frame = json.loads(payload)
+                kind = frame.get("type")
+                if kind == "message":
+                    if self.synced.done():
+                        self.take_live(frame["seq"], payload, now)
+                    else:
+                        self.history_seqs.append(frame["seq"])
+                elif kind == "synced":
                     if not self.synced.done():
-                        self.history += 1
-                        continue
-                    if self.next_seq is not None and seq != self.next_seq:
-                        if seq < self.next_seq:
-                            stats.repeats += 1
-                        else:
-                            stats.gaps += 1
-                    self.next_seq = seq + 1
-                    self.count += 1
-                    stats.received += 1
-                    body_at = payload.find(b'"body":"T') + 9
-                    latency = now - float(payload[body_at : body_at + 17])
-                    bucket = int(latency * BUCKETS_PER_SECOND)
-                    stats.hist[min(max(bucket, 0), MAX_BUCKET)] += 1
-                    stats.last_receive = now
-                elif payload.startswith(b'{"type":"synced"'):
-                    if not self.synced.done():
+                        self.synced_seq = frame["last_seq"]
+                        self.last_seq = frame["last_seq"]
+                        self.next_seq = frame["last_seq"] + 1
                         self.synced.set_result(now)
-                elif payload.startswith(b'{"type":"ack"') and self.acks:
+                elif kind == "ack" and self.acks:
                     self.acks.pop(0).set_result(None)
+                elif kind == "error":
+                    self.errors.append(frame.get("code", "?"))
             elif opcode == 0x9 and self.transport is not None:
                 self.transport.write(masked(0xA, payload))
             elif opcode == 0x8:
@@ -221,53 +278,184 @@ class Viewer(asyncio.Protocol):
         self.buffer = buffer[position:]
 
 
+def percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
 class LoadGenerator:
     def __init__(self) -> None:
         self.viewers: list[Viewer] = []
 
-    async def open_viewer(self, port: int, path: str, deflate: bool) -> Viewer:
+    async def open_viewer(
+        self,
+        port: int,
+        path: str,
+        deflate: bool,
+        cookie: str | None = None,
+        stats: Stats | None = None,
+    ) -> Viewer:
         loop = asyncio.get_running_loop()
         _, viewer = await loop.create_connection(
-            lambda: Viewer(f"127.0.0.1:{port}", path, deflate), "127.0.0.1", port
+            lambda: Viewer(f"127.0.0.1:{port}", path, deflate, cookie, stats), "127.0.0.1", port
         )
         return viewer
 
-    async def connect(self, command: dict[str, Any]) -> dict[str, Any]:
-        """Open viewers (`targets`: [[port, count], ...]) at most `concurrency` at a time."""
-        limit = asyncio.Semaphore(command.get("concurrency", 200))
+    async def open_many(
+        self,
+        targets: list[list[int]],
+        path: str,
+        *,
+        deflate: bool = False,
+        cookies: list[str] | None = None,
+        concurrency: int | None = None,
+        after: int | None = None,
+        history: int = 0,
+        stats: Stats | None = None,
+    ) -> tuple[list[Viewer], dict[str, Any]]:
+        """Open viewers (`targets`: [[port, count], ...]), at most `concurrency` at a time
+        (all at once when None), each with its own cookie if given. Each viewer's time runs
+        from the start of the whole batch to its `synced`. With `after`, every viewer's
+        history must be exactly the items after it up to `synced`, at least `history`."""
+        limit = asyncio.Semaphore(concurrency) if concurrency else None
         times: list[float] = []
         failures: list[str] = []
-        history: list[int] = []
+        opened: list[Viewer] = []
+        ports = [port for port, count in targets for _ in range(count)]
+        began = time.time()
 
-        async def one(port: int) -> None:
-            async with limit:
-                began = time.time()
-                try:
-                    viewer = await self.open_viewer(port, command["path"], command["deflate"])
-                    synced_at = await asyncio.wait_for(viewer.synced, 30)
-                except (OSError, TimeoutError) as error:
-                    failures.append(repr(error))
-                    return
-                times.append(synced_at - began)
-                history.append(viewer.history)
-                self.viewers.append(viewer)
+        async def one(index: int, port: int) -> None:
+            cookie = cookies[index % len(cookies)] if cookies else None
+            try:
+                if limit is not None:
+                    async with limit:
+                        viewer = await self.open_viewer(port, path, deflate, cookie, stats)
+                        synced_at = await asyncio.wait_for(viewer.synced, 60)
+                else:
+                    viewer = await self.open_viewer(port, path, deflate, cookie, stats)
+                    synced_at = await asyncio.wait_for(viewer.synced, 60)
+            except (OSError, TimeoutError) as error:
+                failures.append(repr(error))
+                return
+            times.append(synced_at - began)
+            opened.append(viewer)
 
-        began = time.perf_counter()
-        await asyncio.gather(
-            *(one(port) for port, count in command["targets"] for _ in range(count))
+        await asyncio.gather(*(one(index, port) for index, port in enumerate(ports)))
+        elapsed = time.time() - began
+        bad_history = (
+            sum(1 for viewer in opened if not viewer.history_ok(after, history))
+            if after is not None
+            else 0
         )
-        elapsed = time.perf_counter() - began
-        times.sort()
-        return {
-            "connected": len(times),
+        counts = [len(viewer.history_seqs) for viewer in opened]
+        return opened, {
+            "connected": len(opened),
             "failed": len(failures),
             "failures": failures[:3],
             "seconds": elapsed,
-            "p50_ms": times[len(times) // 2] * 1000 if times else None,
-            "p99_ms": times[int(len(times) * 0.99)] * 1000 if times else None,
-            "history_min": min(history) if history else None,
-            "history_max": max(history) if history else None,
+            "p50_ms": (percentile(times, 0.5) or 0) * 1000 if times else None,
+            "p99_ms": (percentile(times, 0.99) or 0) * 1000 if times else None,
+            "max_ms": max(times) * 1000 if times else None,
+            "history_min": min(counts) if counts else None,
+            "history_max": max(counts) if counts else None,
+            "bad_history": bad_history,
         }
+
+    async def connect(self, command: dict[str, Any]) -> dict[str, Any]:
+        opened, answer = await self.open_many(
+            command["targets"],
+            command["path"],
+            deflate=command.get("deflate", False),
+            cookies=command.get("cookies"),
+            concurrency=command.get("concurrency", 200),
+            after=command.get("after"),
+            history=command.get("history", 0),
+        )
+        self.viewers.extend(opened)
+        return answer
+
+    async def storm(self, command: dict[str, Any]) -> dict[str, Any]:
+        """The 18:00 join storm, with staff at work and an audience already watching.
+
+        `watchers` viewers join first and wait; a moderator (`probe_cookie`) joins and, from
+        then until the storm is over, announces every `probe_interval` seconds through the
+        socket, as the console does; then every storm viewer opens at once (or
+        `concurrency` at a time). Reports each storm viewer's time from the storm's start to
+        `synced`, the moderator's announce round trips, the watchers' latency for the items
+        published meanwhile, and checks that every storm viewer got its history exactly
+        (the items after `after`, at least `history` of them) and then every item published
+        during the storm once, in order."""
+        port = command["targets"][0][0]
+        watch_stats, probe_stats = Stats(), Stats()
+        watchers, _ = await self.open_many(
+            [[port, command.get("watchers", 0)]], command["live_path"], stats=watch_stats
+        )
+        moderator: Viewer | None = None
+        probe_task: asyncio.Task[int] | None = None
+        stop = asyncio.Event()
+        if command.get("probe_cookie"):
+            moderator = await self.open_viewer(
+                port, command["live_path"], False, command["probe_cookie"], probe_stats
+            )
+            await asyncio.wait_for(moderator.synced, 30)
+            watch_stats.reset()
+
+            async def probe() -> int:
+                sent = 0
+                while not stop.is_set():
+                    moderator.send_text(json.dumps({"type": "announce", "body": body_now()}))
+                    sent += 1
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), command.get("probe_interval", 0.1))
+                return sent
+
+            probe_task = asyncio.create_task(probe())
+        cpu_before = command.get("server_pids") and server_cpu(command["server_pids"])
+        storm, answer = await self.open_many(
+            command["targets"],
+            command["path"],
+            cookies=command.get("cookies"),
+            concurrency=command.get("concurrency"),
+            after=command["after"],
+            history=command["history"],
+        )
+        if command.get("server_pids"):
+            answer["server_cpu_s"] = server_cpu(command["server_pids"]) - cpu_before
+        stop.set()
+        sent = await probe_task if probe_task is not None else 0
+        answer["probe_sent"] = sent
+        if moderator is not None:
+            # Every announcement's round trip back to the moderator, then every storm viewer
+            # and watcher has every item published during the storm, once, in order.
+            deadline = time.monotonic() + 30
+            while probe_stats.received < sent and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            final = moderator.last_seq or 0
+            everyone = [*storm, *watchers]
+            while time.monotonic() < deadline and any(
+                (viewer.last_seq or 0) < final for viewer in everyone
+            ):
+                await asyncio.sleep(0.05)
+            answer["final_seq"] = final
+            answer["incomplete"] = sum(1 for viewer in everyone if viewer.last_seq != final)
+            answer["probe_received"] = probe_stats.received
+            answer["probe"] = probe_stats.percentiles()
+            answer["watchers"] = {
+                "n": len(watchers),
+                "received": watch_stats.received,
+                **watch_stats.percentiles(),
+            }
+            answer["disorder"] = sum(
+                stats.gaps + stats.repeats for stats in (STATS, watch_stats, probe_stats)
+            )
+            answer["errors"] = sorted({code for viewer in everyone for code in viewer.errors})
+            moderator.close()
+        for viewer in [*storm, *watchers]:
+            viewer.close()
+        await asyncio.sleep(0.5)
+        return answer
 
     def reset(self) -> dict[str, Any]:
         STATS.reset()
@@ -363,6 +551,9 @@ class LoadGenerator:
             return await self.close()
         if op == "ask":
             return await self.ask(command)
+        if op == "storm":
+            STATS.reset()
+            return await self.storm(command)
         raise ValueError(op)
 
 
@@ -425,6 +616,38 @@ class PortalPublisher(Publisher):
         await self.post(event_id=self.event_id, actor_id=self.moderator_id, body=body_now())
 
 
+class ModeratorSocketPublisher(Publisher):
+    """A moderator's announcements as production makes them: `announce` frames through the
+    moderator's own WebSocket into the web process, which runs `announcement_post` there."""
+
+    def __init__(self, port: int, path: str, session: str) -> None:
+        self.port = port
+        self.path = path
+        self.session = session
+
+    async def start(self) -> None:
+        from websockets.asyncio.client import connect
+        from websockets.typing import Origin
+
+        self.ws = await connect(
+            f"ws://127.0.0.1:{self.port}{self.path}",
+            origin=Origin(f"http://127.0.0.1:{self.port}"),
+            additional_headers={"Cookie": f"sessionid={self.session}"},
+            compression=None,
+            max_queue=None,
+        )
+        self.drain = asyncio.create_task(self._discard_incoming())
+
+    async def _discard_incoming(self) -> None:
+        # The moderator receives every item too; reading keeps its socket from backing up.
+        async for frame in self.ws:
+            if isinstance(frame, str) and '"type":"error"' in frame:
+                print(f"moderator socket error frame: {frame}", file=sys.stderr, flush=True)
+
+    async def publish_one(self) -> None:
+        await self.ws.send(json.dumps({"type": "announce", "body": body_now()}))
+
+
 class ReferencePublisher(Publisher):
     """One WebSocket to the reference server's /publish; it broadcasts each text."""
 
@@ -485,6 +708,8 @@ def main() -> None:
         handler = LoadGenerator()
     elif sys.argv[2] == "portal":
         handler = PortalPublisher(int(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[2] == "portal-socket":
+        handler = ModeratorSocketPublisher(int(sys.argv[3]), sys.argv[4], sys.argv[5])
     elif sys.argv[2] == "reference":
         handler = ReferencePublisher(int(sys.argv[3]))
     else:

@@ -12,14 +12,16 @@ runs the clean-up in a `finally`: the hub forgets the viewer, tasks stop, groups
 import asyncio
 import json
 import logging
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
 import redis
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -37,7 +39,9 @@ from chat.realtime import (
     CLOSE_TOO_SLOW,
     CLOSE_UNAVAILABLE,
     EventHub,
+    Snapshot,
     ViewerOutbox,
+    encode,
     hub_for,
 )
 from chat.realtime.groups import moderation_group, participant_group, user_group
@@ -63,6 +67,25 @@ PRIVILEGED_FRAMES = frozenset(
 
 def _db(function: Any) -> Any:
     return database_sync_to_async(function)
+
+
+_staff_executor: ThreadPoolExecutor | None = None
+_staff_executor_lock = threading.Lock()
+
+
+def _staff_db(function: Any) -> Any:
+    """A staff frame's database work, on threads of its own (CHAT_STAFF_EXECUTOR): on
+    Channels' one shared database thread it would wait behind every joining viewer's reads,
+    which at 18:00 is seconds. Each call still gets fresh connections, as `_db`'s do."""
+    if not settings.CHAT_STAFF_EXECUTOR:
+        return database_sync_to_async(function)
+    global _staff_executor
+    with _staff_executor_lock:
+        if _staff_executor is None:
+            _staff_executor = ThreadPoolExecutor(
+                max_workers=settings.CHAT_STAFF_THREADS, thread_name_prefix="staff-db"
+            )
+    return DatabaseSyncToAsync(function, thread_sensitive=False, executor=_staff_executor)
 
 
 class FeedUnavailable(Exception):
@@ -254,15 +277,55 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             return 0
 
     async def _send_snapshot(self, *, after: int) -> None:
+        """The snapshot: from the hub's memory when it holds everything after `after`
+        (a guest who has not asked then costs no database trip), else from the database."""
         try:
+            personal = None
+            if self.hub is not None and settings.CHAT_SNAPSHOT_FROM_MEMORY:
+                if selectors.connection_needs_personal(self.ctx):
+                    personal = await _db(selectors.connection_personal)(ctx=self.ctx)
+                snapshot = self.hub.snapshot(after)
+                if snapshot is not None:
+                    await self._send_snapshot_from_memory(snapshot, personal or [], after=after)
+                    return
             frames = await _db(selectors.connection_snapshot)(ctx=self.ctx, after=after)
         except DatabaseError as error:
             raise FeedUnavailable(f"database: {error}") from error
         await self._send_synced(frames, after=after)
 
+    async def _send_snapshot_from_memory(
+        self, snapshot: Snapshot, personal: list[dict[str, Any]], *, after: int
+    ) -> None:
+        """The same frames as connection_snapshot's, in the same order, in one write."""
+        last = snapshot.items[-1].seq if snapshot.items else None
+        self.outbox.sent_seq = max(self.outbox.sent_seq, after, last or 0)
+        await self.outbox.send_snapshot(
+            [
+                snapshot.status,
+                encode(selectors.session_frame(self.ctx)),
+                snapshot.pinned,
+                *(encode(frame) for frame in personal),
+                *snapshot.items,
+                encode({"type": "synced", "last_seq": self.outbox.sent_seq}),
+            ]
+        )
+
     async def _send_feed(self, *, after: int) -> None:
-        items = await _db(selectors.feed_after)(event_id=self.ctx.event_id, after=after)
-        await self._send_synced(items, after=after)
+        """A resume: the items after `after` (from the hub's memory if it has them all)."""
+        snapshot = (
+            self.hub.snapshot(after)
+            if self.hub is not None and settings.CHAT_SNAPSHOT_FROM_MEMORY
+            else None
+        )
+        if snapshot is None:
+            items = await _db(selectors.feed_after)(event_id=self.ctx.event_id, after=after)
+            await self._send_synced(items, after=after)
+            return
+        for frame in snapshot.items:
+            await self._send_text(frame.text)
+        last = snapshot.items[-1].seq if snapshot.items else None
+        self.outbox.sent_seq = max(self.outbox.sent_seq, after, last or 0)
+        await self._send({"type": "synced", "last_seq": self.outbox.sent_seq})
 
     async def _send_synced(self, frames: list[dict[str, Any]], *, after: int) -> None:
         """Send `frames` (ending with the published items after `after`), then `synced`."""
@@ -354,7 +417,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             raise ChatError("not_allowed", "You are not allowed to do that at this event.")
         if time.monotonic() - self.session_checked_at < settings.CHAT_SESSION_CHECK_SECONDS:
             return True
-        identity = await _db(session_identity)(self.session_key)
+        identity = await _staff_db(session_identity)(self.session_key)
         if identity.user_id != self.ctx.user_id:
             return False
         self.session_checked_at = time.monotonic()
@@ -469,7 +532,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_approve(self, frame: ClientFrame) -> None:
-        await _db(services.question_approve)(
+        await _staff_db(services.question_approve)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             body=frame.fields.get("body"),
@@ -477,7 +540,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_reject(self, frame: ClientFrame) -> None:
-        await _db(services.question_reject)(
+        await _staff_db(services.question_reject)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             reason=frame.fields["reason"],
@@ -485,7 +548,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_answer(self, frame: ClientFrame) -> None:
-        await _db(services.question_answer)(
+        await _staff_db(services.question_answer)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             body=frame.fields["body"],
@@ -493,7 +556,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_mark_answered(self, frame: ClientFrame) -> None:
-        await _db(services.question_answer)(
+        await _staff_db(services.question_answer)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             body=frame.fields.get("note") or "",
@@ -502,17 +565,17 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_announce(self, frame: ClientFrame) -> None:
-        await _db(services.announcement_post)(
+        await _staff_db(services.announcement_post)(
             event_id=self.ctx.event_id, actor_id=self._actor_id(), body=frame.fields["body"]
         )
 
     async def handle_pin(self, frame: ClientFrame) -> None:
-        await _db(services.item_pin)(
+        await _staff_db(services.item_pin)(
             event_id=self.ctx.event_id, actor_id=self._actor_id(), seq=frame.fields["seq"]
         )
 
     async def handle_mute(self, frame: ClientFrame) -> None:
-        await _db(services.participant_mute)(
+        await _staff_db(services.participant_mute)(
             event_id=self.ctx.event_id,
             participant_id=frame.fields["participant_id"],
             actor_id=self._actor_id(),

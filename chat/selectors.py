@@ -78,22 +78,74 @@ def connection_open(
 def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str, Any]]:
     """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
     order, read in one trip: status, session, pin, the queue for a moderator, the asker's
-    own questions, then the published items after `after`."""
+    own questions, then the published items after `after`. (The hub serves the same from
+    memory when it can: chat/realtime/hub.py, EventHub.snapshot.)"""
     frames = [
         event_status_frame(event_id=ctx.event_id),
-        {
-            "type": "session",
-            "roles": ctx.roles,
-            "panellist_id": ctx.panellist_id,
-            "agency_slug": ctx.agency_slug,
-        },
+        session_frame(ctx),
         {"type": "pinned", "seq": pinned_seq(event_id=ctx.event_id)},
     ]
+    frames += connection_personal(ctx=ctx)
+    frames += feed_after(event_id=ctx.event_id, after=after)
+    return frames
+
+
+def session_frame(ctx: ConnectionContext) -> dict[str, Any]:
+    return {
+        "type": "session",
+        "roles": ctx.roles,
+        "panellist_id": ctx.panellist_id,
+        "agency_slug": ctx.agency_slug,
+    }
+
+
+def connection_needs_personal(ctx: ConnectionContext) -> bool:
+    """Whether this connection's snapshot has frames of its own (a moderator's queue, an
+    asker's questions); a guest who has not asked has none."""
+    return ctx.is_moderator or ctx.participant_id is not None
+
+
+def connection_personal(*, ctx: ConnectionContext) -> list[dict[str, Any]]:
+    """The snapshot's frames of this connection's own: the queue for a moderator, then the
+    asker's own questions."""
+    frames = []
     if ctx.is_moderator:
         frames.append({"type": "queue", "questions": moderation_queue(event_id=ctx.event_id)})
     frames += own_questions(participant_id=ctx.participant_id)
-    frames += feed_after(event_id=ctx.event_id, after=after)
     return frames
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What each process's hub keeps of an event (chat/realtime/hub.py), read in one trip."""
+
+    # Every published item with a seq above `floor` is in `items`, in order.
+    floor: int
+    items: list[dict[str, Any]]
+    last_seq: int
+    status: dict[str, Any]
+    pinned_seq: int | None
+    show_viewer_count: bool
+
+
+def feed_state(*, event_id: int, after: int | None = None, recent: int = 0) -> FeedState:
+    """The event's status, pin and viewer-count setting, its last seq, and the published
+    items after `after` (None: the `recent` latest). Three queries."""
+    event = Event.objects.get(pk=event_id)
+    room = ChatRoom.objects.filter(event_id=event_id).only("last_seq", "pinned_seq").first()
+    last_seq = room.last_seq if room else 0
+    floor = max(0, last_seq - recent) if after is None else after
+    # Items committed after the counter was read come too: the feed only ever grows by
+    # consecutive seqs, so they extend the run without a gap.
+    items = feed_after(event_id=event_id, after=floor)
+    return FeedState(
+        floor=floor,
+        items=items,
+        last_seq=max(last_seq, items[-1]["seq"] if items else 0, floor),
+        status=payloads.event_status(event),
+        pinned_seq=room.pinned_seq if room else None,
+        show_viewer_count=event.show_viewer_count,
+    )
 
 
 def participant_lookup(
@@ -121,11 +173,6 @@ def feed_after(*, event_id: int, after: int = 0) -> list[dict[str, Any]]:
     )
 
 
-def feed_last_seq(*, event_id: int) -> int:
-    room = ChatRoom.objects.filter(event_id=event_id).only("last_seq").first()
-    return room.last_seq if room else 0
-
-
 def pinned_seq(*, event_id: int) -> int | None:
     room = ChatRoom.objects.filter(event_id=event_id).only("pinned_seq").first()
     return room.pinned_seq if room else None
@@ -146,12 +193,6 @@ def own_questions(*, participant_id: int | None) -> list[dict[str, Any]]:
         return []
     questions = Question.objects.filter(participant_id=participant_id).order_by("asked_at", "id")
     return [payloads.question_for_asker(question) for question in questions]
-
-
-def show_viewer_count(*, event_id: int) -> bool:
-    return bool(
-        Event.objects.filter(pk=event_id).values_list("show_viewer_count", flat=True).first()
-    )
 
 
 def feed_for_display(feed: list[dict[str, Any]]) -> list[dict[str, Any]]:

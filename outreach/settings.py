@@ -361,6 +361,15 @@ CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0
 # The direct paths below ASGI (chat/realtime/internals.py); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
+# Each process's hub keeps this many recent published items (with their frames' bytes) and
+# the event's status and pin, and serves a joining viewer's snapshot from them; a viewer
+# asking for older items, or a hub not yet warm, reads the database (chat/realtime/hub.py).
+CHAT_SNAPSHOT_FROM_MEMORY = env.bool("CHAT_SNAPSHOT_FROM_MEMORY", default=True)
+CHAT_HUB_RECENT_ITEMS = env.int("CHAT_HUB_RECENT_ITEMS", default=500)
+# Staff's frames (approve, answer, announce, ...) use database threads of their own, so they
+# never queue behind the public's joins on the shared one (chat/consumers.py).
+CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
+CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).

@@ -1,7 +1,8 @@
 """The live chat's real-time machinery, behind the one interface the consumer uses.
 
 - `hub_for(event_id)`: this process's hub for an event (hub.py); `join`/`leave` it with a
-  `ViewerOutbox` (outbox.py), which the hub delivers public frames to.
+  `ViewerOutbox` (outbox.py), which the hub delivers public frames to; `snapshot(after)`
+  gives a joining viewer's first frames from memory; `encode` builds a frame's bytes.
 - groups.py: every channel-layer group name; broadcast.py: sending after commit, from sync
   code (services, receivers, tasks).
 - internals.py: all code that leans on uvicorn's, websockets' and channels-redis' private
@@ -10,7 +11,7 @@
 docs/architecture.md shows how a frame flows through these.
 """
 
-from chat.realtime.hub import CLOSE_UNAVAILABLE, EventHub, hub_for
+from chat.realtime.hub import CLOSE_UNAVAILABLE, EventHub, Snapshot, encode, hub_for
 from chat.realtime.outbox import CLOSE_INTERNAL, CLOSE_TOO_SLOW, ViewerOutbox
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "CLOSE_TOO_SLOW",
     "CLOSE_UNAVAILABLE",
     "EventHub",
+    "Snapshot",
     "ViewerOutbox",
+    "encode",
     "hub_for",
 ]

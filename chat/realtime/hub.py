@@ -10,6 +10,16 @@ it is disconnected; the client resumes by seq). Frames with a seq are delivered 
 with no gaps: a frame that arrives ahead of a missing one is held, and the missing one is
 fetched from the database if it does not turn up quickly. Public frames never pass through
 the consumer's dispatch, so they pay no thread-pool hop.
+
+Each hub also keeps what a joining viewer is sent first: the event's status and pin and the
+most recent published items (CHAT_HUB_RECENT_ITEMS), with their frames' bytes, read from
+the database once when the hub starts and kept current from the frames it delivers (and the
+database re-read every few seconds). A viewer's snapshot then costs no database trip and
+one socket write (`snapshot`); a viewer resuming from further back than the hub keeps, or
+joining a hub that could not start, reads the database as before. Kept in step with the
+delivery: an item enters the recent items exactly when it is delivered, in seq order, so a
+viewer registered before its snapshot is taken gets every item once (the outbox skips what
+the snapshot already sent).
 """
 
 import asyncio
@@ -19,7 +29,10 @@ import os
 import time
 import uuid
 import weakref
+from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
@@ -65,6 +78,16 @@ class Viewer(Protocol):
     def fail(self, code: int) -> None: ...
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A joining viewer's first frames, from the hub's memory: the event's status and pin,
+    and the published items after the viewer's `after`, in order."""
+
+    status: OutboundFrame
+    pinned: OutboundFrame
+    items: list[OutboundFrame]
+
+
 class EventHub:
     def __init__(self, event_id: int, layer: BaseChannelLayer) -> None:
         self.event_id = event_id
@@ -86,6 +109,15 @@ class EventHub:
         self._idle_handle: asyncio.TimerHandle | None = None
         self._stopped = False
         self._foreign_frames = 0
+        # The recent published items, consecutive seqs up to last_seq; every item with a
+        # seq above `recent_floor` is here.
+        self.recent: deque[OutboundFrame] = deque(maxlen=max(0, settings.CHAT_HUB_RECENT_ITEMS))
+        self.recent_floor = 0
+        self.status: OutboundFrame | None = None
+        self.pinned: OutboundFrame | None = None
+        # Counts status and pin frames received, so a database read that was overtaken by
+        # a newer frame does not put the older state back.
+        self._state_version = 0
 
     # -- viewers -------------------------------------------------------------------
 
@@ -108,6 +140,24 @@ class EventHub:
             self._deliver(viewer, encode({"type": "viewers", "count": self.viewer_count}))
         if not self.feed_live:
             self._deliver(viewer, encode(feed_frame(live=False)))
+
+    def snapshot(self, after: int) -> Snapshot | None:
+        """The status, pin and items after `after` from memory; None if the hub does not
+        hold them all (not started, switched off, or `after` older than it keeps)."""
+        if (
+            not self.ready.is_set()
+            or self.failed is not None
+            or self.status is None
+            or self.pinned is None
+            or not self.recent.maxlen
+            or after < self.recent_floor
+        ):
+            return None
+        return Snapshot(
+            status=self.status,
+            pinned=self.pinned,
+            items=list(islice(self.recent, max(0, after - self.recent_floor), None)),
+        )
 
     def leave(self, viewer: Viewer) -> None:
         self.viewers.discard(viewer)
@@ -176,13 +226,16 @@ class EventHub:
         try:
             self.channel_name = await self.layer.new_channel()
             await self.layer.group_add(public_group(self.event_id), self.channel_name)
-            # Joined before reading the counter: anything published later reaches us.
-            self.last_seq = await database_sync_to_async(selectors.feed_last_seq)(
-                event_id=self.event_id
+            # Joined before reading the feed: anything published later reaches us.
+            state = await database_sync_to_async(selectors.feed_state)(
+                event_id=self.event_id, recent=self.recent.maxlen or 0
             )
-            self.public_viewer_count = await database_sync_to_async(selectors.show_viewer_count)(
-                event_id=self.event_id
-            )
+            self.public_viewer_count = state.show_viewer_count
+            self.last_seq = state.last_seq
+            self.recent_floor = state.floor
+            for payload in state.items:
+                self._remember(encode(payload))
+            self._set_state(state.status, state.pinned_seq)
         except BaseException as error:
             self.failed = error
             self.ready.set()
@@ -236,17 +289,46 @@ class EventHub:
                     message.get("namespace"),
                 )
             return
-        self.accept(encode(frame))
+        outbound = encode(frame)
+        if frame.get("type") == "status":
+            self.status = outbound
+            self._state_version += 1
+        elif frame.get("type") == "pinned":
+            self.pinned = outbound
+            self._state_version += 1
+        self.accept(outbound)
+
+    def _set_state(self, status: dict[str, Any], pinned_seq: int | None) -> None:
+        """Keep the status and pin read from the database."""
+        self.status = encode(status)
+        self.pinned = encode({"type": "pinned", "seq": pinned_seq})
+
+    def _remember(self, frame: OutboundFrame) -> None:
+        """Keep a delivered item among the recent ones (they stay consecutive)."""
+        recent = self.recent
+        if not recent.maxlen:
+            self.recent_floor = frame.seq or 0
+            return
+        if len(recent) == recent.maxlen:
+            self.recent_floor = recent[0].seq or 0
+        recent.append(frame)
 
     async def _refill_from_database(self) -> None:
+        """Deliver what the database has beyond our last seq, and bring the kept status and
+        pin up to date (unless a newer frame arrived meanwhile)."""
+        version = self._state_version
         try:
-            missing = await database_sync_to_async(selectors.feed_after)(
+            state = await database_sync_to_async(selectors.feed_state)(
                 event_id=self.event_id, after=self.last_seq
             )
         except Exception as error:
             logger.warning("hub for event %s could not read the feed: %s", self.event_id, error)
             return
-        for payload in missing:
+        if version == self._state_version:
+            # For joining viewers only: the status and pin frames themselves arrive by
+            # pub/sub in order, and re-sending a state read here could overtake one.
+            self._set_state(state.status, state.pinned_seq)
+        for payload in state.items:
             self.accept(encode(payload))
             await asyncio.sleep(0)
 
@@ -262,11 +344,15 @@ class EventHub:
             if self._gap_task is None or self._gap_task.done():
                 self._gap_task = asyncio.create_task(self._fill_gap())
             return
-        self._fan_out(frame)
-        self.last_seq = frame.seq
+        self._deliver_next(frame)
         while self.last_seq + 1 in self.held:
-            self.last_seq += 1
-            self._fan_out(self.held.pop(self.last_seq))
+            self._deliver_next(self.held.pop(self.last_seq + 1))
+
+    def _deliver_next(self, frame: OutboundFrame) -> None:
+        """The item with seq last_seq + 1: to every viewer, and into the recent items."""
+        self._fan_out(frame)
+        self._remember(frame)
+        self.last_seq = frame.seq or self.last_seq + 1
 
     async def _fill_gap(self) -> None:
         await asyncio.sleep(GAP_WAIT_SECONDS)

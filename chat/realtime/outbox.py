@@ -73,6 +73,16 @@ class ViewerOutbox:
         self.backlog: deque[OutboundFrame] | None = None
         self.writer: asyncio.Task[None] | None = None
 
+    async def send_snapshot(self, frames: list[OutboundFrame]) -> None:
+        """Send a joining viewer's first frames (before `go_live`): in one write of the
+        bytes already built when the socket allows it, else one by one through ASGI."""
+        socket = self.socket
+        if socket is not None and socket.is_open() and socket.is_writable():
+            socket.write(b"".join(frame.wire for frame in frames))
+            return
+        for frame in frames:
+            await self._send_text(frame.text)
+
     def go_live(self) -> None:
         """The snapshot is out: frames held meanwhile follow it, then frames go straight out."""
         self.live = True

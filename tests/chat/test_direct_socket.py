@@ -150,10 +150,11 @@ async def test_items_go_straight_to_each_socket_under_uvicorn(
 
     for viewer in viewers:
         assert await viewer.messages(20) == list(range(1, 21))
-    # Each item's bytes were built once and written to all three sockets directly: if an
-    # upgrade of uvicorn stops this path being taken, this is the assertion that says so.
-    assert len(direct_writes) == 60
-    assert len(set(direct_writes)) == 20
+    # Each viewer's snapshot went out in one write as it joined; then each item's bytes were
+    # built once and written to all three sockets directly: if an upgrade of uvicorn stops
+    # this path being taken, this is the assertion that says so.
+    assert len(direct_writes) == 3 + 60
+    assert len(set(direct_writes[3:])) == 20
 
 
 @pytest.mark.parametrize("server", [True], indirect=True)
@@ -167,8 +168,9 @@ async def test_with_permessage_deflate_items_go_through_asgi(
 
     assert await compressed.messages(10) == list(range(1, 11))
     assert await plain.messages(10) == list(range(1, 11))
-    # Compression is per connection: only the uncompressed viewer's frames were shared.
-    assert len(direct_writes) == 10
+    # Compression is per connection: only the uncompressed viewer's frames (its snapshot,
+    # then the items) were written directly.
+    assert len(direct_writes) == 1 + 10
 
 
 async def test_a_backed_up_socket_gets_its_backlog_in_order_then_direct_again(
@@ -188,9 +190,10 @@ async def test_a_backed_up_socket_gets_its_backlog_in_order_then_direct_again(
 
     assert await stalled.messages(10) == list(range(1, 11))
     assert await other.messages(10) == list(range(1, 11))
-    # The backlog drained and went away; later items went straight out to both again.
+    # The backlog drained and went away; later items went straight out to both again
+    # (after each viewer's snapshot, one write each).
     assert held.backlog is None and held.writer is None
-    assert len(direct_writes) == 5 + 2 * 5
+    assert len(direct_writes) == 2 + 5 + 2 * 5
 
 
 async def test_an_item_arriving_as_the_socket_drains_waits_for_the_backlog(
