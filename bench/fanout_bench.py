@@ -221,7 +221,8 @@ class Bench:
             import environ
 
             config = environ.Env.db_url_config(database_url)
-            scratch = harness.postgres_scratch(config, prefix="outreach_bench_")
+            prefix = os.environ.get("BENCH_DATABASE_PREFIX", "outreach_bench_")
+            scratch = harness.postgres_scratch(config, prefix=prefix)
             database_url = next(scratch)
             self.stack.callback(lambda: next(scratch, None))
         else:

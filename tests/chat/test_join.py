@@ -1,0 +1,225 @@
+"""Joining the live chat: what a connection costs the database, and the snapshot the hub
+serves from memory (chat/realtime/hub.py: EventHub.snapshot) being the database's own."""
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chat import consumers, selectors, services
+from tests.chat.conftest import LiveEvent, db
+from tests.chat.test_consumers import ask_frame
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every database trip a connection makes, as (function, queries), in order."""
+    made: list[tuple[str, int]] = []
+
+    def counting(wrap: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def trip(function: Any) -> Any:
+            def counted(*args: Any, **kwargs: Any) -> Any:
+                with CaptureQueriesContext(connection) as queries:
+                    result = function(*args, **kwargs)
+                made.append((function.__name__, len(queries)))
+                return result
+
+            return wrap(counted)
+
+        return trip
+
+    monkeypatch.setattr(consumers, "_db", counting(consumers._db))
+    monkeypatch.setattr(consumers, "_staff_db", counting(consumers._staff_db))
+    return made
+
+
+async def publish(live: LiveEvent, count: int, *, first: int = 0) -> None:
+    for index in range(first, first + count):
+        await db(services.announcement_post)(
+            event_id=live.event.pk, actor_id=live.moderator.pk, body=f"note {index}"
+        )
+
+
+def messages(frames: list[dict[str, Any]]) -> list[int]:
+    return [frame["seq"] for frame in frames if frame["type"] == "message"]
+
+
+async def test_a_guest_joining_makes_one_database_trip_of_three_queries(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    await publish(live, 3)
+    await connect(live.event.slug)  # the process's hub starts and reads the feed once
+    trips.clear()
+
+    guest = await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+
+    # Who this is (the session, the event, the guest's participation): one trip. Status,
+    # pin and items come from the hub's memory: none.
+    assert trips == [("connection_open", 3)]
+    assert messages(guest.frames) == [1, 2, 3]
+
+
+async def test_a_guest_without_a_cookie_makes_one_trip_of_one_query(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    await connect(live.event.slug)
+    trips.clear()
+
+    await connect(live.event.slug)
+
+    assert trips == [("connection_open", 1)]
+
+
+async def test_a_moderator_joining_reads_its_queue_in_a_second_trip(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    await connect(live.event.slug)
+    asker = await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+    await asker.send(ask_frame())
+    await asker.until_type("ack")
+    trips.clear()
+
+    moderator = await connect(live.event.slug, user=live.moderator)
+
+    assert [name for name, _ in trips] == ["connection_open", "connection_personal"]
+    assert trips[1] == ("connection_personal", 1)
+    queue = next(frame for frame in moderator.frames if frame["type"] == "queue")
+    assert len(queue["questions"]) == 1
+
+
+async def test_with_the_snapshot_from_the_database_a_guest_makes_two_trips(
+    live: LiveEvent, connect, trips: list[tuple[str, int]], settings
+) -> None:
+    settings.CHAT_SNAPSHOT_FROM_MEMORY = False
+    await connect(live.event.slug)
+    trips.clear()
+
+    await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+
+    assert trips == [("connection_open", 3), ("connection_snapshot", 3)]
+
+
+@pytest.mark.parametrize("after", [None, 0, 3, 7, 8, 20])
+async def test_the_snapshot_from_memory_is_the_databases(
+    live: LiveEvent, connect, settings, after: int | None
+) -> None:
+    await publish(live, 4)
+    await db(services.item_pin)(event_id=live.event.pk, actor_id=live.moderator.pk, seq=2)
+    await publish(live, 4, first=4)
+    await connect(live.event.slug)
+
+    from_memory = await connect(live.event.slug, user=live.moderator, after=after)
+    settings.CHAT_SNAPSHOT_FROM_MEMORY = False
+    from_database = await connect(live.event.slug, user=live.moderator, after=after)
+
+    assert from_memory.frames == from_database.frames
+    assert [frame["type"] for frame in from_memory.frames][:4] == [
+        "status",
+        "session",
+        "pinned",
+        "queue",
+    ]
+    assert from_memory.frames[2] == {"type": "pinned", "seq": 2}
+    assert messages(from_memory.frames) == list(range((after or 0) + 1, 9))
+
+
+async def test_a_resume_older_than_the_hub_keeps_reads_the_database(
+    live: LiveEvent, connect, trips: list[tuple[str, int]], settings
+) -> None:
+    settings.CHAT_HUB_RECENT_ITEMS = 5
+    await publish(live, 10)
+    await connect(live.event.slug)
+    trips.clear()
+
+    older = await connect(live.event.slug, after=2)
+    assert trips == [("connection_open", 1), ("connection_snapshot", 3)]
+    trips.clear()
+    recent = await connect(live.event.slug, after=5)
+    assert trips == [("connection_open", 1)]
+
+    assert messages(older.frames) == list(range(3, 11))
+    assert messages(recent.frames) == list(range(6, 11))
+    # A resume on an open connection is served the same way.
+    trips.clear()
+    await older.send({"type": "resume", "after": 1})
+    await older.until_type("synced")
+    assert trips == [("feed_after", 1)]
+    await recent.send({"type": "resume", "after": 7})
+    await recent.until_type("synced")
+    assert trips == [("feed_after", 1)]
+    assert messages(older.frames) == list(range(3, 11)) + list(range(2, 11))
+    assert messages(recent.frames) == list(range(6, 11)) + [8, 9, 10]
+
+
+async def test_an_item_published_while_a_viewer_joins_arrives_once(
+    live: LiveEvent, connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await publish(live, 2)
+    await connect(live.event.slug)
+    asker = await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+    await asker.send(ask_frame())
+    await asker.until_type("ack")
+    personal = selectors.connection_personal
+
+    def published_meanwhile(**kwargs: Any) -> list[dict[str, Any]]:
+        # Between joining the hub and reading the snapshot: the item is committed and
+        # published while this viewer's snapshot is being put together.
+        services.announcement_post(
+            event_id=live.event.pk, actor_id=live.moderator.pk, body="meanwhile"
+        )
+        return personal(**kwargs)
+
+    monkeypatch.setattr(selectors, "connection_personal", published_meanwhile)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    monkeypatch.setattr(selectors, "connection_personal", personal)
+    await publish(live, 1, first=2)
+    await moderator.until(lambda frame: frame.get("seq") == 4)
+
+    assert messages(moderator.frames) == [1, 2, 3, 4]
+
+
+async def test_an_item_published_while_the_hub_starts_arrives_once(
+    live: LiveEvent, connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await publish(live, 2)
+    feed_state = selectors.feed_state
+
+    def published_meanwhile(**kwargs: Any) -> selectors.FeedState:
+        # The hub has subscribed but not yet read the feed: the item reaches it both ways.
+        services.announcement_post(
+            event_id=live.event.pk, actor_id=live.moderator.pk, body="meanwhile"
+        )
+        monkeypatch.setattr(selectors, "feed_state", feed_state)
+        return feed_state(**kwargs)
+
+    monkeypatch.setattr(selectors, "feed_state", published_meanwhile)
+    first = await connect(live.event.slug)
+    await publish(live, 1, first=2)
+    await first.until(lambda frame: frame.get("seq") == 4)
+    second = await connect(live.event.slug)
+
+    assert messages(first.frames) == [1, 2, 3, 4]
+    assert messages(second.frames) == [1, 2, 3, 4]
+
+
+async def test_staff_frames_do_not_wait_for_the_shared_database_thread(
+    live: LiveEvent, connect
+) -> None:
+    moderator = await connect(live.event.slug, user=live.moderator)
+    release = threading.Event()
+    # The public's joins hold Channels' one database thread (here: until released).
+    holding = asyncio.ensure_future(database_sync_to_async(release.wait)(10))
+    try:
+        await moderator.send({"type": "announce", "body": "Welcome, everyone."})
+        item = await moderator.until_type("message")
+        assert not holding.done()
+    finally:
+        release.set()
+    await holding
+
+    assert (item["kind"], item["body"]) == ("announcement", "Welcome, everyone.")
