@@ -412,7 +412,7 @@ class LoadGenerator:
                 return sent
 
             probe_task = asyncio.create_task(probe())
-        cpu_before = command.get("server_pids") and server_cpu(command["server_pids"])
+        cpu_before = server_cpu(command["server_pids"]) if command.get("server_pids") else 0.0
         storm, answer = await self.open_many(
             command["targets"],
             command["path"],
