@@ -54,20 +54,20 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from chat.guests import GUEST_COOKIE_NAME, guest_cookie_value
 from chat.selectors import PARTICIPANT_SESSION_KEY
 
 store = SessionStore()
 expires = timezone.now() + timedelta(days=14)
-sessions = [
-    Session(
-        session_key=get_random_string(32, VALID_KEY_CHARS),
-        session_data=store.encode({PARTICIPANT_SESSION_KEY: str(uuid.uuid4())}),
-        expire_date=expires,
-    )
-    for _ in range(COUNT)
-]
+sessions, cookies = [], []
+for _ in range(COUNT):
+    key, token = get_random_string(32, VALID_KEY_CHARS), uuid.uuid4()
+    data = store.encode({PARTICIPANT_SESSION_KEY: str(token)})
+    sessions.append(Session(session_key=key, session_data=data, expire_date=expires))
+    signed = guest_cookie_value(session_key=key, guest_token=token)
+    cookies.append(f"sessionid={key}; {GUEST_COOKIE_NAME}={signed}")
 Session.objects.bulk_create(sessions, batch_size=500)
-print(" ".join(session.session_key for session in sessions))
+print("\n".join(cookies))
 """
 P99_LIMIT_MS = 100.0
 
@@ -265,7 +265,8 @@ class Bench:
 
     def guest_cookies(self, count: int) -> list[str]:
         """`count` guests' cookies, as the live page sets them: a session holding a fresh
-        participation token (chat.views._guest_token). Made in bulk in the scratch
+        participation token (chat.views._guest_token) and the signed guest cookie for it
+        (chat/guests.py), as one Cookie header each. Made in bulk in the scratch
         database, since the page itself would take a minute for 5,000; one real GET of the
         live page first checks that the page sets the same cookie."""
         if len(self.cookies) >= count:
@@ -275,10 +276,11 @@ class Bench:
         )
         set_cookies = page.headers.get_all("Set-Cookie") or []
         names = sorted({header.split("=", 1)[0] for header in set_cookies})
-        if "sessionid" not in names:
-            raise RuntimeError(f"the live page set {names}, not a session cookie")
         output = harness.run_django(self.env, GUEST_SESSIONS.replace("COUNT", str(count)))
-        self.cookies = [f"sessionid={key}" for key in output.split()]
+        self.cookies = output.strip().splitlines()
+        made = sorted(part.split("=", 1)[0] for part in self.cookies[0].split("; "))
+        if not set(made) <= set(names):
+            raise RuntimeError(f"the live page set {names}, the benchmark's guests have {made}")
         return self.cookies
 
     def portal(

@@ -32,6 +32,7 @@ from django.db import DatabaseError
 from accounts.selectors import session_identity
 from chat import safeguarding, selectors, services
 from chat.enums import AnswerMode
+from chat.guests import GUEST_COOKIE_NAME
 from chat.origins import origin_allowed
 from chat.protocol import ClientFrame, FrameBudget, FrameError, error_frame, parse_frame
 from chat.realtime import (
@@ -227,7 +228,9 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.network = safeguarding.network_hash(client[0])
         try:
             ctx, guest_token = await _db(selectors.connection_open)(
-                slug=self.scope["url_route"]["kwargs"]["slug"], session_key=self.session_key
+                slug=self.scope["url_route"]["kwargs"]["slug"],
+                session_key=self.session_key,
+                guest_cookie=self.scope.get("cookies", {}).get(GUEST_COOKIE_NAME),
             )
         except DatabaseError as error:
             raise FeedUnavailable(f"database: {error}") from error

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.selectors import session_identity
 from chat import payloads
 from chat.enums import QuestionState
+from chat.guests import guest_token_from_cookie
 from chat.models import ChatRoom, FeedItem, Participant, Question, TranscriptEntry
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
@@ -62,16 +63,22 @@ def connection_context(
 
 
 def connection_open(
-    *, slug: str, session_key: str | None
+    *, slug: str, session_key: str | None, guest_cookie: str | None = None
 ) -> tuple[ConnectionContext | None, uuid.UUID | None]:
     """Everything a new connection needs to know about itself, in one trip to the database:
-    the session's user and guest token, and the context (None if no such public event)."""
-    identity = session_identity(session_key)
-    try:
-        guest_token = uuid.UUID(str(identity.data.get(PARTICIPANT_SESSION_KEY)))
-    except ValueError:
-        guest_token = None
-    context = connection_context(slug=slug, user_id=identity.user_id, guest_token=guest_token)
+    the session's user and guest token, and the context (None if no such public event).
+    A guest with the live page's signed cookie for this session is known without reading
+    the session (chat/guests.py)."""
+    guest_token = guest_token_from_cookie(guest_cookie, session_key=session_key)
+    user_id = None
+    if guest_token is None:
+        identity = session_identity(session_key)
+        user_id = identity.user_id
+        try:
+            guest_token = uuid.UUID(str(identity.data.get(PARTICIPANT_SESSION_KEY)))
+        except ValueError:
+            guest_token = None
+    context = connection_context(slug=slug, user_id=user_id, guest_token=guest_token)
     return context, guest_token
 
 

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,7 @@ from chat.forms import (
     MarkAnsweredForm,
     RejectForm,
 )
+from chat.guests import GUEST_COOKIE_NAME, guest_cookie_value, guest_token_from_cookie
 from chat.selectors import PARTICIPANT_SESSION_KEY
 from chat.services import ChatError
 from events import selectors as event_selectors
@@ -95,7 +97,7 @@ def _render_live(
     )
     feed = selectors.feed_after(event_id=event.pk)
     pinned = selectors.pinned_seq(event_id=event.pk)
-    return render(
+    response = render(
         request,
         template,
         {
@@ -110,6 +112,32 @@ def _render_live(
             "form": form,
         },
         status=status,
+    )
+    _set_guest_cookie(request, response, token)
+    return response
+
+
+def _set_guest_cookie(request: HttpRequest, response: HttpResponse, token: uuid.UUID) -> None:
+    """A guest's token in a signed cookie bound to their session, so the live chat's socket
+    knows them without reading the session (chat/guests.py). Signed-in users get none."""
+    if request.user.is_authenticated:
+        return
+    if request.session.session_key is None:
+        request.session.save()
+    session_key = request.session.session_key
+    if (
+        session_key is None
+        or guest_token_from_cookie(request.COOKIES.get(GUEST_COOKIE_NAME), session_key=session_key)
+        == token
+    ):
+        return
+    response.set_cookie(
+        GUEST_COOKIE_NAME,
+        guest_cookie_value(session_key=session_key, guest_token=token),
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
     )
 
 

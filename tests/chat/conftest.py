@@ -98,15 +98,15 @@ class Socket:
         await self.communicator.disconnect()
 
 
-def session_cookie(user: User | None = None, *, visit: str | None = None) -> str:
-    """A real Django session: signed in as `user`, or a guest who opened `visit`."""
+def browser_cookies(user: User | None = None, *, visit: str | None = None) -> dict[str, str]:
+    """Every cookie a browser holds after signing in as `user` and/or opening `visit` (a
+    guest on the live page also gets its signed guest cookie: chat/guests.py)."""
     client = Client()
     if user is not None:
         client.force_login(user)
     if visit is not None:
         client.get(visit)
-    cookie = client.cookies.get("sessionid")
-    return cookie.value if cookie else ""
+    return {name: morsel.value for name, morsel in client.cookies.items() if morsel.value}
 
 
 @pytest.fixture
@@ -119,16 +119,19 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
         user: User | None = None,
         guest_of: str | None = None,
         cookie: str | None = None,
+        cookies: dict[str, str] | None = None,
         after: int | None = None,
         query: str = "",
         app: Any = application,
         expect_synced: bool = True,
     ) -> Socket:
-        if cookie is None and (user is not None or guest_of is not None):
-            cookie = await database_sync_to_async(session_cookie)(user, visit=guest_of)
+        cookies = cookies or ({"sessionid": cookie} if cookie else {})
+        if not cookies and (user is not None or guest_of is not None):
+            cookies = await database_sync_to_async(browser_cookies)(user, visit=guest_of)
         headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-        if cookie:
-            headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        if cookies:
+            header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+            headers.append((b"cookie", header.encode()))
         params = [f"after={after}"] if after is not None else []
         params += [query] if query else []
         path = f"/ws/events/{slug}/" + ("?" + "&".join(params) if params else "")

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from chat import consumers, selectors, services
-from tests.chat.conftest import LiveEvent, db
+from chat.guests import GUEST_COOKIE_NAME
+from tests.chat.conftest import LiveEvent, browser_cookies, db
 from tests.chat.test_consumers import ask_frame
 
 
@@ -45,23 +47,88 @@ async def publish(live: LiveEvent, count: int, *, first: int = 0) -> None:
         )
 
 
+def live_page(live: LiveEvent) -> str:
+    return f"/events/{live.event.slug}/live/"
+
+
 def messages(frames: list[dict[str, Any]]) -> list[int]:
     return [frame["seq"] for frame in frames if frame["type"] == "message"]
 
 
-async def test_a_guest_joining_makes_one_database_trip_of_three_queries(
+async def test_a_guest_joining_makes_one_database_trip_of_two_queries(
     live: LiveEvent, connect, trips: list[tuple[str, int]]
 ) -> None:
     await publish(live, 3)
     await connect(live.event.slug)  # the process's hub starts and reads the feed once
     trips.clear()
 
-    guest = await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+    guest = await connect(live.event.slug, guest_of=live_page(live))
 
-    # Who this is (the session, the event, the guest's participation): one trip. Status,
-    # pin and items come from the hub's memory: none.
-    assert trips == [("connection_open", 3)]
+    # Who this is (the event, the guest's participation; the guest cookie stands for the
+    # session): one trip. Status, pin and items come from the hub's memory: none.
+    assert trips == [("connection_open", 2)]
     assert messages(guest.frames) == [1, 2, 3]
+
+
+async def test_a_guest_with_only_the_session_cookie_reads_the_session_too(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    await connect(live.event.slug)
+    cookies = await db(browser_cookies)(visit=live_page(live))
+    trips.clear()
+
+    await connect(live.event.slug, cookie=cookies["sessionid"])
+
+    assert trips == [("connection_open", 3)]
+
+
+async def test_a_guest_cookie_counts_only_with_its_own_session(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    asker = await db(browser_cookies)(visit=live_page(live))
+    other = await db(browser_cookies)(visit=live_page(live))
+    socket = await connect(live.event.slug, cookies=asker)
+    await socket.send(ask_frame("Where do I report it?"))
+    await socket.until_type("ack")
+    forged = {**other, GUEST_COOKIE_NAME: asker[GUEST_COOKIE_NAME][:-2] + "xx"}
+    trips.clear()
+
+    mixed = await connect(
+        live.event.slug, cookies={**other, GUEST_COOKIE_NAME: asker[GUEST_COOKIE_NAME]}
+    )
+    tampered = await connect(live.event.slug, cookies=forged)
+    owner = await connect(live.event.slug, cookies=asker)
+
+    # Another session's guest cookie, or a tampered one, is ignored: the session is read
+    # (3 queries) and the asker's question stays the asker's.
+    assert trips == [
+        ("connection_open", 3),
+        ("connection_open", 3),
+        ("connection_open", 2),
+        ("connection_personal", 1),
+    ]
+    assert [f["type"] for f in mixed.frames if f["type"] == "own_question"] == []
+    assert [f["type"] for f in tampered.frames if f["type"] == "own_question"] == []
+    assert [f["body"] for f in owner.frames if f["type"] == "own_question"] == [
+        "Where do I report it?"
+    ]
+
+
+async def test_a_guest_who_signs_in_is_not_taken_for_the_guest(live: LiveEvent, connect) -> None:
+    def guest_then_moderator() -> dict[str, str]:
+        client = Client()
+        client.get(live_page(live))
+        client.force_login(live.moderator)  # a new session key; the guest cookie stays
+        client.get(live_page(live))
+        return {name: morsel.value for name, morsel in client.cookies.items() if morsel.value}
+
+    cookies = await db(guest_then_moderator)()
+    assert GUEST_COOKIE_NAME in cookies
+
+    socket = await connect(live.event.slug, cookies=cookies)
+
+    session = next(frame for frame in socket.frames if frame["type"] == "session")
+    assert "moderator" in session["roles"]
 
 
 async def test_a_guest_without_a_cookie_makes_one_trip_of_one_query(
@@ -79,7 +146,7 @@ async def test_a_moderator_joining_reads_its_queue_in_a_second_trip(
     live: LiveEvent, connect, trips: list[tuple[str, int]]
 ) -> None:
     await connect(live.event.slug)
-    asker = await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+    asker = await connect(live.event.slug, guest_of=live_page(live))
     await asker.send(ask_frame())
     await asker.until_type("ack")
     trips.clear()
@@ -99,9 +166,9 @@ async def test_with_the_snapshot_from_the_database_a_guest_makes_two_trips(
     await connect(live.event.slug)
     trips.clear()
 
-    await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+    await connect(live.event.slug, guest_of=live_page(live))
 
-    assert trips == [("connection_open", 3), ("connection_snapshot", 3)]
+    assert trips == [("connection_open", 2), ("connection_snapshot", 3)]
 
 
 @pytest.mark.parametrize("after", [None, 0, 3, 7, 8, 20])
@@ -161,7 +228,7 @@ async def test_an_item_published_while_a_viewer_joins_arrives_once(
 ) -> None:
     await publish(live, 2)
     await connect(live.event.slug)
-    asker = await connect(live.event.slug, guest_of=f"/events/{live.event.slug}/live/")
+    asker = await connect(live.event.slug, guest_of=live_page(live))
     await asker.send(ask_frame())
     await asker.until_type("ack")
     personal = selectors.connection_personal

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from chat import services
 from chat.enums import QuestionState
+from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.models import FeedItem, Question
+from chat.selectors import PARTICIPANT_SESSION_KEY
 from events import services as event_services
 from tests.chat.conftest import LiveEvent, make_live_event
 from tests.factories import UserFactory
@@ -236,3 +238,28 @@ def test_live_page_runs_a_fixed_number_of_queries(
         _publish(live, f"more {index}")
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("chat:live", args=[live.event.slug]))
+
+
+def test_live_page_gives_a_guest_a_cookie_naming_their_token_for_the_socket(
+    live: LiveEvent,
+) -> None:
+    client = Client()
+    client.get(reverse("chat:live", args=[live.event.slug]))
+    session_key = client.cookies["sessionid"].value
+    token = uuid.UUID(client.session[PARTICIPANT_SESSION_KEY])
+
+    cookie = client.cookies[GUEST_COOKIE_NAME]
+
+    assert guest_token_from_cookie(cookie.value, session_key=session_key) == token
+    assert guest_token_from_cookie(cookie.value, session_key="another-session") is None
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_live_page_gives_a_signed_in_user_no_guest_cookie(live: LiveEvent) -> None:
+    client = Client()
+    client.force_login(live.moderator)
+
+    client.get(reverse("chat:live", args=[live.event.slug]))
+
+    assert GUEST_COOKIE_NAME not in client.cookies
