@@ -137,7 +137,7 @@ def _set_guest_cookie(request: HttpRequest, response: HttpResponse, token: uuid.
         max_age=settings.SESSION_COOKIE_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
-        samesite=settings.SESSION_COOKIE_SAMESITE,
+        samesite=settings.SESSION_COOKIE_SAMESITE,  # type: ignore[arg-type]
     )
 
 

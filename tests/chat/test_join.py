@@ -51,6 +51,10 @@ def live_page(live: LiveEvent) -> str:
     return f"/events/{live.event.slug}/live/"
 
 
+def own_questions(frames: list[dict[str, Any]]) -> list[str]:
+    return [frame["body"] for frame in frames if frame["type"] == "own_question"]
+
+
 def messages(frames: list[dict[str, Any]]) -> list[int]:
     return [frame["seq"] for frame in frames if frame["type"] == "message"]
 
@@ -107,11 +111,9 @@ async def test_a_guest_cookie_counts_only_with_its_own_session(
         ("connection_open", 2),
         ("connection_personal", 1),
     ]
-    assert [f["type"] for f in mixed.frames if f["type"] == "own_question"] == []
-    assert [f["type"] for f in tampered.frames if f["type"] == "own_question"] == []
-    assert [f["body"] for f in owner.frames if f["type"] == "own_question"] == [
-        "Where do I report it?"
-    ]
+    assert own_questions(mixed.frames) == []
+    assert own_questions(tampered.frames) == []
+    assert own_questions(owner.frames) == ["Where do I report it?"]
 
 
 async def test_a_guest_who_signs_in_is_not_taken_for_the_guest(live: LiveEvent, connect) -> None:
