@@ -67,7 +67,7 @@ for _ in range(COUNT):
     signed = guest_cookie_value(session_key=key, guest_token=token)
     cookies.append(f"sessionid={key}; {GUEST_COOKIE_NAME}={signed}")
 Session.objects.bulk_create(sessions, batch_size=500)
-print("\n".join(cookies))
+print(chr(10).join(cookies))
 """
 P99_LIMIT_MS = 100.0
 
@@ -496,6 +496,7 @@ class Bench:
         staff: bool = True,
         watchers: int = 200,
         tag: str = "",
+        guest_cookie: bool = True,
     ) -> dict[str, Any]:
         """The 18:00 join storm: `history` items are published, then n viewers open at once
         (or `concurrency` at a time), each with its own guest cookie (or none). For the
@@ -507,6 +508,7 @@ class Bench:
         self.publish(variant, 200.0, history)
         time.sleep(1.0)
         probe = staff and variant.name == "portal"
+        tag += "" if guest_cookie else ", session cookie only"
         command: dict[str, Any] = {
             "op": "storm",
             "targets": [[server.port, n] for server in variant.servers[:1]],
@@ -515,7 +517,14 @@ class Bench:
             "after": start,
             "history": history,
             "concurrency": concurrency,
-            "cookies": self.guest_cookies(n) if cookies and variant.name == "portal" else None,
+            "cookies": (
+                [
+                    cookie if guest_cookie else cookie.split("; ")[0]
+                    for cookie in self.guest_cookies(n)
+                ]
+                if cookies and variant.name == "portal"
+                else None
+            ),
             "watchers": watchers if probe else 0,
             "probe_cookie": f"sessionid={self.data['moderator_session']}" if probe else None,
             "server_pids": variant.pids,
@@ -711,9 +720,13 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
         for n in storm_sizes:
             bench.storm(portal, n, 50)
             bench.storm(reference, n, 50)
-    # Second rows: no cookie, 200 opening at a time (the old benchmark's storm); the
-    # portal without the snapshot from memory (A/B); one join at a time on a warm server.
+    # Second rows: no cookie, 200 opening at a time (the old benchmark's storm); then A/B
+    # rows, each with one change undone: guests without the signed guest cookie (the
+    # session is read), the snapshot from the database, staff on the shared database
+    # thread; then one join at a time on a warm server.
     bench.storm(portal, 2000, 50, cookies=False, concurrency=200, staff=False)
+    for n in storm_sizes[: 1 if quick else 2]:
+        bench.storm(portal, n, 50, guest_cookie=False)
     for name, env in AB_VARIANTS:
         variant = bench.portal(env=env, label=f"portal, {name}")
         for n in storm_sizes[: 1 if quick else 2]:
