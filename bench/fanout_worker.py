@@ -687,7 +687,8 @@ class StockChannelsPublisher(Publisher):
 
 async def serve(handler: Any) -> None:
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**20)
+    # A storm command carries thousands of cookies.
+    reader = asyncio.StreamReader(limit=2**25)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     print(json.dumps({"ready": True}), flush=True)
     while line := await reader.readline():
