@@ -241,6 +241,8 @@ class Bench:
             "open_files": raise_open_files_limit(),
         }
         self.load = self.worker(["load"])
+        # The staff probe and the watchers during a storm: a load worker of their own.
+        self.watcher = self.worker(["load"])
 
     def worker(self, arguments: list[str]) -> Worker:
         env = {**self.env, "BENCH_GROUP": self.group}
@@ -501,7 +503,7 @@ class Bench:
         """The 18:00 join storm: `history` items are published, then n viewers open at once
         (or `concurrency` at a time), each with its own guest cookie (or none). For the
         portal, with `staff`, `watchers` viewers are already watching and a moderator
-        announces through its socket every 0.1 s throughout. Fails the run unless every
+        announces through its socket every 0.25 s throughout. Fails the run unless every
         viewer got exactly its history and `synced`, and then every item published during
         the storm, once, in order."""
         start = variant.feed.published
@@ -509,15 +511,22 @@ class Bench:
         time.sleep(1.0)
         probe = staff and variant.name == "portal"
         tag += "" if guest_cookie else ", session cookie only"
-        command: dict[str, Any] = {
-            "op": "storm",
-            "targets": [[server.port, n] for server in variant.servers[:1]],
-            "path": variant.path(after=start),
-            "live_path": variant.path(),
-            "after": start,
-            "history": history,
-            "concurrency": concurrency,
-            "cookies": (
+        if probe:
+            self.watcher.call(
+                op="watch_start",
+                port=variant.servers[0].port,
+                path=variant.path(),
+                watchers=watchers,
+                probe_cookie=f"sessionid={self.data['moderator_session']}",
+            )
+        answer = self.load.call(
+            op="storm",
+            targets=[[server.port, n] for server in variant.servers[:1]],
+            path=variant.path(after=start),
+            after=start,
+            history=history,
+            concurrency=concurrency,
+            cookies=(
                 [
                     cookie if guest_cookie else cookie.split("; ")[0]
                     for cookie in self.guest_cookies(n)
@@ -525,13 +534,20 @@ class Bench:
                 if cookies and variant.name == "portal"
                 else None
             ),
-            "watchers": watchers if probe else 0,
-            "probe_cookie": f"sessionid={self.data['moderator_session']}" if probe else None,
-            "server_pids": variant.pids,
-        }
-        answer = self.load.call(**command)
+            server_pids=variant.pids,
+        )
+        watched = self.watcher.call(op="watch_stop") if probe else {}
+        finished = self.load.call(op="storm_finish", final_seq=watched.get("final_seq"))
         if probe:
-            variant.feed.published = answer["final_seq"]
+            variant.feed.published = watched["final_seq"]
+            answer.update(
+                {key: watched[key] for key in ("final_seq", "probe_sent", "probe_received")},
+                probe=watched["probe"],
+                watchers=watched["watchers"],
+                incomplete=finished["incomplete"] + watched["incomplete"],
+                disorder=finished["disorder"] + watched["disorder"],
+                errors=sorted({*finished["errors"], *watched["errors"]}),
+            )
         label = (
             f"{variant.label}{tag}{'' if cookies or variant.name != 'portal' else ' no cookie'}"
             f"{f' {concurrency} at a time' if concurrency else ''}"

@@ -278,6 +278,24 @@ class Viewer(asyncio.Protocol):
         self.buffer = buffer[position:]
 
 
+async def finish(viewers: list["Viewer"], final: int, deadline: float) -> dict[str, Any]:
+    """Wait (until `deadline`) for every viewer to have every item up to `final`, then
+    close them; how many did not, disorder among them, and any error codes they got."""
+    while time.monotonic() < deadline and any((v.last_seq or 0) < final for v in viewers):
+        await asyncio.sleep(0.05)
+    answer = {
+        "incomplete": sum(1 for viewer in viewers if viewer.last_seq != final),
+        "disorder": sum(
+            stats.gaps + stats.repeats
+            for stats in {id(viewer.stats): viewer.stats for viewer in viewers}.values()
+        ),
+        "errors": sorted({code for viewer in viewers for code in viewer.errors}),
+    }
+    for viewer in viewers:
+        viewer.close()
+    return answer
+
+
 def percentile(values: list[float], fraction: float) -> float | None:
     if not values:
         return None
@@ -376,44 +394,72 @@ class LoadGenerator:
         self.viewers.extend(opened)
         return answer
 
-    async def storm(self, command: dict[str, Any]) -> dict[str, Any]:
-        """The 18:00 join storm, with staff at work and an audience already watching.
+    # -- the join storm: the storm's viewers in one load worker, the staff probe and the
+    # watchers in another (so neither's figures include the other's own work) -------------
 
-        `watchers` viewers join first and wait; a moderator (`probe_cookie`) joins and, from
-        then until the storm is over, announces every `probe_interval` seconds through the
-        socket, as the console does; then every storm viewer opens at once (or
-        `concurrency` at a time). Reports each storm viewer's time from the storm's start to
-        `synced`, the moderator's announce round trips, the watchers' latency for the items
-        published meanwhile, and checks that every storm viewer got its history exactly
-        (the items after `after`, at least `history` of them) and then every item published
-        during the storm once, in order."""
-        port = command["targets"][0][0]
-        watch_stats, probe_stats = Stats(), Stats()
-        watchers, _ = await self.open_many(
-            [[port, command.get("watchers", 0)]], command["live_path"], stats=watch_stats
+    async def watch_start(self, command: dict[str, Any]) -> dict[str, Any]:
+        """`watchers` viewers join and wait; a moderator (`probe_cookie`) joins and announces
+        through its socket every `probe_interval` seconds, as the console does, until
+        `watch_stop`."""
+        port = command["port"]
+        self.watch_stats, self.probe_stats = Stats(), Stats()
+        self.watchers, _ = await self.open_many(
+            [[port, command["watchers"]]], command["path"], stats=self.watch_stats
         )
-        moderator: Viewer | None = None
-        probe_task: asyncio.Task[int] | None = None
-        stop = asyncio.Event()
-        if command.get("probe_cookie"):
-            moderator = await self.open_viewer(
-                port, command["live_path"], False, command["probe_cookie"], probe_stats
-            )
-            await asyncio.wait_for(moderator.synced, 30)
-            watch_stats.reset()
+        moderator = await self.open_viewer(
+            port, command["path"], False, command["probe_cookie"], self.probe_stats
+        )
+        await asyncio.wait_for(moderator.synced, 30)
+        self.moderator = moderator
+        self.probe_stop = asyncio.Event()
+        interval = command.get("probe_interval", 0.25)
 
-            async def probe() -> int:
-                sent = 0
-                while not stop.is_set():
-                    moderator.send_text(json.dumps({"type": "announce", "body": body_now()}))
-                    sent += 1
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), command.get("probe_interval", 0.1))
-                return sent
+        async def probe() -> int:
+            sent = 0
+            while not self.probe_stop.is_set():
+                moderator.send_text(json.dumps({"type": "announce", "body": body_now()}))
+                sent += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.probe_stop.wait(), interval)
+            return sent
 
-            probe_task = asyncio.create_task(probe())
-        cpu_before = server_cpu(command["server_pids"]) if command.get("server_pids") else 0.0
-        storm, answer = await self.open_many(
+        self.probe_task = asyncio.create_task(probe())
+        return {"watchers": len(self.watchers)}
+
+    async def watch_stop(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Stop announcing; wait for every announcement's round trip and for every watcher
+        to have every item; the figures."""
+        self.probe_stop.set()
+        sent = await self.probe_task
+        deadline = time.monotonic() + 30
+        while self.probe_stats.received < sent and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        final = self.moderator.last_seq or 0
+        answer = await finish(self.watchers, final, deadline)
+        answer.update(
+            final_seq=final,
+            probe_sent=sent,
+            probe_received=self.probe_stats.received,
+            probe=self.probe_stats.percentiles(),
+            watchers={
+                "n": len(self.watchers),
+                "received": self.watch_stats.received,
+                **self.watch_stats.percentiles(),
+            },
+        )
+        answer["disorder"] += self.probe_stats.gaps + self.probe_stats.repeats
+        self.moderator.close()
+        self.watchers = []
+        await asyncio.sleep(0.5)
+        return answer
+
+    async def storm(self, command: dict[str, Any]) -> dict[str, Any]:
+        """The storm: every viewer opens at once (or `concurrency` at a time), each timed
+        from the storm's start to its `synced`, each one's history checked exactly (the
+        items after `after` up to `synced`, at least `history` of them). The viewers stay
+        open for `storm_finish`."""
+        cpu_before = server_cpu(command["server_pids"])
+        self.stormers, answer = await self.open_many(
             command["targets"],
             command["path"],
             cookies=command.get("cookies"),
@@ -421,39 +467,19 @@ class LoadGenerator:
             after=command["after"],
             history=command["history"],
         )
-        if command.get("server_pids"):
-            answer["server_cpu_s"] = server_cpu(command["server_pids"]) - cpu_before
-        stop.set()
-        sent = await probe_task if probe_task is not None else 0
-        answer["probe_sent"] = sent
-        if moderator is not None:
-            # Every announcement's round trip back to the moderator, then every storm viewer
-            # and watcher has every item published during the storm, once, in order.
-            deadline = time.monotonic() + 30
-            while probe_stats.received < sent and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            final = moderator.last_seq or 0
-            everyone = [*storm, *watchers]
-            while time.monotonic() < deadline and any(
-                (viewer.last_seq or 0) < final for viewer in everyone
-            ):
-                await asyncio.sleep(0.05)
-            answer["final_seq"] = final
-            answer["incomplete"] = sum(1 for viewer in everyone if viewer.last_seq != final)
-            answer["probe_received"] = probe_stats.received
-            answer["probe"] = probe_stats.percentiles()
-            answer["watchers"] = {
-                "n": len(watchers),
-                "received": watch_stats.received,
-                **watch_stats.percentiles(),
-            }
-            answer["disorder"] = sum(
-                stats.gaps + stats.repeats for stats in (STATS, watch_stats, probe_stats)
-            )
-            answer["errors"] = sorted({code for viewer in everyone for code in viewer.errors})
-            moderator.close()
-        for viewer in [*storm, *watchers]:
-            viewer.close()
+        answer["server_cpu_s"] = server_cpu(command["server_pids"]) - cpu_before
+        return answer
+
+    async def storm_finish(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Wait until every storm viewer has every item up to `final_seq` (published during
+        the storm), then close them: how many did not, and any disorder."""
+        final = command.get("final_seq")
+        answer = (
+            await finish(self.stormers, final, time.monotonic() + 30)
+            if final is not None
+            else {"incomplete": 0, "disorder": 0, "errors": []}
+        )
+        self.stormers = []
         await asyncio.sleep(0.5)
         return answer
 
@@ -554,6 +580,12 @@ class LoadGenerator:
         if op == "storm":
             STATS.reset()
             return await self.storm(command)
+        if op == "storm_finish":
+            return await self.storm_finish(command)
+        if op == "watch_start":
+            return await self.watch_start(command)
+        if op == "watch_stop":
+            return await self.watch_stop(command)
         raise ValueError(op)
 
 

@@ -100,8 +100,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction begins, so two writers queue up (as row locks
     # do on PostgreSQL) instead of one failing with "database is locked".
+    # Write-ahead logging: readers and the writer no longer wait for each other (in the
+    # default journal a commit waits until no one is reading, which at 18:00, with a
+    # join's read always in progress, held a moderator's action for up to a second).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
     )
     # Tests use a file too: in-memory shared-cache databases lock whole tables and fail
     # concurrent writers at once instead of queueing them (one file per test run).
