@@ -52,6 +52,9 @@ async def main(port: int, deflate: bool) -> None:
         compression="deflate" if deflate else None,
         max_size=65536,
         backlog=2048,
+        # No handshake deadline: under a storm on a shared core the reference would close
+        # connections still waiting, and count as failed what the portal serves late.
+        open_timeout=None,
     ) as server:
         await server.serve_forever()
 
