@@ -322,17 +322,32 @@ EVENT_REMINDER_MINUTES = env.int("EVENT_REMINDER_MINUTES", default=60)
 # Where the quick-exit button sends someone: a neutral, everyday page.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {
+        "client_error_without_traceback": {
+            "()": "outreach.quiet_logging.ClientErrorWithoutTraceback"
+        },
+        "routine_celery_lines": {"()": "outreach.quiet_logging.RoutineCeleryLines"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Our console handler only: Django's own (DEBUG) console handler printed each line,
+        # and each traceback, a second time.
+        "django": {"level": LOG_LEVEL},
+        "django.request": {"filters": ["client_error_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
+        # No line every few seconds when nothing changes (outreach/quiet_logging.py).
+        "celery.beat": {"filters": ["routine_celery_lines"]},
+        "celery.worker.strategy": {"filters": ["routine_celery_lines"]},
+        "celery.app.trace": {"filters": ["routine_celery_lines"]},
     },
 }
