@@ -25,7 +25,7 @@ from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
 
-DEFAULT_ELSEWHERE_NOTE = "The panel answered this question verbally or elsewhere in the chat."
+DEFAULT_ELSEWHERE_NOTE = "Another reply in this webchat answers this question."
 
 
 class ChatError(Exception):

@@ -1,8 +1,9 @@
 // The public live page: live items, pause, private notices, and asking over the socket.
 // Without JavaScript the page still shows everything published and asks by form post.
-import {
-  LiveSocket, element, renderConnection, renderFeedItem, renderStatusTag, summarise
-} from './live-socket.js'
+import { LiveSocket, element, renderConnection, renderStatusTag, summarise } from './live-socket.js'
+import { placeFeedItem, renderFeedItem } from './feed-item.js'
+
+const FINISHED = ['closed', 'archived', 'cancelled']
 
 const root = document.getElementById('live-chat')
 if (root) start(root)
@@ -24,6 +25,7 @@ function start (root) {
   const pinnedSection = document.getElementById('pinned-section')
   const pinnedList = document.getElementById('pinned')
   const viewerCount = document.getElementById('viewer-count')
+  const transcriptLink = document.getElementById('transcript-link')
 
   const questionBodies = new Map()
   for (const li of feed.querySelectorAll('.app-feed__item--question')) {
@@ -33,12 +35,15 @@ function start (root) {
   let held = []
   let pendingClientId = null
   let accepting = root.dataset.accepting === 'true'
+  let finished = FINISHED.includes(root.dataset.status)
+  let connectionState = 'connecting'
 
   const socket = new LiveSocket({
     path: root.dataset.wsPath,
     lastSeq: Number(root.dataset.lastSeq || 0),
     onState: (state) => {
-      renderConnection(connection, state)
+      connectionState = state
+      renderStatusLine()
       if (state === 'waiting' && pendingClientId) {
         // The question may not have arrived. It stays in the box; sending it again is safe
         // (same client_id), or the form posts it without the live connection.
@@ -50,21 +55,45 @@ function start (root) {
   })
   window.outreachLive = socket // lets end-to-end tests drop the connection on purpose
 
-  pauseButton.hidden = false
-  pauseButton.addEventListener('click', () => {
-    paused = !paused
+  pauseButton.hidden = finished
+  pauseButton.addEventListener('click', () => setPaused(!paused))
+
+  function setPaused (pause) {
+    paused = pause
     pauseButton.setAttribute('aria-pressed', String(paused))
     if (!paused) {
       held.forEach(showItem)
       held = []
     }
     updatePauseLabel()
-  })
+  }
 
   function updatePauseLabel () {
     pauseButton.textContent = paused
       ? `Resume live updates${held.length ? ` (${held.length} new)` : ''}`
       : 'Pause live updates'
+    renderStatusLine()
+  }
+
+  // The line beside the Pause button says what is true now: paused (and how many items
+  // wait), the connection's state while the webchat is on, and nothing once it is over.
+  function renderStatusLine () {
+    if (finished) {
+      connection.textContent = ''
+    } else if (paused) {
+      connection.textContent = `Live updates paused${held.length ? ` (${held.length} new)` : ''}.`
+    } else {
+      renderConnection(connection, connectionState)
+    }
+  }
+
+  function finish (status) {
+    finished = true
+    if (paused) setPaused(false) // nothing new will come: show what was held back
+    pauseButton.hidden = true
+    viewerCount.hidden = true
+    if (transcriptLink) transcriptLink.hidden = status !== 'archived'
+    renderStatusLine()
   }
 
   function handleFrame (frame) {
@@ -81,6 +110,7 @@ function start (root) {
       case 'status':
         renderStatusTag(document.getElementById('live-status'), frame.status)
         setAccepting(frame.accepting_questions, frame.status)
+        if (FINISHED.includes(frame.status)) finish(frame.status)
         openQuestionsOnTime(frame)
         break
       case 'pinned':
@@ -102,6 +132,7 @@ function start (root) {
         showHelpNow(frame.message)
         break
       case 'viewers':
+        if (finished) break
         viewerCount.hidden = false
         viewerCount.textContent = ` ${frame.count} watching`
         break
@@ -111,7 +142,7 @@ function start (root) {
   function showItem (item) {
     const existing = document.getElementById(`item-${item.seq}`)
     if (existing && existing.parentElement === feed) return
-    feed.append(renderFeedItem(item, questionBodies))
+    placeFeedItem(feed, renderFeedItem(item, questionBodies), item)
     feedEmpty.hidden = true
     // Announce a short summary, not the whole log, so screen readers are not flooded.
     announcer.textContent = summarise(item)
@@ -127,10 +158,10 @@ function start (root) {
 
   function setAccepting (isAccepting, status) {
     accepting = isAccepting
-    const finished = ['closed', 'archived', 'cancelled'].includes(status)
-    closedBanner.hidden = !finished
+    const over = FINISHED.includes(status)
+    closedBanner.hidden = !over
     closedNote.hidden = isAccepting
-    if (finished) closedNote.textContent = 'Questions are closed.'
+    if (over) closedNote.textContent = 'Questions are closed.'
     askButton.disabled = !isAccepting
     askButton.setAttribute('aria-disabled', String(!isAccepting))
     // The draft stays in the box whatever happens: the asker never loses their words.
