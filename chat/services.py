@@ -461,3 +461,41 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
         room.save(update_fields=["pinned_seq"])
         send_frame_on_commit(public_group(event_id), {"type": "pinned", "seq": seq}, public=True)
     return True
+
+
+# --- demo data ------------------------------------------------------------------------
+
+
+def demo_exchange_publish(
+    *, event_id: int, question: str, answer: str, panellist_id: int
+) -> tuple[int, int]:
+    """Demo data only (`manage.py load_demo`, never a request): a question published and
+    answered as a moderator and a panellist would, for a newcomer to see a webchat at once.
+    No asker and no actor: nobody typed it. Returns the question's and the answer's seq."""
+    with transaction.atomic():
+        event = Event.objects.get(pk=event_id, status=EventStatus.LIVE)
+        seat = PanelSeat.objects.select_related("panellist__agency").get(
+            event=event, panellist_id=panellist_id
+        )
+        asked = Question.objects.create(
+            event=event,
+            body=question,
+            published_body=question,
+            state=QuestionState.ANSWERED,
+            moderated_at=timezone.now(),
+        )
+        question_item = _publish(
+            event_id=event.pk,
+            kind=FeedKind.QUESTION,
+            payload=payloads.question_public(asked),
+            question=asked,
+        )
+        reply = Answer.objects.create(question=asked, panellist=seat.panellist, body=answer)
+        answer_item = _publish(
+            event_id=event.pk,
+            kind=FeedKind.ANSWER,
+            payload=payloads.answer_public(reply, seat, question_item.seq),
+            question=asked,
+            answer=reply,
+        )
+    return question_item.seq, answer_item.seq
