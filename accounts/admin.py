@@ -1,11 +1,34 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
+from accounts import services
 from accounts.models import User
+
+INVITE_HINT = (
+    "Next: tick their groups (Moderators, Panellists, Event managers) and save. Then, in the "
+    "list of users, select them and choose the action “Send an invitation to choose a "
+    "password”."
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
+    # Staff-created accounts: by default the person chooses their own password from an
+    # emailed invitation (nobody else ever knows it).
+    usable_password = forms.ChoiceField(
+        label="Password",
+        required=False,
+        initial="false",
+        choices={
+            "false": "They choose it from an invitation email (recommended)",
+            "true": "Set a password for them now",
+        },
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
+    )
+
     class Meta:
         model = User
         fields = ("email", "full_name")
@@ -25,6 +48,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("email", "full_name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "full_name")
+    actions = ("send_invitation",)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal details", {"fields": ("full_name",)}),
@@ -39,7 +63,24 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("email", "full_name", "password1", "password2"),
+                "fields": ("email", "full_name", "usable_password", "password1", "password2"),
             },
         ),
     )
+
+    def response_add(
+        self, request: HttpRequest, obj: User, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        if not obj.has_usable_password():
+            self.message_user(request, INVITE_HINT, messages.INFO)
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(description="Send an invitation to choose a password", permissions=["change"])
+    def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("email"):
+            try:
+                services.user_invite(user_id=user.pk, invited_by_id=int(request.user.pk))
+            except services.InvitationRefused as refusal:
+                self.message_user(request, f"Not sent: {refusal.message}", messages.ERROR)
+                continue
+            self.message_user(request, f"Invitation sent to {user.email}.", messages.SUCCESS)

@@ -196,12 +196,12 @@ def demo_load(*, now: datetime | None = None) -> DemoSummary:
         services.event_open(event_id=live_event.pk, reason="demo data")
     if made:
         # A newcomer sees at once what a webchat looks like: questions with their answers.
-        for question, answer, panellist in DEMO_EXCHANGES:
+        for question, answer, answered_by in DEMO_EXCHANGES:
             demo_exchange_publish(
                 event_id=live_event.pk,
                 question=question,
                 answer=answer,
-                panellist_id=panellists[panellist].pk,
+                panellist_id=panellists[answered_by].pk,
             )
     seed_event.refresh_from_db()
     live_event.refresh_from_db()

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0008_transcript_entry_search_index'),
+        ("chat", "0008_transcript_entry_search_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='answer',
-            name='mode',
-            field=models.CharField(choices=[('written', 'Written answer'), ('elsewhere', 'Answered in another reply')], default='written', max_length=20),
+            model_name="answer",
+            name="mode",
+            field=models.CharField(
+                choices=[("written", "Written answer"), ("elsewhere", "Answered in another reply")],
+                default="written",
+                max_length=20,
+            ),
         ),
     ]
