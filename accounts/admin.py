@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -77,9 +78,12 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Send an invitation to choose a password", permissions=["change"])
     def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        inviter_id = request.user.pk
+        if inviter_id is None:  # the admin is for signed-in staff only
+            raise PermissionDenied
         for user in queryset.order_by("email"):
             try:
-                services.user_invite(user_id=user.pk, invited_by_id=int(request.user.pk))
+                services.user_invite(user_id=user.pk, invited_by_id=inviter_id)
             except services.InvitationRefused as refusal:
                 self.message_user(request, f"Not sent: {refusal.message}", messages.ERROR)
                 continue
