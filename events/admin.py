@@ -5,14 +5,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import ForeignKey, ManyToManyField, QuerySet
+from django.db.models import DateTimeField, ForeignKey, ManyToManyField, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 
 from accounts.roles import MODERATORS, PANELLISTS
 from events import services
@@ -68,7 +68,6 @@ class PanellistAdmin(admin.ModelAdmin):
     list_display = ("name", "role_title", "agency", "user")
     list_filter = ("agency",)
     search_fields = ("name", "role_title", "agency__name")
-    autocomplete_fields = ("agency", "user")
     list_select_related = ("agency", "user")
 
     def formfield_for_foreignkey(
@@ -88,10 +87,11 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class PanelSeatInline(admin.TabularInline):
+# Stacked, with plain selects and checkboxes: each field keeps its own label for screen
+# readers (the tabular layout, the select2 autocomplete and the two-box picker do not).
+class PanelSeatInline(admin.StackedInline):
     model = PanelSeat
     extra = 1
-    autocomplete_fields = ("panellist",)
     fields = ("position", "panellist", "role_at_event")
     ordering = ("position", "id")
     verbose_name = "panel seat"
@@ -157,8 +157,6 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ("title", "summary")
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("lead_agency",)
-    filter_horizontal = ("moderators", "topics")
     readonly_fields = ("status", "status_changed_at", "consoles")
     inlines = (PanelSeatInline, EventStatusChangeInline)
     actions = ("schedule_events", "open_events_now", "close_events_now", "cancel_events")
@@ -195,7 +193,19 @@ class EventAdmin(admin.ModelAdmin):
                 who_can_be_chosen(MODERATORS, "moderate this event's questions")
                 + " Superusers may moderate any event without being listed."
             )
+        kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, DateTimeField):
+            # The split date and time boxes share one label: name each for screen readers.
+            date_box, time_box = formfield.widget.widgets  # type: ignore[attr-defined]
+            date_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: date"
+            time_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: time"
+        return formfield
 
     @admin.display(description="Consoles")
     def consoles(self, event: Event) -> SafeString | str:
