@@ -128,13 +128,17 @@ def supervise(children: list[Child], out: Output) -> int:
                     raise StopRequested(child.name)
             time.sleep(0.2)
     except StopRequested:
-        # A second Ctrl+C while stopping must not interrupt the clean-up.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        by_name = {child.name: child for child in children}
-        for name in stop_order(list(by_name)):
-            by_name[name].stop(out)
+        stop_all(children, out)
     return status
+
+
+def stop_all(children: list[Child], out: Output) -> None:
+    # A second Ctrl+C while stopping must not interrupt the clean-up.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    by_name = {child.name: child for child in children}
+    for name in stop_order(list(by_name)):
+        by_name[name].stop(out)
 
 
 def main() -> int:
@@ -163,8 +167,7 @@ def main() -> int:
             for name, command in entries.items():
                 children.append(start_child(name, command, env, out))
         except StopRequested:
-            for child in reversed(children):
-                child.stop(out)
+            stop_all(children, out)
             return 0
         status = supervise(children, out)
         out.line("system", "web, worker and beat stopped")
