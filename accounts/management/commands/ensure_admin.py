@@ -24,7 +24,7 @@ class Command(BaseCommand):
                     "again.\n"
                     f"  email:    {account.user.email}\n"
                     f"  password: {account.generated_password}\n"
-                    "Sign in at /accounts/login/: you will be taken to set up an "
+                    "Sign in at /accounts/login/?next=/admin/: you will be taken to set up an "
                     "authenticator app first, then on to the admin."
                 )
             )
