@@ -9,6 +9,9 @@ same way and the command exits with status 1.
 Every child runs in a session of its own, so the terminal's Ctrl+C reaches only this
 supervisor, which then stops them in order (a shared SIGINT would stop Redis under the web
 server's feet).
+
+`python -m outreach.serve web` runs the web server alone, as the Procfile and production do
+(its command line is in outreach/web.py).
 """
 
 import os
@@ -89,7 +92,7 @@ class Output:
 
 
 def start_child(name: str, command: str, env: dict[str, str], out: Output) -> Child:
-    process = subprocess.Popen(  # noqa: S602 - the project's own Procfile, as honcho runs it
+    process = subprocess.Popen(  # noqa: S602 - the project's own Procfile
         # `exec`: the signal goes to the program itself, not to a shell waiting for it.
         f"exec {command}",
         shell=True,
@@ -180,4 +183,8 @@ def _stop_redis(redis: EmbeddedRedis, out: Output) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["web"]:
+        from outreach.web import run
+
+        run()
     sys.exit(main())

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chat", "0008_transcript_entry_search_index"),
+        ("chat", "0010_question_tally"),
     ]
 
     operations = [
