@@ -202,7 +202,7 @@ class EventAdmin(admin.ModelAdmin):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and isinstance(db_field, DateTimeField):
             # The split date and time boxes share one label: name each for screen readers.
-            date_box, time_box = formfield.widget.widgets  # type: ignore[attr-defined]
+            date_box, time_box = formfield.widget.widgets
             date_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: date"
             time_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: time"
         return formfield
