@@ -3,11 +3,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import ManyToManyField, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from accounts import services
 from accounts.models import User
+from outreach.admin_site import LabelledDateTimeAdmin
 
 INVITE_HINT = (
     "Next: tick their groups (Moderators, Panellists, Event managers) and save. Then, in the "
@@ -42,7 +43,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(LabelledDateTimeAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
@@ -50,12 +51,16 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "full_name")
     actions = ("send_invitation",)
+    # Roles are groups (accounts/roles.py), ticked as checkboxes: Django's two-box picker
+    # fails axe, and per-user permissions are not how anyone here gets a role.
+    filter_horizontal = ()
+    formfield_overrides = {ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal details", {"fields": ("full_name",)}),
         (
             "Permissions",
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups")},
         ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )

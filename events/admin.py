@@ -5,19 +5,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import DateTimeField, ForeignKey, ManyToManyField, QuerySet
+from django.db.models import ForeignKey, ManyToManyField, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.text import capfirst, format_lazy
+from django.utils.text import format_lazy
 
 from accounts.roles import MODERATORS, PANELLISTS
 from events import services
 from events.models import Agency, Event, EventStatusChange, Panellist, PanelSeat, Topic
 from events.services import LATE_AFTER, EventTransitionError, TransitionResult
+from outreach.admin_site import LabelledDateTimeAdmin
 
 
 def london_time(value: object) -> str:
@@ -150,7 +151,7 @@ def _report(
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(LabelledDateTimeAdmin):
     list_display = ("title", "starts_london", "ends_london", "status", "lead_agency", "consoles")
     list_filter = ("status", "lead_agency", "starts_at", "topics")
     list_select_related = ("lead_agency",)
@@ -195,17 +196,6 @@ class EventAdmin(admin.ModelAdmin):
             )
         kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def formfield_for_dbfield(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and isinstance(db_field, DateTimeField):
-            # The split date and time boxes share one label: name each for screen readers.
-            date_box, time_box = formfield.widget.widgets
-            date_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: date"
-            time_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: time"
-        return formfield
 
     @admin.display(description="Consoles")
     def consoles(self, event: Event) -> SafeString | str:

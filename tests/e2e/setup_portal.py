@@ -178,6 +178,8 @@ print(
             "upcoming_slug": upcoming.slug,
             "live_slug": live.slug,
             "live_id": live.pk,
+            "moderator_id": moderator.pk,
+            "sam_panellist_id": sam.pk,
             "admin": {"email": admin.email, "session": signed_in(admin)},
             "archived_slug": archived.slug,
             "agency_slug": met.slug,

@@ -97,7 +97,9 @@ ADMIN_PAGES = {
     "event": "/admin/events/event/{live_id}/change/",
     "add an event": "/admin/events/event/add/",
     "panellists": "/admin/events/panellist/",
+    "panellist": "/admin/events/panellist/{sam_panellist_id}/change/",
     "users": "/admin/accounts/user/",
+    "user": "/admin/accounts/user/{moderator_id}/change/",
     "add a user": "/admin/accounts/user/add/",
     "questions": "/admin/chat/question/",
 }
