@@ -101,7 +101,9 @@ def _check_direct_socket() -> PathStatus:
     if _IMPORT_PROBLEM:
         return PathStatus(False, _IMPORT_PROBLEM)
     try:
-        config = Config(app=_no_app, ws="websockets-sansio", lifespan="off")
+        # log_config=None: a Config applies uvicorn's own logging otherwise, replacing the
+        # portal's (which removes network addresses) and turning the access log back on.
+        config = Config(app=_no_app, ws="websockets-sansio", lifespan="off", log_config=None)
         config.load()
         probe = WebSocketsSansIOProtocol(config=config, server_state=ServerState(), app_state={})
     except Exception as error:
