@@ -79,8 +79,8 @@ function start (root) {
         }
         break
       case 'status':
-        renderStatusTag(document.getElementById('live-status'), frame.status)
-        setAccepting(frame.accepting_questions, frame.status)
+        renderStatusTag(document.getElementById('live-status'), frame)
+        setAccepting(frame.accepting_questions, frame.finished)
         openQuestionsOnTime(frame)
         break
       case 'pinned':
@@ -125,9 +125,8 @@ function start (root) {
     pinnedSection.hidden = !source
   }
 
-  function setAccepting (isAccepting, status) {
+  function setAccepting (isAccepting, finished) {
     accepting = isAccepting
-    const finished = ['closed', 'archived', 'cancelled'].includes(status)
     closedBanner.hidden = !finished
     closedNote.hidden = isAccepting
     if (finished) closedNote.textContent = 'Questions are closed.'
@@ -143,7 +142,7 @@ function start (root) {
     if (status.status !== 'scheduled' || status.accepting_questions || !status.questions_open_at) return
     const wait = Date.parse(status.questions_open_at) - Date.now()
     if (wait > 0 && wait < 2 ** 31) {
-      opening = window.setTimeout(() => setAccepting(true, 'scheduled'), wait + 500)
+      opening = window.setTimeout(() => setAccepting(true, false), wait + 500)
     }
   }
 
