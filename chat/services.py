@@ -49,19 +49,8 @@ def _roles(event: Event, user_id: int | None) -> EventRoles:
     return event_roles(user=_user(user_id), event=event)
 
 
-def accepting_questions(event: Event, *, now: Any = None) -> bool:
-    now = now or timezone.now()
-    if event.status == EventStatus.LIVE:
-        return True
-    return (
-        event.status == EventStatus.SCHEDULED
-        and event.questions_open_at is not None
-        and event.questions_open_at <= now
-    )
-
-
 def _not_open(event: Event) -> ChatError:
-    if event.status in (EventStatus.CLOSED, EventStatus.ARCHIVED):
+    if event.status_enum.had_webchat:
         return ChatError("event_not_open", "This webchat has finished: questions are closed.")
     if event.status == EventStatus.CANCELLED:
         return ChatError("event_not_open", "This webchat was cancelled.")
@@ -226,7 +215,7 @@ def question_ask(
             return AskOutcome(question=payloads.question_for_asker(existing), created=False)
 
         event = participant.event
-        if not accepting_questions(event):
+        if not event.accepts_questions():
             raise _not_open(event)
         if participant.is_muted:
             raise ChatError("muted", "A moderator has stopped you sending questions here.")

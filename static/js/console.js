@@ -20,7 +20,7 @@ function start (root) {
     stopWhenAccessChanges: true,
     onState: (state) => renderConnection(connection, state),
     onFrame: (frame) => {
-      if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame.status)
+      if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame)
       if (frame.type === 'viewers') viewerCount.textContent = `Viewers: ${frame.count}`
       if (frame.type === 'error') say(`Not done: ${frame.message}`)
       if (kind === 'moderator') moderatorFrame(frame)

@@ -130,18 +130,9 @@ export function element (tag, className, text) {
   return node
 }
 
-const STATUS_TAGS = {
-  draft: ['Draft', 'govuk-tag--grey'],
-  scheduled: ['Upcoming', 'govuk-tag--blue'],
-  live: ['Live now', 'govuk-tag--green'],
-  closed: ['Finished', 'govuk-tag--grey'],
-  archived: ['Finished', 'govuk-tag--grey'],
-  cancelled: ['Cancelled', 'govuk-tag--red']
-}
-
+// The `status` frame carries its own label and tag (events.enums.EventStatus).
 export function renderStatusTag (container, status) {
-  const [label, modifier] = STATUS_TAGS[status] || [status, 'govuk-tag--grey']
-  container.replaceChildren(element('strong', `govuk-tag ${modifier}`, label))
+  container.replaceChildren(element('strong', `govuk-tag ${status.tag}`, status.label))
 }
 
 const CONNECTION_TEXT = {

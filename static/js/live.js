@@ -3,7 +3,6 @@
 import { LiveSocket, element, renderConnection, renderStatusTag, summarise } from './live-socket.js'
 import { placeFeedItem, renderFeedItem } from './feed-item.js'
 
-const FINISHED = ['closed', 'archived', 'cancelled']
 
 const root = document.getElementById('live-chat')
 if (root) start(root)
@@ -35,7 +34,7 @@ function start (root) {
   let held = []
   let pendingClientId = null
   let accepting = root.dataset.accepting === 'true'
-  let finished = FINISHED.includes(root.dataset.status)
+  let finished = root.dataset.finished === 'true' // as events.enums.EventStatus says
   let connectionState = 'connecting'
 
   const socket = new LiveSocket({
@@ -108,9 +107,9 @@ function start (root) {
         }
         break
       case 'status':
-        renderStatusTag(document.getElementById('live-status'), frame.status)
-        setAccepting(frame.accepting_questions, frame.status)
-        if (FINISHED.includes(frame.status)) finish(frame.status)
+        renderStatusTag(document.getElementById('live-status'), frame)
+        setAccepting(frame.accepting_questions, frame.finished)
+        if (frame.finished) finish(frame.status)
         openQuestionsOnTime(frame)
         break
       case 'pinned':
@@ -156,9 +155,8 @@ function start (root) {
     pinnedSection.hidden = !source
   }
 
-  function setAccepting (isAccepting, status) {
+  function setAccepting (isAccepting, over) {
     accepting = isAccepting
-    const over = FINISHED.includes(status)
     closedBanner.hidden = !over
     closedNote.hidden = isAccepting
     if (over) closedNote.textContent = 'Questions are closed.'
@@ -174,7 +172,7 @@ function start (root) {
     if (status.status !== 'scheduled' || status.accepting_questions || !status.questions_open_at) return
     const wait = Date.parse(status.questions_open_at) - Date.now()
     if (wait > 0 && wait < 2 ** 31) {
-      opening = window.setTimeout(() => setAccepting(true, 'scheduled'), wait + 500)
+      opening = window.setTimeout(() => setAccepting(true, false), wait + 500)
     }
   }
 
