@@ -1,0 +1,527 @@
+"""Does a question say someone is in danger now, or at risk of suicide or self-harm?
+
+Runs on every question before it is stored, so it is plain text work: no model, no network,
+nothing loaded per call. A question is normalised into a canonical string of words (case,
+punctuation, missing apostrophes, contractions, text-speak, l33t, repeated letters and
+common misspellings, the last with rapidfuzz's edit distance against the few dozen words the
+rules use), then searched with precompiled patterns:
+
+- danger now: someone threatening to kill or hurt someone (who + threat verb + whom), violence
+  in progress ("is hitting me", "being hit"), someone outside or inside, weapons, being
+  locked in or held, being followed, "in danger", "fear for my life";
+- suicide and self-harm: a lexicon written from the Samaritans' guidelines for online
+  services and the NSPA's guidance on language (direct statements of intent, plans and
+  means, overdoses, cutting, saying goodbye, feeling a burden, hopelessness), with
+  informational uses ("suicide prevention", "assisted suicide", "died by suicide") left out.
+
+Historic accounts ("he used to threaten to kill me", "years ago") do not trip it unless the
+question also says something is happening now. A false alarm costs the asker a help box and
+the moderators an "Urgent" tag; a miss can cost a life, so the rules lean towards flagging.
+docs/safeguarding.md has the measured figures and what it cannot catch.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+DANGER_NOW = "danger_now"
+SELF_HARM = "self_harm"
+STAFF_PHRASE = "staff_phrase"
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    kind: str  # DANGER_NOW, SELF_HARM or STAFF_PHRASE
+    rule: str  # which rule or staff phrase matched, for tests and the evaluation
+
+
+# Whole-token rewrites, after lower-casing and deleting apostrophes (so "he's", "hes" and
+# "he s" all arrive as "hes"): contractions, text-speak and misspellings too short for
+# fuzzy matching to be safe.
+TOKEN_REWRITES = {
+    # contractions without their apostrophe
+    "im": "i am",
+    "ive": "i have",
+    "id": "i would",
+    "ill": "i will",
+    "hes": "he is",
+    "shes": "she is",
+    "theyre": "they are",
+    "theyve": "they have",
+    "theyll": "they will",
+    "theyd": "they would",
+    "youre": "you are",
+    "hed": "he would",
+    "hell": "he will",
+    "shell": "she will",
+    "its": "it is",
+    "theres": "there is",
+    "thats": "that is",
+    "whats": "what is",
+    "cant": "can not",
+    "cannot": "can not",
+    "wont": "will not",
+    "dont": "do not",
+    "didnt": "did not",
+    "doesnt": "does not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "havent": "have not",
+    "couldnt": "could not",
+    "wouldnt": "would not",
+    "shouldnt": "should not",
+    "aint": "is not",
+    # text-speak
+    "gonna": "going to",
+    "gona": "going to",
+    "gunna": "going to",
+    "gunna2": "going to",
+    "goin": "going",
+    "gon": "going to",
+    "finna": "going to",
+    "ima": "i am going to",
+    "imma": "i am going to",
+    "wanna": "want to",
+    "wana": "want to",
+    "wanted2": "wanted to",
+    "wnat": "want",
+    "wnt": "want",
+    "watn": "want",
+    "gotta": "got to",
+    "hez": "he is",
+    "shez": "she is",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "n": "and",
+    "w": "with",
+    "b": "be",
+    "2": "to",
+    "too": "to",
+    "4": "for",
+    "pls": "please",
+    "plz": "please",
+    "plez": "please",
+    "rn": "right now",
+    "atm": "at the moment",
+    "2nite": "tonight",
+    "2night": "tonight",
+    "tonite": "tonight",
+    "2day": "today",
+    "ppl": "people",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "hubby": "husband",
+    "bout": "about",
+    "abt": "about",
+    "dnt": "do not",
+    "cnt": "can not",
+    "coz": "because",
+    "cuz": "because",
+    "kms": "kill myself",
+    "kmsl": "kill myself",
+    "kys": "kill yourself",
+    "od": "overdose",
+    "odd": "odd",
+    "ods": "overdose",
+    "oded": "overdosed",
+    "sh": "self harm",
+    "shd": "self harmed",
+    "shing": "self harming",
+    "selfharm": "self harm",
+    "selfharming": "self harming",
+    "selfharmed": "self harmed",
+    "unalive": "kill",
+    "unaliving": "killing",
+    "mysef": "myself",
+    "myslef": "myself",
+    "mysel": "myself",
+    "meself": "myself",
+    "kil": "kill",
+    "kll": "kill",
+    "klil": "kill",
+    "murda": "murder",
+    "knifes": "knives",
+    "hurtin": "hurting",
+    "tablet": "tablet",
+    "pill": "pill",
+    "dy": "die",
+    "dye": "die",
+    "ded": "dead",
+    "nite": "night",
+    "wiv": "with",
+}
+
+# Digits and symbols used as letters inside a word ("k1ll", "mys3lf", "$uicide").
+LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+
+# Words near a crisis word that are not misspellings of it (fuzzy matching leaves them alone).
+NOT_TYPOS = frozenset(
+    {
+        "anger",
+        "dancer",
+        "ranger",
+        "manger",
+        "hanger",
+        "banger",
+        "dagger",
+        "murders",
+        "herself",
+        "himself",
+        "itself",
+        "yourself",
+        "thyself",
+        "suited",
+        "outside",
+        "beside",
+        "decide",
+        "decided",
+        "sitting",
+        "fitting",
+        "willing",
+        "filling",
+        "billing",
+        "stabbing",
+        "shooting",
+        "threat",
+        "treating",
+        "treatment",
+        "strangers",
+        "stranger",
+        "strangely",
+        "tracking",
+        "cracking",
+        "following",
+        "hollowing",
+        "tablets",
+        "overdue",
+        "overdone",
+        "overground",
+    }
+)
+
+# The longer words the rules depend on: a token within one or two edits of one of these
+# (and not a real word listed above) is read as it. Short words are not fuzzy-matched:
+# "kill" is one edit from "will", "bill" and "fill".
+FUZZY_TARGETS = (
+    "suicide",
+    "suicidal",
+    "myself",
+    "himself",
+    "herself",
+    "themselves",
+    "overdose",
+    "overdosed",
+    "overdosing",
+    "danger",
+    "threatening",
+    "threatened",
+    "threaten",
+    "strangling",
+    "strangled",
+    "murder",
+    "kidnapped",
+    "paracetamol",
+    "attacking",
+    "following",
+    "followed",
+    "killing",
+    "hitting",
+    "hurting",
+    "beating",
+    "stabbing",
+    "knives",
+    "tablets",
+    "antidepressants",
+    "pills",
+)
+
+_WORD = re.compile(r"[a-z0-9@$]+")
+
+
+def _squeeze(word: str) -> str:
+    """The word with every run of one letter cut to one ("killl" and "kil" both give "kil")."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+# Pattern building blocks (on the normalised text: lower case, single spaces, no punctuation).
+_W = r"(?:\w+ )"  # any one word and its space
+_RELATION = (
+    r"(?:mum|mom|mother|mam|dad|father|stepdad|stepmum|step dad|step mum|brother|sister|son|"
+    r"daughter|baby|babies|kids|kid|children|child|boy|girl|friend|mate|mates|partner|husband|"
+    r"wife|boyfriend|girlfriend|ex|gran|grandma|granny|nan|nana|grandad|grandpa|uncle|aunt|"
+    r"auntie|cousin|neighbour|neighbours|family|sibling|siblings|niece|nephew|carer|flatmate|"
+    r"pregnant girlfriend|little one|little ones|dog)"
+)
+_PERSON = (
+    rf"(?:me|us|her|him|them|you|everyone|everybody|someone|somebody|"
+    rf"(?:my|our|his|her|the|their|a|an) (?:\w+ )?{_RELATION}|{_RELATION}|"
+    rf"(?:a|the|this|some) (?:\w+ )?(?:woman|man|girl|boy|lad|person|lady|guy|bloke|child|kid))"
+)
+_THREATENER = (
+    rf"(?:he|she|they|someone|somebody|people|men|lads|guys|gang|(?:\w+ )?{_RELATION}s?|"
+    rf"abuser|attacker|stalker|man|woman|bloke|guy|him|her|them)"
+)
+_HARM_VERB = (
+    r"(?:kill|hurt|murder|stab|shoot|attack|beat|batter|strangle|choke|rape|harm|slit|smash|"
+    r"punch|hit|kick|burn|finish|torture|knife|slash|break|do)"
+)
+_VIOLENCE_ING = (
+    r"(?:hitting|beating|punching|kicking|hurting|attacking|strangling|choking|stabbing|"
+    r"raping|assaulting|battering|slapping|killing|holding|forcing|dragging|throttling|"
+    r"threatening|chasing|following|stalking|smothering|suffocating|biting|headbutting|"
+    r"pushing|shoving|burning|touching)"
+)
+_VIOLENCE_DONE = (
+    r"(?:hit|beaten|beat|punched|kicked|hurt|attacked|strangled|choked|stabbed|raped|"
+    r"assaulted|battered|slapped|shot|threatened|chased|followed|stalked|held|kidnapped|"
+    r"abducted|grabbed|pushed|thrown|threw|dragged|throttled|bitten|headbutted|glassed|"
+    r"mugged|robbed|cornered|trapped|knocked)"
+)
+_WEAPON = (
+    r"(?:knife|knives|gun|guns|machete|machetes|blade|hammer|bat|baseball bat|weapon|weapons|"
+    r"axe|crowbar|shotgun|pistol|rifle|screwdriver|broken bottle|bottle|acid|taser|"
+    r"sword|cleaver|scissors|iron bar|pole)"
+)
+_PLACE = (
+    r"(?:door|front door|back door|house|flat|home|window|windows|garden|work|school|room|"
+    r"bedroom|letterbox|loft|street|road|gate|building|car|place|office|shop|station|stairs|"
+    r"hallway|corridor|bathroom|kitchen)"
+)
+_SELF = r"(?:myself|herself|himself|themselves|themself|ourselves)"
+_SELF_HARM_VERB = (
+    r"(?:kill|killed|killing|hurt|hurting|harm|harmed|harming|cut|cutting|burn|burned|burnt|"
+    r"burning|hang|hanged|hanging|drown|drowning|starve|starving|stab|stabbing|stabbed|"
+    r"poison|poisoned|poisoning|shoot|shooting|suffocate|suffocating|end|ending|strangle|"
+    r"strangling|punish|punishing|scratch|scratching)"
+)
+_MEANS = (
+    r"(?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|aspirin|"
+    r"antidepressants|sleeping pills|painkillers|insulin|co codamol|codeine|them)"
+)
+_INTENT = (
+    r"(?:want to|wants to|wanted to|going to|about to|planning to|plan to|ready to|trying to|"
+    r"tried to|try to|thinking about|thinking of|think about|thought about|feel like|"
+    r"feeling like|will|would|should|gonna|need to|needs to|decided to|wish i could|"
+    r"might|could|may|just)"
+)
+
+DANGER_RULES: tuple[tuple[str, str], ...] = (
+    # who + threat/violence verb + whom, said as intent or threat
+    (
+        "threat_to_harm",
+        rf"(?:{_INTENT}|threaten\w* to|threatening to|threatened to|said .{{0,30}}?(?:will|would)|"
+        rf"coming (?:round |over |here |back )?to|says? (?:he|she|they) (?:will|would)) "
+        rf"(?:{_W}{{0,2}})?{_HARM_VERB}(?: up| in)? (?:{_PERSON}|my throat|the (?:house|flat|place))",
+    ),
+    ("threat_of_fire", r"(?:set fire|burn (?:the|my|our) (?:house|flat|home|place))|petrol"),
+    ("never_see_alive", r"never see (?:them|him|her|you|me|us|my \w+) alive"),
+    ("until_kills", r"until (?:he|she|they) (?:kills|kill|hurts|hurt) (?:me|us|her|him)"),
+    ("finishes_me", r"(?:finish|finishes|finishing) (?:me|us|her|him) (?:off|tonight)|night (?:he|she|they) (?:finishes|kills)"),
+    # violence in progress
+    (
+        "violence_in_progress",
+        rf"(?:is|are|am|was|were|keeps|keep|kept|still|now|started|starting|and|be) "
+        rf"(?:{_W}{{0,4}})?{_VIOLENCE_ING}(?: up)? {_PERSON}",
+    ),
+    ("violence_to_me", rf"(?<!stop )(?<!about )(?<!of )(?<!for ){_VIOLENCE_ING}(?: up)? (?:me|us)\b"),
+    (
+        "violence_just_done",
+        rf"(?:just|has|have|he|she|they) (?:{_W}{{0,2}})?{_VIOLENCE_DONE}(?: up)? (?:{_PERSON})"
+        rf"(?: {_W}{{0,6}})? ?(?:just|now|tonight|today|an hour ago|minutes ago|right now)",
+    ),
+    ("just_violence", rf"just (?:{_W}{{0,1}})?{_VIOLENCE_DONE} (?:{_PERSON})"),
+    (
+        "being_harmed",
+        rf"(?:being|been|got|getting|get|gets) (?:{_W}{{0,1}})?"
+        rf"(?:hit|beaten|beat|punched|kicked|hurt|attacked|strangled|choked|stabbed|raped|"
+        rf"sexually assaulted|assaulted|battered|shot|threatened|chased|followed|stalked|held|"
+        rf"kidnapped|abducted|attacked|dragged|forced|touched|groped|slapped|smacked)",
+    ),
+    (
+        "damage_in_progress",
+        rf"(?:is|are|s|and|now) (?:{_W}{{0,2}})?(?:kicking|punching|banging|smashing|hammering|"
+        rf"stabbing|breaking|bashing|throwing) (?:on |in |down |through )?(?:the |my |our |his )?"
+        rf"(?:door|doors|window|windows|walls|wall|things|stuff|place|house|flat|furniture|car)",
+    ),
+    ("kicking_off", r"(?:he|she|they) (?:is|are) (?:{_W}{0,1})?(?:kicking off|smashing|going mad|going crazy|raging|losing it)"),
+    # someone is here, outside, inside, coming
+    (
+        "someone_is_here",
+        rf"{_THREATENER} (?:is|are|s) (?:{_W}{{0,2}})?(?:here|outside|inside|downstairs|upstairs|"
+        rf"nearby|in the (?:house|flat|garden|loft|room)|in my|in our|at (?:my|the|our) "
+        rf"(?:back |front )?{_PLACE}|on (?:his|her|their) way)",
+    ),
+    (
+        "waiting_outside",
+        r"(?:waiting|standing|banging|knocking|shouting|hiding|watching|lurking|parked|sat|"
+        r"sitting|still|back|now|are|is) (?:right )?outside",
+    ),
+    ("there_is_someone", r"there (?:is|are) (?:someone|somebody|a man|men|people|a woman) (?:{_W}{0,4})?(?:in|at|outside) (?:my|our|the) "),
+    ("someone_in_my_place", rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) {_PLACE}"),
+    ("at_my_door", r"(?:is|are|s) (?:{_W}{0,5})?at (?:my|the|our) (?:back |front )?(?:door|window)"),
+    ("turned_up", r"(?:just|has|have|s) (?:turned up|turn up|shown up|showed up|arrived|found me|found where i live)"),
+    ("coming_for_me", rf"(?:coming|came) (?:for|after|to get|to find) (?:{_PERSON})|(?:is|are) after (?:me|us)|coming up the stairs|looking for me|on (?:his|her|their) way (?:here|round|over|back)"),
+    ("break_in", r"(?:broke|breaking|break|broken|breakin) in(?! to)(?:to (?:my|our) (?:house|flat|home))?\b(?! \w+ ago)"),
+    (
+        "watching_the_house",
+        rf"(?:watching|staring at|staring|circling) (?:{_W}{{0,1}})?(?:the|my|our) (?:house|flat|home|window|windows|door)",
+    ),
+    # weapons
+    (
+        "weapon",
+        rf"(?:has|have|got|holding|with|pulled|pulls|waving|carrying|put|pointing|points|"
+        rf"brandishing|grabbed|is armed|armed with) (?:a |an |his |her |their |two |some )?"
+        rf"(?:big |kitchen |large |huge )?{_WEAPON}",
+    ),
+    ("weapon_to_me", rf"{_WEAPON} (?:to|at|against|on) (?:my|me|her|him|us)"),
+    # locked in, held, trapped, hiding
+    (
+        "locked_in",
+        rf"(?:locked|locking|locks|lock) (?:{_PERSON} )?in\b(?! to)|(?:he|she|they) (?:has |have |is |are )?"
+        r"(?:locked|trapped|barricaded)|barricaded|(?:will not|wont|would not|does not) let "
+        r"(?:me|us|her|him|them|my \w+) (?:leave|out|go|escape|get out|go out)",
+    ),
+    ("i_am_held", r"i am (?:{_W}{0,1})?(?:trapped|being held|held|stuck in|hiding|locked in|not allowed out|kidnapped)"),
+    ("taken_my_phone", r"(?:has|have|is|he|she|they) (?:taken|took|smashed|broken|broke|hidden|hid) my (?:phone|keys|car keys|passport)"),
+    ("kidnapped", r"kidnapped|abducted|held hostage|hostage"),
+    # in danger, fear
+    ("in_danger", r"\bin (?:immediate |real |serious |grave |great )?danger\b"),
+    ("fear_for_life", r"(?:scared|afraid|fear|frightened|terrified|worried|fearing) for (?:my|our|her|his|their) (?:life|lives|safety)"),
+    ("not_safe", r"(?:i am|we are|i do not feel|i feel|she is|he is|they are|kids are|we re) (?:{_W}{0,1})?not safe\b"),
+    ("call_for_help_now", r"(?:help (?:me |us )?(?:now|quick|quickly|fast|asap)|send (?:someone|help|police|the police)|call the police for me|need help now|need help right now)"),
+    ("help_alone", r"^ (?:please |someone |somebody |help |me |us |now |right |quick |anyone )*help(?: me| us| please| now| right now| someone| anyone| quick)* $"),
+)
+
+SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
+    ("harm_self", rf"{_SELF_HARM_VERB} (?:{_W}{{0,1}})?{_SELF}"),
+    ("kill_yourself_told", r"(?:told|tell|telling|tells) me to kill (?:yourself|myself)"),
+    ("suicidal", r"suicidal"),
+    ("suicide", r"suicide(?! prevention| awareness| rates?| statistics| figures| squad| bomber| bombers| helplines?| charity| charities| training)"),
+    ("want_to_die", rf"(?:want|wanted|wants|wanting|going|ready|wish|wishing|prefer|rather|like|deserve|deserves) (?:{_W}{{0,2}})?to (?:just )?die\b"),
+    ("way_to_die", r"(?:way|ways|how) to (?:die|kill myself|end it|end my life)|(?:how many|enough) (?:pills|tablets|paracetamol)"),
+    ("be_dead", r"(?:want to|wish i was|wish i were|better off|would be|rather be|just be|to be) (?:{_W}{0,1})?dead"),
+    ("better_off_without_me", r"better off without me|would (?:not |even )?miss me|(?:nobody|no one|noone) (?:would|will) (?:care|notice|miss)|i am a burden|burden to (?:everyone|everybody|my)"),
+    ("end_it", r"(?:end|ending|ended|finish) (?:it all|it|things|everything|my life|her life|his life|their life|my own life|myself)(?! with| off)\b"),
+    ("take_my_life", r"(?:take|taking|took) (?:my|her|his|their) (?:own )?life"),
+    ("not_want_to_live", r"(?:do not|does not|dont|not) (?:{_W}{0,1})?(?:want to|wanna|wish to) (?:be alive|live|exist|be here|wake up|go on|carry on|be around)"),
+    ("no_reason_to_live", r"(?:no|nothing|not) (?:{_W}{0,1})?(?:reason|point|worth) (?:to live|in living|living|in life|going on|anymore|any more)|(?:life|living) (?:is not|is no|isnt|not) worth|enough of (?:living|life|everything)|done with (?:life|living|everything|it all)|so done with life|done with life"),
+    ("cannot_go_on", r"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|keep going)(?: {_W}{0,3})?(?: any ?more| no more)?|can not cope"),
+    ("stop_existing", r"(?:stop|not) exist(?:ing)?|disappear forever|(?:never|not) wake up|go to sleep forever|not (?:going to )?be (?:here|around|alive) (?:tomorrow|much longer|for long|by)"),
+    ("overdose", r"(?:take|taking|took|taken|have|had|do|doing|going to|gonna|just|an|to) (?:an )?overdos\w*|overdosing|overdosed|overdose (?:tonight|now)|(?:i|he|she|they) (?:will |am going to )?overdose"),
+    ("take_them_all", rf"(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|ate) (?:all|a load of|loads of|lots of|a lot of|a (?:whole )?(?:packet|box|bottle|pack|handful) of|the (?:whole )?(?:packet|box|bottle)|them all|every|\d+|twenty|thirty|fifty) ?(?:of )?(?:my |the |her |his )?{_MEANS}?|{_MEANS} (?:ready|saved|stockpiled|in front of me)|stockpil\w+"),
+    ("poison", r"(?:drank|drink|drinking|drunk|swallowed|swallow) (?:some )?(?:bleach|antifreeze|poison|weedkiller)"),
+    ("cut_wrists", r"(?:cut|cutting|slit|slitting|slash|slashing) (?:my|her|his|their) (?:wrists?|arms?|legs?|thighs?|skin|throat)"),
+    ("cutting", r"(?:keep|keeps|kept|been|am|is|are|started|stop|want to|going to|need to|urge to) (?:{_W}{0,1})?(?:cutting|cut)(?! \w)|(?:want to|going to|need to|urge to) cut $"),
+    ("self_harming", r"(?:i|want to|going to|am|is|are|been|keep|started|need to|urge to) (?:{_W}{0,1})?self harm(?:ing|ed)?\b"),
+    ("jump", r"(?:going to|want to|about to|will|ready to|gonna|to) jump(?: off| from| in)?|jump off (?:a|the|this) |in front of (?:a|the) (?:train|bus|lorry|car|truck)|(?:on|by|near) the (?:train |railway )?(?:tracks|track|railway line|rails)|(?:i am|standing|sat|sitting) (?:on|at) the (?:edge|bridge|roof|cliff)"),
+    ("drown", r"walk (?:into|in) the (?:sea|river|water)|drown myself"),
+    ("rope", r"(?:got|have|bought|tied|made) (?:a |the )?(?:rope|noose|ligature)|noose|ligature"),
+    ("goodbye", r"goodbye (?:letters?|notes?|everyone|all|world|forever)|suicide note|(?:my )?last message|(?:texted|messaged|said|sent|text) (?:me |us |her |him )?(?:goodbye|bye forever)|saying goodbye"),
+    ("it_to_stop", r"(?:want|need) (?:it|this|everything|the pain) (?:all )?to (?:stop|end|be over)|want it (?:all )?over"),
+)
+
+DANGER_PATTERNS = tuple((name, re.compile(source)) for name, source in DANGER_RULES)
+SELF_HARM_PATTERNS = tuple((name, re.compile(source)) for name, source in SELF_HARM_RULES)
+
+# A past account ("he used to...", "years ago") is not danger now, unless the question also
+# says something is happening now.
+_HISTORIC = re.compile(
+    r"used to|years ago|year ago|when i was (?:a |young|little|younger|small|at school|a kid|a child|\d+)|"
+    r"when we were (?:together|married|living)|in the past|back then|as a (?:child|kid|teenager)|"
+    r"historic|historical|last year|in (?:19|20)\d\d|\d+ years|recovered|years back|anymore now"
+)
+_NOW = re.compile(
+    r"right now|tonight|at the moment|happening now|here now|just now|minutes ago|an hour ago|"
+    r"on (?:his|her|their) way|(?:is|are|s) (?:\w+ )?(?:outside|here|inside|downstairs|upstairs)|"
+    r"\bnow\b(?! i am| that| she is| he is| they are)|still (?:here|outside|there|doing|happening)|again|today"
+)
+
+# Every word the rules above spell out: a token that is one of these after squeezing its
+# repeated letters ("killl", "helpp", "meee") is read as it.
+_RULE_WORDS = frozenset(
+    word
+    for _, source in (*DANGER_RULES, *SELF_HARM_RULES)
+    for word in re.findall(r"[a-z]{2,}", source.replace("\\w", " ").replace("\\b", " "))
+) | frozenset(("me", "i", "a"))
+_SQUEEZED_RULE_WORDS = {
+    _squeeze(word): word for word in sorted(_RULE_WORDS, key=len) if _squeeze(word) != word
+}
+
+
+@lru_cache(maxsize=8192)
+def _canonical_token(token: str) -> str:
+    """One token as the rules spell it (may become several words: "gonna" -> "going to")."""
+    if token in TOKEN_REWRITES:
+        return TOKEN_REWRITES[token]
+    if not token.isdigit() and any(char.isdigit() or char in "@$" for char in token):
+        # "2nite" and "k1ll": text-speak first, then l33t.
+        if token in TOKEN_REWRITES:
+            return TOKEN_REWRITES[token]
+        token = token.translate(LEET)
+        if token in TOKEN_REWRITES:
+            return TOKEN_REWRITES[token]
+    if token in _RULE_WORDS or token in NOT_TYPOS or token.isdigit():
+        return token
+    if token.endswith("in") and token + "g" in _RULE_WORDS:  # "hurtin", "killin"
+        return token + "g"
+    squeezed = _squeeze(token)
+    if squeezed in TOKEN_REWRITES:
+        return TOKEN_REWRITES[squeezed]
+    if squeezed in _RULE_WORDS:
+        return squeezed
+    if squeezed in _SQUEEZED_RULE_WORDS:
+        return _SQUEEZED_RULE_WORDS[squeezed]
+    if squeezed.endswith("in") and _SQUEEZED_RULE_WORDS.get(squeezed + "g"):
+        return _SQUEEZED_RULE_WORDS[squeezed + "g"]
+    if len(token) >= 5:
+        best = process.extractOne(
+            token,
+            FUZZY_TARGETS,
+            scorer=OSA.distance,
+            score_cutoff=1 if len(token) <= 6 else 2,
+        )
+        if best is not None:
+            return str(best[0])
+    return token
+
+
+def normalise(text: str) -> str:
+    """The text as the rules read it: " words separated by single spaces " (with a space at
+    each end, so a pattern can anchor on whole words)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    folded = re.sub(r"['\u2019\u2018`\u00b4]", "", folded)  # he's, hes and he`s read alike
+    words = " ".join(_canonical_token(token) for token in _WORD.findall(folded))
+    words = re.sub(r"\b(my|her|him|them|your|our) ?(self|selves|slef|sef)\b", r"\1self", words)
+    words = words.replace("themselfs", "themselves").replace("ourselfs", "ourselves")
+    return f" {words} "
+
+
+def crisis_match(text: str, staff_phrases: Iterable[str] = ()) -> CrisisMatch | None:
+    """The first sign that someone is in danger now or at risk of self-harm, if any."""
+    normalised = normalise(text)
+    folded = " ".join(text.lower().split())
+    for phrase in staff_phrases:
+        # As staff wrote it, or as the rules would read it ("HE HAS A KNIFE!!" matches
+        # "he has a knife"; "he's got a knife" matches "hes got a knife").
+        if phrase in folded or _normalised_phrase(phrase) in normalised:
+            return CrisisMatch(STAFF_PHRASE, phrase)
+    historic_only = bool(_HISTORIC.search(normalised)) and not _NOW.search(normalised)
+    if historic_only:
+        return None
+    for kind, patterns in ((SELF_HARM, SELF_HARM_PATTERNS), (DANGER_NOW, DANGER_PATTERNS)):
+        for name, pattern in patterns:
+            if pattern.search(normalised):
+                return CrisisMatch(kind, name)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _normalised_phrase(phrase: str) -> str:
+    return normalise(phrase)
