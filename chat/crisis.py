@@ -190,6 +190,7 @@ NOT_TYPOS = frozenset(
         "stabbing",
         "shooting",
         "threat",
+        "threats",
         "treating",
         "treatment",
         "strangers",
@@ -262,7 +263,7 @@ _RELATION = (
 _PERSON = (
     rf"(?:me|us|her|him|them|you|everyone|everybody|someone|somebody|"
     rf"(?:my|our|his|her|the|their|a|an) (?:\w+ )?{_RELATION}|{_RELATION}|"
-    rf"(?:a|the|this|some) (?:\w+ )?(?:woman|man|girl|boy|lad|person|lady|guy|bloke|child|kid))"
+    rf"(?:a|the|this|some) (?:\w+ )?(?:woman|man|girl|boy|lad|person|lady|guy|bloke|child|kid))\b"
 )
 _THREATENER = (
     rf"(?:he|she|they|someone|somebody|people|men|lads|guys|gang|(?:\w+ )?{_RELATION}s?|"
@@ -287,14 +288,14 @@ _VIOLENCE_DONE = (
 _WEAPON = (
     r"(?:knife|knives|gun|guns|machete|machetes|blade|hammer|bat|baseball bat|weapon|weapons|"
     r"axe|crowbar|shotgun|pistol|rifle|screwdriver|broken bottle|bottle|acid|taser|"
-    r"sword|cleaver|scissors|iron bar|pole)"
+    r"sword|cleaver|scissors|iron bar|pole)\b"
 )
 _PLACE = (
     r"(?:door|front door|back door|house|flat|home|window|windows|garden|work|school|room|"
     r"bedroom|letterbox|loft|street|road|gate|building|car|place|office|shop|station|stairs|"
-    r"hallway|corridor|bathroom|kitchen)"
+    r"hallway|corridor|bathroom|kitchen)\b"
 )
-_SELF = r"(?:myself|herself|himself|themselves|themself|ourselves)"
+_SELF = r"(?:myself|herself|himself|themselves|themself|ourselves)\b"
 _SELF_HARM_VERB = (
     r"(?:kill|killed|killing|hurt|hurting|harm|harmed|harming|cut|cutting|burn|burned|burnt|"
     r"burning|hang|hanged|hanging|drown|drowning|starve|starving|stab|stabbing|stabbed|"
@@ -317,7 +318,7 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     (
         "threat_to_harm",
         rf"(?:{_INTENT}|threaten\w* to|threatening to|threatened to|said .{{0,30}}?(?:will|would)|"
-        rf"coming (?:round |over |here |back )?to|says? (?:he|she|they) (?:will|would)) "
+        rf"coming (?:{_W}{{0,2}})?to|says? (?:he|she|they) (?:will|would)) "
         rf"(?:{_W}{{0,2}})?{_HARM_VERB}(?: up| in)? (?:{_PERSON}|my throat|the (?:house|flat|place))",
     ),
     ("threat_of_fire", r"(?:set fire|burn (?:the|my|our) (?:house|flat|home|place))|petrol"),
@@ -350,7 +351,7 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"stabbing|breaking|bashing|throwing) (?:on |in |down |through )?(?:the |my |our |his )?"
         rf"(?:door|doors|window|windows|walls|wall|things|stuff|place|house|flat|furniture|car)",
     ),
-    ("kicking_off", r"(?:he|she|they) (?:is|are) (?:{_W}{0,1})?(?:kicking off|smashing|going mad|going crazy|raging|losing it)"),
+    ("kicking_off", rf"(?:he|she|they) (?:is|are) (?:{_W}{{0,1}})?(?:kicking off|smashing|going mad|going crazy|raging|losing it)"),
     # someone is here, outside, inside, coming
     (
         "someone_is_here",
@@ -363,9 +364,9 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         r"(?:waiting|standing|banging|knocking|shouting|hiding|watching|lurking|parked|sat|"
         r"sitting|still|back|now|are|is) (?:right )?outside",
     ),
-    ("there_is_someone", r"there (?:is|are) (?:someone|somebody|a man|men|people|a woman) (?:{_W}{0,4})?(?:in|at|outside) (?:my|our|the) "),
+    ("there_is_someone", rf"there (?:is|are) (?:someone|somebody|a man|men|people|a woman) (?:{_W}{{0,4}})?(?:in|at|outside) (?:my|our|the) "),
     ("someone_in_my_place", rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) {_PLACE}"),
-    ("at_my_door", r"(?:is|are|s) (?:{_W}{0,5})?at (?:my|the|our) (?:back |front )?(?:door|window)"),
+    ("at_my_door", rf"(?:is|are|s) (?:{_W}{{0,5}})?at (?:my|the|our) (?:back |front )?(?:door|window)"),
     ("turned_up", r"(?:just|has|have|s) (?:turned up|turn up|shown up|showed up|arrived|found me|found where i live)"),
     ("coming_for_me", rf"(?:coming|came) (?:for|after|to get|to find) (?:{_PERSON})|(?:is|are) after (?:me|us)|coming up the stairs|looking for me|on (?:his|her|their) way (?:here|round|over|back)"),
     ("break_in", r"(?:broke|breaking|break|broken|breakin) in(?! to)(?:to (?:my|our) (?:house|flat|home))?\b(?! \w+ ago)"),
@@ -388,13 +389,13 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         r"(?:locked|trapped|barricaded)|barricaded|(?:will not|wont|would not|does not) let "
         r"(?:me|us|her|him|them|my \w+) (?:leave|out|go|escape|get out|go out)",
     ),
-    ("i_am_held", r"i am (?:{_W}{0,1})?(?:trapped|being held|held|stuck in|hiding|locked in|not allowed out|kidnapped)"),
+    ("i_am_held", rf"i am (?:{_W}{{0,1}})?(?:trapped|being held|held|stuck in|hiding|locked in|not allowed out|kidnapped)"),
     ("taken_my_phone", r"(?:has|have|is|he|she|they) (?:taken|took|smashed|broken|broke|hidden|hid) my (?:phone|keys|car keys|passport)"),
     ("kidnapped", r"kidnapped|abducted|held hostage|hostage"),
     # in danger, fear
     ("in_danger", r"\bin (?:immediate |real |serious |grave |great )?danger\b"),
     ("fear_for_life", r"(?:scared|afraid|fear|frightened|terrified|worried|fearing) for (?:my|our|her|his|their) (?:life|lives|safety)"),
-    ("not_safe", r"(?:i am|we are|i do not feel|i feel|she is|he is|they are|kids are|we re) (?:{_W}{0,1})?not safe\b"),
+    ("not_safe", rf"(?:i am|we are|i do not feel|i feel|she is|he is|they are|kids are|we re) (?:{_W}{{0,1}})?not safe\b"),
     ("call_for_help_now", r"(?:help (?:me |us )?(?:now|quick|quickly|fast|asap)|send (?:someone|help|police|the police)|call the police for me|need help now|need help right now)"),
     ("help_alone", r"^ (?:please |someone |somebody |help |me |us |now |right |quick |anyone )*help(?: me| us| please| now| right now| someone| anyone| quick)* $"),
 )
@@ -403,16 +404,16 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ("harm_self", rf"{_SELF_HARM_VERB} (?:{_W}{{0,1}})?{_SELF}"),
     ("kill_yourself_told", r"(?:told|tell|telling|tells) me to kill (?:yourself|myself)"),
     ("suicidal", r"suicidal"),
-    ("suicide", r"suicide(?! prevention| awareness| rates?| statistics| figures| squad| bomber| bombers| helplines?| charity| charities| training)"),
+    ("suicide", r"(?<!assisted )(?<!by )(?<!prevent )(?<!preventing )suicide(?! prevention| awareness| rates?| statistics| figures| squad| bomber| bombers| helplines?| charity| charities| training)"),
     ("want_to_die", rf"(?:want|wanted|wants|wanting|going|ready|wish|wishing|prefer|rather|like|deserve|deserves) (?:{_W}{{0,2}})?to (?:just )?die\b"),
     ("way_to_die", r"(?:way|ways|how) to (?:die|kill myself|end it|end my life)|(?:how many|enough) (?:pills|tablets|paracetamol)"),
     ("be_dead", r"(?:want to|wish i was|wish i were|better off|would be|rather be|just be|to be) (?:{_W}{0,1})?dead"),
     ("better_off_without_me", r"better off without me|would (?:not |even )?miss me|(?:nobody|no one|noone) (?:would|will) (?:care|notice|miss)|i am a burden|burden to (?:everyone|everybody|my)"),
     ("end_it", r"(?:end|ending|ended|finish) (?:it all|it|things|everything|my life|her life|his life|their life|my own life|myself)(?! with| off)\b"),
     ("take_my_life", r"(?:take|taking|took) (?:my|her|his|their) (?:own )?life"),
-    ("not_want_to_live", r"(?:do not|does not|dont|not) (?:{_W}{0,1})?(?:want to|wanna|wish to) (?:be alive|live|exist|be here|wake up|go on|carry on|be around)"),
-    ("no_reason_to_live", r"(?:no|nothing|not) (?:{_W}{0,1})?(?:reason|point|worth) (?:to live|in living|living|in life|going on|anymore|any more)|(?:life|living) (?:is not|is no|isnt|not) worth|enough of (?:living|life|everything)|done with (?:life|living|everything|it all)|so done with life|done with life"),
-    ("cannot_go_on", r"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|keep going)(?: {_W}{0,3})?(?: any ?more| no more)?|can not cope"),
+    ("not_want_to_live", rf"(?:do not|does not|dont|not) (?:{_W}{{0,1}})?(?:want to|wanna|wish to) (?:be alive|live|exist|be here|wake up|go on|carry on|be around)"),
+    ("no_reason_to_live", rf"(?:no|nothing|not) (?:{_W}{{0,1}})?(?:reason|point|worth) (?:to live|in living|living|in life|going on|anymore|any more)|point (?:in|of) (?:living|life|going on|being alive|carrying on|being here)|(?:life|living) (?:is not|is no|isnt|not) worth|enough of (?:living|life|everything)|done with (?:life|living|everything|it all)|so done with life|done with life"),
+    ("cannot_go_on", rf"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|keep going)(?: {_W}{{0,3}})?(?: any ?more| no more)?|can not cope"),
     ("stop_existing", r"(?:stop|not) exist(?:ing)?|disappear forever|(?:never|not) wake up|go to sleep forever|not (?:going to )?be (?:here|around|alive) (?:tomorrow|much longer|for long|by)"),
     ("overdose", r"(?:take|taking|took|taken|have|had|do|doing|going to|gonna|just|an|to) (?:an )?overdos\w*|overdosing|overdosed|overdose (?:tonight|now)|(?:i|he|she|they) (?:will |am going to )?overdose"),
     ("take_them_all", rf"(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|ate) (?:all|a load of|loads of|lots of|a lot of|a (?:whole )?(?:packet|box|bottle|pack|handful) of|the (?:whole )?(?:packet|box|bottle)|them all|every|\d+|twenty|thirty|fifty) ?(?:of )?(?:my |the |her |his )?{_MEANS}?|{_MEANS} (?:ready|saved|stockpiled|in front of me)|stockpil\w+"),
@@ -427,20 +428,37 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ("it_to_stop", r"(?:want|need) (?:it|this|everything|the pain) (?:all )?to (?:stop|end|be over)|want it (?:all )?over"),
 )
 
-DANGER_PATTERNS = tuple((name, re.compile(source)) for name, source in DANGER_RULES)
-SELF_HARM_PATTERNS = tuple((name, re.compile(source)) for name, source in SELF_HARM_RULES)
 
-# A past account ("he used to...", "years ago") is not danger now, unless the question also
-# says something is happening now.
+
+def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Every rule starts at the start of a word ("is" must not match the end of "this").
+    return tuple((name, re.compile(rf"(?<!\w)(?:{source})")) for name, source in rules)
+
+
+DANGER_PATTERNS = _compiled(DANGER_RULES)
+SELF_HARM_PATTERNS = _compiled(SELF_HARM_RULES)
+
+# A past account ("he used to...", "years ago") or a what-if ("in future") is not danger
+# now, unless the question also says something is happening now.
 _HISTORIC = re.compile(
     r"used to|years ago|year ago|when i was (?:a |young|little|younger|small|at school|a kid|a child|\d+)|"
     r"when we were (?:together|married|living)|in the past|back then|as a (?:child|kid|teenager)|"
-    r"historic|historical|last year|in (?:19|20)\d\d|\d+ years|recovered|years back|anymore now"
+    r"historic|historical|last year|in (?:the )?future|next (?:year|month|week)|in (?:19|20)\d\d|\d+ years|recovered|years back|anymore now"
 )
 _NOW = re.compile(
     r"right now|tonight|at the moment|happening now|here now|just now|minutes ago|an hour ago|"
     r"on (?:his|her|their) way|(?:is|are|s) (?:\w+ )?(?:outside|here|inside|downstairs|upstairs)|"
     r"\bnow\b(?! i am| that| she is| he is| they are)|still (?:here|outside|there|doing|happening)|again|today"
+)
+
+# Figures of speech and hypotheticals that share words with a crisis; cut out before the
+# rules run ("this queue is killing me", "when someone's life is in danger").
+_NOT_A_CRISIS = re.compile(
+    r"(?:queue|wait|waiting|suspense|feet|back|head|legs|this|it|that|heat|job|work|stress|"
+    r"boredom|tooth|neck|knees|traffic|drama|show|series|film|game|kids|homework) "
+    r"(?:is|are|was|were) (?:literally |actually |really )?killing me|"
+    r"(?:when|if|whose|where|whether) (?:\w+ ){0,4}(?:is|are|was|were|be) in (?:\w+ )?danger|"
+    r"dying (?:to|of|for) (?:know|see|hear|boredom|laughter|a|the)"
 )
 
 # Every word the rules above spell out: a token that is one of these after squeezing its
@@ -512,9 +530,9 @@ def crisis_match(text: str, staff_phrases: Iterable[str] = ()) -> CrisisMatch | 
         # "he has a knife"; "he's got a knife" matches "hes got a knife").
         if phrase in folded or _normalised_phrase(phrase) in normalised:
             return CrisisMatch(STAFF_PHRASE, phrase)
-    historic_only = bool(_HISTORIC.search(normalised)) and not _NOW.search(normalised)
-    if historic_only:
+    if _HISTORIC.search(normalised) and not _NOW.search(normalised):
         return None
+    normalised = _NOT_A_CRISIS.sub(" ", normalised)
     for kind, patterns in ((SELF_HARM, SELF_HARM_PATTERNS), (DANGER_NOW, DANGER_PATTERNS)):
         for name, pattern in patterns:
             if pattern.search(normalised):
