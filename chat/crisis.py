@@ -290,6 +290,11 @@ _WEAPON = (
     r"axe|crowbar|shotgun|pistol|rifle|screwdriver|broken bottle|bottle|acid|taser|"
     r"sword|cleaver|scissors|iron bar|pole)\b"
 )
+# "knife crime", "a gun licence": the weapon is the topic, not in anybody's hand.
+_NOT_A_WEAPON_TOPIC = (
+    r"(?! crime| crimes| licence| license| licences| amnesty| amnesties| law| laws| offence| "
+    r"offences| sentence| sentences| conviction| convictions| crime| violence| attack)"
+)
 _PLACE = (
     r"(?:door|front door|back door|house|flat|home|window|windows|garden|work|school|room|"
     r"bedroom|letterbox|loft|street|road|gate|building|car|place|office|shop|station|stairs|"
@@ -379,7 +384,7 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         "weapon",
         rf"(?:has|have|got|holding|with|pulled|pulls|waving|carrying|put|pointing|points|"
         rf"brandishing|grabbed|is armed|armed with) (?:a |an |his |her |their |two |some )?"
-        rf"(?:big |kitchen |large |huge )?{_WEAPON}",
+        rf"(?:big |kitchen |large |huge )?{_WEAPON}{_NOT_A_WEAPON_TOPIC}",
     ),
     ("weapon_to_me", rf"{_WEAPON} (?:to|at|against|on) (?:my|me|her|him|us)"),
     # locked in, held, trapped, hiding
@@ -404,7 +409,12 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ("harm_self", rf"{_SELF_HARM_VERB} (?:{_W}{{0,1}})?{_SELF}"),
     ("kill_yourself_told", r"(?:told|tell|telling|tells) me to kill (?:yourself|myself)"),
     ("suicidal", r"suicidal"),
-    ("suicide", r"(?<!assisted )(?<!by )(?<!prevent )(?<!preventing )suicide(?! prevention| awareness| rates?| statistics| figures| squad| bomber| bombers| helplines?| charity| charities| training)"),
+    ("suicide", r"suicide"),
+    (
+        "crisis_word_alone",
+        r"^ (?:i |am |me |feeling |feel |so |really )*(?:self harm\w*|cutting|overdos\w*) "
+        r"(?:again |now |tonight |please |help |right now )*$",
+    ),
     ("want_to_die", rf"(?:want|wanted|wants|wanting|going|ready|wish|wishing|prefer|rather|like|deserve|deserves) (?:{_W}{{0,2}})?to (?:just )?die\b"),
     ("way_to_die", r"(?:way|ways|how) to (?:die|kill myself|end it|end my life)|(?:how many|enough) (?:pills|tablets|paracetamol)"),
     ("be_dead", r"(?:want to|wish i was|wish i were|better off|would be|rather be|just be|to be) (?:{_W}{0,1})?dead"),
@@ -451,14 +461,23 @@ _NOW = re.compile(
     r"\bnow\b(?! i am| that| she is| he is| they are)|still (?:here|outside|there|doing|happening)|again|today"
 )
 
-# Figures of speech and hypotheticals that share words with a crisis; cut out before the
-# rules run ("this queue is killing me", "when someone's life is in danger").
+# Figures of speech, hypotheticals and talk about a subject that share words with a crisis;
+# cut out before the rules and the staff phrases are matched ("this queue is killing me",
+# "when someone's life is in danger", "suicide prevention", "talk to children about
+# self-harm").
 _NOT_A_CRISIS = re.compile(
     r"(?:queue|wait|waiting|suspense|feet|back|head|legs|this|it|that|heat|job|work|stress|"
     r"boredom|tooth|neck|knees|traffic|drama|show|series|film|game|kids|homework) "
     r"(?:is|are|was|were) (?:literally |actually |really )?killing me|"
     r"(?:when|if|whose|where|whether) (?:\w+ ){0,4}(?:is|are|was|were|be) in (?:\w+ )?danger|"
-    r"dying (?:to|of|for) (?:know|see|hear|boredom|laughter|a|the)"
+    r"dying (?:to|of|for) (?:know|see|hear|boredom|laughter|a|the)|"
+    r"(?:assisted|physician assisted) suicide|"
+    r"(?:died|die|dies|death|deaths|lost \w+|loss) (?:by|to|from|through) suicide|"
+    r"(?:suicide|self harm) (?:prevention|awareness|rates?|statistics|figures|squad|bombers?|"
+    r"helplines?|charity|charities|training|services?|policy|policies|strategy|research)|"
+    r"(?:talk|talking|speak|speaking|teach|teaching|learn|learning|training|information|"
+    r"leaflets?|course|courses|lessons?|workshops?|reports? of|reporting) (?:\w+ ){0,3}?about "
+    r"(?:suicide|self harm)"
 )
 
 # Every word the rules above spell out: a token that is one of these after squeezing its
@@ -524,15 +543,15 @@ def normalise(text: str) -> str:
 def crisis_match(text: str, staff_phrases: Iterable[str] = ()) -> CrisisMatch | None:
     """The first sign that someone is in danger now or at risk of self-harm, if any."""
     normalised = normalise(text)
-    folded = " ".join(text.lower().split())
-    for phrase in staff_phrases:
-        # As staff wrote it, or as the rules would read it ("HE HAS A KNIFE!!" matches
-        # "he has a knife"; "he's got a knife" matches "hes got a knife").
-        if phrase in folded or _normalised_phrase(phrase) in normalised:
-            return CrisisMatch(STAFF_PHRASE, phrase)
     if _HISTORIC.search(normalised) and not _NOW.search(normalised):
         return None
     normalised = _NOT_A_CRISIS.sub(" ", normalised)
+    for phrase in staff_phrases:
+        # Read as the rules read the question, as whole words: "HE HAS A KNIFE!!" matches
+        # "he has a knife", "hes gonna" matches "he's going to", but "suicide" does not
+        # match "suicide prevention".
+        if _normalised_phrase(phrase) in normalised:
+            return CrisisMatch(STAFF_PHRASE, phrase)
     for kind, patterns in ((SELF_HARM, SELF_HARM_PATTERNS), (DANGER_NOW, DANGER_PATTERNS)):
         for name, pattern in patterns:
             if pattern.search(normalised):

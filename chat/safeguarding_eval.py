@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chat import crisis
-from chat.safeguarding import Finding, find_personal_details
+from chat.safeguarding import CRISIS_PHRASES, Finding, find_personal_details
 
 CORPUS_DIR = Path(__file__).resolve().parent / "safeguarding_corpus"
 SPLITS = ("dev", "heldout")
@@ -75,7 +75,7 @@ def personal_details_corpus() -> list[Example]:
     ]
 
 
-def crisis_flagged(text: str, staff_phrases: tuple[str, ...] = ()) -> bool:
+def crisis_flagged(text: str, staff_phrases: tuple[str, ...]) -> bool:
     return crisis.crisis_match(text, staff_phrases) is not None
 
 
@@ -111,7 +111,8 @@ def _scores(
     return scores
 
 
-def crisis_scores(staff_phrases: tuple[str, ...] = ()) -> list[Score]:
+def crisis_scores(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Score]:
+    """Scored with the crisis phrases a fresh install seeds, unless told other phrases."""
     examples = crisis_corpus()
     flagged = {e.text: crisis_flagged(e.text, staff_phrases) for e in examples}
     return [
@@ -161,7 +162,7 @@ def personal_details_scores() -> list[Score]:
     ]
 
 
-def crisis_misses(split: str = "dev", staff_phrases: tuple[str, ...] = ()) -> list[Example]:
+def crisis_misses(split: str = "dev", staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Example]:
     """Crisis messages not flagged and ordinary ones flagged, in one split."""
     return [
         e
@@ -190,7 +191,7 @@ def format_table(title: str, scores: list[Score]) -> str:
     by_category: dict[str, dict[str, Score]] = {}
     for score in scores:
         by_category.setdefault(score.category, {})[score.split] = score
-    header = f"{'category':<20} {'measure':<13} {'target':>7} {'dev':>17} {'held-out':>17}"
+    header = f"{'category':<26} {'measure':<13} {'target':>7} {'dev':>17} {'held-out':>17}"
     lines = [title, header, "-" * len(header)]
     for category, splits in by_category.items():
         first = next(iter(splits.values()))
@@ -200,7 +201,7 @@ def format_table(title: str, scores: list[Score]) -> str:
             for s in (splits[split] for split in SPLITS)
         ]
         lines.append(
-            f"{category:<20} {first.measure:<13} {sign}{first.target:>5.0%} "
+            f"{category:<26} {first.measure:<13} {sign}{first.target:>5.0%} "
             f"{cells[0]:>17} {cells[1]:>17}"
         )
     lines.append("(! = misses the target)")

@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--staff-phrases",
             action="store_true",
-            help="Also match the crisis phrases staff keep in the admin (needs the database).",
+            help=(
+                "Use the crisis phrases staff keep in the admin (needs the database) instead "
+                "of the defaults a fresh install seeds."
+            ),
         )
         parser.add_argument(
             "--show-misses",
@@ -25,10 +28,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        staff_phrases = safeguarding.active_phrases("crisis") if options["staff_phrases"] else ()
-        crisis_title = "Crisis triage (danger now, suicide and self-harm)" + (
-            f", with {len(staff_phrases)} staff phrases" if options["staff_phrases"] else ""
-        )
+        if options["staff_phrases"]:
+            staff_phrases = safeguarding.active_phrases("crisis")
+            source = f"the {len(staff_phrases)} active staff phrases in the admin"
+        else:
+            staff_phrases = safeguarding.CRISIS_PHRASES
+            source = f"the {len(staff_phrases)} default staff phrases"
+        crisis_title = f"Crisis triage (danger now, suicide and self-harm), with {source}"
         self.stdout.write(
             safeguarding_eval.format_table(
                 crisis_title, safeguarding_eval.crisis_scores(staff_phrases)
