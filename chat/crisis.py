@@ -159,7 +159,9 @@ TOKEN_REWRITES = {
 }
 
 # Digits and symbols used as letters inside a word ("k1ll", "mys3lf", "$uicide").
-LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 
 # Words near a crisis word that are not misspellings of it (fuzzy matching leaves them alone).
 NOT_TYPOS = frozenset(
@@ -324,19 +326,27 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         "threat_to_harm",
         rf"(?:{_INTENT}|threaten\w* to|threatening to|threatened to|said .{{0,30}}?(?:will|would)|"
         rf"coming (?:{_W}{{0,2}})?to|says? (?:he|she|they) (?:will|would)) "
-        rf"(?:{_W}{{0,2}})?{_HARM_VERB}(?: up| in)? (?:{_PERSON}|my throat|the (?:house|flat|place))",
+        rf"(?:{_W}{{0,2}})?{_HARM_VERB}(?: up| in)? (?:{_PERSON}|my throat|the (?:house|flat|"
+        rf"place))",
     ),
     ("threat_of_fire", r"(?:set fire|burn (?:the|my|our) (?:house|flat|home|place))|petrol"),
     ("never_see_alive", r"never see (?:them|him|her|you|me|us|my \w+) alive"),
     ("until_kills", r"until (?:he|she|they) (?:kills|kill|hurts|hurt) (?:me|us|her|him)"),
-    ("finishes_me", r"(?:finish|finishes|finishing) (?:me|us|her|him) (?:off|tonight)|night (?:he|she|they) (?:finishes|kills)"),
+    (
+        "finishes_me",
+        r"(?:finish|finishes|finishing) (?:me|us|her|him) (?:off|tonight)|night (?:he|she|"
+        r"they) (?:finishes|kills)",
+    ),
     # violence in progress
     (
         "violence_in_progress",
         rf"(?:is|are|am|was|were|keeps|keep|kept|still|now|started|starting|and|be) "
         rf"(?:{_W}{{0,4}})?{_VIOLENCE_ING}(?: up)? {_PERSON}",
     ),
-    ("violence_to_me", rf"(?<!stop )(?<!about )(?<!of )(?<!for ){_VIOLENCE_ING}(?: up)? (?:me|us)\b"),
+    (
+        "violence_to_me",
+        rf"(?<!stop )(?<!about )(?<!of )(?<!for ){_VIOLENCE_ING}(?: up)? (?:me|us)\b",
+    ),
     (
         "violence_just_done",
         rf"(?:just|has|have|he|she|they) (?:{_W}{{0,2}})?{_VIOLENCE_DONE}(?: up)? (?:{_PERSON})"
@@ -356,7 +366,11 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"stabbing|breaking|bashing|throwing) (?:on |in |down |through )?(?:the |my |our |his )?"
         rf"(?:door|doors|window|windows|walls|wall|things|stuff|place|house|flat|furniture|car)",
     ),
-    ("kicking_off", rf"(?:he|she|they) (?:is|are) (?:{_W}{{0,1}})?(?:kicking off|smashing|going mad|going crazy|raging|losing it)"),
+    (
+        "kicking_off",
+        rf"(?:he|she|they) (?:is|are) (?:{_W}{{0,1}})?(?:kicking off|smashing|going mad|"
+        rf"going crazy|raging|losing it)",
+    ),
     # someone is here, outside, inside, coming
     (
         "someone_is_here",
@@ -369,15 +383,39 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         r"(?:waiting|standing|banging|knocking|shouting|hiding|watching|lurking|parked|sat|"
         r"sitting|still|back|now|are|is) (?:right )?outside",
     ),
-    ("there_is_someone", rf"there (?:is|are) (?:someone|somebody|a man|men|people|a woman) (?:{_W}{{0,4}})?(?:in|at|outside) (?:my|our|the) "),
-    ("someone_in_my_place", rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) {_PLACE}"),
-    ("at_my_door", rf"(?:is|are|s) (?:{_W}{{0,5}})?at (?:my|the|our) (?:back |front )?(?:door|window)"),
-    ("turned_up", r"(?:just|has|have|s) (?:turned up|turn up|shown up|showed up|arrived|found me|found where i live)"),
-    ("coming_for_me", rf"(?:coming|came) (?:for|after|to get|to find) (?:{_PERSON})|(?:is|are) after (?:me|us)|coming up the stairs|looking for me|on (?:his|her|their) way (?:here|round|over|back)"),
-    ("break_in", r"(?:broke|breaking|break|broken|breakin) in(?! to)(?:to (?:my|our) (?:house|flat|home))?\b(?! \w+ ago)"),
+    (
+        "there_is_someone",
+        rf"there (?:is|are) (?:someone|somebody|a man|men|people|"
+        rf"a woman) (?:{_W}{{0,4}})?(?:in|at|outside) (?:my|our|the) ",
+    ),
+    (
+        "someone_in_my_place",
+        rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) {_PLACE}",
+    ),
+    (
+        "at_my_door",
+        rf"(?:is|are|s) (?:{_W}{{0,5}})?at (?:my|the|our) (?:back |front )?(?:door|window)",
+    ),
+    (
+        "turned_up",
+        r"(?:just|has|have|s) (?:turned up|turn up|shown up|showed up|arrived|found me|"
+        r"found where i live)",
+    ),
+    (
+        "coming_for_me",
+        rf"(?:coming|came) (?:for|after|to get|to find) (?:{_PERSON})|(?:is|are) after (?:me|"
+        rf"us)|coming up the stairs|looking for me|on (?:his|her|their) way (?:here|round|over|"
+        rf"back)",
+    ),
+    (
+        "break_in",
+        r"(?:broke|breaking|break|broken|breakin) in(?! to)(?:to (?:my|our) (?:house|flat|"
+        r"home))?\b(?! \w+ ago)",
+    ),
     (
         "watching_the_house",
-        rf"(?:watching|staring at|staring|circling) (?:{_W}{{0,1}})?(?:the|my|our) (?:house|flat|home|window|windows|door)",
+        rf"(?:watching|staring at|staring|circling) (?:{_W}{{0,1}})?(?:the|my|our) (?:house|"
+        rf"flat|home|window|windows|door)",
     ),
     # weapons
     (
@@ -390,19 +428,44 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     # locked in, held, trapped, hiding
     (
         "locked_in",
-        rf"(?:locked|locking|locks|lock) (?:{_PERSON} )?in\b(?! to)|(?:he|she|they) (?:has |have |is |are )?"
+        rf"(?:locked|locking|locks|lock) (?:{_PERSON} )?in\b(?! to)|(?:he|she|they) (?:has |"
+        rf"have |is |are )?"
         r"(?:locked|trapped|barricaded)|barricaded|(?:will not|wont|would not|does not) let "
         r"(?:me|us|her|him|them|my \w+) (?:leave|out|go|escape|get out|go out)",
     ),
-    ("i_am_held", rf"i am (?:{_W}{{0,1}})?(?:trapped|being held|held|stuck in|hiding|locked in|not allowed out|kidnapped)"),
-    ("taken_my_phone", r"(?:has|have|is|he|she|they) (?:taken|took|smashed|broken|broke|hidden|hid) my (?:phone|keys|car keys|passport)"),
+    (
+        "i_am_held",
+        rf"i am (?:{_W}{{0,1}})?(?:trapped|being held|held|stuck in|hiding|locked in|"
+        rf"not allowed out|kidnapped)",
+    ),
+    (
+        "taken_my_phone",
+        r"(?:has|have|is|he|she|they) (?:taken|took|smashed|broken|broke|hidden|"
+        r"hid) my (?:phone|keys|car keys|passport)",
+    ),
     ("kidnapped", r"kidnapped|abducted|held hostage|hostage"),
     # in danger, fear
     ("in_danger", r"\bin (?:immediate |real |serious |grave |great )?danger\b"),
-    ("fear_for_life", r"(?:scared|afraid|fear|frightened|terrified|worried|fearing) for (?:my|our|her|his|their) (?:life|lives|safety)"),
-    ("not_safe", rf"(?:i am|we are|i do not feel|i feel|she is|he is|they are|kids are|we re) (?:{_W}{{0,1}})?not safe\b"),
-    ("call_for_help_now", r"(?:help (?:me |us )?(?:now|quick|quickly|fast|asap)|send (?:someone|help|police|the police)|call the police for me|need help now|need help right now)"),
-    ("help_alone", r"^ (?:please |someone |somebody |help |me |us |now |right |quick |anyone )*help(?: me| us| please| now| right now| someone| anyone| quick)* $"),
+    (
+        "fear_for_life",
+        r"(?:scared|afraid|fear|frightened|terrified|worried|fearing) for (?:my|our|her|his|"
+        r"their) (?:life|lives|safety)",
+    ),
+    (
+        "not_safe",
+        rf"(?:i am|we are|i do not feel|i feel|she is|he is|they are|kids are|"
+        rf"we re) (?:{_W}{{0,1}})?not safe\b",
+    ),
+    (
+        "call_for_help_now",
+        r"(?:help (?:me |us )?(?:now|quick|quickly|fast|asap)|send (?:someone|help|police|"
+        r"the police)|call the police for me|need help now|need help right now)",
+    ),
+    (
+        "help_alone",
+        r"^ (?:please |someone |somebody |help |me |us |now |right |quick |"
+        r"anyone )*help(?: me| us| please| now| right now| someone| anyone| quick)* $",
+    ),
 )
 
 SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
@@ -415,29 +478,112 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         r"^ (?:i |am |me |feeling |feel |so |really )*(?:self harm\w*|cutting|overdos\w*) "
         r"(?:again |now |tonight |please |help |right now )*$",
     ),
-    ("want_to_die", rf"(?:want|wanted|wants|wanting|going|ready|wish|wishing|prefer|rather|like|deserve|deserves) (?:{_W}{{0,2}})?to (?:just )?die\b"),
-    ("way_to_die", r"(?:way|ways|how) to (?:die|kill myself|end it|end my life)|(?:how many|enough) (?:pills|tablets|paracetamol)"),
-    ("be_dead", r"(?:want to|wish i was|wish i were|better off|would be|rather be|just be|to be) (?:{_W}{0,1})?dead"),
-    ("better_off_without_me", r"better off without me|would (?:not |even )?miss me|(?:nobody|no one|noone) (?:would|will) (?:care|notice|miss)|i am a burden|burden to (?:everyone|everybody|my)"),
-    ("end_it", r"(?:end|ending|ended|finish) (?:it all|it|things|everything|my life|her life|his life|their life|my own life|myself)(?! with| off)\b"),
+    (
+        "want_to_die",
+        rf"(?:want|wanted|wants|wanting|going|ready|wish|wishing|prefer|rather|like|deserve|"
+        rf"deserves) (?:{_W}{{0,2}})?to (?:just )?die\b",
+    ),
+    (
+        "way_to_die",
+        r"(?:way|ways|how) to (?:die|kill myself|end it|end my life)|(?:how many|"
+        r"enough) (?:pills|tablets|paracetamol)",
+    ),
+    (
+        "be_dead",
+        r"(?:want to|wish i was|wish i were|better off|would be|rather be|just be|"
+        r"to be) (?:{_W}{0,1})?dead",
+    ),
+    (
+        "better_off_without_me",
+        r"better off without me|would (?:not |even )?miss me|(?:nobody|no one|noone) (?:would|"
+        r"will) (?:care|notice|miss)|i am a burden|burden to (?:everyone|everybody|my)",
+    ),
+    (
+        "end_it",
+        r"(?:end|ending|ended|finish) (?:it all|it|things|everything|my life|her life|"
+        r"his life|their life|my own life|myself)(?! with| off)\b",
+    ),
     ("take_my_life", r"(?:take|taking|took) (?:my|her|his|their) (?:own )?life"),
-    ("not_want_to_live", rf"(?:do not|does not|dont|not) (?:{_W}{{0,1}})?(?:want to|wanna|wish to) (?:be alive|live|exist|be here|wake up|go on|carry on|be around)"),
-    ("no_reason_to_live", rf"(?:no|nothing|not) (?:{_W}{{0,1}})?(?:reason|point|worth) (?:to live|in living|living|in life|going on|anymore|any more)|point (?:in|of) (?:living|life|going on|being alive|carrying on|being here)|(?:life|living) (?:is not|is no|isnt|not) worth|enough of (?:living|life|everything)|done with (?:life|living|everything|it all)|so done with life|done with life"),
-    ("cannot_go_on", rf"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|keep going)(?: {_W}{{0,3}})?(?: any ?more| no more)?|can not cope"),
-    ("stop_existing", r"(?:stop|not) exist(?:ing)?|disappear forever|(?:never|not) wake up|go to sleep forever|not (?:going to )?be (?:here|around|alive) (?:tomorrow|much longer|for long|by)"),
-    ("overdose", r"(?:take|taking|took|taken|have|had|do|doing|going to|gonna|just|an|to) (?:an )?overdos\w*|overdosing|overdosed|overdose (?:tonight|now)|(?:i|he|she|they) (?:will |am going to )?overdose"),
-    ("take_them_all", rf"(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|ate) (?:all|a load of|loads of|lots of|a lot of|a (?:whole )?(?:packet|box|bottle|pack|handful) of|the (?:whole )?(?:packet|box|bottle)|them all|every|\d+|twenty|thirty|fifty) ?(?:of )?(?:my |the |her |his )?{_MEANS}?|{_MEANS} (?:ready|saved|stockpiled|in front of me)|stockpil\w+"),
-    ("poison", r"(?:drank|drink|drinking|drunk|swallowed|swallow) (?:some )?(?:bleach|antifreeze|poison|weedkiller)"),
-    ("cut_wrists", r"(?:cut|cutting|slit|slitting|slash|slashing) (?:my|her|his|their) (?:wrists?|arms?|legs?|thighs?|skin|throat)"),
-    ("cutting", r"(?:keep|keeps|kept|been|am|is|are|started|stop|want to|going to|need to|urge to) (?:{_W}{0,1})?(?:cutting|cut)(?! \w)|(?:want to|going to|need to|urge to) cut $"),
-    ("self_harming", r"(?:i|want to|going to|am|is|are|been|keep|started|need to|urge to) (?:{_W}{0,1})?self harm(?:ing|ed)?\b"),
-    ("jump", r"(?:going to|want to|about to|will|ready to|gonna|to) jump(?: off| from| in)?|jump off (?:a|the|this) |in front of (?:a|the) (?:train|bus|lorry|car|truck)|(?:on|by|near) the (?:train |railway )?(?:tracks|track|railway line|rails)|(?:i am|standing|sat|sitting) (?:on|at) the (?:edge|bridge|roof|cliff)"),
+    (
+        "not_want_to_live",
+        rf"(?:do not|does not|dont|not) (?:{_W}{{0,1}})?(?:want to|wanna|wish to) (?:be alive|"
+        rf"live|exist|be here|wake up|go on|carry on|be around)",
+    ),
+    (
+        "no_reason_to_live",
+        rf"(?:no|nothing|not) (?:{_W}{{0,1}})?(?:reason|point|worth) (?:to live|in living|"
+        rf"living|in life|going on|anymore|any more)|point (?:in|of) (?:living|life|going on|"
+        rf"being alive|carrying on|being here)|(?:life|living) (?:is not|is no|isnt|not) worth|"
+        rf"enough of (?:living|life|everything)|done with (?:life|living|everything|it all)|"
+        rf"so done with life|done with life",
+    ),
+    (
+        "cannot_go_on",
+        rf"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|"
+        rf"keep going)(?: {_W}{{0,3}})?(?: any ?more| no more)?|can not cope",
+    ),
+    (
+        "stop_existing",
+        r"(?:stop|not) exist(?:ing)?|disappear forever|(?:never|not) wake up|"
+        r"go to sleep forever|not (?:going to )?be (?:here|around|alive) (?:tomorrow|"
+        r"much longer|for long|by)",
+    ),
+    (
+        "overdose",
+        r"(?:take|taking|took|taken|have|had|do|doing|going to|gonna|just|an|"
+        r"to) (?:an )?overdos\w*|overdosing|overdosed|overdose (?:tonight|now)|(?:i|he|she|"
+        r"they) (?:will |am going to )?overdose",
+    ),
+    (
+        "take_them_all",
+        rf"(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|ate) (?:all|"
+        rf"a load of|loads of|lots of|a lot of|a (?:whole )?(?:packet|box|bottle|pack|"
+        rf"handful) of|the (?:whole )?(?:packet|box|bottle)|them all|every|\d+|twenty|thirty|"
+        rf"fifty) ?(?:of )?(?:my |the |her |his )?{_MEANS}?|{_MEANS} (?:ready|saved|stockpiled|"
+        rf"in front of me)|stockpil\w+",
+    ),
+    (
+        "poison",
+        r"(?:drank|drink|drinking|drunk|swallowed|swallow) (?:some )?(?:bleach|antifreeze|"
+        r"poison|weedkiller)",
+    ),
+    (
+        "cut_wrists",
+        r"(?:cut|cutting|slit|slitting|slash|slashing) (?:my|her|his|their) (?:wrists?|arms?|"
+        r"legs?|thighs?|skin|throat)",
+    ),
+    (
+        "cutting",
+        r"(?:keep|keeps|kept|been|am|is|are|started|stop|want to|going to|need to|"
+        r"urge to) (?:{_W}{0,1})?(?:cutting|cut)(?! \w)|(?:want to|going to|need to|"
+        r"urge to) cut $",
+    ),
+    (
+        "self_harming",
+        r"(?:i|want to|going to|am|is|are|been|keep|started|need to|"
+        r"urge to) (?:{_W}{0,1})?self harm(?:ing|ed)?\b",
+    ),
+    (
+        "jump",
+        r"(?:going to|want to|about to|will|ready to|gonna|to) jump(?: off| from| in)?|"
+        r"jump off (?:a|the|this) |in front of (?:a|the) (?:train|bus|lorry|car|truck)|(?:on|"
+        r"by|near) the (?:train |railway )?(?:tracks|track|railway line|rails)|(?:i am|"
+        r"standing|sat|sitting) (?:on|at) the (?:edge|bridge|roof|cliff)",
+    ),
     ("drown", r"walk (?:into|in) the (?:sea|river|water)|drown myself"),
     ("rope", r"(?:got|have|bought|tied|made) (?:a |the )?(?:rope|noose|ligature)|noose|ligature"),
-    ("goodbye", r"goodbye (?:letters?|notes?|everyone|all|world|forever)|suicide note|(?:my )?last message|(?:texted|messaged|said|sent|text) (?:me |us |her |him )?(?:goodbye|bye forever)|saying goodbye"),
-    ("it_to_stop", r"(?:want|need) (?:it|this|everything|the pain) (?:all )?to (?:stop|end|be over)|want it (?:all )?over"),
+    (
+        "goodbye",
+        r"goodbye (?:letters?|notes?|everyone|all|world|forever)|suicide note|"
+        r"(?:my )?last message|(?:texted|messaged|said|sent|text) (?:me |us |her |"
+        r"him )?(?:goodbye|bye forever)|saying goodbye",
+    ),
+    (
+        "it_to_stop",
+        r"(?:want|need) (?:it|this|everything|the pain) (?:all )?to (?:stop|end|be over)|"
+        r"want it (?:all )?over",
+    ),
 )
-
 
 
 def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -451,14 +597,17 @@ SELF_HARM_PATTERNS = _compiled(SELF_HARM_RULES)
 # A past account ("he used to...", "years ago") or a what-if ("in future") is not danger
 # now, unless the question also says something is happening now.
 _HISTORIC = re.compile(
-    r"used to|years ago|year ago|when i was (?:a |young|little|younger|small|at school|a kid|a child|\d+)|"
+    r"used to|years ago|year ago|when i was (?:a |young|little|younger|small|at school|"
+    r"a kid|a child|\d+)|"
     r"when we were (?:together|married|living)|in the past|back then|as a (?:child|kid|teenager)|"
-    r"historic|historical|last year|in (?:the )?future|next (?:year|month|week)|in (?:19|20)\d\d|\d+ years|recovered|years back|anymore now"
+    r"historic|historical|last year|in (?:the )?future|next (?:year|month|week)|in (?:19|"
+    r"20)\d\d|\d+ years|recovered|years back|anymore now"
 )
 _NOW = re.compile(
     r"right now|tonight|at the moment|happening now|here now|just now|minutes ago|an hour ago|"
     r"on (?:his|her|their) way|(?:is|are|s) (?:\w+ )?(?:outside|here|inside|downstairs|upstairs)|"
-    r"\bnow\b(?! i am| that| she is| he is| they are)|still (?:here|outside|there|doing|happening)|again|today"
+    r"\bnow\b(?! i am| that| she is| he is| they are)|still (?:here|outside|there|doing|"
+    r"happening)|again|today"
 )
 
 # Figures of speech, hypotheticals and talk about a subject that share words with a crisis;

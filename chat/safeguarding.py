@@ -5,8 +5,8 @@ the letter O; email addresses, written out ones too; National Insurance numbers;
 postcodes; addresses, with or without a street suffix, and named houses; dates of birth;
 vehicle registrations, old and current) so the moderator can mask them, and questions that
 say someone is in danger now or at risk of self-harm (chat.crisis), so the question is
-marked urgent and its asker is pointed to emergency help at once. The findings guide people; they never
-publish or decline anything by themselves.
+marked urgent and its asker is pointed to emergency help at once. The findings guide people;
+they never publish or decline anything by themselves.
 """
 
 import hashlib
@@ -92,8 +92,26 @@ _EMAIL_WRITTEN_OUT = re.compile(
 # With a plain " at " ("the form at gov.uk"), only when it reads like an address: "dot"
 # spelt out, a mail provider, or a name no English word has (digits, "_", ".").
 _MAIL_PROVIDERS = frozenset(
-    "gmail googlemail hotmail outlook live yahoo ymail icloud me aol btinternet sky "
-    "virginmedia talktalk protonmail proton mail msn".split()
+    {
+        "gmail",
+        "googlemail",
+        "hotmail",
+        "outlook",
+        "live",
+        "yahoo",
+        "ymail",
+        "icloud",
+        "me",
+        "aol",
+        "btinternet",
+        "sky",
+        "virginmedia",
+        "talktalk",
+        "protonmail",
+        "proton",
+        "mail",
+        "msn",
+    }
 )
 # National Insurance numbers: QQ123456C, QQ 12 34 56 C, qq-12-34-56-c. QQ is the prefix
 # HMRC uses in examples; the rest follow its rules for which letters can start a number.
@@ -133,9 +151,7 @@ _PLACE_SUFFIXES = (
     "Promenade|Reach|Ride|Strand|Wynd|Glade|Garth|Fold|Lawn|Lawns|Gardens|Precinct|Arcade|"
     "Quadrant|Row|Walk|Way|Court|Close|Hill"
 )
-_PLACE = re.compile(
-    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_PLACE_SUFFIXES})\b"
-)
+_PLACE = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_PLACE_SUFFIXES})\b")
 _HOUSE_TYPES = (
     "Cottage|House|Lodge|Farm|Barn|Mill|Rectory|Vicarage|Grange|Manor|Hall|Villa|Bungalow|"
     "Croft|Farmhouse|Chalet|Hideaway|Retreat"
@@ -192,9 +208,7 @@ def _phones(text: str) -> list[Finding]:
     # The letter O read as zero inside runs of digits; same length, so spans stay true.
     digits = _DIGITS_WITH_O.sub(lambda m: m.group(0).replace("O", "0").replace("o", "0"), text)
     # POSSIBLE, not VALID: a missed number is worse than a moderator glancing at a false one.
-    matcher = phonenumbers.PhoneNumberMatcher(
-        digits, "GB", leniency=phonenumbers.Leniency.POSSIBLE
-    )
+    matcher = phonenumbers.PhoneNumberMatcher(digits, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
     # UK numbers have 10 or 11 digits; shorter "possible" ones are years, counts or public
     # services (101, 999, 116 123), not anybody's own number.
     found = []

@@ -136,8 +136,9 @@ def crisis_scores(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Score
 def ordinary_for_details() -> list[Example]:
     """Questions with no personal details: the details corpus's `none` rows and the crisis
     corpus's ordinary questions (each keeps its own split)."""
+    ordinary = [e for e in crisis_corpus() if e.category in ORDINARY_CATEGORIES]
     return [e for e in personal_details_corpus() if e.category == "none"] + [
-        Example(e.split, "none", e.text) for e in crisis_corpus() if e.category in ORDINARY_CATEGORIES
+        Example(e.split, "none", e.text) for e in ordinary
     ]
 
 
@@ -162,7 +163,9 @@ def personal_details_scores() -> list[Score]:
     ]
 
 
-def crisis_misses(split: str = "dev", staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Example]:
+def crisis_misses(
+    split: str = "dev", staff_phrases: tuple[str, ...] = CRISIS_PHRASES
+) -> list[Example]:
     """Crisis messages not flagged and ordinary ones flagged, in one split."""
     return [
         e
@@ -205,4 +208,4 @@ def format_table(title: str, scores: list[Score]) -> str:
             f"{cells[0]:>17} {cells[1]:>17}"
         )
     lines.append("(! = misses the target)")
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
