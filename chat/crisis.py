@@ -287,11 +287,13 @@ _VIOLENCE_DONE = (
     r"abducted|grabbed|pushed|thrown|threw|dragged|throttled|bitten|headbutted|glassed|"
     r"mugged|robbed|cornered|trapped|knocked)"
 )
-_WEAPON = (
-    r"(?:knife|knives|gun|guns|machete|machetes|blade|hammer|bat|baseball bat|weapon|weapons|"
+_WEAPON_WORDS = (
+    r"(?:knife|knives|gun|guns|machete|machetes|blade|hammer|hammers|bat|bats|baseball bat|"
+    r"baseball bats|weapon|weapons|bottles|crowbars|axes|swords|poles|"
     r"axe|crowbar|shotgun|pistol|rifle|screwdriver|broken bottle|bottle|acid|taser|"
-    r"sword|cleaver|scissors|iron bar|pole)\b"
+    r"sword|cleaver|scissors|iron bar|pole)"
 )
+_WEAPON = rf"{_WEAPON_WORDS}\b"
 # "knife crime", "a gun licence": the weapon is the topic, not in anybody's hand.
 _NOT_A_WEAPON_TOPIC = (
     r"(?! crime| crimes| licence| license| licences| amnesty| amnesties| law| laws| offence| "
@@ -330,6 +332,11 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"place))",
     ),
     ("threat_of_fire", r"(?:set fire|burn (?:the|my|our) (?:house|flat|home|place))|petrol"),
+    (
+        "threatened_to",
+        rf"threaten\w* (?:{_W}{{0,8}})?(?:{_HARM_VERB}|sort|get|deal with|teach) "
+        rf"(?:{_W}{{0,1}})?(?:{_PERSON})",
+    ),
     ("never_see_alive", r"never see (?:them|him|her|you|me|us|my \w+) alive"),
     ("until_kills", r"until (?:he|she|they) (?:kills|kill|hurts|hurt) (?:me|us|her|him)"),
     (
@@ -358,11 +365,13 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"(?:being|been|got|getting|get|gets) (?:{_W}{{0,1}})?"
         rf"(?:hit|beaten|beat|punched|kicked|hurt|attacked|strangled|choked|stabbed|raped|"
         rf"sexually assaulted|assaulted|battered|shot|threatened|chased|followed|stalked|held|"
-        rf"kidnapped|abducted|attacked|dragged|forced|touched|groped|slapped|smacked)",
+        rf"kidnapped|abducted|attacked|dragged|forced|touched|groped|slapped|smacked|jumped|"
+        rf"mugged|glassed|bottled|robbed|surrounded|cornered|pinned|pinned down|held down)",
     ),
     (
         "damage_in_progress",
-        rf"(?:is|are|s|and|now) (?:{_W}{{0,2}})?(?:kicking|punching|banging|smashing|hammering|"
+        rf"(?:is|are|s|and|now|keeps|keep|still) (?:{_W}{{0,2}})?(?:kicking|punching|banging|"
+        rf"smashing|hammering|"
         rf"stabbing|breaking|bashing|throwing) (?:on |in |down |through )?(?:the |my |our |his )?"
         rf"(?:door|doors|window|windows|walls|wall|things|stuff|place|house|flat|furniture|car)",
     ),
@@ -421,14 +430,19 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     (
         "weapon",
         rf"(?:has|have|got|holding|with|pulled|pulls|waving|carrying|put|pointing|points|"
-        rf"brandishing|grabbed|is armed|armed with) (?:a |an |his |her |their |two |some )?"
-        rf"(?:big |kitchen |large |huge )?{_WEAPON}{_NOT_A_WEAPON_TOPIC}",
+        rf"brandishing|grabbed|is armed|armed with) (?:a |an |his |her |their |some |\d+ |"
+        rf"two |three )?(?:big |kitchen |large |huge )?{_WEAPON}{_NOT_A_WEAPON_TOPIC}",
+    ),
+    (
+        "picture_of_a_weapon",
+        rf"(?:picture|pictures|photo|photos|pic|pics|video|snap) of (?:a |an |his |the )?"
+        rf"{_WEAPON}",
     ),
     ("weapon_to_me", rf"{_WEAPON} (?:to|at|against|on) (?:my|me|her|him|us)"),
     # locked in, held, trapped, hiding
     (
         "locked_in",
-        rf"(?:locked|locking|locks|lock) (?:{_PERSON} )?in\b(?! to)|(?:he|she|they) (?:has |"
+        rf"(?:locked|locking|locks|lock) (?:{_PERSON} |myself |ourselves )?in\b(?! to)|(?:he|she|they) (?:has |"
         rf"have |is |are )?"
         r"(?:locked|trapped|barricaded)|barricaded|(?:will not|wont|would not|does not) let "
         r"(?:me|us|her|him|them|my \w+) (?:leave|out|go|escape|get out|go out)",
@@ -444,6 +458,24 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         r"hid) my (?:phone|keys|car keys|passport)",
     ),
     ("kidnapped", r"kidnapped|abducted|held hostage|hostage"),
+    (
+        "getting_in",
+        r"trying (?:to )?(?:get in|get into|open the door|open my door|force|break|climb in)|"
+        r"trying the (?:door|handle|door handle|windows?|back door)|"
+        r"(?:surrounded|cornered) (?:me|us|my car|the car|the house|my house)",
+    ),
+    (
+        "by_the_throat",
+        r"by the (?:throat|neck|hair)|(?:hands?|arms?) (?:round|around|on|over) (?:my|her|his|"
+        r"our) (?:neck|throat|mouth)",
+    ),
+    (
+        "scared_of_what_comes",
+        rf"(?:scared|afraid|terrified|frightened|petrified|worried) (?:{_W}{{0,2}})?(?:he|she|they) "
+        rf"(?:is |are |will |would )?(?:coming|come|back|waiting|going to|find|get|turn up)|"
+        rf"(?:scared|afraid|terrified|frightened|petrified) to go (?:back )?home|"
+        rf"(?:he|she|they) (?:will|would|is going to|are going to) be waiting",
+    ),
     # in danger, fear
     ("in_danger", r"\bin (?:immediate |real |serious |grave |great )?danger\b"),
     (
@@ -520,7 +552,8 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "cannot_go_on",
         rf"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|"
-        rf"keep going)(?: {_W}{{0,3}})?(?: any ?more| no more)?|can not cope",
+        rf"keep going|live like this|live with (?:this|it))(?: {_W}{{0,3}})?(?: any ?more| no more)?|"
+        rf"can not cope",
     ),
     (
         "stop_existing",
@@ -538,7 +571,8 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         "take_them_all",
         rf"(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|ate) (?:all|"
         rf"a load of|loads of|lots of|a lot of|a (?:whole )?(?:packet|box|bottle|pack|"
-        rf"handful) of|the (?:whole )?(?:packet|box|bottle)|them all|every|\d+|twenty|thirty|"
+        rf"handful) of|a (?:whole |full )?(?:packet|box|bottle|pack|strip) of|"
+        rf"the (?:whole |full )?(?:packet|box|bottle)|them all|every \w+ in the house|every|\d+|twenty|thirty|"
         rf"fifty) ?(?:of )?(?:my |the |her |his )?{_MEANS}?|{_MEANS} (?:ready|saved|stockpiled|"
         rf"in front of me)|stockpil\w+",
     ),
@@ -572,6 +606,49 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ),
     ("drown", r"walk (?:into|in) the (?:sea|river|water)|drown myself"),
     ("rope", r"(?:got|have|bought|tied|made) (?:a |the )?(?:rope|noose|ligature)|noose|ligature"),
+    (
+        "cannot_keep_safe",
+        r"(?:not|never|can not|could not|unable to) (?:\w+ ){0,4}?keep (?:myself|me|herself|"
+        r"himself|themselves) safe",
+    ),
+    (
+        "better_if_i_was_gone",
+        r"(?:cares?|matter|notice) (?:if|whether) i (?:live|die|am dead|was dead|am gone|"
+        r"was gone)|if i (?:was|were|am) (?:not here|not around|not alive|gone|dead|"
+        r"no longer here|not in the picture)|(?:better|happier|easier) (?:off )?"
+        r"(?:for everyone )?without me",
+    ),
+    (
+        "giving_things_away",
+        r"(?:given|giving|give|gave) (?:away )?(?:all )?(?:my|me) (?:things|stuff|belongings|"
+        r"possessions|pets?|cat|dog)(?: away)?|will not need (?:them|it|anything|my \w+) "
+        r"(?:any ?more|soon|after)|(?:sorted|put) (?:all )?my affairs",
+    ),
+    (
+        "finally_do_it",
+        rf"finally (?:going to )?do it|(?:tonight|today) is the (?:night|day)|"
+        rf"do something stupid|(?:crash|drive) (?:{_W}{{0,3}})?(?:on purpose|into (?:a|the) )|"
+        rf"(?:hurt|cut|burn|hit|overdose) (?:\w+ ){{0,3}}on purpose",
+    ),
+    (
+        "until_it_bleeds",
+        r"(?:till|until|til) (?:they|it|i|my \w+) (?:bleeds?|bled|bleeding)|(?:will not|wont|"
+        r"can not) stop (?:the )?bleeding|cut (?:too |really |so )?deep|cut deeper|"
+        r"(?:scratching|scratch|scratched|burning|bruising|biting|picking|hitting|punching) "
+        r"(?:at )?(?:my|her|his) (?:arms?|legs?|wrists?|skin|thighs?|face|head)|"
+        r"(?:hitting|punching|slapping|burning|bruising) myself",
+    ),
+    (
+        "no_way_out",
+        r"(?:no|any|only) way out(?: except| but| other than| apart from| left)?"
+        r"(?! of the| of this)|except (?:dying|death|killing myself)|never come back",
+    ),
+    (
+        "note_for_family",
+        r"(?:written|wrote|writing|left|leave|leaving) (?:a |my |some )?(?:note|notes|goodbye "
+        r"letters?|last letter)s? (?:for|to) (?:my|the) (?:\w+ )?(?:kids|children|family|mum|"
+        r"dad|partner|husband|wife|son|daughter|parents|friends|boyfriend|girlfriend)",
+    ),
     (
         "goodbye",
         r"goodbye (?:letters?|notes?|everyone|all|world|forever)|suicide note|"
@@ -624,6 +701,11 @@ _NOT_A_CRISIS = re.compile(
     r"(?:died|die|dies|death|deaths|lost \w+|loss) (?:by|to|from|through) suicide|"
     r"(?:suicide|self harm) (?:prevention|awareness|rates?|statistics|figures|squad|bombers?|"
     r"helplines?|charity|charities|training|services?|policy|policies|strategy|research)|"
+    r"(?<!the )(?<!these )(?:people|victims|anyone|witnesses|officers|families|survivors|"
+    r"adults|teenagers|young people|patients|prisoners) (?:who|that) (?:\w+ ){0,6}|"
+    r"what happens (?:if|when) (?:\w+ ){0,8}|"
+    r"if (?:i|you|we|someone|anyone|people) (?:see|sees|find|finds|notice|spot|spots|hear) "
+    r"(?:\w+ ){0,6}|"
     r"(?:talk|talking|speak|speaking|teach|teaching|learn|learning|training|information|"
     r"leaflets?|course|courses|lessons?|workshops?|reports? of|reporting) (?:\w+ ){0,3}?about "
     r"(?:suicide|self harm)"
