@@ -272,7 +272,7 @@ _THREATENER = (
     rf"abuser|attacker|stalker|man|woman|bloke|guy|him|her|them)"
 )
 _HARM_VERB = (
-    r"(?:kill|hurt|murder|stab|shoot|attack|beat|batter|strangle|choke|rape|harm|slit|smash|"
+    r"(?:kill|hurt|murder|stab|shoot|attack|beat|batter|strangle|choke|rape|harm|slit|smash|end|"
     r"punch|hit|kick|burn|finish|torture|knife|slash|break|do)"
 )
 _VIOLENCE_ING = (
@@ -378,19 +378,37 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     (
         "kicking_off",
         rf"(?:he|she|they) (?:is|are) (?:{_W}{{0,1}})?(?:kicking off|smashing|going mad|"
-        rf"going crazy|raging|losing it)",
+        rf"going crazy|raging|losing it|started on (?:me|us|her|him|them|my \w+))",
+    ),
+    (
+        "thrown_at",
+        rf"(?:threw|throwing|throws|thrown|chucked|chucking|hurled|hurling) (?:{_W}{{0,5}})?"
+        rf"(?:at|over) (?:me|us|her|him|my \w+)",
+    ),
+    (
+        "knows_where_i_am",
+        r"(?:he|she|they) (?:knows|know|has found out|have found out|found out|has found|"
+        r"have found) where (?:i|we) (?:am|are|live|am staying|are staying)|"
+        r"(?:he|she|they) (?:is|are) coming(?: for| after| round| over| back| here| to get|"
+        r" to find| and| now| tonight| $)",
+    ),
+    (
+        "i_am_next",
+        r"(?:says|said|saying|told me|tells me|shouting) (?:that )?(?:i am|we are|you are|"
+        r"she is|he is|my \w+ is) next|(?:put|putting|punched|smashed|kicked) (?:his|her|their|"
+        r"a) (?:fist|foot|head|hand) through",
     ),
     # someone is here, outside, inside, coming
     (
         "someone_is_here",
-        rf"{_THREATENER} (?:is|are|s) (?:{_W}{{0,2}})?(?:here|outside|inside|downstairs|upstairs|"
+        rf"{_THREATENER} (?:is|are|s) (?:{_W}{{0,3}})?(?:here|outside|inside|downstairs|upstairs|"
         rf"nearby|in the (?:house|flat|garden|loft|room)|in my|in our|at (?:my|the|our) "
         rf"(?:back |front )?{_PLACE}|on (?:his|her|their) way)",
     ),
     (
         "waiting_outside",
         r"(?:waiting|standing|banging|knocking|shouting|hiding|watching|lurking|parked|sat|"
-        r"sitting|still|back|now|are|is) (?:right )?outside",
+        r"sitting|still|back|now|are|is) (?:for (?:me|us|her|him) )?(?:right )?outside",
     ),
     (
         "there_is_someone",
@@ -523,7 +541,7 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "be_dead",
         r"(?:want to|wish i was|wish i were|better off|would be|rather be|just be|"
-        r"to be) (?:{_W}{0,1})?dead",
+        rf"to be) (?:{_W}{{0,1}})?dead",
     ),
     (
         "better_off_without_me",
@@ -543,8 +561,10 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "no_reason_to_live",
-        rf"(?:no|nothing|not) (?:{_W}{{0,1}})?(?:reason|point|worth) (?:to live|in living|"
-        rf"living|in life|going on|anymore|any more)|point (?:in|of) (?:living|life|going on|"
+        rf"(?:no|nothing|not) (?:{_W}{{0,2}})?(?:reason|point|worth) (?:to live|in living|"
+        rf"living|in life|going on|anymore|any more|in anything|carrying on)|i (?:just )?want out\b|"
+        rf"i have had enough(?! of (?:the|this|that|my|his|her|their|waiting|court|police|him|"
+        rf"them|people))|point (?:in|of) (?:living|life|going on|"
         rf"being alive|carrying on|being here)|(?:life|living) (?:is not|is no|isnt|not) worth|"
         rf"enough of (?:living|life|everything)|done with (?:life|living|everything|it all)|"
         rf"so done with life|done with life",
@@ -574,7 +594,8 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         rf"handful) of|a (?:whole |full )?(?:packet|box|bottle|pack|strip) of|"
         rf"the (?:whole |full )?(?:packet|box|bottle)|them all|every \w+ in the house|every|\d+|twenty|thirty|"
         rf"fifty) ?(?:of )?(?:my |the |her |his )?{_MEANS}?|{_MEANS} (?:ready|saved|stockpiled|"
-        rf"in front of me)|stockpil\w+",
+        rf"in front of me|lined up|counted out|laid out)|stockpil\w+|"
+        rf"{_MEANS} (?:all )?(?:ready|saved|lined up|counted out|laid out)",
     ),
     (
         "poison",
@@ -588,18 +609,21 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "cutting",
+        r"i (?:have )?cut (?:myself )?(?:again|tonight|today|last night|this morning)|"
         r"(?:keep|keeps|kept|been|am|is|are|started|stop|want to|going to|need to|"
-        r"urge to) (?:{_W}{0,1})?(?:cutting|cut)(?! \w)|(?:want to|going to|need to|"
+        rf"urge to) (?:{_W}{{0,1}})?(?:cutting|cut)(?! \w)|(?:want to|going to|need to|"
         r"urge to) cut $",
     ),
     (
         "self_harming",
         r"(?:i|want to|going to|am|is|are|been|keep|started|need to|"
-        r"urge to) (?:{_W}{0,1})?self harm(?:ing|ed)?\b",
+        rf"urge to) (?:{_W}{{0,1}})?self harm(?:ing|ed)?\b",
     ),
     (
         "jump",
         r"(?:going to|want to|about to|will|ready to|gonna|to) jump(?: off| from| in)?|"
+        r"(?:throw|throwing|threw|fling) (?:myself|herself|himself|themselves) (?:off|in front|"
+        r"under|into|from|out of)|"
         r"jump off (?:a|the|this) |in front of (?:a|the) (?:train|bus|lorry|car|truck)|(?:on|"
         r"by|near) the (?:train |railway )?(?:tracks|track|railway line|rails)|(?:i am|"
         r"standing|sat|sitting) (?:on|at) the (?:edge|bridge|roof|cliff)",
@@ -677,7 +701,7 @@ _HISTORIC = re.compile(
     r"used to|years ago|year ago|when i was (?:a |young|little|younger|small|at school|"
     r"a kid|a child|\d+)|"
     r"when we were (?:together|married|living)|in the past|back then|as a (?:child|kid|teenager)|"
-    r"historic|historical|last year|in (?:the )?future|next (?:year|month|week)|in (?:19|"
+    r"historic|historical|last year|in (?:the )?future|next year|in (?:19|"
     r"20)\d\d|\d+ years|recovered|years back|anymore now"
 )
 _NOW = re.compile(
@@ -704,6 +728,14 @@ _NOT_A_CRISIS = re.compile(
     r"(?<!the )(?<!these )(?:people|victims|anyone|witnesses|officers|families|survivors|"
     r"adults|teenagers|young people|patients|prisoners) (?:who|that) (?:\w+ ){0,6}|"
     r"what happens (?:if|when) (?:\w+ ){0,8}|"
+    r"(?:penalty|sentence|sentences|punishment|law|laws|rules|legal|illegal|offence|crime) "
+    r"(?:for|on|about|to|against) (?:\w+ ){0,6}|"
+    r"(?:die|dying|died) (?:in|at) (?:her|his|my|their|our) (?:own )?(?:home|bed|sleep)|"
+    r"(?:signs?|symptoms|warning signs) (?:that|of) (?:\w+ ){0,4}|"
+    r"if (?:they|you|police|the police|officers|people) (?:think|believe|suspect|know) "
+    r"(?:\w+ ){0,6}|"
+    r"(?:when|if) (?:someone|somebody|people|a person|anyone) (?:says|say|writes|posts|texts|"
+    r"sends) (?:\w+ ){0,6}|"
     r"if (?:i|you|we|someone|anyone|people) (?:see|sees|find|finds|notice|spot|spots|hear) "
     r"(?:\w+ ){0,6}|"
     r"(?:talk|talking|speak|speaking|teach|teaching|learn|learning|training|information|"
