@@ -516,6 +516,19 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         r"^ (?:please |someone |somebody |help |me |us |now |right |quick |"
         r"anyone )*help(?: me| us| please| now| right now| someone| anyone| quick)* $",
     ),
+    # The net under the rules above: a word of violence or fear anywhere in the question,
+    # and anywhere a sign that it is happening now.
+    (
+        "violence_and_urgency",
+        r"^(?=.*(?<!\w)(?:kill\w*|hit|hitting|hurt\w*|stab\w*|attack\w*|beat\w*|punch\w*|"
+        r"kick\w*|strangl\w*|chok\w*|rape\w*|raping|threat\w*|knife|knives|guns?|weapons?|"
+        r"blade|bleeding|bleed|violent|abus\w*|assault\w*|smash\w*|batter\w*|slap\w*|push\w*|"
+        r"grab\w*|drag\w*|shout\w*|screaming|follow\w*|chas\w*|locked|trapped|danger|unsafe|"
+        r"scared|terrified|frightened)(?!\w))"
+        r"(?=.*(?<!\w)(?:right now|rn|tonight|at the moment|currently|just now|happening|"
+        r"please help|help me|help please|hurry|is here|are here|outside|in the house|"
+        r"downstairs|upstairs|next room|on (?:his|her|their) way)(?!\w))",
+    ),
 )
 
 SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
@@ -683,6 +696,17 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         "it_to_stop",
         r"(?:want|need) (?:it|this|everything|the pain) (?:all )?to (?:stop|end|be over)|"
         r"want it (?:all )?over",
+    ),
+    # The net under the rules above: a word of death or means, and a word of despair.
+    (
+        "means_and_despair",
+        r"^(?=.*(?<!\w)(?:die|dying|dead|death|suicid\w*|myself|overdos\w*|pills|tablets|"
+        r"paracetamol|meds|cut|cutting|bleed\w*|end it|end my life|hang|rope|noose|jump|"
+        r"bridge|razor|blade|train|gone)(?!\w))"
+        r"(?=.*(?<!\w)(?:hopeless|worthless|no one cares|nobody cares|no point|pointless|"
+        r"give up|giving up|gave up|(?:tired|sick) of (?:living|life|everything|it all|being "
+        r"alive)|hate myself|hate my life|burden|empty inside|can not take it|can not do it "
+        r"any ?more|had enough|done with|goodbye|want it over|can not cope|alone)(?!\w))",
     ),
 )
 
