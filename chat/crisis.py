@@ -331,6 +331,13 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"(?:{_W}{{0,2}})?{_HARM_VERB}(?: up| in)? (?:{_PERSON}|my throat|the (?:house|flat|"
         rf"place))",
     ),
+    (
+        "coming_to_get",
+        rf"(?:{_INTENT}|threaten\w* to|coming to|says? (?:he|she|they) (?:will|would)|"
+        rf"are going to) "
+        rf"(?:go for|get|grab|snatch|drag) {_PERSON}(?! from| to| a | some| back| ready| "
+        rf"home| in | out| on | off| at )",
+    ),
     ("threat_of_fire", r"(?:set fire|burn (?:the|my|our) (?:house|flat|home|place))|petrol"),
     (
         "threatened_to",
@@ -460,7 +467,8 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     # locked in, held, trapped, hiding
     (
         "locked_in",
-        rf"(?:locked|locking|locks|lock) (?:{_PERSON} |myself |ourselves )?in\b(?! to)|(?:he|she|they) (?:has |"
+        rf"(?:locked|locking|locks|lock) (?:{_PERSON} |myself |ourselves )?in\b(?! to)|(?:he|"
+        rf"she|they) (?:has |"
         rf"have |is |are )?"
         r"(?:locked|trapped|barricaded)|barricaded|(?:will not|wont|would not|does not) let "
         r"(?:me|us|her|him|them|my \w+) (?:leave|out|go|escape|get out|go out)",
@@ -477,6 +485,20 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     ),
     ("kidnapped", r"kidnapped|abducted|held hostage|hostage"),
     (
+        "comes_into_my_room",
+        r"(?:coming|comes|came|come|getting|gets) (?:in|into) (?:my|her|his|our) (?:room|bedroom|"
+        r"bed)|exposed (?:himself|herself|themselves)|flash(?:ed|ing) (?:me|her|my)",
+    ),
+    (
+        "drunk_driving_with_us",
+        r"(?:drunk|drinking|off his head|high) (?:\w+ ){0,14}?(?:driving|drive|behind the wheel)",
+    ),
+    (
+        "he_is_back",
+        r"^ (?:help |please |oh no |no )*(?:he|she|they) (?:is|are) (?:back|here|outside|coming)|"
+        r"help (?:me )?(?:he|she|they) (?:is|are) (?:back|here|outside|coming|in)",
+    ),
+    (
         "getting_in",
         r"trying (?:to )?(?:get in|get into|open the door|open my door|force|break|climb in)|"
         r"trying the (?:door|handle|door handle|windows?|back door)|"
@@ -489,7 +511,8 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "scared_of_what_comes",
-        rf"(?:scared|afraid|terrified|frightened|petrified|worried) (?:{_W}{{0,2}})?(?:he|she|they) "
+        rf"(?:scared|afraid|terrified|frightened|petrified|worried) (?:{_W}{{0,2}})?(?:he|she|"
+        rf"they) "
         rf"(?:is |are |will |would )?(?:coming|come|back|waiting|going to|find|get|turn up)|"
         rf"(?:scared|afraid|terrified|frightened|petrified) to go (?:back )?home|"
         rf"(?:he|she|they) (?:will|would|is going to|are going to) be waiting",
@@ -525,9 +548,10 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         r"blade|bleeding|bleed|violent|abus\w*|assault\w*|smash\w*|batter\w*|slap\w*|push\w*|"
         r"grab\w*|drag\w*|shout\w*|screaming|follow\w*|chas\w*|locked|trapped|danger|unsafe|"
         r"scared|terrified|frightened)(?!\w))"
-        r"(?=.*(?<!\w)(?:right now|rn|tonight|at the moment|currently|just now|happening|"
+        r"(?=.*(?<!\w)(?:right now|rn|tonight|at the moment|currently|just now|happening|again|"
         r"please help|help me|help please|hurry|is here|are here|outside|in the house|"
-        r"downstairs|upstairs|next room|on (?:his|her|their) way)(?!\w))",
+        r"downstairs|upstairs|next room|on (?:his|her|their) way|every (?:few |\d+ )?(?:mins|"
+        r"minutes|seconds|secs))(?!\w))",
     ),
 )
 
@@ -575,7 +599,8 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "no_reason_to_live",
         rf"(?:no|nothing|not) (?:{_W}{{0,2}})?(?:reason|point|worth) (?:to live|in living|"
-        rf"living|in life|going on|anymore|any more|in anything|carrying on)|i (?:just )?want out\b|"
+        rf"living|in life|going on|anymore|any more|in anything|carrying on)|"
+        rf"i (?:just )?want out\b|"
         rf"i have had enough(?! of (?:the|this|that|my|his|her|their|waiting|court|police|him|"
         rf"them|people))|point (?:in|of) (?:living|life|going on|"
         rf"being alive|carrying on|being here)|(?:life|living) (?:is not|is no|isnt|not) worth|"
@@ -585,12 +610,14 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "cannot_go_on",
         rf"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|"
-        rf"keep going|live like this|live with (?:this|it))(?: {_W}{{0,3}})?(?: any ?more| no more)?|"
+        rf"keep going|live like this|live with (?:this|it))(?: {_W}{{0,3}})?(?: any ?more|"
+        rf" no more)?|"
         rf"can not cope",
     ),
     (
         "stop_existing",
-        r"(?:stop|not) exist(?:ing)?|disappear forever|(?:never|not) wake up|"
+        r"(?:stop|not) exist(?:ing)?|stop (?:living|breathing)|disappear forever|(?:never|"
+        r"not) wake up|"
         r"go to sleep forever|not (?:going to )?be (?:here|around|alive) (?:tomorrow|"
         r"much longer|for long|by)",
     ),
@@ -603,9 +630,11 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "take_them_all",
         rf"(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|ate) (?:all|"
-        rf"a load of|loads of|lots of|a lot of|a (?:whole )?(?:packet|box|bottle|pack|"
+        rf"a load of|loads of|lots of|a lot of|too many|too much|to many|to much|the lot|"
+        rf"a (?:whole )?(?:packet|box|bottle|pack|"
         rf"handful) of|a (?:whole |full )?(?:packet|box|bottle|pack|strip) of|"
-        rf"the (?:whole |full )?(?:packet|box|bottle)|them all|every \w+ in the house|every|\d+|twenty|thirty|"
+        rf"the (?:whole |full )?(?:packet|box|bottle)|them all|every \w+ in the house|every|"
+        rf"\d+|twenty|thirty|"
         rf"fifty) ?(?:of )?(?:my |the |her |his )?{_MEANS}?|{_MEANS} (?:ready|saved|stockpiled|"
         rf"in front of me|lined up|counted out|laid out)|stockpil\w+|"
         rf"{_MEANS} (?:all )?(?:ready|saved|lined up|counted out|laid out)",
@@ -643,6 +672,15 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ),
     ("drown", r"walk (?:into|in) the (?:sea|river|water)|drown myself"),
     ("rope", r"(?:got|have|bought|tied|made) (?:a |the )?(?:rope|noose|ligature)|noose|ligature"),
+    (
+        "last_night_alive",
+        r"(?:will be|is|this is) my last (?:night|day|time|message|post|goodbye)|"
+        r"last (?:night|day) "
+        r"(?:alive|on earth)|planned it (?:all|out)|(?:all|everything) (?:is )?planned|"
+        r"i am ready(?: now)?(?: to go)? $|"
+        r"(?:writing|texting|typing|messaging|sat|standing|sitting|stood|here) (?:this |you )?"
+        r"(?:from |on |at )the (?:bridge|roof|cliff|cliffs|edge|multi storey|top|tracks|railway)",
+    ),
     (
         "cannot_keep_safe",
         r"(?:not|never|can not|could not|unable to) (?:\w+ ){0,4}?keep (?:myself|me|herself|"
@@ -731,7 +769,9 @@ _HISTORIC = re.compile(
 _NOW = re.compile(
     r"right now|tonight|at the moment|happening now|here now|just now|minutes ago|an hour ago|"
     r"on (?:his|her|their) way|(?:is|are|s) (?:\w+ )?(?:outside|here|inside|downstairs|upstairs)|"
-    r"\bnow\b(?! i am| that| she is| he is| they are)|still (?:here|outside|there|doing|"
+    r"(?<!it )(?<!up )(?<!report )(?<!still )(?<!them )(?<!him )(?<!this )(?<!that )"
+    r"\bnow\b(?! i am| that| she is| he is| they are)|every (?:few |\d+ )?(?:mins|minutes|"
+    r"seconds|secs)|still (?:here|outside|there|doing|"
     r"happening)|again|today"
 )
 
