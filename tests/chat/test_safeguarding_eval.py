@@ -34,8 +34,8 @@ def test_corpus_is_large_enough_and_a_fifth_of_each_category_is_held_out() -> No
     assert len({e.text for e in examples}) == len(examples)
     for category in ("danger_now", "self_harm", "ordinary", "near_miss"):
         total = splits[(category, "dev")] + splits[(category, "heldout")]
-        # A fifth of each batch (four so far), so within one message per batch of a fifth.
-        assert abs(splits[(category, "heldout")] - total / 5) <= 4
+        # A fifth of each batch (five so far), so within one message per batch of a fifth.
+        assert abs(splits[(category, "heldout")] - total / 5) <= 5
     for example in safeguarding_eval.personal_details_corpus():
         assert all(detail in example.text for detail in example.details)
 
