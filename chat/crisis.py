@@ -354,7 +354,8 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     # violence in progress
     (
         "violence_in_progress",
-        rf"(?:is|are|am|was|were|keeps|keep|kept|still|now|started|starting|and|be) "
+        rf"(?:is|are|am|was|were|keeps|keep|kept|still|now|started|starting|and|be|will not stop|"
+        rf"would not stop|not stopping) "
         rf"(?:{_W}{{0,4}})?{_VIOLENCE_ING}(?: up)? {_PERSON}",
     ),
     (
@@ -373,7 +374,8 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"(?:hit|beaten|beat|punched|kicked|hurt|attacked|strangled|choked|stabbed|raped|"
         rf"sexually assaulted|assaulted|battered|shot|threatened|chased|followed|stalked|held|"
         rf"kidnapped|abducted|attacked|dragged|forced|touched|groped|slapped|smacked|jumped|"
-        rf"mugged|glassed|bottled|robbed|surrounded|cornered|pinned|pinned down|held down)",
+        rf"mugged|glassed|bottled|robbed|surrounded|cornered|pinned|pinned down|held down)|"
+        rf"being (?:killed|murdered|strangled|suffocated|drowned)",
     ),
     (
         "damage_in_progress",
@@ -485,6 +487,16 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     ),
     ("kidnapped", r"kidnapped|abducted|held hostage|hostage"),
     (
+        "near_my_place",
+        rf"{_THREATENER} (?:is|are|s) (?:{_W}{{0,4}})?(?:at|on|near|by|outside|in|round|around) "
+        rf"(?:the end of |the top of |the bottom of )?(?:my|our) {_PLACE}",
+    ),
+    (
+        "behind_me",
+        rf"(?:is|are|been|keeps|keep|walking|driving|following) (?:{_W}{{0,1}})?behind "
+        rf"(?:me|us|my \w+)|run (?:{_PERSON}) (?:over|down)",
+    ),
+    (
         "comes_into_my_room",
         r"(?:coming|comes|came|come|getting|gets) (?:in|into) (?:my|her|his|our) (?:room|bedroom|"
         r"bed)|exposed (?:himself|herself|themselves)|flash(?:ed|ing) (?:me|her|my)",
@@ -588,7 +600,8 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "end_it",
         r"(?:end|ending|ended|finish) (?:it all|it|things|everything|my life|her life|"
-        r"his life|their life|my own life|myself)(?! with| off)\b",
+        r"his life|their life|my own life|myself|my suffering|the suffering|my pain)"
+        r"(?! with| off)\b",
     ),
     ("take_my_life", r"(?:take|taking|took) (?:my|her|his|their) (?:own )?life"),
     (
@@ -682,6 +695,19 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         r"(?:from |on |at )the (?:bridge|roof|cliff|cliffs|edge|multi storey|top|tracks|railway)",
     ),
     (
+        "not_getting_through",
+        r"(?:not|never|can not|do not) (?:\w+ ){0,3}?(?:get|getting|make it|making it|last|"
+        r"lasting|survive|surviving) (?:through )?(?:tonight|the night|the weekend|till morning)|"
+        r"(?:will|would|still) be alive (?:tomorrow|in the morning|by)|done fighting|"
+        r"(?:going to|gonna|want to|ready to) let go$|let go (?:of life|for good)|"
+        r"hate (?:being alive|my life|my existence|living(?! in| with| at| near| here| there| "
+        r"next))|"
+        r"(?:looking up|looked up|searching|searched|googling|googled|researching) "
+        r"(?:how|ways|the best way|the easiest way) to (?:do it|die|kill|end|overdose)|"
+        r"drive (?:off|into) (?:the|a) (?:road|bridge|cliff|wall|tree|river|sea|lorry)|"
+        r"nothing (?:left )?(?:for me|to live for|in me)",
+    ),
+    (
         "cannot_keep_safe",
         r"(?:not|never|can not|could not|unable to) (?:\w+ ){0,4}?keep (?:myself|me|herself|"
         r"himself|themselves) safe",
@@ -695,6 +721,8 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "giving_things_away",
+        r"(?:cat|dog|pets?|things|stuff|belongings) (?:is |are )?going to (?:my|a|the) \w+|"
+        r"just wanted (?:someone|somebody) to know $|"
         r"(?:given|giving|give|gave) (?:away )?(?:all )?(?:my|me) (?:things|stuff|belongings|"
         r"possessions|pets?|cat|dog)(?: away)?|will not need (?:them|it|anything|my \w+) "
         r"(?:any ?more|soon|after)|(?:sorted|put) (?:all )?my affairs",
