@@ -6,11 +6,10 @@ import uuid
 
 import pytest
 
-from chat import services
 from chat.crisis import DANGER_NOW, SELF_HARM, STAFF_PHRASE, crisis_match, normalise
 from chat.models import Question
 from chat.safeguarding import HELP_NOW_MESSAGE, says_in_danger_now
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
 
 # Every message issue 15 found missed by the old phrase list.
 MISSED_BEFORE = [
@@ -47,21 +46,9 @@ def live_event(db: None) -> LiveEvent:
     return make_live_event()
 
 
-def _ask(live: LiveEvent, body: str) -> services.AskOutcome:
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    return services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-    )
-
-
 @pytest.mark.parametrize("body", MISSED_BEFORE)
 def test_question_in_crisis_gets_help_now_and_is_urgent(live_event: LiveEvent, body: str) -> None:
-    outcome = _ask(live_event, body)
+    outcome = guest_asks(live_event, body)
 
     assert outcome.help_now is True
     assert Question.objects.get(body=body).is_urgent is True
@@ -72,7 +59,7 @@ def test_question_in_crisis_gets_help_now_and_is_urgent(live_event: LiveEvent, b
 def test_ordinary_question_sharing_words_with_a_crisis_is_not_urgent(
     live_event: LiveEvent, body: str
 ) -> None:
-    outcome = _ask(live_event, body)
+    outcome = guest_asks(live_event, body)
 
     assert outcome.help_now is False
     assert Question.objects.get(body=body.strip()).is_urgent is False
