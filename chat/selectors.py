@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.html import escape
 
 from accounts.models import User
@@ -18,6 +18,7 @@ from chat.models import ChatRoom, FeedItem, Participant, Question, TranscriptEnt
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
 from events.roles import EventRoles, event_roles
+from events.selectors import events_with_agency_and_topic
 
 # Where the live page keeps a guest's participation token in the session (chat/views.py).
 PARTICIPANT_SESSION_KEY = "chat_participant_token"
@@ -33,6 +34,8 @@ class ConnectionContext:
     agency_slug: str | None
     participant_id: int | None
     user_id: int | None
+    # Pages elsewhere that may embed this event's live chat (chat/origins.py).
+    embed_origins: tuple[str, ...] = ()
 
 
 def connection_context(
@@ -54,6 +57,7 @@ def connection_context(
         agency_slug=roles.agency_slug,
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
+        embed_origins=tuple(event.embed_origin_list),
     )
 
 
@@ -209,13 +213,9 @@ def archived_events(filters: ArchiveFilters) -> QuerySet[Event]:
         .distinct()
         .order_by("-starts_at", "-pk")
     )
-    if filters.agency:
-        events = events.filter(
-            Q(lead_agency__slug=filters.agency)
-            | Q(panel_seats__panellist__agency__slug=filters.agency)
-        )
-    if filters.topic:
-        events = events.filter(topics__slug=filters.topic)
+    events = events_with_agency_and_topic(
+        events, agency_slug=filters.agency, topic_slug=filters.topic
+    )
     if filters.year:
         events = events.filter(starts_at__year=filters.year)
     return events
