@@ -9,10 +9,12 @@ rules use), then searched with precompiled patterns:
 - danger now: someone threatening to kill or hurt someone (who + threat verb + whom), violence
   in progress ("is hitting me", "being hit"), someone outside or inside, weapons, being
   locked in or held, being followed, "in danger", "fear for my life";
-- suicide and self-harm: a lexicon written from the Samaritans' guidelines for online
-  services and the NSPA's guidance on language (direct statements of intent, plans and
-  means, overdoses, cutting, saying goodbye, feeling a burden, hopelessness), with
-  informational uses ("suicide prevention", "assisted suicide", "died by suicide") left out.
+- suicide and self-harm: our own lexicon of the kinds of content the Samaritans' "Managing
+  self-harm and suicide content online" guidelines (2020) and the NSPA's "Responding to
+  suicidal content online" guide for moderators (2016) treat as a sign of risk (direct
+  statements of intent, plans and means, overdoses, cutting, saying goodbye, feeling a
+  burden, hopelessness, giving things away), with informational uses ("suicide
+  prevention", "assisted suicide", "died by suicide") left out.
 
 Historic accounts ("he used to threaten to kill me", "years ago") do not trip it unless the
 question also says something is happening now. A false alarm costs the asker a help box and
@@ -81,7 +83,6 @@ TOKEN_REWRITES = {
     "gonna": "going to",
     "gona": "going to",
     "gunna": "going to",
-    "gunna2": "going to",
     "goin": "going",
     "gon": "going to",
     "finna": "going to",
@@ -89,7 +90,6 @@ TOKEN_REWRITES = {
     "imma": "i am going to",
     "wanna": "want to",
     "wana": "want to",
-    "wanted2": "wanted to",
     "wnat": "want",
     "wnt": "want",
     "watn": "want",
@@ -128,7 +128,6 @@ TOKEN_REWRITES = {
     "kmsl": "kill myself",
     "kys": "kill yourself",
     "od": "overdose",
-    "odd": "odd",
     "ods": "overdose",
     "oded": "overdosed",
     "sh": "self harm",
@@ -149,8 +148,6 @@ TOKEN_REWRITES = {
     "murda": "murder",
     "knifes": "knives",
     "hurtin": "hurting",
-    "tablet": "tablet",
-    "pill": "pill",
     "dy": "die",
     "dye": "die",
     "ded": "dead",
@@ -853,9 +850,7 @@ def _canonical_token(token: str) -> str:
     if token in TOKEN_REWRITES:
         return TOKEN_REWRITES[token]
     if not token.isdigit() and any(char.isdigit() or char in "@$" for char in token):
-        # "2nite" and "k1ll": text-speak first, then l33t.
-        if token in TOKEN_REWRITES:
-            return TOKEN_REWRITES[token]
+        # "2nite" is text-speak (looked up above); "k1ll" and "mys3lf" are l33t.
         token = token.translate(LEET)
         if token in TOKEN_REWRITES:
             return TOKEN_REWRITES[token]
@@ -890,8 +885,9 @@ def normalise(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
     folded = re.sub(r"['\u2019\u2018`\u00b4]", "", folded)  # he's, hes and he`s read alike
     words = " ".join(_canonical_token(token) for token in _WORD.findall(folded))
-    words = re.sub(r"\b(my|her|him|them|your|our) ?(self|selves|slef|sef)\b", r"\1self", words)
-    words = words.replace("themselfs", "themselves").replace("ourselfs", "ourselves")
+    # "kill my self" reads as "kill myself".
+    words = re.sub(r"\b(my|her|him|your) self\b", r"\1self", words)
+    words = re.sub(r"\b(them|our) selves\b", r"\1selves", words)
     return f" {words} "
 
 
