@@ -361,6 +361,7 @@ CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0
 # The direct paths below ASGI (chat/realtime/internals.py); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
+CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).
