@@ -4,7 +4,6 @@ import csv
 import hashlib
 import io
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,23 +15,14 @@ from chat import services, transcripts
 from chat.models import FeedItem, Transcript
 from events import services as event_services
 from events.models import Event
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
 from tests.factories import AgencyFactory, EventFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def ask(live: LiveEvent, body: str, nickname: str = "") -> int:
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    return services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        nickname=nickname,
-    ).question["question_id"]
+    return guest_asks(live, body, nickname).question["question_id"]
 
 
 def archived_chat(slug: str = "live-chat") -> LiveEvent:
