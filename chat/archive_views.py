@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from chat import selectors, transcripts
 from chat.models import Transcript
+from chat.payloads import iso_utc
 from events import selectors as event_selectors
 from events.enums import EventStatus
 from events.models import Agency, Event, Topic
@@ -188,8 +189,8 @@ def transcript_index(request: HttpRequest) -> JsonResponse:
             {
                 "slug": event.slug,
                 "title": event.title,
-                "starts_at": transcripts._iso(event.starts_at),
-                "ends_at": transcripts._iso(event.ends_at),
+                "starts_at": iso_utc(event.starts_at),
+                "ends_at": iso_utc(event.ends_at),
                 "lead_agency": event.lead_agency.name,
                 "topics": sorted(topic.name for topic in event.topics.all()),
                 "version": transcript.version,
