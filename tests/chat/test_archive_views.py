@@ -363,3 +363,22 @@ def test_postgres_search_can_use_the_full_text_index() -> None:
             cursor.execute("SET enable_seqscan = on")
     assert [entry.seq for entry in matching] == [1]
     assert "chat_transcriptentry_body_fts" in plan, plan
+
+
+@pytest.mark.django_db
+def test_every_download_format_is_listed_on_the_page_and_in_the_index(client: Client) -> None:
+    """Adding a format is one entry in chat.downloads.FORMATS: the page, the index and the
+    URL all follow from it."""
+    from chat.downloads import FORMATS
+
+    live = archived_chat()
+    page = client.get(reverse("chat:transcript", args=[live.event.slug])).content.decode()
+    (entry,) = client.get(reverse("chat:transcript_index")).json()["transcripts"]
+
+    for download in FORMATS.values():
+        url = f"/transcripts/{live.event.slug}.{download.extension}"
+        assert f'href="{url}"' in page
+        assert entry[download.name].endswith(url)
+        response = client.get(url)
+        assert response["Content-Type"] == download.content_type
+        assert response["Content-Disposition"].endswith(f'.{download.extension}"')
