@@ -15,9 +15,10 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
 
 import redis
@@ -66,27 +67,36 @@ PRIVILEGED_FRAMES = frozenset(
 )
 
 
-def _db(function: Any) -> Any:
-    return database_sync_to_async(function)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """`database_sync_to_async`, typed: mypy checks every service call's keyword arguments
+    across the async boundary."""
+    return cast(Callable[P, Awaitable[R]], database_sync_to_async(function))
 
 
 _staff_executor: ThreadPoolExecutor | None = None
 _staff_executor_lock = threading.Lock()
 
 
-def _staff_db(function: Any) -> Any:
+def _staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """A staff frame's database work, on threads of its own (CHAT_STAFF_EXECUTOR): on
     Channels' one shared database thread it would wait behind every joining viewer's reads,
     which at 18:00 is seconds. Each call still gets fresh connections, as `_db`'s do."""
     if not settings.CHAT_STAFF_EXECUTOR:
-        return database_sync_to_async(function)
+        return _db(function)
     global _staff_executor
     with _staff_executor_lock:
         if _staff_executor is None:
             _staff_executor = ThreadPoolExecutor(
                 max_workers=settings.CHAT_STAFF_THREADS, thread_name_prefix="staff-db"
             )
-    return DatabaseSyncToAsync(function, thread_sensitive=False, executor=_staff_executor)
+    return cast(
+        Callable[P, Awaitable[R]],
+        DatabaseSyncToAsync(function, thread_sensitive=False, executor=_staff_executor),
+    )
 
 
 class FeedUnavailable(Exception):
@@ -508,15 +518,17 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     async def handle_ask(self, frame: ClientFrame) -> None:
         fields = frame.fields
-        if self.ctx.participant_id is None:
+        participant_id = self.ctx.participant_id
+        if participant_id is None:
             participant = await _db(services.participant_for)(
                 event_id=self.ctx.event_id, user_id=self.ctx.user_id, guest_token=self.guest_token
             )
-            self.ctx = _with_participant(self.ctx, participant.pk)
-            await self._join(participant_group(participant.pk))
+            participant_id = participant.pk
+            self.ctx = _with_participant(self.ctx, participant_id)
+            await self._join(participant_group(participant_id))
         outcome = await _db(services.question_ask)(
             event_id=self.ctx.event_id,
-            participant_id=self.ctx.participant_id,
+            participant_id=participant_id,
             client_id=fields["client_id"],
             body=fields["body"],
             nickname=fields.get("nickname"),

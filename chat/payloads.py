@@ -7,8 +7,6 @@ asker's original text when a moderator edited it.
 from datetime import UTC
 from typing import Any
 
-from django.utils import timezone
-
 from chat.models import Answer, Question
 from chat.safeguarding import Finding, mask
 from events.models import Event, PanelSeat
@@ -16,7 +14,8 @@ from events.models import Event, PanelSeat
 MEMBER_OF_THE_PUBLIC = "Member of the public"
 
 
-def _iso(value: Any) -> str | None:
+def iso_utc(value: Any) -> str | None:
+    """A time as every frame and transcript writes it: ISO 8601 in UTC, with a Z."""
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
@@ -82,7 +81,7 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "participant_id": question.participant_id,
         "is_urgent": question.is_urgent,
         "to": addressed_to(question),
-        "asked_at": _iso(question.asked_at),
+        "asked_at": iso_utc(question.asked_at),
         "state": question.state,
         "findings": [{"kind": f["kind"], "text": f["text"]} for f in question.findings],
         "blocked_words": list(question.blocked_words),
@@ -112,17 +111,17 @@ def question_for_asker(question: Question) -> dict[str, Any]:
 
 
 def event_status(event: Event) -> dict[str, Any]:
-    now = timezone.now()
-    accepting = event.status == "live" or (
-        event.status == "scheduled"
-        and event.questions_open_at is not None
-        and event.questions_open_at <= now
-    )
+    """The `status` frame: what the status means travels with it, so no client keeps a table
+    of its own (events.enums.EventStatus is the one home)."""
+    status = event.status_enum
     return {
         "type": "status",
         "status": event.status,
-        "starts_at": _iso(event.starts_at),
-        "ends_at": _iso(event.ends_at),
-        "questions_open_at": _iso(event.questions_open_at),
-        "accepting_questions": accepting,
+        "label": status.public_label,
+        "tag": status.tag_class,
+        "finished": status.is_finished,
+        "starts_at": iso_utc(event.starts_at),
+        "ends_at": iso_utc(event.ends_at),
+        "questions_open_at": iso_utc(event.questions_open_at),
+        "accepting_questions": event.accepts_questions(),
     }

@@ -108,7 +108,7 @@ def _render_live(
             "own_questions": selectors.own_questions(
                 participant_id=participant.pk if participant else None
             ),
-            "accepting_questions": services.accepting_questions(event),
+            "accepting_questions": event.accepts_questions(),
             "form": form,
         },
         status=status,

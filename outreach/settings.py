@@ -40,7 +40,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with one Accounts section on its index (outreach/admin_site.py).
+    "outreach.admin_site.OutreachAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,7 +200,8 @@ MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # allauth's rate limits (login failures, signups, resets, ...) are on by default and count in
 # the default cache, which is Redis: every process shares them.
 # Multi-factor: an authenticator app (TOTP) and recovery codes. Required for anyone who
-# can use the admin or a console (accounts/mfa.py); optional for everyone else.
+# can use the admin or a console (accounts/middleware.py, accounts/roles.py); optional
+# for everyone else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Outreach")
 # Accept the code from the 30 seconds before too: slow typists are caught by the change.
@@ -368,6 +370,7 @@ CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0
 # The direct paths below ASGI (chat/realtime/internals.py); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
+CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 # Each process's hub keeps this many recent published items (with their frames' bytes) and
 # the event's status and pin, and serves a joining viewer's snapshot from them; a viewer
 # asking for older items, or a hub not yet warm, reads the database (chat/realtime/hub.py).
@@ -386,6 +389,7 @@ EVENT_REMINDER_MINUTES = env.int("EVENT_REMINDER_MINUTES", default=60)
 # Where the quick-exit button sends someone: a neutral, everyday page.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -394,14 +398,26 @@ LOGGING = {
     },
     "filters": {
         "once_per_minute": {"()": "outreach.log_filters.OncePerMinute"},
+        "client_error_without_traceback": {
+            "()": "outreach.log_filters.ClientErrorWithoutTraceback"
+        },
+        "routine_celery_lines": {"()": "outreach.log_filters.RoutineCeleryLines"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Our console handler only: Django's own (DEBUG) console handler printed each line,
+        # and each traceback, a second time.
+        "django": {"level": LOG_LEVEL},
+        "django.request": {"filters": ["client_error_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         # A traceback a second while Redis is away; the hubs say once what it means.
         "channels_redis.pubsub": {"filters": ["once_per_minute"]},
+        # No line every few seconds when nothing changes (outreach/log_filters.py).
+        "celery.beat": {"filters": ["routine_celery_lines"]},
+        "celery.worker.strategy": {"filters": ["routine_celery_lines"]},
+        "celery.app.trace": {"filters": ["routine_celery_lines"]},
     },
 }

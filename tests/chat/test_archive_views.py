@@ -4,7 +4,6 @@ import csv
 import hashlib
 import io
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,26 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat import services, transcripts
-from chat.models import FeedItem
+from chat.models import FeedItem, Transcript
 from events import services as event_services
 from events.models import Event
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
 from tests.factories import AgencyFactory, EventFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def ask(live: LiveEvent, body: str, nickname: str = "") -> int:
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    return services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        nickname=nickname,
-    ).question["question_id"]
+    return guest_asks(live, body, nickname).question["question_id"]
 
 
 def archived_chat(slug: str = "live-chat") -> LiveEvent:
@@ -130,6 +120,22 @@ def test_transcript_page_shows_answers_beneath_their_question(client: Client) ->
     assert 'id="item-1"' in html and 'id="item-2"' in html
     assert "Answer</strong> from Jo Davies, Campaigns and Policy Officer, Mencap" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_transcript_page_keeps_the_checksum_in_a_check_this_download_details(
+    client: Client,
+) -> None:
+    live = archived_chat()
+    transcript = Transcript.objects.get(event=live.event)
+
+    page = client.get(reverse("chat:transcript", args=[live.event.slug]))
+
+    html = page.content.decode()
+    details = html[html.index('<details class="govuk-details" id="check-download">') :]
+    details = details[: details.index("</details>")]
+    assert "Check this download" in details
+    assert transcript.sha256 in details
+    assert html.count(transcript.sha256) == 1
 
 
 def test_transcript_page_can_show_only_one_agencys_answers(client: Client) -> None:
@@ -357,3 +363,22 @@ def test_postgres_search_can_use_the_full_text_index() -> None:
             cursor.execute("SET enable_seqscan = on")
     assert [entry.seq for entry in matching] == [1]
     assert "chat_transcriptentry_body_fts" in plan, plan
+
+
+@pytest.mark.django_db
+def test_every_download_format_is_listed_on_the_page_and_in_the_index(client: Client) -> None:
+    """Adding a format is one entry in chat.downloads.FORMATS: the page, the index and the
+    URL all follow from it."""
+    from chat.downloads import FORMATS
+
+    live = archived_chat()
+    page = client.get(reverse("chat:transcript", args=[live.event.slug])).content.decode()
+    (entry,) = client.get(reverse("chat:transcript_index")).json()["transcripts"]
+
+    for download in FORMATS.values():
+        url = f"/transcripts/{live.event.slug}.{download.extension}"
+        assert f'href="{url}"' in page
+        assert entry[download.name].endswith(url)
+        response = client.get(url)
+        assert response["Content-Type"] == download.content_type
+        assert response["Content-Disposition"].endswith(f'.{download.extension}"')
