@@ -65,7 +65,8 @@ bench: install
 bench-report: install
 	$(BIN)/python bench/report_bench.py
 
-# Live chat fan-out: the portal against a bare websockets server (BENCH_ARGS=--quick: ~2 min).
+# Live chat fan-out and the join storm: the portal against a bare websockets server
+# (BENCH_ARGS=--quick: ~10 min; docs/performance.md).
 bench-fanout: install
 	$(BIN)/python bench/fanout_bench.py $(BENCH_ARGS)
 
