@@ -381,10 +381,12 @@ class Bench:
             raise RuntimeError(f"{variant.label}: {answer['failed']} viewers failed: {answer}")
         return answer
 
-    def publish(self, variant: Variant, rate: float, count: int) -> dict[str, Any]:
+    def publish(
+        self, variant: Variant, rate: float, count: int, *, settle: bool = False
+    ) -> dict[str, Any]:
         if variant.publisher is None:
             raise RuntimeError(f"{variant.label} has no publisher")
-        answer = variant.publisher.call(op="publish", rate=rate, count=count)
+        answer = variant.publisher.call(op="publish", rate=rate, count=count, settle=settle)
         variant.feed.published += count
         return answer
 
@@ -507,7 +509,7 @@ class Bench:
         viewer got exactly its history and `synced`, and then every item published during
         the storm, once, in order."""
         start = variant.feed.published
-        self.publish(variant, 200.0, history)
+        self.publish(variant, 200.0, history, settle=True)
         time.sleep(1.0)
         probe = staff and variant.name == "portal"
         tag += "" if guest_cookie else ", session cookie only"

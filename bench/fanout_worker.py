@@ -669,16 +669,36 @@ class ModeratorSocketPublisher(Publisher):
             compression=None,
             max_queue=None,
         )
-        self.drain = asyncio.create_task(self._discard_incoming())
+        self.mine: set[str] = set()
+        self.returned = 0
+        self.drain = asyncio.create_task(self._read_incoming())
 
-    async def _discard_incoming(self) -> None:
-        # The moderator receives every item too; reading keeps its socket from backing up.
-        async for frame in self.ws:
-            if isinstance(frame, str) and '"type":"error"' in frame:
-                print(f"moderator socket error frame: {frame}", file=sys.stderr, flush=True)
+    async def _read_incoming(self) -> None:
+        # The moderator receives every item too: reading keeps its socket from backing up,
+        # and counts its own announcements back (each one committed and published).
+        with contextlib.suppress(Exception):
+            async for text in self.ws:
+                frame = json.loads(text)
+                if frame.get("type") == "message" and frame.get("body") in self.mine:
+                    self.mine.discard(frame["body"])
+                    self.returned += 1
+                elif frame.get("type") == "error":
+                    print(f"moderator socket error frame: {text!r}", file=sys.stderr, flush=True)
 
     async def publish_one(self) -> None:
-        await self.ws.send(json.dumps({"type": "announce", "body": body_now()}))
+        body = body_now()
+        self.mine.add(body)
+        await self.ws.send(json.dumps({"type": "announce", "body": body}))
+
+    async def publish(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Publish; when `settle`, return only once every item has come back (committed and
+        published: a storm's viewers must find all of the history)."""
+        answer = await super().publish(command)
+        if command.get("settle"):
+            deadline = time.monotonic() + 60
+            while self.mine and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+        return answer
 
 
 class ReferencePublisher(Publisher):
