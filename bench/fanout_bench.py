@@ -822,6 +822,7 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
 AB_VARIANTS: list[tuple[str, dict[str, str]]] = [
     ("snapshot from the database", {"CHAT_SNAPSHOT_FROM_MEMORY": "false"}),
     ("staff on the shared database thread", {"CHAT_STAFF_EXECUTOR": "false"}),
+    ("start-up objects left to the collector", {"WEB_GC_FREEZE": "false"}),
 ]
 
 

@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (see docs/architecture.md)."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -11,12 +12,20 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import CookieMiddleware  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from chat.realtime import internals  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 
 # Once per server process: which delivery paths are on, and why (logged; /healthz shows it).
 internals.check()
+
+# What start-up made (Django, the URL map, the models) lives as long as the process. Left in
+# the collector's oldest generation, every full collection walks it again: during a join
+# storm those came every few seconds and held the event loop for 0.2-1.8 s each, staff's
+# frames and every viewer's items with it (docs/performance.md). Set it aside.
+if settings.WEB_GC_FREEZE:
+    gc.freeze()
 
 application = ProtocolTypeRouter(
     {

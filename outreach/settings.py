@@ -380,6 +380,8 @@ CHAT_HUB_RECENT_ITEMS = env.int("CHAT_HUB_RECENT_ITEMS", default=500)
 # never queue behind the public's joins on the shared one (chat/consumers.py).
 CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
+# The web process sets what start-up made aside from the garbage collector (outreach/asgi.py).
+WEB_GC_FREEZE = env.bool("WEB_GC_FREEZE", default=True)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).
