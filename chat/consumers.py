@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from chat import safeguarding, selectors, services
+from chat import networks, selectors, services
 from chat.enums import AnswerMode
 from chat.groups import moderation_group, participant_group, user_group
 from chat.hub import EventHub, OutboundFrame, hub_for, send_eagerly
@@ -69,7 +69,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             settings.SESSION_COOKIE_NAME
         )
         client = self.scope.get("client") or (None, None)
-        self.network = safeguarding.network_hash(client[0])
+        self.network = networks.network_hash(client[0])
         ctx, guest_token = await _db(selectors.connection_open)(
             slug=self.scope["url_route"]["kwargs"]["slug"], session_key=self.session_key
         )

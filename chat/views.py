@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import role_page
-from chat import safeguarding, selectors, services
+from chat import networks, safeguarding, selectors, services
 from chat.enums import AnswerMode
 from chat.forms import (
     AnnounceForm,
@@ -131,7 +131,7 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
             nickname=form.cleaned_data["nickname"],
             anonymous=form.cleaned_data["anonymous"],
             to=form.to_target(),
-            network=safeguarding.network_hash(request.META.get("REMOTE_ADDR")),
+            network=networks.network_hash(request.META.get("REMOTE_ADDR")),
         )
     except ChatError as refusal:
         # The asker keeps their text: the form is shown again with it and the reason.

@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from outreach.log_privacy import redacting_logging
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -322,17 +324,6 @@ EVENT_REMINDER_MINUTES = env.int("EVENT_REMINDER_MINUTES", default=60)
 # Where the quick-exit button sends someone: a neutral, everyday page.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# One handler for every logger, with network addresses removed from each line
+# (outreach/log_privacy.py); Celery uses the same (outreach/celery.py).
+LOGGING = redacting_logging(env.str("LOG_LEVEL", default="INFO"))

@@ -1,0 +1,104 @@
+"""No network address in any log line (docs/safeguarding.md, "Network addresses").
+
+Every log handler the portal's processes write through (web, worker, beat) carries
+`RedactAddresses`: it replaces each IPv4 or IPv6 address in a record's message, exception
+and stack text with `[address]` before the line is formatted. uvicorn's own loggers are
+routed to the same handler (outreach/settings.py LOGGING), because uvicorn writes a
+WebSocket's handshake (`<address>:<port> - "WebSocket /ws/..." [accepted]`) to
+`uvicorn.error` even with `--no-access-log`. Loopback and unspecified addresses (the
+server's own `127.0.0.1`, `0.0.0.0`) are nobody's, so they stay readable.
+"""
+
+import ipaddress
+import logging
+import re
+
+REDACTED = "[address]"
+
+# Candidates only: each is confirmed with `ipaddress` before it is replaced, so times
+# ("18:05:09"), versions and hashes are left alone.
+_CANDIDATE = re.compile(
+    r"(?<![\w.:])(?:[0-9A-Fa-f]{0,4}:){2,}[0-9A-Fa-f.:]*(?:%\w+)?"
+    r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])"
+)
+_TRAILING_PORT = re.compile(r":\d{1,5}$")
+
+
+def _is_someones_address(text: str) -> bool:
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not (address.is_loopback or address.is_unspecified)
+
+
+def _replace(match: re.Match[str]) -> str:
+    candidate = match.group(0)
+    if _is_someones_address(candidate):
+        return REDACTED
+    # uvicorn writes an IPv6 client as "<address>:<port>" without brackets.
+    without_port = _TRAILING_PORT.sub("", candidate)
+    if without_port != candidate and _is_someones_address(without_port):
+        return REDACTED + candidate[len(without_port) :]
+    return candidate
+
+
+def redact_addresses(text: str) -> str:
+    """`text` with every network address (except loopback and unspecified) replaced."""
+    return _CANDIDATE.sub(_replace, text)
+
+
+class RedactAddresses(logging.Filter):
+    """A handler filter: the record's final message, exception and stack without addresses."""
+
+    _exception_formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: let the handler report it as usual
+            return True
+        record.msg = redact_addresses(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._exception_formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_addresses(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_addresses(record.stack_info)
+        return True
+
+
+def redacting_logging(level: str) -> dict[str, object]:
+    """The LOGGING setting: one console handler, filtered, for every logger.
+
+    Loggers that bring their own handlers (uvicorn's, Django's `django` and `django.server`)
+    are pointed at it instead. uvicorn's access log stays off whatever the command line
+    says: each of its lines is an address beside a path.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact_addresses": {"()": "outreach.log_privacy.RedactAddresses"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["redact_addresses"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "django": {"handlers": [], "propagate": True},
+            "django.server": {"handlers": [], "propagate": True},
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.error": {"handlers": [], "propagate": True},
+            "uvicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
