@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from accounts import services
 from accounts.forms import DeleteAccountForm
@@ -23,6 +24,7 @@ def signed_in_user_id(request: HttpRequest) -> int:
     return request.user.pk
 
 
+@never_cache  # this person's own questions: never kept by the browser or a cache
 @login_required
 def my_questions(request: HttpRequest) -> HttpResponse:
     return render(

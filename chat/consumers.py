@@ -321,6 +321,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             actor_id=self._actor_id(),
             body=frame.fields.get("body"),
             event_id=self.ctx.event_id,
+            publish_unmasked=bool(frame.fields.get("publish_unmasked")),
         )
 
     async def handle_reject(self, frame: ClientFrame) -> None:

@@ -60,6 +60,29 @@ class Participant(models.Model):
         return f"participant {self.pk} in {self.event_id}"
 
 
+class NetworkMute(models.Model):
+    """A mute that follows a person to a new connection: their network (its keyed hash,
+    chat.networks) can ask nothing more at this event. Deleted by retention once the event
+    has ended and CHAT_NETWORK_HASH_HOURS have passed since the mute."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="network_mutes")
+    network_hash = models.CharField(max_length=32)
+    muted_at = models.DateTimeField(auto_now_add=True)
+    muted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "network_hash"], name="network_mute_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"network mute in {self.event_id}"
+
+
 class Question(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
     participant = models.ForeignKey(

@@ -49,6 +49,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "approve": {
         "question_id": _ID,
         "body": Field(str, required=False, max_chars=MAX_QUESTION_CHARS, nullable=True),
+        # Required (true) to publish text in which personal details were found, unmasked.
+        "publish_unmasked": Field(bool, required=False, nullable=True),
     },
     "reject": {"question_id": _ID, "reason": Field(str, max_chars=MAX_REASON_CHARS)},
     "answer": {"question_id": _ID, "body": Field(str, max_chars=MAX_ANSWER_CHARS)},

@@ -137,6 +137,16 @@ def moderation_queue(*, event_id: int) -> list[dict[str, Any]]:
     return [payloads.question_for_moderators(question) for question in questions]
 
 
+def unhandled_questions(*, event_id: int) -> list[dict[str, Any]]:
+    """Questions still waiting when the webchat closed, oldest first, for the moderators."""
+    questions = (
+        Question.objects.filter(event_id=event_id, state=QuestionState.UNHANDLED)
+        .select_related("to_agency", "to_panellist__agency")
+        .order_by("asked_at", "id")
+    )
+    return [payloads.question_for_moderators(question) for question in questions]
+
+
 def own_questions(*, participant_id: int | None) -> list[dict[str, Any]]:
     if participant_id is None:
         return []
@@ -381,8 +391,9 @@ def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
         )
         entry["questions"].append(
             {
-                "body": question.body,
-                "published_body": question.published_body if question.was_edited else "",
+                # A moderator's edit removed details: show only what was published.
+                "body": question.published_body if question.was_edited else question.body,
+                "edited": question.was_edited,
                 "state": question.state,
                 "state_label": QuestionState(question.state).label,
                 "reason": question.rejection_reason,

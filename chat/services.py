@@ -17,15 +17,22 @@ from django.utils import timezone
 from accounts.models import User
 from chat import payloads, safeguarding
 from chat.broadcast import send_frame_on_commit
-from chat.enums import QUESTION_TRANSITIONS, AnswerMode, FeedKind, QuestionState
+from chat.enums import (
+    NEVER_PUBLISHED_STATES,
+    QUESTION_TRANSITIONS,
+    AnswerMode,
+    FeedKind,
+    QuestionState,
+)
 from chat.groups import moderation_group, participant_group, public_group
-from chat.models import Answer, ChatRoom, FeedItem, Participant, Question
+from chat.models import Answer, ChatRoom, FeedItem, NetworkMute, Participant, Question
 from chat.ratelimit import allow
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
 
 DEFAULT_ELSEWHERE_NOTE = "The panel answered this question verbally or elsewhere in the chat."
+MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webchat."
 
 
 class ChatError(Exception):
@@ -35,6 +42,24 @@ class ChatError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class UnmaskedDetails(ChatError):
+    """Publishing text that still holds personal details needs the moderator's confirmation."""
+
+    def __init__(self, findings: list[safeguarding.Finding]) -> None:
+        self.findings = findings
+        super().__init__(
+            "unmasked_details",
+            f"This text still contains personal details ({describe_findings(findings)}). "
+            "Publish it with the details masked, edit them out, or confirm that they may be "
+            "published as they are.",
+        )
+
+
+def describe_findings(findings: list[safeguarding.Finding]) -> str:
+    """What was found, for people: 'phone “07700 900123”; email “sam@example.org”'."""
+    return "; ".join(f"{f.kind.replace('_', ' ')} “{f.text}”" for f in findings)
 
 
 def _not_allowed() -> ChatError:
@@ -127,7 +152,9 @@ def participant_for(
 
 
 def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bool:
-    """Stop a participant asking at this event, on every tab and reconnect. True if changed."""
+    """Stop a participant asking at this event, on every tab and reconnect, and from their
+    network (chat.networks) for the rest of the event; their waiting questions leave the
+    queue (kept for audit, never published). True if changed."""
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
         actor = _user(actor_id)
@@ -146,16 +173,29 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
         participant.muted_at = timezone.now()
         participant.muted_by = actor
         participant.save(update_fields=["is_muted", "muted_at", "muted_by"])
+        if participant.network_hash:
+            # A new connection without cookies is a new participant: the network is not.
+            NetworkMute.objects.get_or_create(
+                event_id=event_id,
+                network_hash=participant.network_hash,
+                defaults={"muted_by": actor},
+            )
+        waiting = Question.objects.select_for_update().filter(
+            participant=participant, state=QuestionState.PENDING
+        )
+        for question in waiting:
+            _move(question, QuestionState.REMOVED)
+            question.moderated_at = participant.muted_at
+            question.moderated_by = actor
+            question.save(update_fields=["state", "moderated_at", "moderated_by"])
+            _tell_moderators_and_asker(question)
         send_frame_on_commit(
             moderation_group(event_id),
             {"type": "participant_muted", "participant_id": participant.pk},
         )
         send_frame_on_commit(
             participant_group(participant.pk),
-            {
-                "type": "muted",
-                "message": "A moderator has stopped you sending more questions to this webchat.",
-            },
+            {"type": "muted", "message": MUTED_MESSAGE},
         )
     return True
 
@@ -169,9 +209,7 @@ def participant_questions_forget(*, user_id: int) -> int:
     """
     with transaction.atomic():
         questions = Question.objects.filter(participant__user_id=user_id)
-        deleted, _ = questions.filter(
-            state__in=[QuestionState.PENDING, QuestionState.REJECTED]
-        ).delete()
+        deleted, _ = questions.filter(state__in=NEVER_PUBLISHED_STATES).delete()
         questions.update(nickname="", body=F("published_body"), findings=[])
     return deleted
 
@@ -228,7 +266,9 @@ def question_ask(
         event = participant.event
         if not accepting_questions(event):
             raise _not_open(event)
-        if participant.is_muted:
+        if participant.is_muted or (
+            network and NetworkMute.objects.filter(event=event, network_hash=network).exists()
+        ):
             raise ChatError("muted", "A moderator has stopped you sending questions here.")
         text = body.strip()
         if not text:
@@ -305,9 +345,17 @@ def _move(question: Question, to_state: QuestionState) -> None:
 
 
 def question_approve(
-    *, question_id: int, actor_id: int, body: str | None = None, event_id: int | None = None
+    *,
+    question_id: int,
+    actor_id: int,
+    body: str | None = None,
+    event_id: int | None = None,
+    publish_unmasked: bool = False,
 ) -> bool:
-    """Publish a waiting question, optionally as edited by the moderator. True if changed."""
+    """Publish a waiting question, optionally as edited by the moderator. True if changed.
+
+    Text that still contains personal details (chat.safeguarding) is published only with
+    `publish_unmasked`: the moderator's deliberate second step, after being told what."""
     with transaction.atomic():
         question = _lock_question(question_id, event_id)
         event = question.event
@@ -320,7 +368,11 @@ def question_approve(
             raise ChatError("event_not_open", "Questions can be published only while it is live.")
         edited = (body or "").strip()
         _move(question, QuestionState.PUBLISHED)
-        question.published_body = edited or question.body
+        text = edited or question.body
+        details = safeguarding.find_personal_details(text)
+        if details and not publish_unmasked:
+            raise UnmaskedDetails(details)
+        question.published_body = text
         question.moderated_at = timezone.now()
         question.moderated_by = actor
         question.save(update_fields=["state", "published_body", "moderated_at", "moderated_by"])
@@ -355,6 +407,29 @@ def question_reject(
         question.save(update_fields=["state", "rejection_reason", "moderated_at", "moderated_by"])
         _tell_moderators_and_asker(question)
     return True
+
+
+def questions_mark_unhandled(*, event_id: int) -> int:
+    """When a webchat closes, every question still waiting becomes `unhandled`: its asker is
+    told privately that the panel did not get to it (with where to find help), moderators
+    see it listed, and nothing is left "Waiting for a moderator". Safe to run again.
+    Returns how many it changed."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event_id)
+        if event.status not in (EventStatus.CLOSED, EventStatus.ARCHIVED, EventStatus.CANCELLED):
+            return 0
+        waiting = list(
+            Question.objects.select_for_update().filter(
+                event_id=event_id, state=QuestionState.PENDING
+            )
+        )
+        now = timezone.now()
+        for question in waiting:
+            _move(question, QuestionState.UNHANDLED)
+            question.moderated_at = now
+            question.save(update_fields=["state", "moderated_at"])
+            _tell_moderators_and_asker(question)
+    return len(waiting)
 
 
 def _tell_moderators_and_asker(question: Question) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("transcripts/<slug:slug>.txt", archive_views.transcript_text, name="transcript_text"),
     path("events/<slug:slug>/live/", views.event_live, name="live"),
     path("events/<slug:slug>/live/ask/", views.event_ask, name="ask"),
+    path("events/<slug:slug>/live/forget/", views.event_forget_questions, name="forget_questions"),
     path("events/<slug:slug>/embed/", embed.event_embed, name="embed"),
     path("events/<slug:slug>/moderate/", views.moderator_console, name="moderate"),
     path(

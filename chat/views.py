@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import role_page
@@ -34,6 +36,11 @@ from events import selectors as event_selectors
 from events.models import Event
 from events.roles import EventRoles, event_roles
 
+LIVE_TEMPLATE = "chat/live.html"
+FORGOTTEN_MESSAGE = (
+    "Your questions are no longer shown on this device. A moderator will still read any "
+    "that were waiting."
+)
 ASK_ERROR_STATUS = {"rate_limited": 429, "event_not_open": 409, "muted": 403, "not_allowed": 403}
 
 
@@ -45,7 +52,12 @@ def _public_event(slug: str) -> Event:
 
 
 def _guest_token(request: HttpRequest) -> uuid.UUID:
-    """The browser's participation identity, kept in its session (no account needed)."""
+    """The browser's participation identity, kept in its session (no account needed).
+
+    A guest's session ends when the browser closes, so the next person at a shared device
+    does not see their questions; a signed-in user's session is allauth's to set."""
+    if not request.user.is_authenticated and not request.session.get_expire_at_browser_close():
+        request.session.set_expiry(0)
     token = request.session.get(PARTICIPANT_SESSION_KEY)
     try:
         return uuid.UUID(str(token))
@@ -87,7 +99,7 @@ def _render_live(
     event: Event,
     form: AskForm,
     status: int = 200,
-    template: str = "chat/live.html",
+    template: str = LIVE_TEMPLATE,
 ) -> HttpResponse:
     token = _guest_token(request)
     participant = selectors.participant_lookup(
@@ -95,7 +107,7 @@ def _render_live(
     )
     feed = selectors.feed_after(event_id=event.pk)
     pinned = selectors.pinned_seq(event_id=event.pk)
-    return render(
+    response = render(
         request,
         template,
         {
@@ -108,9 +120,33 @@ def _render_live(
             ),
             "accepting_questions": services.accepting_questions(event),
             "form": form,
+            "signed_in": request.user.is_authenticated,
+            # The embed sits in another site's frame, where this browser's cookies (and so
+            # a form post) do not reach the portal: the full live page offers it.
+            "offer_forget": template == LIVE_TEMPLATE,
         },
         status=status,
     )
+    # It shows this person's own questions: never kept by the browser or any cache.
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Forget my questions on this device": a guest's session (which links this browser
+    to their questions) is ended, so neither this page nor the next person sees them. The
+    questions themselves are untouched: moderators still read any that wait."""
+    _public_event(slug)
+    if request.user.is_authenticated:
+        messages.info(
+            request,
+            "Your questions are kept with your account. To hide them on this device, sign out.",
+        )
+    else:
+        request.session.flush()
+        messages.success(request, FORGOTTEN_MESSAGE)
+    return HttpResponseRedirect(reverse("chat:live", kwargs={"slug": slug}) + "#ask-panel")
 
 
 @require_POST
@@ -166,6 +202,7 @@ def _console_event(
     return event, roles
 
 
+@never_cache
 @role_page
 @login_required
 def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
@@ -177,6 +214,7 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "queue": selectors.moderation_queue(event_id=event.pk),
+            "unhandled": selectors.unhandled_questions(event_id=event.pk),
             "feed": feed,
             "pinned_seq": selectors.pinned_seq(event_id=event.pk),
             "last_seq": feed[-1]["seq"] if feed else 0,
@@ -185,6 +223,7 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@never_cache
 @role_page
 @login_required
 def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
@@ -235,7 +274,11 @@ def moderate_approve(request: HttpRequest, slug: str, question_id: int) -> HttpR
         slug,
         ApproveForm,
         lambda event, data: services.question_approve(
-            question_id=question_id, actor_id=_actor(request), body=data["body"], event_id=event.pk
+            question_id=question_id,
+            actor_id=_actor(request),
+            body=data["body"],
+            event_id=event.pk,
+            publish_unmasked=data["publish_unmasked"],
         ),
         "Question published.",
         "chat:moderate",
