@@ -27,7 +27,7 @@ async def test_approving_found_details_unmasked_needs_publish_unmasked(
     live: LiveEvent, connect
 ) -> None:
     viewer = await connect(live.event.slug)
-    moderator, asker, question_id, queued = await _asked(live, connect, PHONE_QUESTION)
+    moderator, _asker, question_id, queued = await _asked(live, connect, PHONE_QUESTION)
     assert queued["findings"] == [{"kind": "phone", "text": "07700 900123"}]
 
     await moderator.send({"type": "approve", "question_id": question_id})
