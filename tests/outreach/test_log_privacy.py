@@ -92,10 +92,15 @@ def test_celery_workers_and_beat_use_the_filtered_logging() -> None:
     import outreach.celery  # noqa: F401 - connects the receiver
 
     root = logging.getLogger()
+    kept = root.handlers[:]
     root.handlers.clear()
-    responses = setup_logging.send(
-        sender=None, loglevel="INFO", logfile=None, format="", colorize=False
-    )
+    try:
+        responses = setup_logging.send(
+            sender=None, loglevel="INFO", logfile=None, format="", colorize=False
+        )
+        handlers = root.handlers[:]
+    finally:
+        root.handlers[:] = kept
 
     # A receiver answered, so Celery leaves the root logger to Django's LOGGING.
     assert any(receiver.__name__ == "use_django_logging" for receiver, _ in responses)

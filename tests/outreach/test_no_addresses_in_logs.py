@@ -7,6 +7,8 @@ question, then reads every line the server wrote and every key in Redis.
 """
 
 import re
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from http.cookiejar import CookieJar
@@ -25,6 +27,7 @@ from tests.harness import Client, ServerProcess, child_env, run_setup, start_uvi
 
 VISITOR_V4 = "203.0.113.77"
 VISITOR_V6 = "2001:db8:4d2:77::1234"
+PORTAL_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ [\w.]+ ")
 ADDRESS_TEXTS = (VISITOR_V4, VISITOR_V6, "2001:db8:4d2:77:", "2001:0db8:04d2:0077")
 
 
@@ -142,3 +145,38 @@ async def test_no_log_line_or_redis_key_holds_a_visitors_address(
         assert [key for key in keys if text.lower() in key.lower()] == []
     # The keyed hash is 32 hex digits (chat/networks.py), in place of the address.
     assert all(re.search(r":ip:[0-9a-f]{32}$", key) for key in login_limits if ":ip:" in key)
+
+
+@pytest.mark.parametrize(
+    ("command", "ready"),
+    [
+        (["worker", "--loglevel", "INFO", "--concurrency", "1"], "celery.apps.worker"),
+        (["beat", "--loglevel", "INFO"], "celery.beat"),
+    ],
+)
+def test_celery_worker_and_beat_log_through_the_filtered_handler(
+    scratch_database_url: str, tmp_path: Path, command: list[str], ready: str
+) -> None:
+    env = child_env(
+        scratch_database_url, CELERY_BEAT_SCHEDULE_FILENAME=str(tmp_path / "beat-schedule")
+    )
+    process = ServerProcess(
+        [sys.executable, "-m", "celery", "-A", "outreach", *command],
+        port=0,
+        env=env,
+        log=tmp_path / "celery.log",
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while f" {ready} " not in process.log.read_text(errors="replace"):
+            assert process.process.poll() is None, process.output()
+            assert time.monotonic() < deadline, process.output()
+            time.sleep(0.2)
+    finally:
+        process.stop()
+
+    # The portal's format, so the lines went through LOGGING's handler (and its filter),
+    # not Celery's own.
+    log = process.log.read_text(errors="replace")
+    lines = [line for line in log.splitlines() if f" {ready} " in line]
+    assert lines and all(PORTAL_LINE.match(line) for line in lines), log
