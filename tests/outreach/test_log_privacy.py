@@ -104,4 +104,4 @@ def test_celery_workers_and_beat_use_the_filtered_logging() -> None:
 
     # A receiver answered, so Celery leaves the root logger to Django's LOGGING.
     assert any(receiver.__name__ == "use_django_logging" for receiver, _ in responses)
-    assert any(isinstance(f, RedactAddresses) for handler in root.handlers for f in handler.filters)
+    assert any(isinstance(f, RedactAddresses) for handler in handlers for f in handler.filters)
