@@ -9,7 +9,7 @@ class QuestionState(models.TextChoices):
     # Still waiting when the webchat closed: its asker is told, moderators see it listed.
     UNHANDLED = "unhandled", "Not reached before the end"
     # Its asker was muted while it waited: out of the queue, kept for audit, never published.
-    REMOVED = "removed", "Removed when its asker was muted"
+    REMOVED = "removed", "Not published (asker muted)"
 
 
 # A question leaves `pending` once, and a published one may then be answered.

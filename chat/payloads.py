@@ -110,9 +110,6 @@ def question_for_asker(question: Question) -> dict[str, Any]:
     """What the asker sees of their own question, privately. `edited`: a moderator changed
     the wording before publishing it (to remove details); the asker is shown the published
     wording, as everyone else sees it."""
-    reason = question.rejection_reason or None
-    if question.state == QuestionState.UNHANDLED:
-        reason = UNHANDLED_MESSAGE
     return {
         "type": "own_question",
         "question_id": question.pk,
@@ -121,8 +118,16 @@ def question_for_asker(question: Question) -> dict[str, Any]:
         "published_body": question.published_body or None,
         "edited": question.was_edited,
         "state": question.state,
-        "reason": reason,
+        "reason": reason_for_asker(question),
     }
+
+
+def reason_for_asker(question: Question) -> str | None:
+    """Why the question was not published, for its asker: the moderator's reason for a
+    decline, or that the panel did not get to it (with where to find help)."""
+    if question.state == QuestionState.UNHANDLED:
+        return UNHANDLED_MESSAGE
+    return question.rejection_reason or None
 
 
 def event_status(event: Event) -> dict[str, Any]:

@@ -396,7 +396,7 @@ def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
                 "edited": question.was_edited,
                 "state": question.state,
                 "state_label": QuestionState(question.state).label,
-                "reason": question.rejection_reason,
+                "reason": payloads.reason_for_asker(question) or "",
                 "asked_at": question.asked_at,
             }
         )

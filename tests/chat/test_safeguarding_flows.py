@@ -456,3 +456,20 @@ def test_muted_persons_new_questions_from_the_network_are_refused_at_the_form(
 
     assert response.status_code == 403
     assert Question.objects.filter(body="Back again").count() == 0
+
+
+def test_your_questions_page_says_when_the_panel_did_not_get_to_one(
+    client: Client, live: LiveEvent, django_capture_on_commit_callbacks
+) -> None:
+    user = UserFactory(email="late@example.org")
+    asker = services.participant_for(event_id=live.event.pk, user_id=user.pk, guest_token=None)
+    _ask(live, "Asked just before the end", participant=asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.event_close(event_id=live.event.pk)
+    client.force_login(user)
+
+    page = client.get(reverse("accounts:my_questions")).content.decode()
+
+    assert "Not reached before the end" in page
+    assert "The panel did not get to your question before the webchat ended" in page
+    assert "Waiting for a moderator" not in page
