@@ -37,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from outreach import web  # noqa: E402
 from outreach.embedded_redis import EmbeddedRedis  # noqa: E402
 from tests import harness  # noqa: E402
 
@@ -274,7 +275,8 @@ class Bench:
                 return "/ws/"
 
         variant = Stock("stock", "stock Channels")
-        command = harness.uvicorn_command(0, app="fanout_stock:application")
+        command = harness.uvicorn_command(0)
+        command[command.index(web.APP)] = "fanout_stock:application"
         command[command.index("--port") + 1] = "{port}"
         command[3:3] = ["--app-dir", str(ROOT / "bench")]
         variant.servers.append(self.server(command, "stock", self.server_core))

@@ -1,68 +1,200 @@
 """The live chat WebSocket: `/ws/events/<slug>/` (the protocol is in docs/protocol.md).
 
-Thin by design: authenticate from the scope, validate each frame against chat.protocol,
-call a service (which checks the sender's rights for this event on every frame), and turn
-results and broadcasts into frames.
+Authenticate from the scope, validate each frame against chat.protocol, call a service
+(which checks the sender's rights for this event on every frame), and turn results and
+broadcasts into frames. Public frames reach the socket through chat.realtime (the hub and
+this connection's outbox), never through this class's dispatch.
+
+Whatever ends a connection (the client, an exception, Redis or the database gone), `__call__`
+runs the clean-up in a `finally`: the hub forgets the viewer, tasks stop, groups are left.
 """
 
 import asyncio
 import json
 import logging
+import time
 import uuid
-from collections import deque
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
+import redis
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
+from django.db import DatabaseError
 
+from accounts.selectors import session_identity
 from chat import networks, selectors, services
 from chat.enums import AnswerMode
-from chat.groups import moderation_group, participant_group, user_group
-from chat.hub import EventHub, OutboundFrame, hub_for, send_eagerly
-from chat.protocol import ClientFrame, FrameError, error_frame, parse_frame
+from chat.origins import origin_allowed
+from chat.protocol import ClientFrame, FrameBudget, FrameError, error_frame, parse_frame
+from chat.realtime import (
+    CLOSE_INTERNAL,
+    CLOSE_TOO_SLOW,
+    CLOSE_UNAVAILABLE,
+    EventHub,
+    ViewerOutbox,
+    hub_for,
+)
+from chat.realtime.groups import moderation_group, participant_group, user_group
 from chat.selectors import ConnectionContext
 from chat.services import ChatError
-from chat.sockets import DirectSocket
 
 logger = logging.getLogger(__name__)
 
-# WebSocket close codes (4000-4999 are the application's).
+# WebSocket close codes (4000-4999 are the application's; docs/protocol.md).
+CLOSE_POLICY = 1008
 CLOSE_SIGNED_OUT = 4401
 CLOSE_ACCESS_CHANGED = 4403
 CLOSE_NO_SUCH_EVENT = 4404
-CLOSE_TOO_SLOW = 4408
-CLOSE_UNAVAILABLE = 4503
+__all__ = ["CLOSE_INTERNAL", "CLOSE_TOO_SLOW", "CLOSE_UNAVAILABLE", "EventChatConsumer"]
+
+# What "Redis or the database is unavailable" looks like from here.
+UNAVAILABLE_ERRORS = (redis.RedisError, OSError, DatabaseError)
+# Frames only a signed-in member of staff may send: each checks the session still exists.
+PRIVILEGED_FRAMES = frozenset(
+    {"approve", "reject", "answer", "mark_answered", "announce", "pin", "mute"}
+)
 
 
 def _db(function: Any) -> Any:
     return database_sync_to_async(function)
 
 
+class FeedUnavailable(Exception):
+    """Redis (the live feed) or the database cannot be reached: close with 4503."""
+
+
 class EventChatConsumer(AsyncWebsocketConsumer):
     ctx: ConnectionContext
     hub: EventHub | None = None
 
+    # -- the whole life of a connection ----------------------------------------------
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels' own loop, with the clean-up in a `finally`: Channels calls disconnect()
+        only for a `websocket.disconnect` message, never after an exception. The private
+        channel is read only once this connection has joined a group: a guest who only
+        watches never waits on Redis for nothing."""
+        self.scope = scope
+        self.base_send = send
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.groups_joined: list[str] = []
+        self.has_groups = asyncio.Event()
+        self.hub = None
+        self.outbox = ViewerOutbox(
+            send_text=self._send_text,
+            close=self._close_with,
+            asgi_send=send,
+            sees_viewer_count=False,
+        )
+        self.accepted = False
+        self.closing = False
+        self.access_watch: asyncio.Task[None] | None = None
+        try:
+            await await_many_dispatch([receive, self._receive_private], self.dispatch)
+        except StopConsumer:
+            pass
+        except Exception as error:
+            await self._end_after_failure(error)
+        finally:
+            await self._clean_up()
+
+    async def _receive_private(self) -> dict[str, Any]:
+        await self.has_groups.wait()
+        try:
+            return await self.channel_layer.receive(self.channel_name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            # A pooled connection left over from before a Redis restart fails once: if
+            # Redis answers now, rejoin this connection's groups (a restart forgets them)
+            # and try once more; if it does not, the feed is unavailable.
+            await self._rejoin_groups(error)
+        try:
+            return await self.channel_layer.receive(self.channel_name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            raise FeedUnavailable(f"private channel: {error}") from error
+
+    async def _rejoin_groups(self, cause: Exception) -> None:
+        try:
+            for group in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:
+            raise FeedUnavailable(f"private channel: {error}") from cause
+        logger.info(
+            "connection to event %s: private channel recovered (%s)", self._event_id(), cause
+        )
+
+    def _event_id(self) -> int | None:
+        ctx = getattr(self, "ctx", None)
+        return ctx.event_id if ctx is not None else None
+
+    async def _end_after_failure(self, error: Exception) -> None:
+        """One log line, and a close code the client understands: 4503 when Redis or the
+        database is away (it waits, then resumes), 1011 for anything else."""
+        unavailable = isinstance(error, (FeedUnavailable, *UNAVAILABLE_ERRORS))
+        code = CLOSE_UNAVAILABLE if unavailable else CLOSE_INTERNAL
+        event = self._event_id()
+        if unavailable:
+            logger.warning("connection to event %s closed with %s: %s", event, code, error)
+        else:
+            logger.error(
+                "connection to event %s failed, closed with %s: %s: %s",
+                event,
+                code,
+                type(error).__name__,
+                error,
+                exc_info=logger.isEnabledFor(logging.DEBUG),
+            )
+        if not self.closing:
+            self.closing = True
+            try:
+                if not self.accepted:
+                    await self.base_send({"type": "websocket.accept"})
+                await self.base_send({"type": "websocket.close", "code": code})
+            except Exception:
+                logger.debug("could not send the close frame", exc_info=True)
+
+    async def _clean_up(self) -> None:
+        self.closing = True
+        self.outbox.stop()
+        if self.hub is not None:
+            self.hub.leave(self.outbox)
+        self.hub = None
+        if self.access_watch is not None:
+            self.access_watch.cancel()
+        for group in self.groups_joined:
+            try:
+                await asyncio.wait_for(
+                    self.channel_layer.group_discard(group, self.channel_name), timeout=2
+                )
+            except Exception:
+                # Redis is away: the membership expires by itself (group_expiry).
+                logger.debug("could not leave group %s", group, exc_info=True)
+        self.groups_joined = []
+
+    async def disconnect(self, code: int) -> None:
+        """The client went away: the clean-up in __call__'s finally does the rest."""
+        self.closing = True
+
     # -- connection ------------------------------------------------------------------
 
     async def connect(self) -> None:
-        self.hub = None
-        self.groups_joined: list[str] = []
-        self.sent_seq = 0
-        # Public frames go straight to the socket once the snapshot is out (`live`) and
-        # nothing is waiting before them. Otherwise they wait, in order, in `backlog`, which
-        # `writer` drains; both exist only while needed (most viewers never need them, and
-        # every byte per connection counts at 10,000 viewers). `in_flight`: a frame the hub
-        # began sending through ASGI that is still finishing (see deliver).
-        self.socket = DirectSocket.for_send(self.base_send)
-        self.live = False
-        self.backlog: deque[OutboundFrame] | None = None
-        self.writer: asyncio.Task[None] | None = None
-        self.in_flight: asyncio.Task[None] | None = None
-        self.access_watch: asyncio.Task[None] | None = None
-        self.closing = False
-
+        self.budget = FrameBudget(
+            rate=settings.CHAT_FRAME_RATE,
+            burst=settings.CHAT_FRAME_BURST,
+            strikes=settings.CHAT_FRAME_STRIKES,
+        )
+        self.last_replay = 0.0
+        self.session_checked_at = 0.0
         # The session is read here, once, with everything else the connection needs
         # (outreach/asgi.py passes the cookies only; the socket never writes the session).
         self.session_key: str | None = self.scope.get("cookies", {}).get(
@@ -70,38 +202,47 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
         client = self.scope.get("client") or (None, None)
         self.network = networks.network_hash(client[0])
-        ctx, guest_token = await _db(selectors.connection_open)(
-            slug=self.scope["url_route"]["kwargs"]["slug"], session_key=self.session_key
-        )
+        try:
+            ctx, guest_token = await _db(selectors.connection_open)(
+                slug=self.scope["url_route"]["kwargs"]["slug"], session_key=self.session_key
+            )
+        except DatabaseError as error:
+            raise FeedUnavailable(f"database: {error}") from error
         # No session or token (e.g. a first visit straight to the socket): this connection
         # gets an identity of its own; the live page sets one in the session.
         self.guest_token = guest_token or uuid.uuid4()
         if ctx is None:
             await self.close(code=CLOSE_NO_SUCH_EVENT)
             return
-        self.ctx = ctx
-        self.sees_viewer_count = ctx.is_moderator or ctx.panellist_id is not None
-        await self.accept()
-
-        if ctx.user_id is not None:
-            # Sign-outs and role changes reach every connection of this user (see below).
-            await self._join(user_group(ctx.user_id))
-        if ctx.is_moderator:
-            await self._join(moderation_group(ctx.event_id))
-        if ctx.participant_id:
-            await self._join(participant_group(ctx.participant_id))
-        try:
-            self.hub = hub_for(ctx.event_id)
-            await self.hub.join(self)
-        except Exception:
-            logger.exception("live feed unavailable for event %s", ctx.event_id)
-            await self.close(code=CLOSE_UNAVAILABLE)
+        if not origin_allowed(self.scope, embed_origins=ctx.embed_origins):
+            # Refused before the handshake completes: the browser sees a failed connection.
+            logger.info("connection to event %s refused: origin not allowed", ctx.event_id)
+            await self.close()
             return
-        # Read after joining the hub: whatever is published from now on is in the backlog.
+        self.ctx = ctx
+        await self.accept()
+        self.accepted = True
+        self.is_staff = ctx.is_moderator or ctx.panellist_id is not None
+        self.outbox.sees_viewer_count = self.is_staff
+        try:
+            if ctx.user_id is not None:
+                # Sign-outs and role changes reach every connection of this user (see below).
+                await self._join(user_group(ctx.user_id))
+            if ctx.is_moderator:
+                await self._join(moderation_group(ctx.event_id))
+            if ctx.participant_id:
+                await self._join(participant_group(ctx.participant_id))
+            self.hub = hub_for(ctx.event_id)
+            await self.hub.join(self.outbox)
+        except Exception as error:
+            self.hub = None
+            # Serve what the database has, then say the live feed is away: the client
+            # waits longer than usual (4503) and resumes from the last item it got.
+            await self._send_snapshot(after=self._after_from_query())
+            raise FeedUnavailable(f"live feed: {error}") from error
+        # Read after joining the hub: whatever is published from now on waits in the outbox.
         await self._send_snapshot(after=self._after_from_query())
-        self.live = True
-        if self.backlog:
-            self._start_writer()
+        self.outbox.go_live()
         if ctx.user_id is not None:
             self.access_watch = asyncio.create_task(self._watch_access())
 
@@ -113,7 +254,10 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             return 0
 
     async def _send_snapshot(self, *, after: int) -> None:
-        frames = await _db(selectors.connection_snapshot)(ctx=self.ctx, after=after)
+        try:
+            frames = await _db(selectors.connection_snapshot)(ctx=self.ctx, after=after)
+        except DatabaseError as error:
+            raise FeedUnavailable(f"database: {error}") from error
         await self._send_synced(frames, after=after)
 
     async def _send_feed(self, *, after: int) -> None:
@@ -125,97 +269,27 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         for frame in frames:
             await self._send(frame)
         seqs = [frame["seq"] for frame in frames if frame["type"] == "message"]
-        self.sent_seq = max(self.sent_seq, after, seqs[-1] if seqs else 0)
-        await self._send({"type": "synced", "last_seq": self.sent_seq})
-
-    async def disconnect(self, code: int) -> None:
-        self.closing = True
-        if self.hub is not None:
-            self.hub.leave(self)
-        if self.writer is not None:
-            self.writer.cancel()
-        if self.in_flight is not None:
-            self.in_flight.cancel()
-        if self.access_watch is not None:
-            self.access_watch.cancel()
-        for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        self.outbox.sent_seq = max(self.outbox.sent_seq, after, seqs[-1] if seqs else 0)
+        await self._send({"type": "synced", "last_seq": self.outbox.sent_seq})
 
     async def _join(self, group: str) -> None:
         if group not in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+            self.has_groups.set()
 
     # -- frames out ------------------------------------------------------------------
 
     async def _send(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+        await self._send_text(json.dumps(frame, separators=(",", ":")))
 
-    def deliver(self, frame: OutboundFrame) -> None:
-        """Called by the hub for every public frame; never blocks.
+    async def _send_text(self, text: str) -> None:
+        await self.send(text_data=text)
 
-        Once the snapshot is out and nothing is waiting, the frame is written from the hub's
-        loop: the bytes the hub built once go straight to the socket (chat/sockets.py), or,
-        where that is not possible, through ASGI for as long as the send need not wait. No
-        queue and no task switch per viewer: the bulk of a broadcast's cost. Otherwise it
-        waits its turn in the bounded backlog, so frames always leave in order.
-        """
-        if self.closing:
-            return
-        if self.live and self.writer is None and (self.in_flight is None or self.in_flight.done()):
-            if self.socket is None:
-                if self._claim(frame):
-                    self.in_flight = send_eagerly(self.send(text_data=frame.text))
-                return
-            if not self.socket.is_open():
-                return  # closing: disconnect() follows
-            if self.socket.is_writable():
-                if self._claim(frame):
-                    self.socket.write(frame.wire)
-                return
-            # The socket is backed up: wait behind what it already holds.
-        if self.backlog is None:
-            self.backlog = deque()
-        if len(self.backlog) >= settings.CHAT_VIEWER_BACKLOG:
-            # Too slow to keep up: drop the connection rather than the frame or the others.
+    async def _close_with(self, code: int) -> None:
+        if not self.closing:
             self.closing = True
-            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
-            return
-        self.backlog.append(frame)
-        if self.live and self.writer is None:
-            self._start_writer()
-
-    def _claim(self, frame: OutboundFrame) -> bool:
-        """True if `frame` is still to be sent (and counts it as sent): a seq'd item already
-        sent in the snapshot or a resume is skipped."""
-        if frame.seq is not None:
-            if frame.seq <= self.sent_seq:
-                return False
-            self.sent_seq = frame.seq
-        return True
-
-    def _start_writer(self) -> None:
-        self.writer = asyncio.get_running_loop().create_task(self._write_backlog())
-
-    async def _write_backlog(self) -> None:
-        """Send the backlog through ASGI (which waits while the socket is backed up), then
-        end: from then on frames go straight out again."""
-        if self.in_flight is not None:
-            await self.in_flight  # a frame the hub began writing goes out first
-            self.in_flight = None
-        backlog = self.backlog
-        try:
-            while backlog:
-                frame = backlog.popleft()
-                if self._claim(frame):
-                    await self.send(text_data=frame.text)
-        except Exception:
-            # The viewer has gone (or was closed meanwhile): that is disconnect()'s business.
-            logger.debug("backlog send to a departing viewer failed", exc_info=True)
-            return
-        # No await between the emptiness check and here: nothing can slip in between.
-        self.writer = None
-        self.backlog = None
+        await self.close(code=code)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels awaits aclose_old_connections() (a thread-pool hop) before every handler.
@@ -247,15 +321,20 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         # outside Django): signed-in connections re-check every few seconds.
         while True:
             await asyncio.sleep(settings.CHAT_ACCESS_RECHECK_SECONDS)
-            await self._check_access()
+            try:
+                await self._check_access()
+            except Exception as error:
+                # The database is away for a moment: the next round checks again.
+                logger.warning("access re-check for event %s failed: %s", self.ctx.event_id, error)
 
     async def _check_access(self) -> None:
         if self.closing or self.ctx.user_id is None:
             return
-        # The same one trip to the database as when the connection opened.
+        # The same database trip as when the connection opened.
         now, _ = await _db(selectors.connection_open)(
             slug=self.ctx.slug, session_key=self.session_key
         )
+        self.session_checked_at = time.monotonic()
         if now is not None and now.user_id != self.ctx.user_id:
             await self._close_for_access(CLOSE_SIGNED_OUT)
         elif now is None or now.roles != self.ctx.roles:
@@ -268,24 +347,98 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.closing = True
             await self.close(code=code)
 
+    async def _session_still_valid(self) -> bool:
+        """A privileged frame acts only while the sender's session still exists: a session
+        deleted (signed out elsewhere, flushed by an administrator) stops it at once."""
+        if self.ctx.user_id is None:
+            raise ChatError("not_allowed", "You are not allowed to do that at this event.")
+        if time.monotonic() - self.session_checked_at < settings.CHAT_SESSION_CHECK_SECONDS:
+            return True
+        identity = await _db(session_identity)(self.session_key)
+        if identity.user_id != self.ctx.user_id:
+            return False
+        self.session_checked_at = time.monotonic()
+        return True
+
     # -- frames in -------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        # Staff (a moderator or panellist here, checked again per frame) publish as fast as
+        # they work; the budget is for the public, who can reach the socket anonymously.
+        if not self.is_staff and not self.budget.take(time.monotonic()):
+            if self.budget.exhausted:
+                logger.info("connection to event %s closed: too many frames", self.ctx.event_id)
+                await self._close_for_access(CLOSE_POLICY)
+                return
+            await self._send(
+                error_frame("rate_limited", "Too many messages at once. Wait a moment.")
+            )
+            return
         try:
             frame = parse_frame(text_data, bytes_data)
         except FrameError as error:
             await self._send(error_frame(error.code, error.message, client_id=error.client_id))
             return
+        client_id = frame.fields.get("client_id")
         handler = getattr(self, f"handle_{frame.type}")
         try:
+            if frame.type in PRIVILEGED_FRAMES and not await self._session_still_valid():
+                await self._send(
+                    error_frame(
+                        "signed_out",
+                        "You have been signed out. Sign in again to go on.",
+                        client_id=client_id,
+                    )
+                )
+                await self._close_for_access(CLOSE_SIGNED_OUT)
+                return
             await handler(frame)
         except ChatError as error:
+            await self._send(error_frame(error.code, error.message, client_id=client_id))
+        except UNAVAILABLE_ERRORS as error:
+            # The frame is refused, the connection goes on: the client keeps what it typed.
+            logger.warning(
+                "%s frame for event %s failed, dependency unavailable: %s",
+                frame.type,
+                self.ctx.event_id,
+                error,
+            )
             await self._send(
-                error_frame(error.code, error.message, client_id=frame.fields.get("client_id"))
+                error_frame(
+                    "unavailable",
+                    "The chat cannot take that right now. Nothing was lost: try again in a moment.",
+                    client_id=client_id,
+                )
+            )
+        except Exception as error:
+            logger.error(
+                "%s frame for event %s failed: %s: %s",
+                frame.type,
+                self.ctx.event_id,
+                type(error).__name__,
+                error,
+                exc_info=True,
+            )
+            await self._send(
+                error_frame(
+                    "internal",
+                    "Something went wrong on our side. Please try again.",
+                    client_id=client_id,
+                )
             )
 
     async def handle_resume(self, frame: ClientFrame) -> None:
-        await self._send_feed(after=frame.fields["after"])
+        after = frame.fields["after"]
+        if after < self.outbox.sent_seq:
+            # Asking again for items already sent: one replay per few seconds at most, so a
+            # client cannot turn a few bytes into the whole feed over and over.
+            now = time.monotonic()
+            if now - self.last_replay < settings.CHAT_RESUME_REPLAY_SECONDS:
+                raise ChatError("rate_limited", "Already catching up. Wait a moment.")
+            self.last_replay = now
+        await self._send_feed(after=after)
 
     async def handle_ask(self, frame: ClientFrame) -> None:
         fields = frame.fields
@@ -375,6 +528,4 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
 
 def _with_participant(ctx: ConnectionContext, participant_id: int) -> ConnectionContext:
-    from dataclasses import replace
-
     return replace(ctx, participant_id=participant_id)

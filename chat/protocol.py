@@ -81,11 +81,28 @@ def _check_field(name: str, spec: Field, value: Any) -> Any:
         raise FrameError("bad_frame", f"“{name}” has the wrong type.")
     if not isinstance(value, spec.kind):
         raise FrameError("bad_frame", f"“{name}” has the wrong type.")
-    if spec.max_chars is not None and isinstance(value, str) and len(value) > spec.max_chars:
-        raise FrameError("too_long", f"“{name}” is too long: at most {spec.max_chars} characters.")
+    if isinstance(value, str):
+        if spec.max_chars is not None and len(value) > spec.max_chars:
+            raise FrameError(
+                "too_long", f"“{name}” is too long: at most {spec.max_chars} characters."
+            )
+        _check_storable(name, value)
     if isinstance(value, int) and not isinstance(value, bool) and value < 0:
         raise FrameError("bad_frame", f"“{name}” must not be negative.")
     return value
+
+
+def _check_storable(name: str, value: str) -> None:
+    """Text the database cannot store is refused here, not by a failed write: a null
+    character, or half of a UTF-16 surrogate pair (JSON's "\\ud800" decodes to one)."""
+    if "\x00" in value:
+        raise FrameError("bad_frame", f"“{name}” contains a null character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as invalid:
+        raise FrameError(
+            "bad_frame", f"“{name}” contains characters that are not text."
+        ) from invalid
 
 
 def _check_to(value: dict[str, Any]) -> dict[str, Any]:
@@ -95,8 +112,10 @@ def _check_to(value: dict[str, Any]) -> dict[str, Any]:
     expected = TO_FIELDS.get(key)
     if expected is None or isinstance(target, bool) or not isinstance(target, expected):
         raise FrameError("bad_frame", "“to” names one agency (slug) or one panellist (id).")
-    if isinstance(target, str) and len(target) > 80:
-        raise FrameError("too_long", "“to” is too long.")
+    if isinstance(target, str):
+        if len(target) > 80:
+            raise FrameError("too_long", "“to” is too long.")
+        _check_storable("to", target)
     return {key: target}
 
 
@@ -131,9 +150,6 @@ def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
                 fields["client_id"] = str(uuid.UUID(fields["client_id"]))
             except ValueError as invalid:
                 raise FrameError("bad_frame", "“client_id” must be a UUID.") from invalid
-        for name in ("body", "reason", "note", "nickname"):
-            if isinstance(fields.get(name), str) and "\x00" in fields[name]:
-                raise FrameError("bad_frame", f"“{name}” contains a null character.")
     except FrameError as error:
         error.client_id = client_id[:36] if client_id else None
         raise
@@ -145,3 +161,33 @@ def error_frame(code: str, message: str, *, client_id: str | None = None) -> dic
     if client_id:
         frame["client_id"] = client_id
     return frame
+
+
+class FrameBudget:
+    """A token bucket for one connection's inbound frames: `burst` at once, refilled at
+    `rate` a second. `exhausted` once `strikes` frames in a row have been refused."""
+
+    __slots__ = ("burst", "rate", "refused", "stamp", "strikes", "tokens")
+
+    def __init__(self, *, rate: float, burst: int, strikes: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.strikes = strikes
+        self.tokens = float(burst)
+        self.stamp: float | None = None
+        self.refused = 0
+
+    def take(self, now: float) -> bool:
+        if self.stamp is not None:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.refused = 0
+            return True
+        self.refused += 1
+        return False
+
+    @property
+    def exhausted(self) -> bool:
+        return self.refused >= self.strikes

@@ -13,8 +13,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.models import User
-from chat.broadcast import PUBLIC_FRAME, send_now
-from chat.groups import public_group, user_group
+from chat.realtime.broadcast import publish_now, send_now
+from chat.realtime.groups import user_group
 from chat.selectors import event_status_frame
 from chat.services import questions_mark_unhandled
 from chat.tasks import archive_transcript
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 def broadcast_event_status(sender: Any, *, event_id: int, **kwargs: Any) -> None:
     # Sent after commit, so the status read here is the one that was saved.
     frame = event_status_frame(event_id=event_id)
-    send_now(public_group(event_id), {"type": PUBLIC_FRAME, "frame": frame}, public=True)
+    publish_now(event_id, frame)
 
 
 @receiver(event_status_changed, dispatch_uid="chat.unhandled_on_close")

@@ -33,6 +33,8 @@ class ConnectionContext:
     agency_slug: str | None
     participant_id: int | None
     user_id: int | None
+    # Pages elsewhere that may embed this event's live chat (chat/origins.py).
+    embed_origins: tuple[str, ...] = ()
 
 
 def connection_context(
@@ -54,6 +56,7 @@ def connection_context(
         agency_slug=roles.agency_slug,
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
+        embed_origins=tuple(event.embed_origin_list),
     )
 
 

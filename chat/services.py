@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat import payloads, safeguarding
-from chat.broadcast import send_frame_on_commit
 from chat.enums import (
     NEVER_PUBLISHED_STATES,
     QUESTION_TRANSITIONS,
@@ -24,9 +23,10 @@ from chat.enums import (
     FeedKind,
     QuestionState,
 )
-from chat.groups import moderation_group, participant_group, public_group
 from chat.models import Answer, ChatRoom, FeedItem, NetworkMute, Participant, Question
 from chat.ratelimit import allow
+from chat.realtime.broadcast import publish_on_commit, send_frame_on_commit
+from chat.realtime.groups import moderation_group, participant_group
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
@@ -127,7 +127,7 @@ def _publish(
         payload=frame,
         published_at=now,
     )
-    send_frame_on_commit(public_group(event_id), frame, public=True)
+    publish_on_commit(event_id, frame)
     return item
 
 
@@ -362,11 +362,19 @@ def question_approve(
         actor = _user(actor_id)
         if not event_roles(user=actor, event=event).is_moderator:
             raise _not_allowed()
+        edited = (body or "").strip()
         if question.state == QuestionState.PUBLISHED:
-            return False
+            if (edited or question.body) == question.published_body:
+                return False  # the same approval twice: nothing to do
+            # Two moderators published it with different wording: the later edit is not
+            # lost without a word.
+            raise ChatError(
+                "conflict",
+                "Another moderator published this question first, as: "
+                f"“{question.published_body}”. Your wording was not published.",
+            )
         if event.status != EventStatus.LIVE:
             raise ChatError("event_not_open", "Questions can be published only while it is live.")
-        edited = (body or "").strip()
         _move(question, QuestionState.PUBLISHED)
         text = edited or question.body
         details = safeguarding.find_personal_details(text)
@@ -534,5 +542,5 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
             return False
         room.pinned_seq = seq
         room.save(update_fields=["pinned_seq"])
-        send_frame_on_commit(public_group(event_id), {"type": "pinned", "seq": seq}, public=True)
+        publish_on_commit(event_id, {"type": "pinned", "seq": seq})
     return True

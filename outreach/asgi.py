@@ -10,10 +10,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware  # noqa: E402
 
+from chat.realtime import internals  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
+
+# Once per server process: which delivery paths are on, and why (logged; /healthz shows it).
+internals.check()
 
 application = ProtocolTypeRouter(
     {
@@ -21,9 +24,8 @@ application = ProtocolTypeRouter(
         # Cookies only: the consumer reads the session and its user itself, once, in the
         # same database trip as the rest of its context (chat.selectors.connection_open).
         # Channels' session and auth middleware would wrap every frame sent for a session
-        # the socket never writes.
-        "websocket": AllowedHostsOriginValidator(
-            CookieMiddleware(URLRouter(websocket_urlpatterns))
-        ),
+        # the socket never writes. The Origin is checked exactly, per event, by the consumer
+        # (chat/origins.py).
+        "websocket": CookieMiddleware(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 @setup_logging.connect
 def use_django_logging(**kwargs: Any) -> None:
     """Workers and beat log through Django's LOGGING (its handler removes network
-    addresses, outreach/log_privacy.py) instead of Celery's own root handler."""
+    addresses, outreach/log_filters.py) instead of Celery's own root handler."""
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)

@@ -35,13 +35,15 @@ def redis_server_binary() -> str:
 class EmbeddedRedis:
     """Start with `with EmbeddedRedis() as url:`; the server stops when the block ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.directory: Path | None = None
         self.url = ""
+        # A fixed port lets a test stop the server and start it again where clients expect it.
+        self.port = port
 
     def start(self) -> str:
-        port = _free_port()
+        port = self.port or _free_port()
         self.directory = Path(tempfile.mkdtemp(prefix="outreach-redis-"))
         self.process = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
             [

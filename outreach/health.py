@@ -8,6 +8,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from chat.realtime import internals
+
 logger = logging.getLogger(__name__)
 
 REDIS_TIMEOUT_SECONDS = 2.0
@@ -47,5 +49,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "status": "ok" if not failed else "unavailable",
         "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
         "failed": failed,
+        # Which real-time delivery paths this process uses (chat/realtime/internals.py).
+        "realtime": {name: path.as_dict() for name, path in internals.check().items()},
     }
     return JsonResponse(body, status=503 if failed else 200)

@@ -1,5 +1,8 @@
 """`python -m outreach.serve`: run the web server, a Celery worker and beat together.
 
+`python -m outreach.serve web` runs the web server alone, as the Procfile and production do
+(its command line is in outreach/web.py).
+
 Reads the Procfile through honcho. When REDIS_URL is unset, starts a private Redis first
 and stops it on exit, so a fresh machine needs nothing but Python.
 """
@@ -44,4 +47,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["web"]:
+        from outreach.web import run
+
+        run()
     sys.exit(main())

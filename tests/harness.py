@@ -34,6 +34,8 @@ from urllib.parse import quote
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
+from outreach import web
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RECEIVE_TIMEOUT = 10.0
 SERVER_START_TIMEOUT = 20.0
@@ -162,6 +164,8 @@ def child_env(database_url: str, **extra: str) -> dict[str, str]:
         # scratch database: a generous limit keeps tests on a shared Redis apart.
         CHAT_ASK_RATE_LIMIT="1000/60",
         CHAT_ASK_RATE_LIMIT_PER_NETWORK="100000/60",
+        # Each test's processes are a deployment of their own on the shared Redis.
+        REDIS_NAMESPACE=f"it-{secrets.token_hex(6)}",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -185,6 +189,23 @@ def run_setup(env: dict[str, str], *, slug: str = "live-webchat") -> dict[str, A
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def run_django(env: dict[str, str], code: str) -> str:
+    """Run `code` in a child process with Django set up against `env`'s database; its
+    standard output. For acting on a scratch database as a Celery task or an admin would."""
+    done = subprocess.run(  # noqa: S603 - our interpreter and the test's own code
+        [sys.executable, "-c", "import django\ndjango.setup()\n" + code],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SETUP_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"child failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
 # --- the servers ----------------------------------------------------------------------
 
 
@@ -194,27 +215,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def uvicorn_command(port: int, *, app: str = "outreach.asgi:application") -> list[str]:
-    """uvicorn as the Procfile runs it in production."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--ws",
-        "websockets-sansio",
-        "--ws-max-size",
-        "65536",
-        "--ws-per-message-deflate",
-        "false",
-        "--lifespan",
-        "off",
-        "--no-access-log",
-    ]
+def uvicorn_command(port: int) -> list[str]:
+    """uvicorn as the Procfile runs it in production (outreach/web.py)."""
+    return web.command(host="127.0.0.1", port=port)
 
 
 class ServerProcess:

@@ -5,12 +5,26 @@ const CLOSE_NO_SUCH_EVENT = 4404
 // Signed out, or a role at this event was taken away (docs/protocol.md).
 const CLOSE_SIGNED_OUT = 4401
 const CLOSE_ACCESS_CHANGED = 4403
+// The server cannot reach Redis or its database: wait longer before trying again.
+const CLOSE_UNAVAILABLE = 4503
+
+// Reconnecting (docs/protocol.md, "Reconnecting"): 1 s doubling to 30 s, each delay
+// randomised to between half and all of it, so thousands of browsers do not come back in the
+// same second. The attempt count resets only once a connection has stayed up, synced, for
+// STABLE_MS: a server that accepts and then drops does not get hammered.
+export const BACKOFF = { firstMs: 1000, maxMs: 30000, unavailableMs: 15000, stableMs: 10000 }
+
+export function backoffDelay (attempt, code, random = Math.random) {
+  let delay = Math.min(BACKOFF.maxMs, BACKOFF.firstMs * 2 ** attempt)
+  if (code === CLOSE_UNAVAILABLE) delay = Math.max(delay, BACKOFF.unavailableMs)
+  return Math.round(delay * (0.5 + random() / 2))
+}
 
 export class LiveSocket {
   constructor ({ path, lastSeq, onFrame, onState, stopWhenAccessChanges = false }) {
     this.path = path
     // A console stops (its page is no longer this person's); the live page carries on as
-    // whoever the browser now is, at once.
+    // whoever the browser now is.
     this.stopWhenAccessChanges = stopWhenAccessChanges
     this.lastSeq = lastSeq
     this.onFrame = onFrame
@@ -18,6 +32,8 @@ export class LiveSocket {
     this.attempt = 0
     this.socket = null
     this.stopped = false
+    this.resuming = false
+    this.stableTimer = null
   }
 
   url () {
@@ -29,8 +45,8 @@ export class LiveSocket {
     this.onState(this.attempt === 0 ? 'connecting' : 'reconnecting')
     const socket = new WebSocket(this.url())
     this.socket = socket
+    this.resuming = false
     socket.addEventListener('open', () => {
-      this.attempt = 0
       this.onState('connected')
     })
     socket.addEventListener('message', (event) => {
@@ -41,19 +57,25 @@ export class LiveSocket {
         return
       }
       if (frame.type === 'message') {
-        // Exactly once, in order: skip what we have; ask for any gap to be re-sent.
+        // Exactly once, in order: skip what we have; ask once for any gap to be re-sent.
         if (frame.seq <= this.lastSeq) return
         if (frame.seq > this.lastSeq + 1) {
-          this.send({ type: 'resume', after: this.lastSeq })
+          if (!this.resuming) this.resuming = this.send({ type: 'resume', after: this.lastSeq })
           return
         }
         this.lastSeq = frame.seq
+      } else if (frame.type === 'synced') {
+        this.resuming = false
+        this.markStableLater(socket)
+      } else if (frame.type === 'feed') {
+        this.onState(frame.live ? 'connected' : 'delayed')
       }
       this.onFrame(frame)
     })
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return
       this.socket = null
+      window.clearTimeout(this.stableTimer)
       if (this.stopped || event.code === CLOSE_NO_SUCH_EVENT) {
         this.onState('stopped')
         return
@@ -64,16 +86,25 @@ export class LiveSocket {
           this.onState('revoked')
           return
         }
-        this.attempt = 0
-        this.connect()
-        return
+        // Carry on at once as whoever the browser now is (unless this keeps happening).
+        if (this.attempt === 0) {
+          this.attempt = 1
+          this.connect()
+          return
+        }
       }
-      // Back off 1, 2, 4 ... 30 seconds, with jitter so a restart is not stampeded.
-      const delay = Math.min(30000, 1000 * 2 ** this.attempt) * (0.5 + Math.random() / 2)
+      const delay = backoffDelay(this.attempt, event.code)
       this.attempt += 1
-      this.onState('waiting')
+      this.onState(event.code === CLOSE_UNAVAILABLE ? 'unavailable' : 'waiting', delay)
       window.setTimeout(() => this.connect(), delay)
     })
+  }
+
+  markStableLater (socket) {
+    window.clearTimeout(this.stableTimer)
+    this.stableTimer = window.setTimeout(() => {
+      if (this.socket === socket && this.isOpen) this.attempt = 0
+    }, BACKOFF.stableMs)
   }
 
   get isOpen () {
@@ -118,6 +149,8 @@ const CONNECTION_TEXT = {
   connected: 'Live updates on.',
   reconnecting: 'Reconnecting…',
   waiting: 'Connection lost. Trying again…',
+  unavailable: 'Live updates are unavailable for a moment. Trying again shortly…',
+  delayed: 'Live updates are delayed: new items may take a few seconds to appear.',
   stopped: 'Live updates are off. Reload the page to see new items.',
   revoked: 'You were signed out, or your role at this webchat changed. Reload the page.'
 }

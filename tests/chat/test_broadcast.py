@@ -1,7 +1,7 @@
 """Public frames are published straight from the committing thread, as channels-redis would.
 
-The hubs subscribe through channels-redis' pub/sub layer (chat/hub.py); the publishing side
-(chat/broadcast.py) PUBLISHes from sync code without a trip through an event loop. Both
+The hubs subscribe through channels-redis' pub/sub layer (chat/realtime/hub.py); the publishing side
+(chat/realtime/broadcast.py) PUBLISHes from sync code without a trip through an event loop. Both
 must agree on the channel, the serialisation and, with several Redis hosts, the shard.
 """
 
@@ -13,8 +13,8 @@ import pytest
 from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubLoopLayer
 
-from chat import broadcast
-from chat.groups import public_group
+from chat.realtime import broadcast, internals
+from chat.realtime.groups import public_group
 
 
 async def test_a_frame_published_from_a_plain_thread_reaches_the_layer_s_subscribers(
@@ -49,7 +49,7 @@ def test_with_several_redis_hosts_the_shard_is_the_one_the_layer_subscribes_on()
     chosen = set()
     for event_id in range(60):
         group = public_group(event_id)
-        channel, host = broadcast.fanout_route(group, hosts=hosts, prefix="outreach:fanout")
+        channel, host = internals.fanout_route(group, hosts=hosts, prefix="outreach:fanout")
         assert channel == layer._get_group_channel_name(group)
         assert host == layer._get_shard(channel).host
         chosen.add(host["address"])

@@ -51,7 +51,9 @@ async def test_connect_to_unknown_or_draft_event_is_refused(transactional_db) ->
     await db(EventFactory)(slug="still-a-draft")
     for slug in ("no-such-event", "still-a-draft"):
         communicator = WebsocketCommunicator(
-            application, f"/ws/events/{slug}/", headers=[(b"origin", b"http://testserver")]
+            application,
+            f"/ws/events/{slug}/",
+            headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")],
         )
         connected, code = await communicator.connect()
         await communicator.disconnect()

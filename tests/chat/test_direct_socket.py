@@ -1,4 +1,4 @@
-"""Public frames written straight to the socket under uvicorn (chat/sockets.py).
+"""Public frames written straight to the socket under uvicorn (chat/realtime/internals.py).
 
 uvicorn runs in this test's event loop, as the Procfile configures it, so the test can see
 which path each frame took and hold a viewer's socket backed up. Real WebSocket clients
@@ -16,9 +16,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 
-from chat import hub, services
-from chat.consumers import EventChatConsumer
-from chat.sockets import DirectSocket
+from chat import services
+from chat.realtime import ViewerOutbox, hub
+from chat.realtime.internals import DirectSocket
 from outreach.asgi import application
 from tests.chat.conftest import LiveEvent, db
 from tests.harness import free_port
@@ -78,7 +78,7 @@ async def join(server: int) -> AsyncIterator[Callable[..., Any]]:
         query = f"?after={after}" if after is not None else ""
         ws = await connect(
             f"ws://127.0.0.1:{server}/ws/events/{slug}/{query}",
-            additional_headers=Headers(origin="http://testserver"),
+            additional_headers=Headers(origin=f"http://127.0.0.1:{server}"),
             compression=compression,
             max_queue=None,
         )
@@ -117,21 +117,22 @@ async def publish(live: LiveEvent, count: int, *, first: int = 0) -> None:
         )
 
 
-def server_side(live: LiveEvent, viewer: Viewer) -> EventChatConsumer:
-    """The consumer serving `viewer`'s connection (matched by the client's port)."""
+def server_side(live: LiveEvent, viewer: Viewer) -> ViewerOutbox:
+    """The outbox serving `viewer`'s connection (matched by the client's port)."""
     port = viewer.ws.local_address[1]
-    (consumer,) = [
+    (outbox,) = [
         each
         for each in hub.hub_for(live.event.pk).viewers
-        if isinstance(each, EventChatConsumer) and each.scope["client"][1] == port
+        if isinstance(each, ViewerOutbox)
+        and each.socket is not None
+        and each.socket._protocol.client[1] == port
     ]
-    assert consumer.socket is not None
-    return consumer
+    return outbox
 
 
 async def one_held_back(
     live: LiveEvent, join: Callable[..., Any]
-) -> tuple[Viewer, Viewer, EventChatConsumer]:
+) -> tuple[Viewer, Viewer, ViewerOutbox]:
     """Two viewers; the first one's socket is backed up, as if the kernel's buffer for it
     were full (asyncio pauses writing). Returns (held viewer, other viewer, held consumer)."""
     stalled, other = await join(live.event.slug), await join(live.event.slug)

@@ -66,6 +66,22 @@ frames = st.one_of(
         },
     ).map(json.dumps),
     st.integers(min_value=1, max_value=500).map(lambda depth: "[" * depth + "]" * depth),
+    # Text no database can store: lone surrogates (JSON's "\\ud800"), NUL, in every field.
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["ask", "reject", "answer", "announce", "mark_answered"]),
+            "client_id": st.uuids().map(str),
+            "question_id": st.integers(min_value=1, max_value=5),
+        },
+        optional={
+            field: st.text(
+                alphabet=st.characters(codec=None, categories=["Cs", "Cc", "Ll"]),
+                min_size=1,
+                max_size=20,
+            )
+            for field in ("body", "reason", "nickname", "note")
+        },
+    ).map(json.dumps),
 )
 
 
@@ -78,7 +94,17 @@ def test_parser_accepts_a_valid_frame_or_refuses_with_a_stable_code(text: str) -
         assert refusal.code in {"bad_frame", "unknown_type", "too_long"}
         return
     # Whatever got through is exactly what the schema allows.
-    assert frame.type in {"ask", "resume", "approve", "reject", "answer", "announce", "pin", "mute"}
+    assert frame.type in {
+        "ask",
+        "resume",
+        "approve",
+        "reject",
+        "answer",
+        "mark_answered",
+        "announce",
+        "pin",
+        "mute",
+    }
 
 
 def test_parser_refuses_huge_and_deeply_nested_frames() -> None:
@@ -164,11 +190,18 @@ async def test_one_network_posing_as_many_askers_is_rate_limited(
     assert "203.0.113.7" not in stored[0]
 
 
-async def _throw(slug: str, frame: str | bytes) -> None:
+def _viewers(event_id: int) -> int:
+    from chat.realtime import hub
+
+    found = hub._hubs.get(asyncio.get_running_loop(), {}).get(event_id)
+    return len(found.viewers) if found is not None else 0
+
+
+async def _throw(slug: str, live_event_id: int, frame: str | bytes) -> None:
     from chat.models import Question
     from tests.chat.conftest import db
 
-    headers = [(b"origin", b"http://testserver")]
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
     attacker = WebsocketCommunicator(application, f"/ws/events/{slug}/", headers=headers)
     bystander = WebsocketCommunicator(application, f"/ws/events/{slug}/", headers=headers)
     for communicator in (attacker, bystander):
@@ -188,6 +221,8 @@ async def _throw(slug: str, frame: str | bytes) -> None:
     await bystander.send_to(text_data=json.dumps({"type": "resume", "after": 0}))
     assert json.loads(await bystander.receive_from(timeout=5))["type"] == "synced"
     await attacker.disconnect()
+    # No ghost: whatever the frame did, the attacker's connection is gone from the hub.
+    assert _viewers(live_event_id) == 1
     await bystander.disconnect()
 
 
@@ -200,4 +235,4 @@ async def _throw(slug: str, frame: str | bytes) -> None:
 def test_consumer_answers_any_frame_with_an_error_or_a_clean_close(live: LiveEvent, frame) -> None:
     from asgiref.sync import async_to_sync
 
-    async_to_sync(_throw)(live.event.slug, frame)
+    async_to_sync(_throw)(live.event.slug, live.event.pk, frame)

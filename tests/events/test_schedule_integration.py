@@ -581,7 +581,8 @@ async def test_event_opens_late_once_when_the_worker_comes_back(
         state = await _state(env)
         assert state["status"] == "scheduled"
         with redis.Redis.from_url(env["REDIS_URL"]) as broker:
-            assert broker.llen(env["CELERY_QUEUE"]) >= 2
+            # kombu prefixes every broker key with the deployment's namespace.
+            assert broker.llen(f"{env['REDIS_NAMESPACE']}:{env['CELERY_QUEUE']}") >= 2
 
         # A worker comes back: the event opens, late, once.
         await asyncio.to_thread(_start_worker, spawn)

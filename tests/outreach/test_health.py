@@ -18,11 +18,39 @@ def test_healthz_ok_when_database_and_redis_answer(client: Client) -> None:
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    assert {key: body[key] for key in ("status", "checks", "failed")} == {
         "status": "ok",
         "checks": {"database": "ok", "redis": "ok"},
         "failed": [],
     }
+    # Under the test suite's uvicorn and websockets, both direct paths are on.
+    assert body["realtime"] == {
+        "direct_socket": {
+            "enabled": True,
+            "reason": "uvicorn websockets-sansio: frames written straight to sockets",
+        },
+        "direct_publish": {"enabled": True, "reason": "PUBLISH from the committing thread"},
+    }
+
+
+def test_healthz_says_when_a_direct_path_is_switched_off(
+    client: Client, settings: Settings
+) -> None:
+    from chat.realtime import internals
+
+    settings.CHAT_DIRECT_SOCKET = False
+    internals.reset()
+    try:
+        realtime = client.get("/healthz").json()["realtime"]
+    finally:
+        internals.reset()
+
+    assert realtime["direct_socket"] == {
+        "enabled": False,
+        "reason": "switched off (CHAT_DIRECT_SOCKET=false)",
+    }
+    assert realtime["direct_publish"]["enabled"] is True
 
 
 def test_healthz_503_names_redis_when_it_is_down(client: Client, settings: Settings) -> None:
@@ -31,7 +59,8 @@ def test_healthz_503_names_redis_when_it_is_down(client: Client, settings: Setti
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {
+    body = response.json()
+    assert {key: body[key] for key in ("status", "checks", "failed")} == {
         "status": "unavailable",
         "checks": {"database": "ok", "redis": "unreachable"},
         "failed": ["redis"],

@@ -1,4 +1,5 @@
-"""No network address in any log line (docs/safeguarding.md, "Network addresses").
+"""Logging filters: one line for the operator, not a traceback a second; and no network
+address in any line (docs/safeguarding.md, "Network addresses").
 
 Every log handler the portal's processes write through (web, worker, beat) carries
 `RedactAddresses`: it replaces each IPv4 or IPv6 address in a record's message, exception
@@ -12,6 +13,32 @@ server's own `127.0.0.1`, `0.0.0.0`) are nobody's, so they stay readable.
 import ipaddress
 import logging
 import re
+import time
+
+
+class OncePerMinute(logging.Filter):
+    """Pass a repeated message at most once per `seconds`, as one line without its
+    traceback. channels-redis' pub/sub receive task logs a full traceback every second while
+    Redis is unreachable; the hubs already say once what that means (chat/realtime/hub.py)."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.last_seen: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        message = record.getMessage()
+        if now - self.last_seen.get(message, float("-inf")) < self.seconds:
+            return False
+        self.last_seen[message] = now
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{message}: {record.exc_info[1]!r} (repeats are not logged for a minute)"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
 
 REDACTED = "[address]"
 
@@ -69,36 +96,3 @@ class RedactAddresses(logging.Filter):
         if record.stack_info:
             record.stack_info = redact_addresses(record.stack_info)
         return True
-
-
-def redacting_logging(level: str) -> dict[str, object]:
-    """The LOGGING setting: one console handler, filtered, for every logger.
-
-    Loggers that bring their own handlers (uvicorn's, Django's `django` and `django.server`)
-    are pointed at it instead. uvicorn's access log stays off whatever the command line
-    says: each of its lines is an address beside a path.
-    """
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "filters": {"redact_addresses": {"()": "outreach.log_privacy.RedactAddresses"}},
-        "formatters": {
-            "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        },
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": "plain",
-                "filters": ["redact_addresses"],
-            },
-        },
-        "root": {"handlers": ["console"], "level": level},
-        "loggers": {
-            "django.db.backends": {"level": "WARNING"},
-            "django": {"handlers": [], "propagate": True},
-            "django.server": {"handlers": [], "propagate": True},
-            "uvicorn": {"handlers": [], "propagate": True},
-            "uvicorn.error": {"handlers": [], "propagate": True},
-            "uvicorn.access": {"handlers": [], "propagate": False},
-        },
-    }

@@ -19,18 +19,18 @@ import os
 import time
 import uuid
 import weakref
-from collections.abc import Coroutine
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+import redis.asyncio as aioredis
 from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
 from chat import selectors
-from chat.broadcast import FANOUT_LAYER
-from chat.groups import public_group
-from chat.sockets import text_frame_bytes
+from chat.realtime.broadcast import FANOUT_LAYER
+from chat.realtime.groups import public_group
+from chat.realtime.outbox import CLOSE_INTERNAL, OutboundFrame, encode_text
 
 logger = logging.getLogger(__name__)
 
@@ -41,73 +41,35 @@ IDLE_SECONDS = 30.0
 VIEWER_COUNT_SECONDS = 5.0
 VIEWER_COUNT_STALE_SECONDS = 20.0
 PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-
-@dataclass(frozen=True, slots=True)
-class OutboundFrame:
-    seq: int | None
-    text: str
-    # The WebSocket frame as it goes on the wire, built once for every viewer (chat/sockets.py).
-    wire: bytes
+# A hub that cannot go on closes its viewers with this; they come back and resume by seq.
+CLOSE_UNAVAILABLE = 4503
 
 
 def encode(frame: dict[str, Any]) -> OutboundFrame:
     seq = frame.get("seq") if frame.get("type") == "message" else None
-    text = json.dumps(frame, separators=(",", ":"))
-    return OutboundFrame(seq=seq, text=text, wire=text_frame_bytes(text))
+    return encode_text(json.dumps(frame, separators=(",", ":")), seq)
 
 
-def send_eagerly(send: Coroutine[Any, Any, Any]) -> "asyncio.Task[None] | None":
-    """Run `send` now, in the caller's stack, for as long as it does not have to wait.
-
-    Writing a frame to a socket whose buffer has room never waits, so fanning out a frame
-    costs each viewer a direct call instead of a queue and a task switch (Python 3.11 has
-    no eager tasks). If `send` must wait (a full buffer), a task finishes it; it is returned
-    so the caller can keep later frames behind it. A failed send (the viewer has gone) is
-    the viewer's business, never the fan-out's.
-    """
-    try:
-        waiting_on = send.send(None)
-    except StopIteration:
-        return None
-    except Exception:
-        logger.debug("send to a departing viewer failed", exc_info=True)
-        return None
-    return asyncio.get_running_loop().create_task(_finish_send(send, waiting_on))
-
-
-async def _finish_send(send: Coroutine[Any, Any, Any], waiting_on: Any) -> None:
-    try:
-        while True:
-            try:
-                if waiting_on is None:  # a bare yield: give the loop one turn
-                    await asyncio.sleep(0)
-                else:
-                    # What a task does with a yielded future: clear the flag, then wait.
-                    waiting_on._asyncio_future_blocking = False
-                    await waiting_on
-            except BaseException as error:
-                waiting_on = send.throw(error)
-                continue
-            waiting_on = send.send(None)
-    except StopIteration:
-        return
-    except Exception:
-        logger.debug("send to a departing viewer failed", exc_info=True)
+def viewers_key(event_id: int) -> str:
+    """The Redis hash of each process's viewer count for an event (this deployment's)."""
+    return f"{settings.REDIS_NAMESPACE}:viewers:{event_id}"
 
 
 class Viewer(Protocol):
-    """What the hub needs of a connection."""
+    """What the hub needs of a connection (chat/realtime/outbox.py: ViewerOutbox)."""
 
     sees_viewer_count: bool
 
-    def deliver(self, frame: OutboundFrame) -> None: ...
+    def deliver(self, frame: OutboundFrame) -> bool: ...
+
+    def fail(self, code: int) -> None: ...
 
 
 class EventHub:
     def __init__(self, event_id: int, layer: BaseChannelLayer) -> None:
         self.event_id = event_id
         self.layer = layer
+        self.namespace = settings.REDIS_NAMESPACE
         self.viewers: set[Viewer] = set()
         self.last_seq = 0
         self.held: dict[int, OutboundFrame] = {}
@@ -116,10 +78,14 @@ class EventHub:
         self.channel_name: str | None = None
         self.public_viewer_count = False
         self.viewer_count: int | None = None
+        # False while Redis is unreachable: items then come from the database every few
+        # seconds instead of at once, and viewers are told (a `feed` frame).
+        self.feed_live = True
         self._tasks: list[asyncio.Task[None]] = []
         self._gap_task: asyncio.Task[None] | None = None
         self._idle_handle: asyncio.TimerHandle | None = None
         self._stopped = False
+        self._foreign_frames = 0
 
     # -- viewers -------------------------------------------------------------------
 
@@ -131,15 +97,17 @@ class EventHub:
         self.viewers.add(viewer)
         if not self._tasks:
             self._tasks = [
-                asyncio.create_task(self._receive_loop(), name=f"hub-{self.event_id}"),
-                asyncio.create_task(self._count_loop(), name=f"hub-count-{self.event_id}"),
+                self._supervise(self._receive_loop, "receive"),
+                self._supervise(self._count_loop, "count"),
             ]
         await self.ready.wait()
         if self.failed is not None:
             self.viewers.discard(viewer)
             raise RuntimeError("The live feed is unavailable.") from self.failed
         if self.viewer_count is not None and viewer.sees_viewer_count:
-            viewer.deliver(encode({"type": "viewers", "count": self.viewer_count}))
+            self._deliver(viewer, encode({"type": "viewers", "count": self.viewer_count}))
+        if not self.feed_live:
+            self._deliver(viewer, encode(feed_frame(live=False)))
 
     def leave(self, viewer: Viewer) -> None:
         self.viewers.discard(viewer)
@@ -147,18 +115,60 @@ class EventHub:
             loop = asyncio.get_running_loop()
             self._idle_handle = loop.call_later(IDLE_SECONDS, lambda: loop.create_task(self.stop()))
 
-    async def stop(self) -> None:
-        if self.viewers or self._stopped:
+    async def stop(self, *, even_with_viewers: bool = False) -> None:
+        if (self.viewers and not even_with_viewers) or self._stopped:
             return
         self._stopped = True
         _forget(self)
+        current = asyncio.current_task()
         for task in [*self._tasks, *([self._gap_task] if self._gap_task else [])]:
-            task.cancel()
+            if task is not current:
+                task.cancel()
         if self.channel_name:
             try:
                 await self.layer.group_discard(public_group(self.event_id), self.channel_name)
-            except Exception:  # the layer may already be gone at shutdown
+            except Exception:  # the layer may already be gone at shutdown, or Redis down
                 logger.warning("hub for event %s could not leave its group", self.event_id)
+
+    # -- supervision ---------------------------------------------------------------
+
+    def _supervise(
+        self, loop_function: Callable[[], Awaitable[None]], name: str
+    ) -> "asyncio.Task[None]":
+        """Run one of the hub's loops; if it dies, the hub cannot be trusted to deliver: its
+        viewers are closed with 4503 (they come back and resume by seq, to a fresh hub)."""
+
+        async def supervised() -> None:
+            try:
+                await loop_function()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if self.ready.is_set() and self.failed is None:
+                    logger.error(
+                        "hub for event %s: %s loop failed (%s: %s); closing its %d viewers "
+                        "with 4503 so they resume",
+                        self.event_id,
+                        name,
+                        type(error).__name__,
+                        error,
+                        len(self.viewers),
+                    )
+                    self._collapse()
+                else:
+                    raise
+
+        return asyncio.create_task(supervised(), name=f"hub-{name}-{self.event_id}")
+
+    def _collapse(self) -> None:
+        viewers = list(self.viewers)
+        self.viewers.clear()
+        for viewer in viewers:
+            try:
+                viewer.fail(CLOSE_UNAVAILABLE)
+            except Exception:
+                logger.debug("closing a viewer failed", exc_info=True)
+        asyncio.get_running_loop().create_task(self.stop(even_with_viewers=True))
 
     # -- receiving -----------------------------------------------------------------
 
@@ -177,6 +187,14 @@ class EventHub:
             self.failed = error
             self.ready.set()
             _forget(self)
+            if isinstance(error, Exception):
+                logger.warning(
+                    "hub for event %s could not start: %s: %s",
+                    self.event_id,
+                    type(error).__name__,
+                    error,
+                )
+                return
             raise
         self.ready.set()
         failures = 0
@@ -195,20 +213,38 @@ class EventHub:
                 await self._refill_from_database()
                 continue
             failures = 0
-            frame = message.get("frame")
-            if isinstance(frame, dict):
-                self.accept(encode(frame))
+            self._take(message)
             # Let backed-up viewers' writers drain before the next frame: a burst read from
             # the layer's buffer would otherwise fill their backlogs without a pause.
             await asyncio.sleep(0)
+
+    def _take(self, message: dict[str, Any]) -> None:
+        """Accept a public frame only if it is for this deployment and this event: another
+        deployment on the same Redis server hears the same pub/sub channels."""
+        frame = message.get("frame")
+        if (
+            message.get("namespace") != self.namespace
+            or message.get("event_id") != self.event_id
+            or not isinstance(frame, dict)
+        ):
+            self._foreign_frames += 1
+            if self._foreign_frames == 1:
+                logger.warning(
+                    "hub for event %s ignored a frame of another deployment or event "
+                    "(namespace %r); is REDIS_NAMESPACE shared?",
+                    self.event_id,
+                    message.get("namespace"),
+                )
+            return
+        self.accept(encode(frame))
 
     async def _refill_from_database(self) -> None:
         try:
             missing = await database_sync_to_async(selectors.feed_after)(
                 event_id=self.event_id, after=self.last_seq
             )
-        except Exception:
-            logger.warning("hub for event %s could not read the feed", self.event_id)
+        except Exception as error:
+            logger.warning("hub for event %s could not read the feed: %s", self.event_id, error)
             return
         for payload in missing:
             self.accept(encode(payload))
@@ -245,9 +281,14 @@ class EventHub:
                 self.last_seq + 1,
                 first_held - 1,
             )
-            missing = await database_sync_to_async(selectors.feed_after)(
-                event_id=self.event_id, after=self.last_seq
-            )
+            try:
+                missing = await database_sync_to_async(selectors.feed_after)(
+                    event_id=self.event_id, after=self.last_seq
+                )
+            except Exception as error:
+                # The database is away: the frames stay held, and this tries again.
+                logger.warning("hub for event %s could not read the feed: %s", self.event_id, error)
+                missing = []
             for payload in missing:
                 if payload["seq"] >= first_held:
                     break
@@ -259,24 +300,53 @@ class EventHub:
 
     def _fan_out(self, frame: OutboundFrame) -> None:
         for viewer in list(self.viewers):
-            viewer.deliver(frame)
+            self._deliver(viewer, frame)
 
-    # -- viewer count --------------------------------------------------------------
+    def _deliver(self, viewer: Viewer, frame: OutboundFrame) -> None:
+        """One viewer's failure is that viewer's alone: it is closed (1011) and resumes."""
+        try:
+            still_here = viewer.deliver(frame)
+        except Exception as error:
+            logger.error(
+                "hub for event %s: delivery to a viewer failed (%s: %s); closing it with 1011",
+                self.event_id,
+                type(error).__name__,
+                error,
+            )
+            self.viewers.discard(viewer)
+            try:
+                viewer.fail(CLOSE_INTERNAL)
+            except Exception:
+                logger.debug("closing a failed viewer failed", exc_info=True)
+            return
+        if not still_here:
+            self.viewers.discard(viewer)
+
+    # -- viewer count and Redis health ---------------------------------------------
 
     async def _count_loop(self) -> None:
         await self.ready.wait()
         if self.failed is not None:
             return
-        import redis.asyncio as redis
-
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        key = f"outreach:viewers:{self.event_id}"
+        client = aioredis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2.0, socket_connect_timeout=2.0
+        )
+        key = viewers_key(self.event_id)
         try:
             while True:
                 try:
                     await self._publish_viewer_count(client, key)
-                except redis.RedisError:
-                    logger.warning("viewer count for event %s unavailable", self.event_id)
+                    self._set_feed_live(True)
+                except (aioredis.RedisError, OSError) as error:
+                    if self.feed_live:
+                        logger.warning(
+                            "hub for event %s: Redis unavailable (%s); items now come from "
+                            "the database every %s s",
+                            self.event_id,
+                            error,
+                            VIEWER_COUNT_SECONDS,
+                        )
+                    self._set_feed_live(False)
                 # Pub/sub keeps nothing for a subscriber that was briefly cut off: whatever
                 # the database has beyond our last seq is delivered now.
                 if not self.held:
@@ -286,6 +356,14 @@ class EventHub:
             # No Redis call here: a cancelled connection may wait out its socket timeout.
             # This process's count simply goes stale and stops counting after a few seconds.
             await client.aclose()
+
+    def _set_feed_live(self, live: bool) -> None:
+        if live == self.feed_live:
+            return
+        if live:
+            logger.info("hub for event %s: Redis is back; items are live again", self.event_id)
+        self.feed_live = live
+        self._fan_out(encode(feed_frame(live=live)))
 
     async def _publish_viewer_count(self, client: Any, key: str) -> None:
         """Each process writes its own count with a time stamp; the total skips stale ones."""
@@ -305,7 +383,13 @@ class EventHub:
             frame = encode({"type": "viewers", "count": total})
             for viewer in list(self.viewers):
                 if viewer.sees_viewer_count or self.public_viewer_count:
-                    viewer.deliver(frame)
+                    self._deliver(viewer, frame)
+
+
+def feed_frame(*, live: bool) -> dict[str, Any]:
+    """Tells viewers whether items arrive at once (`live`) or late, read back from the
+    database every few seconds while Redis is unavailable (docs/protocol.md)."""
+    return {"type": "feed", "live": live}
 
 
 # One registry per event loop: tests (and some servers) run several loops in a process.

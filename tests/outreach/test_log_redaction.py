@@ -1,4 +1,4 @@
-"""Network addresses never reach a log line (outreach/log_privacy.py)."""
+"""Network addresses never reach a log line (outreach/log_filters.py)."""
 
 import io
 import logging
@@ -8,7 +8,7 @@ import pytest
 from celery.signals import setup_logging
 from django.conf import settings
 
-from outreach.log_privacy import RedactAddresses, redact_addresses
+from outreach.log_filters import RedactAddresses, redact_addresses
 
 
 @pytest.mark.parametrize(

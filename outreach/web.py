@@ -1,0 +1,54 @@
+"""The web server's command line: written once, here.
+
+`python -m outreach.serve web` runs it (the Procfile's `web` line, docs/deployment.md), the
+real-process tests and the fan-out benchmark build it with `command()`, and in-process
+tests take `UVICORN_OPTIONS`. The WebSocket settings matter: `websockets-sansio` is the
+implementation the direct write path is written for (chat/realtime/internals.py), and
+permessage-deflate off keeps every viewer on it (compression costs about 39 KiB a
+connection and halves throughput: docs/performance.md).
+"""
+
+import os
+import sys
+from typing import Any
+
+APP = "outreach.asgi:application"
+# uvicorn.Config's keyword arguments; `command()` spells the same as flags.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "ws": "websockets-sansio",
+    "ws_max_size": 65536,
+    "ws_per_message_deflate": False,
+    "lifespan": "off",
+    "access_log": False,
+}
+
+
+def command(*, host: str, port: int | str, python: str = sys.executable) -> list[str]:
+    return [
+        python,
+        "-m",
+        "uvicorn",
+        APP,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--ws",
+        UVICORN_OPTIONS["ws"],
+        "--ws-max-size",
+        str(UVICORN_OPTIONS["ws_max_size"]),
+        "--ws-per-message-deflate",
+        "true" if UVICORN_OPTIONS["ws_per_message_deflate"] else "false",
+        "--lifespan",
+        UVICORN_OPTIONS["lifespan"],
+        *([] if UVICORN_OPTIONS["access_log"] else ["--no-access-log"]),
+    ]
+
+
+def run() -> None:
+    """Replace this process with uvicorn on WEB_HOST:WEB_PORT (127.0.0.1:8000 by default),
+    so signals from a process manager reach uvicorn itself."""
+    argv = command(
+        host=os.environ.get("WEB_HOST", "127.0.0.1"), port=os.environ.get("WEB_PORT", "8000")
+    )
+    os.execv(argv[0], argv)  # noqa: S606 - our interpreter, fixed arguments
