@@ -27,8 +27,8 @@ class Participant(models.Model):
     )
     # Random, kept in the guest's session cookie; never derived from who they are.
     guest_token = models.UUIDField(null=True, blank=True)
-    # A keyed hash of the network address last used (never the address), for rate limits;
-    # cleared after CHAT_NETWORK_HASH_HOURS by the retention job.
+    # A keyed hash of the network last used (chat.networks; never the address), for rate
+    # limits and mutes; cleared after CHAT_NETWORK_HASH_HOURS by the retention job.
     network_hash = models.CharField(max_length=32, blank=True)
     network_hash_at = models.DateTimeField(null=True, blank=True)
     is_muted = models.BooleanField(default=False)
