@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lock lint format frontend bench bench-fanout clean
+.PHONY: run test install lock lint format frontend bench bench-report bench-fanout clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ format: install
 # Print figures for the transcript page and download at 100, 1,000 and 10,000 items.
 bench: install
 	$(BIN)/python bench/transcript_bench.py
+
+# Print figures for a finished webchat's report: 5,000 questions, a 2-hour viewer series.
+bench-report: install
+	$(BIN)/python bench/report_bench.py
 
 # Live chat fan-out: the portal against a bare websockets server (BENCH_ARGS=--quick: ~2 min).
 bench-fanout: install

@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
@@ -21,37 +22,48 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SIZES = (100, 1_000, 10_000)
 
 
-def main() -> int:
+def bench_environment(stack: ExitStack) -> None:
+    """Django set up on a scratch SQLite database (unless DATABASE_URL is set) and a private
+    Redis (unless REDIS_URL is set), migrated; also used by the other bench scripts."""
+    if not os.environ.get("DATABASE_URL"):
+        scratch = stack.enter_context(tempfile.TemporaryDirectory())
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
+    if not os.environ.get("REDIS_URL"):
+        from outreach.embedded_redis import EmbeddedRedis
+
+        os.environ["REDIS_URL"] = stack.enter_context(EmbeddedRedis())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["STATIC_HASHED"] = "false"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def bench_cli(description: str, run: Callable[[int], None]) -> int:
+    """`--runs N`, the environment, then `run(N)`: the command line of the bench scripts."""
     import warnings
 
     # WhiteNoise looks for collectstatic output, which a benchmark does not need.
     warnings.filterwarnings("ignore", message="No directory at")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with ExitStack() as stack:
-        if not os.environ.get("DATABASE_URL"):
-            scratch = stack.enter_context(tempfile.TemporaryDirectory())
-            os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
-        if not os.environ.get("REDIS_URL"):
-            from outreach.embedded_redis import EmbeddedRedis
-
-            os.environ["REDIS_URL"] = stack.enter_context(EmbeddedRedis())
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
-        os.environ.setdefault("DEBUG", "false")
-        os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-        os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-        os.environ["SECURE_SSL_REDIRECT"] = "false"
-        os.environ["STATIC_HASHED"] = "false"
-        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+        bench_environment(stack)
         run(args.runs)
     return 0
+
+
+def main() -> int:
+    return bench_cli(__doc__.splitlines()[0], run)
 
 
 def make_archived_event(slug: str, items: int) -> str:

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from chat.enums import NEVER_PUBLISHED_STATES
 from chat.models import NetworkMute, Participant, Question
+from chat.reports.services import question_tallies_freeze
+from events.models import Event
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
     days = settings.CHAT_RETENTION_DAYS if days is None else days
     cutoff = now - timedelta(days=days)
     with transaction.atomic():
+        # Reports keep their counts of what is about to be deleted (chat/reports/).
+        question_tallies_freeze(
+            event_ids=list(Event.objects.filter(ends_at__lt=cutoff).values_list("pk", flat=True)),
+            now=now,
+        )
         old = Question.objects.filter(event__ends_at__lt=cutoff)
         deleted, _ = old.filter(state__in=NEVER_PUBLISHED_STATES).delete()
         replaced = (

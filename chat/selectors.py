@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.html import escape
 
 from accounts.models import User
@@ -18,6 +18,7 @@ from chat.models import ChatRoom, FeedItem, Participant, Question, TranscriptEnt
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
 from events.roles import EventRoles, event_roles
+from events.selectors import events_with_agency_and_topic
 
 # Where the live page keeps a guest's participation token in the session (chat/views.py).
 PARTICIPANT_SESSION_KEY = "chat_participant_token"
@@ -222,13 +223,9 @@ def archived_events(filters: ArchiveFilters) -> QuerySet[Event]:
         .distinct()
         .order_by("-starts_at", "-pk")
     )
-    if filters.agency:
-        events = events.filter(
-            Q(lead_agency__slug=filters.agency)
-            | Q(panel_seats__panellist__agency__slug=filters.agency)
-        )
-    if filters.topic:
-        events = events.filter(topics__slug=filters.topic)
+    events = events_with_agency_and_topic(
+        events, agency_slug=filters.agency, topic_slug=filters.topic
+    )
     if filters.year:
         events = events.filter(starts_at__year=filters.year)
     return events

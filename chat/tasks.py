@@ -33,3 +33,19 @@ def purge_personal_data() -> int:
 
     report = personal_data_purge()
     return report.questions_deleted + report.participants_deleted
+
+
+@shared_task(name="chat.sample_viewers", ignore_result=True)
+def sample_viewers() -> int:
+    """Every REPORT_VIEWER_SAMPLE_SECONDS: how many watch each live event (chat/reports/)."""
+    from chat.reports.services import viewer_samples_take
+
+    return viewer_samples_take()
+
+
+@shared_task(name="chat.purge_viewer_samples", ignore_result=True)
+def purge_viewer_samples() -> int:
+    """Daily: viewer samples are kept REPORT_VIEWER_SAMPLE_KEEP_DAYS after their event."""
+    from chat.reports.services import viewer_samples_purge
+
+    return viewer_samples_purge()

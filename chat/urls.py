@@ -1,6 +1,7 @@
 from django.urls import path
 
 from chat import archive_views, embed, views
+from chat.reports import views as report_views
 
 app_name = "chat"
 
@@ -11,6 +12,10 @@ urlpatterns = [
     path("transcripts/<slug:slug>.json", archive_views.transcript_json, name="transcript_json"),
     path("transcripts/<slug:slug>.csv", archive_views.transcript_csv, name="transcript_csv"),
     path("transcripts/<slug:slug>.txt", archive_views.transcript_text, name="transcript_text"),
+    path("reports/", report_views.reports_across_events, name="reports"),
+    path("reports/webchats.csv", report_views.reports_across_events_csv, name="reports_csv"),
+    path("events/<slug:slug>/report/", report_views.event_report, name="report"),
+    path("events/<slug:slug>/report.csv", report_views.event_report_csv, name="report_csv"),
     path("events/<slug:slug>/live/", views.event_live, name="live"),
     path("events/<slug:slug>/live/ask/", views.event_ask, name="ask"),
     path("events/<slug:slug>/live/forget/", views.event_forget_questions, name="forget_questions"),

@@ -100,6 +100,21 @@ def agency_by_slug(*, slug: str) -> Agency:
     return Agency.objects.prefetch_related("panellists").get(slug=slug)
 
 
+def events_with_agency_and_topic(
+    events: QuerySet[Event], *, agency_slug: str = "", topic_slug: str = ""
+) -> QuerySet[Event]:
+    """Narrow `events` to those an agency leads or sits on the panel of, and to a topic
+    (either filter left out when empty). Call .distinct() on the result: a panel join can
+    repeat an event."""
+    if agency_slug:
+        events = events.filter(
+            Q(lead_agency__slug=agency_slug) | Q(panel_seats__panellist__agency__slug=agency_slug)
+        )
+    if topic_slug:
+        events = events.filter(topics__slug=topic_slug)
+    return events
+
+
 def agency_events(*, agency: Agency) -> tuple[list[Event], list[Event]]:
     """Upcoming/live and past public events the agency leads or sits on the panel of."""
     events = (

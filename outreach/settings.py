@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="outreach")
 # Schedules live in the database; these short periodic tasks act on them (docs/operations.md).
 SCHEDULE_RECONCILE_SECONDS = env.float("SCHEDULE_RECONCILE_SECONDS", default=5.0)
+# Reports: how often the number watching each live event is sampled, and how many days the
+# samples (counts only) are kept (docs/operations.md).
+REPORT_VIEWER_SAMPLE_SECONDS = env.float("REPORT_VIEWER_SAMPLE_SECONDS", default=10.0)
+REPORT_VIEWER_SAMPLE_KEEP_DAYS = env.int("REPORT_VIEWER_SAMPLE_KEEP_DAYS", default=730)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reconcile-event-schedule": {
         "task": "events.reconcile_schedule",
@@ -307,6 +311,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "purge-personal-data": {
         "task": "chat.purge_personal_data",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
+    # Reports (chat/reports/): how many are watching each live event, across all processes.
+    "sample-viewers": {
+        "task": "chat.sample_viewers",
+        "schedule": REPORT_VIEWER_SAMPLE_SECONDS,
+        "options": {"expires": REPORT_VIEWER_SAMPLE_SECONDS},
+    },
+    "purge-viewer-samples": {
+        "task": "chat.purge_viewer_samples",
         "schedule": 24 * 60 * 60,
         "options": {"expires": 60 * 60},
     },
@@ -346,6 +361,7 @@ CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0
 # The direct paths below ASGI (chat/realtime/internals.py); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
+CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).

@@ -172,9 +172,12 @@ def child_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_setup(env: dict[str, str], *, slug: str = "live-webchat") -> dict[str, Any]:
+def run_setup(
+    env: dict[str, str], *, slug: str = "live-webchat", event_id: int | None = None
+) -> dict[str, Any]:
     """Migrate the scratch database and create a live event; returns the ids and sessions."""
-    env = {**env, "IT_EVENT_ID": str(secrets.randbelow(10**9) + 10**9), "IT_EVENT_SLUG": slug}
+    event_id = event_id or secrets.randbelow(10**9) + 10**9
+    env = {**env, "IT_EVENT_ID": str(event_id), "IT_EVENT_SLUG": slug}
     done = subprocess.run(  # noqa: S603 - our interpreter and a fixed script
         [sys.executable, "-c", SETUP_SCRIPT],
         cwd=PROJECT_ROOT,

@@ -9,19 +9,27 @@ versions CI runs):
   `websocket.send` message, uvicorn's checks and a fresh frame built by `websockets`: most of
   the CPU a broadcast takes. A server's frames are not masked, so the bytes are the same for
   every viewer and the hub builds them once.
+- CPython 3.11's asyncio: `send_eagerly` steps a viewer's ASGI `send` coroutine by hand in
+  the hub's loop (the path for viewers without a direct socket), finishing it in a task only
+  if it must wait, which takes asyncio's private `_asyncio_future_blocking` flag. Python 3.12
+  has eager tasks for this; on 3.11 a task per viewer per item costs five times as much
+  (bench/outbox_bench.py, docs/performance.md).
 - channels-redis 4.3: `fanout_route` picks the pub/sub channel and shard the way
   `RedisPubSubChannelLayer.group_send` does (`_consistent_hash`), so the committing thread
   can PUBLISH without a trip through an event loop (chat/realtime/broadcast.py).
 
 `check()` runs once per process at start-up (outreach/asgi.py): it verifies the versions and
 the attributes each path relies on, and logs which delivery path is active and why; /healthz
-shows the same. Either path can be switched off (CHAT_DIRECT_SOCKET, CHAT_DIRECT_PUBLISH);
-without them everything goes through public APIs (ASGI `send`, `group_send`), only slower.
+shows the same. Each path can be switched off (CHAT_DIRECT_SOCKET, CHAT_EAGER_SEND,
+CHAT_DIRECT_PUBLISH); without them everything goes through public APIs (ASGI `send` from a
+writer task, `group_send`), only slower.
 tests/chat/test_direct_socket.py fails if an upgrade silently stops the direct path.
 """
 
+import asyncio
 import logging
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -123,10 +131,21 @@ def _check_direct_publish() -> PathStatus:
     return PathStatus(True, "PUBLISH from the committing thread")
 
 
+def _check_eager_send() -> PathStatus:
+    if not settings.CHAT_EAGER_SEND:
+        return PathStatus(False, "switched off (CHAT_EAGER_SEND=false)")
+    if sys.version_info[:2] != (3, 11):
+        return PathStatus(False, f"written for Python 3.11, not {sys.version.split()[0]}")
+    if not hasattr(asyncio.Future, "_asyncio_future_blocking"):
+        return PathStatus(False, "asyncio.Future has no _asyncio_future_blocking")
+    return PathStatus(True, "ASGI sends stepped in the hub's loop until they must wait")
+
+
 def check() -> dict[str, PathStatus]:
-    """Check both paths' assumptions once per process and log which are active."""
+    """Check every path's assumptions once per process and log which are active."""
     if not _status:
         _status["direct_socket"] = _check_direct_socket()
+        _status["eager_send"] = _check_eager_send()
         _status["direct_publish"] = _check_direct_publish()
         for name, status in _status.items():
             logger.info(
@@ -146,6 +165,10 @@ def direct_socket_enabled() -> bool:
 
 def direct_publish_enabled() -> bool:
     return check()["direct_publish"].enabled
+
+
+def eager_send_enabled() -> bool:
+    return check()["eager_send"].enabled
 
 
 # -- writing to uvicorn's socket ---------------------------------------------------------
@@ -198,6 +221,48 @@ class DirectSocket:
 
     def write(self, frame_bytes: bytes) -> None:
         self._protocol.transport.write(frame_bytes)
+
+
+# -- stepping an ASGI send in the caller's stack ----------------------------------------
+
+
+def send_eagerly(send: Coroutine[Any, Any, Any]) -> "asyncio.Task[None] | None":
+    """Run `send` now, in the caller's stack, for as long as it does not have to wait.
+
+    Writing a frame to a socket whose buffer has room never waits, so fanning out a frame
+    costs each viewer a direct call instead of a task and a switch (Python 3.11 has no eager
+    tasks). If `send` must wait (a full buffer), a task finishes it; it is returned so the
+    caller can keep later frames behind it. A failed send (the viewer has gone) is the
+    viewer's business, never the fan-out's.
+    """
+    try:
+        waiting_on = send.send(None)
+    except StopIteration:
+        return None
+    except Exception:
+        logger.debug("send to a departing viewer failed", exc_info=True)
+        return None
+    return asyncio.get_running_loop().create_task(_finish_send(send, waiting_on))
+
+
+async def _finish_send(send: Coroutine[Any, Any, Any], waiting_on: Any) -> None:
+    try:
+        while True:
+            try:
+                if waiting_on is None:  # a bare yield: give the loop one turn
+                    await asyncio.sleep(0)
+                else:
+                    # What a task does with a yielded future: clear the flag, then wait.
+                    waiting_on._asyncio_future_blocking = False
+                    await waiting_on
+            except BaseException as error:
+                waiting_on = send.throw(error)
+                continue
+            waiting_on = send.send(None)
+    except StopIteration:
+        return
+    except Exception:
+        logger.debug("send to a departing viewer failed", exc_info=True)
 
 
 # -- choosing channels-redis' pub/sub channel and shard ----------------------------------

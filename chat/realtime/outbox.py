@@ -3,9 +3,11 @@
 Once the connection's snapshot is out (`go_live`) and nothing is waiting, a frame is written
 from the hub's loop straight to the socket (chat/realtime/internals.py: the bytes the hub
 built once), with no queue and no task switch per viewer: the bulk of a broadcast's cost.
-Otherwise (snapshot still going out, socket backed up, or no direct socket: another server,
-permessage-deflate, the path switched off) it waits, in order, in a bounded backlog that a
-writer task drains through ASGI, which waits for the buffer. The backlog and the writer exist
+Without a direct socket (another server, permessage-deflate, the path switched off) it goes
+through ASGI, stepped in the hub's loop while the send need not wait
+(internals.send_eagerly). Otherwise (snapshot still going out, socket backed up, a send that
+had to wait) it waits, in order, in a bounded backlog that a writer task drains through
+ASGI, which waits for the buffer. The backlog and the writer exist
 only while needed (most viewers never need them, and every byte per connection counts at
 10,000 viewers). A viewer whose backlog overflows is closed (4408) and resumes by seq.
 """
@@ -13,12 +15,17 @@ only while needed (most viewers never need them, and every byte per connection c
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 
 from django.conf import settings
 
-from chat.realtime.internals import DirectSocket, text_frame_bytes
+from chat.realtime.internals import (
+    DirectSocket,
+    eager_send_enabled,
+    send_eagerly,
+    text_frame_bytes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,8 @@ class ViewerOutbox:
         "_send_text",
         "backlog",
         "closing",
+        "eager",
+        "in_flight",
         "live",
         "sees_viewer_count",
         "sent_seq",
@@ -57,7 +66,7 @@ class ViewerOutbox:
     def __init__(
         self,
         *,
-        send_text: Callable[[str], Awaitable[None]],
+        send_text: Callable[[str], Coroutine[None, None, None]],
         close: Callable[[int], Coroutine[None, None, None]],
         asgi_send: Callable[..., object],
         sees_viewer_count: bool,
@@ -65,6 +74,10 @@ class ViewerOutbox:
         self._send_text = send_text
         self._close = close
         self.socket = DirectSocket.for_send(asgi_send)
+        # Without a direct socket, a frame's ASGI send is stepped in the hub's loop while it
+        # need not wait (internals.send_eagerly); `in_flight` is one that had to.
+        self.eager = self.socket is None and eager_send_enabled()
+        self.in_flight: asyncio.Task[None] | None = None
         self.sees_viewer_count = sees_viewer_count
         # The highest published seq this viewer has been sent (snapshot, resume or live).
         self.sent_seq = 0
@@ -84,14 +97,19 @@ class ViewerOutbox:
         gone or going (the hub then forgets it)."""
         if self.closing:
             return False
-        if self.live and self.writer is None and self.socket is not None:
-            if not self.socket.is_open():
-                return False  # closing: the consumer's clean-up follows
-            if self.socket.is_writable():
+        if self.live and self.writer is None:
+            if self.socket is not None:
+                if not self.socket.is_open():
+                    return False  # closing: the consumer's clean-up follows
+                if self.socket.is_writable():
+                    if self.claim(frame):
+                        self.socket.write(frame.wire)
+                    return True
+                # The socket is backed up: wait behind what it already holds.
+            elif self.eager and (self.in_flight is None or self.in_flight.done()):
                 if self.claim(frame):
-                    self.socket.write(frame.wire)
+                    self.in_flight = send_eagerly(self._send_text(frame.text))
                 return True
-            # The socket is backed up: wait behind what it already holds.
         if self.backlog is None:
             self.backlog = deque()
         if len(self.backlog) >= settings.CHAT_VIEWER_BACKLOG:
@@ -124,9 +142,11 @@ class ViewerOutbox:
         """The connection is ending: nothing more goes out."""
         self.closing = True
         self.backlog = None
-        if self.writer is not None:
-            self.writer.cancel()
-            self.writer = None
+        for task in (self.writer, self.in_flight):
+            if task is not None:
+                task.cancel()
+        self.writer = None
+        self.in_flight = None
 
     def _start_writer(self) -> None:
         self.writer = asyncio.get_running_loop().create_task(self._write_backlog())
@@ -136,6 +156,9 @@ class ViewerOutbox:
         end: from then on frames go straight out again."""
         backlog = self.backlog
         try:
+            if self.in_flight is not None:
+                await self.in_flight  # a frame the hub began sending goes out first
+                self.in_flight = None
             while backlog:
                 frame = backlog.popleft()
                 if self.claim(frame):

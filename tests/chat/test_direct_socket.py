@@ -230,3 +230,27 @@ async def test_a_socket_backed_up_too_long_is_closed_and_resumes(
     # ...and, reconnecting after the last item it got, it gets the rest once each, in order.
     resumed = await join(live.event.slug, after=stalled.seqs[-1])
     assert await resumed.messages(2) == [5, 6]
+
+
+@pytest.fixture
+def public_apis_only(settings: Any) -> Any:
+    """Both paths that lean on private internals switched off, as an operator would."""
+    from chat.realtime import internals
+
+    settings.CHAT_DIRECT_SOCKET = False
+    settings.CHAT_EAGER_SEND = False
+    internals.reset()
+    yield
+    internals.reset()
+
+
+async def test_with_the_fast_paths_switched_off_items_still_reach_everyone_in_order(
+    public_apis_only: Any, live: LiveEvent, join: Callable[..., Any], direct_writes: list[bytes]
+) -> None:
+    viewers = [await join(live.event.slug) for _ in range(3)]
+
+    await publish(live, 20)
+
+    for viewer in viewers:
+        assert await viewer.messages(20) == list(range(1, 21))
+    assert direct_writes == []  # nothing below ASGI

@@ -473,3 +473,27 @@ def test_your_questions_page_says_when_the_panel_did_not_get_to_one(
     assert "Not reached before the end" in page
     assert "The panel did not get to your question before the webchat ended" in page
     assert "Waiting for a moderator" not in page
+
+
+def test_reports_count_removed_as_declined_and_not_reached_as_unhandled(
+    live: LiveEvent, django_capture_on_commit_callbacks
+) -> None:
+    from chat.reports.selectors import question_figures_by_event
+
+    muted = _guest(live)
+    _ask(live, "From someone about to be muted", participant=muted)
+    services.participant_mute(
+        event_id=live.event.pk, participant_id=muted.pk, actor_id=live.moderator.pk
+    )
+    _ask(live, "Still waiting at the end")
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.event_close(event_id=live.event.pk)
+
+    figures = question_figures_by_event([live.event.pk])[live.event.pk]
+
+    assert (figures.received, figures.declined, figures.unhandled, figures.published) == (
+        2,
+        1,
+        1,
+        0,
+    )

@@ -24,11 +24,15 @@ def test_healthz_ok_when_database_and_redis_answer(client: Client) -> None:
         "checks": {"database": "ok", "redis": "ok"},
         "failed": [],
     }
-    # Under the test suite's uvicorn and websockets, both direct paths are on.
+    # Under the test suite's uvicorn, websockets and Python, every fast path is on.
     assert body["realtime"] == {
         "direct_socket": {
             "enabled": True,
             "reason": "uvicorn websockets-sansio: frames written straight to sockets",
+        },
+        "eager_send": {
+            "enabled": True,
+            "reason": "ASGI sends stepped in the hub's loop until they must wait",
         },
         "direct_publish": {"enabled": True, "reason": "PUBLISH from the committing thread"},
     }
