@@ -1,9 +1,15 @@
 """allauth customised through its adapter only (settings and templates do the rest)."""
 
-from allauth.account.adapter import DefaultAccountAdapter
-from allauth.mfa.adapter import DefaultMFAAdapter
-from django.http import HttpRequest
+from typing import Any
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse
+
+from accounts import onboarding
+from accounts.roles import user_mfa_missing
 from chat.networks import network_hash
 
 WRONG_CODE = "The code is wrong or too old. Type the newest code from your app."
@@ -29,6 +35,27 @@ class AccountAdapter(DefaultAccountAdapter):
         """The keyed hash of the visitor's network, never their address: allauth keys its
         rate limits in Redis by this (and would put it in notification emails)."""
         return network_hash(super().get_client_ip(request))
+
+    def post_login(
+        self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    ) -> HttpResponse:
+        """A role holder without an authenticator app goes straight to setting one up (not
+        only when they open the admin), then on to where they were going."""
+        response = super().post_login(request, user, **kwargs)
+        location = response.get("Location") if response.status_code == 302 else None
+        if location is not None and user_mfa_missing(user):  # type: ignore[arg-type]
+            onboarding.remember_destination(request.session, location)
+            onboarding.mark_signed_in(request.session)
+            response["Location"] = onboarding.mfa_setup_url()
+        return response
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up the app right after signing in does not ask for the password again."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = context.request
+        if required and app == "allauth.mfa" and request is not None:
+            return not onboarding.signed_in_moments_ago(request.session)
+        return required
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -3,8 +3,8 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 
+from accounts import onboarding
 from accounts.roles import user_mfa_missing
 
 MFA_SETUP_MESSAGE = (
@@ -30,7 +30,13 @@ class RequireMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Once they have reached where they were going, with the app set up, it is done.
+        if onboarding.destination_after_setup(
+            request.session
+        ) == request.get_full_path() and not user_mfa_missing(request.user):
+            onboarding.forget_destination(request.session)
+        return response
 
     def process_view(
         self,
@@ -45,5 +51,7 @@ class RequireMfaMiddleware:
         )
         if needs_mfa and user_mfa_missing(request.user):
             messages.warning(request, MFA_SETUP_MESSAGE)
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            if request.method == "GET":
+                onboarding.remember_destination(request.session, request.get_full_path())
+            return HttpResponseRedirect(onboarding.mfa_setup_url())
         return None

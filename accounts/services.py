@@ -1,13 +1,30 @@
 """Writes for user accounts."""
 
+import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import user_holds_role
+from accounts.roles import EVENT_MANAGERS, MODERATORS, PANELLISTS, user_group_names, user_holds_role
+
+logger = logging.getLogger(__name__)
+
+# What each group lets someone do, in the words of an invitation.
+ROLE_DESCRIPTIONS = {
+    EVENT_MANAGERS: "set up agencies, panellists and webchats",
+    MODERATORS: "moderate webchats: read every question before the public sees it",
+    PANELLISTS: "answer questions in webchats as a member of the panel",
+}
 
 
 @dataclass(frozen=True)
@@ -18,7 +35,7 @@ class AdminAccount:
     generated_password: str | None
 
 
-def _email_verified(user: User) -> None:
+def user_email_mark_verified(user: User) -> None:
     """The address was given by whoever runs the portal: allauth need not send a link."""
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -42,7 +59,7 @@ def user_ensure_admin(*, email: str | None = None, password: str | None = None) 
                 user.is_staff = user.is_superuser = user.is_active = True
                 user.set_password(password)
                 user.save(update_fields=["is_staff", "is_superuser", "is_active", "password"])
-            _email_verified(user)
+            user_email_mark_verified(user)
             return AdminAccount(user=user, created=created, generated_password=None)
 
         existing = User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -50,8 +67,55 @@ def user_ensure_admin(*, email: str | None = None, password: str | None = None) 
             return AdminAccount(user=existing, created=False, generated_password=None)
         generated = secrets.token_urlsafe(12)
         user = User.objects.create_superuser(email=email or "admin@example.org", password=generated)
-        _email_verified(user)
+        user_email_mark_verified(user)
         return AdminAccount(user=user, created=True, generated_password=generated)
+
+
+class InvitationRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def user_invite(*, user_id: int, invited_by_id: int) -> None:
+    """Email a staff-created account a link to choose their own password, saying who
+    invited them and why. Setting the password through the link verifies the address
+    (accounts.receivers); the link stops working once used, or after
+    PASSWORD_RESET_TIMEOUT (3 days)."""
+    user = User.objects.get(pk=user_id)
+    inviter = User.objects.get(pk=invited_by_id)
+    if not user.is_active:
+        raise InvitationRefused(f"{user.email} is deactivated: activate the account first.")
+    if user.has_usable_password() and user.last_login is not None:
+        raise InvitationRefused(
+            f"{user.email} has signed in before: they can reset their own password."
+        )
+    token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
+    )
+    roles = [
+        ROLE_DESCRIPTIONS[name] for name in sorted(user_group_names(user) & set(ROLE_DESCRIPTIONS))
+    ]
+    context = {
+        "user": user,
+        "inviter": inviter.full_name or inviter.email,
+        "inviter_email": inviter.email,
+        "roles": roles,
+        "is_staff": user.is_staff,
+        "link": settings.SITE_URL + path,
+        "sign_in_url": settings.SITE_URL + reverse("account_login"),
+        "valid_for_days": timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT).days,
+        "site_name": settings.SITE_NAME,
+    }
+    send_mail(
+        render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+        render_to_string("accounts/email/invitation_body.txt", context),
+        None,
+        [user.email],
+    )
+    logger.info("invitation sent to user %s by user %s", user.pk, inviter.pk)
 
 
 class AccountDeletionRefused(Exception):

@@ -9,9 +9,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from chat import transcripts
 from chat.models import Question, SafeguardingPhrase, Transcript
+
+QUESTION_LIST_CHARS = 80
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,8 +34,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class QuestionAdmin(ReadOnlyAdmin):
     """The audit trail: what was asked, what was published, who moderated it."""
 
-    list_display = ("pk", "event", "state", "is_urgent", "asked_at", "moderated_by")
-    list_filter = ("state", "is_urgent", "event")
+    list_display = ("pk", "short_text", "state", "event", "is_urgent", "asked_at", "moderated_by")
+    list_display_links = ("pk", "short_text")
+    list_filter = ("event", "state", "is_urgent")
     list_select_related = ("event", "moderated_by")
     search_fields = ("body", "published_body")
     readonly_fields = (
@@ -50,6 +54,11 @@ class QuestionAdmin(ReadOnlyAdmin):
         "rejection_reason",
     )
     fields = readonly_fields
+
+    @admin.display(description="Question")
+    def short_text(self, question: Question) -> str:
+        """What the public saw if it was published, else what the asker wrote; shortened."""
+        return Truncator(question.published_body or question.body).chars(QUESTION_LIST_CHARS)
 
 
 class CorrectionForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from chat import selectors, transcripts
 from chat.models import Transcript
 from events import selectors as event_selectors
+from events.enums import EventStatus
 from events.models import Agency, Event, Topic
 
 PAGE_SIZE = 20
@@ -63,7 +64,7 @@ def _public_transcript(slug: str) -> tuple[Event, Transcript | None]:
     except Event.DoesNotExist as missing:
         raise Http404("No such webchat.") from missing
     transcript = transcripts.current_transcript(event_id=event.pk)
-    if event.status != "archived":
+    if event.status != EventStatus.ARCHIVED:
         transcript = None  # only archived transcripts are public
     return event, transcript
 
@@ -71,7 +72,7 @@ def _public_transcript(slug: str) -> tuple[Event, Transcript | None]:
 def transcript_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event, transcript = _public_transcript(slug)
     if transcript is None:
-        if event.status in ("closed", "archived"):
+        if event.status_enum.had_webchat:
             return render(request, "chat/transcript_pending.html", {"event": event})
         raise Http404("This webchat has no transcript yet.")
     document = json.loads(transcript.content)

@@ -48,4 +48,5 @@ class FeedKind(models.TextChoices):
 
 class AnswerMode(models.TextChoices):
     WRITTEN = "written", "Written answer"
-    ELSEWHERE = "elsewhere", "Answered verbally or elsewhere"
+    # A text webchat has no "verbally": the panellist notes that another reply covers it.
+    ELSEWHERE = "elsewhere", "Answered in another reply"

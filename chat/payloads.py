@@ -7,8 +7,6 @@ asker's original text when a moderator edited it.
 from datetime import UTC
 from typing import Any
 
-from django.utils import timezone
-
 from chat.enums import QuestionState
 from chat.models import Answer, Question
 from chat.safeguarding import Finding, mask
@@ -131,17 +129,17 @@ def reason_for_asker(question: Question) -> str | None:
 
 
 def event_status(event: Event) -> dict[str, Any]:
-    now = timezone.now()
-    accepting = event.status == "live" or (
-        event.status == "scheduled"
-        and event.questions_open_at is not None
-        and event.questions_open_at <= now
-    )
+    """The `status` frame: what the status means travels with it, so no client keeps a table
+    of its own (events.enums.EventStatus is the one home)."""
+    status = event.status_enum
     return {
         "type": "status",
         "status": event.status,
+        "label": status.public_label,
+        "tag": status.tag_class,
+        "finished": status.is_finished,
         "starts_at": _iso(event.starts_at),
         "ends_at": _iso(event.ends_at),
         "questions_open_at": _iso(event.questions_open_at),
-        "accepting_questions": accepting,
+        "accepting_questions": event.accepts_questions(),
     }

@@ -165,14 +165,24 @@ def show_viewer_count(*, event_id: int) -> bool:
 
 
 def feed_for_display(feed: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The feed with each answer given the text of the question it answers (for context)."""
+    """The feed as the live page shows it: each answer beneath the question it answers
+    (after that question's earlier answers), with the question's text for context, as on
+    the transcript. Announcements, and answers whose question is not shown, stay in order."""
     questions = {item["question_id"]: item for item in feed if item["kind"] == "question"}
-    shown = []
+    answers: dict[int, list[dict[str, Any]]] = {}
     for item in feed:
-        if item["kind"] == "answer":
-            question = questions.get(item["question_id"])
-            item = {**item, "question_body": question["body"] if question else ""}
-        shown.append(item)
+        if item["kind"] == "answer" and item["question_id"] in questions:
+            question = questions[item["question_id"]]
+            answers.setdefault(item["question_id"], []).append(
+                {**item, "question_body": question["body"]}
+            )
+    shown: list[dict[str, Any]] = []
+    for item in feed:
+        if item["kind"] == "question":
+            shown.append(item)
+            shown.extend(answers.get(item["question_id"], []))
+        elif item["kind"] != "answer" or item["question_id"] not in questions:
+            shown.append(item)
     return shown
 
 

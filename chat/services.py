@@ -31,7 +31,7 @@ from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
 
-DEFAULT_ELSEWHERE_NOTE = "The panel answered this question verbally or elsewhere in the chat."
+DEFAULT_ELSEWHERE_NOTE = "Another reply in this webchat answers this question."
 MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webchat."
 
 
@@ -74,19 +74,8 @@ def _roles(event: Event, user_id: int | None) -> EventRoles:
     return event_roles(user=_user(user_id), event=event)
 
 
-def accepting_questions(event: Event, *, now: Any = None) -> bool:
-    now = now or timezone.now()
-    if event.status == EventStatus.LIVE:
-        return True
-    return (
-        event.status == EventStatus.SCHEDULED
-        and event.questions_open_at is not None
-        and event.questions_open_at <= now
-    )
-
-
 def _not_open(event: Event) -> ChatError:
-    if event.status in (EventStatus.CLOSED, EventStatus.ARCHIVED):
+    if event.status_enum.had_webchat:
         return ChatError("event_not_open", "This webchat has finished: questions are closed.")
     if event.status == EventStatus.CANCELLED:
         return ChatError("event_not_open", "This webchat was cancelled.")
@@ -264,7 +253,7 @@ def question_ask(
             return AskOutcome(question=payloads.question_for_asker(existing), created=False)
 
         event = participant.event
-        if not accepting_questions(event):
+        if not event.accepts_questions():
             raise _not_open(event)
         if participant.is_muted or (
             network and NetworkMute.objects.filter(event=event, network_hash=network).exists()
@@ -544,3 +533,41 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
         room.save(update_fields=["pinned_seq"])
         publish_on_commit(event_id, {"type": "pinned", "seq": seq})
     return True
+
+
+# --- demo data ------------------------------------------------------------------------
+
+
+def demo_exchange_publish(
+    *, event_id: int, question: str, answer: str, panellist_id: int
+) -> tuple[int, int]:
+    """Demo data only (`manage.py load_demo`, never a request): a question published and
+    answered as a moderator and a panellist would, for a newcomer to see a webchat at once.
+    No asker and no actor: nobody typed it. Returns the question's and the answer's seq."""
+    with transaction.atomic():
+        event = Event.objects.get(pk=event_id, status=EventStatus.LIVE)
+        seat = PanelSeat.objects.select_related("panellist__agency").get(
+            event=event, panellist_id=panellist_id
+        )
+        asked = Question.objects.create(
+            event=event,
+            body=question,
+            published_body=question,
+            state=QuestionState.ANSWERED,
+            moderated_at=timezone.now(),
+        )
+        question_item = _publish(
+            event_id=event.pk,
+            kind=FeedKind.QUESTION,
+            payload=payloads.question_public(asked),
+            question=asked,
+        )
+        reply = Answer.objects.create(question=asked, panellist=seat.panellist, body=answer)
+        answer_item = _publish(
+            event_id=event.pk,
+            kind=FeedKind.ANSWER,
+            payload=payloads.answer_public(reply, seat, question_item.seq),
+            question=asked,
+            answer=reply,
+        )
+    return question_item.seq, answer_item.seq

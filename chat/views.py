@@ -118,7 +118,7 @@ def _render_live(
             "own_questions": selectors.own_questions(
                 participant_id=participant.pk if participant else None
             ),
-            "accepting_questions": services.accepting_questions(event),
+            "accepting_questions": event.accepts_questions(),
             "form": form,
             "signed_in": request.user.is_authenticated,
             # The embed sits in another site's frame, where this browser's cookies (and so

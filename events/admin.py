@@ -1,21 +1,49 @@
 """Staff manage agencies, panellists and events here. Status changes only through actions."""
 
 from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, ManyToManyField, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
 
+from accounts.roles import MODERATORS, PANELLISTS
 from events import services
 from events.models import Agency, Event, EventStatusChange, Panellist, PanelSeat, Topic
 from events.services import LATE_AFTER, EventTransitionError, TransitionResult
+from outreach.admin_site import LabelledDateTimeAdmin
 
 
 def london_time(value: object) -> str:
     # The admin's current time zone is settings.TIME_ZONE (Europe/London).
     return date_filter(timezone.localtime(value), "D j M Y, H:i T")  # type: ignore[arg-type]
+
+
+def who_can_be_chosen(group: str, what: str) -> SafeString:
+    """Help for a picker that offers only one group's members: who, and how to add someone."""
+    return format_html(
+        "Only members of the {group} group are offered here, to {what}. To add someone: "
+        'open <a href="{users}">Users</a>, choose the person (or add them and send them an '
+        "invitation), tick {group} under Groups, and save. Then come back here.",
+        group=group,
+        what=what,
+        users=reverse("admin:accounts_user_changelist"),
+    )
+
+
+def event_console_links(event: Event) -> SafeString:
+    return format_html(
+        '<a href="{}">Moderator console</a> · <a href="{}">Live page</a>',
+        reverse("chat:moderate", args=[event.slug]),
+        reverse("chat:live", args=[event.slug]),
+    )
 
 
 @admin.register(Agency)
@@ -41,8 +69,16 @@ class PanellistAdmin(admin.ModelAdmin):
     list_display = ("name", "role_title", "agency", "user")
     list_filter = ("agency",)
     search_fields = ("name", "role_title", "agency__name")
-    autocomplete_fields = ("agency", "user")
     list_select_related = ("agency", "user")
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        if db_field.name == "user":
+            kwargs["help_text"] = who_can_be_chosen(
+                PANELLISTS, "answer this panellist's questions live in the panellist console"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Topic)
@@ -52,12 +88,15 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class PanelSeatInline(admin.TabularInline):
+# Stacked, with plain selects and checkboxes: each field keeps its own label for screen
+# readers (the tabular layout, the select2 autocomplete and the two-box picker do not).
+class PanelSeatInline(admin.StackedInline):
     model = PanelSeat
     extra = 1
-    autocomplete_fields = ("panellist",)
     fields = ("position", "panellist", "role_at_event")
     ordering = ("position", "id")
+    verbose_name = "panel seat"
+    verbose_name_plural = "panel"
 
 
 class EventStatusChangeInline(admin.TabularInline):
@@ -112,16 +151,14 @@ def _report(
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ("title", "starts_london", "ends_london", "status", "lead_agency")
+class EventAdmin(LabelledDateTimeAdmin):
+    list_display = ("title", "starts_london", "ends_london", "status", "lead_agency", "consoles")
     list_filter = ("status", "lead_agency", "starts_at", "topics")
     list_select_related = ("lead_agency",)
     search_fields = ("title", "summary")
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("lead_agency",)
-    filter_horizontal = ("moderators", "topics")
-    readonly_fields = ("status", "status_changed_at")
+    readonly_fields = ("status", "status_changed_at", "consoles")
     inlines = (PanelSeatInline, EventStatusChangeInline)
     actions = ("schedule_events", "open_events_now", "close_events_now", "cancel_events")
     fieldsets = (
@@ -130,10 +167,40 @@ class EventAdmin(admin.ModelAdmin):
             "When (Europe/London time)",
             {"fields": ("starts_at", "ends_at", "questions_open_at")},
         ),
-        ("Who", {"fields": ("lead_agency", "moderators")}),
+        (
+            "Who",
+            {
+                "fields": ("lead_agency", "moderators"),
+                # Rendered as HTML by the admin; our own words and URLs only.
+                "description": format_lazy(
+                    "The panel is listed at the foot of this page. Any panellist can sit on "
+                    'it; to answer live, a panellist needs an account: on <a href="{}">'
+                    "Panellists</a>, set their User (a member of the {} group).",
+                    reverse_lazy("admin:events_panellist_changelist"),
+                    PANELLISTS,
+                ),
+            },
+        ),
+        ("Consoles", {"fields": ("consoles",)}),
         ("Live chat", {"fields": ("show_viewer_count", "embed_origins")}),
         ("Status", {"fields": ("status", "status_changed_at")}),
     )
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        if db_field.name == "moderators":
+            kwargs["help_text"] = (
+                who_can_be_chosen(MODERATORS, "moderate this event's questions")
+                + " Superusers may moderate any event without being listed."
+            )
+        kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="Consoles")
+    def consoles(self, event: Event) -> SafeString | str:
+        # Superusers may moderate any event: the first admin finds the demo's console here.
+        return event_console_links(event) if event.pk else "-"
 
     @admin.display(description="Starts", ordering="starts_at")
     def starts_london(self, event: Event) -> str:

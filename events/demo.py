@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from chat.services import demo_exchange_publish
 from events import services
 from events.enums import AgencyKind, EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat, Topic
@@ -70,6 +71,29 @@ PANELLISTS = [
 ]
 
 TOPICS = [("Hate crime", "hate-crime"), ("Domestic violence", "domestic-violence")]
+
+# The live demo's published questions and answers: (question, answer, index in PANELLISTS).
+DEMO_EXCHANGES = [
+    (
+        "Can I report hate crime online instead of going to a police station?",
+        "Yes. You can report it online through True Vision or your local police force's "
+        "website, or call 101. If you are in danger now, call 999.",
+        3,
+    ),
+    (
+        "I have a learning disability. Can someone come with me when I talk to the police?",
+        "Yes. You can bring someone you trust, and you can ask the police for an "
+        "intermediary, who helps you understand the questions and be understood.",
+        1,
+    ),
+    (
+        "What happens after I report something?",
+        "An officer will contact you to talk about what happened and what you would like "
+        "to happen next. You can ask for updates at any time, and be put in touch with "
+        "support services even if you do not want to go to court.",
+        3,
+    ),
+]
 
 SEED_EVENT_SLUG = "hate-crime-and-domestic-violence-webchat"
 SEED_EVENT_DESCRIPTION = (
@@ -170,6 +194,15 @@ def demo_load(*, now: datetime | None = None) -> DemoSummary:
     if live_event.status == EventStatus.DRAFT:
         services.event_schedule(event_id=live_event.pk)
         services.event_open(event_id=live_event.pk, reason="demo data")
+    if made:
+        # A newcomer sees at once what a webchat looks like: questions with their answers.
+        for question, answer, answered_by in DEMO_EXCHANGES:
+            demo_exchange_publish(
+                event_id=live_event.pk,
+                question=question,
+                answer=answer,
+                panellist_id=panellists[answered_by].pk,
+            )
     seed_event.refresh_from_db()
     live_event.refresh_from_db()
     return DemoSummary(seed_event=seed_event, live_event=live_event, created=created)

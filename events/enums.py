@@ -11,12 +11,50 @@ class AgencyKind(models.TextChoices):
 
 
 class EventStatus(models.TextChoices):
+    """An event's state. Everything a status means lives here: its label for staff (the
+    choice label), its public label and GOV.UK tag colour, and the groups below. Adding a
+    status is this class, its groups and EVENT_TRANSITIONS (docs/architecture.md)."""
+
     DRAFT = "draft", "Draft"
     SCHEDULED = "scheduled", "Scheduled"
     LIVE = "live", "Live"
     CLOSED = "closed", "Closed"
     ARCHIVED = "archived", "Archived"
     CANCELLED = "cancelled", "Cancelled"
+
+    @property
+    def public_label(self) -> str:
+        """How the public sees this status (the tag on every page and in the live page)."""
+        return _PUBLIC_TAGS[self][0]
+
+    @property
+    def tag_class(self) -> str:
+        """The GOV.UK Frontend tag modifier for this status."""
+        return _PUBLIC_TAGS[self][1]
+
+    @property
+    def is_finished(self) -> bool:
+        """Over for good: no questions, no live chat, whatever the clock says."""
+        return self in FINISHED_EVENT_STATUSES
+
+    @property
+    def had_webchat(self) -> bool:
+        """The webchat took place: it has (or will have) a transcript and a report."""
+        return self in ENDED_EVENT_STATUSES
+
+
+_PUBLIC_TAGS: dict[str, tuple[str, str]] = {
+    EventStatus.DRAFT: ("Draft", "govuk-tag--grey"),
+    EventStatus.SCHEDULED: ("Upcoming", "govuk-tag--blue"),
+    EventStatus.LIVE: ("Live now", "govuk-tag--green"),
+    EventStatus.CLOSED: ("Finished", "govuk-tag--grey"),
+    EventStatus.ARCHIVED: ("Finished", "govuk-tag--grey"),
+    EventStatus.CANCELLED: ("Cancelled", "govuk-tag--red"),
+}
+# The webchat happened and is over (a transcript, a report).
+ENDED_EVENT_STATUSES = frozenset({EventStatus.CLOSED, EventStatus.ARCHIVED})
+# Over for good, one way or another.
+FINISHED_EVENT_STATUSES = frozenset({*ENDED_EVENT_STATUSES, EventStatus.CANCELLED})
 
 
 # The only moves an event may make. Everything else is refused with EventTransitionError.

@@ -1,11 +1,12 @@
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from events.enums import AgencyKind, EventStatus
 
@@ -198,6 +199,25 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def status_enum(self) -> EventStatus:
+        return EventStatus(self.status)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status_enum.is_finished
+
+    def accepts_questions(self, now: datetime | None = None) -> bool:
+        """Live, or scheduled with questions opened early (`questions_open_at` has passed)."""
+        if self.status == EventStatus.LIVE:
+            return True
+        now = now or timezone.now()
+        return (
+            self.status == EventStatus.SCHEDULED
+            and self.questions_open_at is not None
+            and self.questions_open_at <= now
+        )
 
     @property
     def embed_origin_list(self) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from events.enums import PUBLIC_EVENT_STATUSES, EventStatus
+from events.enums import ENDED_EVENT_STATUSES, PUBLIC_EVENT_STATUSES, EventStatus
 from events.models import Agency, Event, EventFollow, PanelSeat
 
 RECENT_PAST_DAYS = 90
@@ -36,7 +36,7 @@ def home_listing(*, limit: int = 10) -> HomeListing:
     )
     recent = list(
         events.filter(
-            status__in=[EventStatus.CLOSED, EventStatus.ARCHIVED],
+            status__in=ENDED_EVENT_STATUSES,
             ends_at__gte=now - timedelta(days=RECENT_PAST_DAYS),
         ).order_by("-starts_at")[:limit]
     )
@@ -129,9 +129,7 @@ def agency_events(*, agency: Agency) -> tuple[list[Event], list[Event]]:
             ends_at__gt=now, status__in=[EventStatus.SCHEDULED, EventStatus.LIVE]
         ).order_by("starts_at")
     )
-    past = list(
-        events.filter(status__in=[EventStatus.CLOSED, EventStatus.ARCHIVED]).order_by("-starts_at")
-    )
+    past = list(events.filter(status__in=ENDED_EVENT_STATUSES).order_by("-starts_at"))
     return upcoming, past
 
 

@@ -63,6 +63,9 @@ class EmbeddedRedis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Its own session: a Ctrl+C in the terminal must not stop Redis before the
+            # processes that use it (outreach/serve.py stops it last).
+            start_new_session=True,
         )
         self.url = f"redis://127.0.0.1:{port}/0"
         self._wait_until_ready(port)

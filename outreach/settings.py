@@ -40,7 +40,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with one Accounts section on its index (outreach/admin_site.py).
+    "outreach.admin_site.OutreachAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -371,6 +372,7 @@ EVENT_REMINDER_MINUTES = env.int("EVENT_REMINDER_MINUTES", default=60)
 # Where the quick-exit button sends someone: a neutral, everyday page.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # One handler for every logger, and on it a filter that removes network addresses from
 # each line (outreach/log_filters.py). Loggers that bring their own handlers (uvicorn's,
 # Django's `django` and `django.server`) are pointed at it instead. uvicorn's access log
@@ -385,6 +387,10 @@ LOGGING = {
     "filters": {
         "once_per_minute": {"()": "outreach.log_filters.OncePerMinute"},
         "redact_addresses": {"()": "outreach.log_filters.RedactAddresses"},
+        "client_error_without_traceback": {
+            "()": "outreach.log_filters.ClientErrorWithoutTraceback"
+        },
+        "routine_celery_lines": {"()": "outreach.log_filters.RoutineCeleryLines"},
     },
     "handlers": {
         "console": {
@@ -393,15 +399,22 @@ LOGGING = {
             "filters": ["redact_addresses"],
         },
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Our console handler only: Django's own (DEBUG) console handler printed each line,
+        # and each traceback, a second time.
+        "django": {"level": LOG_LEVEL, "handlers": [], "propagate": True},
+        "django.request": {"filters": ["client_error_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         # A traceback a second while Redis is away; the hubs say once what it means.
         "channels_redis.pubsub": {"filters": ["once_per_minute"]},
-        "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
         "uvicorn": {"handlers": [], "propagate": True},
         "uvicorn.error": {"handlers": [], "propagate": True},
         "uvicorn.access": {"handlers": [], "propagate": False},
+        # No line every few seconds when nothing changes (outreach/log_filters.py).
+        "celery.beat": {"filters": ["routine_celery_lines"]},
+        "celery.worker.strategy": {"filters": ["routine_celery_lines"]},
+        "celery.app.trace": {"filters": ["routine_celery_lines"]},
     },
 }

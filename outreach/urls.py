@@ -4,8 +4,6 @@ from django.urls import include, path
 
 from outreach.health import healthz
 
-admin.site.site_header = "Outreach administration"
-admin.site.site_title = "Outreach admin"
 # Staff sign in through allauth, so the second factor and its rate limits apply to the admin.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 

@@ -20,12 +20,12 @@ from django.utils import timezone
 from chat.enums import QuestionState
 from chat.models import Answer, Participant, Question, QuestionTally, ViewerSample
 from chat.reports.stopwords import STOP_WORDS
-from events.enums import EventStatus
+from events.enums import ENDED_EVENT_STATUSES
 from events.models import Agency, Event, PanelSeat, Topic
 from events.selectors import events_with_agency_and_topic
 
 # Only a finished webchat has a report.
-REPORTED_STATUSES = (EventStatus.CLOSED, EventStatus.ARCHIVED)
+REPORTED_STATUSES = ENDED_EVENT_STATUSES
 PUBLISHED_STATES = (QuestionState.PUBLISHED, QuestionState.ANSWERED)
 DECLINED_STATES = (QuestionState.REJECTED, QuestionState.REMOVED)
 UNHANDLED_STATES = (QuestionState.PENDING, QuestionState.UNHANDLED)

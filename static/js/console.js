@@ -20,7 +20,7 @@ function start (root) {
     stopWhenAccessChanges: true,
     onState: (state) => renderConnection(connection, state),
     onFrame: (frame) => {
-      if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame.status)
+      if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame)
       if (frame.type === 'viewers') viewerCount.textContent = `Viewers: ${frame.count}`
       if (frame.type === 'error') showError(frame.message)
       if (kind === 'moderator') moderatorFrame(frame)
@@ -327,7 +327,12 @@ function start (root) {
       answer.reset()
       return { type: 'answer', question_id: questionId, body }
     })
-    intercept(li.querySelector('.app-mark-answered-form'), () => ({ type: 'mark_answered', question_id: questionId }))
+    const answered = li.querySelector('.app-mark-answered-form')
+    intercept(answered, (data) => {
+      const note = String(data.get('note') || '').trim()
+      answered.reset()
+      return { type: 'mark_answered', question_id: questionId, note }
+    })
   }
 
   function panelQuestion (item) {
@@ -349,8 +354,13 @@ function start (root) {
     text.rows = 4
     text.maxLength = 5000
     answer.prepend(field(`answer-body-${item.question_id}`, `Your answer to question ${item.seq}`, text))
-    const elsewhere = formWithButton(`${base}/answered/`, 'Mark answered verbally or elsewhere', ` (question ${item.seq})`, 'govuk-button--secondary')
+    const elsewhere = formWithButton(`${base}/answered/`, 'Mark answered in another reply', ` (question ${item.seq})`, 'govuk-button--secondary')
     elsewhere.className = 'app-mark-answered-form'
+    const note = element('input', 'govuk-input')
+    note.type = 'text'
+    note.name = 'note'
+    note.maxLength = 500
+    elsewhere.prepend(field(`answered-note-${item.question_id}`, `Which reply answers question ${item.seq}? (optional, published as your note)`, note))
     li.append(meta, element('p', 'govuk-body app-feed__body', item.body), element('ul', 'govuk-list app-answers'), answer, elsewhere)
     wireQuestion(li)
     return li
@@ -366,7 +376,7 @@ function start (root) {
       const list = document.querySelector(`#question-${frame.question_id} .app-answers`)
       if (list) {
         const line = element('li', 'govuk-body-s')
-        const elsewhere = frame.mode === 'elsewhere' ? ' (answered verbally or elsewhere)' : ''
+        const elsewhere = frame.mode === 'elsewhere' ? ' (answered in another reply)' : ''
         line.append(element('strong', '', frame.panellist.name), `${elsewhere}: ${frame.body.slice(0, 200)}`)
         list.append(line)
       }

@@ -130,18 +130,9 @@ export function element (tag, className, text) {
   return node
 }
 
-const STATUS_TAGS = {
-  draft: ['Draft', 'govuk-tag--grey'],
-  scheduled: ['Upcoming', 'govuk-tag--blue'],
-  live: ['Live now', 'govuk-tag--green'],
-  closed: ['Finished', 'govuk-tag--grey'],
-  archived: ['Finished', 'govuk-tag--grey'],
-  cancelled: ['Cancelled', 'govuk-tag--red']
-}
-
+// The `status` frame carries its own label and tag (events.enums.EventStatus).
 export function renderStatusTag (container, status) {
-  const [label, modifier] = STATUS_TAGS[status] || [status, 'govuk-tag--grey']
-  container.replaceChildren(element('strong', `govuk-tag ${modifier}`, label))
+  container.replaceChildren(element('strong', `govuk-tag ${status.tag}`, status.label))
 }
 
 const CONNECTION_TEXT = {
@@ -157,47 +148,6 @@ const CONNECTION_TEXT = {
 
 export function renderConnection (container, state) {
   if (container) container.textContent = CONNECTION_TEXT[state] || ''
-}
-
-function addressedTo (to) {
-  if (!to) return ''
-  return to.panellist ? `, for ${to.panellist} (${to.agency})` : `, for ${to.agency}`
-}
-
-// The same markup as templates/chat/includes/feed_item.html, built with textContent only.
-export function renderFeedItem (item, questionBodies) {
-  const li = element('li', `app-feed__item app-feed__item--${item.kind}`)
-  li.id = `item-${item.seq}`
-  li.dataset.seq = item.seq
-  if (item.kind === 'question') li.dataset.questionId = item.question_id
-  const meta = element('p', 'app-feed__meta')
-  if (item.kind === 'question') {
-    meta.append(element('strong', '', 'Question'), ` from a member of the public${addressedTo(item.to)}`)
-    li.append(meta)
-  } else if (item.kind === 'answer') {
-    const p = item.panellist
-    const elsewhere = item.mode === 'elsewhere' ? ' (answered verbally or elsewhere)' : ''
-    meta.append(element('strong', '', 'Answer'), ` from ${p.name}, ${p.role}, ${p.agency}${elsewhere}`)
-    li.append(meta)
-    if (item.question_seq) {
-      const context = element('p', 'app-feed__context', 'In reply to ')
-      const link = element('a', 'govuk-link', `question ${item.question_seq}`)
-      link.href = `#item-${item.question_seq}`
-      context.append(link)
-      const body = questionBodies.get(item.question_id)
-      if (body) context.append(`: “${body.length > 140 ? body.slice(0, 139) + '…' : body}”`)
-      li.append(context)
-    }
-  } else {
-    meta.append(element('strong', '', 'Announcement'), ' from the moderators')
-    li.append(meta)
-  }
-  li.append(element('p', 'app-feed__body', item.body))
-  const permalink = element('a', 'govuk-link app-feed__permalink', `Item ${item.seq}`)
-  permalink.href = `#item-${item.seq}`
-  permalink.append(element('span', 'govuk-visually-hidden', ' (link to this item)'))
-  li.append(permalink)
-  return li
 }
 
 export function summarise (item) {

@@ -1,8 +1,8 @@
 // The public live page: live items, pause, private notices, and asking over the socket.
 // Without JavaScript the page still shows everything published and asks by form post.
-import {
-  LiveSocket, element, renderConnection, renderFeedItem, renderStatusTag, summarise
-} from './live-socket.js'
+import { LiveSocket, element, renderConnection, renderStatusTag, summarise } from './live-socket.js'
+import { placeFeedItem, renderFeedItem } from './feed-item.js'
+
 
 const root = document.getElementById('live-chat')
 if (root) start(root)
@@ -24,6 +24,7 @@ function start (root) {
   const pinnedSection = document.getElementById('pinned-section')
   const pinnedList = document.getElementById('pinned')
   const viewerCount = document.getElementById('viewer-count')
+  const transcriptLink = document.getElementById('transcript-link')
 
   const questionBodies = new Map()
   for (const li of feed.querySelectorAll('.app-feed__item--question')) {
@@ -33,12 +34,15 @@ function start (root) {
   let held = []
   let pendingClientId = null
   let accepting = root.dataset.accepting === 'true'
+  let finished = root.dataset.finished === 'true' // as events.enums.EventStatus says
+  let connectionState = 'connecting'
 
   const socket = new LiveSocket({
     path: root.dataset.wsPath,
     lastSeq: Number(root.dataset.lastSeq || 0),
     onState: (state) => {
-      renderConnection(connection, state)
+      connectionState = state
+      renderStatusLine()
       if (state === 'waiting' && pendingClientId) {
         // The question may not have arrived. It stays in the box; sending it again is safe
         // (same client_id), or the form posts it without the live connection.
@@ -50,21 +54,45 @@ function start (root) {
   })
   window.outreachLive = socket // lets end-to-end tests drop the connection on purpose
 
-  pauseButton.hidden = false
-  pauseButton.addEventListener('click', () => {
-    paused = !paused
+  pauseButton.hidden = finished
+  pauseButton.addEventListener('click', () => setPaused(!paused))
+
+  function setPaused (pause) {
+    paused = pause
     pauseButton.setAttribute('aria-pressed', String(paused))
     if (!paused) {
       held.forEach(showItem)
       held = []
     }
     updatePauseLabel()
-  })
+  }
 
   function updatePauseLabel () {
     pauseButton.textContent = paused
       ? `Resume live updates${held.length ? ` (${held.length} new)` : ''}`
       : 'Pause live updates'
+    renderStatusLine()
+  }
+
+  // The line beside the Pause button says what is true now: paused (and how many items
+  // wait), the connection's state while the webchat is on, and nothing once it is over.
+  function renderStatusLine () {
+    if (finished) {
+      connection.textContent = ''
+    } else if (paused) {
+      connection.textContent = `Live updates paused${held.length ? ` (${held.length} new)` : ''}.`
+    } else {
+      renderConnection(connection, connectionState)
+    }
+  }
+
+  function finish (status) {
+    finished = true
+    if (paused) setPaused(false) // nothing new will come: show what was held back
+    pauseButton.hidden = true
+    viewerCount.hidden = true
+    if (transcriptLink) transcriptLink.hidden = status !== 'archived'
+    renderStatusLine()
   }
 
   function handleFrame (frame) {
@@ -79,8 +107,9 @@ function start (root) {
         }
         break
       case 'status':
-        renderStatusTag(document.getElementById('live-status'), frame.status)
-        setAccepting(frame.accepting_questions, frame.status)
+        renderStatusTag(document.getElementById('live-status'), frame)
+        setAccepting(frame.accepting_questions, frame.finished)
+        if (frame.finished) finish(frame.status)
         openQuestionsOnTime(frame)
         break
       case 'pinned':
@@ -102,6 +131,7 @@ function start (root) {
         showHelpNow(frame.message)
         break
       case 'viewers':
+        if (finished) break
         viewerCount.hidden = false
         viewerCount.textContent = ` ${frame.count} watching`
         break
@@ -111,7 +141,7 @@ function start (root) {
   function showItem (item) {
     const existing = document.getElementById(`item-${item.seq}`)
     if (existing && existing.parentElement === feed) return
-    feed.append(renderFeedItem(item, questionBodies))
+    placeFeedItem(feed, renderFeedItem(item, questionBodies), item)
     feedEmpty.hidden = true
     // Announce a short summary, not the whole log, so screen readers are not flooded.
     announcer.textContent = summarise(item)
@@ -125,12 +155,11 @@ function start (root) {
     pinnedSection.hidden = !source
   }
 
-  function setAccepting (isAccepting, status) {
+  function setAccepting (isAccepting, over) {
     accepting = isAccepting
-    const finished = ['closed', 'archived', 'cancelled'].includes(status)
-    closedBanner.hidden = !finished
+    closedBanner.hidden = !over
     closedNote.hidden = isAccepting
-    if (finished) closedNote.textContent = 'Questions are closed.'
+    if (over) closedNote.textContent = 'Questions are closed.'
     askButton.disabled = !isAccepting
     askButton.setAttribute('aria-disabled', String(!isAccepting))
     // The draft stays in the box whatever happens: the asker never loses their words.
@@ -143,7 +172,7 @@ function start (root) {
     if (status.status !== 'scheduled' || status.accepting_questions || !status.questions_open_at) return
     const wait = Date.parse(status.questions_open_at) - Date.now()
     if (wait > 0 && wait < 2 ** 31) {
-      opening = window.setTimeout(() => setAccepting(true, 'scheduled'), wait + 500)
+      opening = window.setTimeout(() => setAccepting(true, false), wait + 500)
     }
   }
 

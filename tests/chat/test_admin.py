@@ -1,8 +1,10 @@
 import json
+import uuid
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from chat import services, transcripts
 from chat.models import Transcript
@@ -49,3 +51,31 @@ def test_event_admin_shows_a_late_opening(staff_client: Client) -> None:
     page = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
 
     assert "600 s LATE" in page.content.decode() or "601 s LATE" in page.content.decode()
+
+
+def test_the_question_list_shows_shortened_text_state_and_event_and_filters_by_them(
+    staff_client: Client,
+) -> None:
+    live: LiveEvent = make_live_event()
+    make_live_event("another-chat")  # the event filter shows when there is a choice
+    long_question = "Where can I get support after a hate crime? " * 5
+    asked = services.question_ask(
+        event_id=live.event.pk,
+        participant_id=services.participant_for(
+            event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
+        ).pk,
+        client_id=str(uuid.uuid4()),
+        body=long_question,
+    )
+    changelist = reverse("admin:chat_question_changelist")
+
+    page = staff_client.get(changelist, {"state": "pending", "event__id__exact": live.event.pk})
+
+    html = page.content.decode()
+    shown = Truncator(long_question).chars(80)
+    assert shown in html and long_question not in html
+    assert "Waiting for a moderator" in html and live.event.title in html
+    assert [f.title for f in page.context["cl"].filter_specs][:2] == ["event", "state"]
+    assert [q.pk for q in page.context["cl"].result_list] == [asked.question["question_id"]]
+    empty = staff_client.get(changelist, {"state": "rejected"})
+    assert list(empty.context["cl"].result_list) == []

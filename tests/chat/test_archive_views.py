@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat import services, transcripts
-from chat.models import FeedItem
+from chat.models import FeedItem, Transcript
 from events import services as event_services
 from events.models import Event
 from tests.chat.conftest import LiveEvent, make_live_event
@@ -130,6 +130,22 @@ def test_transcript_page_shows_answers_beneath_their_question(client: Client) ->
     assert 'id="item-1"' in html and 'id="item-2"' in html
     assert "Answer</strong> from Jo Davies, Campaigns and Policy Officer, Mencap" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_transcript_page_keeps_the_checksum_in_a_check_this_download_details(
+    client: Client,
+) -> None:
+    live = archived_chat()
+    transcript = Transcript.objects.get(event=live.event)
+
+    page = client.get(reverse("chat:transcript", args=[live.event.slug]))
+
+    html = page.content.decode()
+    details = html[html.index('<details class="govuk-details" id="check-download">') :]
+    details = details[: details.index("</details>")]
+    assert "Check this download" in details
+    assert transcript.sha256 in details
+    assert html.count(transcript.sha256) == 1
 
 
 def test_transcript_page_can_show_only_one_agencys_answers(client: Client) -> None:

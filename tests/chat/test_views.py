@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chat import services
-from chat.enums import QuestionState
+from chat.enums import AnswerMode, QuestionState
 from chat.models import FeedItem, Question
 from events import services as event_services
 from tests.chat.conftest import LiveEvent, make_live_event
@@ -67,6 +67,35 @@ def test_live_page_shows_published_items_without_javascript(
     # The asker sees their own waiting question; it is not in the public feed.
     assert html.count("A question still waiting") == 1
     assert "Waiting for a moderator" in html
+
+
+def test_live_page_shows_each_answer_beneath_its_question_numbered_as_on_the_transcript(
+    client: Client, live: LiveEvent
+) -> None:
+    first = _publish(live, "Can I report online?")
+    _publish(live, "What happens at court?")
+    services.announcement_post(event_id=live.event.pk, actor_id=live.moderator.pk, body="Hello")
+    services.question_answer(
+        question_id=first.pk, actor_id=live.panellist_user.pk, body="Yes, with True Vision."
+    )
+    services.question_answer(
+        question_id=first.pk,
+        actor_id=live.panellist_user.pk,
+        body="",
+        mode=AnswerMode.ELSEWHERE,
+    )
+
+    page = client.get(reverse("chat:live", args=[live.event.slug]))
+
+    # seq: 1 and 2 questions, 3 the announcement, 4 and 5 answers to question 1.
+    assert [item["seq"] for item in page.context["feed"]] == [1, 4, 5, 2, 3]
+    html = page.content.decode()
+    assert "<strong>Question 1</strong> from a member of the public" in html
+    assert 'Link to this question<span class="govuk-visually-hidden"> (1)</span>' in html
+    # A text webchat has no "verbally": the panellist's note says another reply covers it.
+    assert "<strong>Answered in another reply</strong>: a note from Jo Davies" in html
+    assert services.DEFAULT_ELSEWHERE_NOTE in html
+    assert "verbally" not in html
 
 
 def test_ask_by_form_post_stores_a_pending_question_once(client: Client, live: LiveEvent) -> None:

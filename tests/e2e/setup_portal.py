@@ -78,6 +78,12 @@ manager, manager_secret = role_holder(
 moderator, moderator_secret = role_holder(
     "moderator@example.org", moderators, full_name="Alex Moderator"
 )
+# The first administrator, as `ensure_admin` makes one (a superuser), with their app set up.
+admin = User.objects.create_superuser(
+    email="admin@example.org", password=PASSWORD, full_name="Ada Admin"
+)
+EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+TOTP.activate(admin, generate_totp_secret())
 sam_user, sam_secret = role_holder("sam.faulkner@example.org", panellists)
 sam = Panellist.objects.get(name="DCI Sam Faulkner")
 sam.user = sam_user
@@ -171,6 +177,10 @@ print(
         {
             "upcoming_slug": upcoming.slug,
             "live_slug": live.slug,
+            "live_id": live.pk,
+            "moderator_id": moderator.pk,
+            "sam_panellist_id": sam.pk,
+            "admin": {"email": admin.email, "session": signed_in(admin)},
             "archived_slug": archived.slug,
             "agency_slug": met.slug,
             "manager": {

@@ -89,6 +89,32 @@ def test_a_members_own_pages_have_no_axe_violations(
     assert_no_axe_violations(page, axe_script, "delete your account")
 
 
+# The admin pages staff use in their first hour: finding an event and its consoles, adding
+# and inviting a panellist or moderator, and the question audit.
+ADMIN_PAGES = {
+    "admin index": "/admin/",
+    "events": "/admin/events/event/",
+    "event": "/admin/events/event/{live_id}/change/",
+    "add an event": "/admin/events/event/add/",
+    "panellists": "/admin/events/panellist/",
+    "panellist": "/admin/events/panellist/{sam_panellist_id}/change/",
+    "users": "/admin/accounts/user/",
+    "user": "/admin/accounts/user/{moderator_id}/change/",
+    "add a user": "/admin/accounts/user/add/",
+    "questions": "/admin/chat/question/",
+}
+
+
+@pytest.mark.parametrize("name", list(ADMIN_PAGES))
+def test_admin_page_staff_use_has_no_axe_violations(
+    portal: Portal, new_context: NewContext, axe_script: Path, name: str
+) -> None:
+    page = new_context(session=portal.data["admin"]["session"]).new_page()
+    response = page.goto(ADMIN_PAGES[name].format(**portal.data))
+    assert response is not None and response.status == 200, page.url
+    assert_no_axe_violations(page, axe_script, name)
+
+
 @pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("console", ["moderator", "panellist"])
 def test_console_has_no_axe_violations(
@@ -161,6 +187,8 @@ def test_new_items_are_announced_politely_and_updates_can_be_paused(
     announce(moderator, "Last question now.")
     resume = page.get_by_role("button", name="Resume live updates (2 new)")
     resume.wait_for()
+    # The status line says so too: not "Live updates on." while nothing moves.
+    expect(page.locator("#connection-status")).to_have_text("Live updates paused (2 new).")
     assert feed_seqs(page) == shown  # nothing moves while paused
     resume.click()
     page.locator("#feed > li").nth(len(shown) + 1).wait_for()

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import NewContext
-from tests.e2e.helpers import feed_seqs
+from tests.e2e.conftest import PHONE, NewContext
+from tests.e2e.helpers import feed, feed_seqs
 from tests.e2e.servers import Portal
 
 # Where the quick exit goes (QUICK_EXIT_URL's default). The test answers it itself: there
@@ -104,7 +104,7 @@ def test_without_javascript_the_page_shows_the_feed_and_asks_by_form(
     page = new_context(java_script_enabled=False).new_page()
     page.goto(f"/events/{portal.data['live_slug']}/live/")
     items = page.locator("#feed > li")
-    expect(items.first).to_contain_text("Welcome. The panel is here until 8pm.")
+    expect(page.locator("#feed")).to_contain_text("Welcome. The panel is here until 8pm.")
     expect(page.locator("#feed")).to_contain_text("You can report it online with True Vision")
     assert feed_seqs(page) == list(range(1, items.count() + 1))
 
@@ -183,3 +183,70 @@ def test_keyboard_only_public_visitor_and_moderator(
     expect(item).to_have_count(0)
     expect(page.locator("#feed")).to_contain_text(question)
     expect(page.locator("#announcer")).to_have_text("New question published.")
+
+
+# Is the element drawn on top at its centre (not under the sticky exit button), and in view?
+UNCOVERED = """(el) => {
+    const r = el.getBoundingClientRect()
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 20))
+    return r.top >= 0 && r.top < window.innerHeight && (top === el || el.contains(top))
+}"""
+
+
+def test_on_a_phone_the_ask_form_is_one_tap_away_and_nothing_covers_it(
+    portal: Portal, new_context: NewContext
+) -> None:
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(f"/events/{portal.data['live_slug']}/live/")
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    question = page.get_by_label("Your question", exact=True)
+    assert not question.evaluate(UNCOVERED)  # below the whole feed
+
+    page.get_by_role("navigation", name="On this page").get_by_role(
+        "link", name="Ask a question"
+    ).click()
+
+    heading = page.get_by_role("heading", name="Ask a question")
+    assert heading.evaluate(UNCOVERED), "the exit button covers the Ask a question heading"
+    question.focus()
+    assert question.evaluate(UNCOVERED), "the exit button covers the question box"
+    page.get_by_role("link", name="Questions and answers").first.click()
+    assert page.get_by_role("heading", name="Questions and answers").evaluate(UNCOVERED)
+    assert page.get_by_role("button", name="Pause live updates").evaluate(UNCOVERED)
+
+
+def test_an_answer_arriving_live_appears_beneath_its_question(
+    portal: Portal, new_context: NewContext
+) -> None:
+    """Last in this module: it puts an answer out of seq order, as it should be."""
+    moderator = moderator_console(portal, new_context)
+    page = new_context().new_page()
+    page.goto(f"/events/{portal.data['live_slug']}/live/")
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    announce(moderator, "Ten minutes left.")
+    expect(page.locator("#feed")).to_contain_text("Ten minutes left.")
+    question = page.locator("#feed > li.app-feed__item--question").first
+    question_seq = int(question.get_attribute("data-seq") or 0)
+    answers_before = page.locator(
+        f"#feed > li[data-answers='{question.get_attribute('data-question-id')}']"
+    )
+    count = answers_before.count()
+
+    panellist = new_context(session=portal.data["panellist"]["session"]).new_page()
+    panellist.goto(f"/events/{portal.data['live_slug']}/panel/")
+    expect(panellist.locator("#connection-status")).to_have_text("Live updates on.")
+    asked = panellist.locator(f"#panel-questions > li[data-seq='{question_seq}']")
+    asked.get_by_label("Which reply answers question").fill("See the answer to question 1 above.")
+    asked.get_by_role("button", name="Mark answered in another reply").click()
+
+    expect(answers_before).to_have_count(count + 1)
+    shown = feed(page)
+    position = [seq for seq, _ in shown].index(question_seq)
+    # Straight after the question and its earlier answers, not at the end of the feed.
+    assert shown[position + count + 1][1] == "See the answer to question 1 above."
+    assert shown[-1][1] == "Ten minutes left."
+    arrived = page.locator(
+        f"#feed > li[data-answers='{question.get_attribute('data-question-id')}']"
+    ).last
+    expect(arrived).to_contain_text("Answered in another reply: a note from DCI Sam Faulkner")
+    expect(arrived).to_contain_text(f"In reply to question {question_seq}")

@@ -67,10 +67,8 @@ def fill_when(page, field: str, moment: datetime) -> None:
 
 
 def choose(page, field_id: str, name: str) -> None:
-    """An admin autocomplete: open it, type part of the name, pick the match."""
-    page.locator(f"#{field_id} + .select2").click()
-    page.locator(".select2-search__field").fill(name.split()[-1])
-    page.locator(".select2-results__option", has_text=name).click()
+    """An admin select: a plain one, each with its own label (axe-checked)."""
+    page.locator(f"#{field_id}").select_option(label=name)
 
 
 def staff_create_event(page, portal: Portal) -> datetime:
@@ -84,12 +82,13 @@ def staff_create_event(page, portal: Portal) -> datetime:
     fill_when(page, "ends_at", starts_at + timedelta(minutes=30))
     fill_when(page, "questions_open_at", now - timedelta(minutes=1))
     choose(page, "id_lead_agency", "Metropolitan Police Service")
-    page.locator("#id_moderators_from").select_option(label=portal.data["moderator"]["name"])
-    page.locator("#id_moderators_add").click()
-    choose(page, "id_panel_seats-0-panellist", "DCI Sam Faulkner")
+    # The form says who can be chosen as a moderator, and how to make someone eligible.
+    expect(page.locator("main")).to_contain_text("Only members of the Moderators group")
+    page.get_by_label(portal.data["moderator"]["name"]).check()
+    choose(page, "id_panel_seats-0-panellist", "DCI Sam Faulkner (MPS)")
     page.get_by_text("Add another Panel seat").click()
     page.locator("#id_panel_seats-1-position").fill("1")
-    choose(page, "id_panel_seats-1-panellist", "Toks Adesuyan")
+    choose(page, "id_panel_seats-1-panellist", "Toks Adesuyan (CPS)")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
@@ -170,8 +169,9 @@ def test_a_webchat_from_setup_to_transcript(portal: Portal, new_context: NewCont
     question.get_by_role("button", name="Publish answer").click()
     expect(question.locator(".app-answers")).to_contain_text(ANSWER)
 
-    # Both visitors see the same items, in the same order, without reloading.
-    expected = [(1, ADVANCE_QUESTION), (2, PHONE_MASKED), (3, ANSWER)]
+    # Both visitors see the same items, in the same order, without reloading: the answer
+    # beneath its question, as on the transcript.
+    expected = [(1, ADVANCE_QUESTION), (3, ANSWER), (2, PHONE_MASKED)]
     for visitor in (first, second):
         expect(visitor.locator("#feed > li")).to_have_count(3)
         assert feed(visitor) == expected
@@ -205,6 +205,10 @@ def test_a_webchat_from_setup_to_transcript(portal: Portal, new_context: NewCont
         )
         expect(visitor.locator("#closed-banner")).to_be_visible()
         expect(visitor.get_by_role("button", name="Send question")).to_be_disabled()
+        # The status line tells the truth: nothing to pause, no live updates, no count.
+        expect(visitor.locator("#pause-button")).to_be_hidden()
+        expect(visitor.locator("#connection-status")).to_have_text("")
+        expect(visitor.locator("#viewer-count")).to_be_hidden()
     expect(second.get_by_label("Your question", exact=True)).to_have_value(HALF_TYPED)
     # Nothing is left "Waiting for a moderator": the asker is told, the moderators see it.
     late = first.locator("#own-questions li", has_text=LATE_QUESTION)
@@ -213,6 +217,10 @@ def test_a_webchat_from_setup_to_transcript(portal: Portal, new_context: NewCont
     expect(late).to_contain_text("call 999")
     expect(moderator.locator("#unhandled")).to_contain_text(LATE_QUESTION)
     expect(queue.locator("> li")).to_have_count(0)
+    # Once the transcript exists, the page links to it.
+    expect(second.get_by_role("link", name="Read the transcript")).to_be_visible(
+        timeout=SCHEDULE_TIMEOUT_MS
+    )
 
     # The transcript appears in the archive and reads as the webchat did.
     archive = new_context().new_page()

@@ -209,3 +209,34 @@ def test_non_staff_cannot_reach_the_event_admin(client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_index_has_one_accounts_section(staff_client: Client) -> None:
+    index = staff_client.get(reverse("admin:index"))
+
+    sections = {
+        app["name"]: [m["name"] for m in app["models"]] for app in index.context["app_list"]
+    }
+    assert sections["Accounts"] == ["Authenticators", "Email addresses", "Groups", "Users"]
+    assert list(sections) == ["Accounts", "Agencies and events", "Live chat"]
+
+
+def test_the_event_form_says_who_can_moderate_and_how_to_make_someone_eligible(
+    staff_client: Client,
+) -> None:
+    page = staff_client.get(reverse("admin:events_event_add")).content.decode()
+
+    users = reverse("admin:accounts_user_changelist")
+    assert "Only members of the Moderators group are offered here" in page
+    assert f'open <a href="{users}">Users</a>, choose the person' in page
+    assert "Superusers may moderate any event without being listed." in page
+    panellists = reverse("admin:events_panellist_changelist")
+    assert f'on <a href="{panellists}">Panellists</a>, set their User' in page
+
+
+def test_the_event_list_links_each_event_to_its_moderator_console(staff_client: Client) -> None:
+    event = EventFactory(title="Staying safe: live demo webchat")
+
+    page = staff_client.get(reverse("admin:events_event_changelist")).content.decode()
+
+    assert f'<a href="{reverse("chat:moderate", args=[event.slug])}">Moderator console</a>' in page

@@ -3,6 +3,8 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 
+from chat.models import Question
+from chat.selectors import feed_after, feed_for_display
 from events.demo import next_london_slot
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat, Topic
@@ -39,6 +41,31 @@ def test_load_demo_builds_the_seed_webchat_and_a_live_one() -> None:
         ("DCI Sam Faulkner", "MPS"),
     ]
     assert Event.objects.filter(status=EventStatus.LIVE).count() == 1
+
+
+def test_load_demo_publishes_questions_and_answers_on_the_live_webchat_once() -> None:
+    call_command("load_demo")
+    call_command("load_demo")
+
+    live = Event.objects.get(status=EventStatus.LIVE)
+    feed = feed_for_display(feed_after(event_id=live.pk))
+    assert [(item["seq"], item["kind"]) for item in feed] == [
+        (1, "question"),
+        (2, "answer"),
+        (3, "question"),
+        (4, "answer"),
+        (5, "question"),
+        (6, "answer"),
+    ]
+    assert feed[0]["body"] == "Can I report hate crime online instead of going to a police station?"
+    assert [item["panellist"]["name"] for item in feed if item["kind"] == "answer"] == [
+        "DCI Sam Faulkner",
+        "Jo Davies",
+        "DCI Sam Faulkner",
+    ]
+    # Nobody asked them: no asker to find, nothing waiting for a moderator.
+    assert not Question.objects.filter(participant__isnull=False).exists()
+    assert set(Question.objects.values_list("state", flat=True)) == {"answered"}
 
 
 @pytest.mark.parametrize(

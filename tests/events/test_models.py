@@ -44,3 +44,41 @@ def test_panellist_sits_on_a_panel_only_once() -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         PanelSeatFactory(event=seat.event, panellist=seat.panellist)
+
+
+@pytest.mark.parametrize(
+    ("status", "label", "tag", "finished"),
+    [
+        ("draft", "Draft", "govuk-tag--grey", False),
+        ("scheduled", "Upcoming", "govuk-tag--blue", False),
+        ("live", "Live now", "govuk-tag--green", False),
+        ("closed", "Finished", "govuk-tag--grey", True),
+        ("archived", "Finished", "govuk-tag--grey", True),
+        ("cancelled", "Cancelled", "govuk-tag--red", True),
+    ],
+)
+def test_every_status_says_how_the_public_sees_it(
+    status: str, label: str, tag: str, finished: bool
+) -> None:
+    from events.enums import EventStatus
+
+    value = EventStatus(status)
+    assert (value.public_label, value.tag_class, value.is_finished) == (label, tag, finished)
+
+
+@pytest.mark.django_db
+def test_the_status_frame_carries_label_tag_and_finished() -> None:
+    from chat.payloads import event_status
+    from tests.factories import EventFactory
+
+    event = EventFactory(status="cancelled")
+
+    frame = event_status(event)
+
+    assert {key: frame[key] for key in ("status", "label", "tag", "finished")} == {
+        "status": "cancelled",
+        "label": "Cancelled",
+        "tag": "govuk-tag--red",
+        "finished": True,
+    }
+    assert frame["accepting_questions"] is False

@@ -24,8 +24,8 @@ class Command(BaseCommand):
                     "again.\n"
                     f"  email:    {account.user.email}\n"
                     f"  password: {account.generated_password}\n"
-                    "Sign in at /accounts/login/; you will be asked to set up an "
-                    "authenticator app before the admin opens."
+                    "Sign in at /accounts/login/?next=/admin/: you will be taken to set up an "
+                    "authenticator app first, then on to the admin."
                 )
             )
         elif account.created:

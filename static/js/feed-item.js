@@ -1,0 +1,70 @@
+// One published item on the public live page, built with textContent only: the same markup
+// as templates/chat/includes/feed_item.html, numbered as on the transcript, and placed as
+// the server places it (chat/selectors.py:feed_for_display): each answer beneath its question.
+import { element } from './live-socket.js'
+
+function addressedTo (to) {
+  if (!to) return ''
+  return to.panellist ? `, for ${to.panellist} (${to.agency})` : `, for ${to.agency}`
+}
+
+function answerMeta (item) {
+  const p = item.panellist
+  const who = `${p.name}, ${p.role}, ${p.agency}`
+  const meta = element('p', 'app-feed__meta')
+  // A text webchat has no "verbally": the panellist's note says another reply covers it.
+  if (item.mode === 'elsewhere') meta.append(element('strong', '', 'Answered in another reply'), `: a note from ${who}`)
+  else meta.append(element('strong', '', 'Answer'), ` from ${who}`)
+  return meta
+}
+
+export function renderFeedItem (item, questionBodies) {
+  const li = element('li', `app-feed__item app-feed__item--${item.kind}`)
+  li.id = `item-${item.seq}`
+  li.dataset.seq = item.seq
+  if (item.kind === 'question') {
+    li.dataset.questionId = item.question_id
+    const meta = element('p', 'app-feed__meta')
+    meta.append(element('strong', '', `Question ${item.seq}`), ` from a member of the public${addressedTo(item.to)}`)
+    li.append(meta)
+  } else if (item.kind === 'answer') {
+    li.dataset.answers = item.question_id
+    li.append(answerMeta(item))
+    if (item.question_seq) {
+      const context = element('p', 'app-feed__context', 'In reply to ')
+      const link = element('a', 'govuk-link', `question ${item.question_seq}`)
+      link.href = `#item-${item.question_seq}`
+      context.append(link)
+      const body = questionBodies.get(item.question_id)
+      if (body) context.append(`: “${body.length > 140 ? body.slice(0, 139) + '…' : body}”`)
+      li.append(context)
+    }
+  } else {
+    const meta = element('p', 'app-feed__meta')
+    meta.append(element('strong', '', 'Announcement'), ' from the moderators')
+    li.append(meta)
+  }
+  li.append(element('p', 'app-feed__body', item.body))
+  const permalink = element('a', 'govuk-link app-feed__permalink', `Link to this ${item.kind}`)
+  permalink.href = `#item-${item.seq}`
+  permalink.append(element('span', 'govuk-visually-hidden', ` (${item.seq})`))
+  li.append(permalink)
+  return li
+}
+
+// An answer goes after its question and that question's earlier answers; anything else,
+// or an answer whose question is not on the page, at the end.
+export function placeFeedItem (feed, li, item) {
+  const question = item.kind === 'answer'
+    ? feed.querySelector(`:scope > li[data-question-id="${Number(item.question_id)}"]`)
+    : null
+  if (!question) {
+    feed.append(li)
+    return
+  }
+  let last = question
+  while (last.nextElementSibling && last.nextElementSibling.dataset.answers === String(item.question_id)) {
+    last = last.nextElementSibling
+  }
+  last.after(li)
+}
