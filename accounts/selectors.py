@@ -4,6 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
@@ -34,3 +36,10 @@ def session_identity(session_key: str | None) -> SessionIdentity:
     ):
         return SessionIdentity(None, data)
     return SessionIdentity(user.pk, data)
+
+
+def signed_in_user_id(request: HttpRequest) -> int:
+    """The signed-in user's id (for views behind login_required)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return int(request.user.pk)

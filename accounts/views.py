@@ -4,7 +4,6 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,15 +12,9 @@ from django.views.decorators.cache import never_cache
 from accounts import services
 from accounts.forms import DeleteAccountForm
 from accounts.roles import user_holds_role
+from accounts.selectors import signed_in_user_id
 from chat.selectors import questions_of_user
 from events.selectors import events_followed
-
-
-def signed_in_user_id(request: HttpRequest) -> int:
-    """The signed-in user's id (for views behind login_required)."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    return request.user.pk
 
 
 @never_cache  # this person's own questions: never kept by the browser or a cache

@@ -3,27 +3,23 @@
 Everything here reads the archived transcript (the current version), never the live tables.
 """
 
-import csv
-import io
 import json
-from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from chat import selectors, transcripts
+from chat.downloads import FORMATS, DownloadFormat
 from chat.models import Transcript
+from chat.payloads import iso_utc
 from events import selectors as event_selectors
 from events.enums import EventStatus
 from events.models import Agency, Event, Topic
 
 PAGE_SIZE = 20
-# Spreadsheets run cells that start with these as formulas; a leading ' keeps them text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filters(request: HttpRequest) -> selectors.ArchiveFilters:
@@ -85,6 +81,7 @@ def transcript_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "transcript": transcript,
+            "downloads": download_links(event.slug),
             "view": view,
             "only_agency": only_agency,
             "only_agency_name": dict(view.agencies).get(only_agency, ""),
@@ -94,10 +91,6 @@ def transcript_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _download_name(event: Event, transcript: Transcript, extension: str) -> str:
-    return f"{event.slug}-transcript-v{transcript.version}.{extension}"
-
-
 def _published_transcript(slug: str) -> tuple[Event, Transcript]:
     event, transcript = _public_transcript(slug)
     if transcript is None:
@@ -105,75 +98,24 @@ def _published_transcript(slug: str) -> tuple[Event, Transcript]:
     return event, transcript
 
 
-def transcript_json(request: HttpRequest, slug: str) -> HttpResponse:
-    """Exactly the archived bytes, so anyone can check them against the published SHA-256."""
+def transcript_download(request: HttpRequest, slug: str, format_name: str) -> HttpResponse:
+    """The published transcript in one of chat.downloads.FORMATS."""
+    download = FORMATS[format_name]
     event, transcript = _published_transcript(slug)
-    response = HttpResponse(transcript.content, content_type="application/json; charset=utf-8")
-    response["X-Transcript-SHA256"] = transcript.sha256
+    response = HttpResponse(download.render(event, transcript), content_type=download.content_type)
+    for header, value in download.headers(transcript).items():
+        response[header] = value
     response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(event, transcript, "json")}"'
+        f'attachment; filename="{download.filename(event, transcript)}"'
     )
     return response
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def transcript_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    event, transcript = _published_transcript(slug)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["seq", "kind", "in_reply_to_seq", "speaker", "body", "published_at", "corrected"]
-    )
-    for item in json.loads(transcript.content)["items"]:
-        speaker, _ = transcripts.speaker_of(item)
-        writer.writerow(
-            _cell(value)
-            for value in (
-                item["seq"],
-                item["kind"],
-                item.get("question_seq") or "",
-                speaker,
-                item["body"],
-                item.get("published_at"),
-                "yes" if item.get("corrected") else "",
-            )
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(event, transcript, "csv")}"'
-    )
-    return response
-
-
-def transcript_text(request: HttpRequest, slug: str) -> HttpResponse:
-    event, transcript = _published_transcript(slug)
-    document = json.loads(transcript.content)
-    starts = timezone.localtime(event.starts_at)
-    lines = [
-        document["event"]["title"],
-        f"{starts:%A %d %B %Y, %H:%M} (UK time), led by {document['event']['lead_agency']['name']}",
-        "",
-        "Panel:",
-        *(f"  {m['name']}, {m['role']}, {m['agency']}" for m in document["panel"]),
-        "",
+def download_links(slug: str) -> list[tuple[DownloadFormat, str]]:
+    return [
+        (download, reverse(f"chat:transcript_{download.name}", args=[slug]))
+        for download in FORMATS.values()
     ]
-    if document.get("correction"):
-        lines += [f"Corrected: {document['correction']['reason']}", ""]
-    for item in document["items"]:
-        speaker, _ = transcripts.speaker_of(item)
-        label = {"question": "Question", "answer": "Answer", "announcement": "Announcement"}
-        reply = f" (to question {item['question_seq']})" if item.get("question_seq") else ""
-        lines += [f"[{item['seq']}] {label[item['kind']]}{reply} from {speaker}:", item["body"], ""]
-    lines.append(f"SHA-256 of the JSON record: {transcript.sha256}")
-    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(event, transcript, "txt")}"'
-    )
-    return response
 
 
 def transcript_index(request: HttpRequest) -> JsonResponse:
@@ -188,17 +130,18 @@ def transcript_index(request: HttpRequest) -> JsonResponse:
             {
                 "slug": event.slug,
                 "title": event.title,
-                "starts_at": transcripts._iso(event.starts_at),
-                "ends_at": transcripts._iso(event.ends_at),
+                "starts_at": iso_utc(event.starts_at),
+                "ends_at": iso_utc(event.ends_at),
                 "lead_agency": event.lead_agency.name,
                 "topics": sorted(topic.name for topic in event.topics.all()),
                 "version": transcript.version,
                 "item_count": transcript.item_count,
                 "sha256": transcript.sha256,
                 "html": request.build_absolute_uri(base),
-                "json": request.build_absolute_uri(base.rstrip("/") + ".json"),
-                "csv": request.build_absolute_uri(base.rstrip("/") + ".csv"),
-                "text": request.build_absolute_uri(base.rstrip("/") + ".txt"),
+                **{
+                    download.name: request.build_absolute_uri(url)
+                    for download, url in download_links(event.slug)
+                },
             }
         )
     return JsonResponse({"transcripts": entries}, json_dumps_params={"ensure_ascii": False})

@@ -14,8 +14,9 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
 
 import redis
@@ -61,8 +62,14 @@ PRIVILEGED_FRAMES = frozenset(
 )
 
 
-def _db(function: Any) -> Any:
-    return database_sync_to_async(function)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """`database_sync_to_async`, typed: mypy checks every service call's keyword arguments
+    across the async boundary."""
+    return cast(Callable[P, Awaitable[R]], database_sync_to_async(function))
 
 
 class FeedUnavailable(Exception):
@@ -442,15 +449,17 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     async def handle_ask(self, frame: ClientFrame) -> None:
         fields = frame.fields
-        if self.ctx.participant_id is None:
+        participant_id = self.ctx.participant_id
+        if participant_id is None:
             participant = await _db(services.participant_for)(
                 event_id=self.ctx.event_id, user_id=self.ctx.user_id, guest_token=self.guest_token
             )
-            self.ctx = _with_participant(self.ctx, participant.pk)
-            await self._join(participant_group(participant.pk))
+            participant_id = participant.pk
+            self.ctx = _with_participant(self.ctx, participant_id)
+            await self._join(participant_group(participant_id))
         outcome = await _db(services.question_ask)(
             event_id=self.ctx.event_id,
-            participant_id=self.ctx.participant_id,
+            participant_id=participant_id,
             client_id=fields["client_id"],
             body=fields["body"],
             nickname=fields.get("nickname"),

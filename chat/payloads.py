@@ -22,7 +22,8 @@ UNHANDLED_MESSAGE = (
 )
 
 
-def _iso(value: Any) -> str | None:
+def iso_utc(value: Any) -> str | None:
+    """A time as every frame and transcript writes it: ISO 8601 in UTC, with a Z."""
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
@@ -88,7 +89,7 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "participant_id": question.participant_id,
         "is_urgent": question.is_urgent,
         "to": addressed_to(question),
-        "asked_at": _iso(question.asked_at),
+        "asked_at": iso_utc(question.asked_at),
         "state": question.state,
         "findings": [{"kind": f["kind"], "text": f["text"]} for f in question.findings],
         "blocked_words": list(question.blocked_words),
@@ -138,8 +139,8 @@ def event_status(event: Event) -> dict[str, Any]:
         "label": status.public_label,
         "tag": status.tag_class,
         "finished": status.is_finished,
-        "starts_at": _iso(event.starts_at),
-        "ends_at": _iso(event.ends_at),
-        "questions_open_at": _iso(event.questions_open_at),
+        "starts_at": iso_utc(event.starts_at),
+        "ends_at": iso_utc(event.ends_at),
+        "questions_open_at": iso_utc(event.questions_open_at),
         "accepting_questions": event.accepts_questions(),
     }

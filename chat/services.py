@@ -105,7 +105,12 @@ def _publish(
     room.last_seq += 1
     room.save(update_fields=["last_seq"])
     now = timezone.now()
-    frame = {"type": "message", "seq": room.last_seq, **payload, "published_at": payloads._iso(now)}
+    frame = {
+        "type": "message",
+        "seq": room.last_seq,
+        **payload,
+        "published_at": payloads.iso_utc(now),
+    }
     item = FeedItem.objects.create(
         event_id=event_id,
         seq=room.last_seq,

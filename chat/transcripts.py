@@ -4,7 +4,6 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat.models import FeedItem, Transcript, TranscriptEntry
+from chat.payloads import iso_utc
 from events import services as event_services
 from events.enums import EventStatus
 from events.models import Event, PanelSeat
@@ -20,10 +20,6 @@ from events.models import Event, PanelSeat
 logger = logging.getLogger(__name__)
 
 FORMAT = "outreach-transcript/1"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def canonical_json(document: dict[str, Any]) -> str:
@@ -40,8 +36,8 @@ def _event_header(event: Event) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "slug": event.slug,
         "title": event.title,
         "summary": event.summary,
-        "starts_at": _iso(event.starts_at),
-        "ends_at": _iso(event.ends_at),
+        "starts_at": iso_utc(event.starts_at),
+        "ends_at": iso_utc(event.ends_at),
         "lead_agency": {"name": event.lead_agency.name, "slug": event.lead_agency.slug},
         "topics": sorted(topic.name for topic in event.topics.all()),
     }, [
@@ -155,7 +151,7 @@ def transcript_correct(
         document["item_count"] = len(items)
         document["correction"] = {
             "version": current.version + 1,
-            "corrected_at": _iso(now),
+            "corrected_at": iso_utc(now),
             "reason": reason,
             "items_withdrawn": len(removals),
             "items_corrected": len(replacements),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from chat import archive_views, embed, views
+from chat.downloads import FORMATS
 from chat.reports import views as report_views
 
 app_name = "chat"
@@ -9,9 +10,15 @@ urlpatterns = [
     path("transcripts/", archive_views.transcript_list, name="transcripts"),
     path("transcripts/index.json", archive_views.transcript_index, name="transcript_index"),
     path("transcripts/<slug:slug>/", archive_views.transcript_detail, name="transcript"),
-    path("transcripts/<slug:slug>.json", archive_views.transcript_json, name="transcript_json"),
-    path("transcripts/<slug:slug>.csv", archive_views.transcript_csv, name="transcript_csv"),
-    path("transcripts/<slug:slug>.txt", archive_views.transcript_text, name="transcript_text"),
+    *(
+        path(
+            f"transcripts/<slug:slug>.{download.extension}",
+            archive_views.transcript_download,
+            {"format_name": download.name},
+            name=f"transcript_{download.name}",
+        )
+        for download in FORMATS.values()
+    ),
     path("reports/", report_views.reports_across_events, name="reports"),
     path("reports/webchats.csv", report_views.reports_across_events_csv, name="reports_csv"),
     path("events/<slug:slug>/report/", report_views.event_report, name="report"),

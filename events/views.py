@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.views import signed_in_user_id
+from accounts.selectors import signed_in_user_id
 from events import selectors, services
 from events.calendar import calendar_ics
 from events.models import Agency, Event

@@ -193,7 +193,8 @@ MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # allauth's rate limits (login failures, signups, resets, ...) are on by default and count in
 # the default cache, which is Redis: every process shares them.
 # Multi-factor: an authenticator app (TOTP) and recovery codes. Required for anyone who
-# can use the admin or a console (accounts/mfa.py); optional for everyone else.
+# can use the admin or a console (accounts/middleware.py, accounts/roles.py); optional
+# for everyone else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Outreach")
 # Accept the code from the 30 seconds before too: slow typists are caught by the change.

@@ -177,36 +177,81 @@ def run_setup(
 ) -> dict[str, Any]:
     """Migrate the scratch database and create a live event; returns the ids and sessions."""
     event_id = event_id or secrets.randbelow(10**9) + 10**9
-    env = {**env, "IT_EVENT_ID": str(event_id), "IT_EVENT_SLUG": slug}
-    done = subprocess.run(  # noqa: S603 - our interpreter and a fixed script
-        [sys.executable, "-c", SETUP_SCRIPT],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=SETUP_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"setup failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_python({**env, "IT_EVENT_ID": str(event_id), "IT_EVENT_SLUG": slug}, SETUP_SCRIPT)
 
 
-def run_django(env: dict[str, str], code: str) -> str:
-    """Run `code` in a child process with Django set up against `env`'s database; its
-    standard output. For acting on a scratch database as a Celery task or an admin would."""
+def run_child(env: dict[str, str], *args: str, timeout: float = SETUP_TIMEOUT) -> str:
+    """`python <args>` in a child process with `env`; its standard output (raises, with its
+    output, if it fails)."""
     done = subprocess.run(  # noqa: S603 - our interpreter and the test's own code
-        [sys.executable, "-c", "import django\ndjango.setup()\n" + code],
+        [sys.executable, *args],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=SETUP_TIMEOUT,
+        timeout=timeout,
         check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"child failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
+
+
+def run_python(env: dict[str, str], script: str, **extra_env: str) -> Any:
+    """Run `script` (which sets Django up itself) against `env`'s database; its last line of
+    output, as JSON."""
+    output = run_child({**env, **extra_env}, "-c", script)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def run_django(env: dict[str, str], code: str) -> str:
+    """Run `code` in a child process with Django set up against `env`'s database; its
+    standard output. For acting on a scratch database as a Celery task or an admin would."""
+    return run_child(env, "-c", "import django\ndjango.setup()\n" + code)
+
+
+def worker_command(hostname_prefix: str) -> list[str]:
+    """A Celery worker for a test: one process, no chatter with other workers."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "outreach",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--hostname",
+        f"{hostname_prefix}-{secrets.token_hex(4)}@%h",
+    ]
+
+
+def beat_command() -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "outreach", "beat", "--loglevel", "INFO"]
+
+
+# What a worker and beat log once they are up.
+WORKER_READY = " ready."
+BEAT_READY = "beat: Starting..."
+
+
+def wait_for_log(log: Path, text: str, *, alive: Callable[[], bool], timeout: float) -> None:
+    """Wait until `text` is in `log`; fail early if the process (`alive`) has exited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return
+        if not alive():
+            raise RuntimeError(f"{log.name}: exited:\n{log.read_text(errors='replace')[-5000:]}")
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"{log.name} did not log {text!r} in {timeout}s:\n{log.read_text(errors='replace')[-5000:]}"
+    )
 
 
 # --- the servers ----------------------------------------------------------------------
@@ -358,6 +403,18 @@ class Client:
 
     def messages(self) -> list[tuple[int, str]]:
         return [(f["seq"], f["kind"]) for f in self.frames if f["type"] == "message"]
+
+    async def listen(self, seconds: float) -> None:
+        """Keep receiving for `seconds`, however much or little arrives."""
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                await self._receive(remaining)
+            except TimeoutError:
+                return
+
+    def statuses(self) -> list[str]:
+        return [f["status"] for f in self.frames if f["type"] == "status"]
 
     def seqs(self) -> list[int]:
         return [f["seq"] for f in self.frames if f["type"] == "message"]

@@ -6,10 +6,8 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+from chat.downloads import spreadsheet_cell
 from chat.reports.tables import Cell, Table
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Cell, kind: str) -> str:
@@ -19,8 +17,7 @@ def csv_cell(value: Cell, kind: str) -> str:
         return value.isoformat(timespec="minutes" if kind == "minute" else "seconds")
     if isinstance(value, float):
         return str(round(value))
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_cell(value)
 
 
 def tables_csv(heading: Iterable[tuple[str, str]], tables: Iterable[Table]) -> str:

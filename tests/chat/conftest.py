@@ -162,3 +162,22 @@ def default_phrases(transactional_db: None) -> None:
     for kind, phrases in (("crisis", CRISIS_PHRASES), ("blocked", BLOCKED_WORDS)):
         for phrase in phrases:
             SafeguardingPhrase.objects.get_or_create(kind=kind, phrase=phrase)
+
+
+def guest_asks(live: LiveEvent, body: str, nickname: str = "") -> Any:
+    """A new guest asks `body` through the service (the path the form and the socket share);
+    returns the service's AskOutcome."""
+    import uuid
+
+    from chat import services
+
+    participant = services.participant_for(
+        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
+    )
+    return services.question_ask(
+        event_id=live.event.pk,
+        participant_id=participant.pk,
+        client_id=str(uuid.uuid4()),
+        body=body,
+        nickname=nickname,
+    )

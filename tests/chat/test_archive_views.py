@@ -4,7 +4,6 @@ import csv
 import hashlib
 import io
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,23 +15,14 @@ from chat import services, transcripts
 from chat.models import FeedItem, Transcript
 from events import services as event_services
 from events.models import Event
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
 from tests.factories import AgencyFactory, EventFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def ask(live: LiveEvent, body: str, nickname: str = "") -> int:
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    return services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        nickname=nickname,
-    ).question["question_id"]
+    return guest_asks(live, body, nickname).question["question_id"]
 
 
 def archived_chat(slug: str = "live-chat") -> LiveEvent:
@@ -373,3 +363,22 @@ def test_postgres_search_can_use_the_full_text_index() -> None:
             cursor.execute("SET enable_seqscan = on")
     assert [entry.seq for entry in matching] == [1]
     assert "chat_transcriptentry_body_fts" in plan, plan
+
+
+@pytest.mark.django_db
+def test_every_download_format_is_listed_on_the_page_and_in_the_index(client: Client) -> None:
+    """Adding a format is one entry in chat.downloads.FORMATS: the page, the index and the
+    URL all follow from it."""
+    from chat.downloads import FORMATS
+
+    live = archived_chat()
+    page = client.get(reverse("chat:transcript", args=[live.event.slug])).content.decode()
+    (entry,) = client.get(reverse("chat:transcript_index")).json()["transcripts"]
+
+    for download in FORMATS.values():
+        url = f"/transcripts/{live.event.slug}.{download.extension}"
+        assert f'href="{url}"' in page
+        assert entry[download.name].endswith(url)
+        response = client.get(url)
+        assert response["Content-Type"] == download.content_type
+        assert response["Content-Disposition"].endswith(f'.{download.extension}"')

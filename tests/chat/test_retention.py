@@ -11,22 +11,13 @@ from chat.models import Participant, Question, Transcript
 from chat.retention import personal_data_purge
 from events import services as event_services
 from events.models import Event
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
 
 pytestmark = pytest.mark.django_db
 
 
 def ask(live: LiveEvent, body: str, nickname: str) -> int:
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    return services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        nickname=nickname,
-    ).question["question_id"]
+    return guest_asks(live, body, nickname).question["question_id"]
 
 
 def finished_chat() -> LiveEvent:

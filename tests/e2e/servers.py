@@ -9,18 +9,26 @@ file of this run's own, with real tasks (CELERY_TASK_ALWAYS_EAGER=false; the sui
 
 import json
 import secrets
-import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.harness import PROJECT_ROOT, ServerProcess, child_env, free_port, uvicorn_command
+from tests.harness import (
+    BEAT_READY,
+    WORKER_READY,
+    ServerProcess,
+    beat_command,
+    child_env,
+    free_port,
+    run_child,
+    run_python,
+    uvicorn_command,
+    wait_for_log,
+    worker_command,
+)
 
 SETUP_SCRIPT = Path(__file__).with_name("setup_portal.py")
 SETUP_TIMEOUT = 180.0
-SCRIPT_TIMEOUT = 60.0
 START_TIMEOUT = 30.0
 # Every role holder's password in the scratch database.
 PASSWORD = "correct horse battery staple"
@@ -48,32 +56,6 @@ class Portal:
             process.stop()
 
 
-def run_python(env: dict[str, str], script: str, **extra_env: str) -> Any:
-    done = subprocess.run(  # noqa: S603 - our interpreter and our script
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env={**env, **extra_env},
-        capture_output=True,
-        text=True,
-        timeout=SCRIPT_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"script failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _wait_for_log(process: ServerProcess, text: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if text in process.log.read_text(errors="replace"):
-            return
-        if process.process.poll() is not None:
-            raise RuntimeError(f"{process.log.name} exited:\n{process.output()}")
-        time.sleep(0.1)
-    raise RuntimeError(f"{process.log.name} did not log {text!r}:\n{process.output()}")
-
-
 def start_portal(database_url: str, directory: Path) -> Portal:
     env = child_env(
         database_url,
@@ -86,19 +68,11 @@ def start_portal(database_url: str, directory: Path) -> Portal:
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     env.pop("CELERY_BROKER_URL", None)  # the broker is REDIS_URL
-    done = subprocess.run(  # noqa: S603 - our interpreter and our script
-        [sys.executable, str(SETUP_SCRIPT)],
-        cwd=PROJECT_ROOT,
-        # Tasks the setup triggers (archiving) run in it: no worker is up yet.
-        env={**env, "CELERY_TASK_ALWAYS_EAGER": "true"},
-        capture_output=True,
-        text=True,
-        timeout=SETUP_TIMEOUT,
-        check=False,
+    # Tasks the setup triggers (archiving) run in it: no worker is up yet.
+    output = run_child(
+        {**env, "CELERY_TASK_ALWAYS_EAGER": "true"}, str(SETUP_SCRIPT), timeout=SETUP_TIMEOUT
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"setup failed:\n{done.stdout}\n{done.stderr}")
-    data = json.loads(done.stdout.strip().splitlines()[-1])
+    data = json.loads(output.strip().splitlines()[-1])
 
     port = free_port()
     portal = Portal(base_url=f"http://127.0.0.1:{port}", env=env, data=data)
@@ -108,38 +82,27 @@ def start_portal(database_url: str, directory: Path) -> Portal:
         )
         portal.processes.append(server)
         worker = ServerProcess(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "outreach",
-                "worker",
-                "--pool",
-                "solo",
-                "--loglevel",
-                "INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--hostname",
-                f"e2e-{secrets.token_hex(4)}@%h",
-            ],
+            worker_command("e2e"),
             port=0,
             env=env,
             log=directory / "worker.log",
         )
         portal.processes.append(worker)
         beat = ServerProcess(
-            [sys.executable, "-m", "celery", "-A", "outreach", "beat", "--loglevel", "INFO"],
+            beat_command(),
             port=0,
             env=env,
             log=directory / "beat.log",
         )
         portal.processes.append(beat)
         server.wait_until_listening(START_TIMEOUT)
-        _wait_for_log(worker, " ready.")
-        _wait_for_log(beat, "beat: Starting...")
+        for process, ready in ((worker, WORKER_READY), (beat, BEAT_READY)):
+            wait_for_log(
+                process.log,
+                ready,
+                alive=lambda process=process: process.process.poll() is None,
+                timeout=START_TIMEOUT,
+            )
     except BaseException:
         portal.stop()
         raise

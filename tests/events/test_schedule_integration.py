@@ -34,20 +34,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.typing import Origin
 
 from tests.harness import (
+    BEAT_READY,
+    WORKER_READY,
+    Client,
+    beat_command,
     child_env,
+    connect_client,
     free_port,
+    run_python,
+    worker_command,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RECEIVE_TIMEOUT = 10.0
 PROCESS_START_TIMEOUT = 20.0
 # Per step of stopping a child; see Child.stop.
 PROCESS_STOP_TIMEOUT = 3.0
-SUBPROCESS_TIMEOUT = 60.0
 ARCHIVE_TIMEOUT = 20.0
 # Beat's period in the children, in seconds.
 RECONCILE_SECONDS = 1
@@ -184,34 +187,19 @@ def _child_env(database_url: str, tmp_path: Path, event_id: int) -> dict[str, st
     return env
 
 
-def _run_python(env: dict[str, str], script: str, **extra_env: str) -> Any:
-    """Run `script` in a child against the scratch database; its last line of output, as JSON."""
-    done = subprocess.run(  # noqa: S603 - our interpreter and a fixed script
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env={**env, **extra_env},
-        capture_output=True,
-        text=True,
-        timeout=SUBPROCESS_TIMEOUT,
-        check=False,
-    )
-    assert done.returncode == 0, f"script failed:\n{done.stdout}\n{done.stderr}"
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture
 def scratch(scratch_database_url: str, tmp_path: Path) -> dict[str, Any]:
     """The scratch database, migrated and filled; its env and the ids the test needs."""
     event_id = secrets.randbelow(10**9) + 10**9
     env = _child_env(scratch_database_url, tmp_path, event_id)
-    data = _run_python(env, SETUP_SCRIPT, IT_SLUG=f"schedule-it-{secrets.token_hex(6)}")
+    data = run_python(env, SETUP_SCRIPT, IT_SLUG=f"schedule-it-{secrets.token_hex(6)}")
     assert data["event_id"] == event_id
     return {"env": env, **data}
 
 
 async def _reschedule(env: dict[str, str], *, starts_in: float, lasts: float) -> dict[str, Any]:
     return await asyncio.to_thread(
-        _run_python,
+        run_python,
         env,
         PRELUDE + RESCHEDULE_SCRIPT,
         IT_STARTS_IN=str(starts_in),
@@ -220,7 +208,7 @@ async def _reschedule(env: dict[str, str], *, starts_in: float, lasts: float) ->
 
 
 async def _state(env: dict[str, str]) -> dict[str, Any]:
-    return await asyncio.to_thread(_run_python, env, PRELUDE + STATE_SCRIPT)
+    return await asyncio.to_thread(run_python, env, PRELUDE + STATE_SCRIPT)
 
 
 async def _state_when(
@@ -350,119 +338,15 @@ def _start_server(spawn: Spawn) -> int:
 
 
 def _start_worker(spawn: Spawn) -> Child:
-    worker = spawn(
-        "worker",
-        [
-            "-m",
-            "celery",
-            "-A",
-            "outreach",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"it-{secrets.token_hex(4)}@%h",
-        ],
-    )
-    worker.wait_for_log(" ready.")
+    worker = spawn("worker", worker_command("it")[1:])
+    worker.wait_for_log(WORKER_READY)
     return worker
 
 
 def _start_beat(spawn: Spawn) -> Child:
-    beat = spawn("beat", ["-m", "celery", "-A", "outreach", "beat", "--loglevel", "INFO"])
-    beat.wait_for_log("beat: Starting...")
+    beat = spawn("beat", beat_command()[1:])
+    beat.wait_for_log(BEAT_READY)
     return beat
-
-
-# --- clients (as in tests/chat/test_two_processes.py) ---------------------------------
-
-
-class Client:
-    """A WebSocket client that keeps every frame it receives, in order."""
-
-    def __init__(self, name: str, ws: ClientConnection) -> None:
-        self.name = name
-        self.ws = ws
-        self.frames: list[dict[str, Any]] = []
-        self._taken: set[int] = set()
-
-    async def send(self, frame: dict[str, Any]) -> None:
-        await self.ws.send(json.dumps(frame))
-
-    async def _receive(self, timeout: float) -> None:
-        text = await asyncio.wait_for(self.ws.recv(), timeout)
-        assert isinstance(text, str), f"{self.name} received a binary frame"
-        self.frames.append(json.loads(text))
-
-    async def until(self, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        """The first frame not yet returned that matches, waiting up to RECEIVE_TIMEOUT."""
-        deadline = time.monotonic() + RECEIVE_TIMEOUT
-        checked = 0
-        while True:
-            for index in range(checked, len(self.frames)):
-                if index not in self._taken and match(self.frames[index]):
-                    self._taken.add(index)
-                    return self.frames[index]
-            checked = len(self.frames)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"{self.name}: no matching frame; got {self.frames}")
-            try:
-                await self._receive(remaining)
-            except TimeoutError:
-                raise AssertionError(
-                    f"{self.name}: no matching frame in {RECEIVE_TIMEOUT}s; got {self.frames}"
-                ) from None
-
-    async def of_type(self, frame_type: str, **fields: Any) -> dict[str, Any]:
-        return await self.until(
-            lambda f: f["type"] == frame_type and all(f.get(k) == v for k, v in fields.items())
-        )
-
-    async def listen(self, seconds: float) -> None:
-        """Keep receiving for `seconds`, however much or little arrives."""
-        deadline = time.monotonic() + seconds
-        while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                await self._receive(remaining)
-            except TimeoutError:
-                return
-
-    async def drain(self, quiet: float = 1.0) -> None:
-        """Keep receiving until nothing arrives for `quiet` seconds (bounded)."""
-        deadline = time.monotonic() + RECEIVE_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                await self._receive(quiet)
-            except TimeoutError:
-                return
-        raise AssertionError(f"{self.name} never went quiet; got {self.frames}")
-
-    def statuses(self) -> list[str]:
-        return [f["status"] for f in self.frames if f["type"] == "status"]
-
-    def messages(self) -> list[tuple[int, str]]:
-        return [(f["seq"], f["kind"]) for f in self.frames if f["type"] == "message"]
-
-
-async def _connect(name: str, port: int, slug: str, *, session: str | None = None) -> Client:
-    headers = {"Cookie": f"sessionid={session}"} if session else None
-    ws = await connect(
-        f"ws://127.0.0.1:{port}/ws/events/{slug}/",
-        origin=Origin(f"http://127.0.0.1:{port}"),
-        additional_headers=headers,
-        proxy=None,
-        open_timeout=RECEIVE_TIMEOUT,
-        close_timeout=2,
-    )
-    client = Client(name, ws)
-    await client.of_type("synced")
-    return client
 
 
 def _assert_connected_while_scheduled(client: Client) -> None:
@@ -489,8 +373,8 @@ async def test_event_opens_closes_and_archives_on_schedule_by_itself(
     _start_worker(spawn)
     _start_beat(spawn)
 
-    public = await _connect("public", port, slug)
-    moderator = await _connect("moderator", port, slug, session=scratch["moderator_session"])
+    public = await connect_client("public", port, slug)
+    moderator = await connect_client("moderator", port, slug, session=scratch["moderator_session"])
     try:
         _assert_connected_while_scheduled(public)
         assert (await moderator.of_type("session"))["roles"] == ["public", "moderator"]
@@ -568,7 +452,7 @@ async def test_event_opens_late_once_when_the_worker_comes_back(
     port = _start_server(spawn)
     _start_beat(spawn)
 
-    public = await _connect("public", port, slug)
+    public = await connect_client("public", port, slug)
     try:
         _assert_connected_while_scheduled(public)
         # Long enough that it does not also close while the test watches.

@@ -1,0 +1,58 @@
+"""Time the safeguarding checks that run on every question, over the labelled corpus.
+
+    .venv/bin/python bench/safeguarding_bench.py [--runs 5]
+
+Runs crisis triage (with the default staff phrases) and the personal-details finder on each
+message of chat/safeguarding_corpus/ (711 messages), `--runs` times, with no database.
+Prints the median and 99th percentile time per message and the time of the first call,
+which pays for compiling the patterns. Figures, not assertions: see docs/safeguarding.md.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
+    os.environ.setdefault("DEBUG", "true")
+
+    started = time.perf_counter()
+    from chat import crisis, safeguarding, safeguarding_eval
+
+    crisis.crisis_match("first call", safeguarding.CRISIS_PHRASES)
+    first_call = time.perf_counter() - started
+    texts = [e.text for e in safeguarding_eval.crisis_corpus()] + [
+        e.text for e in safeguarding_eval.personal_details_corpus()
+    ]
+    checks = {
+        "crisis triage": lambda text: crisis.crisis_match(text, safeguarding.CRISIS_PHRASES),
+        "personal details": safeguarding.find_personal_details,
+    }
+    print(
+        f"{len(texts)} messages x {args.runs} runs; import and first call {first_call * 1e3:.0f} ms"
+    )
+    for name, check in checks.items():
+        timings = []
+        for _ in range(args.runs):
+            for text in texts:
+                start = time.perf_counter_ns()
+                check(text)
+                timings.append(time.perf_counter_ns() - start)
+        timings.sort()
+        median = statistics.median(timings) / 1e3
+        p99 = timings[int(len(timings) * 0.99)] / 1e3
+        print(f"{name:<17} median {median:7.1f} us   p99 {p99:7.1f} us per message")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from chat import safeguarding, safeguarding_eval
+
+
+class Command(BaseCommand):
+    help = (
+        "Score crisis triage and the personal-details finder against the labelled corpus in "
+        "chat/safeguarding_corpus/: recall on crisis messages and messages with details, "
+        "false alarms on ordinary questions, for the dev and held-out splits."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--staff-phrases",
+            action="store_true",
+            help=(
+                "Use the crisis phrases staff keep in the admin (needs the database) instead "
+                "of the defaults a fresh install seeds."
+            ),
+        )
+        parser.add_argument(
+            "--show-misses",
+            action="store_true",
+            help="List the dev messages each detector gets wrong (never the held-out ones).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["staff_phrases"]:
+            staff_phrases = safeguarding.active_phrases("crisis")
+            source = f"the {len(staff_phrases)} active staff phrases in the admin"
+        else:
+            staff_phrases = safeguarding.CRISIS_PHRASES
+            source = f"the {len(staff_phrases)} default staff phrases"
+        crisis_title = f"Crisis triage (danger now, suicide and self-harm), with {source}"
+        self.stdout.write(
+            safeguarding_eval.format_table(
+                crisis_title, safeguarding_eval.crisis_scores(staff_phrases)
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            safeguarding_eval.format_table(
+                "Personal details (found and fully covered by a masking span)",
+                safeguarding_eval.personal_details_scores(),
+            )
+        )
+        if options["show_misses"]:
+            self.stdout.write("\nCrisis triage, dev messages it gets wrong:")
+            for example in safeguarding_eval.crisis_misses("dev", staff_phrases):
+                self.stdout.write(f"  {example.category:<11} {example.text}")
+            self.stdout.write("\nPersonal details, dev messages it gets wrong:")
+            for example in safeguarding_eval.personal_details_misses("dev"):
+                found = safeguarding.find_personal_details(example.text)
+                self.stdout.write(
+                    f"  {example.category:<11} {example.text}  -> "
+                    f"{[(f.kind, f.text) for f in found]}"
+                )

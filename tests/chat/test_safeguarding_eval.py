@@ -1,0 +1,75 @@
+"""The detectors against the held-out fifth of the corpus (messages no rule was written
+against): issue 15's targets where they are met, today's floor where they are not (crisis
+recall), and `manage.py safeguarding_eval` prints the tables."""
+
+import io
+from collections import Counter
+
+from django.core.management import call_command
+
+from chat import safeguarding_eval
+
+
+def _held_out_crisis_scores() -> dict[str, safeguarding_eval.Score]:
+    return {s.category: s for s in safeguarding_eval.crisis_scores() if s.split == "heldout"}
+
+
+def test_crisis_triage_false_alarms_meet_the_target_on_the_held_out_messages() -> None:
+    assert _held_out_crisis_scores()["all ordinary"].rate <= 0.05
+
+
+def test_crisis_triage_recall_on_the_held_out_messages_does_not_fall_below_today() -> None:
+    # Issue 15's target is 95%; today's held-out recall is below it (90.9% danger now,
+    # 87.2% self-harm on 2026-11-26, docs/safeguarding.md). This holds the line at 85% so
+    # that a change that loses recall fails; raise it as the figures improve.
+    held_out = _held_out_crisis_scores()
+
+    assert held_out["danger_now"].rate >= 0.85
+    assert held_out["self_harm"].rate >= 0.85
+
+
+def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
+    held_out = {
+        s.category: s for s in safeguarding_eval.personal_details_scores() if s.split == "heldout"
+    }
+
+    assert held_out["all details"].rate >= 0.90
+    assert held_out["ordinary questions"].rate <= 0.02
+
+
+def test_corpus_is_large_enough_and_a_fifth_of_each_category_is_held_out() -> None:
+    examples = safeguarding_eval.crisis_corpus()
+    splits = Counter((e.category, e.split) for e in examples)
+
+    assert len(examples) >= 300
+    assert len({e.text for e in examples}) == len(examples)
+    for category in ("danger_now", "self_harm", "ordinary", "near_miss"):
+        total = splits[(category, "dev")] + splits[(category, "heldout")]
+        # A fifth of each batch (five so far), so within one message per batch of a fifth.
+        assert abs(splits[(category, "heldout")] - total / 5) <= 5
+    for example in safeguarding_eval.personal_details_corpus():
+        assert all(detail in example.text for detail in example.details)
+
+
+def test_every_detail_must_be_covered_for_a_message_to_count_as_caught() -> None:
+    from chat.safeguarding import Finding
+
+    example = safeguarding_eval.Example("dev", "phone", "ring 07700 900123", ("07700 900123",))
+
+    assert safeguarding_eval.details_caught(example, [Finding("phone", 5, 17, "07700 900123")])
+    assert not safeguarding_eval.details_caught(example, [Finding("phone", 5, 10, "07700")])
+
+
+def test_command_prints_both_tables_with_dev_and_held_out_figures() -> None:
+    out = io.StringIO()
+
+    call_command("safeguarding_eval", stdout=out)
+
+    printed = out.getvalue()
+    assert "Crisis triage (danger now, suicide and self-harm)" in printed
+    assert "Personal details" in printed
+    for row in ("danger_now", "self_harm", "near_miss", "all ordinary", "all details"):
+        assert f"\n{row} " in printed
+    assert "held-out" in printed
+    danger = next(s for s in safeguarding_eval.crisis_scores() if s.split == "heldout")
+    assert f"{danger.hits:>3}/{danger.total:<3}" in printed

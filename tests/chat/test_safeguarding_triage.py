@@ -1,0 +1,140 @@
+"""Crisis triage: a question that says someone is in danger now, or at risk of suicide or
+self-harm, gets emergency help at once and is urgent for moderators, however it is written;
+ordinary questions that share its words do not."""
+
+import uuid
+
+import pytest
+
+from chat.crisis import DANGER_NOW, SELF_HARM, STAFF_PHRASE, crisis_match, normalise
+from chat.models import Question
+from chat.safeguarding import HELP_NOW_MESSAGE, says_in_danger_now
+from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
+
+# Every message issue 15 found missed by the old phrase list.
+MISSED_BEFORE = [
+    "i feel suicidal tonight",
+    "I want to end it all",
+    "I'm going to take an overdose",
+    "he's here now and has a knife",
+    "he is gonna kill me",
+    "he will kill me",
+    "im in danger",
+    "kill my self",
+    "kil myself",
+    "sucide",
+    "i wanna die",
+    "he is hitting me right now",
+    "my mum is being hit right now",
+]
+NEAR_MISSES = [
+    "How do I kill time while waiting for the panel?",
+    "There was a stabbing in the film we watched, is that realistic?",
+    "What happens if I report a threat from last year?",
+    "This queue is killing me, when will my question be answered?",
+    "He used to threaten to kill me when we were together; can I still use that as evidence?",
+    "Do you work with suicide prevention charities?",
+    "Can I carry a knife for self defence?",
+    "I'm locked out of my account on this site",
+    "Why are knife crime sentences so low?",
+    "My battery is about to die so I'll be quick",
+]
+
+
+@pytest.fixture
+def live_event(db: None) -> LiveEvent:
+    return make_live_event()
+
+
+@pytest.mark.parametrize("body", MISSED_BEFORE)
+def test_question_in_crisis_gets_help_now_and_is_urgent(live_event: LiveEvent, body: str) -> None:
+    outcome = guest_asks(live_event, body)
+
+    assert outcome.help_now is True
+    assert Question.objects.get(body=body).is_urgent is True
+    assert outcome.question["state"] == "pending"  # never published by itself
+
+
+@pytest.mark.parametrize("body", NEAR_MISSES)
+def test_ordinary_question_sharing_words_with_a_crisis_is_not_urgent(
+    live_event: LiveEvent, body: str
+) -> None:
+    outcome = guest_asks(live_event, body)
+
+    assert outcome.help_now is False
+    assert Question.objects.get(body=body.strip()).is_urgent is False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_phrases")
+async def test_misspelt_crisis_over_the_socket_sends_help_to_the_asker_alone(connect) -> None:
+    from channels.db import database_sync_to_async
+
+    live = await database_sync_to_async(make_live_event)()
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    asker = await connect(live.event.slug)
+
+    await asker.send({"type": "ask", "client_id": str(uuid.uuid4()), "body": "kil myselff 2nite"})
+
+    assert await asker.until_type("help_now") == {"type": "help_now", "message": HELP_NOW_MESSAGE}
+    queued = (await moderator.until_type("queue_add"))["question"]
+    assert queued["is_urgent"] is True
+    assert "help_now" not in str(moderator.frames)
+    await viewer.nothing_more()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("HES HITTING MEEEE", DANGER_NOW),
+        ("hes gunna kill me 2nite", DANGER_NOW),
+        ("he's threatning me with a knife", DANGER_NOW),
+        ("someone is following me home", DANGER_NOW),
+        ("he has locked me in the bedroom", DANGER_NOW),
+        ("k1ll mys3lf", SELF_HARM),
+        ("i want too dieeee", SELF_HARM),
+        ("thinkin bout killin myself", SELF_HARM),
+        ("suicidle", SELF_HARM),
+        ("i took 30 paracetamol", SELF_HARM),
+        ("my friend says she's going to kill herself tonight", SELF_HARM),
+    ],
+)
+def test_crisis_is_recognised_however_it_is_written(text: str, kind: str) -> None:
+    match = crisis_match(text)
+
+    assert match is not None
+    assert match.kind == kind
+
+
+def test_normalising_reads_text_speak_contractions_and_repeated_letters_as_words() -> None:
+    assert normalise("Hes gonna KILLL me 2nite!!") == " he is going to kill me tonight "
+    assert normalise("im in dnager, pls") == " i am in danger please "
+    assert normalise("kill my self") == " kill myself "
+
+
+def test_a_past_account_is_not_danger_now_unless_it_is_happening_again() -> None:
+    assert crisis_match("he used to hit me years ago, can I still report it?") is None
+    assert crisis_match("he used to hit me and he is hitting me again right now") is not None
+
+
+@pytest.mark.usefixtures("default_phrases")
+def test_staff_phrases_add_to_the_built_in_detection_and_cannot_turn_it_off() -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from chat.models import SafeguardingPhrase
+    from tests.factories import StaffFactory
+
+    assert says_in_danger_now("Can I ask for Angela at the bar tonight?") is False
+    client = Client()
+    client.force_login(StaffFactory())
+    client.post(
+        reverse("admin:chat_safeguardingphrase_add"),
+        {"kind": "crisis", "phrase": "  Ask for  ANGELA ", "is_active": "on"},
+    )
+    SafeguardingPhrase.objects.filter(phrase="want to die").update(is_active=False)
+
+    assert says_in_danger_now("Can I ask for Angela at the bar tonight?") is True
+    assert crisis_match("can i ASK FOR ANGELA??", ("ask for angela",)).kind == STAFF_PHRASE
+    assert says_in_danger_now("I want to die") is True  # the built-in detection still sees it
