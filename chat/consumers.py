@@ -26,13 +26,22 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from accounts.selectors import session_identity
 from chat import networks, selectors, services
 from chat.enums import AnswerMode
 from chat.origins import origin_allowed
-from chat.protocol import ClientFrame, FrameBudget, FrameError, error_frame, parse_frame
+from chat.protocol import (
+    PRIVILEGED_FRAMES,
+    SCHEMA,
+    ClientFrame,
+    FrameBudget,
+    FrameError,
+    error_frame,
+    parse_frame,
+)
 from chat.realtime import (
     CLOSE_INTERNAL,
     CLOSE_TOO_SLOW,
@@ -56,10 +65,6 @@ __all__ = ["CLOSE_INTERNAL", "CLOSE_TOO_SLOW", "CLOSE_UNAVAILABLE", "EventChatCo
 
 # What "Redis or the database is unavailable" looks like from here.
 UNAVAILABLE_ERRORS = (redis.RedisError, OSError, DatabaseError)
-# Frames only a signed-in member of staff may send: each checks the session still exists.
-PRIVILEGED_FRAMES = frozenset(
-    {"approve", "reject", "answer", "mark_answered", "announce", "pin", "mute"}
-)
 
 
 P = ParamSpec("P")
@@ -70,6 +75,23 @@ def _db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """`database_sync_to_async`, typed: mypy checks every service call's keyword arguments
     across the async boundary."""
     return cast(Callable[P, Awaitable[R]], database_sync_to_async(function))
+
+
+FrameHandler = Callable[["EventChatConsumer", ClientFrame], Awaitable[None]]
+# Each client frame type's handler, registered with @handles beside its schema's name
+# (chat.protocol.SCHEMA); the module refuses to load if one has no other.
+FRAME_HANDLERS: dict[str, FrameHandler] = {}
+
+
+def handles(frame_type: str) -> Callable[[FrameHandler], FrameHandler]:
+    if frame_type not in SCHEMA:
+        raise ImproperlyConfigured(f"{frame_type!r} has a handler but no schema")
+
+    def register(handler: FrameHandler) -> FrameHandler:
+        FRAME_HANDLERS[frame_type] = handler
+        return handler
+
+    return register
 
 
 class FeedUnavailable(Exception):
@@ -389,7 +411,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             await self._send(error_frame(error.code, error.message, client_id=error.client_id))
             return
         client_id = frame.fields.get("client_id")
-        handler = getattr(self, f"handle_{frame.type}")
+        handler = FRAME_HANDLERS[frame.type]
         try:
             if frame.type in PRIVILEGED_FRAMES and not await self._session_still_valid():
                 await self._send(
@@ -401,7 +423,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 )
                 await self._close_for_access(CLOSE_SIGNED_OUT)
                 return
-            await handler(frame)
+            await handler(self, frame)
         except ChatError as error:
             await self._send(error_frame(error.code, error.message, client_id=client_id))
         except UNAVAILABLE_ERRORS as error:
@@ -436,6 +458,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 )
             )
 
+    @handles("resume")
     async def handle_resume(self, frame: ClientFrame) -> None:
         after = frame.fields["after"]
         if after < self.outbox.sent_seq:
@@ -447,6 +470,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.last_replay = now
         await self._send_feed(after=after)
 
+    @handles("ask")
     async def handle_ask(self, frame: ClientFrame) -> None:
         fields = frame.fields
         participant_id = self.ctx.participant_id
@@ -477,6 +501,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             }
         )
 
+    @handles("approve")
     async def handle_approve(self, frame: ClientFrame) -> None:
         await _db(services.question_approve)(
             question_id=frame.fields["question_id"],
@@ -486,6 +511,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             publish_unmasked=bool(frame.fields.get("publish_unmasked")),
         )
 
+    @handles("reject")
     async def handle_reject(self, frame: ClientFrame) -> None:
         await _db(services.question_reject)(
             question_id=frame.fields["question_id"],
@@ -494,6 +520,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             event_id=self.ctx.event_id,
         )
 
+    @handles("answer")
     async def handle_answer(self, frame: ClientFrame) -> None:
         await _db(services.question_answer)(
             question_id=frame.fields["question_id"],
@@ -502,6 +529,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             event_id=self.ctx.event_id,
         )
 
+    @handles("mark_answered")
     async def handle_mark_answered(self, frame: ClientFrame) -> None:
         await _db(services.question_answer)(
             question_id=frame.fields["question_id"],
@@ -511,16 +539,19 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             event_id=self.ctx.event_id,
         )
 
+    @handles("announce")
     async def handle_announce(self, frame: ClientFrame) -> None:
         await _db(services.announcement_post)(
             event_id=self.ctx.event_id, actor_id=self._actor_id(), body=frame.fields["body"]
         )
 
+    @handles("pin")
     async def handle_pin(self, frame: ClientFrame) -> None:
         await _db(services.item_pin)(
             event_id=self.ctx.event_id, actor_id=self._actor_id(), seq=frame.fields["seq"]
         )
 
+    @handles("mute")
     async def handle_mute(self, frame: ClientFrame) -> None:
         await _db(services.participant_mute)(
             event_id=self.ctx.event_id,
@@ -534,6 +565,11 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         if self.ctx.user_id is None:
             raise ChatError("not_allowed", "You are not allowed to do that at this event.")
         return self.ctx.user_id
+
+
+_unhandled = SCHEMA.keys() - FRAME_HANDLERS.keys()
+if _unhandled:
+    raise ImproperlyConfigured(f"client frames without a handler: {sorted(_unhandled)}")
 
 
 def _with_participant(ctx: ConnectionContext, participant_id: int) -> ConnectionContext:

@@ -63,6 +63,11 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "mute": {"participant_id": _ID},
 }
 TO_FIELDS = {"agency": str, "panellist": int}
+# Frames only a signed-in member of staff may send; each first checks that the sender's
+# session still exists (chat.consumers).
+PRIVILEGED_FRAMES = frozenset(
+    {"approve", "reject", "answer", "mark_answered", "announce", "pin", "mute"}
+)
 
 
 @dataclass(frozen=True)
