@@ -44,7 +44,7 @@ FORGOTTEN_MESSAGE = (
 ASK_ERROR_STATUS = {"rate_limited": 429, "event_not_open": 409, "muted": 403, "not_allowed": 403}
 
 
-def _public_event(slug: str) -> Event:
+def public_event_or_404(slug: str) -> Event:
     try:
         return event_selectors.public_event_by_slug(slug=slug)
     except Event.DoesNotExist as missing:
@@ -77,7 +77,8 @@ def _user_id(request: HttpRequest) -> int | None:
     return request.user.pk if request.user.is_authenticated else None
 
 
-def _to_choices(event: Event) -> list[tuple[str, str]]:
+def ask_to_choices(event: Event) -> list[tuple[str, str]]:
+    """Whom a question may be addressed to: each agency on the panel, and each panellist."""
     choices: list[tuple[str, str]] = []
     for group in event_selectors.panel_grouped_by_agency(event=event):
         choices.append((f"agency:{group.agency.slug}", f"{group.agency.name} (anyone)"))
@@ -89,12 +90,12 @@ def _to_choices(event: Event) -> list[tuple[str, str]]:
 
 
 def event_live(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _public_event(slug)
-    form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=_to_choices(event))
-    return _render_live(request, event, form)
+    event = public_event_or_404(slug)
+    form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=ask_to_choices(event))
+    return render_live_page(request, event, form)
 
 
-def _render_live(
+def render_live_page(
     request: HttpRequest,
     event: Event,
     form: AskForm,
@@ -137,7 +138,7 @@ def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Forget my questions on this device": a guest's session (which links this browser
     to their questions) is ended, so neither this page nor the next person sees them. The
     questions themselves are untouched: moderators still read any that wait."""
-    _public_event(slug)
+    public_event_or_404(slug)
     if request.user.is_authenticated:
         messages.info(
             request,
@@ -151,10 +152,10 @@ def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _public_event(slug)
-    form = AskForm(request.POST, to_choices=_to_choices(event))
+    event = public_event_or_404(slug)
+    form = AskForm(request.POST, to_choices=ask_to_choices(event))
     if not form.is_valid():
-        return _render_live(request, event, form, status=400)
+        return render_live_page(request, event, form, status=400)
     participant = services.participant_for(
         event_id=event.pk, user_id=_user_id(request), guest_token=_guest_token(request)
     )
@@ -172,7 +173,9 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
     except ChatError as refusal:
         # The asker keeps their text: the form is shown again with it and the reason.
         form.add_error(None, refusal.message)
-        return _render_live(request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400))
+        return render_live_page(
+            request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400)
+        )
     if outcome.help_now:
         messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
     messages.success(
@@ -195,7 +198,7 @@ def _ask_return_path(request: HttpRequest, slug: str) -> str:
 def _console_event(
     request: HttpRequest, slug: str, allowed: Callable[[EventRoles], bool]
 ) -> tuple[Event, EventRoles]:
-    event = _public_event(slug)
+    event = public_event_or_404(slug)
     roles = event_roles(user=request.user, event=event)
     if not allowed(roles):
         raise PermissionDenied("You are not a moderator or panellist of this webchat.")
@@ -252,7 +255,7 @@ def _console_action(
     """Run one console action from a plain form post and go back to the console."""
     if not request.user.is_authenticated:
         raise PermissionDenied
-    event = _public_event(slug)
+    event = public_event_or_404(slug)
     form = form_class(request.POST)
     if form.is_valid():
         try:
