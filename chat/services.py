@@ -74,6 +74,14 @@ def _roles(event: Event, user_id: int | None) -> EventRoles:
     return event_roles(user=_user(user_id), event=event)
 
 
+def _moderator(event: Event, actor_id: int) -> User:
+    """The acting moderator of this event (read once), or `not_allowed`."""
+    actor = _user(actor_id)
+    if actor is None or not event_roles(user=actor, event=event).is_moderator:
+        raise _not_allowed()
+    return actor
+
+
 def _not_open(event: Event) -> ChatError:
     if event.status_enum.had_webchat:
         return ChatError("event_not_open", "This webchat has finished: questions are closed.")
@@ -151,9 +159,7 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
     queue (kept for audit, never published). True if changed."""
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
-        actor = _user(actor_id)
-        if not event_roles(user=actor, event=event).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(event, actor_id)
         participant = (
             Participant.objects.select_for_update()
             .filter(pk=participant_id, event_id=event_id)
@@ -178,11 +184,7 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
             participant=participant, state=QuestionState.PENDING
         )
         for question in waiting:
-            _move(question, QuestionState.REMOVED)
-            question.moderated_at = participant.muted_at
-            question.moderated_by = actor
-            question.save(update_fields=["state", "moderated_at", "moderated_by"])
-            _tell_moderators_and_asker(question)
+            question_transition(question, QuestionState.REMOVED, actor=actor)
         send_frame_on_commit(
             moderation_group(event_id),
             {"type": "participant_muted", "participant_id": participant.pk},
@@ -329,13 +331,48 @@ def _lock_question(question_id: int, event_id: int | None) -> Question:
     return question
 
 
-def _move(question: Question, to_state: QuestionState) -> None:
+def question_transition(
+    question: Question,
+    to_state: QuestionState,
+    *,
+    actor: User | None,
+    changes: dict[str, Any] | None = None,
+) -> bool:
+    """Move a question, locked by the caller (`_lock_question`), to `to_state`: the one place
+    a question's state changes, as `event_transition` is for events.
+
+    Refused (`conflict`) unless QUESTION_TRANSITIONS allows it; nothing happens if it is
+    already there (False). A question leaving the queue records who decided and when; other
+    fields in `changes` are saved in the same write. After commit, moderators hear that it
+    left their queue and its asker sees its new state."""
+    if question.state == to_state:
+        return False
     if to_state not in QUESTION_TRANSITIONS[question.state]:
         raise ChatError(
             "conflict",
             f"This question is already {QuestionState(question.state).label.lower()}.",
         )
+    from_state = question.state
     question.state = to_state
+    fields = ["state"]
+    if from_state == QuestionState.PENDING:
+        question.moderated_at = timezone.now()
+        question.moderated_by = actor
+        fields += ["moderated_at", "moderated_by"]
+    for name, value in (changes or {}).items():
+        setattr(question, name, value)
+        fields.append(name)
+    question.save(update_fields=fields)
+    if from_state == QuestionState.PENDING:
+        send_frame_on_commit(
+            moderation_group(question.event_id),
+            {"type": "queue_remove", "question_id": question.pk, "state": question.state},
+        )
+    if question.participant_id:
+        send_frame_on_commit(
+            participant_group(question.participant_id), payloads.question_for_asker(question)
+        )
+    return True
 
 
 def question_approve(
@@ -353,9 +390,7 @@ def question_approve(
     with transaction.atomic():
         question = _lock_question(question_id, event_id)
         event = question.event
-        actor = _user(actor_id)
-        if not event_roles(user=actor, event=event).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(event, actor_id)
         edited = (body or "").strip()
         if question.state == QuestionState.PUBLISHED:
             if (edited or question.body) == question.published_body:
@@ -369,15 +404,13 @@ def question_approve(
             )
         if event.status != EventStatus.LIVE:
             raise ChatError("event_not_open", "Questions can be published only while it is live.")
-        _move(question, QuestionState.PUBLISHED)
         text = edited or question.body
         details = safeguarding.find_personal_details(text)
         if details and not publish_unmasked:
             raise UnmaskedDetails(details)
-        question.published_body = text
-        question.moderated_at = timezone.now()
-        question.moderated_by = actor
-        question.save(update_fields=["state", "published_body", "moderated_at", "moderated_by"])
+        question_transition(
+            question, QuestionState.PUBLISHED, actor=actor, changes={"published_body": text}
+        )
         _publish(
             event_id=event.pk,
             kind=FeedKind.QUESTION,
@@ -385,7 +418,6 @@ def question_approve(
             question=question,
             actor=actor,
         )
-        _tell_moderators_and_asker(question)
     return True
 
 
@@ -396,18 +428,14 @@ def question_reject(
     reason = reason.strip()
     with transaction.atomic():
         question = _lock_question(question_id, event_id)
-        if not _roles(question.event, actor_id).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(question.event, actor_id)
         if question.state == QuestionState.REJECTED:
             return False
         if not reason:
             raise ChatError("invalid", "Give the asker a reason for declining their question.")
-        _move(question, QuestionState.REJECTED)
-        question.rejection_reason = reason
-        question.moderated_at = timezone.now()
-        question.moderated_by_id = actor_id
-        question.save(update_fields=["state", "rejection_reason", "moderated_at", "moderated_by"])
-        _tell_moderators_and_asker(question)
+        question_transition(
+            question, QuestionState.REJECTED, actor=actor, changes={"rejection_reason": reason}
+        )
     return True
 
 
@@ -425,24 +453,9 @@ def questions_mark_unhandled(*, event_id: int) -> int:
                 event_id=event_id, state=QuestionState.PENDING
             )
         )
-        now = timezone.now()
         for question in waiting:
-            _move(question, QuestionState.UNHANDLED)
-            question.moderated_at = now
-            question.save(update_fields=["state", "moderated_at"])
-            _tell_moderators_and_asker(question)
+            question_transition(question, QuestionState.UNHANDLED, actor=None)
     return len(waiting)
-
-
-def _tell_moderators_and_asker(question: Question) -> None:
-    send_frame_on_commit(
-        moderation_group(question.event_id),
-        {"type": "queue_remove", "question_id": question.pk, "state": question.state},
-    )
-    if question.participant_id:
-        send_frame_on_commit(
-            participant_group(question.participant_id), payloads.question_for_asker(question)
-        )
 
 
 def question_answer(
@@ -477,9 +490,7 @@ def question_answer(
             body=body,
             answered_by_id=actor_id,
         )
-        if question.state == QuestionState.PUBLISHED:
-            _move(question, QuestionState.ANSWERED)
-            question.save(update_fields=["state"])
+        answered_now = question_transition(question, QuestionState.ANSWERED, actor=None)
         question_item = question.feed_items.filter(kind=FeedKind.QUESTION).first()
         item = _publish(
             event_id=event.pk,
@@ -491,7 +502,8 @@ def question_answer(
             answer=answer,
             actor=answer.answered_by,
         )
-        if question.participant_id:
+        if not answered_now and question.participant_id:
+            # A further answer: the question's state is unchanged, but its asker sees it.
             send_frame_on_commit(
                 participant_group(question.participant_id), payloads.question_for_asker(question)
             )
@@ -505,9 +517,7 @@ def announcement_post(*, event_id: int, actor_id: int, body: str) -> int:
     body = body.strip()
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
-        actor = _user(actor_id)
-        if not event_roles(user=actor, event=event).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(event, actor_id)
         if event.status not in (EventStatus.SCHEDULED, EventStatus.LIVE):
             raise ChatError(
                 "event_not_open", "Announcements can be posted only before or during it."
@@ -527,8 +537,7 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
     """Pin one published item at the top of the live page (None unpins). True if changed."""
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
-        if not _roles(event, actor_id).is_moderator:
-            raise _not_allowed()
+        _moderator(event, actor_id)
         if seq is not None and not FeedItem.objects.filter(event_id=event_id, seq=seq).exists():
             raise ChatError("not_found", "There is no published item with that number.")
         room = _locked_room(event_id)
