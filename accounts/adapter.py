@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts import onboarding
 from accounts.roles import user_mfa_missing
+from chat.networks import network_hash
 
 WRONG_CODE = "The code is wrong or too old. Type the newest code from your app."
 
@@ -29,6 +30,11 @@ class AccountAdapter(DefaultAccountAdapter):
         "too_many_login_attempts": "Too many tries to sign in. Wait a few minutes, then try again.",
         "rate_limited": "Too many tries. Wait a few minutes, then try again.",
     }
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The keyed hash of the visitor's network, never their address: allauth keys its
+        rate limits in Redis by this (and would put it in notification emails)."""
+        return network_hash(super().get_client_ip(request))
 
     def post_login(
         self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any

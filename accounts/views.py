@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from accounts import services
 from accounts.forms import DeleteAccountForm
@@ -16,6 +17,7 @@ from chat.selectors import questions_of_user
 from events.selectors import events_followed
 
 
+@never_cache  # this person's own questions: never kept by the browser or a cache
 @login_required
 def my_questions(request: HttpRequest) -> HttpResponse:
     return render(

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
-from chat import selectors, transcripts
+from chat import archive_selectors, transcripts
 from chat.downloads import FORMATS, DownloadFormat
 from chat.models import Transcript
 from chat.payloads import iso_utc
@@ -22,9 +22,9 @@ from events.models import Agency, Event, Topic
 PAGE_SIZE = 20
 
 
-def _filters(request: HttpRequest) -> selectors.ArchiveFilters:
+def _filters(request: HttpRequest) -> archive_selectors.ArchiveFilters:
     year = request.GET.get("year", "")
-    return selectors.ArchiveFilters(
+    return archive_selectors.ArchiveFilters(
         query=request.GET.get("q", "")[:200],
         agency=request.GET.get("agency", "")[:80],
         topic=request.GET.get("topic", "")[:100],
@@ -34,7 +34,7 @@ def _filters(request: HttpRequest) -> selectors.ArchiveFilters:
 
 def transcript_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    page = Paginator(selectors.archived_events(filters), PAGE_SIZE).get_page(
+    page = Paginator(archive_selectors.archived_events(filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query_without_page = request.GET.copy()
@@ -45,10 +45,10 @@ def transcript_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "hits": selectors.transcript_search(filters),
+            "hits": archive_selectors.transcript_search(filters),
             "agencies": Agency.objects.order_by("name"),
             "topics": Topic.objects.order_by("name"),
-            "years": selectors.archive_years(),
+            "years": archive_selectors.archive_years(),
             "query_string": query_without_page.urlencode(),
         },
     )
@@ -73,7 +73,7 @@ def transcript_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("This webchat has no transcript yet.")
     document = json.loads(transcript.content)
     only_agency = request.GET.get("agency", "")[:80]
-    view = selectors.transcript_view(document, only_agency=only_agency)
+    view = archive_selectors.transcript_view(document, only_agency=only_agency)
     correction = document.get("correction")
     return render(
         request,
@@ -120,7 +120,7 @@ def download_links(slug: str) -> list[tuple[DownloadFormat, str]]:
 
 def transcript_index(request: HttpRequest) -> JsonResponse:
     """Every published transcript, for reuse: what it is and where to get it."""
-    events = selectors.archived_events(selectors.ArchiveFilters())
+    events = archive_selectors.archived_events(archive_selectors.ArchiveFilters())
     current = transcripts.current_transcripts_by_event([event.pk for event in events])
     entries = []
     for event in events:

@@ -28,14 +28,23 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from accounts.selectors import session_identity
-from chat import safeguarding, selectors, services
+from chat import networks, selectors, services
 from chat.enums import AnswerMode
 from chat.guests import GUEST_COOKIE_NAME
 from chat.origins import origin_allowed
-from chat.protocol import ClientFrame, FrameBudget, FrameError, error_frame, parse_frame
+from chat.protocol import (
+    PRIVILEGED_FRAMES,
+    SCHEMA,
+    ClientFrame,
+    FrameBudget,
+    FrameError,
+    error_frame,
+    parse_frame,
+)
 from chat.realtime import (
     CLOSE_INTERNAL,
     CLOSE_TOO_SLOW,
@@ -61,10 +70,6 @@ __all__ = ["CLOSE_INTERNAL", "CLOSE_TOO_SLOW", "CLOSE_UNAVAILABLE", "EventChatCo
 
 # What "Redis or the database is unavailable" looks like from here.
 UNAVAILABLE_ERRORS = (redis.RedisError, OSError, DatabaseError)
-# Frames only a signed-in member of staff may send: each checks the session still exists.
-PRIVILEGED_FRAMES = frozenset(
-    {"approve", "reject", "answer", "mark_answered", "announce", "pin", "mute"}
-)
 
 
 P = ParamSpec("P")
@@ -97,6 +102,23 @@ def _staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
         Callable[P, Awaitable[R]],
         DatabaseSyncToAsync(function, thread_sensitive=False, executor=_staff_executor),
     )
+
+
+FrameHandler = Callable[["EventChatConsumer", ClientFrame], Awaitable[None]]
+# Each client frame type's handler, registered with @handles beside its schema's name
+# (chat.protocol.SCHEMA); the module refuses to load if one has no other.
+FRAME_HANDLERS: dict[str, FrameHandler] = {}
+
+
+def handles(frame_type: str) -> Callable[[FrameHandler], FrameHandler]:
+    if frame_type not in SCHEMA:
+        raise ImproperlyConfigured(f"{frame_type!r} has a handler but no schema")
+
+    def register(handler: FrameHandler) -> FrameHandler:
+        FRAME_HANDLERS[frame_type] = handler
+        return handler
+
+    return register
 
 
 class FeedUnavailable(Exception):
@@ -235,7 +257,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             settings.SESSION_COOKIE_NAME
         )
         client = self.scope.get("client") or (None, None)
-        self.network = safeguarding.network_hash(client[0])
+        self.network = networks.network_hash(client[0])
         try:
             ctx, guest_token = await _db(selectors.connection_open)(
                 slug=self.scope["url_route"]["kwargs"]["slug"],
@@ -458,7 +480,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             await self._send(error_frame(error.code, error.message, client_id=error.client_id))
             return
         client_id = frame.fields.get("client_id")
-        handler = getattr(self, f"handle_{frame.type}")
+        handler = FRAME_HANDLERS[frame.type]
         try:
             if frame.type in PRIVILEGED_FRAMES and not await self._session_still_valid():
                 await self._send(
@@ -470,7 +492,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 )
                 await self._close_for_access(CLOSE_SIGNED_OUT)
                 return
-            await handler(frame)
+            await handler(self, frame)
         except ChatError as error:
             await self._send(error_frame(error.code, error.message, client_id=client_id))
         except UNAVAILABLE_ERRORS as error:
@@ -505,6 +527,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 )
             )
 
+    @handles("resume")
     async def handle_resume(self, frame: ClientFrame) -> None:
         after = frame.fields["after"]
         if after < self.outbox.sent_seq:
@@ -516,6 +539,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.last_replay = now
         await self._send_feed(after=after)
 
+    @handles("ask")
     async def handle_ask(self, frame: ClientFrame) -> None:
         fields = frame.fields
         participant_id = self.ctx.participant_id
@@ -546,14 +570,17 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             }
         )
 
+    @handles("approve")
     async def handle_approve(self, frame: ClientFrame) -> None:
         await _staff_db(services.question_approve)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             body=frame.fields.get("body"),
             event_id=self.ctx.event_id,
+            publish_unmasked=bool(frame.fields.get("publish_unmasked")),
         )
 
+    @handles("reject")
     async def handle_reject(self, frame: ClientFrame) -> None:
         await _staff_db(services.question_reject)(
             question_id=frame.fields["question_id"],
@@ -562,6 +589,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             event_id=self.ctx.event_id,
         )
 
+    @handles("answer")
     async def handle_answer(self, frame: ClientFrame) -> None:
         await _staff_db(services.question_answer)(
             question_id=frame.fields["question_id"],
@@ -570,6 +598,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             event_id=self.ctx.event_id,
         )
 
+    @handles("mark_answered")
     async def handle_mark_answered(self, frame: ClientFrame) -> None:
         await _staff_db(services.question_answer)(
             question_id=frame.fields["question_id"],
@@ -579,16 +608,19 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             event_id=self.ctx.event_id,
         )
 
+    @handles("announce")
     async def handle_announce(self, frame: ClientFrame) -> None:
         await _staff_db(services.announcement_post)(
             event_id=self.ctx.event_id, actor_id=self._actor_id(), body=frame.fields["body"]
         )
 
+    @handles("pin")
     async def handle_pin(self, frame: ClientFrame) -> None:
         await _staff_db(services.item_pin)(
             event_id=self.ctx.event_id, actor_id=self._actor_id(), seq=frame.fields["seq"]
         )
 
+    @handles("mute")
     async def handle_mute(self, frame: ClientFrame) -> None:
         await _staff_db(services.participant_mute)(
             event_id=self.ctx.event_id,
@@ -602,6 +634,11 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         if self.ctx.user_id is None:
             raise ChatError("not_allowed", "You are not allowed to do that at this event.")
         return self.ctx.user_id
+
+
+_unhandled = SCHEMA.keys() - FRAME_HANDLERS.keys()
+if _unhandled:
+    raise ImproperlyConfigured(f"client frames without a handler: {sorted(_unhandled)}")
 
 
 def _with_participant(ctx: ConnectionContext, participant_id: int) -> ConnectionContext:

@@ -15,18 +15,18 @@ from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from chat.forms import AskForm
-from chat.views import _public_event, _render_live, _to_choices
+from chat.views import ask_to_choices, public_event_or_404, render_live_page
 
 EMBED_TEMPLATE = "chat/embed.html"
 
 
 def event_embed(request: HttpRequest, slug: str) -> HttpResponseBase:
-    event = _public_event(slug)
+    event = public_event_or_404(slug)
     origins = event.embed_origin_list
 
     def page(request: HttpRequest) -> HttpResponseBase:
-        form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=_to_choices(event))
-        return _render_live(request, event, form, template=EMBED_TEMPLATE)
+        form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=ask_to_choices(event))
+        return render_live_page(request, event, form, template=EMBED_TEMPLATE)
 
     # The origins differ per event, so the decorators are applied per request, not at import.
     framed = csp_replace({"frame-ancestors": origins or [NONE]})(page)

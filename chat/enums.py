@@ -6,15 +6,38 @@ class QuestionState(models.TextChoices):
     PUBLISHED = "published", "Published"
     ANSWERED = "answered", "Answered"
     REJECTED = "rejected", "Declined"
+    # Still waiting when the webchat closed: its asker is told, moderators see it listed.
+    UNHANDLED = "unhandled", "Not reached before the end"
+    # Its asker was muted while it waited: out of the queue, kept for audit, never published.
+    REMOVED = "removed", "Not published (asker muted)"
 
 
 # A question leaves `pending` once, and a published one may then be answered.
 QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
-    QuestionState.PENDING: frozenset({QuestionState.PUBLISHED, QuestionState.REJECTED}),
+    QuestionState.PENDING: frozenset(
+        {
+            QuestionState.PUBLISHED,
+            QuestionState.REJECTED,
+            QuestionState.UNHANDLED,
+            QuestionState.REMOVED,
+        }
+    ),
     QuestionState.PUBLISHED: frozenset({QuestionState.ANSWERED}),
     QuestionState.ANSWERED: frozenset(),
     QuestionState.REJECTED: frozenset(),
+    QuestionState.UNHANDLED: frozenset(),
+    QuestionState.REMOVED: frozenset(),
 }
+
+# Never seen by the public: deleted by retention, and with an account that is deleted.
+NEVER_PUBLISHED_STATES = frozenset(
+    {
+        QuestionState.PENDING,
+        QuestionState.REJECTED,
+        QuestionState.UNHANDLED,
+        QuestionState.REMOVED,
+    }
+)
 
 
 class FeedKind(models.TextChoices):

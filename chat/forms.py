@@ -50,6 +50,8 @@ class ApproveForm(forms.Form):
     body = forms.CharField(
         label="Text to publish", max_length=MAX_QUESTION_CHARS, required=False, strip=True
     )
+    # The deliberate second step: text with personal details is published only with this.
+    publish_unmasked = forms.BooleanField(required=False)
 
 
 class RejectForm(forms.Form):

@@ -27,8 +27,8 @@ class Participant(models.Model):
     )
     # Random, kept in the guest's session cookie; never derived from who they are.
     guest_token = models.UUIDField(null=True, blank=True)
-    # A keyed hash of the network address last used (never the address), for rate limits;
-    # cleared after CHAT_NETWORK_HASH_HOURS by the retention job.
+    # A keyed hash of the network last used (chat.networks; never the address), for rate
+    # limits and mutes; cleared after CHAT_NETWORK_HASH_HOURS by the retention job.
     network_hash = models.CharField(max_length=32, blank=True)
     network_hash_at = models.DateTimeField(null=True, blank=True)
     is_muted = models.BooleanField(default=False)
@@ -58,6 +58,29 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"participant {self.pk} in {self.event_id}"
+
+
+class NetworkMute(models.Model):
+    """A mute that follows a person to a new connection: their network (its keyed hash,
+    chat.networks) can ask nothing more at this event. Deleted by retention once the event
+    has ended and CHAT_NETWORK_HASH_HOURS have passed since the mute."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="network_mutes")
+    network_hash = models.CharField(max_length=32)
+    muted_at = models.DateTimeField(auto_now_add=True)
+    muted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "network_hash"], name="network_mute_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"network mute in {self.event_id}"
 
 
 class Question(models.Model):

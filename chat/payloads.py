@@ -7,11 +7,19 @@ asker's original text when a moderator edited it.
 from datetime import UTC
 from typing import Any
 
+from chat.enums import QuestionState
 from chat.models import Answer, Question
 from chat.safeguarding import Finding, mask
 from events.models import Event, PanelSeat
 
 MEMBER_OF_THE_PUBLIC = "Member of the public"
+# Told privately to the asker of a question still waiting when the webchat closed.
+UNHANDLED_MESSAGE = (
+    "The panel did not get to your question before the webchat ended, so it was not "
+    "published. If you are in danger now, call 999 (18000 by textphone or Relay UK). "
+    "Otherwise call 101, or Samaritans free on 116 123 at any time, or use the helplines "
+    "on this page."
+)
 
 
 def iso_utc(value: Any) -> str | None:
@@ -98,16 +106,27 @@ def masked_body(question: Question) -> str | None:
 
 
 def question_for_asker(question: Question) -> dict[str, Any]:
-    """What the asker sees of their own question, privately."""
+    """What the asker sees of their own question, privately. `edited`: a moderator changed
+    the wording before publishing it (to remove details); the asker is shown the published
+    wording, as everyone else sees it."""
     return {
         "type": "own_question",
         "question_id": question.pk,
         "client_id": str(question.client_id),
         "body": question.body,
         "published_body": question.published_body or None,
+        "edited": question.was_edited,
         "state": question.state,
-        "reason": question.rejection_reason or None,
+        "reason": reason_for_asker(question),
     }
+
+
+def reason_for_asker(question: Question) -> str | None:
+    """Why the question was not published, for its asker: the moderator's reason for a
+    decline, or that the panel did not get to it (with where to find help)."""
+    if question.state == QuestionState.UNHANDLED:
+        return UNHANDLED_MESSAGE
+    return question.rejection_reason or None
 
 
 def event_status(event: Event) -> dict[str, Any]:

@@ -49,6 +49,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "approve": {
         "question_id": _ID,
         "body": Field(str, required=False, max_chars=MAX_QUESTION_CHARS, nullable=True),
+        # Required (true) to publish text in which personal details were found, unmasked.
+        "publish_unmasked": Field(bool, required=False, nullable=True),
     },
     "reject": {"question_id": _ID, "reason": Field(str, max_chars=MAX_REASON_CHARS)},
     "answer": {"question_id": _ID, "body": Field(str, max_chars=MAX_ANSWER_CHARS)},
@@ -61,6 +63,11 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "mute": {"participant_id": _ID},
 }
 TO_FIELDS = {"agency": str, "panellist": int}
+# Frames only a signed-in member of staff may send; each first checks that the sender's
+# session still exists (chat.consumers).
+PRIVILEGED_FRAMES = frozenset(
+    {"approve", "reject", "answer", "mark_answered", "announce", "pin", "mute"}
+)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from accounts.models import User
 from chat.realtime.broadcast import publish_now, send_now
 from chat.realtime.groups import user_group
 from chat.selectors import event_status_frame
+from chat.services import questions_mark_unhandled
 from chat.tasks import archive_transcript
 from events.enums import EventStatus
 from events.models import Event, Panellist, PanelSeat
@@ -29,6 +30,21 @@ def broadcast_event_status(sender: Any, *, event_id: int, **kwargs: Any) -> None
     # Sent after commit, so the status read here is the one that was saved.
     frame = event_status_frame(event_id=event_id)
     publish_now(event_id, frame)
+
+
+@receiver(event_status_changed, dispatch_uid="chat.unhandled_on_close")
+def unhandled_on_close(sender: Any, *, event_id: int, to_status: str, **kwargs: Any) -> None:
+    """No question is left silently "Waiting for a moderator" once the webchat ends."""
+    if to_status not in (EventStatus.CLOSED, EventStatus.CANCELLED):
+        return
+    try:
+        count = questions_mark_unhandled(event_id=event_id)
+    except Exception:
+        # The close itself stands; the transcript archive task runs the same step again.
+        logger.exception("could not mark event %s's waiting questions as not reached", event_id)
+        return
+    if count:
+        logger.info("event %s closed with %s questions not reached", event_id, count)
 
 
 @receiver(event_status_changed, dispatch_uid="chat.archive_on_close")

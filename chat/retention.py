@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from chat.enums import QuestionState
-from chat.models import Participant, Question
+from chat.enums import NEVER_PUBLISHED_STATES
+from chat.models import NetworkMute, Participant, Question
 from chat.reports.services import question_tallies_freeze
 from events.models import Event
 
@@ -42,7 +42,7 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
             now=now,
         )
         old = Question.objects.filter(event__ends_at__lt=cutoff)
-        deleted, _ = old.filter(state__in=[QuestionState.PENDING, QuestionState.REJECTED]).delete()
+        deleted, _ = old.filter(state__in=NEVER_PUBLISHED_STATES).delete()
         replaced = (
             old.exclude(published_body="")
             .exclude(body=F("published_body"))
@@ -56,6 +56,11 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
         Participant.objects.filter(
             network_hash_at__lt=now - timedelta(hours=settings.CHAT_NETWORK_HASH_HOURS)
         ).update(network_hash="", network_hash_at=None)
+        # A network mute lasts the rest of its event, then as long as any network hash.
+        NetworkMute.objects.filter(
+            event__ends_at__lt=now,
+            muted_at__lt=now - timedelta(hours=settings.CHAT_NETWORK_HASH_HOURS),
+        ).delete()
     report = PurgeReport(
         questions_deleted=deleted, originals_replaced=replaced, participants_deleted=participants
     )

@@ -9,8 +9,6 @@ marked urgent and its asker is pointed to emergency help at once. The findings g
 they never publish or decline anything by themselves.
 """
 
-import hashlib
-import hmac
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -320,14 +318,3 @@ def active_phrases(kind: str) -> tuple[str, ...]:
 
 def findings_as_data(findings: list[Finding]) -> list[dict[str, Any]]:
     return [asdict(finding) for finding in findings]
-
-
-def network_hash(address: str | None) -> str:
-    """A keyed hash of a network address: enough to rate-limit one network, useless for
-    finding out who it was. The raw address is never stored or logged."""
-    if not address:
-        return ""
-    from django.conf import settings
-
-    key = hashlib.sha256(f"network-address:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,25 +1,20 @@
-"""Reads for the live chat. Plain dicts and lists, safe to hand across the async boundary."""
+"""Reads for the live chat. Plain dicts and lists, safe to hand across the async boundary.
 
-import re
+The transcript archive's reads are in chat/archive_selectors.py."""
+
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
-
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import QuerySet
-from django.utils.html import escape
 
 from accounts.models import User
 from accounts.selectors import session_identity
 from chat import payloads
 from chat.enums import QuestionState
 from chat.guests import guest_token_from_cookie
-from chat.models import ChatRoom, FeedItem, Participant, Question, TranscriptEntry
+from chat.models import ChatRoom, FeedItem, Participant, Question
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
 from events.roles import EventRoles, event_roles
-from events.selectors import events_with_agency_and_topic
 
 # Where the live page keeps a guest's participation token in the session (chat/views.py).
 PARTICIPANT_SESSION_KEY = "chat_participant_token"
@@ -195,6 +190,16 @@ def moderation_queue(*, event_id: int) -> list[dict[str, Any]]:
     return [payloads.question_for_moderators(question) for question in questions]
 
 
+def unhandled_questions(*, event_id: int) -> list[dict[str, Any]]:
+    """Questions still waiting when the webchat closed, oldest first, for the moderators."""
+    questions = (
+        Question.objects.filter(event_id=event_id, state=QuestionState.UNHANDLED)
+        .select_related("to_agency", "to_panellist__agency")
+        .order_by("asked_at", "id")
+    )
+    return [payloads.question_for_moderators(question) for question in questions]
+
+
 def own_questions(*, participant_id: int | None) -> list[dict[str, Any]]:
     if participant_id is None:
         return []
@@ -249,174 +254,6 @@ def questions_for_panel(*, feed: list[dict[str, Any]], roles: EventRoles) -> lis
     return list(reversed(questions))
 
 
-# --- the transcript archive -----------------------------------------------------------
-
-MARK_START, MARK_END = "\x02", "\x03"
-
-
-@dataclass(frozen=True)
-class ArchiveFilters:
-    query: str = ""
-    agency: str = ""
-    topic: str = ""
-    year: int | None = None
-
-
-def archived_events(filters: ArchiveFilters) -> QuerySet[Event]:
-    """Archived events with a transcript, newest first, narrowed by agency, topic and year."""
-    events = (
-        Event.objects.filter(status="archived", transcripts__isnull=False)
-        .select_related("lead_agency")
-        .prefetch_related("topics")
-        .distinct()
-        .order_by("-starts_at", "-pk")
-    )
-    events = events_with_agency_and_topic(
-        events, agency_slug=filters.agency, topic_slug=filters.topic
-    )
-    if filters.year:
-        events = events.filter(starts_at__year=filters.year)
-    return events
-
-
-def archive_years() -> list[int]:
-    return sorted(
-        {
-            moment.year
-            for moment in Event.objects.filter(status="archived").values_list(
-                "starts_at", flat=True
-            )
-        },
-        reverse=True,
-    )
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    event: Event
-    seq: int
-    kind: str
-    speaker: str
-    snippet: str  # safe HTML: escaped text with <mark> around the matches
-
-
-def _highlight(text: str) -> str:
-    """Escape first, then turn the match markers into <mark>: user text never becomes HTML."""
-    return str(escape(text)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-
-
-def _simple_snippet(body: str, words: list[str], width: int = 200) -> str:
-    lowered = body.lower()
-    first = min((lowered.find(w) for w in words if w in lowered), default=0)
-    start = max(0, first - width // 3)
-    excerpt = (
-        ("…" if start else "")
-        + body[start : start + width]
-        + ("…" if start + width < len(body) else "")
-    )
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    return _highlight(pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt))
-
-
-def transcript_entries_matching(
-    entries: QuerySet[TranscriptEntry], query: str
-) -> QuerySet[TranscriptEntry]:
-    """PostgreSQL full-text search over transcript entries, best first, with snippets.
-    The vector is the expression the GIN index in migration chat/0008 is built on."""
-    search_query = SearchQuery(query, config="english", search_type="websearch")
-    vector = SearchVector("body", config="english")
-    return (
-        entries.annotate(
-            document=vector,
-            rank=SearchRank(vector, search_query),
-            snippet=SearchHeadline(
-                "body",
-                search_query,
-                config="english",
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=35,
-                min_words=15,
-            ),
-        )
-        .filter(document=search_query)
-        .order_by("-rank", "-event__starts_at", "seq")
-    )
-
-
-def transcript_search(filters: ArchiveFilters, *, limit: int = 50) -> list[SearchHit]:
-    """Questions and answers matching the words, best first (PostgreSQL full-text search
-    with ranking and highlighted snippets; a plain word match elsewhere)."""
-    query = filters.query.strip()
-    if not query:
-        return []
-    entries = TranscriptEntry.objects.filter(
-        event__in=archived_events(replace(filters, query="")).values("pk")
-    ).select_related("event__lead_agency")
-    if connection.vendor == "postgresql":
-        rows = transcript_entries_matching(entries, query)[:limit]
-        return [
-            # `snippet` is annotated by transcript_entries_matching.
-            SearchHit(row.event, row.seq, row.kind, row.speaker, _highlight(row.snippet))  # type: ignore[attr-defined]
-            for row in rows
-        ]
-    words = [word.lower() for word in re.findall(r"\w+", query)][:10]
-    if not words:
-        return []
-    matching = entries
-    for word in words:
-        matching = matching.filter(body__icontains=word)
-    plain_rows = matching.order_by("-event__starts_at", "seq")[:limit]
-    return [
-        SearchHit(row.event, row.seq, row.kind, row.speaker, _simple_snippet(row.body, words))
-        for row in plain_rows
-    ]
-
-
-@dataclass
-class TranscriptQuestion:
-    item: dict[str, Any]
-    answers: list[dict[str, Any]]
-
-
-@dataclass
-class TranscriptView:
-    """A transcript document shaped for reading: questions with their answers beneath."""
-
-    document: dict[str, Any]
-    blocks: list[TranscriptQuestion]  # a question with answers, or a lone announcement/answer
-    panel_by_agency: list[tuple[str, list[dict[str, Any]]]]
-    agencies: list[tuple[str, str]]
-
-
-def transcript_view(document: dict[str, Any], *, only_agency: str = "") -> TranscriptView:
-    answers: dict[int, list[dict[str, Any]]] = {}
-    question_ids = {item["question_id"] for item in document["items"] if item["kind"] == "question"}
-    for item in document["items"]:
-        if item["kind"] == "answer" and item["question_id"] in question_ids:
-            answers.setdefault(item["question_id"], []).append(item)
-    blocks = []
-    for item in document["items"]:
-        if item["kind"] == "question":
-            mine = answers.get(item["question_id"], [])
-            if only_agency:
-                mine = [a for a in mine if a["panellist"]["agency_slug"] == only_agency]
-                if not mine:
-                    continue
-            blocks.append(TranscriptQuestion(item, mine))
-        elif item["kind"] == "answer" and item["question_id"] not in question_ids:
-            if not only_agency or item["panellist"]["agency_slug"] == only_agency:
-                blocks.append(TranscriptQuestion(item, []))
-        elif item["kind"] == "announcement" and not only_agency:
-            blocks.append(TranscriptQuestion(item, []))
-    panel: dict[str, list[dict[str, Any]]] = {}
-    agencies: dict[str, str] = {}
-    for member in document["panel"]:
-        panel.setdefault(member["agency"], []).append(member)
-        agencies[member["agency_slug"]] = member["agency"]
-    return TranscriptView(document, blocks, list(panel.items()), list(agencies.items()))
-
-
 def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
     """A signed-in user's questions across events, newest event first, for "My questions"."""
     questions = (
@@ -439,11 +276,12 @@ def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
         )
         entry["questions"].append(
             {
-                "body": question.body,
-                "published_body": question.published_body if question.was_edited else "",
+                # A moderator's edit removed details: show only what was published.
+                "body": question.published_body if question.was_edited else question.body,
+                "edited": question.was_edited,
                 "state": question.state,
                 "state_label": QuestionState(question.state).label,
-                "reason": question.rejection_reason,
+                "reason": payloads.reason_for_asker(question) or "",
                 "asked_at": question.asked_at,
             }
         )

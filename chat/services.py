@@ -16,8 +16,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat import payloads, safeguarding
-from chat.enums import QUESTION_TRANSITIONS, AnswerMode, FeedKind, QuestionState
-from chat.models import Answer, ChatRoom, FeedItem, Participant, Question
+from chat.enums import (
+    NEVER_PUBLISHED_STATES,
+    QUESTION_TRANSITIONS,
+    AnswerMode,
+    FeedKind,
+    QuestionState,
+)
+from chat.models import Answer, ChatRoom, FeedItem, NetworkMute, Participant, Question
 from chat.ratelimit import allow
 from chat.realtime.broadcast import publish_on_commit, send_frame_on_commit
 from chat.realtime.groups import moderation_group, participant_group
@@ -26,6 +32,7 @@ from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
 
 DEFAULT_ELSEWHERE_NOTE = "Another reply in this webchat answers this question."
+MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webchat."
 
 
 class ChatError(Exception):
@@ -35,6 +42,24 @@ class ChatError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class UnmaskedDetails(ChatError):
+    """Publishing text that still holds personal details needs the moderator's confirmation."""
+
+    def __init__(self, findings: list[safeguarding.Finding]) -> None:
+        self.findings = findings
+        super().__init__(
+            "unmasked_details",
+            f"This text still contains personal details ({describe_findings(findings)}). "
+            "Publish it with the details masked, edit them out, or confirm that they may be "
+            "published as they are.",
+        )
+
+
+def describe_findings(findings: list[safeguarding.Finding]) -> str:
+    """What was found, for people: 'phone “07700 900123”; email “sam@example.org”'."""
+    return "; ".join(f"{f.kind.replace('_', ' ')} “{f.text}”" for f in findings)
 
 
 def _not_allowed() -> ChatError:
@@ -47,6 +72,14 @@ def _user(user_id: int | None) -> User | None:
 
 def _roles(event: Event, user_id: int | None) -> EventRoles:
     return event_roles(user=_user(user_id), event=event)
+
+
+def _moderator(event: Event, actor_id: int) -> User:
+    """The acting moderator of this event (read once), or `not_allowed`."""
+    actor = _user(actor_id)
+    if actor is None or not event_roles(user=actor, event=event).is_moderator:
+        raise _not_allowed()
+    return actor
 
 
 def _not_open(event: Event) -> ChatError:
@@ -121,12 +154,12 @@ def participant_for(
 
 
 def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bool:
-    """Stop a participant asking at this event, on every tab and reconnect. True if changed."""
+    """Stop a participant asking at this event, on every tab and reconnect, and from their
+    network (chat.networks) for the rest of the event; their waiting questions leave the
+    queue (kept for audit, never published). True if changed."""
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
-        actor = _user(actor_id)
-        if not event_roles(user=actor, event=event).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(event, actor_id)
         participant = (
             Participant.objects.select_for_update()
             .filter(pk=participant_id, event_id=event_id)
@@ -140,16 +173,25 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
         participant.muted_at = timezone.now()
         participant.muted_by = actor
         participant.save(update_fields=["is_muted", "muted_at", "muted_by"])
+        if participant.network_hash:
+            # A new connection without cookies is a new participant: the network is not.
+            NetworkMute.objects.get_or_create(
+                event_id=event_id,
+                network_hash=participant.network_hash,
+                defaults={"muted_by": actor},
+            )
+        waiting = Question.objects.select_for_update().filter(
+            participant=participant, state=QuestionState.PENDING
+        )
+        for question in waiting:
+            question_transition(question, QuestionState.REMOVED, actor=actor)
         send_frame_on_commit(
             moderation_group(event_id),
             {"type": "participant_muted", "participant_id": participant.pk},
         )
         send_frame_on_commit(
             participant_group(participant.pk),
-            {
-                "type": "muted",
-                "message": "A moderator has stopped you sending more questions to this webchat.",
-            },
+            {"type": "muted", "message": MUTED_MESSAGE},
         )
     return True
 
@@ -163,9 +205,7 @@ def participant_questions_forget(*, user_id: int) -> int:
     """
     with transaction.atomic():
         questions = Question.objects.filter(participant__user_id=user_id)
-        deleted, _ = questions.filter(
-            state__in=[QuestionState.PENDING, QuestionState.REJECTED]
-        ).delete()
+        deleted, _ = questions.filter(state__in=NEVER_PUBLISHED_STATES).delete()
         questions.update(nickname="", body=F("published_body"), findings=[])
     return deleted
 
@@ -222,7 +262,9 @@ def question_ask(
         event = participant.event
         if not event.accepts_questions():
             raise _not_open(event)
-        if participant.is_muted:
+        if participant.is_muted or (
+            network and NetworkMute.objects.filter(event=event, network_hash=network).exists()
+        ):
             raise ChatError("muted", "A moderator has stopped you sending questions here.")
         text = body.strip()
         if not text:
@@ -289,25 +331,66 @@ def _lock_question(question_id: int, event_id: int | None) -> Question:
     return question
 
 
-def _move(question: Question, to_state: QuestionState) -> None:
+def question_transition(
+    question: Question,
+    to_state: QuestionState,
+    *,
+    actor: User | None,
+    changes: dict[str, Any] | None = None,
+) -> bool:
+    """Move a question, locked by the caller (`_lock_question`), to `to_state`: the one place
+    a question's state changes, as `event_transition` is for events.
+
+    Refused (`conflict`) unless QUESTION_TRANSITIONS allows it; nothing happens if it is
+    already there (False). A question leaving the queue records who decided and when; other
+    fields in `changes` are saved in the same write. After commit, moderators hear that it
+    left their queue and its asker sees its new state."""
+    if question.state == to_state:
+        return False
     if to_state not in QUESTION_TRANSITIONS[question.state]:
         raise ChatError(
             "conflict",
             f"This question is already {QuestionState(question.state).label.lower()}.",
         )
+    from_state = question.state
     question.state = to_state
+    fields = ["state"]
+    if from_state == QuestionState.PENDING:
+        question.moderated_at = timezone.now()
+        question.moderated_by = actor
+        fields += ["moderated_at", "moderated_by"]
+    for name, value in (changes or {}).items():
+        setattr(question, name, value)
+        fields.append(name)
+    question.save(update_fields=fields)
+    if from_state == QuestionState.PENDING:
+        send_frame_on_commit(
+            moderation_group(question.event_id),
+            {"type": "queue_remove", "question_id": question.pk, "state": question.state},
+        )
+    if question.participant_id:
+        send_frame_on_commit(
+            participant_group(question.participant_id), payloads.question_for_asker(question)
+        )
+    return True
 
 
 def question_approve(
-    *, question_id: int, actor_id: int, body: str | None = None, event_id: int | None = None
+    *,
+    question_id: int,
+    actor_id: int,
+    body: str | None = None,
+    event_id: int | None = None,
+    publish_unmasked: bool = False,
 ) -> bool:
-    """Publish a waiting question, optionally as edited by the moderator. True if changed."""
+    """Publish a waiting question, optionally as edited by the moderator. True if changed.
+
+    Text that still contains personal details (chat.safeguarding) is published only with
+    `publish_unmasked`: the moderator's deliberate second step, after being told what."""
     with transaction.atomic():
         question = _lock_question(question_id, event_id)
         event = question.event
-        actor = _user(actor_id)
-        if not event_roles(user=actor, event=event).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(event, actor_id)
         edited = (body or "").strip()
         if question.state == QuestionState.PUBLISHED:
             if (edited or question.body) == question.published_body:
@@ -321,11 +404,13 @@ def question_approve(
             )
         if event.status != EventStatus.LIVE:
             raise ChatError("event_not_open", "Questions can be published only while it is live.")
-        _move(question, QuestionState.PUBLISHED)
-        question.published_body = edited or question.body
-        question.moderated_at = timezone.now()
-        question.moderated_by = actor
-        question.save(update_fields=["state", "published_body", "moderated_at", "moderated_by"])
+        text = edited or question.body
+        details = safeguarding.find_personal_details(text)
+        if details and not publish_unmasked:
+            raise UnmaskedDetails(details)
+        question_transition(
+            question, QuestionState.PUBLISHED, actor=actor, changes={"published_body": text}
+        )
         _publish(
             event_id=event.pk,
             kind=FeedKind.QUESTION,
@@ -333,7 +418,6 @@ def question_approve(
             question=question,
             actor=actor,
         )
-        _tell_moderators_and_asker(question)
     return True
 
 
@@ -344,30 +428,34 @@ def question_reject(
     reason = reason.strip()
     with transaction.atomic():
         question = _lock_question(question_id, event_id)
-        if not _roles(question.event, actor_id).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(question.event, actor_id)
         if question.state == QuestionState.REJECTED:
             return False
         if not reason:
             raise ChatError("invalid", "Give the asker a reason for declining their question.")
-        _move(question, QuestionState.REJECTED)
-        question.rejection_reason = reason
-        question.moderated_at = timezone.now()
-        question.moderated_by_id = actor_id
-        question.save(update_fields=["state", "rejection_reason", "moderated_at", "moderated_by"])
-        _tell_moderators_and_asker(question)
+        question_transition(
+            question, QuestionState.REJECTED, actor=actor, changes={"rejection_reason": reason}
+        )
     return True
 
 
-def _tell_moderators_and_asker(question: Question) -> None:
-    send_frame_on_commit(
-        moderation_group(question.event_id),
-        {"type": "queue_remove", "question_id": question.pk, "state": question.state},
-    )
-    if question.participant_id:
-        send_frame_on_commit(
-            participant_group(question.participant_id), payloads.question_for_asker(question)
+def questions_mark_unhandled(*, event_id: int) -> int:
+    """When a webchat closes, every question still waiting becomes `unhandled`: its asker is
+    told privately that the panel did not get to it (with where to find help), moderators
+    see it listed, and nothing is left "Waiting for a moderator". Safe to run again.
+    Returns how many it changed."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event_id)
+        if event.status not in (EventStatus.CLOSED, EventStatus.ARCHIVED, EventStatus.CANCELLED):
+            return 0
+        waiting = list(
+            Question.objects.select_for_update().filter(
+                event_id=event_id, state=QuestionState.PENDING
+            )
         )
+        for question in waiting:
+            question_transition(question, QuestionState.UNHANDLED, actor=None)
+    return len(waiting)
 
 
 def question_answer(
@@ -402,9 +490,7 @@ def question_answer(
             body=body,
             answered_by_id=actor_id,
         )
-        if question.state == QuestionState.PUBLISHED:
-            _move(question, QuestionState.ANSWERED)
-            question.save(update_fields=["state"])
+        answered_now = question_transition(question, QuestionState.ANSWERED, actor=None)
         question_item = question.feed_items.filter(kind=FeedKind.QUESTION).first()
         item = _publish(
             event_id=event.pk,
@@ -416,7 +502,8 @@ def question_answer(
             answer=answer,
             actor=answer.answered_by,
         )
-        if question.participant_id:
+        if not answered_now and question.participant_id:
+            # A further answer: the question's state is unchanged, but its asker sees it.
             send_frame_on_commit(
                 participant_group(question.participant_id), payloads.question_for_asker(question)
             )
@@ -430,9 +517,7 @@ def announcement_post(*, event_id: int, actor_id: int, body: str) -> int:
     body = body.strip()
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
-        actor = _user(actor_id)
-        if not event_roles(user=actor, event=event).is_moderator:
-            raise _not_allowed()
+        actor = _moderator(event, actor_id)
         if event.status not in (EventStatus.SCHEDULED, EventStatus.LIVE):
             raise ChatError(
                 "event_not_open", "Announcements can be posted only before or during it."
@@ -452,8 +537,7 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
     """Pin one published item at the top of the live page (None unpins). True if changed."""
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
-        if not _roles(event, actor_id).is_moderator:
-            raise _not_allowed()
+        _moderator(event, actor_id)
         if seq is not None and not FeedItem.objects.filter(event_id=event_id, seq=seq).exists():
             raise ChatError("not_found", "There is no published item with that number.")
         room = _locked_room(event_id)

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from chat import transcripts
+from chat.services import questions_mark_unhandled
 from events.models import Event
 
 
@@ -10,6 +11,8 @@ from events.models import Event
 def archive_transcript(*, event_id: int) -> None:
     if not Event.objects.filter(pk=event_id).exists():
         return
+    # Normally done as the event closed (chat/receivers.py); again here in case that failed.
+    questions_mark_unhandled(event_id=event_id)
     transcripts.transcript_archive(event_id=event_id)
 
 

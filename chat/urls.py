@@ -25,6 +25,7 @@ urlpatterns = [
     path("events/<slug:slug>/report.csv", report_views.event_report_csv, name="report_csv"),
     path("events/<slug:slug>/live/", views.event_live, name="live"),
     path("events/<slug:slug>/live/ask/", views.event_ask, name="ask"),
+    path("events/<slug:slug>/live/forget/", views.event_forget_questions, name="forget_questions"),
     path("events/<slug:slug>/embed/", embed.event_embed, name="embed"),
     path("events/<slug:slug>/moderate/", views.moderator_console, name="moderate"),
     path(

@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import role_page
-from chat import safeguarding, selectors, services
+from chat import networks, safeguarding, selectors, services
 from chat.enums import AnswerMode
 from chat.forms import (
     AnnounceForm,
@@ -36,10 +38,15 @@ from events import selectors as event_selectors
 from events.models import Event
 from events.roles import EventRoles, event_roles
 
+LIVE_TEMPLATE = "chat/live.html"
+FORGOTTEN_MESSAGE = (
+    "Your questions are no longer shown on this device. A moderator will still read any "
+    "that were waiting."
+)
 ASK_ERROR_STATUS = {"rate_limited": 429, "event_not_open": 409, "muted": 403, "not_allowed": 403}
 
 
-def _public_event(slug: str) -> Event:
+def public_event_or_404(slug: str) -> Event:
     try:
         return event_selectors.public_event_by_slug(slug=slug)
     except Event.DoesNotExist as missing:
@@ -47,7 +54,12 @@ def _public_event(slug: str) -> Event:
 
 
 def _guest_token(request: HttpRequest) -> uuid.UUID:
-    """The browser's participation identity, kept in its session (no account needed)."""
+    """The browser's participation identity, kept in its session (no account needed).
+
+    A guest's session ends when the browser closes, so the next person at a shared device
+    does not see their questions; a signed-in user's session is allauth's to set."""
+    if not request.user.is_authenticated and not request.session.get_expire_at_browser_close():
+        request.session.set_expiry(0)
     token = request.session.get(PARTICIPANT_SESSION_KEY)
     try:
         return uuid.UUID(str(token))
@@ -67,7 +79,8 @@ def _user_id(request: HttpRequest) -> int | None:
     return request.user.pk if request.user.is_authenticated else None
 
 
-def _to_choices(event: Event) -> list[tuple[str, str]]:
+def ask_to_choices(event: Event) -> list[tuple[str, str]]:
+    """Whom a question may be addressed to: each agency on the panel, and each panellist."""
     choices: list[tuple[str, str]] = []
     for group in event_selectors.panel_grouped_by_agency(event=event):
         choices.append((f"agency:{group.agency.slug}", f"{group.agency.name} (anyone)"))
@@ -79,17 +92,17 @@ def _to_choices(event: Event) -> list[tuple[str, str]]:
 
 
 def event_live(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _public_event(slug)
-    form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=_to_choices(event))
-    return _render_live(request, event, form)
+    event = public_event_or_404(slug)
+    form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=ask_to_choices(event))
+    return render_live_page(request, event, form)
 
 
-def _render_live(
+def render_live_page(
     request: HttpRequest,
     event: Event,
     form: AskForm,
     status: int = 200,
-    template: str = "chat/live.html",
+    template: str = LIVE_TEMPLATE,
 ) -> HttpResponse:
     token = _guest_token(request)
     participant = selectors.participant_lookup(
@@ -110,10 +123,37 @@ def _render_live(
             ),
             "accepting_questions": event.accepts_questions(),
             "form": form,
+            "signed_in": request.user.is_authenticated,
+            # The embed sits in another site's frame, where this browser's cookies (and so
+            # a form post) do not reach the portal: the full live page offers it.
+            "offer_forget": template == LIVE_TEMPLATE,
         },
         status=status,
     )
     _set_guest_cookie(request, response, token)
+    # It shows this person's own questions: never kept by the browser or any cache.
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Forget my questions on this device": a guest's session (which links this browser
+    to their questions) is ended, so neither this page nor the next person sees them. The
+    questions themselves are untouched: moderators still read any that wait."""
+    public_event_or_404(slug)
+    if request.user.is_authenticated:
+        messages.info(
+            request,
+            "Your questions are kept with your account. To hide them on this device, sign out.",
+        )
+    else:
+        request.session.flush()
+        messages.success(request, FORGOTTEN_MESSAGE)
+    response = HttpResponseRedirect(reverse("chat:live", kwargs={"slug": slug}) + "#ask-panel")
+    if not request.user.is_authenticated:
+        # The guest cookie named the forgotten session's token (chat/guests.py).
+        response.delete_cookie(GUEST_COOKIE_NAME, samesite="Lax")
     return response
 
 
@@ -137,16 +177,16 @@ def _set_guest_cookie(request: HttpRequest, response: HttpResponse, token: uuid.
         max_age=settings.SESSION_COOKIE_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
-        samesite=settings.SESSION_COOKIE_SAMESITE,  # type: ignore[arg-type]
+        samesite="Lax",  # as the session cookie (settings.SESSION_COOKIE_SAMESITE)
     )
 
 
 @require_POST
 def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _public_event(slug)
-    form = AskForm(request.POST, to_choices=_to_choices(event))
+    event = public_event_or_404(slug)
+    form = AskForm(request.POST, to_choices=ask_to_choices(event))
     if not form.is_valid():
-        return _render_live(request, event, form, status=400)
+        return render_live_page(request, event, form, status=400)
     participant = services.participant_for(
         event_id=event.pk, user_id=_user_id(request), guest_token=_guest_token(request)
     )
@@ -159,12 +199,14 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
             nickname=form.cleaned_data["nickname"],
             anonymous=form.cleaned_data["anonymous"],
             to=form.to_target(),
-            network=safeguarding.network_hash(request.META.get("REMOTE_ADDR")),
+            network=networks.network_hash(request.META.get("REMOTE_ADDR")),
         )
     except ChatError as refusal:
         # The asker keeps their text: the form is shown again with it and the reason.
         form.add_error(None, refusal.message)
-        return _render_live(request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400))
+        return render_live_page(
+            request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400)
+        )
     if outcome.help_now:
         messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
     messages.success(
@@ -187,13 +229,14 @@ def _ask_return_path(request: HttpRequest, slug: str) -> str:
 def _console_event(
     request: HttpRequest, slug: str, allowed: Callable[[EventRoles], bool]
 ) -> tuple[Event, EventRoles]:
-    event = _public_event(slug)
+    event = public_event_or_404(slug)
     roles = event_roles(user=request.user, event=event)
     if not allowed(roles):
         raise PermissionDenied("You are not a moderator or panellist of this webchat.")
     return event, roles
 
 
+@never_cache
 @role_page
 @login_required
 def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
@@ -205,6 +248,7 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "queue": selectors.moderation_queue(event_id=event.pk),
+            "unhandled": selectors.unhandled_questions(event_id=event.pk),
             "feed": feed,
             "pinned_seq": selectors.pinned_seq(event_id=event.pk),
             "last_seq": feed[-1]["seq"] if feed else 0,
@@ -213,6 +257,7 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@never_cache
 @role_page
 @login_required
 def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
@@ -241,7 +286,7 @@ def _console_action(
     """Run one console action from a plain form post and go back to the console."""
     if not request.user.is_authenticated:
         raise PermissionDenied
-    event = _public_event(slug)
+    event = public_event_or_404(slug)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -263,7 +308,11 @@ def moderate_approve(request: HttpRequest, slug: str, question_id: int) -> HttpR
         slug,
         ApproveForm,
         lambda event, data: services.question_approve(
-            question_id=question_id, actor_id=_actor(request), body=data["body"], event_id=event.pk
+            question_id=question_id,
+            actor_id=_actor(request),
+            body=data["body"],
+            event_id=event.pk,
+            publish_unmasked=data["publish_unmasked"],
         ),
         "Question published.",
         "chat:moderate",

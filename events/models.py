@@ -87,11 +87,22 @@ _EMBED_ORIGIN = re.compile(
 )
 
 
+# A chat framed by a page sent over plain HTTP could be read or changed on the way; only a
+# developer's own machine may use it.
+_PLAIN_HTTP_HOSTS = frozenset({"localhost", "127.0.0.1"})
+
+
+def _is_plain_http_elsewhere(origin: str) -> bool:
+    scheme, _, rest = origin.partition("://")
+    return scheme == "http" and rest.split(":", 1)[0] not in _PLAIN_HTTP_HOSTS
+
+
 def _embed_origin(line: str) -> str | None:
     match = _EMBED_ORIGIN.fullmatch(line.strip())
     if match is None or (match[2] and not 0 < int(match[2]) <= 65535):
         return None
-    return match[1].lower()
+    origin = match[1].lower()
+    return None if _is_plain_http_elsewhere(origin) else origin
 
 
 def embed_origins_parse(text: str) -> list[str]:
@@ -109,6 +120,14 @@ def validate_embed_origins(text: str) -> None:
     invalid = [
         line.strip() for line in text.splitlines() if line.strip() and not _embed_origin(line)
     ]
+    plain = [line for line in invalid if line.lower().startswith("http://")]
+    if plain:
+        raise ValidationError(
+            "Websites that show the chat must use https:// (only localhost may use "
+            "http://): %(lines)s",
+            code="insecure_origin",
+            params={"lines": ", ".join(plain)},
+        )
     if invalid:
         raise ValidationError(
             "Not a website origin (write it like https://www.met.police.uk): %(lines)s",

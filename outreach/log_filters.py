@@ -1,5 +1,6 @@
-"""Logging filters: one line for the operator, not a traceback a second, and `make run`'s
-output readable (lines for changes and failures only).
+"""Logging filters: one line for the operator, not a traceback a second; `make run`'s
+output readable (lines for changes and failures only); and no network address in any line
+(docs/safeguarding.md, "Network addresses").
 
 - A request refused with a 4xx (PermissionDenied, Http404, ...) is one line: Django logs it
   with the exception's traceback, which tells an operator nothing (it was refused as
@@ -9,9 +10,19 @@ output readable (lines for changes and failures only).
   (transitions, lateness, archives); Celery's failures, retries and start-up lines stay.
   Written for Celery 5.x: the routine messages are Celery's own format strings, imported
   where Celery exposes them, so a wording change there leaves the lines in (noisy, not lost).
+
+Every log handler the portal's processes write through (web, worker, beat) carries
+`RedactAddresses`: it replaces each IPv4 or IPv6 address in a record's message, exception
+and stack text with `[address]` before the line is formatted. uvicorn's own loggers are
+routed to the same handler (outreach/settings.py LOGGING), because uvicorn writes a
+WebSocket's handshake (`<address>:<port> - "WebSocket /ws/..." [accepted]`) to
+`uvicorn.error` even with `--no-access-log`. Loopback and unspecified addresses (the
+server's own `127.0.0.1`, `0.0.0.0`) are nobody's, so they stay readable.
 """
 
+import ipaddress
 import logging
+import re
 import time
 
 from celery.app.trace import LOG_RECEIVED, LOG_SUCCESS
@@ -41,6 +52,64 @@ class OncePerMinute(logging.Filter):
             record.args = None
             record.exc_info = None
             record.exc_text = None
+        return True
+
+
+REDACTED = "[address]"
+
+# Candidates only: each is confirmed with `ipaddress` before it is replaced, so times
+# ("18:05:09"), versions and hashes are left alone.
+_CANDIDATE = re.compile(
+    r"(?<![\w.:])(?:[0-9A-Fa-f]{0,4}:){2,}[0-9A-Fa-f.:]*(?:%\w+)?"
+    r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])"
+)
+_TRAILING_PORT = re.compile(r":\d{1,5}$")
+
+
+def _is_someones_address(text: str) -> bool:
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not (address.is_loopback or address.is_unspecified)
+
+
+def _replace(match: re.Match[str]) -> str:
+    candidate = match.group(0)
+    if _is_someones_address(candidate):
+        return REDACTED
+    # uvicorn writes an IPv6 client as "<address>:<port>" without brackets.
+    without_port = _TRAILING_PORT.sub("", candidate)
+    if without_port != candidate and _is_someones_address(without_port):
+        return REDACTED + candidate[len(without_port) :]
+    return candidate
+
+
+def redact_addresses(text: str) -> str:
+    """`text` with every network address (except loopback and unspecified) replaced."""
+    return _CANDIDATE.sub(_replace, text)
+
+
+class RedactAddresses(logging.Filter):
+    """A handler filter: the record's final message, exception and stack without addresses."""
+
+    _exception_formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: let the handler report it as usual
+            return True
+        record.msg = redact_addresses(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._exception_formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_addresses(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_addresses(record.stack_info)
         return True
 
 

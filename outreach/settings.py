@@ -392,6 +392,11 @@ EVENT_REMINDER_MINUTES = env.int("EVENT_REMINDER_MINUTES", default=60)
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# One handler for every logger, and on it a filter that removes network addresses from
+# each line (outreach/log_filters.py). Loggers that bring their own handlers (uvicorn's,
+# Django's `django` and `django.server`) are pointed at it instead. uvicorn's access log
+# stays off whatever the command line says: each of its lines is an address beside a path.
+# Celery workers and beat use this too (outreach/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -400,23 +405,32 @@ LOGGING = {
     },
     "filters": {
         "once_per_minute": {"()": "outreach.log_filters.OncePerMinute"},
+        "redact_addresses": {"()": "outreach.log_filters.RedactAddresses"},
         "client_error_without_traceback": {
             "()": "outreach.log_filters.ClientErrorWithoutTraceback"
         },
         "routine_celery_lines": {"()": "outreach.log_filters.RoutineCeleryLines"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_addresses"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Our console handler only: Django's own (DEBUG) console handler printed each line,
         # and each traceback, a second time.
-        "django": {"level": LOG_LEVEL},
+        "django": {"level": LOG_LEVEL, "handlers": [], "propagate": True},
         "django.request": {"filters": ["client_error_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         # A traceback a second while Redis is away; the hubs say once what it means.
         "channels_redis.pubsub": {"filters": ["once_per_minute"]},
+        "django.server": {"handlers": [], "propagate": True},
+        "uvicorn": {"handlers": [], "propagate": True},
+        "uvicorn.error": {"handlers": [], "propagate": True},
+        "uvicorn.access": {"handlers": [], "propagate": False},
         # No line every few seconds when nothing changes (outreach/log_filters.py).
         "celery.beat": {"filters": ["routine_celery_lines"]},
         "celery.worker.strategy": {"filters": ["routine_celery_lines"]},

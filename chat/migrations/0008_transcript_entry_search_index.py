@@ -1,6 +1,6 @@
 """A GIN index for transcript search on PostgreSQL (other databases search without one).
 
-The expression is exactly what chat.selectors.transcript_search filters on,
+The expression is exactly what chat.archive_selectors.transcript_search filters on,
 `SearchVector("body", config="english")`, so the planner can use it.
 """
 

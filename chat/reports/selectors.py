@@ -27,6 +27,8 @@ from events.selectors import events_with_agency_and_topic
 # Only a finished webchat has a report.
 REPORTED_STATUSES = ENDED_EVENT_STATUSES
 PUBLISHED_STATES = (QuestionState.PUBLISHED, QuestionState.ANSWERED)
+DECLINED_STATES = (QuestionState.REJECTED, QuestionState.REMOVED)
+UNHANDLED_STATES = (QuestionState.PENDING, QuestionState.UNHANDLED)
 TOP_WORDS = 20
 # Timing over time: questions grouped by when they were published, in slots this long.
 TIMING_SLOT = timedelta(minutes=15)
@@ -199,8 +201,10 @@ def question_figures_by_event(event_ids: Sequence[int]) -> dict[int, QuestionFig
             received=Count("pk"),
             published=Count("pk", filter=Q(state__in=PUBLISHED_STATES)),
             answered=Count("pk", filter=Q(state=QuestionState.ANSWERED)),
-            declined=Count("pk", filter=Q(state=QuestionState.REJECTED)),
-            unhandled=Count("pk", filter=Q(state=QuestionState.PENDING)),
+            # Removed when their asker was muted: a moderator's refusal too.
+            declined=Count("pk", filter=Q(state__in=DECLINED_STATES)),
+            # Marked "not reached" when the webchat closed, or still waiting (a live one).
+            unhandled=Count("pk", filter=Q(state__in=UNHANDLED_STATES)),
             urgent=Count("pk", filter=Q(is_urgent=True)),
             in_advance=Count("pk", filter=Q(asked_at__lt=F("event__starts_at"))),
         )

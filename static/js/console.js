@@ -22,7 +22,7 @@ function start (root) {
     onFrame: (frame) => {
       if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame)
       if (frame.type === 'viewers') viewerCount.textContent = `Viewers: ${frame.count}`
-      if (frame.type === 'error') say(`Not done: ${frame.message}`)
+      if (frame.type === 'error') showError(frame.message)
       if (kind === 'moderator') moderatorFrame(frame)
       else panellistFrame(frame)
     }
@@ -31,6 +31,16 @@ function start (root) {
 
   function say (text) {
     announcer.textContent = text
+  }
+
+  // Refusals (e.g. personal details still in the text) are shown, not only announced.
+  const consoleError = document.getElementById('console-error')
+  function showError (message) {
+    say(`Not done: ${message}`)
+    if (!consoleError) return
+    document.getElementById('console-error-message').textContent = message
+    consoleError.hidden = false
+    consoleError.focus()
   }
 
   // Send a console form over the socket when connected; otherwise let it post.
@@ -81,7 +91,10 @@ function start (root) {
     const original = li.querySelector('.app-feed__body').textContent
     intercept(approve, (data) => {
       const body = String(data.get('body') || '').trim()
-      return { type: 'approve', question_id: questionId, body: body && body !== original ? body : null }
+      const frame = { type: 'approve', question_id: questionId, body: body && body !== original ? body : null }
+      // The deliberate second step (docs/protocol.md): only when the moderator ticked it.
+      if (data.get('publish_unmasked')) frame.publish_unmasked = true
+      return frame
     })
     intercept(reject, (data) => ({ type: 'reject', question_id: questionId, reason: String(data.get('reason') || '') }))
     if (mute) {
@@ -106,13 +119,34 @@ function start (root) {
     const actions = element('div', 'app-queue-item__actions')
     const base = `/events/${slug}/moderate`
 
-    const approve = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish', ` question ${q.question_id}`, '')
+    const hasFindings = Boolean(q.findings && q.findings.length)
+    const found = hasFindings ? q.findings.map((f) => `${f.kind.replace(/_/g, ' ')} “${f.text}”`).join('; ') : ''
+    const approve = hasFindings
+      ? formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish without masking', ` question ${q.question_id}`, 'govuk-button--warning')
+      : formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish', ` question ${q.question_id}`, '')
     approve.className = 'app-approve-form'
     const text = element('textarea', 'govuk-textarea')
     text.name = 'body'
     text.rows = 3
     text.value = q.body
-    approve.prepend(field(`approve-body-${q.question_id}`, 'Text to publish (edit to remove personal details)', text))
+    const bodyField = field(`approve-body-${q.question_id}`, 'Text to publish (edit to remove personal details)', text)
+    if (hasFindings) {
+      // The same second step as templates/chat/includes/queue_item.html.
+      const boxes = element('div', 'govuk-checkboxes govuk-checkboxes--small govuk-form-group')
+      const item = element('div', 'govuk-checkboxes__item')
+      const box = element('input', 'govuk-checkboxes__input')
+      box.type = 'checkbox'
+      box.name = 'publish_unmasked'
+      box.value = 'on'
+      box.id = `publish-unmasked-${q.question_id}`
+      const boxLabel = element('label', 'govuk-label govuk-checkboxes__label', `Publish for everyone to see, with these details: ${found}`)
+      boxLabel.htmlFor = box.id
+      item.append(box, boxLabel)
+      boxes.append(item)
+      approve.prepend(bodyField, boxes)
+    } else {
+      approve.prepend(bodyField)
+    }
 
     const reject = formWithButton(`${base}/questions/${q.question_id}/reject/`, 'Decline', ` question ${q.question_id}`, 'govuk-button--warning')
     reject.className = 'app-reject-form'
@@ -123,7 +157,19 @@ function start (root) {
     reason.value = "We can't discuss individual cases here. Please use the helplines on this page."
     reject.prepend(field(`reject-reason-${q.question_id}`, 'Reason for declining (only the asker sees it)', reason))
 
-    actions.append(approve, reject)
+    if (hasFindings) {
+      const details = element('details', 'govuk-details app-unmasked')
+      const summary = element('summary', 'govuk-details__summary')
+      const summaryText = element('span', 'govuk-details__summary-text', 'Edit the text, or publish without masking')
+      summaryText.append(element('span', 'govuk-visually-hidden', ` (question ${q.question_id})`))
+      summary.append(summaryText)
+      const inside = element('div', 'govuk-details__text')
+      inside.append(approve)
+      details.append(summary, inside)
+      actions.append(details, reject)
+    } else {
+      actions.append(approve, reject)
+    }
     if (q.participant_id) {
       const mute = formWithButton(`${base}/participants/${q.participant_id}/mute/`, 'Mute this person', ` (asker of question ${q.question_id})`, 'govuk-button--secondary')
       mute.className = 'app-mute-form'
@@ -135,8 +181,7 @@ function start (root) {
       flagged.append(element('strong', 'govuk-tag govuk-tag--orange', 'Blocked words'), ` ${q.blocked_words.join(', ')}`)
       li.append(flagged)
     }
-    if (q.findings && q.findings.length) {
-      const found = q.findings.map((f) => `${f.kind.replace('_', ' ')} “${f.text}”`).join('; ')
+    if (hasFindings) {
       li.append(element('p', 'govuk-body govuk-!-font-weight-bold app-findings', `Personal details found: ${found}`))
       const masked = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish with details masked', ` (question ${q.question_id})`, '')
       masked.className = 'app-approve-masked-form'
@@ -195,9 +240,11 @@ function start (root) {
         say(frame.question.is_urgent ? 'New urgent question waiting.' : 'New question waiting.')
       }
     } else if (frame.type === 'queue_remove') {
-      document.getElementById(`queue-${frame.question_id}`)?.remove()
+      const li = document.getElementById(`queue-${frame.question_id}`)
+      if (li && frame.state === 'unhandled') addUnhandled(li)
+      li?.remove()
       refreshQueueCount()
-      say(`Question ${frame.question_id} ${frame.state === 'published' ? 'published' : 'declined'}.`)
+      say(`Question ${frame.question_id} ${REMOVED_AS[frame.state] || frame.state}.`)
     } else if (frame.type === 'participant_muted') {
       for (const li of queue.querySelectorAll(`[data-participant-id="${frame.participant_id}"] .app-mute-form`)) {
         li.replaceWith(element('strong', 'govuk-tag govuk-tag--grey', 'Muted'))
@@ -211,6 +258,24 @@ function start (root) {
       }
       document.getElementById('unpin-form').hidden = !frame.seq
     }
+  }
+
+  const REMOVED_AS = {
+    published: 'published',
+    rejected: 'declined',
+    unhandled: 'not reached before the end; its asker has been told',
+    removed: 'removed from the queue because its asker was muted'
+  }
+
+  // A question still waiting when the webchat closed: listed, without its actions.
+  function addUnhandled (li) {
+    const list = document.getElementById('unhandled')
+    const line = element('li', 'govuk-body app-feed__body')
+    if (li.classList.contains('app-queue-item--urgent')) line.append(element('strong', 'govuk-tag govuk-tag--red', 'Urgent'), ' ')
+    line.append(li.querySelector('.app-feed__body').textContent)
+    list.append(line)
+    document.getElementById('unhandled-count').textContent = String(list.children.length)
+    document.getElementById('unhandled-section').hidden = false
   }
 
   function addPublished (item) {

@@ -180,8 +180,12 @@ function start (root) {
     pending: ['Waiting for a moderator', 'govuk-tag--yellow'],
     published: ['Published', 'govuk-tag--blue'],
     answered: ['Answered', 'govuk-tag--green'],
-    rejected: ['Declined', 'govuk-tag--red']
+    rejected: ['Declined', 'govuk-tag--red'],
+    unhandled: ['Not reached', 'govuk-tag--grey'],
+    removed: ['Not published', 'govuk-tag--grey']
   }
+  const EDITED_NOTE = 'A moderator removed some details before publishing your question. This is how everyone sees it.'
+
 
   function showOwnQuestion (own) {
     let li = document.getElementById(`own-${own.question_id}`)
@@ -191,11 +195,15 @@ function start (root) {
       ownList.append(li)
     }
     const [label, modifier] = OWN_STATES[own.state] || [own.state, 'govuk-tag--grey']
-    const body = own.body.length > 200 ? own.body.slice(0, 199) + '…' : own.body
+    // Edited by a moderator (to remove details): show what everyone sees, not the original.
+    const text = own.edited ? own.published_body : own.body
+    const body = text.length > 200 ? text.slice(0, 199) + '…' : text
     const state = element('p', 'govuk-body-s')
     state.append(element('strong', `govuk-tag ${modifier}`, label))
-    if (own.state === 'rejected' && own.reason) state.append(` ${own.reason}`)
-    li.replaceChildren(element('p', 'govuk-body govuk-!-margin-bottom-1', body), state)
+    if (own.reason && (own.state === 'rejected' || own.state === 'unhandled')) state.append(` ${own.reason}`)
+    li.replaceChildren(element('p', 'govuk-body govuk-!-margin-bottom-1', body))
+    if (own.edited) li.append(element('p', 'govuk-body-s govuk-!-margin-bottom-1 app-own-question__edited', EDITED_NOTE))
+    li.append(state)
     ownSection.hidden = false
   }
 

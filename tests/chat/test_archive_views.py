@@ -346,8 +346,8 @@ def test_event_and_live_pages_of_an_archived_webchat_link_to_its_transcript(clie
 def test_postgres_search_can_use_the_full_text_index() -> None:
     from django.db import connection
 
+    from chat.archive_selectors import transcript_entries_matching
     from chat.models import TranscriptEntry
-    from chat.selectors import transcript_entries_matching
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only (CI runs the suite on PostgreSQL too)")

@@ -242,3 +242,19 @@ def test_admin_refuses_a_line_that_is_not_an_origin(staff_client: Client) -> Non
         in response.content.decode()
     )
     assert not Event.objects.exists()
+
+
+def test_admin_refuses_an_embed_origin_over_plain_http(staff_client: Client) -> None:
+    form = _event_form(
+        lead_agency=str(AgencyFactory().pk),
+        embed_origins=f"{MET}\r\nhttp://www.mencap.org.uk\r\nhttp://localhost:8000",
+    )
+
+    response = staff_client.post(reverse("admin:events_event_add"), form)
+
+    assert response.status_code == 200
+    assert (
+        "Websites that show the chat must use https:// (only localhost may use http://): "
+        "http://www.mencap.org.uk" in response.content.decode()
+    )
+    assert not Event.objects.exists()

@@ -40,6 +40,7 @@ CASE_QUESTION = "My neighbour Dave Jones was arrested last week, will his case g
 DECLINE_REASON = "We can't discuss individual cases here. Please call 101."
 ANSWER = "You can report online through True Vision, or call 101. You don't have to go in."
 HALF_TYPED = "And what about hate crime onl"
+LATE_QUESTION = "Is there a number I can text about hate crime on buses?"
 
 SET_END_SCRIPT = """
 import json, os
@@ -149,6 +150,8 @@ def test_a_webchat_from_setup_to_transcript(portal: Portal, new_context: NewCont
     expect(advance).to_have_count(0)
     phone = queue.locator("> li", has_text="07700 900456")
     expect(phone).to_contain_text("Personal details found")
+    # Editing by hand is the second step, behind the primary "Publish with details masked".
+    phone.get_by_text("Edit the text, or publish without masking").click()
     phone.get_by_label("Text to publish").fill(PHONE_MASKED)
     phone.locator(".app-approve-form").get_by_role("button").click()
     expect(phone).to_have_count(0)
@@ -180,12 +183,20 @@ def test_a_webchat_from_setup_to_transcript(portal: Portal, new_context: NewCont
     expect(own.locator("li", has_text=CASE_QUESTION)).to_contain_text(f"Declined {DECLINE_REASON}")
     expect(own.locator("li", has_text=ADVANCE_QUESTION)).to_contain_text("Answered")
     expect(second.locator("#own-questions")).to_contain_text("Published")
+    # Its asker sees the published wording and why it changed, not their original.
+    expect(second.locator("#own-questions")).to_contain_text(
+        "A moderator removed some details before publishing your question."
+    )
+    expect(second.locator("#own-questions")).not_to_contain_text("07700")
     for page in (second, moderator, panellist):
         expect(page.locator("body")).not_to_contain_text(DECLINE_REASON)
         expect(page.locator("body")).not_to_contain_text(CASE_QUESTION)
 
-    # The second visitor is halfway through another question when the webchat ends. The
-    # end is brought forward in the database so the test need not wait half an hour.
+    # The first visitor asks once more, too late for the panel; the second is halfway
+    # through another question when the webchat ends. The end is brought forward in the
+    # database so the test need not wait half an hour.
+    ask(first, LATE_QUESTION)
+    expect(queue.locator("> li", has_text=LATE_QUESTION)).to_have_count(1)
     second.get_by_label("Your question", exact=True).fill(HALF_TYPED)
     portal.run(SET_END_SCRIPT, E2E_SLUG=SLUG, E2E_ENDS_IN="1")
     for visitor in (first, second):
@@ -199,6 +210,13 @@ def test_a_webchat_from_setup_to_transcript(portal: Portal, new_context: NewCont
         expect(visitor.locator("#connection-status")).to_have_text("")
         expect(visitor.locator("#viewer-count")).to_be_hidden()
     expect(second.get_by_label("Your question", exact=True)).to_have_value(HALF_TYPED)
+    # Nothing is left "Waiting for a moderator": the asker is told, the moderators see it.
+    late = first.locator("#own-questions li", has_text=LATE_QUESTION)
+    expect(late).to_contain_text("Not reached", timeout=SCHEDULE_TIMEOUT_MS)
+    expect(late).to_contain_text("The panel did not get to your question")
+    expect(late).to_contain_text("call 999")
+    expect(moderator.locator("#unhandled")).to_contain_text(LATE_QUESTION)
+    expect(queue.locator("> li")).to_have_count(0)
     # Once the transcript exists, the page links to it.
     expect(second.get_by_role("link", name="Read the transcript")).to_be_visible(
         timeout=SCHEDULE_TIMEOUT_MS
