@@ -8,7 +8,7 @@ from typing import Any
 
 from accounts.models import User
 from accounts.selectors import session_identity
-from chat import payloads
+from chat import frames, payloads
 from chat.enums import QuestionState
 from chat.models import ChatRoom, FeedItem, Participant, Question
 from events.enums import PUBLIC_EVENT_STATUSES
@@ -74,21 +74,16 @@ def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str,
     """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
     order, read in one trip: status, session, pin, the queue for a moderator, the asker's
     own questions, then the published items after `after`."""
-    frames = [
+    snapshot = [
         event_status_frame(event_id=ctx.event_id),
-        {
-            "type": "session",
-            "roles": ctx.roles,
-            "panellist_id": ctx.panellist_id,
-            "agency_slug": ctx.agency_slug,
-        },
-        {"type": "pinned", "seq": pinned_seq(event_id=ctx.event_id)},
+        frames.session(roles=ctx.roles, panellist_id=ctx.panellist_id, agency_slug=ctx.agency_slug),
+        frames.pinned(pinned_seq(event_id=ctx.event_id)),
     ]
     if ctx.is_moderator:
-        frames.append({"type": "queue", "questions": moderation_queue(event_id=ctx.event_id)})
-    frames += own_questions(participant_id=ctx.participant_id)
-    frames += feed_after(event_id=ctx.event_id, after=after)
-    return frames
+        snapshot.append(frames.queue(moderation_queue(event_id=ctx.event_id)))
+    snapshot += own_questions(participant_id=ctx.participant_id)
+    snapshot += feed_after(event_id=ctx.event_id, after=after)
+    return snapshot
 
 
 def participant_lookup(
@@ -104,7 +99,7 @@ def participant_lookup(
 
 
 def event_status_frame(*, event_id: int) -> dict[str, Any]:
-    return payloads.event_status(Event.objects.get(pk=event_id))
+    return frames.status(Event.objects.get(pk=event_id))
 
 
 def feed_after(*, event_id: int, after: int = 0) -> list[dict[str, Any]]:
@@ -150,7 +145,7 @@ def own_questions(*, participant_id: int | None) -> list[dict[str, Any]]:
     if participant_id is None:
         return []
     questions = Question.objects.filter(participant_id=participant_id).order_by("asked_at", "id")
-    return [payloads.question_for_asker(question) for question in questions]
+    return [frames.own_question(question) for question in questions]
 
 
 def show_viewer_count(*, event_id: int) -> bool:
