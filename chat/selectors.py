@@ -59,8 +59,9 @@ def connection_context(
 def connection_open(
     *, slug: str, session_key: str | None
 ) -> tuple[ConnectionContext | None, uuid.UUID | None]:
-    """Everything a new connection needs to know about itself, in one trip to the database:
-    the session's user and guest token, and the context (None if no such public event)."""
+    """Everything a new connection needs to know about itself, read in one hop to the
+    database thread (a few queries): the session's user and guest token, and the context
+    (None if no such public event)."""
     identity = session_identity(session_key)
     try:
         guest_token = uuid.UUID(str(identity.data.get(PARTICIPANT_SESSION_KEY)))
@@ -72,7 +73,7 @@ def connection_open(
 
 def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str, Any]]:
     """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
-    order, read in one trip: status, session, pin, the queue for a moderator, the asker's
+    order, read in one hop to the database thread: status, session, pin, the queue for a moderator, the asker's
     own questions, then the published items after `after`."""
     snapshot = [
         event_status_frame(event_id=ctx.event_id),
