@@ -265,3 +265,18 @@ def test_live_page_runs_a_fixed_number_of_queries(
         _publish(live, f"more {index}")
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("chat:live", args=[live.event.slug]))
+
+
+def test_the_moderator_console_links_to_the_report_once_the_webchat_is_over(
+    client: Client, live: LiveEvent
+) -> None:
+    client.force_login(live.moderator)
+    report = reverse("chat:report", args=[live.event.slug])
+
+    during = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    event_services.event_close(event_id=live.event.pk)
+    after = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+
+    assert report not in during
+    assert f'href="{report}"' in after
+    assert client.get(report).status_code == 200
