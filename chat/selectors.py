@@ -73,8 +73,8 @@ def connection_open(
 
 def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str, Any]]:
     """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
-    order, read in one hop to the database thread: status, session, pin, the queue for a moderator, the asker's
-    own questions, then the published items after `after`."""
+    order, read in one hop to the database thread: status, session, pin, the queue for a
+    moderator, the asker's own questions, then the published items after `after`."""
     snapshot = [
         event_status_frame(event_id=ctx.event_id),
         frames.session(roles=ctx.roles, panellist_id=ctx.panellist_id, agency_slug=ctx.agency_slug),
