@@ -32,7 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from accounts.selectors import session_identity
-from chat import networks, selectors, services
+from chat import frames, networks, selectors, services
 from chat.enums import AnswerMode
 from chat.guests import GUEST_COOKIE_NAME
 from chat.origins import origin_allowed
@@ -42,7 +42,6 @@ from chat.protocol import (
     ClientFrame,
     FrameBudget,
     FrameError,
-    error_frame,
     parse_frame,
 )
 from chat.realtime import (
@@ -319,14 +318,14 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             if self.hub is not None and settings.CHAT_SNAPSHOT_FROM_MEMORY:
                 if selectors.connection_needs_personal(self.ctx):
                     personal = await _db(selectors.connection_personal)(ctx=self.ctx)
-                snapshot = self.hub.snapshot(after)
-                if snapshot is not None:
-                    await self._send_snapshot_from_memory(snapshot, personal or [], after=after)
+                from_memory = self.hub.snapshot(after)
+                if from_memory is not None:
+                    await self._send_snapshot_from_memory(from_memory, personal or [], after=after)
                     return
-            frames = await _db(selectors.connection_snapshot)(ctx=self.ctx, after=after)
+            snapshot = await _db(selectors.connection_snapshot)(ctx=self.ctx, after=after)
         except DatabaseError as error:
             raise FeedUnavailable(f"database: {error}") from error
-        await self._send_synced(frames, after=after)
+        await self._send_synced(snapshot, after=after)
 
     async def _send_snapshot_from_memory(
         self, snapshot: Snapshot, personal: list[dict[str, Any]], *, after: int
@@ -341,7 +340,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 snapshot.pinned,
                 *(encode(frame) for frame in personal),
                 *snapshot.items,
-                encode({"type": "synced", "last_seq": self.outbox.sent_seq}),
+                encode(frames.synced(self.outbox.sent_seq)),
             ]
         )
 
@@ -360,15 +359,15 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             await self._send_text(frame.text)
         last = snapshot.items[-1].seq if snapshot.items else None
         self.outbox.sent_seq = max(self.outbox.sent_seq, after, last or 0)
-        await self._send({"type": "synced", "last_seq": self.outbox.sent_seq})
+        await self._send(frames.synced(self.outbox.sent_seq))
 
-    async def _send_synced(self, frames: list[dict[str, Any]], *, after: int) -> None:
-        """Send `frames` (ending with the published items after `after`), then `synced`."""
-        for frame in frames:
+    async def _send_synced(self, snapshot: list[dict[str, Any]], *, after: int) -> None:
+        """Send `snapshot` (ending with the published items after `after`), then `synced`."""
+        for frame in snapshot:
             await self._send(frame)
-        seqs = [frame["seq"] for frame in frames if frame["type"] == "message"]
+        seqs = [frame["seq"] for frame in snapshot if frame["type"] == "message"]
         self.outbox.sent_seq = max(self.outbox.sent_seq, after, seqs[-1] if seqs else 0)
-        await self._send({"type": "synced", "last_seq": self.outbox.sent_seq})
+        await self._send(frames.synced(self.outbox.sent_seq))
 
     async def _join(self, group: str) -> None:
         if group not in self.groups_joined:
@@ -471,20 +470,20 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 await self._close_for_access(CLOSE_POLICY)
                 return
             await self._send(
-                error_frame("rate_limited", "Too many messages at once. Wait a moment.")
+                frames.error("rate_limited", "Too many messages at once. Wait a moment.")
             )
             return
         try:
             frame = parse_frame(text_data, bytes_data)
         except FrameError as error:
-            await self._send(error_frame(error.code, error.message, client_id=error.client_id))
+            await self._send(frames.error(error.code, error.message, client_id=error.client_id))
             return
         client_id = frame.fields.get("client_id")
         handler = FRAME_HANDLERS[frame.type]
         try:
             if frame.type in PRIVILEGED_FRAMES and not await self._session_still_valid():
                 await self._send(
-                    error_frame(
+                    frames.error(
                         "signed_out",
                         "You have been signed out. Sign in again to go on.",
                         client_id=client_id,
@@ -494,7 +493,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 return
             await handler(self, frame)
         except ChatError as error:
-            await self._send(error_frame(error.code, error.message, client_id=client_id))
+            await self._send(frames.error(error.code, error.message, client_id=client_id))
         except UNAVAILABLE_ERRORS as error:
             # The frame is refused, the connection goes on: the client keeps what it typed.
             logger.warning(
@@ -504,7 +503,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 error,
             )
             await self._send(
-                error_frame(
+                frames.error(
                     "unavailable",
                     "The chat cannot take that right now. Nothing was lost: try again in a moment.",
                     client_id=client_id,
@@ -520,7 +519,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 exc_info=True,
             )
             await self._send(
-                error_frame(
+                frames.error(
                     "internal",
                     "Something went wrong on our side. Please try again.",
                     client_id=client_id,
@@ -561,14 +560,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             network=self.network,
         )
         question = outcome.question
-        await self._send(
-            {
-                "type": "ack",
-                "client_id": fields["client_id"],
-                "question_id": question["question_id"],
-                "state": question["state"],
-            }
-        )
+        await self._send(frames.ack(client_id=fields["client_id"], question=question))
 
     @handles("approve")
     async def handle_approve(self, frame: ClientFrame) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from chat.enums import QuestionState
 from chat.models import Answer, Question
 from chat.safeguarding import Finding, mask
-from events.models import Event, PanelSeat
+from events.models import PanelSeat
 
 MEMBER_OF_THE_PUBLIC = "Member of the public"
 # Told privately to the asker of a question still waiting when the webchat closed.
@@ -105,42 +105,9 @@ def masked_body(question: Question) -> str | None:
     return mask(question.body, findings)
 
 
-def question_for_asker(question: Question) -> dict[str, Any]:
-    """What the asker sees of their own question, privately. `edited`: a moderator changed
-    the wording before publishing it (to remove details); the asker is shown the published
-    wording, as everyone else sees it."""
-    return {
-        "type": "own_question",
-        "question_id": question.pk,
-        "client_id": str(question.client_id),
-        "body": question.body,
-        "published_body": question.published_body or None,
-        "edited": question.was_edited,
-        "state": question.state,
-        "reason": reason_for_asker(question),
-    }
-
-
 def reason_for_asker(question: Question) -> str | None:
     """Why the question was not published, for its asker: the moderator's reason for a
     decline, or that the panel did not get to it (with where to find help)."""
     if question.state == QuestionState.UNHANDLED:
         return UNHANDLED_MESSAGE
     return question.rejection_reason or None
-
-
-def event_status(event: Event) -> dict[str, Any]:
-    """The `status` frame: what the status means travels with it, so no client keeps a table
-    of its own (events.enums.EventStatus is the one home)."""
-    status = event.status_enum
-    return {
-        "type": "status",
-        "status": event.status,
-        "label": status.public_label,
-        "tag": status.tag_class,
-        "finished": status.is_finished,
-        "starts_at": iso_utc(event.starts_at),
-        "ends_at": iso_utc(event.ends_at),
-        "questions_open_at": iso_utc(event.questions_open_at),
-        "accepting_questions": event.accepts_questions(),
-    }

@@ -161,13 +161,6 @@ def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
     return ClientFrame(type=frame_type, fields=fields)
 
 
-def error_frame(code: str, message: str, *, client_id: str | None = None) -> dict[str, Any]:
-    frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
-    if client_id:
-        frame["client_id"] = client_id
-    return frame
-
-
 class FrameBudget:
     """A token bucket for one connection's inbound frames: `burst` at once, refilled at
     `rate` a second. `exhausted` once `strikes` frames in a row have been refused."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from accounts.models import User
 from accounts.selectors import session_identity
-from chat import payloads
+from chat import frames, payloads
 from chat.enums import QuestionState
 from chat.guests import guest_token_from_cookie
 from chat.models import ChatRoom, FeedItem, Participant, Question
@@ -60,8 +60,9 @@ def connection_context(
 def connection_open(
     *, slug: str, session_key: str | None, guest_cookie: str | None = None
 ) -> tuple[ConnectionContext | None, uuid.UUID | None]:
-    """Everything a new connection needs to know about itself, in one trip to the database:
-    the session's user and guest token, and the context (None if no such public event).
+    """Everything a new connection needs to know about itself, read in one hop to the
+    database thread (a few queries): the session's user and guest token, and the context
+    (None if no such public event).
     A guest with the live page's signed cookie for this session is known without reading
     the session (chat/guests.py)."""
     guest_token = guest_token_from_cookie(guest_cookie, session_key=session_key)
@@ -79,26 +80,23 @@ def connection_open(
 
 def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str, Any]]:
     """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
-    order, read in one trip: status, session, pin, the queue for a moderator, the asker's
-    own questions, then the published items after `after`. (The hub serves the same from
-    memory when it can: chat/realtime/hub.py, EventHub.snapshot.)"""
-    frames = [
+    order, read in one hop to the database thread: status, session, pin, the queue for a
+    moderator, the asker's own questions, then the published items after `after`. (The hub
+    serves the same from memory when it can: chat/realtime/hub.py, EventHub.snapshot.)"""
+    snapshot = [
         event_status_frame(event_id=ctx.event_id),
         session_frame(ctx),
-        {"type": "pinned", "seq": pinned_seq(event_id=ctx.event_id)},
+        frames.pinned(pinned_seq(event_id=ctx.event_id)),
     ]
-    frames += connection_personal(ctx=ctx)
-    frames += feed_after(event_id=ctx.event_id, after=after)
-    return frames
+    snapshot += connection_personal(ctx=ctx)
+    snapshot += feed_after(event_id=ctx.event_id, after=after)
+    return snapshot
 
 
 def session_frame(ctx: ConnectionContext) -> dict[str, Any]:
-    return {
-        "type": "session",
-        "roles": ctx.roles,
-        "panellist_id": ctx.panellist_id,
-        "agency_slug": ctx.agency_slug,
-    }
+    return frames.session(
+        roles=ctx.roles, panellist_id=ctx.panellist_id, agency_slug=ctx.agency_slug
+    )
 
 
 def connection_needs_personal(ctx: ConnectionContext) -> bool:
@@ -110,11 +108,11 @@ def connection_needs_personal(ctx: ConnectionContext) -> bool:
 def connection_personal(*, ctx: ConnectionContext) -> list[dict[str, Any]]:
     """The snapshot's frames of this connection's own: the queue for a moderator, then the
     asker's own questions."""
-    frames = []
+    personal = []
     if ctx.is_moderator:
-        frames.append({"type": "queue", "questions": moderation_queue(event_id=ctx.event_id)})
-    frames += own_questions(participant_id=ctx.participant_id)
-    return frames
+        personal.append(frames.queue(moderation_queue(event_id=ctx.event_id)))
+    personal += own_questions(participant_id=ctx.participant_id)
+    return personal
 
 
 @dataclass(frozen=True)
@@ -144,7 +142,7 @@ def feed_state(*, event_id: int, after: int | None = None, recent: int = 0) -> F
         floor=floor,
         items=items,
         last_seq=max(last_seq, items[-1]["seq"] if items else 0, floor),
-        status=payloads.event_status(event),
+        status=frames.status(event),
         pinned_seq=room.pinned_seq if room else None,
         show_viewer_count=event.show_viewer_count,
     )
@@ -163,7 +161,7 @@ def participant_lookup(
 
 
 def event_status_frame(*, event_id: int) -> dict[str, Any]:
-    return payloads.event_status(Event.objects.get(pk=event_id))
+    return frames.status(Event.objects.get(pk=event_id))
 
 
 def feed_after(*, event_id: int, after: int = 0) -> list[dict[str, Any]]:
@@ -204,7 +202,7 @@ def own_questions(*, participant_id: int | None) -> list[dict[str, Any]]:
     if participant_id is None:
         return []
     questions = Question.objects.filter(participant_id=participant_id).order_by("asked_at", "id")
-    return [payloads.question_for_asker(question) for question in questions]
+    return [frames.own_question(question) for question in questions]
 
 
 def feed_for_display(feed: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from chat import payloads, safeguarding
+from chat import frames, payloads, safeguarding
 from chat.enums import (
     NEVER_PUBLISHED_STATES,
     QUESTION_TRANSITIONS,
@@ -113,12 +113,7 @@ def _publish(
     room.last_seq += 1
     room.save(update_fields=["last_seq"])
     now = timezone.now()
-    frame = {
-        "type": "message",
-        "seq": room.last_seq,
-        **payload,
-        "published_at": payloads.iso_utc(now),
-    }
+    frame = frames.message(seq=room.last_seq, payload=payload, published_at=payloads.iso_utc(now))
     item = FeedItem.objects.create(
         event_id=event_id,
         seq=room.last_seq,
@@ -187,11 +182,11 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
             question_transition(question, QuestionState.REMOVED, actor=actor)
         send_frame_on_commit(
             moderation_group(event_id),
-            {"type": "participant_muted", "participant_id": participant.pk},
+            frames.participant_muted(participant.pk),
         )
         send_frame_on_commit(
             participant_group(participant.pk),
-            {"type": "muted", "message": MUTED_MESSAGE},
+            frames.muted(MUTED_MESSAGE),
         )
     return True
 
@@ -257,7 +252,7 @@ def question_ask(
         )
         existing = Question.objects.filter(participant=participant, client_id=client_id).first()
         if existing is not None:
-            return AskOutcome(question=payloads.question_for_asker(existing), created=False)
+            return AskOutcome(question=frames.own_question(existing), created=False)
 
         event = participant.event
         if not event.accepts_questions():
@@ -305,13 +300,13 @@ def question_ask(
             # Help cannot wait for a moderator: the asker is told at once, privately.
             send_frame_on_commit(
                 participant_group(participant.pk),
-                {"type": "help_now", "message": safeguarding.HELP_NOW_MESSAGE},
+                frames.help_now(safeguarding.HELP_NOW_MESSAGE),
             )
         send_frame_on_commit(
             moderation_group(event.pk),
-            {"type": "queue_add", "question": payloads.question_for_moderators(question)},
+            frames.queue_add(question),
         )
-        own = payloads.question_for_asker(question)
+        own = frames.own_question(question)
         send_frame_on_commit(participant_group(participant.pk), own)
     return AskOutcome(question=own, created=True, help_now=in_danger)
 
@@ -366,11 +361,11 @@ def question_transition(
     if from_state == QuestionState.PENDING:
         send_frame_on_commit(
             moderation_group(question.event_id),
-            {"type": "queue_remove", "question_id": question.pk, "state": question.state},
+            frames.queue_remove(question),
         )
     if question.participant_id:
         send_frame_on_commit(
-            participant_group(question.participant_id), payloads.question_for_asker(question)
+            participant_group(question.participant_id), frames.own_question(question)
         )
     return True
 
@@ -505,7 +500,7 @@ def question_answer(
         if not answered_now and question.participant_id:
             # A further answer: the question's state is unchanged, but its asker sees it.
             send_frame_on_commit(
-                participant_group(question.participant_id), payloads.question_for_asker(question)
+                participant_group(question.participant_id), frames.own_question(question)
             )
     return item.seq
 
@@ -545,7 +540,7 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
             return False
         room.pinned_seq = seq
         room.save(update_fields=["pinned_seq"])
-        publish_on_commit(event_id, {"type": "pinned", "seq": seq})
+        publish_on_commit(event_id, frames.pinned(seq))
     return True
 
 

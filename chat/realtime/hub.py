@@ -40,7 +40,7 @@ from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
-from chat import selectors
+from chat import frames, selectors
 from chat.realtime.broadcast import FANOUT_LAYER
 from chat.realtime.groups import public_group
 from chat.realtime.outbox import CLOSE_INTERNAL, OutboundFrame, encode_text
@@ -137,9 +137,9 @@ class EventHub:
             self.viewers.discard(viewer)
             raise RuntimeError("The live feed is unavailable.") from self.failed
         if self.viewer_count is not None and viewer.sees_viewer_count:
-            self._deliver(viewer, encode({"type": "viewers", "count": self.viewer_count}))
+            self._deliver(viewer, encode(frames.viewers(self.viewer_count)))
         if not self.feed_live:
-            self._deliver(viewer, encode(feed_frame(live=False)))
+            self._deliver(viewer, encode(frames.feed(live=False)))
 
     def snapshot(self, after: int) -> Snapshot | None:
         """The status, pin and items after `after` from memory; None if the hub does not
@@ -301,7 +301,7 @@ class EventHub:
     def _set_state(self, status: dict[str, Any], pinned_seq: int | None) -> None:
         """Keep the status and pin read from the database."""
         self.status = encode(status)
-        self.pinned = encode({"type": "pinned", "seq": pinned_seq})
+        self.pinned = encode(frames.pinned(pinned_seq))
 
     def _remember(self, frame: OutboundFrame) -> None:
         """Keep a delivered item among the recent ones (they stay consecutive)."""
@@ -449,7 +449,7 @@ class EventHub:
         if live:
             logger.info("hub for event %s: Redis is back; items are live again", self.event_id)
         self.feed_live = live
-        self._fan_out(encode(feed_frame(live=live)))
+        self._fan_out(encode(frames.feed(live=live)))
 
     async def _publish_viewer_count(self, client: Any, key: str) -> None:
         """Each process writes its own count with a time stamp; the total skips stale ones."""
@@ -466,16 +466,10 @@ class EventHub:
                 total += int(count)
         if total != self.viewer_count:
             self.viewer_count = total
-            frame = encode({"type": "viewers", "count": total})
+            frame = encode(frames.viewers(total))
             for viewer in list(self.viewers):
                 if viewer.sees_viewer_count or self.public_viewer_count:
                     self._deliver(viewer, frame)
-
-
-def feed_frame(*, live: bool) -> dict[str, Any]:
-    """Tells viewers whether items arrive at once (`live`) or late, read back from the
-    database every few seconds while Redis is unavailable (docs/protocol.md)."""
-    return {"type": "feed", "live": live}
 
 
 # One registry per event loop: tests (and some servers) run several loops in a process.

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from chat import selectors, services
 from chat.enums import QuestionState
+from chat.frames import own_question as question_for_asker
 from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.models import NetworkMute, Participant, Question
 from chat.networks import network_hash, network_of
-from chat.payloads import UNHANDLED_MESSAGE, question_for_asker
+from chat.payloads import UNHANDLED_MESSAGE
 from chat.retention import personal_data_purge
 from chat.selectors import PARTICIPANT_SESSION_KEY
 from chat.services import ChatError

@@ -292,3 +292,18 @@ def test_live_page_gives_a_signed_in_user_no_guest_cookie(live: LiveEvent) -> No
     client.get(reverse("chat:live", args=[live.event.slug]))
 
     assert GUEST_COOKIE_NAME not in client.cookies
+
+
+def test_the_moderator_console_links_to_the_report_once_the_webchat_is_over(
+    client: Client, live: LiveEvent
+) -> None:
+    client.force_login(live.moderator)
+    report = reverse("chat:report", args=[live.event.slug])
+
+    during = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    event_services.event_close(event_id=live.event.pk)
+    after = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+
+    assert report not in during
+    assert f'href="{report}"' in after
+    assert client.get(report).status_code == 200

@@ -68,7 +68,7 @@ def test_every_status_says_how_the_public_sees_it(
 
 @pytest.mark.django_db
 def test_the_status_frame_carries_label_tag_and_finished() -> None:
-    from chat.payloads import event_status
+    from chat.frames import status as event_status
     from tests.factories import EventFactory
 
     event = EventFactory(status="cancelled")

@@ -1,0 +1,120 @@
+"""Every frame the server sends, built here and nowhere else (docs/protocol.md, "Server to
+client", documents each; tests/chat/test_frames.py holds the two together).
+
+Public payloads (what a published item says) are in chat/payloads.py; a builder here puts
+one in its frame.
+"""
+
+from typing import Any
+
+from chat import payloads
+from chat.models import Question
+from events.models import Event
+
+
+def status(event: Event) -> dict[str, Any]:
+    """The `status` frame: what the status means travels with it, so no client keeps a table
+    of its own (events.enums.EventStatus is the one home)."""
+    value = event.status_enum
+    return {
+        "type": "status",
+        "status": event.status,
+        "label": value.public_label,
+        "tag": value.tag_class,
+        "finished": value.is_finished,
+        "starts_at": payloads.iso_utc(event.starts_at),
+        "ends_at": payloads.iso_utc(event.ends_at),
+        "questions_open_at": payloads.iso_utc(event.questions_open_at),
+        "accepting_questions": event.accepts_questions(),
+    }
+
+
+def session(
+    *, roles: list[str], panellist_id: int | None, agency_slug: str | None
+) -> dict[str, Any]:
+    return {
+        "type": "session",
+        "roles": roles,
+        "panellist_id": panellist_id,
+        "agency_slug": agency_slug,
+    }
+
+
+def pinned(seq: int | None) -> dict[str, Any]:
+    return {"type": "pinned", "seq": seq}
+
+
+def message(*, seq: int, payload: dict[str, Any], published_at: str | None) -> dict[str, Any]:
+    """A published item: its seq, what it says (chat.payloads) and when."""
+    return {"type": "message", "seq": seq, **payload, "published_at": published_at}
+
+
+def synced(last_seq: int) -> dict[str, Any]:
+    return {"type": "synced", "last_seq": last_seq}
+
+
+def ack(*, client_id: str, question: dict[str, Any]) -> dict[str, Any]:
+    """The answer to an accepted `ask`, from the asker's own view of the question."""
+    return {
+        "type": "ack",
+        "client_id": client_id,
+        "question_id": question["question_id"],
+        "state": question["state"],
+    }
+
+
+def own_question(question: Question) -> dict[str, Any]:
+    """What the asker sees of their own question, privately. `edited`: a moderator changed
+    the wording before publishing it (to remove details); the asker is shown the published
+    wording, as everyone else sees it."""
+    return {
+        "type": "own_question",
+        "question_id": question.pk,
+        "client_id": str(question.client_id),
+        "body": question.body,
+        "published_body": question.published_body or None,
+        "edited": question.was_edited,
+        "state": question.state,
+        "reason": payloads.reason_for_asker(question),
+    }
+
+
+def help_now(message_text: str) -> dict[str, Any]:
+    return {"type": "help_now", "message": message_text}
+
+
+def muted(message_text: str) -> dict[str, Any]:
+    return {"type": "muted", "message": message_text}
+
+
+def queue(questions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "queue", "questions": questions}
+
+
+def queue_add(question: Question) -> dict[str, Any]:
+    return {"type": "queue_add", "question": payloads.question_for_moderators(question)}
+
+
+def queue_remove(question: Question) -> dict[str, Any]:
+    return {"type": "queue_remove", "question_id": question.pk, "state": question.state}
+
+
+def participant_muted(participant_id: int) -> dict[str, Any]:
+    return {"type": "participant_muted", "participant_id": participant_id}
+
+
+def feed(*, live: bool) -> dict[str, Any]:
+    """Whether items arrive at once (`live`) or late, read back from the database every few
+    seconds while Redis is unavailable."""
+    return {"type": "feed", "live": live}
+
+
+def viewers(count: int) -> dict[str, Any]:
+    return {"type": "viewers", "count": count}
+
+
+def error(code: str, message_text: str, *, client_id: str | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "error", "code": code, "message": message_text}
+    if client_id:
+        frame["client_id"] = client_id
+    return frame
