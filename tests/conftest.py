@@ -18,6 +18,16 @@ def isolated_cache(settings: Settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def fresh_channel_layers() -> None:
+    """Each test its own channel-layer instances: every async test runs in an event loop of
+    its own, and a layer made in an earlier test's loop can hold a lock of that loop (a
+    server process has one loop for its whole life)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def staff_user(db: None) -> User:
     return StaffFactory(email="staff@example.org")
