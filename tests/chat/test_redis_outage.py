@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from outreach.embedded_redis import EmbeddedRedis, _free_port
+from outreach.embedded_redis import EmbeddedRedis
 from tests.harness import (
     Client,
     child_env,
     connect_client,
+    free_port,
     run_django,
     run_setup,
     start_uvicorn,
@@ -73,7 +74,7 @@ def stored_question_ids(env: dict[str, str]) -> set[int]:
 async def test_redis_outage_mid_event_loses_nothing_and_leaves_no_ghosts(
     scratch_database_url: str, tmp_path: Path
 ) -> None:
-    redis_server = EmbeddedRedis(port=_free_port())
+    redis_server = EmbeddedRedis(port=free_port())
     redis_url = redis_server.start()
     servers = []
     clients: list[Client] = []
