@@ -724,20 +724,27 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
     # Memory first, each on a fresh process: a process keeps what it freed, so a second
     # measurement in the same one would reuse it and read low.
     memory_n = 1000 if quick else 10_000
-    headline["kib_portal"] = bench.memory(portal, memory_n, deflate=False)
-    headline["kib_reference"] = bench.memory(reference, memory_n, deflate=False)
-    for fresh in () if quick else (bench.portal(deflate=True), bench.reference()):
+    if not args.storm_only:
+        headline["kib_portal"] = bench.memory(portal, memory_n, deflate=False)
+        headline["kib_reference"] = bench.memory(reference, memory_n, deflate=False)
+    for fresh in (
+        () if quick or args.storm_only else (bench.portal(deflate=True), bench.reference())
+    ):
         headline[f"kib_{fresh.name}_deflate"] = bench.memory(fresh, memory_n, deflate=True)
         fresh.stop()
 
     # The join storm first (the server's caches are as cold as at 18:00), portal and
     # reference interleaved, round after round; the median round is the figure.
-    storm_sizes = [2000, 5000]
+    storm_sizes = args.storm_sizes
     rounds = args.rounds
     for _ in range(rounds):
         for n in storm_sizes:
             bench.storm(portal, n, 50)
             bench.storm(reference, n, 50)
+    if args.storm_only:
+        bench.results["headline"] = headline
+        print_storm_summary(bench.results, portal.label, reference.label)
+        return
     # Second rows: no cookie, 200 opening at a time (the old benchmark's storm); then A/B
     # rows, each with one change undone: guests without the signed guest cookie (the
     # session is read), the snapshot from the database, staff on the shared database
@@ -887,6 +894,25 @@ def print_summary(
         f"- KiB per idle connection: portal {h['kib_portal']:.1f}, "
         f"reference {h['kib_reference']:.1f}{deflated}"
     )
+    print_storm_summary(results, portal, reference)
+    for single in results.get("single_joins", []):
+        print(
+            f"- one join on a warm server ({single['variant']}, {single['history']} items): "
+            f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms"
+        )
+    print(
+        f"- questions: {h['asks']['rate']:.0f}/s persisted and acked, "
+        f"p99 {h['asks']['p99_ms']:.0f} ms"
+    )
+    if "scale_one" in h:
+        print(
+            f"- scale-out, N = 1,000: one process {h['scale_one']:,.0f} msg/s, two processes "
+            f"{h['scale_two']:,.0f} msg/s ({h['scale_ratio']:.2f}x)"
+        )
+    print(f"\n{results['config']}")
+
+
+def print_storm_summary(results: dict[str, Any], portal: str, reference: str) -> None:
     print("\nJoin storm: all viewers at once, 50 items of history each; seconds until all synced")
     print(
         "| viewers | variant | all synced s | p50 s | staff announce p99 ms | watchers p99 ms "
@@ -916,21 +942,6 @@ def print_summary(
                 f"{median(theirs_s) / 1000:.2f} s: the portal's rate is "
                 f"{median(theirs_s) / median(mine_s):.2f}x the reference's (medians)"
             )
-    for single in results.get("single_joins", []):
-        print(
-            f"- one join on a warm server ({single['variant']}, {single['history']} items): "
-            f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms"
-        )
-    print(
-        f"- questions: {h['asks']['rate']:.0f}/s persisted and acked, "
-        f"p99 {h['asks']['p99_ms']:.0f} ms"
-    )
-    if "scale_one" in h:
-        print(
-            f"- scale-out, N = 1,000: one process {h['scale_one']:,.0f} msg/s, two processes "
-            f"{h['scale_two']:,.0f} msg/s ({h['scale_ratio']:.2f}x)"
-        )
-    print(f"\n{results['config']}")
 
 
 def main() -> None:
@@ -940,6 +951,17 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=None)
     parser.add_argument(
         "--rounds", type=int, default=None, help="interleaved rounds (quick 3, full 5)"
+    )
+    parser.add_argument(
+        "--storm-only",
+        action="store_true",
+        help="the join storm rounds only (portal and reference), for profiling a change",
+    )
+    parser.add_argument(
+        "--storm-sizes",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[2000, 5000],
+        help="viewers per storm, comma-separated (default 2000,5000)",
     )
     args = parser.parse_args()
     if args.step_seconds is None:

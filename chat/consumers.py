@@ -32,9 +32,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from accounts.selectors import session_identity
-from chat import frames, networks, selectors, services
+from chat import askers, frames, networks, selectors, services
 from chat.enums import AnswerMode
-from chat.guests import GUEST_COOKIE_NAME
+from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.origins import origin_allowed
 from chat.protocol import (
     PRIVILEGED_FRAMES,
@@ -101,6 +101,22 @@ def _staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
         Callable[P, Awaitable[R]],
         DatabaseSyncToAsync(function, thread_sensitive=False, executor=_staff_executor),
     )
+
+
+_warm_ups: dict[tuple[int, str], "asyncio.Future[Any]"] = {}
+
+
+async def _warm_up_guest_joins(slug: str) -> None:
+    """One database trip, shared by every guest joining this event meanwhile on this loop:
+    the event kept in memory, its askers index filled (chat/selectors.py)."""
+    key = (id(asyncio.get_running_loop()), slug)
+    warm_up = _warm_ups.get(key)
+    if warm_up is None:
+        warm_up = asyncio.ensure_future(_db(selectors.guest_join_warm_up)(slug=slug))
+        _warm_ups[key] = warm_up
+        warm_up.add_done_callback(lambda _: _warm_ups.pop(key, None))
+    # Shielded: one guest leaving must not cancel the others' trip.
+    await asyncio.shield(warm_up)
 
 
 FrameHandler = Callable[["EventChatConsumer", ClientFrame], Awaitable[None]]
@@ -236,9 +252,12 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 logger.debug("could not leave group %s", group, exc_info=True)
         self.groups_joined = []
 
-    async def disconnect(self, code: int) -> None:
-        """The client went away: the clean-up in __call__'s finally does the rest."""
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        """The client went away: the clean-up in __call__'s finally does the rest. (Channels'
+        own handler also hops to a database thread to close stale connections, which this
+        consumer never holds: at 19:00 that was a queue of thousands of empty trips.)"""
         self.closing = True
+        raise StopConsumer()
 
     # -- connection ------------------------------------------------------------------
 
@@ -257,14 +276,16 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
         client = self.scope.get("client") or (None, None)
         self.network = networks.network_hash(client[0])
-        try:
-            ctx, guest_token = await _db(selectors.connection_open)(
-                slug=self.scope["url_route"]["kwargs"]["slug"],
-                session_key=self.session_key,
-                guest_cookie=self.scope.get("cookies", {}).get(GUEST_COOKIE_NAME),
-            )
-        except DatabaseError as error:
-            raise FeedUnavailable(f"database: {error}") from error
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        guest_cookie = self.scope.get("cookies", {}).get(GUEST_COOKIE_NAME)
+        ctx, guest_token = await self._guest_from_memory(slug, guest_cookie)
+        if ctx is None:
+            try:
+                ctx, guest_token = await _db(selectors.connection_open)(
+                    slug=slug, session_key=self.session_key, guest_cookie=guest_cookie
+                )
+            except DatabaseError as error:
+                raise FeedUnavailable(f"database: {error}") from error
         # No session or token (e.g. a first visit straight to the socket): this connection
         # gets an identity of its own; the live page sets one in the session.
         self.guest_token = guest_token or uuid.uuid4()
@@ -302,6 +323,33 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.outbox.go_live()
         if ctx.user_id is not None:
             self.access_watch = asyncio.create_task(self._watch_access())
+
+    async def _guest_from_memory(
+        self, slug: str, guest_cookie: str | None
+    ) -> tuple[ConnectionContext | None, uuid.UUID | None]:
+        """A guest with the live page's cookie who has not asked here joins without a
+        database trip of its own (at 18:00, nearly everyone): the event from this process's
+        memory, "has not asked" from the askers index in Redis (chat/askers.py). When either
+        is missing, the guests joining at that moment share one trip that fills both. Anyone
+        else (ctx None) is read from the database."""
+        if not settings.CHAT_GUEST_JOIN_FROM_MEMORY:
+            return None, None
+        guest_token = guest_token_from_cookie(guest_cookie, session_key=self.session_key)
+        if guest_token is None:
+            return None, None
+        for first_look in (True, False):
+            event = selectors.cached_public_event(slug)
+            if event is not None:
+                asked = await askers.has_asked(event_id=event.event_id, guest_token=guest_token)
+                if asked is not None:
+                    ctx = None if asked else selectors.guest_context(event)
+                    return ctx, guest_token
+            if first_look:
+                try:
+                    await _warm_up_guest_joins(slug)
+                except DatabaseError:
+                    break
+        return None, None
 
     def _after_from_query(self) -> int:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))

@@ -2,19 +2,20 @@
 
 The transcript archive's reads are in chat/archive_selectors.py."""
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import User
 from accounts.selectors import session_identity
-from chat import frames, payloads
+from chat import askers, frames, payloads
 from chat.enums import QuestionState
 from chat.guests import guest_token_from_cookie
 from chat.models import ChatRoom, FeedItem, Participant, Question
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
-from events.roles import EventRoles, event_roles
+from events.roles import PUBLIC, EventRoles, event_roles
 
 # Where the live page keeps a guest's participation token in the session (chat/views.py).
 PARTICIPANT_SESSION_KEY = "chat_participant_token"
@@ -34,6 +35,56 @@ class ConnectionContext:
     embed_origins: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PublicEvent:
+    """What a guest's connection needs of its event, kept in memory (cached_public_event)."""
+
+    event_id: int
+    slug: str
+    embed_origins: tuple[str, ...]
+
+
+# Each process keeps the public events its sockets were opened to, for a few seconds: at
+# 18:00 the same event is looked up once per arriving viewer. Only what cannot change while
+# an event is public is kept (a public event stays public); an event deleted, or its embed
+# origins edited, reaches guests' joins within these seconds.
+PUBLIC_EVENT_CACHE_SECONDS = 10.0
+_public_events: dict[str, tuple[float, PublicEvent]] = {}
+
+
+def cached_public_event(slug: str) -> PublicEvent | None:
+    """The public event with this slug if this process read it in the last few seconds;
+    None means "ask the database", never "no such event". No query."""
+    found = _public_events.get(slug)
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def _remember_public_event(event: Event) -> None:
+    _public_events[event.slug] = (
+        time.monotonic() + PUBLIC_EVENT_CACHE_SECONDS,
+        PublicEvent(
+            event_id=event.pk, slug=event.slug, embed_origins=tuple(event.embed_origin_list)
+        ),
+    )
+
+
+def guest_context(event: PublicEvent, *, participant_id: int | None = None) -> ConnectionContext:
+    """A guest's context: no roles; a participant once they have asked."""
+    return ConnectionContext(
+        event_id=event.event_id,
+        slug=event.slug,
+        roles=PUBLIC.names,
+        is_moderator=False,
+        panellist_id=None,
+        agency_slug=None,
+        participant_id=participant_id,
+        user_id=None,
+        embed_origins=event.embed_origins,
+    )
+
+
 def connection_context(
     *, slug: str, user_id: int | None, guest_token: uuid.UUID | None
 ) -> ConnectionContext | None:
@@ -41,6 +92,7 @@ def connection_context(
     event = Event.objects.filter(slug=slug, status__in=PUBLIC_EVENT_STATUSES).first()
     if event is None:
         return None
+    _remember_public_event(event)
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     roles = event_roles(user=user, event=event)
     participant = participant_lookup(event_id=event.pk, user_id=user_id, guest_token=guest_token)
@@ -76,6 +128,36 @@ def connection_open(
             guest_token = None
     context = connection_context(slug=slug, user_id=user_id, guest_token=guest_token)
     return context, guest_token
+
+
+def guest_join_warm_up(*, slug: str) -> None:
+    """What lets guests join without a trip of their own: the public event kept in this
+    process's memory, and its askers index (chat/askers.py) filled. Two queries."""
+    event = Event.objects.filter(slug=slug, status__in=PUBLIC_EVENT_STATUSES).first()
+    if event is not None:
+        _remember_public_event(event)
+        fill_askers_index(event_id=event.pk)
+
+
+def fill_askers_index(*, event_id: int) -> None:
+    """Fill the event's askers index (chat/askers.py) from its guest participants, unless
+    this process is already filling it."""
+    if not askers.begin_fill(event_id):
+        return
+    filled = False
+    try:
+        filled = askers.fill(
+            event_id=event_id,
+            guest_tokens=[
+                token
+                for token in Participant.objects.filter(event_id=event_id, user=None)
+                .exclude(guest_token=None)
+                .values_list("guest_token", flat=True)
+                if token is not None
+            ],
+        )
+    finally:
+        askers.end_fill(event_id, filled=filled)
 
 
 def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str, Any]]:

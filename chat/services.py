@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from chat import frames, payloads, safeguarding
+from chat import askers, frames, payloads, safeguarding
 from chat.enums import (
     NEVER_PUBLISHED_STATES,
     QUESTION_TRANSITIONS,
@@ -142,7 +142,14 @@ def participant_for(
         raise ValueError("A participant is a user or a guest token.")
     try:
         with transaction.atomic():
-            participant, _ = Participant.objects.get_or_create(event_id=event_id, **lookup)
+            participant, created = Participant.objects.get_or_create(event_id=event_id, **lookup)
+            if created and not user_id and guest_token is not None:
+                # Before the question is acknowledged: a join on another tab or process
+                # must then find this guest's questions (chat/askers.py).
+                token = guest_token
+                transaction.on_commit(
+                    lambda: askers.record_asker(event_id=event_id, guest_token=token)
+                )
     except IntegrityError:
         participant = Participant.objects.get(event_id=event_id, **lookup)
     return participant

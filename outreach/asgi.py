@@ -26,6 +26,8 @@ internals.check()
 # frames and every viewer's items with it (docs/performance.md). Set it aside.
 if settings.WEB_GC_FREEZE:
     gc.freeze()
+if settings.WEB_GC_THRESHOLDS:
+    gc.set_threshold(*settings.WEB_GC_THRESHOLDS)
 
 application = ProtocolTypeRouter(
     {

@@ -5,6 +5,8 @@ output readable (lines for changes and failures only); and no network address in
 - A request refused with a 4xx (PermissionDenied, Http404, ...) is one line: Django logs it
   with the exception's traceback, which tells an operator nothing (it was refused as
   designed). Server errors (5xx) keep theirs.
+- Each WebSocket's "accepted" and "connection open" lines from uvicorn and websockets are
+  dropped (LOG_LEVEL=DEBUG keeps them): an access log by another name, off like uvicorn's.
 - Celery's routine lines every few seconds while nothing changes (beat sending a due task,
   the worker receiving it and it succeeding) are dropped. Our tasks log what they change
   (transitions, lateness, archives); Celery's failures, retries and start-up lines stay.
@@ -111,6 +113,26 @@ class RedactAddresses(logging.Filter):
         if record.stack_info:
             record.stack_info = redact_addresses(record.stack_info)
         return True
+
+
+# uvicorn's and websockets' line for each WebSocket opened (on `uvicorn.error`, even with
+# --no-access-log): at 18:00, two lines per arriving viewer, which bury the lines that matter
+# and cost the server about a tenth of a join (docs/performance.md).
+PER_CONNECTION_MESSAGES = frozenset(
+    {'%s - "WebSocket %s" [accepted]', "connection open", "connection closed"}
+)
+
+
+class PerConnectionLines(logging.Filter):
+    """Drops each WebSocket's "accepted" and "connection open/closed" lines, unless `keep`
+    (LOG_LEVEL=DEBUG). Refusals, errors and start-up lines stay."""
+
+    def __init__(self, keep: bool = False) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.keep or record.msg not in PER_CONNECTION_MESSAGES
 
 
 class ClientErrorWithoutTraceback(logging.Filter):

@@ -375,6 +375,9 @@ CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 # the event's status and pin, and serves a joining viewer's snapshot from them; a viewer
 # asking for older items, or a hub not yet warm, reads the database (chat/realtime/hub.py).
 CHAT_SNAPSHOT_FROM_MEMORY = env.bool("CHAT_SNAPSHOT_FROM_MEMORY", default=True)
+# A guest with the live page's cookie who has not asked joins without a database trip: the
+# event from the process's memory, "has not asked" from a Redis set (chat/askers.py).
+CHAT_GUEST_JOIN_FROM_MEMORY = env.bool("CHAT_GUEST_JOIN_FROM_MEMORY", default=True)
 CHAT_HUB_RECENT_ITEMS = env.int("CHAT_HUB_RECENT_ITEMS", default=500)
 # Staff's frames (approve, answer, announce, ...) use database threads of their own, so they
 # never queue behind the public's joins on the shared one (chat/consumers.py).
@@ -382,6 +385,9 @@ CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # The web process sets what start-up made aside from the garbage collector (outreach/asgi.py).
 WEB_GC_FREEZE = env.bool("WEB_GC_FREEZE", default=True)
+# The web process's collector thresholds (gc.set_threshold), "gen0,gen1,gen2"; empty keeps
+# Python's own (outreach/asgi.py, docs/performance.md).
+WEB_GC_THRESHOLDS = [int(part) for part in env.list("WEB_GC_THRESHOLDS", default=[])]
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).
@@ -410,6 +416,10 @@ LOGGING = {
             "()": "outreach.log_filters.ClientErrorWithoutTraceback"
         },
         "routine_celery_lines": {"()": "outreach.log_filters.RoutineCeleryLines"},
+        "per_connection_lines": {
+            "()": "outreach.log_filters.PerConnectionLines",
+            "keep": LOG_LEVEL.upper() == "DEBUG",
+        },
     },
     "handlers": {
         "console": {
@@ -429,7 +439,11 @@ LOGGING = {
         "channels_redis.pubsub": {"filters": ["once_per_minute"]},
         "django.server": {"handlers": [], "propagate": True},
         "uvicorn": {"handlers": [], "propagate": True},
-        "uvicorn.error": {"handlers": [], "propagate": True},
+        "uvicorn.error": {
+            "handlers": [],
+            "propagate": True,
+            "filters": ["per_connection_lines"],
+        },
         "uvicorn.access": {"handlers": [], "propagate": False},
         # No line every few seconds when nothing changes (outreach/log_filters.py).
         "celery.beat": {"filters": ["routine_celery_lines"]},

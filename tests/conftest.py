@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -26,6 +27,21 @@ def fresh_channel_layers() -> None:
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_join_memory() -> Iterator[None]:
+    """Each test starts with no public event remembered by this process and no askers index
+    (chat/askers.py) for its events: event ids repeat from test to test."""
+    from chat import askers, selectors
+
+    def forget() -> None:
+        selectors._public_events.clear()
+        askers.forget_all_indexes()
+
+    forget()
+    yield
+    forget()
 
 
 @pytest.fixture

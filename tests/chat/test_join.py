@@ -3,6 +3,7 @@ serves from memory (chat/realtime/hub.py: EventHub.snapshot) being the database'
 
 import asyncio
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -12,10 +13,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from chat import consumers, selectors, services
+from chat import askers, consumers, selectors, services
 from chat.guests import GUEST_COOKIE_NAME
 from tests.chat.conftest import LiveEvent, browser_cookies, db
 from tests.chat.test_consumers import ask_frame
+from tests.harness import free_port
 
 
 @pytest.fixture
@@ -59,19 +61,115 @@ def messages(frames: list[dict[str, Any]]) -> list[int]:
     return [frame["seq"] for frame in frames if frame["type"] == "message"]
 
 
-async def test_a_guest_joining_makes_one_database_trip_of_two_queries(
+async def test_a_guest_joining_makes_no_database_trip_once_the_event_is_known(
     live: LiveEvent, connect, trips: list[tuple[str, int]]
 ) -> None:
     await publish(live, 3)
     await connect(live.event.slug)  # the process's hub starts and reads the feed once
     trips.clear()
 
+    first = await connect(live.event.slug, guest_of=live_page(live))
+    # The first guest: one trip, which every guest joining meanwhile would share (the
+    # event, and its askers index filled from its guest participants).
+    assert trips == [("guest_join_warm_up", 2)]
+    trips.clear()
+
     guest = await connect(live.event.slug, guest_of=live_page(live))
 
-    # Who this is (the event, the guest's participation; the guest cookie stands for the
-    # session): one trip. Status, pin and items come from the hub's memory: none.
+    # The next: the event from this process's memory, "has not asked" from the askers
+    # index, status, pin and items from the hub: no trip at all.
+    assert trips == []
+    assert messages(first.frames) == messages(guest.frames) == [1, 2, 3]
+    assert next(frame for frame in guest.frames if frame["type"] == "session")["roles"] == [
+        "public"
+    ]
+
+
+async def test_guests_arriving_together_share_one_database_trip(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    await publish(live, 2)
+    guests = [await db(browser_cookies)(visit=live_page(live)) for _ in range(12)]
+
+    joined = await asyncio.gather(*(connect(live.event.slug, cookies=c) for c in guests))
+
+    # 18:00 on a cold process: one trip for all (hub's own feed read aside).
+    assert trips == [("guest_join_warm_up", 2)]
+    assert all(messages(socket.frames) == [1, 2] for socket in joined)
+
+
+async def test_a_guest_who_asked_finds_their_questions_on_a_new_connection(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    await connect(live.event.slug, guest_of=live_page(live))  # the askers index is filled
+    asker = await db(browser_cookies)(visit=live_page(live))
+    first_tab = await connect(live.event.slug, cookies=asker)
+    await first_tab.send(ask_frame("Can I report for my neighbour?"))
+    await first_tab.until_type("ack")
+    trips.clear()
+
+    second_tab = await connect(live.event.slug, cookies=asker)
+
+    assert own_questions(second_tab.frames) == ["Can I report for my neighbour?"]
+    assert [name for name, _ in trips] == ["connection_open", "connection_personal"]
+
+
+async def test_without_a_complete_askers_index_a_guest_is_read_from_the_database(
+    live: LiveEvent, connect, trips: list[tuple[str, int]]
+) -> None:
+    asker = await db(browser_cookies)(visit=live_page(live))
+    tab = await connect(live.event.slug, cookies=asker)
+    await tab.send(ask_frame("Who do I call?"))
+    await tab.until_type("ack")
+    # Redis lost the index (a restart): nobody is taken for a guest who has not asked.
+    await db(askers.forget_all_indexes)()
+    trips.clear()
+
+    again = await connect(live.event.slug, cookies=asker)
+
+    assert own_questions(again.frames) == ["Who do I call?"]
+    # The index is filled again, then says this guest has asked: their own trip follows.
+    assert trips == [
+        ("guest_join_warm_up", 2),
+        ("connection_open", 2),
+        ("connection_personal", 1),
+    ]
+
+
+async def test_with_redis_unreachable_a_guest_is_read_from_the_database(
+    live: LiveEvent, connect, trips: list[tuple[str, int]], settings
+) -> None:
+    await connect(live.event.slug, guest_of=live_page(live))
+    asker = await db(browser_cookies)(visit=live_page(live))
+    tab = await connect(live.event.slug, cookies=asker)
+    await tab.send(ask_frame("Is it a hate crime?"))
+    await tab.until_type("ack")
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    askers._checks.clear()
+
+    assert await askers.has_asked(event_id=live.event.pk, guest_token=uuid.uuid4()) is None
+    trips.clear()
+
+    again = await connect(live.event.slug, cookies=asker)
+
+    assert own_questions(again.frames) == ["Is it a hate crime?"]
+    assert [name for name, _ in trips] == [
+        "guest_join_warm_up",
+        "connection_open",
+        "connection_personal",
+    ]
+
+
+async def test_with_guest_joins_from_memory_off_every_guest_makes_a_trip(
+    live: LiveEvent, connect, trips: list[tuple[str, int]], settings
+) -> None:
+    settings.CHAT_GUEST_JOIN_FROM_MEMORY = False
+    await connect(live.event.slug, guest_of=live_page(live))
+    trips.clear()
+
+    await connect(live.event.slug, guest_of=live_page(live))
+
     assert trips == [("connection_open", 2)]
-    assert messages(guest.frames) == [1, 2, 3]
 
 
 async def test_a_guest_with_only_the_session_cookie_reads_the_session_too(
@@ -165,12 +263,12 @@ async def test_with_the_snapshot_from_the_database_a_guest_makes_two_trips(
     live: LiveEvent, connect, trips: list[tuple[str, int]], settings
 ) -> None:
     settings.CHAT_SNAPSHOT_FROM_MEMORY = False
-    await connect(live.event.slug)
+    await connect(live.event.slug, guest_of=live_page(live))
     trips.clear()
 
     await connect(live.event.slug, guest_of=live_page(live))
 
-    assert trips == [("connection_open", 2), ("connection_snapshot", 3)]
+    assert trips == [("connection_snapshot", 3)]
 
 
 @pytest.mark.parametrize("after", [None, 0, 3, 7, 8, 20])

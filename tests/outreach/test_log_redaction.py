@@ -8,7 +8,7 @@ import pytest
 from celery.signals import setup_logging
 from django.conf import settings
 
-from outreach.log_filters import RedactAddresses, redact_addresses
+from outreach.log_filters import PerConnectionLines, RedactAddresses, redact_addresses
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,30 @@ def test_celery_workers_and_beat_use_the_filtered_logging() -> None:
     # A receiver answered, so Celery leaves the root logger to Django's LOGGING.
     assert any(receiver.__name__ == "use_django_logging" for receiver, _ in responses)
     assert any(isinstance(f, RedactAddresses) for handler in handlers for f in handler.filters)
+
+
+def test_each_websockets_open_and_accept_lines_are_not_logged() -> None:
+    logging.config.dictConfig(settings.LOGGING)
+    server_log = logging.getLogger("uvicorn.error")
+    written: list[str] = []
+    collector = logging.Handler()
+    collector.emit = lambda record: written.append(record.getMessage())  # type: ignore[method-assign]
+    server_log.addHandler(collector)
+    level = server_log.level
+    server_log.setLevel(logging.INFO)
+    try:
+        server_log.info('%s - "WebSocket %s" [accepted]', "[address]:0", "/ws/events/x/")
+        server_log.info("connection open")
+        server_log.info("connection rejected (%d %s)", 403, "Forbidden")
+        server_log.error("Exception in ASGI application\n")
+    finally:
+        server_log.removeHandler(collector)
+        server_log.setLevel(level)
+
+    assert written == ["connection rejected (403 Forbidden)", "Exception in ASGI application\n"]
+
+
+def test_with_log_level_debug_each_websockets_lines_stay() -> None:
+    record = logging.LogRecord("uvicorn.error", logging.INFO, "", 0, "connection open", None, None)
+    assert PerConnectionLines(keep=True).filter(record)
+    assert not PerConnectionLines(keep=False).filter(record)
