@@ -111,9 +111,14 @@ def _scores(
     return scores
 
 
-def crisis_scores(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Score]:
-    """Scored with the crisis phrases a fresh install seeds, unless told other phrases."""
+def crisis_scores(
+    staff_phrases: tuple[str, ...] = CRISIS_PHRASES, *, last: int | None = None
+) -> list[Score]:
+    """Scored with the crisis phrases a fresh install seeds, unless told other phrases; on the
+    whole corpus, or on its `last` messages only (the newest batch, appended last)."""
     examples = crisis_corpus()
+    if last is not None:
+        examples = examples[-last:]
     flagged = {e.text: crisis_flagged(e.text, staff_phrases) for e in examples}
     return [
         *_scores(

@@ -107,6 +107,48 @@ def test_crisis_is_recognised_however_it_is_written(text: str, kind: str) -> Non
     assert match.kind == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a threat with a condition, or a verb that wraps round the victim
+        ("he says if i go to the police hell put me in hospital", DANGER_NOW),
+        ("if she tells anyone they will break her legs", DANGER_NOW),
+        # damage to a door or window named with more than one word
+        ("my dad is banging on my bedroom door and screaming", DANGER_NOW),
+        # someone between them and the way out
+        ("my partner is standing in the doorway and i cant get out of the flat", DANGER_NOW),
+        ("hes 2 mins away", DANGER_NOW),
+        ("her ex sent her a pic of her front door", DANGER_NOW),
+        # hopelessness, thoughts of dying, a note, in words other than "suicide" or "kill"
+        ("im sick of living", SELF_HARM),
+        ("i dont think i can keep going", SELF_HARM),
+        ("i keep thinking about being dead", SELF_HARM),
+        ("ive left my note on the kitchen table", SELF_HARM),
+        ("i wish i could just vanish", SELF_HARM),
+    ],
+)
+def test_crisis_is_recognised_without_the_usual_words(text: str, kind: str) -> None:
+    match = crisis_match(text)
+
+    assert match is not None
+    assert match.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad got hurt in a road accident, can i bring him",
+        "i will jump on the next bus after work",
+        "my ex assaulted me years ago and is now living abroad, can I still report?",
+        "i dont think i can carry on with the case",
+        "can you sort me out with a new password",
+        "my mum turned up at court to support me",
+    ],
+)
+def test_the_same_words_in_an_ordinary_question_are_not_a_crisis(text: str) -> None:
+    assert crisis_match(text) is None
+
+
 def test_normalising_reads_text_speak_contractions_and_repeated_letters_as_words() -> None:
     assert normalise("Hes gonna KILLL me 2nite!!") == " he is going to kill me tonight "
     assert normalise("im in dnager, pls") == " i am in danger please "

@@ -22,6 +22,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--last",
+            type=int,
+            metavar="N",
+            help=(
+                "Score crisis triage on the last N messages of crisis.tsv only: a new batch "
+                "alone, since each batch is appended at the end."
+            ),
+        )
+        parser.add_argument(
             "--show-misses",
             action="store_true",
             help="List the dev messages each detector gets wrong (never the held-out ones).",
@@ -35,9 +44,12 @@ class Command(BaseCommand):
             staff_phrases = safeguarding.CRISIS_PHRASES
             source = f"the {len(staff_phrases)} default staff phrases"
         crisis_title = f"Crisis triage (danger now, suicide and self-harm), with {source}"
+        if options["last"]:
+            crisis_title += f", on the last {options['last']} messages only"
         self.stdout.write(
             safeguarding_eval.format_table(
-                crisis_title, safeguarding_eval.crisis_scores(staff_phrases)
+                crisis_title,
+                safeguarding_eval.crisis_scores(staff_phrases, last=options["last"]),
             )
         )
         self.stdout.write("")
