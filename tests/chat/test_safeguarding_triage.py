@@ -180,3 +180,9 @@ def test_staff_phrases_add_to_the_built_in_detection_and_cannot_turn_it_off() ->
     assert says_in_danger_now("Can I ask for Angela at the bar tonight?") is True
     assert crisis_match("can i ASK FOR ANGELA??", ("ask for angela",)).kind == STAFF_PHRASE
     assert says_in_danger_now("I want to die") is True  # the built-in detection still sees it
+
+
+def test_a_staff_crisis_phrase_matches_whole_words_read_as_the_question_is() -> None:
+    assert crisis_match("ask 4 ANGELA pls", ("ask for angela",)).kind == STAFF_PHRASE
+    assert crisis_match("can i ask for angelas number", ("ask for angela",)) is None
+    assert crisis_match("he had a knife years ago, can i report it", ("knife",)) is None
