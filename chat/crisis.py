@@ -1,10 +1,12 @@
 """Does a question say someone is in danger now, or at risk of suicide or self-harm?
 
-Runs on every question before it is stored, so it is plain text work: no model, no network,
-nothing loaded per call. A question is normalised into a canonical string of words (case,
-punctuation, missing apostrophes, contractions, text-speak, l33t, repeated letters and
-common misspellings, the last with rapidfuzz's edit distance against the few dozen words the
-rules use), then searched with precompiled patterns:
+Runs on every question before it is stored, so it is plain text work: no network, nothing
+loaded per call, and no model unless the learned scorer (chat.crisis_scorer) is switched on
+beside the rules (SAFEGUARDING_LEARNED_SCORER, off by default; it only adds flags). A
+question is normalised into a canonical string of words (case, punctuation, missing
+apostrophes, contractions, text-speak, l33t, repeated letters and common misspellings, the
+last with rapidfuzz's edit distance against the few dozen words the rules use), then
+searched with precompiled patterns:
 
 - danger now: someone threatening to kill or hurt someone (who + threat verb + whom, also
   with a condition: "if i leave he will..."), violence in progress ("is hitting me", "being
@@ -32,14 +34,17 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from chat import crisis_scorer
+
 DANGER_NOW = "danger_now"
 SELF_HARM = "self_harm"
 STAFF_PHRASE = "staff_phrase"
+LEARNED = "learned"  # the learned scorer (chat.crisis_scorer), beside the rules
 
 
 @dataclass(frozen=True)
 class CrisisMatch:
-    kind: str  # DANGER_NOW, SELF_HARM or STAFF_PHRASE
+    kind: str  # DANGER_NOW, SELF_HARM, STAFF_PHRASE or LEARNED
     rule: str  # which rule or staff phrase matched, for tests and the evaluation
 
 
@@ -1017,9 +1022,20 @@ def normalise(text: str) -> str:
     return f" {words} "
 
 
-def crisis_match(text: str, staff_phrases: Iterable[str] = ()) -> CrisisMatch | None:
-    """The first sign that someone is in danger now or at risk of self-harm, if any."""
+def crisis_match(
+    text: str, staff_phrases: Iterable[str] = (), *, learned: bool = False
+) -> CrisisMatch | None:
+    """The first sign that someone is in danger now or at risk of self-harm, if any: from
+    the rules and the staff's phrases, or, with `learned`, from the learned scorer when they
+    find nothing (chat.crisis_scorer; it only ever adds a flag)."""
     normalised = normalise(text)
+    match = _rules_match(normalised, staff_phrases)
+    if match is None and learned and crisis_scorer.committed_scorer().flags(normalised):
+        return CrisisMatch(LEARNED, "learned scorer")
+    return match
+
+
+def _rules_match(normalised: str, staff_phrases: Iterable[str]) -> CrisisMatch | None:
     if _HISTORIC.search(normalised) and not _NOW.search(normalised):
         return None
     normalised = _NOT_A_CRISIS.sub(" ", normalised)

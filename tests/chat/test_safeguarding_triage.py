@@ -5,8 +5,9 @@ ordinary questions that share its words do not."""
 import uuid
 
 import pytest
+from pytest_django import Settings
 
-from chat.crisis import DANGER_NOW, SELF_HARM, STAFF_PHRASE, crisis_match, normalise
+from chat.crisis import DANGER_NOW, LEARNED, SELF_HARM, STAFF_PHRASE, crisis_match, normalise
 from chat.models import Question
 from chat.safeguarding import HELP_NOW_MESSAGE, says_in_danger_now
 from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
@@ -186,3 +187,37 @@ def test_a_staff_crisis_phrase_matches_whole_words_read_as_the_question_is() -> 
     assert crisis_match("ask 4 ANGELA pls", ("ask for angela",)).kind == STAFF_PHRASE
     assert crisis_match("can i ask for angelas number", ("ask for angela",)) is None
     assert crisis_match("he had a knife years ago, can i report it", ("knife",)) is None
+
+
+# A warning sign the rules miss (docs/safeguarding.md, "What it cannot catch") that the
+# learned scorer reads as one; not a corpus message.
+SCORER_ONLY = "i have sorted my will and said sorry to everyone"
+
+
+@pytest.mark.usefixtures("default_phrases")
+def test_learned_scorer_adds_a_flag_the_rules_miss_only_when_switched_on(
+    settings: Settings,
+) -> None:
+    settings.SAFEGUARDING_LEARNED_SCORER = False
+    assert says_in_danger_now(SCORER_ONLY) is False
+
+    settings.SAFEGUARDING_LEARNED_SCORER = True
+    assert says_in_danger_now(SCORER_ONLY) is True
+    assert crisis_match(SCORER_ONLY, learned=True).kind == LEARNED
+    assert says_in_danger_now("How do I kill time while waiting for the panel?") is False
+
+
+def test_learned_scorer_never_replaces_what_the_rules_found() -> None:
+    assert crisis_match("he is hitting me right now", learned=True).kind == DANGER_NOW
+    assert crisis_match("i wanna die", learned=True).kind == SELF_HARM
+
+
+def test_question_the_scorer_flags_gets_help_now_when_it_is_on(
+    live_event: LiveEvent, settings: Settings
+) -> None:
+    settings.SAFEGUARDING_LEARNED_SCORER = True
+
+    outcome = guest_asks(live_event, SCORER_ONLY)
+
+    assert outcome.help_now is True
+    assert Question.objects.get(body=SCORER_ONLY).is_urgent is True

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from chat import safeguarding, safeguarding_eval
+from chat import crisis_scorer, safeguarding, safeguarding_eval
 
 
 class Command(BaseCommand):
@@ -48,8 +48,27 @@ class Command(BaseCommand):
             crisis_title += f", on the last {options['last']} messages only"
         self.stdout.write(
             safeguarding_eval.format_table(
-                crisis_title,
+                f"{crisis_title}: the rules alone",
                 safeguarding_eval.crisis_scores(staff_phrases, last=options["last"]),
+            )
+        )
+        self.stdout.write("")
+        scorer = crisis_scorer.committed_scorer()
+        self.stdout.write(
+            safeguarding_eval.format_table(
+                f"{crisis_title}: the rules and the learned scorer together\n"
+                f"(flagged when the rules flag it or the scorer's probability is above "
+                f"{scorer.threshold}; dev: each message scored by a scorer trained on the other "
+                f"{safeguarding_eval.SCORER_FOLDS - 1} folds of dev; held-out: the committed "
+                "scorer, trained on all of dev)",
+                safeguarding_eval.crisis_scores(staff_phrases, last=options["last"], learned=True),
+            )
+        )
+        self.stdout.write(
+            "The learned scorer alone, cross-validated on dev: "
+            + ", ".join(
+                f"{s.category} {s.hits}/{s.total} {s.rate:.1%}"
+                for s in safeguarding_eval.scorer_alone_dev_scores(last=options["last"])
             )
         )
         self.stdout.write("")
