@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/safeguarding_bench.py [--runs 5]
 
-Runs crisis triage (with the default staff phrases) and the personal-details finder on each
-message of chat/safeguarding_corpus/ (711 messages), `--runs` times, with no database.
-Prints the median and 99th percentile time per message and the time of the first call,
-which pays for compiling the patterns. Figures, not assertions: see docs/safeguarding.md.
+Runs crisis triage (with the default staff phrases; the rules alone, then with the learned
+scorer as SAFEGUARDING_LEARNED_SCORER=true runs it) and the personal-details finder on each
+message of chat/safeguarding_corpus/, `--runs` times, with no database. Prints the median
+and 99th percentile time per message and the time of the first call, which pays for
+compiling the patterns (and, for the scorer, reading its weights). Figures, not
+assertions: see docs/safeguarding.md.
 """
 
 import argparse
@@ -33,12 +35,19 @@ def main() -> int:
     texts = [e.text for e in safeguarding_eval.crisis_corpus()] + [
         e.text for e in safeguarding_eval.personal_details_corpus()
     ]
+    started = time.perf_counter()
+    crisis.crisis_match("first call", safeguarding.CRISIS_PHRASES, learned=True)
+    scorer_first_call = time.perf_counter() - started
     checks = {
         "crisis triage": lambda text: crisis.crisis_match(text, safeguarding.CRISIS_PHRASES),
+        "triage + scorer": lambda text: crisis.crisis_match(
+            text, safeguarding.CRISIS_PHRASES, learned=True
+        ),
         "personal details": safeguarding.find_personal_details,
     }
     print(
         f"{len(texts)} messages x {args.runs} runs; import and first call {first_call * 1e3:.0f} ms"
+        f"; the scorer's first call {scorer_first_call * 1e3:.0f} ms"
     )
     for name, check in checks.items():
         timings = []

@@ -1,14 +1,17 @@
 """Does a question say someone is in danger now, or at risk of suicide or self-harm?
 
-Runs on every question before it is stored, so it is plain text work: no model, no network,
-nothing loaded per call. A question is normalised into a canonical string of words (case,
-punctuation, missing apostrophes, contractions, text-speak, l33t, repeated letters and
-common misspellings, the last with rapidfuzz's edit distance against the few dozen words the
-rules use), then searched with precompiled patterns:
+Runs on every question before it is stored, so it is plain text work: no network, nothing
+loaded per call, and no model unless the learned scorer (chat.crisis_scorer) is switched on
+beside the rules (SAFEGUARDING_LEARNED_SCORER, off by default; it only adds flags). A
+question is normalised into a canonical string of words (case, punctuation, missing
+apostrophes, contractions, text-speak, l33t, repeated letters and common misspellings, the
+last with rapidfuzz's edit distance against the few dozen words the rules use), then
+searched with precompiled patterns:
 
-- danger now: someone threatening to kill or hurt someone (who + threat verb + whom), violence
-  in progress ("is hitting me", "being hit"), someone outside or inside, weapons, being
-  locked in or held, being followed, "in danger", "fear for my life";
+- danger now: someone threatening to kill or hurt someone (who + threat verb + whom, also
+  with a condition: "if i leave he will..."), violence in progress ("is hitting me", "being
+  hit"), someone outside, inside or minutes away, weapons, being locked in, held or blocked
+  in, being followed, "in danger", "fear for my life";
 - suicide and self-harm: our own lexicon of the kinds of content the Samaritans' "Managing
   self-harm and suicide content online" guidelines (2020) and the NSPA's "Responding to
   suicidal content online" guide for moderators (2016) treat as a sign of risk (direct
@@ -31,14 +34,17 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from chat import crisis_scorer
+
 DANGER_NOW = "danger_now"
 SELF_HARM = "self_harm"
 STAFF_PHRASE = "staff_phrase"
+LEARNED = "learned"  # the learned scorer (chat.crisis_scorer), beside the rules
 
 
 @dataclass(frozen=True)
 class CrisisMatch:
-    kind: str  # DANGER_NOW, SELF_HARM or STAFF_PHRASE
+    kind: str  # DANGER_NOW, SELF_HARM, STAFF_PHRASE or LEARNED
     rule: str  # which rule or staff phrase matched, for tests and the evaluation
 
 
@@ -65,6 +71,8 @@ TOKEN_REWRITES = {
     "theres": "there is",
     "thats": "that is",
     "whats": "what is",
+    "tonights": "tonight is",
+    "todays": "today is",
     "cant": "can not",
     "cannot": "can not",
     "wont": "will not",
@@ -114,6 +122,23 @@ TOKEN_REWRITES = {
     "2night": "tonight",
     "tonite": "tonight",
     "2day": "today",
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "tmrw": "tomorrow",
+    "some1": "someone",
+    "sum1": "someone",
+    "any1": "anyone",
+    "no1": "no one",
+    "noone": "no one",
+    "m8": "mate",
+    "m8s": "mates",
+    "thru": "through",
+    "wat": "what",
+    "wen": "when",
+    "fone": "phone",
+    "hav": "have",
+    "cos": "because",
+    "bc": "because",
     "ppl": "people",
     "bf": "boyfriend",
     "gf": "girlfriend",
@@ -264,13 +289,23 @@ _PERSON = (
     rf"(?:my|our|his|her|the|their|a|an) (?:\w+ )?{_RELATION}|{_RELATION}|"
     rf"(?:a|the|this|some) (?:\w+ )?(?:woman|man|girl|boy|lad|person|lady|guy|bloke|child|kid))\b"
 )
+# A threat to a part of someone ("break my legs", "smash her face in") is a threat to them.
+_BODY = (
+    r"(?:my|our|her|his|their|your) (?:legs?|arms?|face|head|neck|jaw|teeth|nose|fingers?|"
+    r"hands?|knees?|kneecaps?|skull|throat|back|ribs)\b"
+)
 _THREATENER = (
     rf"(?:he|she|they|someone|somebody|people|men|lads|guys|gang|(?:\w+ )?{_RELATION}s?|"
     rf"abuser|attacker|stalker|man|woman|bloke|guy|him|her|them)"
 )
 _HARM_VERB = (
     r"(?:kill|hurt|murder|stab|shoot|attack|beat|batter|strangle|choke|rape|harm|slit|smash|end|"
-    r"punch|hit|kick|burn|finish|torture|knife|slash|break|do)"
+    r"punch|hit|kick|burn|finish|torture|knife|slash|break|do|glass|lamp|deck|throttle|slap)"
+)
+# Threats whose verb wraps round the victim: "put me in hospital", "knock her out".
+_HARM_AROUND = (
+    rf"(?:put {_PERSON} in (?:hospital|the ground|a wheelchair|a box)|knock {_PERSON} out|"
+    rf"run {_PERSON} (?:over|down))"
 )
 _VIOLENCE_ING = (
     r"(?:hitting|beating|punching|kicking|hurting|attacking|strangling|choking|stabbing|"
@@ -325,15 +360,33 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         "threat_to_harm",
         rf"(?:{_INTENT}|threaten\w* to|threatening to|threatened to|said .{{0,30}}?(?:will|would)|"
         rf"coming (?:{_W}{{0,2}})?to|says? (?:he|she|they) (?:will|would)) "
-        rf"(?:{_W}{{0,2}})?{_HARM_VERB}(?: up| in)? (?:{_PERSON}|my throat|the (?:house|flat|"
-        rf"place))",
+        rf"(?:{_W}{{0,2}})?(?:{_HARM_VERB}(?: up| in)? (?:{_PERSON}|{_BODY}|the (?:house|flat|"
+        rf"place))|{_HARM_AROUND})",
+    ),
+    # a threat with a condition: "if i leave him he will use it on me", "if i do not pay them
+    # by tonight they will break my legs"
+    (
+        "conditional_threat",
+        rf"if (?:i|we|you|she|he|my \w+) (?:{_W}{{0,10}})?{_THREATENER} (?:will|would|are going "
+        rf"to|is going to|going to) (?:{_W}{{0,2}})?(?:{_HARM_VERB}(?: up| in)? (?:{_PERSON}|"
+        rf"{_BODY})|{_HARM_AROUND}|use (?:it|that|this|them|the \w+|a \w+|his \w+|her \w+) "
+        rf"on)",
+    ),
+    # "she is sending her brothers round to sort me out", "he will teach her a lesson"
+    (
+        "sort_me_out",
+        rf"(?:{_THREATENER} (?:is |are )?(?:going to|will|would|coming to)|round to|over to|"
+        rf"threaten\w* to) (?:{_W}{{0,5}})?(?:sort|deal with|teach) {_PERSON}"
+        rf"(?: out(?! with| for| a | an | some)| a lesson)|"
+        rf"(?:smash|kick|cave|bash) (?:{_PERSON}|{_BODY}) in\b|"
+        rf"use (?:it|that|the \w+|a \w+|his \w+|her \w+) on (?:me|us|her|him|my \w+)",
     ),
     (
         "coming_to_get",
         rf"(?:{_INTENT}|threaten\w* to|coming to|says? (?:he|she|they) (?:will|would)|"
         rf"are going to) "
-        rf"(?:go for|get|grab|snatch|drag) {_PERSON}(?! from| to| a | some| back| ready| "
-        rf"home| in | out| on | off| at )",
+        rf"(?:(?:go for|get|grab|snatch) {_PERSON}(?! from| to| a | some| back| ready| "
+        rf"home| in | out| on | off| at )|drag {_PERSON})",
     ),
     ("threat_of_fire", r"(?:set fire|burn (?:the|my|our) (?:house|flat|home|place))|petrol"),
     (
@@ -361,8 +414,10 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "violence_just_done",
-        rf"(?:just|has|have|he|she|they) (?:{_W}{{0,2}})?{_VIOLENCE_DONE}(?: up)? (?:{_PERSON})"
-        rf"(?: {_W}{{0,6}})? ?(?:just|now|tonight|today|an hour ago|minutes ago|right now)",
+        rf"(?:just|has|have|{_THREATENER}) (?:{_W}{{0,2}})?{_VIOLENCE_DONE}(?: up)? (?:{_PERSON})"
+        # "...hit me years ago, he is now with someone new" is not "hit me ... now"
+        rf"(?: (?:(?!ago )\w+ ){{0,6}})? ?(?:just|now|tonight|today|an hour ago|minutes ago|"
+        rf"right now)",
     ),
     ("just_violence", rf"just (?:{_W}{{0,1}})?{_VIOLENCE_DONE} (?:{_PERSON})"),
     (
@@ -378,13 +433,15 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         "damage_in_progress",
         rf"(?:is|are|s|and|now|keeps|keep|still) (?:{_W}{{0,2}})?(?:kicking|punching|banging|"
         rf"smashing|hammering|"
-        rf"stabbing|breaking|bashing|throwing) (?:on |in |down |through )?(?:the |my |our |his )?"
+        rf"stabbing|breaking|bashing|throwing) (?:on |in |down |through )?"
+        rf"(?:(?:the|my|our|his|her|their) (?:{_W}{{0,2}})?)?"
         rf"(?:door|doors|window|windows|walls|wall|things|stuff|place|house|flat|furniture|car)",
     ),
     (
         "kicking_off",
         rf"(?:he|she|they) (?:is|are) (?:{_W}{{0,1}})?(?:kicking off|smashing|going mad|"
-        rf"going crazy|raging|losing it|started on (?:me|us|her|him|them|my \w+))",
+        rf"going crazy|going mental|going nuts|flipping out|raging|losing it|"
+        rf"started on (?:me|us|her|him|them|my \w+))",
     ),
     (
         "thrown_at",
@@ -423,7 +480,10 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "someone_in_my_place",
-        rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) {_PLACE}",
+        rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) {_PLACE}|"
+        rf"(?:someone|somebody|men|people|lads|boys|guys|gang|strangers|they|he|she) "
+        rf"(?:{_W}{{0,3}})?(?:have|has|are|is) (?:come|got|forced (?:their|his|her) way|"
+        rf"pushed (?:their|his|her) way) (?:in|into) (?:my|our) {_PLACE}",
     ),
     (
         "at_my_door",
@@ -432,13 +492,17 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     (
         "turned_up",
         r"(?:just|has|have|s) (?:turned up|turn up|shown up|showed up|arrived|found me|"
-        r"found where i live)",
+        r"found where i live)|(?:turned up|turns up|shown up|showed up|came round|come round) "
+        r"(?:\w+ ){0,3}?(?:saying|shouting|screaming|banging|kicking|threatening|demanding|"
+        r"raging|drunk|with a)\b",
     ),
     (
         "coming_for_me",
         rf"(?:coming|came) (?:for|after|to get|to find) (?:{_PERSON})|(?:is|are) after (?:me|"
         rf"us)|coming up the stairs|looking for me|on (?:his|her|their) way (?:here|round|over|"
-        rf"back)",
+        # "hes 2 mins away" arrives as "he is to mins away"
+        rf"back)|{_THREATENER} (?:is|are|s) (?:only |just |about |nearly |like )?(?:\d+|to|for|"
+        rf"a few|two|five|ten|twenty) (?:mins?|minutes|seconds|secs|miles) away",
     ),
     (
         "break_in",
@@ -462,6 +526,15 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"(?:picture|pictures|photo|photos|pic|pics|video|snap) of (?:a |an |his |the )?"
         rf"{_WEAPON}",
     ),
+    # "he sent me a photo of my house": showing that they know where you are
+    (
+        "photo_of_my_home",
+        # "hes just sent" arrives as "he is just sent"
+        rf"(?:{_THREATENER}|has|have) (?:{_W}{{0,2}})?(?:sent|sends|posted|texted|messaged|put) "
+        rf"(?:me |us |her |him |them )?(?:a |some )?(?:photo|photos|picture|pictures|pic|pics|"
+        rf"video) of (?:my|our|her|his|their) (?:{_W}{{0,1}})?(?:house|flat|home|door|"
+        rf"front door|car|street|window|kids|children|school|work)\b",
+    ),
     ("weapon_to_me", rf"{_WEAPON} (?:to|at|against|on) (?:my|me|her|him|us)"),
     # locked in, held, trapped, hiding
     (
@@ -469,8 +542,19 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
         rf"(?:locked|locking|locks|lock) (?:{_PERSON} |myself |ourselves )?in\b(?! to)|(?:he|"
         rf"she|they) (?:has |"
         rf"have |is |are )?"
-        r"(?:locked|trapped|barricaded)|barricaded|(?:will not|wont|would not|does not) let "
-        r"(?:me|us|her|him|them|my \w+) (?:leave|out|go|escape|get out|go out)",
+        r"(?:locked|trapped|barricaded)|barricaded|(?:will not|wont|would not|does not|do not|"
+        r"did not|never) let "
+        r"(?:me|us|her|him|them|my \w+) (?:leave|out|go|escape|get out|go out)|"
+        rf"(?:keeping|keep|keeps|kept|holding) {_PERSON} (?:locked )?(?:in|inside) "
+        rf"(?:a|the|my|his|her|their|this) {_PLACE}",
+    ),
+    # someone stands between them and the way out
+    (
+        "blocked_in",
+        rf"(?:blocking|blocked|blocks) (?:the|my|our|her|his) (?:{_W}{{0,1}})?(?:door|doorway|"
+        rf"exit|way out|stairs)|(?:stood|standing|sat|sitting) (?:in|across) (?:the|my) "
+        rf"doorway|(?:can not|could not|not allowed to|am not able to) (?:get|go) out (?:of )?"
+        rf"(?:my|the|our|this|his|her) {_PLACE}",
     ),
     (
         "i_am_held",
@@ -509,7 +593,8 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "getting_in",
-        r"trying (?:to )?(?:get in|get into|open the door|open my door|force|break|climb in)|"
+        r"trying (?:to )?(?:get in|get into|get through|open the door|open my door|force|"
+        r"break|climb (?:in|into|through|over|up))|"
         r"trying the (?:door|handle|door handle|windows?|back door)|"
         r"(?:surrounded|cornered) (?:me|us|my car|the car|the house|my house)",
     ),
@@ -541,7 +626,9 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     (
         "call_for_help_now",
         r"(?:help (?:me |us )?(?:now|quick|quickly|fast|asap)|send (?:someone|help|police|"
-        r"the police)|call the police for me|need help now|need help right now)",
+        r"the police)|call the police for me|need help now|need help right now|"
+        r"(?:call|ring|phone) (?:999|the police|police) for (?:me|us)|"
+        r"need to (?:get out|get away|escape|leave) (?:\w+ ){0,4}?(?:now|tonight|right now))",
     ),
     (
         "help_alone",
@@ -592,7 +679,8 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "better_off_without_me",
         r"better off without me|would (?:not |even )?miss me|(?:nobody|no one|noone) (?:would|"
-        r"will) (?:care|notice|miss)|i am a burden|burden to (?:everyone|everybody|my)",
+        r"will) (?:even |really |ever |actually |probably )?(?:care|notice|miss|realise|realize|"
+        r"clock)|i am a burden|burden to (?:everyone|everybody|my)",
     ),
     (
         "end_it",
@@ -615,21 +703,44 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         rf"them|people))|point (?:in|of) (?:living|life|going on|"
         rf"being alive|carrying on|being here)|(?:life|living) (?:is not|is no|isnt|not) worth|"
         rf"enough of (?:living|life|everything)|done with (?:life|living|everything|it all)|"
-        rf"so done with life|done with life",
+        rf"so done with life|done with life|"
+        rf"(?:tired|sick|exhausted|weary) of (?:being alive|living|life|existing|being here)|"
+        rf"had it with (?:life|living|everything|it all)",
     ),
     (
         "cannot_go_on",
         rf"can not (?:go on|carry on|do this|cope|take (?:it|this|any more|anymore)|"
         rf"keep going|live like this|live with (?:this|it))(?: {_W}{{0,3}})?(?: any ?more|"
         rf" no more)?|"
-        rf"can not cope",
+        rf"can not cope|"
+        rf"(?:do not|not sure|doubt|do not know if|do not know whether) (?:{_W}{{0,2}})?i "
+        rf"(?:can|could|will be able to) (?:go on|carry on|cope|keep going|keep living|"
+        rf"live like this|do this any ?more|take (?:it|this|any ?more))"
+        rf"(?! with| to | at | in | the | a | on )",
     ),
     (
         "stop_existing",
-        r"(?:stop|not) exist(?:ing)?|stop (?:living|breathing)|disappear forever|(?:never|"
-        r"not) wake up|"
+        r"(?:stop|not) exist(?:ing)?|stop (?:living|breathing)|"
+        r"disappear (?:forever|for ever|for good)|(?:never|not) wake up|"
+        r"(?:close|shut|closing|shutting) my eyes (?:\w+ ){0,4}?(?:never|not) (?:open|wake)|"
+        r"never (?:open my eyes|wake up) again|"
+        r"(?:planning|plan|going|want|wanting|ready|hoping|hope) (?:on |to )?(?:be|being) gone\b|"
         r"go to sleep forever|not (?:going to )?be (?:here|around|alive) (?:tomorrow|"
         r"much longer|for long|by)",
+    ),
+    (
+        "no_future",
+        r"(?:can not|do not|could not) see (?:a|any) (?:future|way forward|way through)|"
+        r"no future (?:for me|left|ahead)|can not bear (?:it|this|living|life|being alive) "
+        r"(?:any ?more|no more|much longer)|wish i (?:was|were|had) (?:never|not) (?:been )?"
+        r"(?:born|here|alive)|wish i could (?:just )?(?:disappear|vanish|not exist|fade away)|"
+        r"wish it would all (?:end|stop|be over)",
+    ),
+    (
+        "thinking_about_dying",
+        r"(?:thinking|think|thought|thoughts|dreaming|dream|obsessing) (?:about|of) "
+        r"(?:dying|being dead|killing myself|ending it|ending my life|not being here|"
+        r"not waking up|not existing)",
     ),
     (
         "overdose",
@@ -680,7 +791,17 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         r"by|near) the (?:train |railway )?(?:tracks|track|railway line|rails)|(?:i am|"
         r"standing|sat|sitting) (?:on|at) the (?:edge|bridge|roof|cliff)",
     ),
-    ("drown", r"walk (?:into|in) the (?:sea|river|water)|drown myself"),
+    (
+        "drown",
+        r"(?:walk|walking|wade|wading|drive|driving|jump|jumping)(?: off| out)? (?:into|in to|"
+        r"in) the (?:sea|river|canal|lake|water|reservoir)|drown myself",
+    ),
+    # means at hand that the guidance names: blades kept or hidden
+    (
+        "blades",
+        r"(?:got|have|bought|buying|hidden|hide|hiding|stashed|keep|kept|keeping) (?:a |some |"
+        r"my |the |new )?(?:(?:packet|pack|box) of )?(?:razor blades|razors|razor|blades)\b",
+    ),
     ("rope", r"(?:got|have|bought|tied|made) (?:a |the )?(?:rope|noose|ligature)|noose|ligature"),
     (
         "last_night_alive",
@@ -720,9 +841,12 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         "giving_things_away",
         r"(?:cat|dog|pets?|things|stuff|belongings) (?:is |are )?going to (?:my|a|the) \w+|"
         r"just wanted (?:someone|somebody) to know $|"
-        r"(?:given|giving|give|gave) (?:away )?(?:all )?(?:my|me) (?:things|stuff|belongings|"
-        r"possessions|pets?|cat|dog)(?: away)?|will not need (?:them|it|anything|my \w+) "
-        r"(?:any ?more|soon|after)|(?:sorted|put) (?:all )?my affairs",
+        r"(?:given|giving|give|gave) (?:away )?(?:all )?(?:my|me|her|his|their) (?:things|stuff|"
+        r"belongings|possessions|pets?|cat|dog)(?: away)?|will not need (?:them|it|anything|"
+        r"my \w+) (?:any ?more|soon|after)|will not be needing (?:them|it|anything|my \w+)\b"
+        r"(?! for| if| at| until| till)|(?:sorted|put) (?:all )?my affairs|"
+        r"(?:sorted|sorting|decided|deciding|worked) (?:out )?who (?:gets|will get|should get|"
+        r"can have|is having|will have) my (?:\w+ )?(?:dog|cat|pets?|things|stuff|belongings)",
     ),
     (
         "finally_do_it",
@@ -747,13 +871,15 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
         "note_for_family",
         r"(?:written|wrote|writing|left|leave|leaving) (?:a |my |some )?(?:note|notes|goodbye "
         r"letters?|last letter)s? (?:for|to) (?:my|the) (?:\w+ )?(?:kids|children|family|mum|"
-        r"dad|partner|husband|wife|son|daughter|parents|friends|boyfriend|girlfriend)",
+        r"dad|partner|husband|wife|son|daughter|parents|friends|boyfriend|girlfriend)|"
+        r"(?:written|wrote|writing|left|leaving) my (?:last |goodbye |final )?note\b(?! for| to)",
     ),
     (
         "goodbye",
         r"goodbye (?:letters?|notes?|everyone|all|world|forever)|suicide note|"
         r"(?:my )?last message|(?:texted|messaged|said|sent|text) (?:me |us |her |"
-        r"him )?(?:goodbye|bye forever)|saying goodbye",
+        r"him )?(?:goodbye|bye forever)|saying goodbye|this is goodbye|"
+        r"(?:wanted|want) to say (?:goodbye|bye) (?:to )?(?:everyone|everybody|all|before)",
     ),
     (
         "it_to_stop",
@@ -795,6 +921,7 @@ _NOW = re.compile(
     r"right now|tonight|at the moment|happening now|here now|just now|minutes ago|an hour ago|"
     r"on (?:his|her|their) way|(?:is|are|s) (?:\w+ )?(?:outside|here|inside|downstairs|upstairs)|"
     r"(?<!it )(?<!up )(?<!report )(?<!still )(?<!them )(?<!him )(?<!this )(?<!that )"
+    r"(?<!behind me )(?<!behind us )"
     r"\bnow\b(?! i am| that| she is| he is| they are)|every (?:few |\d+ )?(?:mins|minutes|"
     r"seconds|secs)|still (?:here|outside|there|doing|"
     r"happening)|again|today"
@@ -820,6 +947,10 @@ _NOT_A_CRISIS = re.compile(
     r"(?:penalty|sentence|sentences|punishment|law|laws|rules|legal|illegal|offence|crime) "
     r"(?:for|on|about|to|against) (?:\w+ ){0,6}|"
     r"(?:die|dying|died) (?:in|at) (?:her|his|my|their|our) (?:own )?(?:home|bed|sleep)|"
+    r"(?:hurt|injured|killed|died) (?:in|during|at) (?:a|an|the) (?:\w+ ){0,2}?(?:crash|accident|"
+    r"collision)|"
+    r"jump (?:on|onto) (?:a|the|my) (?:next |first |last |\w+ )?(?:train|bus|tram|plane|"
+    r"flight|call|zoom)|jump in (?:a|the|my) (?:taxi|cab|car|shower)|"
     r"(?:signs?|symptoms|warning signs) (?:that|of) (?:\w+ ){0,4}|"
     r"if (?:they|you|police|the police|officers|people) (?:think|believe|suspect|know) "
     r"(?:\w+ ){0,6}|"
@@ -891,9 +1022,20 @@ def normalise(text: str) -> str:
     return f" {words} "
 
 
-def crisis_match(text: str, staff_phrases: Iterable[str] = ()) -> CrisisMatch | None:
-    """The first sign that someone is in danger now or at risk of self-harm, if any."""
+def crisis_match(
+    text: str, staff_phrases: Iterable[str] = (), *, learned: bool = False
+) -> CrisisMatch | None:
+    """The first sign that someone is in danger now or at risk of self-harm, if any: from
+    the rules and the staff's phrases, or, with `learned`, from the learned scorer when they
+    find nothing (chat.crisis_scorer; it only ever adds a flag)."""
     normalised = normalise(text)
+    match = _rules_match(normalised, staff_phrases)
+    if match is None and learned and crisis_scorer.committed_scorer().flags(normalised):
+        return CrisisMatch(LEARNED, "learned scorer")
+    return match
+
+
+def _rules_match(normalised: str, staff_phrases: Iterable[str]) -> CrisisMatch | None:
     if _HISTORIC.search(normalised) and not _NOW.search(normalised):
         return None
     normalised = _NOT_A_CRISIS.sub(" ", normalised)

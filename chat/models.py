@@ -265,7 +265,14 @@ class SafeguardingPhrase(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     phrase = models.CharField(
-        max_length=100, help_text="Matched anywhere in a question, ignoring case and spacing."
+        max_length=100,
+        help_text=(
+            "Matched as whole words, ignoring case and spacing. A crisis phrase is read the way "
+            "the question is (punctuation, apostrophes, text-speak and common misspellings "
+            'ignored: "hes gonna" matches "he\'s going to"), and is not matched in a figure '
+            'of speech or talk about a subject ("suicide prevention") or in an account only '
+            "about the past."
+        ),
     )
     is_active = models.BooleanField(default=True)
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import phonenumbers
+from django.conf import settings
 
 from chat import crisis
 
@@ -290,9 +291,11 @@ def _fold(text: str) -> str:
 def says_in_danger_now(text: str, phrases: tuple[str, ...] | None = None) -> bool:
     """Someone is in danger now, or at risk of suicide or self-harm (chat.crisis), or the
     question holds a crisis phrase staff keep in the admin (those add to the built-in
-    detection; turning one off cannot switch the built-in detection off)."""
+    detection; turning one off cannot switch the built-in detection off). The learned scorer
+    adds to the rules unless SAFEGUARDING_LEARNED_SCORER is off."""
     staff_phrases = phrases if phrases is not None else active_phrases("crisis")
-    return crisis.crisis_match(text, staff_phrases) is not None
+    learned = settings.SAFEGUARDING_LEARNED_SCORER
+    return crisis.crisis_match(text, staff_phrases, learned=learned) is not None
 
 
 def blocked_words_in(text: str, words: tuple[str, ...] | None = None) -> list[str]:

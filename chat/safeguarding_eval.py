@@ -6,11 +6,15 @@ and how its held-out fifth was fixed.
 """
 
 import csv
+import hashlib
+import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from chat import crisis
+from chat import crisis, crisis_scorer
 from chat.safeguarding import CRISIS_PHRASES, Finding, find_personal_details
 
 CORPUS_DIR = Path(__file__).resolve().parent / "safeguarding_corpus"
@@ -24,6 +28,19 @@ CRISIS_RECALL_TARGET = 0.95
 CRISIS_FALSE_ALARM_TARGET = 0.05
 DETAILS_RECALL_TARGET = 0.90
 DETAILS_FALSE_POSITIVE_TARGET = 0.02
+# The learned scorer (chat.crisis_scorer), trained on dev only. Its settings were chosen by
+# SCORER_FOLDS-fold cross-validation on dev (docs/safeguarding.md, "The learned scorer"): an
+# L2-regularised logistic regression, full-batch gradient descent from zero, features seen in
+# at least SCORER_MIN_DOCUMENTS training messages, the SCORER_KEEP heaviest weights kept; the
+# threshold is the lowest that keeps cross-validated false alarms of the rules and the scorer
+# together on dev ordinary and near-miss questions at or under SCORER_FALSE_ALARM_LIMIT.
+SCORER_FOLDS = 5
+SCORER_L2 = 0.01
+SCORER_EPOCHS = 200
+SCORER_STEP = 1.0
+SCORER_MIN_DOCUMENTS = 2
+SCORER_KEEP = 3000
+SCORER_FALSE_ALARM_LIMIT = 0.04
 
 
 @dataclass(frozen=True)
@@ -75,8 +92,115 @@ def personal_details_corpus() -> list[Example]:
     ]
 
 
-def crisis_flagged(text: str, staff_phrases: tuple[str, ...]) -> bool:
-    return crisis.crisis_match(text, staff_phrases) is not None
+def crisis_flagged(text: str, staff_phrases: tuple[str, ...], *, learned: bool = False) -> bool:
+    return crisis.crisis_match(text, staff_phrases, learned=learned) is not None
+
+
+def _is_crisis(example: Example) -> int:
+    return int(example.category in CRISIS_CATEGORIES)
+
+
+def dev_folds(examples: Iterable[Example]) -> dict[str, int]:
+    """Each dev message's cross-validation fold: within each category, messages ordered by
+    the SHA-256 of their text, dealt round the folds (stratified, and the same every run)."""
+    folds = {}
+    dev = [e for e in examples if e.split == "dev"]
+    for category in sorted({e.category for e in dev}):
+        ordered = sorted(
+            (e for e in dev if e.category == category),
+            key=lambda e: hashlib.sha256(e.text.encode("utf-8")).hexdigest(),
+        )
+        for index, example in enumerate(ordered):
+            folds[example.text] = index % SCORER_FOLDS
+    return folds
+
+
+def fit_crisis_scorer(examples: list[Example]) -> tuple[float, dict[str, float]]:
+    """A logistic regression (bias, weights rounded to 4 places) for crisis or not, trained on
+    `examples`. Plain Python and deterministic: the same messages give the same weights."""
+    documents = [crisis_scorer.features(crisis.normalise(e.text)) for e in examples]
+    labels = [_is_crisis(e) for e in examples]
+    seen: dict[str, int] = {}
+    for document in documents:
+        for feature in document:
+            seen[feature] = seen.get(feature, 0) + 1
+    vocabulary = sorted(f for f, count in seen.items() if count >= SCORER_MIN_DOCUMENTS)
+    index = {feature: i for i, feature in enumerate(vocabulary)}
+    rows = [sorted(index[f] for f in document if f in index) for document in documents]
+    weights = [0.0] * len(vocabulary)
+    bias = 0.0
+    for _ in range(SCORER_EPOCHS):
+        gradient = [0.0] * len(vocabulary)
+        bias_gradient = 0.0
+        for row, label in zip(rows, labels, strict=True):
+            score = bias + sum(weights[i] for i in row)
+            error = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score)))) - label
+            bias_gradient += error
+            for i in row:
+                gradient[i] += error
+        bias -= SCORER_STEP * bias_gradient / len(rows)
+        for i, weight in enumerate(weights):
+            weights[i] = weight - SCORER_STEP * (gradient[i] / len(rows) + SCORER_L2 * weight)
+    heaviest = sorted(range(len(vocabulary)), key=lambda i: (-abs(weights[i]), vocabulary[i]))
+    kept = {vocabulary[i]: round(weights[i], 4) for i in heaviest[:SCORER_KEEP]}
+    return round(bias, 4), {f: w for f, w in sorted(kept.items()) if w != 0.0}
+
+
+@lru_cache(maxsize=1)
+def cross_validated_probabilities() -> dict[str, float]:
+    """Every dev message's probability from a scorer trained on the other folds of dev."""
+    dev = [e for e in crisis_corpus() if e.split == "dev"]
+    folds = dev_folds(dev)
+    probabilities = {}
+    for fold in range(SCORER_FOLDS):
+        bias, weights = fit_crisis_scorer([e for e in dev if folds[e.text] != fold])
+        scorer = crisis_scorer.Scorer(bias, weights, threshold=1.0)
+        for example in dev:
+            if folds[example.text] == fold:
+                probabilities[example.text] = scorer.probability(crisis.normalise(example.text))
+    return probabilities
+
+
+def scorer_threshold(probabilities: dict[str, float], rules_flagged: dict[str, bool]) -> float:
+    """The lowest threshold at which the rules and the scorer together raise at most
+    SCORER_FALSE_ALARM_LIMIT false alarms on the dev ordinary and near-miss questions."""
+    ordinary = [text for text in probabilities if text in rules_flagged]
+    allowed = math.floor(SCORER_FALSE_ALARM_LIMIT * len(ordinary))
+    for threshold in sorted({0.0, *(probabilities[text] for text in ordinary)}):
+        alarms = sum(rules_flagged[t] or probabilities[t] > threshold for t in ordinary)
+        if alarms <= allowed:
+            # Rounded up, so the rounding cannot let one more question over it.
+            return math.ceil(threshold * 10_000) / 10_000
+    return 1.0
+
+
+def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict[str, object]:
+    """What `manage.py safeguarding_train` writes to chat/crisis_scorer.json: trained on every
+    dev message, with the threshold from cross-validation on dev. No held-out message is
+    read."""
+    dev = [e for e in crisis_corpus() if e.split == "dev"]
+    rules_flagged = {
+        e.text: crisis_flagged(e.text, staff_phrases)
+        for e in dev
+        if e.category in ORDINARY_CATEGORIES
+    }
+    bias, weights = fit_crisis_scorer(dev)
+    return {
+        "about": (
+            "Crisis triage's learned scorer (chat/crisis_scorer.py): logistic regression over "
+            "chat.crisis.normalise's words, word pairs and 3-5 character runs, trained on the "
+            "dev part of chat/safeguarding_corpus/crisis.tsv by manage.py safeguarding_train. "
+            "Do not edit by hand."
+        ),
+        "dev_messages": len(dev),
+        "bias": bias,
+        "threshold": scorer_threshold(cross_validated_probabilities(), rules_flagged),
+        "weights": weights,
+    }
+
+
+def crisis_scorer_json(data: dict[str, object]) -> str:
+    return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def details_caught(example: Example, findings: list[Finding]) -> bool:
@@ -111,10 +235,29 @@ def _scores(
     return scores
 
 
-def crisis_scores(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Score]:
-    """Scored with the crisis phrases a fresh install seeds, unless told other phrases."""
+def crisis_scores(
+    staff_phrases: tuple[str, ...] = CRISIS_PHRASES,
+    *,
+    last: int | None = None,
+    learned: bool = False,
+) -> list[Score]:
+    """Scored with the crisis phrases a fresh install seeds, unless told other phrases; on the
+    whole corpus, or on its `last` messages only (the newest batch, appended last). With
+    `learned`, the rules and the learned scorer together: on dev, each message scored by a
+    scorer trained on the other folds of dev (cross-validated); on held-out, by the committed
+    scorer, trained on all of dev."""
     examples = crisis_corpus()
+    if last is not None:
+        examples = examples[-last:]
     flagged = {e.text: crisis_flagged(e.text, staff_phrases) for e in examples}
+    if learned:
+        threshold = crisis_scorer.committed_scorer().threshold
+        probabilities = cross_validated_probabilities()
+        for e in examples:
+            if e.split == "dev":
+                flagged[e.text] = flagged[e.text] or probabilities[e.text] > threshold
+            else:
+                flagged[e.text] = crisis_flagged(e.text, staff_phrases, learned=True)
     return [
         *_scores(
             examples,
@@ -130,6 +273,29 @@ def crisis_scores(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Score
             CRISIS_FALSE_ALARM_TARGET,
             lambda e: flagged[e.text],
         ),
+    ]
+
+
+def scorer_alone_dev_scores(*, last: int | None = None) -> list[Score]:
+    """The learned scorer without the rules, cross-validated on dev (never held-out)."""
+    examples = [e for e in crisis_corpus()[-(last or 0) :] if e.split == "dev"]
+    threshold = crisis_scorer.committed_scorer().threshold
+    probabilities = cross_validated_probabilities()
+    categories = {
+        **{category: (category,) for category in CRISIS_CATEGORIES},
+        ALL_ORDINARY: ORDINARY_CATEGORIES,
+    }
+    return [
+        Score(
+            label,
+            "dev",
+            "recall" if label in CRISIS_CATEGORIES else "false alarms",
+            sum(probabilities[e.text] > threshold for e in chosen),
+            len(chosen),
+            CRISIS_RECALL_TARGET if label in CRISIS_CATEGORIES else CRISIS_FALSE_ALARM_TARGET,
+        )
+        for label, members in categories.items()
+        for chosen in ([e for e in examples if e.category in members],)
     ]
 
 

@@ -5,9 +5,11 @@ recall), and `manage.py safeguarding_eval` prints the tables."""
 import io
 from collections import Counter
 
+import pytest
+from django.conf import settings
 from django.core.management import call_command
 
-from chat import safeguarding_eval
+from chat import crisis_scorer, safeguarding_eval
 
 
 def _held_out_crisis_scores() -> dict[str, safeguarding_eval.Score]:
@@ -19,13 +21,66 @@ def test_crisis_triage_false_alarms_meet_the_target_on_the_held_out_messages() -
 
 
 def test_crisis_triage_recall_on_the_held_out_messages_does_not_fall_below_today() -> None:
-    # Issue 15's target is 95%; today's held-out recall is below it (90.9% danger now,
-    # 87.2% self-harm on 2026-11-26, docs/safeguarding.md). This holds the line at 85% so
-    # that a change that loses recall fails; raise it as the figures improve.
+    # Issue 15's target is 95%; today's held-out recall is below it (84.6% danger now,
+    # 84.2% self-harm on 2026-11-26, docs/safeguarding.md). The floor was 85% until the
+    # sixth batch of messages, written without reading the rules, brought the held-out
+    # figures below it (the rules were not changed by adding it). This holds the line at 80%
+    # so that a change that loses recall fails; raise it as the figures improve.
     held_out = _held_out_crisis_scores()
 
-    assert held_out["danger_now"].rate >= 0.85
-    assert held_out["self_harm"].rate >= 0.85
+    assert held_out["danger_now"].rate >= 0.80
+    assert held_out["self_harm"].rate >= 0.80
+
+
+def _held_out_scores_with_the_learned_scorer() -> dict[str, safeguarding_eval.Score]:
+    return {
+        s.category: s for s in safeguarding_eval.crisis_scores(learned=True) if s.split == "heldout"
+    }
+
+
+def test_committed_learned_scorer_is_what_training_on_the_dev_messages_gives() -> None:
+    # So the weights cannot drift from the corpus: change the corpus or the training and
+    # this fails until `manage.py safeguarding_train` is run again.
+    trained = safeguarding_eval.crisis_scorer_json(safeguarding_eval.train_crisis_scorer())
+
+    assert crisis_scorer.WEIGHTS_PATH.read_text(encoding="utf-8") == trained
+
+
+def test_learned_scorer_is_trained_without_reading_a_held_out_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    corpus = safeguarding_eval.crisis_corpus()
+    # Held-out rows given nonsense labels: training must come out the same.
+    scrambled = [
+        e if e.split == "dev" else safeguarding_eval.Example(e.split, "ordinary", e.text[::-1])
+        for e in corpus
+    ]
+    monkeypatch.setattr(safeguarding_eval, "crisis_corpus", lambda: scrambled)
+    safeguarding_eval.cross_validated_probabilities.cache_clear()
+    try:
+        data = safeguarding_eval.train_crisis_scorer()
+    finally:
+        safeguarding_eval.cross_validated_probabilities.cache_clear()
+
+    assert crisis_scorer.scorer_from_data(data) == crisis_scorer.committed_scorer()
+
+
+def test_learned_scorer_with_the_rules_holds_its_held_out_recall() -> None:
+    # 100% danger now, 98.2% self-harm on 2026-11-26 (docs/safeguarding.md); the floor is
+    # that rounded down to a whole 5%.
+    held_out = _held_out_scores_with_the_learned_scorer()
+
+    assert held_out["danger_now"].rate >= 0.95
+    assert held_out["self_harm"].rate >= 0.95
+
+
+def test_learned_scorer_is_on_by_default_only_if_it_meets_the_false_alarm_target() -> None:
+    # Its held-out false alarms were 11.8% on 2026-11-26, so it is off by default; retrained
+    # to meet the target, turn it on (and this passes again).
+    held_out = _held_out_scores_with_the_learned_scorer()
+
+    meets_target = held_out["all ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
+    assert settings.SAFEGUARDING_LEARNED_SCORER is meets_target
 
 
 def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
@@ -45,8 +100,8 @@ def test_corpus_is_large_enough_and_a_fifth_of_each_category_is_held_out() -> No
     assert len({e.text for e in examples}) == len(examples)
     for category in ("danger_now", "self_harm", "ordinary", "near_miss"):
         total = splits[(category, "dev")] + splits[(category, "heldout")]
-        # A fifth of each batch (five so far), so within one message per batch of a fifth.
-        assert abs(splits[(category, "heldout")] - total / 5) <= 5
+        # A fifth of each batch (six so far), so within one message per batch of a fifth.
+        assert abs(splits[(category, "heldout")] - total / 5) <= 6
     for example in safeguarding_eval.personal_details_corpus():
         assert all(detail in example.text for detail in example.details)
 
@@ -67,9 +122,28 @@ def test_command_prints_both_tables_with_dev_and_held_out_figures() -> None:
 
     printed = out.getvalue()
     assert "Crisis triage (danger now, suicide and self-harm)" in printed
+    assert "the rules alone" in printed
+    assert "the rules and the learned scorer together" in printed
+    combined = _held_out_scores_with_the_learned_scorer()["all ordinary"]
+    assert f"{combined.hits:>3}/{combined.total:<3}" in printed
+    assert "The learned scorer alone, cross-validated on dev: danger_now" in printed
     assert "Personal details" in printed
     for row in ("danger_now", "self_harm", "near_miss", "all ordinary", "all details"):
         assert f"\n{row} " in printed
     assert "held-out" in printed
     danger = next(s for s in safeguarding_eval.crisis_scores() if s.split == "heldout")
     assert f"{danger.hits:>3}/{danger.total:<3}" in printed
+
+
+def test_command_scores_the_newest_batch_alone_when_asked() -> None:
+    out = io.StringIO()
+
+    call_command("safeguarding_eval", "--last", "160", stdout=out)
+
+    printed = out.getvalue()
+    assert "on the last 160 messages only" in printed
+    newest = safeguarding_eval.crisis_scores(last=160)
+    categories = ("danger_now", "self_harm", "ordinary", "near_miss")
+    assert sum(s.total for s in newest if s.category in categories) == 160
+    for score in newest:
+        assert f"{score.hits:>3}/{score.total:<3}" in printed

@@ -5,8 +5,9 @@ ordinary questions that share its words do not."""
 import uuid
 
 import pytest
+from pytest_django import Settings
 
-from chat.crisis import DANGER_NOW, SELF_HARM, STAFF_PHRASE, crisis_match, normalise
+from chat.crisis import DANGER_NOW, LEARNED, SELF_HARM, STAFF_PHRASE, crisis_match, normalise
 from chat.models import Question
 from chat.safeguarding import HELP_NOW_MESSAGE, says_in_danger_now
 from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
@@ -107,6 +108,48 @@ def test_crisis_is_recognised_however_it_is_written(text: str, kind: str) -> Non
     assert match.kind == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a threat with a condition, or a verb that wraps round the victim
+        ("he says if i go to the police hell put me in hospital", DANGER_NOW),
+        ("if she tells anyone they will break her legs", DANGER_NOW),
+        # damage to a door or window named with more than one word
+        ("my dad is banging on my bedroom door and screaming", DANGER_NOW),
+        # someone between them and the way out
+        ("my partner is standing in the doorway and i cant get out of the flat", DANGER_NOW),
+        ("hes 2 mins away", DANGER_NOW),
+        ("her ex sent her a pic of her front door", DANGER_NOW),
+        # hopelessness, thoughts of dying, a note, in words other than "suicide" or "kill"
+        ("im sick of living", SELF_HARM),
+        ("i dont think i can keep going", SELF_HARM),
+        ("i keep thinking about being dead", SELF_HARM),
+        ("ive left my note on the kitchen table", SELF_HARM),
+        ("i wish i could just vanish", SELF_HARM),
+    ],
+)
+def test_crisis_is_recognised_without_the_usual_words(text: str, kind: str) -> None:
+    match = crisis_match(text)
+
+    assert match is not None
+    assert match.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad got hurt in a road accident, can i bring him",
+        "i will jump on the next bus after work",
+        "my ex assaulted me years ago and is now living abroad, can I still report?",
+        "i dont think i can carry on with the case",
+        "can you sort me out with a new password",
+        "my mum turned up at court to support me",
+    ],
+)
+def test_the_same_words_in_an_ordinary_question_are_not_a_crisis(text: str) -> None:
+    assert crisis_match(text) is None
+
+
 def test_normalising_reads_text_speak_contractions_and_repeated_letters_as_words() -> None:
     assert normalise("Hes gonna KILLL me 2nite!!") == " he is going to kill me tonight "
     assert normalise("im in dnager, pls") == " i am in danger please "
@@ -138,3 +181,43 @@ def test_staff_phrases_add_to_the_built_in_detection_and_cannot_turn_it_off() ->
     assert says_in_danger_now("Can I ask for Angela at the bar tonight?") is True
     assert crisis_match("can i ASK FOR ANGELA??", ("ask for angela",)).kind == STAFF_PHRASE
     assert says_in_danger_now("I want to die") is True  # the built-in detection still sees it
+
+
+def test_a_staff_crisis_phrase_matches_whole_words_read_as_the_question_is() -> None:
+    assert crisis_match("ask 4 ANGELA pls", ("ask for angela",)).kind == STAFF_PHRASE
+    assert crisis_match("can i ask for angelas number", ("ask for angela",)) is None
+    assert crisis_match("he had a knife years ago, can i report it", ("knife",)) is None
+
+
+# A warning sign the rules miss (docs/safeguarding.md, "What it cannot catch") that the
+# learned scorer reads as one; not a corpus message.
+SCORER_ONLY = "i have sorted my will and said sorry to everyone"
+
+
+@pytest.mark.usefixtures("default_phrases")
+def test_learned_scorer_adds_a_flag_the_rules_miss_only_when_switched_on(
+    settings: Settings,
+) -> None:
+    settings.SAFEGUARDING_LEARNED_SCORER = False
+    assert says_in_danger_now(SCORER_ONLY) is False
+
+    settings.SAFEGUARDING_LEARNED_SCORER = True
+    assert says_in_danger_now(SCORER_ONLY) is True
+    assert crisis_match(SCORER_ONLY, learned=True).kind == LEARNED
+    assert says_in_danger_now("How do I kill time while waiting for the panel?") is False
+
+
+def test_learned_scorer_never_replaces_what_the_rules_found() -> None:
+    assert crisis_match("he is hitting me right now", learned=True).kind == DANGER_NOW
+    assert crisis_match("i wanna die", learned=True).kind == SELF_HARM
+
+
+def test_question_the_scorer_flags_gets_help_now_when_it_is_on(
+    live_event: LiveEvent, settings: Settings
+) -> None:
+    settings.SAFEGUARDING_LEARNED_SCORER = True
+
+    outcome = guest_asks(live_event, SCORER_ONLY)
+
+    assert outcome.help_now is True
+    assert Question.objects.get(body=SCORER_ONLY).is_urgent is True

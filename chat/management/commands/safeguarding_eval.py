@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from chat import safeguarding, safeguarding_eval
+from chat import crisis_scorer, safeguarding, safeguarding_eval
 
 
 class Command(BaseCommand):
@@ -22,6 +22,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--last",
+            type=int,
+            metavar="N",
+            help=(
+                "Score crisis triage on the last N messages of crisis.tsv only: a new batch "
+                "alone, since each batch is appended at the end."
+            ),
+        )
+        parser.add_argument(
             "--show-misses",
             action="store_true",
             help="List the dev messages each detector gets wrong (never the held-out ones).",
@@ -35,9 +44,31 @@ class Command(BaseCommand):
             staff_phrases = safeguarding.CRISIS_PHRASES
             source = f"the {len(staff_phrases)} default staff phrases"
         crisis_title = f"Crisis triage (danger now, suicide and self-harm), with {source}"
+        if options["last"]:
+            crisis_title += f", on the last {options['last']} messages only"
         self.stdout.write(
             safeguarding_eval.format_table(
-                crisis_title, safeguarding_eval.crisis_scores(staff_phrases)
+                f"{crisis_title}: the rules alone",
+                safeguarding_eval.crisis_scores(staff_phrases, last=options["last"]),
+            )
+        )
+        self.stdout.write("")
+        scorer = crisis_scorer.committed_scorer()
+        self.stdout.write(
+            safeguarding_eval.format_table(
+                f"{crisis_title}: the rules and the learned scorer together\n"
+                f"(flagged when the rules flag it or the scorer's probability is above "
+                f"{scorer.threshold}; dev: each message scored by a scorer trained on the other "
+                f"{safeguarding_eval.SCORER_FOLDS - 1} folds of dev; held-out: the committed "
+                "scorer, trained on all of dev)",
+                safeguarding_eval.crisis_scores(staff_phrases, last=options["last"], learned=True),
+            )
+        )
+        self.stdout.write(
+            "The learned scorer alone, cross-validated on dev: "
+            + ", ".join(
+                f"{s.category} {s.hits}/{s.total} {s.rate:.1%}"
+                for s in safeguarding_eval.scorer_alone_dev_scores(last=options["last"])
             )
         )
         self.stdout.write("")
