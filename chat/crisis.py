@@ -2,7 +2,7 @@
 
 Runs on every question before it is stored, so it is plain text work: no network, nothing
 loaded per call, and no model unless the learned scorer (chat.crisis_scorer) is switched on
-beside the rules (SAFEGUARDING_LEARNED_SCORER, off by default; it only adds flags). A
+beside the rules (SAFEGUARDING_LEARNED_SCORER, on by default; it only adds flags). A
 question is normalised into a canonical string of words (case, punctuation, missing
 apostrophes, contractions, text-speak, l33t, repeated letters and common misspellings, the
 last with rapidfuzz's edit distance against the few dozen words the rules use), then
