@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -101,6 +102,19 @@ def _staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
         Callable[P, Awaitable[R]],
         DatabaseSyncToAsync(function, thread_sensitive=False, executor=_staff_executor),
     )
+
+
+_join_turns_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _join_turns() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    turns = _join_turns_by_loop.get(loop)
+    if turns is None:
+        turns = _join_turns_by_loop[loop] = asyncio.Semaphore(settings.CHAT_JOINS_AT_ONCE)
+    return turns
 
 
 _warm_ups: dict[tuple[int, str], "asyncio.Future[Any]"] = {}
@@ -262,6 +276,20 @@ class EventChatConsumer(AsyncWebsocketConsumer):
     # -- connection ------------------------------------------------------------------
 
     async def connect(self) -> None:
+        """Join. The public's joins take turns (CHAT_JOINS_AT_ONCE at a time per process):
+        at 18:00 thousands arrive together, and with all of them under way at once every
+        task in the process, a moderator's frames included, waited behind a queue of
+        thousands of join steps. A connection with a session but no guest cookie (staff,
+        anyone signed in) does not wait its turn."""
+        cookies = self.scope.get("cookies", {})
+        signed_in = settings.SESSION_COOKIE_NAME in cookies and GUEST_COOKIE_NAME not in cookies
+        if signed_in or not settings.CHAT_JOINS_AT_ONCE:
+            await self._connect()
+            return
+        async with _join_turns():
+            await self._connect()
+
+    async def _connect(self) -> None:
         self.budget = FrameBudget(
             rate=settings.CHAT_FRAME_RATE,
             burst=settings.CHAT_FRAME_BURST,

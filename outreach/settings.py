@@ -384,15 +384,22 @@ CHAT_SNAPSHOT_FROM_MEMORY = env.bool("CHAT_SNAPSHOT_FROM_MEMORY", default=True)
 # event from the process's memory, "has not asked" from a Redis set (chat/askers.py).
 CHAT_GUEST_JOIN_FROM_MEMORY = env.bool("CHAT_GUEST_JOIN_FROM_MEMORY", default=True)
 CHAT_HUB_RECENT_ITEMS = env.int("CHAT_HUB_RECENT_ITEMS", default=500)
+# The public's joins under way at once per process (the rest wait their turn, so staff's
+# frames never queue behind thousands of join steps); 0 = no limit (chat/consumers.py).
+CHAT_JOINS_AT_ONCE = env.int("CHAT_JOINS_AT_ONCE", default=32)
 # Staff's frames (approve, answer, announce, ...) use database threads of their own, so they
 # never queue behind the public's joins on the shared one (chat/consumers.py).
 CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # The web process sets what start-up made aside from the garbage collector (outreach/asgi.py).
 WEB_GC_FREEZE = env.bool("WEB_GC_FREEZE", default=True)
-# The web process's collector thresholds (gc.set_threshold), "gen0,gen1,gen2"; empty keeps
-# Python's own (outreach/asgi.py, docs/performance.md).
-WEB_GC_THRESHOLDS = [int(part) for part in env.list("WEB_GC_THRESHOLDS", default=[])]
+# The web process's collector thresholds (gc.set_threshold), "gen0,gen1,gen2": ten times
+# Python's (700,10,10) for the youngest and oldest generations, since at 18:00 each full
+# collection held the event loop for 0.15-0.33 s (outreach/asgi.py, docs/performance.md).
+# Empty keeps Python's own.
+WEB_GC_THRESHOLDS = [
+    int(part) for part in env.list("WEB_GC_THRESHOLDS", default=["7000", "10", "100"]) if part
+]
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).

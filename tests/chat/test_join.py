@@ -390,3 +390,25 @@ async def test_staff_frames_do_not_wait_for_the_shared_database_thread(
     await holding
 
     assert (item["kind"], item["body"]) == ("announcement", "Welcome, everyone.")
+
+
+async def test_the_publics_joins_take_turns_and_staff_do_not_wait_for_them(
+    live: LiveEvent, connect, settings
+) -> None:
+    settings.CHAT_JOINS_AT_ONCE = 1
+    consumers._join_turns_by_loop.clear()
+    turns = consumers._join_turns()
+    await turns.acquire()  # 18:00: every turn is taken
+    try:
+        guest_cookies = await db(browser_cookies)(visit=live_page(live))
+        waiting_guest = asyncio.ensure_future(connect(live.event.slug, cookies=guest_cookies))
+
+        moderator = await connect(live.event.slug, user=live.moderator)
+
+        assert "queue" in [frame["type"] for frame in moderator.frames]
+        await asyncio.sleep(0.3)
+        assert not waiting_guest.done()
+    finally:
+        turns.release()
+    guest = await waiting_guest
+    assert guest.frames[-1]["type"] == "synced"
