@@ -724,7 +724,7 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
     # Memory first, each on a fresh process: a process keeps what it freed, so a second
     # measurement in the same one would reuse it and read low.
     memory_n = 1000 if quick else 10_000
-    if not args.storm_only:
+    if not (args.storm_only or args.fanout_only):
         headline["kib_portal"] = bench.memory(portal, memory_n, deflate=False)
         headline["kib_reference"] = bench.memory(reference, memory_n, deflate=False)
     for fresh in (
@@ -735,7 +735,7 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
 
     # The join storm first (the server's caches are as cold as at 18:00), portal and
     # reference interleaved, round after round; the median round is the figure.
-    storm_sizes = args.storm_sizes
+    storm_sizes = [] if args.fanout_only else args.storm_sizes
     rounds = args.rounds
     for _ in range(rounds):
         for n in storm_sizes:
@@ -749,16 +749,17 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
     # rows, each with one change undone: guests without the signed guest cookie (the
     # session is read), the snapshot from the database, staff on the shared database
     # thread; then one join at a time on a warm server.
-    bench.storm(portal, 2000, 50, cookies=False, concurrency=200, staff=False)
-    for n in storm_sizes[: 1 if quick else 2]:
-        bench.storm(portal, n, 50, guest_cookie=False)
-    for name, env in AB_VARIANTS:
-        variant = bench.portal(env=env, label=f"portal, {name}")
+    if not args.fanout_only:
+        bench.storm(portal, 2000, 50, cookies=False, concurrency=200, staff=False)
         for n in storm_sizes[: 1 if quick else 2]:
-            bench.storm(variant, n, 50)
-        variant.stop()
-    headline["single_portal"] = bench.single_joins(portal, 30 if quick else 100)
-    headline["single_reference"] = bench.single_joins(reference, 30 if quick else 100)
+            bench.storm(portal, n, 50, guest_cookie=False)
+        for name, env in AB_VARIANTS:
+            variant = bench.portal(env=env, label=f"portal, {name}")
+            for n in storm_sizes[: 1 if quick else 2]:
+                bench.storm(variant, n, 50)
+            variant.stop()
+        headline["single_portal"] = bench.single_joins(portal, 30 if quick else 100)
+        headline["single_reference"] = bench.single_joins(reference, 30 if quick else 100)
 
     # Throughput at N = 1,000, portal and reference interleaved, `rounds` rounds; the
     # moderator publishes through the socket (production) and, as a second row, from a
@@ -827,6 +828,9 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
 
 # The A/B rows: the portal with one of this changes switched off.
 AB_VARIANTS: list[tuple[str, dict[str, str]]] = [
+    ("guests read from the database", {"CHAT_GUEST_JOIN_FROM_MEMORY": "false"}),
+    ("all joins under way at once", {"CHAT_JOINS_AT_ONCE": "0"}),
+    ("Python's collector thresholds", {"WEB_GC_THRESHOLDS": ""}),
     ("snapshot from the database", {"CHAT_SNAPSHOT_FROM_MEMORY": "false"}),
     ("staff on the shared database thread", {"CHAT_STAFF_EXECUTOR": "false"}),
     ("start-up objects left to the collector", {"WEB_GC_FREEZE": "false"}),
@@ -890,10 +894,11 @@ def print_summary(
         if "kib_portal_deflate" in h
         else ""
     )
-    print(
-        f"- KiB per idle connection: portal {h['kib_portal']:.1f}, "
-        f"reference {h['kib_reference']:.1f}{deflated}"
-    )
+    if "kib_portal" in h:
+        print(
+            f"- KiB per idle connection: portal {h['kib_portal']:.1f}, "
+            f"reference {h['kib_reference']:.1f}{deflated}"
+        )
     print_storm_summary(results, portal, reference)
     for single in results.get("single_joins", []):
         print(
@@ -956,6 +961,11 @@ def main() -> None:
         "--storm-only",
         action="store_true",
         help="the join storm rounds only (portal and reference), for profiling a change",
+    )
+    parser.add_argument(
+        "--fanout-only",
+        action="store_true",
+        help="the fan-out sweeps at N = 1,000 only (with --quick), portal and reference",
     )
     parser.add_argument(
         "--storm-sizes",
