@@ -908,10 +908,16 @@ def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern
 DANGER_PATTERNS = _compiled(DANGER_RULES)
 SELF_HARM_PATTERNS = _compiled(SELF_HARM_RULES)
 
-# A past account ("he used to...", "years ago") or a what-if ("in future") is not danger
-# now, unless the question also says something is happening now.
+# A past account ("he used to...", "years ago", "last summer"), a what-if ("in future",
+# "hypothetically") or a story ("in the film", "writing a novel") is not danger now, unless
+# the question also says something is happening now.
 _HISTORIC = re.compile(
-    r"used to|years ago|year ago|when i was (?:a |young|little|younger|small|at school|"
+    r"used to|years ago|year ago|last (?:week|weekend|month|summer|spring|autumn|winter|"
+    r"christmas|easter)|back in (?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|the day)|hypothetical\w*|in theory|"
+    r"(?:writing|write|wrote) (?:a |my |our )?(?:novel|story|book|script|screenplay|essay|play)|"
+    r"(?:in|on) (?:the|a|that|this) (?:\w+ )?(?:drama|film|movie|soap|series|episode|"
+    r"documentary|podcast|novel|video game)|when i was (?:a |young|little|younger|small|at school|"
     r"a kid|a child|\d+)|"
     r"when we were (?:together|married|living)|in the past|back then|as a (?:child|kid|teenager)|"
     r"historic|historical|last year|in (?:the )?future|next year|in (?:19|"
@@ -921,7 +927,7 @@ _NOW = re.compile(
     r"right now|tonight|at the moment|happening now|here now|just now|minutes ago|an hour ago|"
     r"on (?:his|her|their) way|(?:is|are|s) (?:\w+ )?(?:outside|here|inside|downstairs|upstairs)|"
     r"(?<!it )(?<!up )(?<!report )(?<!still )(?<!them )(?<!him )(?<!this )(?<!that )"
-    r"(?<!behind me )(?<!behind us )"
+    r"(?<!behind me )(?<!behind us )(?<!fine )(?<!better )(?<!great )(?<!okay )(?<!ok )"
     r"\bnow\b(?! i am| that| she is| he is| they are)|every (?:few |\d+ )?(?:mins|minutes|"
     r"seconds|secs)|still (?:here|outside|there|doing|"
     r"happening)|again|today"
@@ -933,11 +939,17 @@ _NOW = re.compile(
 # self-harm").
 _NOT_A_CRISIS = re.compile(
     r"(?:queue|wait|waiting|suspense|feet|back|head|legs|this|it|that|heat|job|work|stress|"
-    r"boredom|tooth|neck|knees|traffic|drama|show|series|film|game|kids|homework) "
+    r"boredom|tooth|neck|knees|traffic|drama|show|series|film|game|kids|homework|form|"
+    r"forms|paperwork|website|app|admin|process|exams?|revision|hangover|commute|wifi) "
     r"(?:is|are|was|were) (?:literally |actually |really )?killing me|"
     r"(?:when|if|whose|where|whether) (?:\w+ ){0,4}(?:is|are|was|were|be) in (?:\w+ )?danger|"
     r"dying (?:to|of|for) (?:know|see|hear|boredom|laughter|a|the)|"
     r"(?:assisted|physician assisted) suicide|"
+    r"(?:i am |i was )?(?:not|never) in (?:\w+ )?danger|"
+    r"(?:videos?|clips?|posts?|content) (?:of|about|showing) (?:someone|somebody|people|"
+    r"a person|a man|a woman|a girl|a boy|kids|children) (?:\w+ ){0,3}|"
+    r"how to (?:talk|speak|respond) to (?:someone|somebody|a person|people) who (?:is |are )?"
+    r"(?:\w+ ){0,2}|"
     r"(?:died|die|dies|death|deaths|lost \w+|loss) (?:by|to|from|through) suicide|"
     r"(?:suicide|self harm) (?:prevention|awareness|rates?|statistics|figures|squad|bombers?|"
     r"helplines?|charity|charities|training|services?|policy|policies|strategy|research)|"

@@ -33,7 +33,8 @@ DETAILS_FALSE_POSITIVE_TARGET = 0.02
 # L2-regularised logistic regression, full-batch gradient descent from zero, features seen in
 # at least SCORER_MIN_DOCUMENTS training messages, the SCORER_KEEP heaviest weights kept; the
 # threshold is the lowest that keeps cross-validated false alarms of the rules and the scorer
-# together on dev ordinary and near-miss questions at or under SCORER_FALSE_ALARM_LIMIT.
+# together at or under SCORER_FALSE_ALARM_LIMIT both on all dev ordinary and near-miss
+# questions and on the near misses alone (so they cannot take the whole allowance).
 SCORER_FOLDS = 5
 SCORER_L2 = 0.01
 SCORER_EPOCHS = 200
@@ -161,14 +162,20 @@ def cross_validated_probabilities() -> dict[str, float]:
     return probabilities
 
 
-def scorer_threshold(probabilities: dict[str, float], rules_flagged: dict[str, bool]) -> float:
+def scorer_threshold(
+    probabilities: dict[str, float], rules_flagged: dict[str, bool], near_misses: set[str]
+) -> float:
     """The lowest threshold at which the rules and the scorer together raise at most
-    SCORER_FALSE_ALARM_LIMIT false alarms on the dev ordinary and near-miss questions."""
+    SCORER_FALSE_ALARM_LIMIT false alarms on the dev ordinary and near-miss questions
+    (`rules_flagged`) and at most that share on the near misses (`near_misses`) alone."""
     ordinary = [text for text in probabilities if text in rules_flagged]
+    near = [text for text in ordinary if text in near_misses]
     allowed = math.floor(SCORER_FALSE_ALARM_LIMIT * len(ordinary))
+    allowed_near = math.floor(SCORER_FALSE_ALARM_LIMIT * len(near))
     for threshold in sorted({0.0, *(probabilities[text] for text in ordinary)}):
         alarms = sum(rules_flagged[t] or probabilities[t] > threshold for t in ordinary)
-        if alarms <= allowed:
+        near_alarms = sum(rules_flagged[t] or probabilities[t] > threshold for t in near)
+        if alarms <= allowed and near_alarms <= allowed_near:
             # Rounded up, so the rounding cannot let one more question over it.
             return math.ceil(threshold * 10_000) / 10_000
     return 1.0
@@ -194,7 +201,11 @@ def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict
         ),
         "dev_messages": len(dev),
         "bias": bias,
-        "threshold": scorer_threshold(cross_validated_probabilities(), rules_flagged),
+        "threshold": scorer_threshold(
+            cross_validated_probabilities(),
+            rules_flagged,
+            {e.text for e in dev if e.category == "near_miss"},
+        ),
         "weights": weights,
     }
 
