@@ -19,8 +19,9 @@ searched with precompiled patterns:
   burden, hopelessness, giving things away), with informational uses ("suicide
   prevention", "assisted suicide", "died by suicide") left out.
 
-Historic accounts ("he used to threaten to kill me", "years ago") do not trip it unless the
-question also says something is happening now. A false alarm costs the asker a help box and
+Historic accounts ("he used to threaten to kill me", "years ago", "last summer"), stories and
+what-ifs ("in the drama", "hypothetically") do not trip it unless the question also says
+something is happening now. A false alarm costs the asker a help box and
 the moderators an "Urgent" tag; a miss can cost a life, so the rules lean towards flagging.
 docs/safeguarding.md has the measured figures and what it cannot catch.
 """

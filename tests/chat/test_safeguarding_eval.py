@@ -21,15 +21,14 @@ def test_crisis_triage_false_alarms_meet_the_target_on_the_held_out_messages() -
 
 
 def test_crisis_triage_recall_on_the_held_out_messages_does_not_fall_below_today() -> None:
-    # Issue 15's target is 95%; today's held-out recall is below it (84.6% danger now,
-    # 84.2% self-harm on 2026-11-26, docs/safeguarding.md). The floor was 85% until the
-    # sixth batch of messages, written without reading the rules, brought the held-out
-    # figures below it (the rules were not changed by adding it). This holds the line at 80%
+    # Issue 15's target is 95%; the rules' held-out recall is below it (85.5% danger now,
+    # 85.2% self-harm on 2026-11-26 with seven batches, docs/safeguarding.md). This holds the
+    # line at that rounded down to a whole 5% (it was 80% while the figures were below 85%)
     # so that a change that loses recall fails; raise it as the figures improve.
     held_out = _held_out_crisis_scores()
 
-    assert held_out["danger_now"].rate >= 0.80
-    assert held_out["self_harm"].rate >= 0.80
+    assert held_out["danger_now"].rate >= 0.85
+    assert held_out["self_harm"].rate >= 0.85
 
 
 def _held_out_scores_with_the_learned_scorer() -> dict[str, safeguarding_eval.Score]:
@@ -66,8 +65,8 @@ def test_learned_scorer_is_trained_without_reading_a_held_out_message(
 
 
 def test_learned_scorer_with_the_rules_holds_its_held_out_recall() -> None:
-    # 100% danger now, 98.2% self-harm on 2026-11-26 (docs/safeguarding.md); the floor is
-    # that rounded down to a whole 5%.
+    # 98.6% danger now, 95.1% self-harm on 2026-11-26, second round (docs/safeguarding.md);
+    # the floor is that rounded down to a whole 5%.
     held_out = _held_out_scores_with_the_learned_scorer()
 
     assert held_out["danger_now"].rate >= 0.95
@@ -76,14 +75,14 @@ def test_learned_scorer_with_the_rules_holds_its_held_out_recall() -> None:
 
 def test_learned_scorer_false_alarms_stay_on_near_misses() -> None:
     # On by default (docs/safeguarding.md: a miss can cost a life). Its held-out false alarms
-    # were 0% of plain questions and 11.8% of ordinary ones with the near misses, 2026-11-26:
-    # plain questions must stay within the target, and all ordinary ones under today's
-    # figure rounded up to a whole 5%.
+    # were 0% of plain questions and 7.0% of ordinary ones with the near misses, 2026-11-26
+    # (second round; 11.8% in the first): plain questions must stay within the target, and
+    # all ordinary ones under today's figure rounded up to a whole 5%.
     held_out = _held_out_scores_with_the_learned_scorer()
 
     assert settings.SAFEGUARDING_LEARNED_SCORER is True
     assert held_out["ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
-    assert held_out["all ordinary"].rate <= 0.15
+    assert held_out["all ordinary"].rate <= 0.10
 
 
 def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
@@ -103,8 +102,8 @@ def test_corpus_is_large_enough_and_a_fifth_of_each_category_is_held_out() -> No
     assert len({e.text for e in examples}) == len(examples)
     for category in ("danger_now", "self_harm", "ordinary", "near_miss"):
         total = splits[(category, "dev")] + splits[(category, "heldout")]
-        # A fifth of each batch (six so far), so within one message per batch of a fifth.
-        assert abs(splits[(category, "heldout")] - total / 5) <= 6
+        # A fifth of each batch (seven so far), so within one message per batch of a fifth.
+        assert abs(splits[(category, "heldout")] - total / 5) <= 7
     for example in safeguarding_eval.personal_details_corpus():
         assert all(detail in example.text for detail in example.details)
 

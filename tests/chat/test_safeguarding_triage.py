@@ -161,6 +161,17 @@ def test_a_past_account_is_not_danger_now_unless_it_is_happening_again() -> None
     assert crisis_match("he used to hit me and he is hitting me again right now") is not None
 
 
+def test_a_story_or_a_what_if_is_not_a_crisis_unless_it_is_happening_now() -> None:
+    assert crisis_match("hypothetically if someone said they would kill me, who do i ring") is None
+    assert crisis_match("in the drama the dad locks the kids in, would police break in?") is None
+    assert crisis_match("he threatened to stab me last summer, is it too late") is None
+    assert crisis_match("i used to cut myself but im fine now, can i volunteer") is None
+    assert crisis_match("this form is killing me, where do i sign") is None
+    assert crisis_match("im not in danger, how long does a court order take") is None
+    assert crisis_match("he threatened to stab me last summer and hes outside right now")
+    assert crisis_match("i used to cut myself and im cutting again tonight")
+
+
 @pytest.mark.usefixtures("default_phrases")
 def test_staff_phrases_add_to_the_built_in_detection_and_cannot_turn_it_off() -> None:
     from django.test import Client
