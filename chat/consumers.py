@@ -117,18 +117,21 @@ def _join_turns() -> asyncio.Semaphore:
     return turns
 
 
-_warm_ups: dict[tuple[int, str], "asyncio.Future[Any]"] = {}
+WarmUps = dict[str, "asyncio.Future[Any]"]
+_warm_ups_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, WarmUps]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def _warm_up_guest_joins(slug: str) -> None:
     """One database trip, shared by every guest joining this event meanwhile on this loop:
     the event kept in memory, its askers index filled (chat/selectors.py)."""
-    key = (id(asyncio.get_running_loop()), slug)
-    warm_up = _warm_ups.get(key)
+    warm_ups = _warm_ups_by_loop.setdefault(asyncio.get_running_loop(), {})
+    warm_up = warm_ups.get(slug)
     if warm_up is None:
         warm_up = asyncio.ensure_future(_db(selectors.guest_join_warm_up)(slug=slug))
-        _warm_ups[key] = warm_up
-        warm_up.add_done_callback(lambda _: _warm_ups.pop(key, None))
+        warm_ups[slug] = warm_up
+        warm_up.add_done_callback(lambda _: warm_ups.pop(slug, None))
     # Shielded: one guest leaving must not cancel the others' trip.
     await asyncio.shield(warm_up)
 

@@ -31,6 +31,13 @@ def local_time(iso_value: str | None) -> str:
 
 
 @register.filter
+def finding_kind(kind: str) -> str:
+    """A kind of personal detail as moderators read it: "date_of_birth" -> "date of birth"
+    (as the console's script writes it)."""
+    return kind.replace("_", " ")
+
+
+@register.filter
 def mark_findings(body: str, findings: list[dict[str, str]]) -> SafeString:
     """The question with each personal detail found wrapped in <mark>, everything escaped."""
     texts = sorted({f["text"] for f in findings or [] if f.get("text")}, key=len, reverse=True)

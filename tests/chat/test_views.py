@@ -307,3 +307,19 @@ def test_the_moderator_console_links_to_the_report_once_the_webchat_is_over(
     assert report not in during
     assert f'href="{report}"' in after
     assert client.get(report).status_code == 200
+
+
+def test_moderator_console_names_each_kind_of_personal_detail_in_words(
+    client: Client, live: LiveEvent
+) -> None:
+    Client().post(
+        reverse("chat:ask", args=[live.event.slug]),
+        _ask_form(body="My dob is 14/03/1987 and my NI number is QQ 12 34 56 C"),
+    )
+    client.force_login(live.moderator)
+
+    html = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+
+    assert "date of birth “14/03/1987”" in html
+    assert "national insurance number “QQ 12 34 56 C”" in html
+    assert "dateofbirth" not in html
