@@ -26,6 +26,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Iterable
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -134,6 +135,9 @@ def forget_all_indexes() -> None:
         client.delete(*keys)
 
 
+Batch = dict[int, list[tuple[str, "asyncio.Future[bool | None]"]]]
+
+
 class _Checks:
     """One event loop's questions to the index, sent together: each round trip carries every
     question asked while the last was under way (at 18:00, hundreds), so a join costs a few
@@ -143,30 +147,23 @@ class _Checks:
         self.client = aioredis.Redis.from_url(
             settings.REDIS_URL, socket_timeout=2.0, socket_connect_timeout=2.0
         )
-        self.waiting: dict[int, list[tuple[str, asyncio.Future[bool | None]]]] = {}
-        self.sending = False
+        self.waiting: Batch = {}
+        # The task sending them (referenced, so it is not collected while it runs).
+        self.sender: asyncio.Task[None] | None = None
 
     async def ask(self, event_id: int, guest_token: uuid.UUID) -> bool | None:
         answer: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
         self.waiting.setdefault(event_id, []).append((token_digest(guest_token), answer))
-        if not self.sending:
-            self.sending = True
-            asyncio.get_running_loop().create_task(self._send())
+        if self.sender is None:
+            self.sender = asyncio.get_running_loop().create_task(self._send())
         return await answer
 
     async def _send(self) -> None:
+        batch: Batch = {}
         try:
             while self.waiting:
                 batch, self.waiting = self.waiting, {}
-                try:
-                    async with self.client.pipeline(transaction=False) as pipeline:
-                        for event_id, asked in batch.items():
-                            pipeline.exists(_complete_key(event_id))
-                            pipeline.smismember(_key(event_id), [digest for digest, _ in asked])
-                        replies = await pipeline.execute()
-                except (aioredis.RedisError, OSError) as error:
-                    logger.debug("askers index unavailable (%s)", error)
-                    replies = [None] * (2 * len(batch))
+                replies = await self._replies(batch)
                 for index, asked in enumerate(batch.values()):
                     complete, members = replies[2 * index], replies[2 * index + 1]
                     for position, (_, answer) in enumerate(asked):
@@ -176,13 +173,31 @@ class _Checks:
                             answer.set_result(True)
                         else:
                             answer.set_result(False if complete else None)
+                batch = {}
         finally:
-            self.sending = False
-            for asked in self.waiting.values():
+            self.sender = None
+            # Whatever ended the loop (a cancellation at shutdown), nobody is left waiting:
+            # an unanswered join is told "cannot say" and reads the database.
+            for asked in (*batch.values(), *self.waiting.values()):
                 for _, answer in asked:
                     if not answer.done():
                         answer.set_result(None)
             self.waiting = {}
+
+    async def _replies(self, batch: Batch) -> list[Any]:
+        """EXISTS and SMISMEMBER for each event in the batch; Nones if Redis cannot answer."""
+        try:
+            async with self.client.pipeline(transaction=False) as pipeline:
+                for event_id, asked in batch.items():
+                    pipeline.exists(_complete_key(event_id))
+                    pipeline.smismember(_key(event_id), [digest for digest, _ in asked])
+                return list(await pipeline.execute())
+        except (aioredis.RedisError, OSError) as error:
+            # Redis is away: the hubs say so once (chat/realtime/hub.py).
+            logger.debug("askers index unavailable (%s)", error)
+        except Exception as error:
+            logger.warning("askers index check failed: %s: %s", type(error).__name__, error)
+        return [None] * (2 * len(batch))
 
 
 _checks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Checks]" = (

@@ -28,11 +28,17 @@ class Scorer:
     threshold: float  # flag when the probability is above this
 
     def probability(self, normalised: str) -> float:
-        score = self.bias + sum(self.weights.get(feature, 0.0) for feature in features(normalised))
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+        return sigmoid(
+            self.bias + sum(self.weights.get(feature, 0.0) for feature in features(normalised))
+        )
 
     def flags(self, normalised: str) -> bool:
         return self.probability(normalised) > self.threshold
+
+
+def sigmoid(score: float) -> float:
+    """The logistic function, its argument clamped so exp() cannot overflow."""
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
 
 
 def features(normalised: str) -> set[str]:

@@ -135,7 +135,7 @@ def fit_crisis_scorer(examples: list[Example]) -> tuple[float, dict[str, float]]
         bias_gradient = 0.0
         for row, label in zip(rows, labels, strict=True):
             score = bias + sum(weights[i] for i in row)
-            error = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score)))) - label
+            error = crisis_scorer.sigmoid(score) - label
             bias_gradient += error
             for i in row:
                 gradient[i] += error

@@ -61,17 +61,22 @@ def cached_public_event(slug: str) -> PublicEvent | None:
     return found[1]
 
 
-def _remember_public_event(event: Event) -> None:
-    _public_events[event.slug] = (
-        time.monotonic() + PUBLIC_EVENT_CACHE_SECONDS,
-        PublicEvent(
-            event_id=event.pk, slug=event.slug, embed_origins=tuple(event.embed_origin_list)
-        ),
-    )
+def _public_event(slug: str) -> Event | None:
+    """The public event with this slug, read from the database and remembered for the next
+    joins (cached_public_event)."""
+    event = Event.objects.filter(slug=slug, status__in=PUBLIC_EVENT_STATUSES).first()
+    if event is not None:
+        _public_events[slug] = (
+            time.monotonic() + PUBLIC_EVENT_CACHE_SECONDS,
+            PublicEvent(
+                event_id=event.pk, slug=event.slug, embed_origins=tuple(event.embed_origin_list)
+            ),
+        )
+    return event
 
 
-def guest_context(event: PublicEvent, *, participant_id: int | None = None) -> ConnectionContext:
-    """A guest's context: no roles; a participant once they have asked."""
+def guest_context(event: PublicEvent) -> ConnectionContext:
+    """A guest's context who has not asked: no roles, no participation."""
     return ConnectionContext(
         event_id=event.event_id,
         slug=event.slug,
@@ -79,7 +84,7 @@ def guest_context(event: PublicEvent, *, participant_id: int | None = None) -> C
         is_moderator=False,
         panellist_id=None,
         agency_slug=None,
-        participant_id=participant_id,
+        participant_id=None,
         user_id=None,
         embed_origins=event.embed_origins,
     )
@@ -89,10 +94,9 @@ def connection_context(
     *, slug: str, user_id: int | None, guest_token: uuid.UUID | None
 ) -> ConnectionContext | None:
     """Who is connecting to which event, with what rights. None if no such public event."""
-    event = Event.objects.filter(slug=slug, status__in=PUBLIC_EVENT_STATUSES).first()
+    event = _public_event(slug)
     if event is None:
         return None
-    _remember_public_event(event)
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     roles = event_roles(user=user, event=event)
     participant = participant_lookup(event_id=event.pk, user_id=user_id, guest_token=guest_token)
@@ -133,9 +137,8 @@ def connection_open(
 def guest_join_warm_up(*, slug: str) -> None:
     """What lets guests join without a trip of their own: the public event kept in this
     process's memory, and its askers index (chat/askers.py) filled. Two queries."""
-    event = Event.objects.filter(slug=slug, status__in=PUBLIC_EVENT_STATUSES).first()
+    event = _public_event(slug)
     if event is not None:
-        _remember_public_event(event)
         fill_askers_index(event_id=event.pk)
 
 

@@ -412,3 +412,24 @@ async def test_the_publics_joins_take_turns_and_staff_do_not_wait_for_them(
         turns.release()
     guest = await waiting_guest
     assert guest.frames[-1]["type"] == "synced"
+
+
+async def test_a_failing_askers_check_leaves_no_join_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    askers._checks.clear()
+    assert await askers.has_asked(event_id=1, guest_token=uuid.uuid4()) is None  # not filled
+    checks = askers._checks[asyncio.get_running_loop()]
+
+    def broken_pipeline(**_: Any) -> Any:
+        raise RuntimeError("a bug, not an outage")
+
+    monkeypatch.setattr(checks.client, "pipeline", broken_pipeline)
+
+    # "Cannot say" (the join reads the database), at once, for every join waiting.
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(askers.has_asked(event_id=1, guest_token=uuid.uuid4()) for _ in range(3))),
+        timeout=2,
+    )
+    assert answers == [None, None, None]
+    assert checks.sender is None
