@@ -5,8 +5,9 @@ text-speak and l33t read the same way as for the rules): whole words, pairs of w
 runs of 3 to 5 characters. Its weights are in crisis_scorer.json, written by `manage.py
 safeguarding_train` from the dev part of the corpus only (chat.safeguarding_eval holds the
 training and the cross-validation that chose the threshold); nothing is downloaded, and the
-file is read once per process, on first use. It only ever adds a flag the rules did not
-raise (chat.crisis.crisis_match); docs/safeguarding.md has the protocol and the figures.
+file is read once per process, on first use. It adds a flag the rules did not raise, and
+overrules a flag only the weaker rules raised when it is confident the question is not a
+crisis (chat.crisis.crisis_match); docs/safeguarding.md has the protocol and the figures.
 """
 
 import itertools
@@ -26,6 +27,9 @@ class Scorer:
     bias: float
     weights: dict[str, float]
     threshold: float  # flag when the probability is above this
+    # Overrule a flag from the weaker rules (chat.crisis.OVERRULABLE_RULES) when the
+    # probability is below this; 0.0 never overrules.
+    veto_below: float = 0.0
 
     def probability(self, normalised: str) -> float:
         return sigmoid(
@@ -34,6 +38,9 @@ class Scorer:
 
     def flags(self, normalised: str) -> bool:
         return self.probability(normalised) > self.threshold
+
+    def overrules(self, normalised: str) -> bool:
+        return self.probability(normalised) < self.veto_below
 
 
 def sigmoid(score: float) -> float:
@@ -57,6 +64,7 @@ def scorer_from_data(data: dict[str, Any]) -> Scorer:
         bias=float(data["bias"]),
         weights={str(k): float(v) for k, v in data["weights"].items()},
         threshold=float(data["threshold"]),
+        veto_below=float(data["veto_below"]),
     )
 
 

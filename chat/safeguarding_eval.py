@@ -32,16 +32,24 @@ DETAILS_FALSE_POSITIVE_TARGET = 0.02
 # SCORER_FOLDS-fold cross-validation on dev (docs/safeguarding.md, "The learned scorer"): an
 # L2-regularised logistic regression, full-batch gradient descent from zero, features seen in
 # at least SCORER_MIN_DOCUMENTS training messages, the SCORER_KEEP heaviest weights kept; the
-# threshold is the lowest that keeps cross-validated false alarms of the rules and the scorer
-# together at or under SCORER_FALSE_ALARM_LIMIT both on all dev ordinary and near-miss
-# questions and on the near misses alone (so they cannot take the whole allowance).
+# threshold is the lowest at which the flags the scorer adds, cross-validated, stay at or
+# under SCORER_FALSE_ALARM_LIMIT both of all dev ordinary and near-miss questions and of the
+# near misses alone. The rules' own flags are not counted against it since the third round:
+# the rules were written on dev, so their dev false alarms (near none) say nothing of how
+# many they raise on new messages (about 5% of ordinary questions on first contact), and
+# counting them let the scorer take the whole allowance as the rules improved.
 SCORER_FOLDS = 5
 SCORER_L2 = 0.01
 SCORER_EPOCHS = 200
 SCORER_STEP = 1.0
 SCORER_MIN_DOCUMENTS = 2
 SCORER_KEEP = 3000
-SCORER_FALSE_ALARM_LIMIT = 0.04
+SCORER_FALSE_ALARM_LIMIT = 0.02
+# The scorer overrules a flag raised only by chat.crisis.OVERRULABLE_RULES when its
+# probability is below veto_below: this share of the lowest cross-validated probability of
+# any dev crisis message that only those rules flag, so that no dev crisis message is
+# overruled and there is room to spare (a miss costs more than a false alarm).
+SCORER_VETO_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,27 @@ def personal_details_corpus() -> list[Example]:
 
 def crisis_flagged(text: str, staff_phrases: tuple[str, ...], *, learned: bool = False) -> bool:
     return crisis.crisis_match(text, staff_phrases, learned=learned) is not None
+
+
+@dataclass(frozen=True)
+class RulesVerdict:
+    flagged: bool
+    overrulable: bool  # flagged only by chat.crisis.OVERRULABLE_RULES
+
+
+def rules_verdict(text: str, staff_phrases: tuple[str, ...]) -> RulesVerdict:
+    matches = list(crisis.rule_matches(crisis.normalise(text), staff_phrases))
+    return RulesVerdict(bool(matches), bool(matches) and all(map(crisis.overrulable, matches)))
+
+
+def flagged_with_scorer(
+    verdict: RulesVerdict, probability: float, threshold: float, veto_below: float
+) -> bool:
+    """What chat.crisis.crisis_match(learned=True) decides, given the rules' verdict and the
+    scorer's probability (for dev, a cross-validated one)."""
+    if verdict.flagged:
+        return not (verdict.overrulable and probability < veto_below)
+    return probability > threshold
 
 
 def _is_crisis(example: Example) -> int:
@@ -162,19 +191,31 @@ def cross_validated_probabilities() -> dict[str, float]:
     return probabilities
 
 
+def scorer_veto_below(
+    probabilities: dict[str, float], crisis_verdicts: dict[str, RulesVerdict]
+) -> float:
+    """SCORER_VETO_MARGIN of the lowest cross-validated probability of a dev crisis message
+    (`crisis_verdicts`) that only overrulable rules flag, rounded down to four places; 0.0
+    (never overrule) when there is none."""
+    lowest = [probabilities[t] for t, v in crisis_verdicts.items() if v.flagged and v.overrulable]
+    if not lowest:
+        return 0.0
+    return math.floor(SCORER_VETO_MARGIN * min(lowest) * 10_000) / 10_000
+
+
 def scorer_threshold(
     probabilities: dict[str, float], rules_flagged: dict[str, bool], near_misses: set[str]
 ) -> float:
-    """The lowest threshold at which the rules and the scorer together raise at most
-    SCORER_FALSE_ALARM_LIMIT false alarms on the dev ordinary and near-miss questions
-    (`rules_flagged`) and at most that share on the near misses (`near_misses`) alone."""
+    """The lowest threshold at which the scorer adds at most SCORER_FALSE_ALARM_LIMIT false
+    alarms to those the rules raise on the dev ordinary and near-miss questions
+    (`rules_flagged`), and at most that share on the near misses (`near_misses`) alone."""
     ordinary = [text for text in probabilities if text in rules_flagged]
     near = [text for text in ordinary if text in near_misses]
     allowed = math.floor(SCORER_FALSE_ALARM_LIMIT * len(ordinary))
     allowed_near = math.floor(SCORER_FALSE_ALARM_LIMIT * len(near))
     for threshold in sorted({0.0, *(probabilities[text] for text in ordinary)}):
-        alarms = sum(rules_flagged[t] or probabilities[t] > threshold for t in ordinary)
-        near_alarms = sum(rules_flagged[t] or probabilities[t] > threshold for t in near)
+        alarms = sum(not rules_flagged[t] and probabilities[t] > threshold for t in ordinary)
+        near_alarms = sum(not rules_flagged[t] and probabilities[t] > threshold for t in near)
         if alarms <= allowed and near_alarms <= allowed_near:
             # Rounded up, so the rounding cannot let one more question over it.
             return math.ceil(threshold * 10_000) / 10_000
@@ -186,8 +227,15 @@ def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict
     dev message, with the threshold from cross-validation on dev. No held-out message is
     read."""
     dev = [e for e in crisis_corpus() if e.split == "dev"]
+    probabilities = cross_validated_probabilities()
+    verdicts = {e.text: rules_verdict(e.text, staff_phrases) for e in dev}
+    veto_below = scorer_veto_below(
+        probabilities, {e.text: verdicts[e.text] for e in dev if _is_crisis(e)}
+    )
+    # The ordinary questions the rules flag once the scorer has overruled what it may: the
+    # threshold for adding flags is chosen on top of that.
     rules_flagged = {
-        e.text: crisis_flagged(e.text, staff_phrases)
+        e.text: flagged_with_scorer(verdicts[e.text], probabilities[e.text], 1.0, veto_below)
         for e in dev
         if e.category in ORDINARY_CATEGORIES
     }
@@ -197,15 +245,15 @@ def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict
             "Crisis triage's learned scorer (chat/crisis_scorer.py): logistic regression over "
             "chat.crisis.normalise's words, word pairs and 3-5 character runs, trained on the "
             "dev part of chat/safeguarding_corpus/crisis.tsv by manage.py safeguarding_train. "
-            "Do not edit by hand."
+            "Flags above threshold; overrules a flag from chat.crisis.OVERRULABLE_RULES alone "
+            "below veto_below. Do not edit by hand."
         ),
         "dev_messages": len(dev),
         "bias": bias,
         "threshold": scorer_threshold(
-            cross_validated_probabilities(),
-            rules_flagged,
-            {e.text for e in dev if e.category == "near_miss"},
+            probabilities, rules_flagged, {e.text for e in dev if e.category == "near_miss"}
         ),
+        "veto_below": veto_below,
         "weights": weights,
     }
 
@@ -262,11 +310,16 @@ def crisis_scores(
         examples = examples[-last:]
     flagged = {e.text: crisis_flagged(e.text, staff_phrases) for e in examples}
     if learned:
-        threshold = crisis_scorer.committed_scorer().threshold
+        scorer = crisis_scorer.committed_scorer()
         probabilities = cross_validated_probabilities()
         for e in examples:
             if e.split == "dev":
-                flagged[e.text] = flagged[e.text] or probabilities[e.text] > threshold
+                flagged[e.text] = flagged_with_scorer(
+                    rules_verdict(e.text, staff_phrases),
+                    probabilities[e.text],
+                    scorer.threshold,
+                    scorer.veto_below,
+                )
             else:
                 flagged[e.text] = crisis_flagged(e.text, staff_phrases, learned=True)
     return [

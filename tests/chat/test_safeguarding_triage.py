@@ -2,11 +2,13 @@
 self-harm, gets emergency help at once and is urgent for moderators, however it is written;
 ordinary questions that share its words do not."""
 
+import dataclasses
 import uuid
 
 import pytest
 from pytest_django import Settings
 
+from chat import crisis_scorer
 from chat.crisis import DANGER_NOW, LEARNED, SELF_HARM, STAFF_PHRASE, crisis_match, normalise
 from chat.models import Question
 from chat.safeguarding import HELP_NOW_MESSAGE, says_in_danger_now
@@ -232,3 +234,64 @@ def test_question_the_scorer_flags_gets_help_now_when_it_is_on(
 
     assert outcome.help_now is True
     assert Question.objects.get(body=SCORER_ONLY).is_urgent is True
+
+
+# Questions about a crisis that one of the weaker rules flags (not corpus messages).
+ABOUT_A_CRISIS = [
+    "my nephew wants to hurt the lad who bullied him at school, how do we handle it?",
+    "our youth group is running a session on how volunteers should answer a caller who is "
+    "suicidal, any leaflets?",
+    "can I claim criminal injuries compensation if I was attacked outside a pub, it was ages ago",
+]
+
+
+@pytest.mark.parametrize("text", ABOUT_A_CRISIS)
+def test_learned_scorer_overrules_a_weak_rule_on_a_question_about_a_crisis(text: str) -> None:
+    assert crisis_match(text) is not None
+    assert crisis_match(text, learned=True) is None
+
+
+def test_learned_scorer_never_overrules_a_plain_statement_or_a_staff_phrase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A scorer that would overrule anything it may: only the weaker rules give way to it.
+    committed = crisis_scorer.committed_scorer()
+    overruling = dataclasses.replace(committed, threshold=1.0, veto_below=1.0)
+    monkeypatch.setattr(crisis_scorer, "committed_scorer", lambda: overruling)
+
+    assert crisis_match(ABOUT_A_CRISIS[0], learned=True) is None
+    assert crisis_match("i am going to kill myself", learned=True).kind == SELF_HARM
+    assert crisis_match("he is outside my flat", learned=True).kind == DANGER_NOW
+    # a weaker rule beside a plain one: the plain one stands
+    assert crisis_match("he is going to kill me, hes locked me in", learned=True).kind == DANGER_NOW
+    assert (
+        crisis_match("my son wants to hurt the boy", ("wants to hurt",), learned=True).kind
+        == STAFF_PHRASE
+    )
+
+
+def test_new_wordings_of_a_crisis_are_caught_by_the_rules() -> None:
+    assert crisis_match("got a text saying ur dead when i find u").kind == DANGER_NOW
+    assert crisis_match("he said tonight is the last night ill be alive") is not None
+    assert crisis_match("theres blood on the floor and hes still shouting") is not None
+    assert crisis_match("cut again and its deeper this time").kind == SELF_HARM
+    assert crisis_match("she keeps posting goodbyes and wont answer").kind == SELF_HARM
+    assert crisis_match("been thinking about driving into a wall").kind == SELF_HARM
+    assert crisis_match('my dad texted "sorry for everything" and his phone is off') is not None
+    assert crisis_match("HE HAS KICKED THE FRONT DOOR IN").kind == DANGER_NOW
+    assert crisis_match("hes pinned her against the wall").kind == DANGER_NOW
+    assert crisis_match("i took about 30 of my painkillers").kind == SELF_HARM
+    assert crisis_match("i have decided when im going to do it").kind == SELF_HARM
+
+
+def test_a_question_about_a_crisis_told_or_framed_elsewhere_is_not_one() -> None:
+    assert crisis_match("if a pupil tells me they are self harming what do I do") is None
+    assert crisis_match("what training do staff get for callers who are suicidal") is None
+    assert crisis_match("my friends say ill kill you as a joke, is that a crime") is None
+    assert crisis_match("she took an overdose years ago and is doing well now") is None
+    assert crisis_match("they have not threatened me, they just message a lot") is None
+    assert crisis_match("my essay is killing me, can I email my question") is None
+    assert crisis_match("i was punched outside a club in march, can i claim") is None
+    # the same framings with something happening now are still flagged
+    assert crisis_match("i was punched in march and hes outside right now")
+    assert crisis_match("she took an overdose years ago and has taken one again tonight")

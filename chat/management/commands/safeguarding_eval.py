@@ -58,7 +58,9 @@ class Command(BaseCommand):
             safeguarding_eval.format_table(
                 f"{crisis_title}: the rules and the learned scorer together\n"
                 f"(flagged when the rules flag it or the scorer's probability is above "
-                f"{scorer.threshold}; dev: each message scored by a scorer trained on the other "
+                f"{scorer.threshold}, unless only the weaker rules flag it and the probability "
+                f"is below {scorer.veto_below}; dev: each message scored by a scorer trained on "
+                "the other "
                 f"{safeguarding_eval.SCORER_FOLDS - 1} folds of dev; held-out: the committed "
                 "scorer, trained on all of dev)",
                 safeguarding_eval.crisis_scores(staff_phrases, last=options["last"], learned=True),
