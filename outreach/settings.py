@@ -367,10 +367,10 @@ CHAT_FRAME_STRIKES = env.int("CHAT_FRAME_STRIKES", default=20)
 # A `resume` that asks again for items this connection was already sent is served at most
 # once in this many seconds.
 CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0)
-# Crisis triage's learned scorer (chat/crisis_scorer.py) beside the rules: it can only add
-# "urgent" and the help box to a question the rules let through. On by default: on the
-# held-out messages it lifted recall past the 95% target, at the cost of false alarms on
-# near misses over the 5% one (docs/safeguarding.md, "The learned scorer").
+# Crisis triage's learned scorer (chat/crisis_scorer.py) beside the rules: it adds "urgent"
+# and the help box to a question the rules let through, and overrules a flag only the weaker
+# rules raised when it reads the question as ordinary. On by default: with it the held-out
+# figures meet both targets, without it neither (docs/safeguarding.md, "The learned scorer").
 SAFEGUARDING_LEARNED_SCORER = env.bool("SAFEGUARDING_LEARNED_SCORER", default=True)
 # The direct paths below ASGI (chat/realtime/internals.py); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)

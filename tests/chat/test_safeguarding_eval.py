@@ -10,19 +10,27 @@ from django.conf import settings
 from django.core.management import call_command
 
 from chat import crisis_scorer, safeguarding_eval
+from chat.safeguarding import CRISIS_PHRASES
 
 
 def _held_out_crisis_scores() -> dict[str, safeguarding_eval.Score]:
     return {s.category: s for s in safeguarding_eval.crisis_scores() if s.split == "heldout"}
 
 
-def test_crisis_triage_false_alarms_meet_the_target_on_the_held_out_messages() -> None:
-    assert _held_out_crisis_scores()["all ordinary"].rate <= 0.05
+def test_crisis_triage_rules_alone_false_alarms_do_not_rise_above_today() -> None:
+    # The rules alone flag 6.7% of held-out ordinary questions (7/104, all near misses;
+    # third round, 2026-11-26), over the 5% target that the rules and the learned scorer
+    # together meet (below). The ceiling is that rounded up to a whole 5%; plain questions
+    # must stay within the target.
+    held_out = _held_out_crisis_scores()
+
+    assert held_out["all ordinary"].rate <= 0.10
+    assert held_out["ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
 
 
 def test_crisis_triage_recall_on_the_held_out_messages_does_not_fall_below_today() -> None:
     # Issue 15's target is 95%; the rules' held-out recall is below it (85.5% danger now,
-    # 85.2% self-harm on 2026-11-26 with seven batches, docs/safeguarding.md). This holds the
+    # 86.8% self-harm on 2026-11-26 with eight batches, docs/safeguarding.md). This holds the
     # line at that rounded down to a whole 5% (it was 80% while the figures were below 85%)
     # so that a change that loses recall fails; raise it as the figures improve.
     held_out = _held_out_crisis_scores()
@@ -65,24 +73,44 @@ def test_learned_scorer_is_trained_without_reading_a_held_out_message(
 
 
 def test_learned_scorer_with_the_rules_holds_its_held_out_recall() -> None:
-    # 98.6% danger now, 95.1% self-harm on 2026-11-26, second round (docs/safeguarding.md);
-    # the floor is that rounded down to a whole 5%.
+    # 98.7% danger now, 95.6% self-harm on 2026-11-26, third round (docs/safeguarding.md);
+    # the floor is that rounded down to a whole 5%, which is issue 15's target.
     held_out = _held_out_scores_with_the_learned_scorer()
 
     assert held_out["danger_now"].rate >= 0.95
     assert held_out["self_harm"].rate >= 0.95
 
 
-def test_learned_scorer_false_alarms_stay_on_near_misses() -> None:
-    # On by default (docs/safeguarding.md: a miss can cost a life). Its held-out false alarms
-    # were 0% of plain questions and 7.0% of ordinary ones with the near misses, 2026-11-26
-    # (second round; 11.8% in the first): plain questions must stay within the target, and
-    # all ordinary ones under today's figure rounded up to a whole 5%.
+def test_learned_scorer_with_the_rules_meets_the_false_alarm_target() -> None:
+    # On by default. With the rules, held-out false alarms were 3.8% of ordinary questions
+    # (4/104, all near misses; 0 of 39 plain ones) on 2026-11-26, third round (7.0% in the
+    # second, 11.8% in the first): within issue 15's 5% target.
     held_out = _held_out_scores_with_the_learned_scorer()
 
     assert settings.SAFEGUARDING_LEARNED_SCORER is True
     assert held_out["ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
-    assert held_out["all ordinary"].rate <= 0.10
+    assert held_out["all ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
+
+
+def test_learned_scorer_overrules_no_dev_crisis_message_the_rules_flag() -> None:
+    # veto_below is chosen so that the overrule costs no dev recall: each dev crisis message
+    # the rules flag, with its cross-validated probability, is still flagged.
+    scorer = crisis_scorer.committed_scorer()
+    probabilities = safeguarding_eval.cross_validated_probabilities()
+    flagged_by_rules = [
+        (e.text, verdict)
+        for e in safeguarding_eval.crisis_corpus()
+        if e.split == "dev" and e.category in safeguarding_eval.CRISIS_CATEGORIES
+        for verdict in (safeguarding_eval.rules_verdict(e.text, CRISIS_PHRASES),)
+        if verdict.flagged
+    ]
+
+    assert scorer.veto_below > 0.0
+    assert sum(verdict.overrulable for _, verdict in flagged_by_rules) > 100
+    for text, verdict in flagged_by_rules:
+        assert safeguarding_eval.flagged_with_scorer(
+            verdict, probabilities[text], scorer.threshold, scorer.veto_below
+        ), text
 
 
 def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
@@ -102,8 +130,8 @@ def test_corpus_is_large_enough_and_a_fifth_of_each_category_is_held_out() -> No
     assert len({e.text for e in examples}) == len(examples)
     for category in ("danger_now", "self_harm", "ordinary", "near_miss"):
         total = splits[(category, "dev")] + splits[(category, "heldout")]
-        # A fifth of each batch (seven so far), so within one message per batch of a fifth.
-        assert abs(splits[(category, "heldout")] - total / 5) <= 7
+        # A fifth of each batch (eight so far), so within one message per batch of a fifth.
+        assert abs(splits[(category, "heldout")] - total / 5) <= 8
     for example in safeguarding_eval.personal_details_corpus():
         assert all(detail in example.text for detail in example.details)
 
