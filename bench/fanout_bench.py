@@ -830,6 +830,7 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
 AB_VARIANTS: list[tuple[str, dict[str, str]]] = [
     ("guests read from the database", {"CHAT_GUEST_JOIN_FROM_MEMORY": "false"}),
     ("all joins under way at once", {"CHAT_JOINS_AT_ONCE": "0"}),
+    ("new connections all set up at once", {"WEB_CONNECTIONS_PER_TURN": "0"}),
     ("Python's collector thresholds", {"WEB_GC_THRESHOLDS": ""}),
     ("snapshot from the database", {"CHAT_SNAPSHOT_FROM_MEMORY": "false"}),
     ("staff on the shared database thread", {"CHAT_STAFF_EXECUTOR": "false"}),

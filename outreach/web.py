@@ -5,7 +5,9 @@ real-process tests and the fan-out benchmark build it with `command()`, and in-p
 tests take `UVICORN_OPTIONS`. The WebSocket settings matter: `websockets-sansio` is the
 implementation the direct write path is written for (chat/realtime/internals.py), and
 permessage-deflate off keeps every viewer on it (compression costs about 39 KiB a
-connection and halves throughput: docs/performance.md).
+connection and halves throughput: docs/performance.md). The loop is outreach/web_loop.py's,
+which sets up new connections a few per turn so that a crowd arriving at once cannot hold
+up staff frames and deliveries.
 """
 
 import os
@@ -20,6 +22,8 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "ws_per_message_deflate": False,
     "lifespan": "off",
     "access_log": False,
+    # New connections set up a few per loop turn (outreach/web_loop.py, WEB_CONNECTIONS_PER_TURN).
+    "loop": "outreach.web_loop:new_event_loop",
 }
 
 
@@ -41,6 +45,8 @@ def command(*, host: str, port: int | str, python: str = sys.executable) -> list
         "true" if UVICORN_OPTIONS["ws_per_message_deflate"] else "false",
         "--lifespan",
         UVICORN_OPTIONS["lifespan"],
+        "--loop",
+        UVICORN_OPTIONS["loop"],
         *([] if UVICORN_OPTIONS["access_log"] else ["--no-access-log"]),
     ]
 

@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import redis.asyncio as aioredis
 from channels.db import database_sync_to_async
@@ -46,6 +46,8 @@ from chat.realtime.groups import public_group
 from chat.realtime.outbox import CLOSE_INTERNAL, OutboundFrame, encode_text
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # How long a frame may wait for an earlier, missing one before the hub reads it from the DB.
 GAP_WAIT_SECONDS = 0.25
@@ -88,12 +90,32 @@ class Snapshot:
     items: list[OutboundFrame]
 
 
+def _read(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """`database_sync_to_async` for the hub's loops, which must end when cancelled. asgiref
+    can return normally from a call cancelled while its thread ran (when the cancelling
+    thread also runs sync code that called back into async code, as a test's does), and a
+    loop that carries on after `stop` is a ghost; here the cancellation is raised once the
+    thread is done."""
+    call = database_sync_to_async(function)
+
+    async def read(*args: Any, **kwargs: Any) -> T:
+        result = await call(*args, **kwargs)
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise asyncio.CancelledError
+        return result
+
+    return read
+
+
 class EventHub:
     def __init__(self, event_id: int, layer: BaseChannelLayer) -> None:
         self.event_id = event_id
         self.layer = layer
         self.namespace = settings.REDIS_NAMESPACE
-        self.viewers: set[Viewer] = set()
+        # In the order they joined (a dict as an ordered set): each item goes to those
+        # already watching before the newcomers of a join storm, still taking their snapshot.
+        self.viewers: dict[Viewer, None] = {}
         self.last_seq = 0
         self.held: dict[int, OutboundFrame] = {}
         self.ready = asyncio.Event()
@@ -126,7 +148,7 @@ class EventHub:
         if self._idle_handle is not None:
             self._idle_handle.cancel()
             self._idle_handle = None
-        self.viewers.add(viewer)
+        self.viewers[viewer] = None
         if not self._tasks:
             self._tasks = [
                 self._supervise(self._receive_loop, "receive"),
@@ -134,7 +156,7 @@ class EventHub:
             ]
         await self.ready.wait()
         if self.failed is not None:
-            self.viewers.discard(viewer)
+            self.viewers.pop(viewer, None)
             raise RuntimeError("The live feed is unavailable.") from self.failed
         if self.viewer_count is not None and viewer.sees_viewer_count:
             self._deliver(viewer, encode(frames.viewers(self.viewer_count)))
@@ -160,7 +182,7 @@ class EventHub:
         )
 
     def leave(self, viewer: Viewer) -> None:
-        self.viewers.discard(viewer)
+        self.viewers.pop(viewer, None)
         if not self.viewers and not self._stopped:
             loop = asyncio.get_running_loop()
             self._idle_handle = loop.call_later(IDLE_SECONDS, lambda: loop.create_task(self.stop()))
@@ -227,7 +249,7 @@ class EventHub:
             self.channel_name = await self.layer.new_channel()
             await self.layer.group_add(public_group(self.event_id), self.channel_name)
             # Joined before reading the feed: anything published later reaches us.
-            state = await database_sync_to_async(selectors.feed_state)(
+            state = await _read(selectors.feed_state)(
                 event_id=self.event_id, recent=self.recent.maxlen or 0
             )
             self.public_viewer_count = state.show_viewer_count
@@ -318,9 +340,7 @@ class EventHub:
         pin up to date (unless a newer frame arrived meanwhile)."""
         version = self._state_version
         try:
-            state = await database_sync_to_async(selectors.feed_state)(
-                event_id=self.event_id, after=self.last_seq
-            )
+            state = await _read(selectors.feed_state)(event_id=self.event_id, after=self.last_seq)
         except Exception as error:
             logger.warning("hub for event %s could not read the feed: %s", self.event_id, error)
             return
@@ -368,7 +388,7 @@ class EventHub:
                 first_held - 1,
             )
             try:
-                missing = await database_sync_to_async(selectors.feed_after)(
+                missing = await _read(selectors.feed_after)(
                     event_id=self.event_id, after=self.last_seq
                 )
             except Exception as error:
@@ -399,14 +419,14 @@ class EventHub:
                 type(error).__name__,
                 error,
             )
-            self.viewers.discard(viewer)
+            self.viewers.pop(viewer, None)
             try:
                 viewer.fail(CLOSE_INTERNAL)
             except Exception:
                 logger.debug("closing a failed viewer failed", exc_info=True)
             return
         if not still_here:
-            self.viewers.discard(viewer)
+            self.viewers.pop(viewer, None)
 
     # -- viewer count and Redis health ---------------------------------------------
 
@@ -424,6 +444,11 @@ class EventHub:
                     await self._publish_viewer_count(client, key)
                     self._set_feed_live(True)
                 except (aioredis.RedisError, OSError) as error:
+                    # redis-py may turn a cancellation into a connection error: a hub being
+                    # stopped must stop, not count on for ever.
+                    task = asyncio.current_task()
+                    if self._stopped or (task is not None and task.cancelling()):
+                        raise asyncio.CancelledError from error
                     if self.feed_live:
                         logger.warning(
                             "hub for event %s: Redis unavailable (%s); items now come from "

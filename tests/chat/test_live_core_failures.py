@@ -211,6 +211,70 @@ async def test_a_viewer_whose_delivery_raises_is_closed_and_the_others_keep_rece
     await hub.stop()
 
 
+class OrderedViewer(FakeViewer):
+    def __init__(self, name: str, served: list[str]) -> None:
+        super().__init__()
+        self.name = name
+        self.served = served
+
+    def deliver(self, frame: OutboundFrame) -> bool:
+        self.served.append(self.name)
+        return super().deliver(frame)
+
+
+async def test_each_item_goes_first_to_those_already_watching_then_to_newcomers(
+    live: LiveEvent,
+) -> None:
+    """At 18:00 an item fans out to thousands still joining; those who were watching before
+    them must not wait behind them (issue 16: watchers' p99 during a join storm)."""
+    hub = hub_module.hub_for(live.event.pk)
+    served: list[str] = []
+    names = [f"viewer {index:03d}" for index in range(120)]
+    viewers = [OrderedViewer(name, served) for name in names]
+    for viewer in viewers:
+        await hub.join(viewer)
+    hub.leave(viewers[3])
+    await hub.join(viewers[3])  # back again: now the newest
+
+    await publish(live, "one")
+    await eventually(lambda: len(served) == len(names))
+
+    assert served == [name for name in names if name != "viewer 003"] + ["viewer 003"]
+    for viewer in viewers:
+        hub.leave(viewer)
+    await hub.stop()
+
+
+async def test_a_hub_stopped_while_counting_viewers_stops_for_good(
+    live: LiveEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """redis-py may turn a cancellation into a connection error. A hub stopped while its
+    viewer-count loop was talking to Redis took that for a Redis blip and carried on,
+    counting and reading the feed every few seconds for ever: a ghost for a webchat nobody
+    watched any more (and, in the tests, 30 s at every event loop's end)."""
+    monkeypatch.setattr(hub_module, "VIEWER_COUNT_SECONDS", 0.05)
+    counting = asyncio.Event()
+
+    async def count_as_redis_py_does(self: Any, client: Any, key: str) -> None:
+        counting.set()
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            raise hub_module.aioredis.ConnectionError("Connection closed by server.") from None
+
+    monkeypatch.setattr(hub_module.EventHub, "_publish_viewer_count", count_as_redis_py_does)
+    hub = hub_module.hub_for(live.event.pk)
+    viewer = FakeViewer()
+    await hub.join(viewer)
+    await asyncio.wait_for(counting.wait(), 5)
+
+    hub.leave(viewer)
+    await hub.stop()
+    await eventually(lambda: all(task.done() for task in hub._tasks), timeout=2.0)
+
+    assert all(task.cancelled() for task in hub._tasks)
+
+
 async def test_a_hub_whose_receive_loop_dies_closes_its_viewers_with_4503_and_is_replaced(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:

@@ -1,0 +1,160 @@
+"""The web process's loop takes on new connections a few at a time (outreach/web_loop.py).
+
+Real sockets on loopback, the real loop class uvicorn is given; the clients are plain
+blocking sockets in threads, so they arrive as a crowd would, all at once."""
+
+import asyncio
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from outreach import web, web_loop
+
+CROWD = 300
+
+
+class Echo(asyncio.Protocol):
+    """Answers each connection's first line, recording the loop turn it was set up in."""
+
+    def __init__(self, turns: "Turns", set_up: Counter[int]) -> None:
+        self.turns = turns
+        self.set_up = set_up
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self.set_up[self.turns.now] += 1
+
+    def data_received(self, data: bytes) -> None:
+        self.transport.write(b"hello " + data)  # type: ignore[attr-defined]
+
+
+class Turns:
+    """Counts the loop's turns: a callback that puts itself back at the end of the ready
+    queue runs once a turn."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.now = 0
+        self.stopped = False
+        loop.call_soon(self._tick)
+
+    def _tick(self) -> None:
+        self.now += 1
+        if not self.stopped:
+            self.loop.call_soon(self._tick)
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    loop = web_loop.new_event_loop()
+    yield loop
+    loop.close()
+
+
+def crowd_arrives(port: int, count: int, answers: list[bytes]) -> list[threading.Thread]:
+    """`count` clients connect and send their line at the same moment, each in a thread."""
+    gate = threading.Barrier(count)
+
+    def client(index: int) -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            gate.wait()
+            sock.sendall(f"{index}\n".encode())
+            answers.append(sock.recv(100))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def test_a_crowd_is_set_up_a_few_per_turn_and_everyone_is_answered(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEB_CONNECTIONS_PER_TURN", "8")
+
+    async def main() -> tuple[Counter[int], list[bytes], int]:
+        turns, set_up = Turns(loop), Counter[int]()
+        server = await loop.create_server(lambda: Echo(turns, set_up), "127.0.0.1", 0)
+        assert isinstance(server, web_loop.PacedServer)
+        port = server.sockets[0].getsockname()[1]
+        answers: list[bytes] = []
+        threads = crowd_arrives(port, CROWD, answers)
+        while len(answers) < CROWD:
+            await asyncio.sleep(0.01)
+        for thread in threads:
+            await asyncio.to_thread(thread.join)
+        server.close()
+        await server.wait_closed()
+        turns.stopped = True
+        return set_up, answers, turns.now
+
+    set_up, answers, _ = loop.run_until_complete(main())
+
+    assert sorted(answers) == sorted(f"hello {i}\n".encode() for i in range(CROWD))
+    assert sum(set_up.values()) == CROWD
+    # Never more than 8 in one turn, so other work always came between.
+    assert max(set_up.values()) <= 8
+    assert len(set_up) >= CROWD // 8
+
+
+def test_without_pacing_the_loop_serves_as_its_own(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEB_CONNECTIONS_PER_TURN", "0")
+
+    async def main() -> list[bytes]:
+        turns, set_up = Turns(loop), Counter[int]()
+        server = await loop.create_server(lambda: Echo(turns, set_up), "127.0.0.1", 0)
+        assert not isinstance(server, web_loop.PacedServer)
+        port = server.sockets[0].getsockname()[1]
+        answers: list[bytes] = []
+        threads = crowd_arrives(port, 20, answers)
+        for thread in threads:
+            await asyncio.to_thread(thread.join)
+        server.close()
+        turns.stopped = True
+        return answers
+
+    assert len(loop.run_until_complete(main())) == 20
+
+
+def test_closing_the_server_drops_connections_not_yet_set_up(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that connected but has said nothing is not uvicorn's yet: closing the
+    server must close it, not leave it open for ever."""
+    monkeypatch.delenv("WEB_CONNECTIONS_PER_TURN", raising=False)
+
+    async def main() -> bytes:
+        turns, set_up = Turns(loop), Counter[int]()
+        server = await loop.create_server(lambda: Echo(turns, set_up), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        silent = socket.create_connection(("127.0.0.1", port), timeout=5)
+        await asyncio.sleep(0.1)  # accepted, watched for its first bytes
+        server.close()
+        await server.wait_closed()
+        turns.stopped = True
+        try:
+            return await asyncio.to_thread(silent.recv, 10)
+        finally:
+            silent.close()
+
+    assert loop.run_until_complete(main()) == b""  # the server closed it
+
+
+def test_a_mistyped_setting_is_refused_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_CONNECTIONS_PER_TURN", "lots")
+    with pytest.raises(ValueError, match="WEB_CONNECTIONS_PER_TURN"):
+        web_loop.connections_per_turn()
+    monkeypatch.setenv("WEB_CONNECTIONS_PER_TURN", "-1")
+    with pytest.raises(ValueError, match="WEB_CONNECTIONS_PER_TURN"):
+        web_loop.connections_per_turn()
+
+
+def test_the_web_command_runs_uvicorn_on_this_loop() -> None:
+    argv = web.command(host="127.0.0.1", port=8000)
+
+    assert argv[argv.index("--loop") + 1] == "outreach.web_loop:new_event_loop"
