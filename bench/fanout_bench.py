@@ -834,6 +834,7 @@ AB_VARIANTS: list[tuple[str, dict[str, str]]] = [
     ("Python's collector thresholds", {"WEB_GC_THRESHOLDS": ""}),
     ("snapshot from the database", {"CHAT_SNAPSHOT_FROM_MEMORY": "false"}),
     ("staff on the shared database thread", {"CHAT_STAFF_EXECUTOR": "false"}),
+    ("a SQLite connection per staff call", {"CHAT_KEEP_SQLITE_CONNECTIONS": "false"}),
     ("start-up objects left to the collector", {"WEB_GC_FREEZE": "false"}),
 ]
 

@@ -23,7 +23,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qs
 
 import redis
-from channels.db import DatabaseSyncToAsync, database_sync_to_async
+from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -55,6 +55,7 @@ from chat.realtime import (
     encode,
     hub_for,
 )
+from chat.realtime.database import KeptConnectionCall
 from chat.realtime.groups import moderation_group, participant_group, user_group
 from chat.selectors import ConnectionContext
 from chat.services import ChatError
@@ -89,7 +90,8 @@ _staff_executor_lock = threading.Lock()
 def _staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """A staff frame's database work, on threads of its own (CHAT_STAFF_EXECUTOR): on
     Channels' one shared database thread it would wait behind every joining viewer's reads,
-    which at 18:00 is seconds. Each call still gets fresh connections, as `_db`'s do."""
+    which at 18:00 is seconds. On SQLite these threads keep their connection between calls
+    (chat/realtime/database.py)."""
     if not settings.CHAT_STAFF_EXECUTOR:
         return _db(function)
     global _staff_executor
@@ -100,7 +102,7 @@ def _staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
             )
     return cast(
         Callable[P, Awaitable[R]],
-        DatabaseSyncToAsync(function, thread_sensitive=False, executor=_staff_executor),
+        KeptConnectionCall(function, thread_sensitive=False, executor=_staff_executor),
     )
 
 

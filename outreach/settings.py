@@ -391,6 +391,9 @@ CHAT_JOINS_AT_ONCE = env.int("CHAT_JOINS_AT_ONCE", default=32)
 # never queue behind the public's joins on the shared one (chat/consumers.py).
 CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
+# On SQLite, the staff threads keep their connection between calls instead of opening one
+# per call (chat/realtime/database.py).
+CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=True)
 # The web process sets what start-up made aside from the garbage collector (outreach/asgi.py).
 WEB_GC_FREEZE = env.bool("WEB_GC_FREEZE", default=True)
 # The web process's collector thresholds (gc.set_threshold), "gen0,gen1,gen2": ten times
