@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.db.backends.signals import connection_created
 
-from chat.realtime.database import KeptConnectionCall
+from chat.realtime.database import KeptConnectionCall, keeps_connections
 from events.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,19 +54,10 @@ async def test_three_calls_on_one_thread_open_one_connection_on_sqlite(
     for _ in range(3):
         assert await call() == 0
 
-    kept = connection.vendor == "sqlite"  # PostgreSQL: its pool, a checkout per call
-    assert len(opened) == (1 if kept else 3)
-
-
-async def test_the_switch_off_opens_one_per_call(
-    opened: list[str], staff_thread: ThreadPoolExecutor, settings
-) -> None:
-    settings.CHAT_KEEP_SQLITE_CONNECTIONS = False
-    call = KeptConnectionCall(events_counted, thread_sensitive=False, executor=staff_thread)
-    for _ in range(3):
-        await call()
-
-    assert len(opened) == 3
+    if connection.vendor == "sqlite":
+        assert len(opened) == 1
+    else:  # PostgreSQL: Channels' behaviour, with its pool
+        assert keeps_connections() is False
 
 
 async def test_a_call_that_raises_leaves_the_next_a_fresh_connection(
@@ -77,5 +68,8 @@ async def test_a_call_that_raises_leaves_the_next_a_fresh_connection(
         await KeptConnectionCall(refused, thread_sensitive=False, executor=staff_thread)()
     await KeptConnectionCall(events_counted, thread_sensitive=False, executor=staff_thread)()
 
-    # On SQLite the failure closed the kept connection and the next call opened another.
-    assert len(opened) == (2 if connection.vendor == "sqlite" else 3)
+    if connection.vendor == "sqlite":
+        # The failure closed the kept connection and the next call opened another.
+        assert len(opened) == 2
+    else:
+        assert keeps_connections() is False
