@@ -40,6 +40,10 @@ CONNECTIONS_PER_TURN_DEFAULT = 32
 ACCEPTS_PER_TURN = 256
 # Out of file descriptors: stop accepting this long, as asyncio's own listener does.
 ACCEPT_RETRY_SECONDS = 1.0
+# A connection that has sent nothing this long is closed: a client that connects and never
+# speaks would otherwise hold a file descriptor for ever (nginx, in front in production,
+# waits 60 s for a request's headers).
+SILENT_SECONDS = 30.0
 # A client gone before it was accepted: not the listener's problem.
 GONE_ERRNOS = {errno.ECONNABORTED, errno.EPROTO, errno.ECONNRESET, errno.EPERM}
 EXHAUSTED_ERRNOS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
@@ -77,8 +81,9 @@ class PacedServer(asyncio.AbstractServer):
         self._closed = asyncio.Event()
         # Accepted since the loop last ran its ready callbacks.
         self._accepted_this_turn = 0
-        # Accepted, not yet heard from (watched by a reader of ours), by file descriptor.
-        self._silent: dict[int, socket.socket] = {}
+        # Accepted, not yet heard from (watched by a reader of ours), by file descriptor,
+        # with the timer that closes it if it stays silent.
+        self._silent: dict[int, tuple[socket.socket, asyncio.TimerHandle]] = {}
         # Heard from, waiting for their turn to be handed over.
         self._spoken: deque[socket.socket] = deque()
         self._hand_over_scheduled = False
@@ -112,7 +117,8 @@ class PacedServer(asyncio.AbstractServer):
         self._stop_listening()
         for listener in self._listeners:
             listener.close()
-        for fd, connection in list(self._silent.items()):
+        for fd, (connection, timer) in list(self._silent.items()):
+            timer.cancel()
             self._loop.remove_reader(fd)
             connection.close()
         self._silent.clear()
@@ -171,8 +177,10 @@ class PacedServer(asyncio.AbstractServer):
             connection.setblocking(False)
             if connection.family in (socket.AF_INET, socket.AF_INET6):
                 connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._silent[connection.fileno()] = connection
-            self._loop.add_reader(connection.fileno(), self._heard_from, connection)
+            fd = connection.fileno()
+            timer = self._loop.call_later(SILENT_SECONDS, self._give_up_on, fd, connection)
+            self._silent[fd] = (connection, timer)
+            self._loop.add_reader(fd, self._heard_from, connection)
 
     def _new_turn(self) -> None:
         self._accepted_this_turn = 0
@@ -181,11 +189,22 @@ class PacedServer(asyncio.AbstractServer):
         """The connection's first bytes (or its close) are waiting: queue it for set-up."""
         fd = connection.fileno()
         self._loop.remove_reader(fd)
-        self._silent.pop(fd, None)
+        _, timer = self._silent.pop(fd)
+        timer.cancel()
         self._spoken.append(connection)
         if not self._hand_over_scheduled:
             self._hand_over_scheduled = True
             self._loop.call_soon(self._hand_over)
+
+    def _give_up_on(self, fd: int, connection: socket.socket) -> None:
+        """SILENT_SECONDS without a byte: close it (nothing was started for it)."""
+        waiting = self._silent.get(fd)
+        if waiting is None or waiting[0] is not connection:
+            return
+        del self._silent[fd]
+        self._loop.remove_reader(fd)
+        connection.close()
+        logger.debug("web: closed a connection that sent nothing for %.0f s", SILENT_SECONDS)
 
     def _hand_over(self) -> None:
         """Set up at most `per_turn` connections, then let the loop turn: the rest go in

@@ -145,6 +145,37 @@ def test_closing_the_server_drops_connections_not_yet_set_up(
     assert loop.run_until_complete(main()) == b""  # the server closed it
 
 
+def test_a_connection_that_never_speaks_is_closed_and_the_server_goes_on(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that connects and sends nothing must not hold a socket for ever (a crowd of
+    them would use up the process's file descriptors)."""
+    monkeypatch.delenv("WEB_CONNECTIONS_PER_TURN", raising=False)
+    monkeypatch.setattr(web_loop, "SILENT_SECONDS", 0.2)
+
+    async def main() -> tuple[bytes, list[bytes]]:
+        turns, set_up = Turns(loop), Counter[int]()
+        server = await loop.create_server(lambda: Echo(turns, set_up), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        silent = socket.create_connection(("127.0.0.1", port), timeout=5)
+        try:
+            dropped = await asyncio.to_thread(silent.recv, 10)  # b"" once closed
+        finally:
+            silent.close()
+        answers: list[bytes] = []
+        for thread in crowd_arrives(port, 3, answers):
+            await asyncio.to_thread(thread.join)
+        server.close()
+        await server.wait_closed()
+        turns.stopped = True
+        return dropped, answers
+
+    dropped, answers = loop.run_until_complete(main())
+
+    assert dropped == b""
+    assert sorted(answers) == [b"hello 0\n", b"hello 1\n", b"hello 2\n"]
+
+
 def test_a_mistyped_setting_is_refused_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEB_CONNECTIONS_PER_TURN", "lots")
     with pytest.raises(ValueError, match="WEB_CONNECTIONS_PER_TURN"):
