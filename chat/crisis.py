@@ -1109,19 +1109,48 @@ def crisis_match(
 ) -> CrisisMatch | None:
     """The first sign that someone is in danger now or at risk of self-harm, if any: from
     the rules and the staff's phrases, or, with `learned`, the learned scorer beside them
-    (chat.crisis_scorer): it adds a flag when they find nothing, and overrules a flag that
-    only OVERRULABLE_RULES raised when it is confident the question is not a crisis."""
+    (chat.crisis_scorer; `flagged_with_scorer` says how)."""
     normalised = normalise(text)
-    matches = rule_matches(normalised, staff_phrases)
-    match = next(matches, None)
     if not learned:
-        return match
+        return next(rule_matches(normalised, staff_phrases), None)
+    verdict = rules_verdict(normalised, staff_phrases)
+    if verdict.first is not None and not verdict.overrulable:
+        return verdict.first  # the scorer has no say: spare scoring it
     scorer = crisis_scorer.committed_scorer()
-    if match is None:
-        return CrisisMatch(LEARNED, "learned scorer") if scorer.flags(normalised) else None
-    if overrulable(match) and all(overrulable(m) for m in matches) and scorer.overrules(normalised):
+    probability = scorer.probability(normalised)
+    if not flagged_with_scorer(verdict, probability, scorer.threshold, scorer.veto_below):
         return None
-    return match
+    return verdict.first or CrisisMatch(LEARNED, "learned scorer")
+
+
+@dataclass(frozen=True)
+class RulesVerdict:
+    first: CrisisMatch | None  # the first staff phrase or rule that matched
+    overrulable: bool  # flagged, and only by OVERRULABLE_RULES
+
+    @property
+    def flagged(self) -> bool:
+        return self.first is not None
+
+
+def rules_verdict(normalised: str, staff_phrases: Iterable[str] = ()) -> RulesVerdict:
+    matches = rule_matches(normalised, staff_phrases)
+    first = next(matches, None)
+    return RulesVerdict(
+        first, first is not None and overrulable(first) and all(map(overrulable, matches))
+    )
+
+
+def flagged_with_scorer(
+    verdict: RulesVerdict, probability: float, threshold: float, veto_below: float
+) -> bool:
+    """The rules' verdict with the learned scorer's probability beside it: the scorer adds a
+    flag above `threshold` when the rules found nothing, and overrules a flag that only
+    OVERRULABLE_RULES raised below `veto_below` (confident the question is not a crisis).
+    Used by `crisis_match` and, with cross-validated probabilities, by chat.safeguarding_eval."""
+    if verdict.flagged:
+        return not (verdict.overrulable and probability < veto_below)
+    return probability > threshold
 
 
 def overrulable(match: CrisisMatch) -> bool:

@@ -36,12 +36,6 @@ class Scorer:
             self.bias + sum(self.weights.get(feature, 0.0) for feature in features(normalised))
         )
 
-    def flags(self, normalised: str) -> bool:
-        return self.probability(normalised) > self.threshold
-
-    def overrules(self, normalised: str) -> bool:
-        return self.probability(normalised) < self.veto_below
-
 
 def sigmoid(score: float) -> float:
     """The logistic function, its argument clamped so exp() cannot overflow."""

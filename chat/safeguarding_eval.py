@@ -105,25 +105,12 @@ def crisis_flagged(text: str, staff_phrases: tuple[str, ...], *, learned: bool =
     return crisis.crisis_match(text, staff_phrases, learned=learned) is not None
 
 
-@dataclass(frozen=True)
-class RulesVerdict:
-    flagged: bool
-    overrulable: bool  # flagged only by chat.crisis.OVERRULABLE_RULES
+RulesVerdict = crisis.RulesVerdict
+flagged_with_scorer = crisis.flagged_with_scorer
 
 
 def rules_verdict(text: str, staff_phrases: tuple[str, ...]) -> RulesVerdict:
-    matches = list(crisis.rule_matches(crisis.normalise(text), staff_phrases))
-    return RulesVerdict(bool(matches), bool(matches) and all(map(crisis.overrulable, matches)))
-
-
-def flagged_with_scorer(
-    verdict: RulesVerdict, probability: float, threshold: float, veto_below: float
-) -> bool:
-    """What chat.crisis.crisis_match(learned=True) decides, given the rules' verdict and the
-    scorer's probability (for dev, a cross-validated one)."""
-    if verdict.flagged:
-        return not (verdict.overrulable and probability < veto_below)
-    return probability > threshold
+    return crisis.rules_verdict(crisis.normalise(text), staff_phrases)
 
 
 def _is_crisis(example: Example) -> int:
