@@ -100,12 +100,18 @@ def _read(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
 
     async def read(*args: Any, **kwargs: Any) -> T:
         result = await call(*args, **kwargs)
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
+        if _being_cancelled():
             raise asyncio.CancelledError
         return result
 
     return read
+
+
+def _being_cancelled() -> bool:
+    """The current task was asked to stop, whether or not the CancelledError reached it
+    (a library on the way may have swallowed or converted it)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 class EventHub:
@@ -278,8 +284,7 @@ class EventHub:
                 message = await self.layer.receive(self.channel_name)
             except Exception:
                 # redis-py may turn a cancellation into a connection error: stopping wins.
-                task = asyncio.current_task()
-                if self._stopped or (task is not None and task.cancelling()):
+                if self._stopped or _being_cancelled():
                     raise
                 # Redis hiccup: keep the viewers, wait, and re-read what may have been missed.
                 failures += 1
@@ -446,8 +451,7 @@ class EventHub:
                 except (aioredis.RedisError, OSError) as error:
                     # redis-py may turn a cancellation into a connection error: a hub being
                     # stopped must stop, not count on for ever.
-                    task = asyncio.current_task()
-                    if self._stopped or (task is not None and task.cancelling()):
+                    if self._stopped or _being_cancelled():
                         raise asyncio.CancelledError from error
                     if self.feed_live:
                         logger.warning(
