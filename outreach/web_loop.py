@@ -165,7 +165,7 @@ class PacedServer(asyncio.AbstractServer):
                     continue
                 if error.errno in EXHAUSTED_ERRNOS:
                     logger.error(
-                        "web: cannot accept connections (%s); trying again in %.0f s",
+                        "web: cannot accept connections (%s); trying again in %g s",
                         os.strerror(error.errno),
                         ACCEPT_RETRY_SECONDS,
                     )

@@ -4,6 +4,9 @@ Real sockets on loopback, the real loop class uvicorn is given; the clients are 
 blocking sockets in threads, so they arrive as a crowd would, all at once."""
 
 import asyncio
+import errno
+import logging
+import os
 import socket
 import threading
 from collections import Counter
@@ -174,6 +177,44 @@ def test_a_connection_that_never_speaks_is_closed_and_the_server_goes_on(
 
     assert dropped == b""
     assert sorted(answers) == [b"hello 0\n", b"hello 1\n", b"hello 2\n"]
+
+
+def test_out_of_file_descriptors_it_pauses_says_so_once_and_then_serves_again(
+    loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.delenv("WEB_CONNECTIONS_PER_TURN", raising=False)
+    monkeypatch.setattr(web_loop, "ACCEPT_RETRY_SECONDS", 0.2)
+    real_accept = socket.socket.accept
+    refusals = [OSError(errno.EMFILE, os.strerror(errno.EMFILE))]
+
+    def accept_out_of_descriptors(self: socket.socket) -> tuple[socket.socket, object]:
+        if refusals:
+            raise refusals.pop()
+        return real_accept(self)
+
+    monkeypatch.setattr(socket.socket, "accept", accept_out_of_descriptors)
+
+    async def main() -> list[bytes]:
+        turns, set_up = Turns(loop), Counter[int]()
+        server = await loop.create_server(lambda: Echo(turns, set_up), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        answers: list[bytes] = []
+        for thread in crowd_arrives(port, 3, answers):
+            await asyncio.to_thread(thread.join)
+        server.close()
+        await server.wait_closed()
+        turns.stopped = True
+        return answers
+
+    with caplog.at_level(logging.ERROR, logger="outreach.web_loop"):
+        answers = loop.run_until_complete(main())
+
+    assert sorted(answers) == [b"hello 0\n", b"hello 1\n", b"hello 2\n"]
+    assert [record.getMessage() for record in caplog.records] == [
+        f"web: cannot accept connections ({os.strerror(errno.EMFILE)}); trying again in 0.2 s"
+    ]
 
 
 def test_a_mistyped_setting_is_refused_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
