@@ -57,6 +57,7 @@ from chat.realtime import (
 )
 from chat.realtime.database import KeptConnectionCall
 from chat.realtime.groups import moderation_group, participant_group, user_group
+from chat.realtime.readahead import ReadAhead
 from chat.selectors import ConnectionContext
 from chat.services import ChatError
 
@@ -186,8 +187,11 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.accepted = False
         self.closing = False
         self.access_watch: asyncio.Task[None] | None = None
+        # A moderator's frames are read ahead (from connect on), so that announcements
+        # that arrived together are committed together; everyone else's pass straight on.
+        self.reader = ReadAhead(receive, limit=settings.CHAT_STAFF_READ_AHEAD)
         try:
-            await await_many_dispatch([receive, self._receive_private], self.dispatch)
+            await await_many_dispatch([self.reader, self._receive_private], self.dispatch)
         except StopConsumer:
             pass
         except Exception as error:
@@ -255,6 +259,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     async def _clean_up(self) -> None:
         self.closing = True
+        self.reader.stop()
         self.outbox.stop()
         if self.hub is not None:
             self.hub.leave(self.outbox)
@@ -335,6 +340,8 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.accepted = True
         self.is_staff = ctx.is_moderator or ctx.panellist_id is not None
         self.outbox.sees_viewer_count = self.is_staff
+        if ctx.is_moderator:
+            self.reader.start()
         try:
             if ctx.user_id is not None:
                 # Sign-outs and role changes reach every connection of this user (see below).
@@ -559,22 +566,23 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         except FrameError as error:
             await self._send(frames.error(error.code, error.message, client_id=error.client_id))
             return
-        client_id = frame.fields.get("client_id")
+        in_hand = [frame]
+        if frame.type == "announce":
+            in_hand += self._announcements_waiting()
         handler = FRAME_HANDLERS[frame.type]
         try:
             if frame.type in PRIVILEGED_FRAMES and not await self._session_still_valid():
-                await self._send(
-                    frames.error(
-                        "signed_out",
-                        "You have been signed out. Sign in again to go on.",
-                        client_id=client_id,
-                    )
+                await self._refuse(
+                    in_hand, "signed_out", "You have been signed out. Sign in again to go on."
                 )
                 await self._close_for_access(CLOSE_SIGNED_OUT)
                 return
-            await handler(self, frame)
+            if len(in_hand) > 1:
+                await self._announce(in_hand)
+            else:
+                await handler(self, frame)
         except ChatError as error:
-            await self._send(frames.error(error.code, error.message, client_id=client_id))
+            await self._refuse(in_hand, error.code, error.message)
         except UNAVAILABLE_ERRORS as error:
             # The frame is refused, the connection goes on: the client keeps what it typed.
             logger.warning(
@@ -583,12 +591,10 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 self.ctx.event_id,
                 error,
             )
-            await self._send(
-                frames.error(
-                    "unavailable",
-                    "The chat cannot take that right now. Nothing was lost: try again in a moment.",
-                    client_id=client_id,
-                )
+            await self._refuse(
+                in_hand,
+                "unavailable",
+                "The chat cannot take that right now. Nothing was lost: try again in a moment.",
             )
         except Exception as error:
             logger.error(
@@ -599,13 +605,29 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 error,
                 exc_info=True,
             )
-            await self._send(
-                frames.error(
-                    "internal",
-                    "Something went wrong on our side. Please try again.",
-                    client_id=client_id,
-                )
+            await self._refuse(
+                in_hand, "internal", "Something went wrong on our side. Please try again."
             )
+
+    async def _refuse(self, refused: list[ClientFrame], code: str, message: str) -> None:
+        """An error frame for each refused frame, with its `client_id` if it had one."""
+        for frame in refused:
+            await self._send(frames.error(code, message, client_id=frame.client_id))
+
+    def _announcements_waiting(self) -> list[ClientFrame]:
+        """The announcements that arrived right behind the one in hand (read ahead), to be
+        committed with it; they stop at the first frame of any other kind."""
+
+        def announcement(message: dict[str, Any]) -> ClientFrame | None:
+            if message.get("type") != "websocket.receive":
+                return None
+            try:
+                waiting = parse_frame(message.get("text"), message.get("bytes"))
+            except FrameError:
+                return None  # refused in its turn, with its error frame
+            return waiting if waiting.type == "announce" else None
+
+        return self.reader.take_while(announcement, most=settings.CHAT_ANNOUNCE_BATCH - 1)
 
     @handles("resume")
     async def handle_resume(self, frame: ClientFrame) -> None:
@@ -683,9 +705,21 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     @handles("announce")
     async def handle_announce(self, frame: ClientFrame) -> None:
-        await _staff_db(services.announcement_post)(
-            event_id=self.ctx.event_id, actor_id=self._actor_id(), body=frame.fields["body"]
+        await self._announce([frame])
+
+    async def _announce(self, batch: list[ClientFrame]) -> None:
+        outcomes = await _staff_db(services.announcements_post)(
+            event_id=self.ctx.event_id,
+            actor_id=self._actor_id(),
+            bodies=[frame.fields["body"] for frame in batch],
         )
+        refused = [
+            (frame, outcome)
+            for frame, outcome in zip(batch, outcomes, strict=True)
+            if isinstance(outcome, ChatError)
+        ]
+        for frame, error in refused:
+            await self._refuse([frame], error.code, error.message)
 
     @handles("pin")
     async def handle_pin(self, frame: ClientFrame) -> None:

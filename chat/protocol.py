@@ -74,6 +74,8 @@ PRIVILEGED_FRAMES = frozenset(
 class ClientFrame:
     type: str
     fields: dict[str, Any]
+    # Echoed in an error frame refusing this one, whatever its type (docs/protocol.md).
+    client_id: str | None = None
 
 
 def _check_field(name: str, spec: Field, value: Any) -> Any:
@@ -158,7 +160,11 @@ def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
     except FrameError as error:
         error.client_id = client_id[:36] if client_id else None
         raise
-    return ClientFrame(type=frame_type, fields=fields)
+    return ClientFrame(
+        type=frame_type,
+        fields=fields,
+        client_id=fields.get("client_id") or (client_id[:36] if client_id else None),
+    )
 
 
 class FrameBudget:

@@ -25,7 +25,11 @@ from chat.enums import (
 )
 from chat.models import Answer, ChatRoom, FeedItem, NetworkMute, Participant, Question
 from chat.ratelimit import allow
-from chat.realtime.broadcast import publish_on_commit, send_frame_on_commit
+from chat.realtime.broadcast import (
+    publish_many_on_commit,
+    publish_on_commit,
+    send_frame_on_commit,
+)
 from chat.realtime.groups import moderation_group, participant_group
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
@@ -126,6 +130,36 @@ def _publish(
     )
     publish_on_commit(event_id, frame)
     return item
+
+
+def _publish_announcements(*, event_id: int, bodies: list[str], actor: User) -> list[int]:
+    """`_publish` for several announcements at once: the counter locked and saved once, the
+    rows inserted together, every frame in one PUBLISH round trip after commit."""
+    room = _locked_room(event_id)
+    now = timezone.now()
+    published_at = payloads.iso_utc(now)
+    items = []
+    for body in bodies:
+        room.last_seq += 1
+        frame = frames.message(
+            seq=room.last_seq,
+            payload=payloads.announcement_public(body),
+            published_at=published_at,
+        )
+        items.append(
+            FeedItem(
+                event_id=event_id,
+                seq=room.last_seq,
+                kind=FeedKind.ANNOUNCEMENT,
+                posted_by=actor,
+                payload=frame,
+                published_at=now,
+            )
+        )
+    room.save(update_fields=["last_seq"])
+    FeedItem.objects.bulk_create(items)
+    publish_many_on_commit(event_id, [item.payload for item in items])
+    return [item.seq for item in items]
 
 
 # --- participants ---------------------------------------------------------------------
@@ -516,7 +550,22 @@ def question_answer(
 
 
 def announcement_post(*, event_id: int, actor_id: int, body: str) -> int:
-    body = body.strip()
+    """One announcement by a moderator; its seq."""
+    (outcome,) = announcements_post(event_id=event_id, actor_id=actor_id, bodies=[body])
+    if isinstance(outcome, ChatError):
+        raise outcome
+    return outcome
+
+
+def announcements_post(*, event_id: int, actor_id: int, bodies: list[str]) -> list[int | ChatError]:
+    """A moderator's announcements, in order, committed together (a console's announcements
+    that arrived at once: one transaction and one PUBLISH round trip, not one each). Each
+    body's outcome in order: its seq, or the error that refused that one alone. A refusal of
+    them all (not a moderator here, the event not open) is raised."""
+    texts = [body.strip() for body in bodies]
+    outcomes: list[int | ChatError] = [
+        ChatError("invalid", "Write the announcement before posting it.") for _ in texts
+    ]
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
         actor = _moderator(event, actor_id)
@@ -524,15 +573,14 @@ def announcement_post(*, event_id: int, actor_id: int, body: str) -> int:
             raise ChatError(
                 "event_not_open", "Announcements can be posted only before or during it."
             )
-        if not body:
-            raise ChatError("invalid", "Write the announcement before posting it.")
-        item = _publish(
-            event_id=event_id,
-            kind=FeedKind.ANNOUNCEMENT,
-            payload=payloads.announcement_public(body),
-            actor=actor,
-        )
-    return item.seq
+        written = [index for index, text in enumerate(texts) if text]
+        if written:
+            seqs = _publish_announcements(
+                event_id=event_id, bodies=[texts[index] for index in written], actor=actor
+            )
+            for index, seq in zip(written, seqs, strict=True):
+                outcomes[index] = seq
+    return outcomes
 
 
 def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:

@@ -394,6 +394,11 @@ CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # On SQLite, the staff threads keep their connection between calls instead of opening one
 # per call (chat/realtime/database.py).
 CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=True)
+# A moderator's connection reads up to this many frames ahead of its handler, so that
+# announcements sent together are committed together (chat/realtime/readahead.py); 0: off.
+CHAT_STAFF_READ_AHEAD = env.int("CHAT_STAFF_READ_AHEAD", default=64)
+# At most this many announcements in one commit.
+CHAT_ANNOUNCE_BATCH = env.int("CHAT_ANNOUNCE_BATCH", default=32)
 # The web process sets what start-up made aside from the garbage collector (outreach/asgi.py).
 WEB_GC_FREEZE = env.bool("WEB_GC_FREEZE", default=True)
 # The web process's collector thresholds (gc.set_threshold), "gen0,gen1,gen2": ten times

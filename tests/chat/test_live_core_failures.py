@@ -121,7 +121,7 @@ async def test_an_unexpected_error_in_a_handler_is_an_internal_error_frame(
     def broken(**kwargs: Any) -> None:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(services, "announcement_post", broken)
+    monkeypatch.setattr(services, "announcements_post", broken)
     await moderator.send({"type": "announce", "body": "Hello"})
 
     error = await moderator.until_type("error")

@@ -1,0 +1,341 @@
+"""A moderator's announcements that arrive together are committed together: one transaction
+and one PUBLISH round trip for the lot, each still published once, in the order sent, and a
+refused one refused alone (chat/realtime/readahead.py, services.announcements_post)."""
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from chat import services
+from chat.models import FeedItem
+from chat.realtime.readahead import ReadAhead
+from chat.services import ChatError
+from tests.chat.conftest import LiveEvent, db
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class HeldCalls:
+    """services.announcements_post, recording each call's bodies; the first call, once
+    committed, waits until `release()`, so that the frames sent meanwhile are all waiting
+    when it returns."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[list[str]] = []
+        self.released = threading.Event()
+        self.original = services.announcements_post
+        monkeypatch.setattr(services, "announcements_post", self)
+
+    def __call__(self, **kwargs: Any) -> list[int | ChatError]:
+        self.calls.append(list(kwargs["bodies"]))
+        outcomes = self.original(**kwargs)
+        if len(self.calls) == 1:
+            self.released.wait(timeout=10)
+        return outcomes
+
+    def release(self) -> None:
+        self.released.set()
+
+
+async def send_while_the_first_commits(
+    moderator: Any, held: HeldCalls, frames: list[dict[str, Any]]
+) -> None:
+    """Send the first frame; once its announcement is being committed, send the rest; then
+    let the commit finish."""
+    await moderator.send(frames[0])
+    for _ in range(250):
+        if held.calls:
+            break
+        await asyncio.sleep(0.02)
+    assert held.calls, "the first announcement was never committed"
+    for frame in frames[1:]:
+        await moderator.send(frame)
+    await asyncio.sleep(0.3)  # every frame read ahead
+    held.release()
+
+
+def announce(body: str, **fields: Any) -> dict[str, Any]:
+    return {"type": "announce", "body": body, **fields}
+
+
+async def messages(socket: Any, count: int) -> list[dict[str, Any]]:
+    received = []
+    while len(received) < count:
+        received.append(await socket.until_type("message"))
+    return received
+
+
+async def test_announcements_sent_while_one_commits_are_committed_together_in_order(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    held = HeldCalls(monkeypatch)
+
+    await send_while_the_first_commits(
+        moderator, held, [announce(f"Announcement {number}") for number in range(1, 11)]
+    )
+
+    received = await messages(viewer, 10)
+    assert [(item["seq"], item["body"]) for item in received] == [
+        (number, f"Announcement {number}") for number in range(1, 11)
+    ]
+    assert held.calls == [
+        ["Announcement 1"],
+        [f"Announcement {number}" for number in range(2, 11)],
+    ]
+    await viewer.nothing_more()
+    assert await db(FeedItem.objects.count)() == 10
+
+
+@override_settings(CHAT_ANNOUNCE_BATCH=4)
+async def test_a_batch_is_bounded_and_the_rest_follow_in_order(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    held = HeldCalls(monkeypatch)
+
+    await send_while_the_first_commits(
+        moderator, held, [announce(f"A{number}") for number in range(1, 11)]
+    )
+
+    received = await messages(viewer, 10)
+    assert [item["body"] for item in received] == [f"A{number}" for number in range(1, 11)]
+    assert [len(call) for call in held.calls] == [1, 4, 4, 1]
+
+
+@override_settings(CHAT_STAFF_READ_AHEAD=0)
+async def test_with_read_ahead_off_each_announcement_is_committed_alone(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    held = HeldCalls(monkeypatch)
+
+    await send_while_the_first_commits(
+        moderator, held, [announce(f"A{number}") for number in range(1, 5)]
+    )
+
+    assert [item["body"] for item in await messages(viewer, 4)] == ["A1", "A2", "A3", "A4"]
+    assert held.calls == [["A1"], ["A2"], ["A3"], ["A4"]]
+
+
+async def test_an_empty_announcement_in_a_batch_is_refused_alone(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    held = HeldCalls(monkeypatch)
+
+    await send_while_the_first_commits(
+        moderator,
+        held,
+        [
+            announce("First"),
+            announce("Second"),
+            announce("   ", client_id="blank-one"),
+            announce("Third"),
+        ],
+    )
+
+    assert [item["body"] for item in await messages(viewer, 3)] == ["First", "Second", "Third"]
+    error = await moderator.until_type("error")
+    assert (error["code"], error["client_id"]) == ("invalid", "blank-one")
+    assert len(held.calls) == 2  # the blank one went with the others, and only it came back
+
+
+async def test_other_frames_keep_their_place_between_announcements(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    held = HeldCalls(monkeypatch)
+
+    await send_while_the_first_commits(
+        moderator,
+        held,
+        [
+            announce("Before the pin"),
+            announce("Pinned one"),
+            {"type": "pin", "seq": 2},
+            announce("After the pin"),
+        ],
+    )
+
+    seen = []
+    while len(seen) < 4:
+        frame = await viewer.until(lambda f: f["type"] in ("message", "pinned"))
+        seen.append(frame.get("body") or ("pinned", frame["seq"]))
+    assert seen == ["Before the pin", "Pinned one", ("pinned", 2), "After the pin"]
+    assert [len(call) for call in held.calls] == [1, 1, 1]
+
+
+async def test_a_moderator_whose_rights_end_has_every_waiting_announcement_refused(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    held = HeldCalls(monkeypatch)
+
+    await moderator.send(announce("Still a moderator"))
+    for _ in range(250):
+        if held.calls:
+            break
+        await asyncio.sleep(0.02)
+    await moderator.send(announce("No longer", client_id="a"))
+    await moderator.send(announce("Nor this", client_id="b"))
+    await asyncio.sleep(0.3)
+    # Rights removed once the first is committed (a bulk delete sends no signal, so the socket
+    # stays open: the service's own check must refuse the rest).
+    await db(lambda: live.event.moderators.through.objects.filter(user=live.moderator).delete())()
+    held.release()
+
+    assert (await viewer.until_type("message"))["body"] == "Still a moderator"
+    errors = [await moderator.until_type("error"), await moderator.until_type("error")]
+    assert [(e["code"], e["client_id"]) for e in errors] == [
+        ("not_allowed", "a"),
+        ("not_allowed", "b"),
+    ]
+    await viewer.nothing_more()
+
+
+async def test_announcements_sent_just_before_the_moderator_leaves_are_all_published(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    held = HeldCalls(monkeypatch)
+
+    await moderator.send(announce("Last words 1"))
+    for _ in range(250):
+        if held.calls:
+            break
+        await asyncio.sleep(0.02)
+    for number in range(2, 6):
+        await moderator.send(announce(f"Last words {number}"))
+    await moderator.communicator.send_input({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.sleep(0.3)
+    held.release()
+
+    received = await messages(viewer, 5)
+    assert [item["body"] for item in received] == [f"Last words {n}" for n in range(1, 6)]
+
+
+# -- the service -------------------------------------------------------------------------
+
+
+def test_announcements_post_gives_each_its_seq_or_its_error(live: LiveEvent) -> None:
+    services.announcement_post(event_id=live.event.pk, actor_id=live.moderator.pk, body="One")
+
+    outcomes = services.announcements_post(
+        event_id=live.event.pk, actor_id=live.moderator.pk, bodies=[" Two ", "", "Three"]
+    )
+
+    assert outcomes[0] == 2 and outcomes[2] == 3
+    assert isinstance(outcomes[1], ChatError) and outcomes[1].code == "invalid"
+    stored = list(FeedItem.objects.order_by("seq").values_list("seq", "payload"))
+    assert [(seq, payload["body"]) for seq, payload in stored] == [
+        (1, "One"),
+        (2, "Two"),
+        (3, "Three"),
+    ]
+    assert all(payload["seq"] == seq for seq, payload in stored)
+
+
+def test_announcements_post_refuses_them_all_for_someone_who_is_not_a_moderator(
+    live: LiveEvent,
+) -> None:
+    with pytest.raises(ChatError) as refused:
+        services.announcements_post(
+            event_id=live.event.pk, actor_id=live.panellist_user.pk, bodies=["a", "b"]
+        )
+    assert refused.value.code == "not_allowed"
+    assert not FeedItem.objects.exists()
+
+
+# -- ReadAhead ---------------------------------------------------------------------------
+
+
+class Incoming:
+    """An ASGI receive fed by the test; counts how many messages were read from it."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.read = 0
+
+    async def __call__(self) -> dict[str, Any]:
+        message = await self.queue.get()
+        self.read += 1
+        return message
+
+    def put(self, text: str) -> None:
+        self.queue.put_nowait({"type": "websocket.receive", "text": text})
+
+
+async def test_read_ahead_passes_straight_through_until_started() -> None:
+    incoming = Incoming()
+    reader = ReadAhead(incoming, limit=8)
+    for text in "abc":
+        incoming.put(text)
+
+    assert (await reader())["text"] == "a"
+    await asyncio.sleep(0.05)
+    assert incoming.read == 1  # nothing read ahead yet
+    reader.start()
+    await asyncio.sleep(0.05)
+    assert incoming.read == 3
+    assert [(await reader())["text"] for _ in range(2)] == ["b", "c"]
+    reader.stop()
+
+
+async def test_read_ahead_reads_no_more_than_its_limit_ahead() -> None:
+    incoming = Incoming()
+    reader = ReadAhead(incoming, limit=3)
+    for number in range(10):
+        incoming.put(str(number))
+    reader.start()
+    await asyncio.sleep(0.05)
+    assert incoming.read == 3
+
+    assert reader.take_while(lambda m: m["text"], most=2) == ["0", "1"]
+    await asyncio.sleep(0.05)
+    assert incoming.read == 5
+    assert [(await reader())["text"] for _ in range(8)] == [str(n) for n in range(2, 10)]
+    reader.stop()
+
+
+async def test_take_while_stops_at_the_first_message_it_does_not_keep() -> None:
+    incoming = Incoming()
+    reader = ReadAhead(incoming, limit=8)
+    for text in ("a1", "a2", "b", "a3"):
+        incoming.put(text)
+    reader.start()
+    await asyncio.sleep(0.05)
+
+    kept = reader.take_while(lambda m: m["text"] if m["text"].startswith("a") else None, most=9)
+
+    assert kept == ["a1", "a2"]
+    assert [(await reader())["text"] for _ in range(2)] == ["b", "a3"]
+    reader.stop()
+
+
+async def test_a_failing_receive_reaches_the_consumer_after_what_came_before() -> None:
+    calls = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise ConnectionResetError("gone")
+        return {"type": "websocket.receive", "text": "first"}
+
+    reader = ReadAhead(receive, limit=8)
+    reader.start()
+    assert (await reader())["text"] == "first"
+    with pytest.raises(ConnectionResetError):
+        await reader()
+    reader.stop()
