@@ -689,7 +689,22 @@ def targets_for(n: int, quick: bool) -> list[float]:
     if n <= 100:
         return [5_000, 10_000, 20_000, 40_000, 60_000, 80_000]
     if n <= 1000 and quick:
-        return [5_000, 10_000, 20_000, 40_000, 60_000, 80_000, 100_000, 130_000, 160_000, 200_000]
+        return [
+            5_000,
+            10_000,
+            20_000,
+            40_000,
+            60_000,
+            80_000,
+            100_000,
+            130_000,
+            160_000,
+            200_000,
+            240_000,
+            280_000,
+            330_000,
+            400_000,
+        ]
     if n <= 1000:
         return [
             5_000,
@@ -709,6 +724,9 @@ def targets_for(n: int, quick: bool) -> list[float]:
             180_000,
             220_000,
             260_000,
+            300_000,
+            350_000,
+            400_000,
         ]
     return [10_000, 20_000, 30_000, 40_000, 50_000, 70_000, 100_000, 150_000]
 
@@ -775,6 +793,13 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
                 )
     sweeps[(driver.label, 1000)] = [bench.sweep(driver, 1000, targets_for(1000, quick))]
     driver.stop()
+    # A/B: the moderator's announcements committed one at a time, as before they were read
+    # ahead and committed together.
+    one_by_one = bench.portal(
+        env={"CHAT_STAFF_READ_AHEAD": "0"}, label="portal, one commit per announcement"
+    )
+    sweeps[(one_by_one.label, 1000)] = [bench.sweep(one_by_one, 1000, targets_for(1000, quick))]
+    one_by_one.stop()
     if not quick:
         stock = bench.stock()
         sweeps[(stock.label, 1000)] = [bench.sweep(stock, 1000, STOCK_TARGETS)]
