@@ -736,6 +736,9 @@ STOCK_TARGETS: list[float] = [250, 500, 1_000, 2_000, 3_000, 4_000, 6_000, 8_000
 
 def run(bench: Bench, args: argparse.Namespace) -> None:
     quick = args.quick
+    if args.memory_only:
+        memory_rounds(bench, args.rounds)
+        return
     portal, reference = bench.portal(), bench.reference()
     headline: dict[str, Any] = {}
 
@@ -849,6 +852,19 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
         for (label, n), found in sweeps.items()
     }
     print_summary(bench.results, sweeps, portal.label, reference.label)
+
+
+def memory_rounds(bench: Bench, rounds: int, n: int = 10_000) -> None:
+    """KiB per idle connection at N = `n`, portal and reference alternating, each on a fresh
+    process, `rounds` times; the median round with the range."""
+    found: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for fresh in (bench.portal(), bench.reference()):
+            found.setdefault(fresh.label, []).append(bench.memory(fresh, n, deflate=False))
+            fresh.stop()
+    print(f"\nKiB per idle connection, N = {n:,}, median (min-max) of {rounds} rounds")
+    for label, values in found.items():
+        print(f"- {label}: {spread(values, ' KiB', digits=1)}")
 
 
 # The A/B rows: the portal with one of this issue's changes switched off.
@@ -993,6 +1009,11 @@ def main() -> None:
         "--fanout-only",
         action="store_true",
         help="the fan-out sweeps at N = 1,000 only (with --quick), portal and reference",
+    )
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="KiB per idle connection at N = 10,000 only, portal and reference, fresh processes",
     )
     parser.add_argument(
         "--storm-sizes",
