@@ -77,6 +77,8 @@ class Viewer(Protocol):
 
     def deliver(self, frame: OutboundFrame) -> bool: ...
 
+    def deliver_together(self, frames: list[OutboundFrame], wire: bytes) -> bool: ...
+
     def fail(self, code: int) -> None: ...
 
 
@@ -302,10 +304,17 @@ class EventHub:
         """Accept a public frame only if it is for this deployment and this event: another
         deployment on the same Redis server hears the same pub/sub channels."""
         frame = message.get("frame")
+        together = message.get("frames")
+        if not (
+            isinstance(together, list)
+            and together
+            and all(isinstance(item, dict) for item in together)
+        ):
+            together = None
         if (
             message.get("namespace") != self.namespace
             or message.get("event_id") != self.event_id
-            or not isinstance(frame, dict)
+            or (not isinstance(frame, dict) and together is None)
         ):
             self._foreign_frames += 1
             if self._foreign_frames == 1:
@@ -315,6 +324,11 @@ class EventHub:
                     self.event_id,
                     message.get("namespace"),
                 )
+            return
+        if together is not None:
+            self.accept_together([encode(item) for item in together])
+            return
+        if not isinstance(frame, dict):
             return
         outbound = encode(frame)
         if frame.get("type") == "status":
@@ -373,6 +387,23 @@ class EventHub:
         while self.last_seq + 1 in self.held:
             self._deliver_next(self.held.pop(self.last_seq + 1))
 
+    def accept_together(self, frames: list[OutboundFrame]) -> None:
+        """Items published together (consecutive seqs): when they are the next ones, every
+        viewer gets all of them in one write; otherwise each is accepted alone."""
+        first = frames[0].seq
+        if (
+            first == self.last_seq + 1
+            and not self.held
+            and all(frame.seq == first + index for index, frame in enumerate(frames))
+        ):
+            self._fan_out_together(frames, b"".join(frame.wire for frame in frames))
+            for frame in frames:
+                self._remember(frame)
+            self.last_seq = first + len(frames) - 1
+            return
+        for frame in frames:
+            self.accept(frame)
+
     def _deliver_next(self, frame: OutboundFrame) -> None:
         """The item with seq last_seq + 1: to every viewer, and into the recent items."""
         self._fan_out(frame)
@@ -411,27 +442,46 @@ class EventHub:
 
     def _fan_out(self, frame: OutboundFrame) -> None:
         for viewer in list(self.viewers):
-            self._deliver(viewer, frame)
+            try:
+                still_here = viewer.deliver(frame)
+            except Exception as error:
+                self._delivery_failed(viewer, error)
+                continue
+            if not still_here:
+                self.viewers.pop(viewer, None)
+
+    def _fan_out_together(self, frames: list[OutboundFrame], wire: bytes) -> None:
+        for viewer in list(self.viewers):
+            try:
+                still_here = viewer.deliver_together(frames, wire)
+            except Exception as error:
+                self._delivery_failed(viewer, error)
+                continue
+            if not still_here:
+                self.viewers.pop(viewer, None)
 
     def _deliver(self, viewer: Viewer, frame: OutboundFrame) -> None:
-        """One viewer's failure is that viewer's alone: it is closed (1011) and resumes."""
         try:
             still_here = viewer.deliver(frame)
         except Exception as error:
-            logger.error(
-                "hub for event %s: delivery to a viewer failed (%s: %s); closing it with 1011",
-                self.event_id,
-                type(error).__name__,
-                error,
-            )
-            self.viewers.pop(viewer, None)
-            try:
-                viewer.fail(CLOSE_INTERNAL)
-            except Exception:
-                logger.debug("closing a failed viewer failed", exc_info=True)
+            self._delivery_failed(viewer, error)
             return
         if not still_here:
             self.viewers.pop(viewer, None)
+
+    def _delivery_failed(self, viewer: Viewer, error: Exception) -> None:
+        """One viewer's failure is that viewer's alone: it is closed (1011) and resumes."""
+        logger.error(
+            "hub for event %s: delivery to a viewer failed (%s: %s); closing it with 1011",
+            self.event_id,
+            type(error).__name__,
+            error,
+        )
+        self.viewers.pop(viewer, None)
+        try:
+            viewer.fail(CLOSE_INTERNAL)
+        except Exception:
+            logger.debug("closing a failed viewer failed", exc_info=True)
 
     # -- viewer count and Redis health ---------------------------------------------
 

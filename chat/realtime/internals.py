@@ -105,7 +105,15 @@ def _check_direct_socket() -> PathStatus:
         # portal's (which removes network addresses) and turning the access log back on.
         config = Config(app=_no_app, ws="websockets-sansio", lifespan="off", log_config=None)
         config.load()
-        probe = WebSocketsSansIOProtocol(config=config, server_state=ServerState(), app_state={})
+        # A loop of its own: the first check may come from a thread with none (a service
+        # publishing from a worker thread), and the answer must not depend on that.
+        probe_loop = asyncio.new_event_loop()
+        try:
+            probe = WebSocketsSansIOProtocol(
+                config=config, server_state=ServerState(), app_state={}, _loop=probe_loop
+            )
+        finally:
+            probe_loop.close()
     except Exception as error:
         return PathStatus(False, f"uvicorn's sansio protocol cannot be built: {error!r}")
     missing = [name for name in PROTOCOL_ATTRIBUTES if not hasattr(probe, name)]

@@ -131,6 +131,25 @@ class ViewerOutbox:
             self._start_writer()
         return True
 
+    def deliver_together(self, frames: list[OutboundFrame], wire: bytes) -> bool:
+        """Consecutive items published together, `wire` all their bytes: one write when the
+        socket takes frames straight and none of them was sent yet (the usual case), else
+        each as `deliver` would."""
+        socket = self.socket
+        if (
+            socket is not None
+            and self.live
+            and self.writer is None
+            and not self.closing
+            and (frames[0].seq or 0) > self.sent_seq
+            and socket.is_open()
+            and socket.is_writable()
+        ):
+            self.sent_seq = frames[-1].seq or self.sent_seq
+            socket.write(wire)
+            return True
+        return all(self.deliver(frame) for frame in frames)
+
     def claim(self, frame: OutboundFrame) -> bool:
         """True if `frame` is still to be sent (and counts it as sent): a seq'd item already
         sent in the snapshot or a resume is skipped."""

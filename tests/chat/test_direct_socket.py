@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from django.test import override_settings
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
@@ -236,14 +237,15 @@ async def test_a_socket_backed_up_too_long_is_closed_and_resumes(
 
 
 @pytest.fixture
-def public_apis_only(settings: Any) -> Any:
-    """Both paths that lean on private internals switched off, as an operator would."""
+def public_apis_only() -> Any:
+    """Both paths that lean on private internals switched off, as an operator would; the
+    checks are forgotten again once the settings are back (not before: a check made in
+    between would keep the paths off for the tests that follow)."""
     from chat.realtime import internals
 
-    settings.CHAT_DIRECT_SOCKET = False
-    settings.CHAT_EAGER_SEND = False
-    internals.reset()
-    yield
+    with override_settings(CHAT_DIRECT_SOCKET=False, CHAT_EAGER_SEND=False):
+        internals.reset()
+        yield
     internals.reset()
 
 
@@ -257,3 +259,73 @@ async def test_with_the_fast_paths_switched_off_items_still_reach_everyone_in_or
     for viewer in viewers:
         assert await viewer.messages(20) == list(range(1, 21))
     assert direct_writes == []  # nothing below ASGI
+
+
+# -- items published together ------------------------------------------------------------
+
+
+async def publish_together(live: LiveEvent, bodies: list[str]) -> None:
+    await db(services.announcements_post)(
+        event_id=live.event.pk, actor_id=live.moderator.pk, bodies=bodies
+    )
+
+
+async def test_items_published_together_reach_each_socket_in_one_write(
+    live: LiveEvent, join: Callable[..., Any], direct_writes: list[bytes]
+) -> None:
+    viewers = [await join(live.event.slug) for _ in range(3)]
+
+    await publish_together(live, [f"together {n}" for n in range(5)])
+    await publish(live, 1, first=5)
+
+    for viewer in viewers:
+        # Five separate WebSocket messages, each once, in order, then the next item.
+        assert await viewer.messages(6) == [1, 2, 3, 4, 5, 6]
+    # After the snapshots: one write of all five to each socket, then one for item 6.
+    assert len(direct_writes) == 3 + 3 + 3
+    assert len(set(direct_writes[3:6])) == 1
+
+
+async def test_items_published_together_wait_behind_a_backed_up_socket(
+    live: LiveEvent, join: Callable[..., Any]
+) -> None:
+    stalled, other, held = await one_held_back(live, join)
+
+    await publish(live, 2)
+    await publish_together(live, ["a", "b", "c"])
+    assert await other.messages(5) == [1, 2, 3, 4, 5]
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(stalled.ws.recv(), 0.3)
+
+    held.socket._protocol.resume_writing()
+    await publish_together(live, ["d", "e"])
+
+    assert await stalled.messages(7) == [1, 2, 3, 4, 5, 6, 7]
+    assert await other.messages(7) == [1, 2, 3, 4, 5, 6, 7]
+
+
+async def test_a_viewer_who_already_has_some_of_them_gets_only_the_rest(
+    live: LiveEvent, join: Callable[..., Any]
+) -> None:
+    viewer = await join(live.event.slug)
+    outbox = server_side(live, viewer)
+    await publish_together(live, ["one", "two"])
+    assert await viewer.messages(2) == [1, 2]
+    # As if items 3 and 4 had reached this viewer in a resume before the hub delivers them.
+    outbox.sent_seq = 4
+    await publish_together(live, ["three", "four", "five"])
+    await publish(live, 1, first=6)
+
+    assert await viewer.messages(4) == [1, 2, 5, 6]
+
+
+async def test_with_the_fast_paths_switched_off_items_published_together_arrive_in_order(
+    public_apis_only: Any, live: LiveEvent, join: Callable[..., Any], direct_writes: list[bytes]
+) -> None:
+    viewers = [await join(live.event.slug) for _ in range(2)]
+
+    await publish_together(live, [f"n{n}" for n in range(6)])
+
+    for viewer in viewers:
+        assert await viewer.messages(6) == [1, 2, 3, 4, 5, 6]
+    assert direct_writes == []

@@ -176,6 +176,9 @@ class FakeViewer:
         self.frames.append(frame)
         return True
 
+    def deliver_together(self, frames: list[OutboundFrame], wire: bytes) -> bool:
+        return all(self.deliver(frame) for frame in frames)
+
     def fail(self, code: int) -> None:
         self.failed_with = code
 

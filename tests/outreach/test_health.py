@@ -57,6 +57,25 @@ def test_healthz_says_when_a_direct_path_is_switched_off(
     assert realtime["direct_publish"]["enabled"] is True
 
 
+def test_the_direct_path_is_on_whichever_thread_checks_first(client: Client) -> None:
+    """A service publishing from a worker thread (no event loop there) may be the first to
+    ask; the direct write's check must not turn it off for the whole process."""
+    import threading
+
+    from chat.realtime import internals
+
+    internals.reset()
+    try:
+        checker = threading.Thread(target=internals.check)
+        checker.start()
+        checker.join()
+        realtime = client.get("/healthz").json()["realtime"]
+    finally:
+        internals.reset()
+
+    assert realtime["direct_socket"]["enabled"] is True, realtime["direct_socket"]
+
+
 def test_healthz_503_names_redis_when_it_is_down(client: Client, settings: Settings) -> None:
     settings.REDIS_URL = f"redis://127.0.0.1:{_closed_port()}/0"
 
