@@ -569,6 +569,8 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         in_hand = [frame]
         if frame.type == "announce":
             in_hand += self._announcements_waiting()
+        # A moderator's frames that arrive while this one is handled are read ahead.
+        self.reader.while_busy()
         handler = FRAME_HANDLERS[frame.type]
         try:
             if frame.type in PRIVILEGED_FRAMES and not await self._session_still_valid():

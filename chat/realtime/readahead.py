@@ -3,9 +3,9 @@
 A consumer handles its frames one at a time, each waiting for its database work. A
 moderator's console that sends announcements faster than one commit's round trip would
 then be served one commit per frame, however many are waiting. With a `ReadAhead`, the
-frames that have already arrived are visible, so a handler can take the consecutive ones
-of one kind and commit them together. Everything is still handled in arrival order, the
-disconnect included: it waits behind the frames sent before it, as it does without.
+frames that arrived while it was busy are visible, so a handler can take the consecutive
+ones of one kind and commit them together. Everything is still handled in arrival order,
+the disconnect included: it waits behind the frames sent before it, as it does without.
 """
 
 import asyncio
@@ -19,52 +19,76 @@ _NOTHING_WAITING: deque[Message] = deque(maxlen=0)
 
 
 class ReadAhead:
-    """The consumer's ASGI `receive`: passes straight through until `start()`, then reads
-    up to `limit` messages ahead in a task of its own (no more: a sender that outpaces its
-    handler is held back by TCP, as before)."""
+    """The consumer's ASGI `receive`. Once `start()`ed (a moderator's connection), the
+    messages that arrive while the handler works on a frame (`while_busy()`) are read into
+    a queue, at most `limit`, where the handler can take them (`take_while`); the consumer
+    is then served from the queue first. A message that arrives while the handler is idle
+    passes straight through, as it does before `start()`: no task and no extra turn of the
+    loop for a frame that comes alone."""
 
-    __slots__ = ("_arrived", "_failure", "_limit", "_receive", "_room", "_task", "_waiting")
+    __slots__ = (
+        "_enabled",
+        "_ended",
+        "_failure",
+        "_limit",
+        "_receive",
+        "_stop",
+        "_task",
+        "_waiting",
+    )
 
     def __init__(self, receive: Callable[[], Awaitable[Message]], *, limit: int) -> None:
         self._receive = receive
         self._limit = limit
+        self._enabled = False
         # Made by start(): every viewer has a ReadAhead, and only moderators read ahead.
         self._waiting: deque[Message] = _NOTHING_WAITING
-        self._arrived: asyncio.Event | None = None
-        self._room: asyncio.Event | None = None
-        self._failure: Exception | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stop = False
+        self._ended = False  # the disconnect has been read: nothing more will come
+        self._failure: Exception | None = None
 
     def start(self) -> None:
-        """Read ahead from now on. Only while nobody is waiting in `__call__` (the consumer
-        calls this from a handler, when its dispatch loop is not reading)."""
-        if self._task is None and self._limit > 0:
+        """From now on, read ahead while the handler is busy."""
+        if self._limit > 0 and not self._enabled:
+            self._enabled = True
             self._waiting = deque()
-            self._arrived = arrived = asyncio.Event()
-            self._room = room = asyncio.Event()
-            room.set()
-            self._task = asyncio.get_running_loop().create_task(self._read(arrived, room))
+
+    def while_busy(self) -> None:
+        """The handler is starting on a frame: read what arrives meanwhile."""
+        reading = self._task
+        if (
+            self._enabled
+            and not self._ended
+            and self._failure is None
+            and (reading is None or reading.done())
+        ):
+            self._stop = False
+            self._task = asyncio.get_running_loop().create_task(self._read())
 
     def stop(self) -> None:
+        self._enabled = False
         if self._task is not None:
             self._task.cancel()
             self._task = None
         self._waiting = _NOTHING_WAITING
 
     async def __call__(self) -> Message:
-        if self._task is None and not self._waiting:
-            return await self._receive()
-        while not self._waiting:
-            if self._failure is not None:
-                raise self._failure
-            if self._task is None or self._task.done() or self._arrived is None:
-                return await self._receive()
-            self._arrived.clear()
-            await self._arrived.wait()
-        message = self._waiting.popleft()
-        if self._room is not None:
-            self._room.set()
-        return message
+        if self._waiting:
+            return self._waiting.popleft()
+        reading = self._task
+        if reading is not None:
+            # Nothing has arrived meanwhile: stop reading ahead; the read under way is
+            # this message.
+            self._stop = True
+            self._task = None
+            await reading
+            if self._waiting:
+                return self._waiting.popleft()
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+        return await self._receive()
 
     def take_while(self, keep: Callable[[Message], Any], *, most: int) -> list[Any]:
         """Take messages that have already arrived, from the front, while `keep` returns a
@@ -76,23 +100,17 @@ class ReadAhead:
                 break
             self._waiting.popleft()
             taken.append(kept)
-        if taken and self._room is not None:
-            self._room.set()
         return taken
 
-    async def _read(self, arrived: asyncio.Event, room: asyncio.Event) -> None:
+    async def _read(self) -> None:
         try:
-            while True:
-                while len(self._waiting) >= self._limit:
-                    room.clear()
-                    await room.wait()
+            while not self._stop and len(self._waiting) < self._limit:
                 message = await self._receive()
                 self._waiting.append(message)
-                arrived.set()
                 if message.get("type") == "websocket.disconnect":
-                    return  # nothing comes after it
+                    self._ended = True
+                    return
         except asyncio.CancelledError:
             raise
         except Exception as error:
             self._failure = error
-            arrived.set()

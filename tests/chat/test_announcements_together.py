@@ -276,19 +276,42 @@ class Incoming:
         self.queue.put_nowait({"type": "websocket.receive", "text": text})
 
 
-async def test_read_ahead_passes_straight_through_until_started() -> None:
+async def test_read_ahead_reads_only_while_the_handler_is_busy() -> None:
     incoming = Incoming()
     reader = ReadAhead(incoming, limit=8)
-    for text in "abc":
+    for text in "abcd":
         incoming.put(text)
 
+    reader.while_busy()  # not started: a public connection never reads ahead
     assert (await reader())["text"] == "a"
     await asyncio.sleep(0.05)
-    assert incoming.read == 1  # nothing read ahead yet
+    assert incoming.read == 1
     reader.start()
+    assert (await reader())["text"] == "b"  # idle: straight through
     await asyncio.sleep(0.05)
-    assert incoming.read == 3
-    assert [(await reader())["text"] for _ in range(2)] == ["b", "c"]
+    assert incoming.read == 2
+    reader.while_busy()
+    await asyncio.sleep(0.05)
+    assert incoming.read == 4  # what arrived while busy was read
+    assert [(await reader())["text"] for _ in range(2)] == ["c", "d"]
+    reader.stop()
+
+
+async def test_asked_with_nothing_read_ahead_the_read_under_way_is_the_answer() -> None:
+    incoming = Incoming()
+    reader = ReadAhead(incoming, limit=8)
+    reader.start()
+    reader.while_busy()
+    await asyncio.sleep(0.05)  # reading ahead, nothing has arrived
+
+    asked = asyncio.ensure_future(reader())
+    await asyncio.sleep(0.05)
+    incoming.put("late")
+    incoming.put("later")
+    assert (await asyncio.wait_for(asked, 1))["text"] == "late"
+    await asyncio.sleep(0.05)
+    assert incoming.read == 1  # reading ahead stopped with it
+    assert (await reader())["text"] == "later"
     reader.stop()
 
 
@@ -298,10 +321,12 @@ async def test_read_ahead_reads_no_more_than_its_limit_ahead() -> None:
     for number in range(10):
         incoming.put(str(number))
     reader.start()
+    reader.while_busy()
     await asyncio.sleep(0.05)
     assert incoming.read == 3
 
     assert reader.take_while(lambda m: m["text"], most=2) == ["0", "1"]
+    reader.while_busy()
     await asyncio.sleep(0.05)
     assert incoming.read == 5
     assert [(await reader())["text"] for _ in range(8)] == [str(n) for n in range(2, 10)]
@@ -314,6 +339,7 @@ async def test_take_while_stops_at_the_first_message_it_does_not_keep() -> None:
     for text in ("a1", "a2", "b", "a3"):
         incoming.put(text)
     reader.start()
+    reader.while_busy()
     await asyncio.sleep(0.05)
 
     kept = reader.take_while(lambda m: m["text"] if m["text"].startswith("a") else None, most=9)
@@ -335,7 +361,26 @@ async def test_a_failing_receive_reaches_the_consumer_after_what_came_before() -
 
     reader = ReadAhead(receive, limit=8)
     reader.start()
+    reader.while_busy()
+    await asyncio.sleep(0.05)
     assert (await reader())["text"] == "first"
     with pytest.raises(ConnectionResetError):
         await reader()
+    reader.stop()
+
+
+async def test_nothing_is_read_after_the_disconnect() -> None:
+    incoming = Incoming()
+    reader = ReadAhead(incoming, limit=8)
+    incoming.put("last words")
+    incoming.queue.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    reader.start()
+    reader.while_busy()
+    await asyncio.sleep(0.05)
+
+    assert (await reader())["text"] == "last words"
+    reader.while_busy()  # handling the last frame: nothing more to read
+    await asyncio.sleep(0.05)
+    assert (await reader())["type"] == "websocket.disconnect"
+    assert incoming.read == 2
     reader.stop()
