@@ -303,18 +303,16 @@ class EventHub:
     def _take(self, message: dict[str, Any]) -> None:
         """Accept a public frame only if it is for this deployment and this event: another
         deployment on the same Redis server hears the same pub/sub channels."""
-        frame = message.get("frame")
-        together = message.get("frames")
-        if not (
-            isinstance(together, list)
-            and together
-            and all(isinstance(item, dict) for item in together)
-        ):
-            together = None
+        frame, together = message.get("frame"), message.get("frames")
+        taken: list[dict[str, Any]] | None = None
+        if isinstance(frame, dict):
+            taken = [frame]
+        elif isinstance(together, list) and together and all(isinstance(f, dict) for f in together):
+            taken = together
         if (
             message.get("namespace") != self.namespace
             or message.get("event_id") != self.event_id
-            or (not isinstance(frame, dict) and together is None)
+            or taken is None
         ):
             self._foreign_frames += 1
             if self._foreign_frames == 1:
@@ -325,11 +323,13 @@ class EventHub:
                     message.get("namespace"),
                 )
             return
-        if together is not None:
-            self.accept_together([encode(item) for item in together])
+        if len(taken) > 1 and all(item.get("type") == "message" for item in taken):
+            self.accept_together([encode(item) for item in taken])
             return
-        if not isinstance(frame, dict):
-            return
+        for item in taken:
+            self._take_frame(item)
+
+    def _take_frame(self, frame: dict[str, Any]) -> None:
         outbound = encode(frame)
         if frame.get("type") == "status":
             self.status = outbound

@@ -7,10 +7,13 @@ import threading
 from typing import Any
 
 import pytest
+from channels.layers import get_channel_layer
 from django.test import override_settings
 
 from chat import services
 from chat.models import FeedItem
+from chat.realtime.broadcast import FANOUT_LAYER, public_frames_message
+from chat.realtime.groups import public_group
 from chat.realtime.readahead import ReadAhead
 from chat.services import ChatError
 from tests.chat.conftest import LiveEvent, db
@@ -384,3 +387,46 @@ async def test_nothing_is_read_after_the_disconnect() -> None:
     assert (await reader())["type"] == "websocket.disconnect"
     assert incoming.read == 2
     reader.stop()
+
+
+# -- frames sent together, as the hubs receive them -----------------------------------------
+
+
+async def test_frames_sent_together_that_are_not_all_items_are_taken_one_by_one(
+    live: LiveEvent, connect: Any
+) -> None:
+    viewer = await connect(live.event.slug)
+    layer = get_channel_layer(FANOUT_LAYER)
+    item = {"type": "message", "seq": 1, "kind": "announcement", "body": "first"}
+
+    await layer.group_send(
+        public_group(live.event.pk),
+        public_frames_message(live.event.pk, [{"type": "pinned", "seq": 1}, item]),
+    )
+
+    pinned = await viewer.until_type("pinned")
+    assert pinned["seq"] == 1
+    assert (await viewer.until_type("message"))["body"] == "first"
+    # The hub kept the pin: a viewer joining now is told of it.
+    newcomer = await connect(live.event.slug)
+    assert [f["seq"] for f in newcomer.frames if f["type"] == "pinned"] == [1]
+
+
+async def test_frames_sent_together_by_another_deployment_are_ignored(
+    live: LiveEvent, connect: Any
+) -> None:
+    viewer = await connect(live.event.slug)
+    layer = get_channel_layer(FANOUT_LAYER)
+    theirs = public_frames_message(
+        live.event.pk,
+        [{"type": "message", "seq": n, "kind": "announcement", "body": "x"} for n in (1, 2)],
+    )
+    theirs["namespace"] = "staging"
+
+    await layer.group_send(public_group(live.event.pk), theirs)
+    await viewer.nothing_more(wait=0.5)
+    await db(services.announcements_post)(
+        event_id=live.event.pk, actor_id=live.moderator.pk, bodies=["ours", "also ours"]
+    )
+    received = await messages(viewer, 2)
+    assert [(m["seq"], m["body"]) for m in received] == [(1, "ours"), (2, "also ours")]
