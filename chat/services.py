@@ -113,53 +113,30 @@ def _publish(
     actor: User | None = None,
 ) -> FeedItem:
     """Give the item the event's next seq (no gaps: the counter row is locked until commit)."""
-    room = _locked_room(event_id)
-    room.last_seq += 1
-    room.save(update_fields=["last_seq"])
-    now = timezone.now()
-    frame = frames.message(seq=room.last_seq, payload=payload, published_at=payloads.iso_utc(now))
-    item = FeedItem.objects.create(
-        event_id=event_id,
-        seq=room.last_seq,
-        kind=kind,
-        question=question,
-        answer=answer,
-        posted_by=actor,
-        payload=frame,
-        published_at=now,
-    )
-    publish_on_commit(event_id, frame)
-    return item
+    item = FeedItem(kind=kind, question=question, answer=answer, posted_by=actor)
+    (published,) = _publish_all(event_id=event_id, items=[item], public=[payload])
+    return published
 
 
-def _publish_announcements(*, event_id: int, bodies: list[str], actor: User) -> list[int]:
-    """`_publish` for several announcements at once: the counter locked and saved once, the
-    rows inserted together, every frame in one PUBLISH round trip after commit."""
+def _publish_all(
+    *, event_id: int, items: list[FeedItem], public: list[dict[str, Any]]
+) -> list[FeedItem]:
+    """`items` (unsaved: kind and links) published in order with their `public` payloads:
+    the counter locked and saved once, the rows inserted together, and every frame sent in
+    one message after commit."""
     room = _locked_room(event_id)
     now = timezone.now()
     published_at = payloads.iso_utc(now)
-    items = []
-    for body in bodies:
+    for item, payload in zip(items, public, strict=True):
         room.last_seq += 1
-        frame = frames.message(
-            seq=room.last_seq,
-            payload=payloads.announcement_public(body),
-            published_at=published_at,
-        )
-        items.append(
-            FeedItem(
-                event_id=event_id,
-                seq=room.last_seq,
-                kind=FeedKind.ANNOUNCEMENT,
-                posted_by=actor,
-                payload=frame,
-                published_at=now,
-            )
-        )
+        item.event_id = event_id
+        item.seq = room.last_seq
+        item.published_at = now
+        item.payload = frames.message(seq=room.last_seq, payload=payload, published_at=published_at)
     room.save(update_fields=["last_seq"])
     FeedItem.objects.bulk_create(items)
     publish_many_on_commit(event_id, [item.payload for item in items])
-    return [item.seq for item in items]
+    return items
 
 
 # --- participants ---------------------------------------------------------------------
@@ -575,11 +552,13 @@ def announcements_post(*, event_id: int, actor_id: int, bodies: list[str]) -> li
             )
         written = [index for index, text in enumerate(texts) if text]
         if written:
-            seqs = _publish_announcements(
-                event_id=event_id, bodies=[texts[index] for index in written], actor=actor
+            published = _publish_all(
+                event_id=event_id,
+                items=[FeedItem(kind=FeedKind.ANNOUNCEMENT, posted_by=actor) for _ in written],
+                public=[payloads.announcement_public(texts[index]) for index in written],
             )
-            for index, seq in zip(written, seqs, strict=True):
-                outcomes[index] = seq
+            for index, item in zip(written, published, strict=True):
+                outcomes[index] = item.seq
     return outcomes
 
 
