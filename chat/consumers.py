@@ -715,13 +715,9 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             actor_id=self._actor_id(),
             bodies=[frame.fields["body"] for frame in batch],
         )
-        refused = [
-            (frame, outcome)
-            for frame, outcome in zip(batch, outcomes, strict=True)
-            if isinstance(outcome, ChatError)
-        ]
-        for frame, error in refused:
-            await self._refuse([frame], error.code, error.message)
+        for frame, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, ChatError):
+                await self._refuse([frame], outcome.code, outcome.message)
 
     @handles("pin")
     async def handle_pin(self, frame: ClientFrame) -> None:

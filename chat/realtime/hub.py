@@ -442,13 +442,7 @@ class EventHub:
 
     def _fan_out(self, frame: OutboundFrame) -> None:
         for viewer in list(self.viewers):
-            try:
-                still_here = viewer.deliver(frame)
-            except Exception as error:
-                self._delivery_failed(viewer, error)
-                continue
-            if not still_here:
-                self.viewers.pop(viewer, None)
+            self._deliver(viewer, frame)
 
     def _fan_out_together(self, frames: list[OutboundFrame], wire: bytes) -> None:
         for viewer in list(self.viewers):
