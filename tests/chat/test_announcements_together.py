@@ -43,17 +43,31 @@ class HeldCalls:
         self.released.set()
 
 
+async def watched_moderator(
+    live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Any, HeldCalls]:
+    """A viewer, the event's moderator (both connected, in the test's settings) and the
+    held service calls."""
+    viewer = await connect(live.event.slug)
+    moderator = await connect(live.event.slug, user=live.moderator)
+    return viewer, moderator, HeldCalls(monkeypatch)
+
+
+async def until_the_first_is_committed(held: HeldCalls) -> None:
+    for _ in range(250):
+        if held.calls:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the first announcement was never committed")
+
+
 async def send_while_the_first_commits(
     moderator: Any, held: HeldCalls, frames: list[dict[str, Any]]
 ) -> None:
     """Send the first frame; once its announcement is being committed, send the rest; then
     let the commit finish."""
     await moderator.send(frames[0])
-    for _ in range(250):
-        if held.calls:
-            break
-        await asyncio.sleep(0.02)
-    assert held.calls, "the first announcement was never committed"
+    await until_the_first_is_committed(held)
     for frame in frames[1:]:
         await moderator.send(frame)
     await asyncio.sleep(0.3)  # every frame read ahead
@@ -74,9 +88,7 @@ async def messages(socket: Any, count: int) -> list[dict[str, Any]]:
 async def test_announcements_sent_while_one_commits_are_committed_together_in_order(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    viewer = await connect(live.event.slug)
-    moderator = await connect(live.event.slug, user=live.moderator)
-    held = HeldCalls(monkeypatch)
+    viewer, moderator, held = await watched_moderator(live, connect, monkeypatch)
 
     await send_while_the_first_commits(
         moderator, held, [announce(f"Announcement {number}") for number in range(1, 11)]
@@ -98,9 +110,7 @@ async def test_announcements_sent_while_one_commits_are_committed_together_in_or
 async def test_a_batch_is_bounded_and_the_rest_follow_in_order(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    viewer = await connect(live.event.slug)
-    moderator = await connect(live.event.slug, user=live.moderator)
-    held = HeldCalls(monkeypatch)
+    viewer, moderator, held = await watched_moderator(live, connect, monkeypatch)
 
     await send_while_the_first_commits(
         moderator, held, [announce(f"A{number}") for number in range(1, 11)]
@@ -115,9 +125,7 @@ async def test_a_batch_is_bounded_and_the_rest_follow_in_order(
 async def test_with_read_ahead_off_each_announcement_is_committed_alone(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    viewer = await connect(live.event.slug)
-    moderator = await connect(live.event.slug, user=live.moderator)
-    held = HeldCalls(monkeypatch)
+    viewer, moderator, held = await watched_moderator(live, connect, monkeypatch)
 
     await send_while_the_first_commits(
         moderator, held, [announce(f"A{number}") for number in range(1, 5)]
@@ -130,9 +138,7 @@ async def test_with_read_ahead_off_each_announcement_is_committed_alone(
 async def test_an_empty_announcement_in_a_batch_is_refused_alone(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    viewer = await connect(live.event.slug)
-    moderator = await connect(live.event.slug, user=live.moderator)
-    held = HeldCalls(monkeypatch)
+    viewer, moderator, held = await watched_moderator(live, connect, monkeypatch)
 
     await send_while_the_first_commits(
         moderator,
@@ -154,9 +160,7 @@ async def test_an_empty_announcement_in_a_batch_is_refused_alone(
 async def test_other_frames_keep_their_place_between_announcements(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    viewer = await connect(live.event.slug)
-    moderator = await connect(live.event.slug, user=live.moderator)
-    held = HeldCalls(monkeypatch)
+    viewer, moderator, held = await watched_moderator(live, connect, monkeypatch)
 
     await send_while_the_first_commits(
         moderator,
@@ -180,15 +184,10 @@ async def test_other_frames_keep_their_place_between_announcements(
 async def test_a_moderator_whose_rights_end_has_every_waiting_announcement_refused(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    viewer = await connect(live.event.slug)
-    moderator = await connect(live.event.slug, user=live.moderator)
-    held = HeldCalls(monkeypatch)
+    viewer, moderator, held = await watched_moderator(live, connect, monkeypatch)
 
     await moderator.send(announce("Still a moderator"))
-    for _ in range(250):
-        if held.calls:
-            break
-        await asyncio.sleep(0.02)
+    await until_the_first_is_committed(held)
     await moderator.send(announce("No longer", client_id="a"))
     await moderator.send(announce("Nor this", client_id="b"))
     await asyncio.sleep(0.3)
@@ -209,15 +208,10 @@ async def test_a_moderator_whose_rights_end_has_every_waiting_announcement_refus
 async def test_announcements_sent_just_before_the_moderator_leaves_are_all_published(
     live: LiveEvent, connect: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    viewer = await connect(live.event.slug)
-    moderator = await connect(live.event.slug, user=live.moderator)
-    held = HeldCalls(monkeypatch)
+    viewer, moderator, held = await watched_moderator(live, connect, monkeypatch)
 
     await moderator.send(announce("Last words 1"))
-    for _ in range(250):
-        if held.calls:
-            break
-        await asyncio.sleep(0.02)
+    await until_the_first_is_committed(held)
     for number in range(2, 6):
         await moderator.send(announce(f"Last words {number}"))
     await moderator.communicator.send_input({"type": "websocket.disconnect", "code": 1000})
