@@ -13,12 +13,19 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import CookieMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from chat.realtime import internals  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 
 # Once per server process: which delivery paths are on, and why (logged; /healthz shows it).
 internals.check()
+
+# The URL map, and with it every view and all they import, now: Django imports it at the
+# first request, and it does so in the event loop. Here that is about 0.1 s (allauth's MFA
+# views bring in fido2 and cryptography) during which no frame moves, and a process's first
+# request may well come at 18:00. (It also puts the views among what is set aside below.)
+get_resolver().url_patterns  # noqa: B018 - evaluated for its import
 
 # What start-up made (Django, the URL map, the models) lives as long as the process. Left in
 # the collector's oldest generation, every full collection walks it again: during a join
