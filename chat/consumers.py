@@ -10,6 +10,7 @@ runs the clean-up in a `finally`: the hub forgets the viewer, tasks stop, groups
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -27,7 +28,6 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
@@ -69,6 +69,9 @@ CLOSE_SIGNED_OUT = 4401
 CLOSE_ACCESS_CHANGED = 4403
 CLOSE_NO_SUCH_EVENT = 4404
 __all__ = ["CLOSE_INTERNAL", "CLOSE_TOO_SLOW", "CLOSE_UNAVAILABLE", "EventChatConsumer"]
+
+# The task reading a connection's private channel (its groups), once it has joined one.
+PRIVATE_READER = "chat-private-reader"
 
 # What "Redis or the database is unavailable" looks like from here.
 UNAVAILABLE_ERRORS = (redis.RedisError, OSError, DatabaseError)
@@ -160,6 +163,11 @@ class FeedUnavailable(Exception):
     """Redis (the live feed) or the database cannot be reached: close with 4503."""
 
 
+class SessionEnded(Exception):
+    """A privileged frame's sender is no longer signed in under its session (signed out
+    elsewhere, flushed by an administrator): the frame is refused and the socket closed."""
+
+
 class EventChatConsumer(AsyncWebsocketConsumer):
     ctx: ConnectionContext
     hub: EventHub | None = None
@@ -168,15 +176,26 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Channels' own loop, with the clean-up in a `finally`: Channels calls disconnect()
-        only for a `websocket.disconnect` message, never after an exception. The private
-        channel is read only once this connection has joined a group: a guest who only
-        watches never waits on Redis for nothing."""
+        only for a `websocket.disconnect` message, never after an exception.
+
+        The client's frames are read by this task itself, not by a task per frame that
+        Channels' `await_many_dispatch` waits on: there, each frame woke a reader task, whose
+        end woke the wait, which woke this task, three turns of the event loop before the
+        handler started. At 18:00, with the loop busy setting up the crowd's connections,
+        that was 20-80 ms before a moderator's announcement was even looked at. The private
+        channel (this connection's groups) has a task of its own, started when the first
+        group is joined: a guest who only watches never waits on Redis for nothing."""
         self.scope = scope
         self.base_send = send
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.channel_name = await self.channel_layer.new_channel()
         self.groups_joined: list[str] = []
-        self.has_groups = asyncio.Event()
+        # One message handled at a time, the client's and the groups', as Channels does.
+        self.handling = asyncio.Lock()
+        self.private_reader: asyncio.Task[None] | None = None
+        self.private_failure: Exception | None = None
+        self.main_task = asyncio.current_task()
+        self.reading = False
         self.hub = None
         self.outbox = ViewerOutbox(
             send_text=self._send_text,
@@ -191,7 +210,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         # that arrived together are committed together; everyone else's pass straight on.
         self.reader = ReadAhead(receive, limit=settings.CHAT_STAFF_READ_AHEAD)
         try:
-            await await_many_dispatch([self.reader, self._receive_private], self.dispatch)
+            await self._handle_frames()
         except StopConsumer:
             pass
         except Exception as error:
@@ -199,8 +218,45 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         finally:
             await self._clean_up()
 
+    async def _handle_frames(self) -> None:
+        """Each client message in turn, until the disconnect (StopConsumer) or a failure,
+        the private reader's included: it stops this loop between two messages."""
+        while True:
+            self.reading = True
+            try:
+                message = await self.reader()
+            except asyncio.CancelledError:
+                if self.private_failure is None:
+                    raise
+                # Cancelled by the private reader's failure, not by the server.
+                current = asyncio.current_task()
+                if current is not None:
+                    current.uncancel()
+                raise self.private_failure from None
+            finally:
+                self.reading = False
+            async with self.handling:
+                await self.dispatch(message)
+            if self.private_failure is not None:
+                raise self.private_failure
+
+    async def _handle_private(self) -> None:
+        """This connection's groups' messages, each handled in turn with the client's."""
+        try:
+            while True:
+                message = await self._receive_private()
+                async with self.handling:
+                    await self.dispatch(message)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            # The client's loop ends with it: at once if it is waiting for a frame,
+            # otherwise as soon as the frame in hand is handled.
+            self.private_failure = error
+            if self.reading and self.main_task is not None:
+                self.main_task.cancel()
+
     async def _receive_private(self) -> dict[str, Any]:
-        await self.has_groups.wait()
         try:
             return await self.channel_layer.receive(self.channel_name)
         except asyncio.CancelledError:
@@ -260,6 +316,11 @@ class EventChatConsumer(AsyncWebsocketConsumer):
     async def _clean_up(self) -> None:
         self.closing = True
         self.reader.stop()
+        if self.private_reader is not None:
+            self.private_reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.private_reader
+            self.private_reader = None
         self.outbox.stop()
         if self.hub is not None:
             self.hub.leave(self.outbox)
@@ -461,7 +522,10 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         if group not in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
-            self.has_groups.set()
+            if self.private_reader is None:
+                self.private_reader = asyncio.get_running_loop().create_task(
+                    self._handle_private(), name=PRIVATE_READER
+                )
 
     # -- frames out ------------------------------------------------------------------
 
@@ -532,18 +596,37 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             self.closing = True
             await self.close(code=code)
 
-    async def _session_still_valid(self) -> bool:
-        """A privileged frame acts only while the sender's session still exists: a session
-        deleted (signed out elsewhere, flushed by an administrator) stops it at once."""
-        if self.ctx.user_id is None:
-            raise ChatError("not_allowed", "You are not allowed to do that at this event.")
-        if time.monotonic() - self.session_checked_at < settings.CHAT_SESSION_CHECK_SECONDS:
-            return True
-        identity = await _staff_db(session_identity)(self.session_key)
-        if identity.user_id != self.ctx.user_id:
-            return False
-        self.session_checked_at = time.monotonic()
-        return True
+    def _as_signed_in(self, action: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+        """A privileged frame's service call, on a staff thread, acting only while the
+        sender's session still exists: a session deleted (signed out elsewhere, flushed by
+        an administrator) stops it at once, with SessionEnded. The check is trusted for
+        CHAT_SESSION_CHECK_SECONDS; when it is due it runs in the same trip as the action,
+        before it (a trip of its own cost a moderator's frame two more waits for a busy
+        event loop at 18:00)."""
+        user_id = self._actor_id()
+        session_key = self.session_key
+        started = time.monotonic()
+        check_due = started - self.session_checked_at >= settings.CHAT_SESSION_CHECK_SECONDS
+        checked = False
+
+        def act(*args: P.args, **kwargs: P.kwargs) -> R:
+            nonlocal checked
+            if check_due:
+                if session_identity(session_key).user_id != user_id:
+                    raise SessionEnded
+                checked = True
+            return action(*args, **kwargs)
+
+        call = _staff_db(act)
+
+        async def acted(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await call(*args, **kwargs)
+            finally:
+                if checked:
+                    self.session_checked_at = started
+
+        return acted
 
     # -- frames in -------------------------------------------------------------------
 
@@ -573,16 +656,17 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.reader.while_busy()
         handler = FRAME_HANDLERS[frame.type]
         try:
-            if frame.type in PRIVILEGED_FRAMES and not await self._session_still_valid():
-                await self._refuse(
-                    in_hand, "signed_out", "You have been signed out. Sign in again to go on."
-                )
-                await self._close_for_access(CLOSE_SIGNED_OUT)
-                return
+            if frame.type in PRIVILEGED_FRAMES:
+                self._actor_id()  # a guest is refused before anything is read
             if len(in_hand) > 1:
                 await self._announce(in_hand)
             else:
                 await handler(self, frame)
+        except SessionEnded:
+            await self._refuse(
+                in_hand, "signed_out", "You have been signed out. Sign in again to go on."
+            )
+            await self._close_for_access(CLOSE_SIGNED_OUT)
         except ChatError as error:
             await self._refuse(in_hand, error.code, error.message)
         except UNAVAILABLE_ERRORS as error:
@@ -669,7 +753,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     @handles("approve")
     async def handle_approve(self, frame: ClientFrame) -> None:
-        await _staff_db(services.question_approve)(
+        await self._as_signed_in(services.question_approve)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             body=frame.fields.get("body"),
@@ -679,7 +763,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     @handles("reject")
     async def handle_reject(self, frame: ClientFrame) -> None:
-        await _staff_db(services.question_reject)(
+        await self._as_signed_in(services.question_reject)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             reason=frame.fields["reason"],
@@ -688,7 +772,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     @handles("answer")
     async def handle_answer(self, frame: ClientFrame) -> None:
-        await _staff_db(services.question_answer)(
+        await self._as_signed_in(services.question_answer)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             body=frame.fields["body"],
@@ -697,7 +781,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     @handles("mark_answered")
     async def handle_mark_answered(self, frame: ClientFrame) -> None:
-        await _staff_db(services.question_answer)(
+        await self._as_signed_in(services.question_answer)(
             question_id=frame.fields["question_id"],
             actor_id=self._actor_id(),
             body=frame.fields.get("note") or "",
@@ -710,7 +794,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         await self._announce([frame])
 
     async def _announce(self, batch: list[ClientFrame]) -> None:
-        outcomes = await _staff_db(services.announcements_post)(
+        outcomes = await self._as_signed_in(services.announcements_post)(
             event_id=self.ctx.event_id,
             actor_id=self._actor_id(),
             bodies=[frame.fields["body"] for frame in batch],
@@ -721,13 +805,13 @@ class EventChatConsumer(AsyncWebsocketConsumer):
 
     @handles("pin")
     async def handle_pin(self, frame: ClientFrame) -> None:
-        await _staff_db(services.item_pin)(
+        await self._as_signed_in(services.item_pin)(
             event_id=self.ctx.event_id, actor_id=self._actor_id(), seq=frame.fields["seq"]
         )
 
     @handles("mute")
     async def handle_mute(self, frame: ClientFrame) -> None:
-        await _staff_db(services.participant_mute)(
+        await self._as_signed_in(services.participant_mute)(
             event_id=self.ctx.event_id,
             participant_id=frame.fields["participant_id"],
             actor_id=self._actor_id(),

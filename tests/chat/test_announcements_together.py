@@ -312,6 +312,34 @@ async def test_asked_with_nothing_read_ahead_the_read_under_way_is_the_answer() 
     reader.stop()
 
 
+async def turns_until(waiting: "asyncio.Future[Any]") -> int:
+    """Turns of the event loop until `waiting` is done."""
+    turns = 0
+    while not waiting.done():
+        await asyncio.sleep(0)
+        turns += 1
+    return turns
+
+
+async def test_the_next_frame_after_reading_ahead_is_handed_over_in_one_turn() -> None:
+    """At 18:00 each turn of the server's loop is 5-20 ms: a moderator's frame must not wait
+    for the reader ahead to wake and then for the consumer to wake (issue 16)."""
+    incoming = Incoming()
+    reader = ReadAhead(incoming, limit=8)
+    reader.start()
+    reader.while_busy()
+    await asyncio.sleep(0.05)  # the handler is done; nothing arrived meanwhile
+
+    asked = asyncio.ensure_future(reader())
+    await asyncio.sleep(0)  # the consumer is waiting for its next frame
+    incoming.put("announce")
+
+    assert await turns_until(asked) == 1
+    assert asked.result()["text"] == "announce"
+    assert incoming.read == 1
+    reader.stop()
+
+
 async def test_read_ahead_reads_no_more_than_its_limit_ahead() -> None:
     incoming = Incoming()
     reader = ReadAhead(incoming, limit=3)

@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.urls import path
 
 from chat import services
-from chat.consumers import EventChatConsumer
+from chat.consumers import PRIVATE_READER, EventChatConsumer
 from chat.enums import QuestionState
 from chat.models import FeedItem, Question
 from events import services as event_services
@@ -528,3 +528,26 @@ async def test_slow_viewer_is_disconnected_not_waited_for_and_resumes(
     resumed = await connect(live.event.slug, after=slow_seqs[-1] if slow_seqs else 0)
     rest = [frame["seq"] for frame in resumed.frames if frame["type"] == "message"]
     assert slow_seqs + rest == list(range(1, 13))
+
+
+def private_readers() -> int:
+    return sum(1 for task in asyncio.all_tasks() if task.get_name() == PRIVATE_READER)
+
+
+async def test_a_guest_who_only_watches_has_no_private_channel_reader_until_it_asks(
+    live: LiveEvent, connect
+) -> None:
+    """At 18:00 thousands only watch: nothing waits on Redis for a guest's own notices until
+    it has asked something; a moderator reads its queue's traffic from the start."""
+    watcher = await connect(live.event.slug)
+    assert private_readers() == 0
+
+    await watcher.send(ask_frame("Who do I call at night?"))
+    await watcher.until_type("ack")
+    assert private_readers() == 1
+    await connect(live.event.slug, user=live.moderator)
+    assert private_readers() == 2
+
+    await watcher.close()
+    await asyncio.sleep(0.1)
+    assert private_readers() == 1  # gone with its connection

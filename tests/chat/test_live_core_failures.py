@@ -475,6 +475,25 @@ async def test_a_deleted_session_cannot_approve(live: LiveEvent, connect: Any) -
     assert state == "pending"
 
 
+async def test_a_deleted_session_cannot_announce(live: LiveEvent, connect: Any) -> None:
+    """The session check runs in the same trip as the action it guards: after a sign-out
+    elsewhere, announcements are refused and none is published, however they arrive."""
+    moderator = await connect(live.event.slug, user=live.moderator)
+    await moderator.send({"type": "announce", "body": "Before", "client_id": "a0"})
+    await moderator.until(lambda frame: frame.get("type") == "message")
+    await asyncio.sleep(1.1)  # past the second a session check is trusted for
+
+    await db(Session.objects.all().delete)()
+    for number in (1, 2, 3):
+        await moderator.send({"type": "announce", "body": "After", "client_id": f"a{number}"})
+
+    error = await moderator.until_type("error")
+    assert (error["code"], error["client_id"]) == ("signed_out", "a1")
+    output = await moderator.communicator.receive_output(timeout=5)
+    assert output == {"type": "websocket.close", "code": 4401}
+    assert await db(FeedItem.objects.count)() == 1
+
+
 async def test_a_losing_edit_gets_conflict_with_what_was_published(
     live: LiveEvent, connect: Any
 ) -> None:
