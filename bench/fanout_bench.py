@@ -741,6 +741,15 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
         return
     portal, reference = bench.portal(), bench.reference()
     headline: dict[str, Any] = {}
+    if args.joins_only:
+        # One join at a time on a warm server, portal and reference interleaved.
+        for variant in (portal, reference):
+            bench.publish(variant, 200.0, 50, settle=True)
+        for _ in range(args.rounds):
+            for variant in (portal, reference):
+                bench.single_joins(variant, 30)
+        print_single_joins_summary(bench.results)
+        return
 
     # Memory first, each on a fresh process: a process keeps what it freed, so a second
     # measurement in the same one would reuse it and read low.
@@ -960,6 +969,15 @@ def print_summary(
     print(f"\n{results['config']}")
 
 
+def print_single_joins_summary(results: dict[str, Any]) -> None:
+    print("\nOne join at a time on a warm server: p50 of each round; median (min-max) of rounds")
+    by_variant: dict[str, list[float]] = {}
+    for single in results.get("single_joins", []):
+        by_variant.setdefault(single["variant"], []).append(single["p50_ms"])
+    for variant, p50s in by_variant.items():
+        print(f"- {variant}: p50 {spread(p50s, ' ms', digits=1)}")
+
+
 def print_storm_summary(results: dict[str, Any], portal: str, reference: str) -> None:
     print("\nJoin storm: all viewers at once, 50 items of history each; seconds until all synced")
     print(
@@ -1014,6 +1032,11 @@ def main() -> None:
         "--memory-only",
         action="store_true",
         help="KiB per idle connection at N = 10,000 only, portal and reference, fresh processes",
+    )
+    parser.add_argument(
+        "--joins-only",
+        action="store_true",
+        help="one join at a time on a warm server only, portal and reference, in rounds",
     )
     parser.add_argument(
         "--storm-sizes",
