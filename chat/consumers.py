@@ -38,7 +38,6 @@ from chat.enums import AnswerMode
 from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.origins import origin_allowed
 from chat.protocol import (
-    PRIVILEGED_FRAMES,
     SCHEMA,
     ClientFrame,
     FrameBudget,
@@ -229,9 +228,8 @@ class EventChatConsumer(AsyncWebsocketConsumer):
                 if self.private_failure is None:
                     raise
                 # Cancelled by the private reader's failure, not by the server.
-                current = asyncio.current_task()
-                if current is not None:
-                    current.uncancel()
+                if self.main_task is not None:
+                    self.main_task.uncancel()
                 raise self.private_failure from None
             finally:
                 self.reading = False
@@ -607,24 +605,20 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         session_key = self.session_key
         started = time.monotonic()
         check_due = started - self.session_checked_at >= settings.CHAT_SESSION_CHECK_SECONDS
-        checked = False
 
         def act(*args: P.args, **kwargs: P.kwargs) -> R:
-            nonlocal checked
-            if check_due:
-                if session_identity(session_key).user_id != user_id:
-                    raise SessionEnded
-                checked = True
+            if check_due and session_identity(session_key).user_id != user_id:
+                raise SessionEnded
             return action(*args, **kwargs)
 
         call = _staff_db(act)
 
         async def acted(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return await call(*args, **kwargs)
-            finally:
-                if checked:
-                    self.session_checked_at = started
+            # A refused action leaves the check due: the next frame checks again.
+            result = await call(*args, **kwargs)
+            if check_due:
+                self.session_checked_at = started
+            return result
 
         return acted
 
@@ -656,8 +650,6 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         self.reader.while_busy()
         handler = FRAME_HANDLERS[frame.type]
         try:
-            if frame.type in PRIVILEGED_FRAMES:
-                self._actor_id()  # a guest is refused before anything is read
             if len(in_hand) > 1:
                 await self._announce(in_hand)
             else:

@@ -32,7 +32,6 @@ class ReadAhead:
         "_failure",
         "_limit",
         "_receive",
-        "_stop",
         "_task",
         "_waiting",
     )
@@ -44,7 +43,6 @@ class ReadAhead:
         # Made by start(): every viewer has a ReadAhead, and only moderators read ahead.
         self._waiting: deque[Message] = _NOTHING_WAITING
         self._task: asyncio.Task[None] | None = None
-        self._stop = False
         self._ended = False  # the disconnect has been read: nothing more will come
         self._failure: Exception | None = None
 
@@ -63,7 +61,6 @@ class ReadAhead:
             and self._failure is None
             and (reading is None or reading.done())
         ):
-            self._stop = False
             self._task = asyncio.get_running_loop().create_task(self._read())
 
     def stop(self) -> None:
@@ -86,7 +83,6 @@ class ReadAhead:
             # ASGI server's receive is a queue (uvicorn's, Daphne's and Channels' test
             # communicator's are asyncio.Queue.get), and the message stays in it.
             self._task = None
-            self._stop = True
             reading.cancel()
         if self._failure is not None:
             failure, self._failure = self._failure, None
@@ -107,7 +103,7 @@ class ReadAhead:
 
     async def _read(self) -> None:
         try:
-            while not self._stop and len(self._waiting) < self._limit:
+            while len(self._waiting) < self._limit:
                 message = await self._receive()
                 self._waiting.append(message)
                 if message.get("type") == "websocket.disconnect":

@@ -15,6 +15,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from chat import services
 from chat.models import FeedItem, Question
+from chat.protocol import PRIVILEGED_FRAMES
 from chat.realtime import hub as hub_module
 from chat.realtime.broadcast import FANOUT_LAYER, public_message
 from chat.realtime.groups import participant_group, public_group
@@ -473,6 +474,40 @@ async def test_a_deleted_session_cannot_approve(live: LiveEvent, connect: Any) -
     assert await db(FeedItem.objects.count)() == 0
     state = await db(lambda: Question.objects.get(pk=question_id).state)()
     assert state == "pending"
+
+
+# One valid frame of each privileged type: the session check comes before anything else.
+PRIVILEGED_SAMPLES = {
+    "approve": {"question_id": 1},
+    "reject": {"question_id": 1, "reason": "Off topic."},
+    "answer": {"question_id": 1, "body": "Call 999 in an emergency."},
+    "mark_answered": {"question_id": 1},
+    "announce": {"body": "We start in five minutes."},
+    "pin": {"seq": None},
+    "mute": {"participant_id": 1},
+}
+
+
+def test_every_privileged_frame_has_a_sample_below() -> None:
+    assert set(PRIVILEGED_SAMPLES) == set(PRIVILEGED_FRAMES)
+
+
+@pytest.mark.parametrize("frame_type", sorted(PRIVILEGED_SAMPLES))
+async def test_every_privileged_frame_checks_that_the_session_still_exists(
+    live: LiveEvent, connect: Any, settings: Any, frame_type: str
+) -> None:
+    """Each handler makes its own staff trip, so each must carry the check: a privileged
+    frame sent after a sign-out elsewhere is refused, and the socket closed with 4401."""
+    settings.CHAT_SESSION_CHECK_SECONDS = 0  # never trust an earlier check
+    moderator = await connect(live.event.slug, user=live.moderator)
+
+    await db(Session.objects.all().delete)()
+    await moderator.send({"type": frame_type, **PRIVILEGED_SAMPLES[frame_type]})
+
+    error = await moderator.until_type("error")
+    assert error["code"] == "signed_out"
+    output = await moderator.communicator.receive_output(timeout=5)
+    assert output == {"type": "websocket.close", "code": 4401}
 
 
 async def test_a_deleted_session_cannot_announce(live: LiveEvent, connect: Any) -> None:
