@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts import onboarding
 from accounts.roles import user_mfa_missing
-from chat.networks import network_hash
+from core.networks import network_hash
 
 WRONG_CODE = "The code is wrong or too old. Type the newest code from your app."
 

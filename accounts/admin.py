@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts import services
 from accounts.models import User
-from outreach.admin_site import LabelledDateTimeAdmin
+from core.admin_site import LabelledDateTimeAdmin
 
 INVITE_HINT = (
     "Next: tick their groups (Moderators, Panellists, Event managers) and save. Then, in the "

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import EVENT_MANAGERS, MODERATORS, PANELLISTS, user_group_names, user_holds_role
+from accounts.signals import user_deleting
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +134,6 @@ def user_delete(*, user_id: int) -> None:
     and the user row go. Staff and other role holders are removed by an administrator,
     so that their actions keep an accountable author.
     """
-    from chat.services import participant_questions_forget
-
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
         if user_holds_role(user):
@@ -142,5 +141,5 @@ def user_delete(*, user_id: int) -> None:
                 "Your account has a staff, moderator or panellist role. "
                 "Ask an administrator to close it."
             )
-        participant_questions_forget(user_id=user.pk)
+        user_deleting.send(sender=user_delete, user_id=user.pk)
         user.delete()

@@ -5,6 +5,5 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("questions/", views.my_questions, name="my_questions"),
     path("delete/", views.delete_account, name="delete"),
 ]

@@ -1,4 +1,4 @@
-"""A signed-in member of the public's own pages: their questions, follows, and deletion."""
+"""A signed-in member of the public's account: deleting it (their questions: chat/views.py)."""
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -7,27 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 
 from accounts import services
 from accounts.forms import DeleteAccountForm
 from accounts.roles import user_holds_role
 from accounts.selectors import signed_in_user_id
-from chat.selectors import questions_of_user
-from events.selectors import events_followed
-
-
-@never_cache  # this person's own questions: never kept by the browser or a cache
-@login_required
-def my_questions(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/my_questions.html",
-        {
-            "events": questions_of_user(user_id=signed_in_user_id(request)),
-            "following": events_followed(user_id=signed_in_user_id(request)),
-        },
-    )
 
 
 @login_required

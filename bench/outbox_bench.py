@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/outbox_bench.py [--viewers 1000] [--items 100] [--rounds 7]
 
-Three ways chat.realtime.outbox.ViewerOutbox can take a frame the hub has built once to
+Three ways realtime.outbox.ViewerOutbox can take a frame the hub has built once to
 1,000 viewers, timed in one event loop, in interleaved rounds (A, B, C, A, B, C, ...),
 reporting the median and the spread:
 
@@ -10,7 +10,7 @@ reporting the median and the spread:
   bytes, built once, written to each viewer's transport.
 - asgi, stepped: without a direct socket (another server, permessage-deflate,
   CHAT_DIRECT_SOCKET=false), each viewer's ASGI `send` stepped in the hub's loop
-  (chat.realtime.internals.send_eagerly, which leans on asyncio's private
+  (realtime.internals.send_eagerly, which leans on asyncio's private
   `_asyncio_future_blocking`).
 - asgi, writer task: the same with CHAT_EAGER_SEND=false: public asyncio APIs only, a writer
   task per viewer per burst.
@@ -39,9 +39,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from chat.realtime import internals  # noqa: E402
-from chat.realtime.hub import encode  # noqa: E402
-from chat.realtime.outbox import OutboundFrame, ViewerOutbox  # noqa: E402
+from realtime import internals  # noqa: E402
+from realtime.hub import encode  # noqa: E402
+from realtime.outbox import OutboundFrame, ViewerOutbox  # noqa: E402
 
 
 class Transport:

@@ -52,8 +52,9 @@ WORDS = [
 def make_finished_webchat(slug: str, questions: int, sample_seconds: int) -> str:
     from django.utils import timezone
 
-    from chat.models import Answer, Participant, Question, ViewerSample
+    from chat.models import Answer, Participant, Question
     from events.models import Agency, Event, Panellist, PanelSeat
+    from reports.models import ViewerSample
 
     starts = timezone.now().replace(microsecond=0) - timedelta(days=1)
     agencies = [

@@ -4,7 +4,7 @@
 
 Runs crisis triage (with the default staff phrases; the rules alone, then with the learned
 scorer as SAFEGUARDING_LEARNED_SCORER=true runs it) and the personal-details finder on each
-message of chat/safeguarding_corpus/, `--runs` times, with no database. Prints the median
+message of safeguarding/evaluation/corpus/, `--runs` times, with no database. Prints the median
 and 99th percentile time per message and the time of the first call, which pays for
 compiling the patterns (and, for the scorer, reading its weights). Figures, not
 assertions: see docs/safeguarding.md.
@@ -28,7 +28,9 @@ def main() -> int:
     os.environ.setdefault("DEBUG", "true")
 
     started = time.perf_counter()
-    from chat import crisis, safeguarding, safeguarding_eval
+    from safeguarding import crisis
+    from safeguarding import detection as safeguarding
+    from safeguarding.evaluation import scoring as safeguarding_eval
 
     crisis.crisis_match("first call", safeguarding.CRISIS_PHRASES)
     first_call = time.perf_counter() - started

@@ -69,7 +69,7 @@ def main() -> int:
 def make_archived_event(slug: str, items: int) -> str:
     from django.utils import timezone
 
-    from chat import transcripts
+    from archive import services as transcripts
     from chat.models import FeedItem
     from events.models import Agency, Event
 

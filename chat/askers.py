@@ -193,7 +193,7 @@ class _Checks:
                     pipeline.smismember(_key(event_id), [digest for digest, _ in asked])
                 return list(await pipeline.execute())
         except (aioredis.RedisError, OSError) as error:
-            # Redis is away: the hubs say so once (chat/realtime/hub.py).
+            # Redis is away: the hubs say so once (realtime/hub.py).
             logger.debug("askers index unavailable (%s)", error)
         except Exception as error:
             logger.warning("askers index check failed: %s: %s", type(error).__name__, error)

@@ -2,7 +2,7 @@
 
 Authenticate from the scope, validate each frame against chat.protocol, call a service
 (which checks the sender's rights for this event on every frame), and turn results and
-broadcasts into frames. Public frames reach the socket through chat.realtime (the hub and
+broadcasts into frames. Public frames reach the socket through realtime (the hub and
 this connection's outbox), never through this class's dispatch.
 
 Whatever ends a connection (the client, an exception, Redis or the database gone), `__call__`
@@ -33,7 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from accounts.selectors import session_identity
-from chat import askers, frames, networks, selectors, services
+from chat import askers, frames, selectors, services
 from chat.enums import AnswerMode
 from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.origins import origin_allowed
@@ -44,30 +44,19 @@ from chat.protocol import (
     FrameError,
     parse_frame,
 )
-from chat.realtime import (
-    CLOSE_INTERNAL,
-    CLOSE_TOO_SLOW,
-    CLOSE_UNAVAILABLE,
-    EventHub,
-    Snapshot,
-    ViewerOutbox,
-    encode,
-    hub_for,
-)
-from chat.realtime.database import KeptConnectionCall
-from chat.realtime.groups import moderation_group, participant_group, user_group
-from chat.realtime.readahead import ReadAhead
 from chat.selectors import ConnectionContext
 from chat.services import ChatError
+from core import networks
+from realtime.codes import CloseCode
+from realtime.database import KeptConnectionCall
+from realtime.groups import moderation_group, participant_group, user_group
+from realtime.hub import EventHub, Snapshot, encode, hub_for
+from realtime.outbox import ViewerOutbox
+from realtime.readahead import ReadAhead
 
 logger = logging.getLogger(__name__)
 
-# WebSocket close codes (4000-4999 are the application's; docs/protocol.md).
-CLOSE_POLICY = 1008
-CLOSE_SIGNED_OUT = 4401
-CLOSE_ACCESS_CHANGED = 4403
-CLOSE_NO_SUCH_EVENT = 4404
-__all__ = ["CLOSE_INTERNAL", "CLOSE_TOO_SLOW", "CLOSE_UNAVAILABLE", "EventChatConsumer"]
+__all__ = ["EventChatConsumer"]
 
 # The task reading a connection's private channel (its groups), once it has joined one.
 PRIVATE_READER = "chat-private-reader"
@@ -94,7 +83,7 @@ def _staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """A staff frame's database work, on threads of its own (CHAT_STAFF_EXECUTOR): on
     Channels' one shared database thread it would wait behind every joining viewer's reads,
     which at 18:00 is seconds. On SQLite these threads keep their connection between calls
-    (chat/realtime/database.py)."""
+    (realtime/database.py)."""
     if not settings.CHAT_STAFF_EXECUTOR:
         return _db(function)
     global _staff_executor
@@ -289,7 +278,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         """One log line, and a close code the client understands: 4503 when Redis or the
         database is away (it waits, then resumes), 1011 for anything else."""
         unavailable = isinstance(error, (FeedUnavailable, *UNAVAILABLE_ERRORS))
-        code = CLOSE_UNAVAILABLE if unavailable else CLOSE_INTERNAL
+        code = CloseCode.UNAVAILABLE if unavailable else CloseCode.INTERNAL
         event = self._event_id()
         if unavailable:
             logger.warning("connection to event %s closed with %s: %s", event, code, error)
@@ -387,7 +376,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         # gets an identity of its own; the live page sets one in the session.
         self.guest_token = guest_token or uuid.uuid4()
         if ctx is None:
-            await self.close(code=CLOSE_NO_SUCH_EVENT)
+            await self.close(code=CloseCode.NO_SUCH_EVENT)
             return
         if not origin_allowed(self.scope, embed_origins=ctx.embed_origins):
             # Refused before the handshake completes: the browser sees a failed connection.
@@ -557,7 +546,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
     async def access_ended(self, message: dict[str, Any]) -> None:
         """This user signed out (of this session, or of all: session_key None)."""
         if message.get("session_key") in (None, self.session_key):
-            await self._close_for_access(CLOSE_SIGNED_OUT)
+            await self._close_for_access(CloseCode.SIGNED_OUT)
 
     async def access_changed(self, message: dict[str, Any]) -> None:
         """Something about this user's rights changed: check them again now."""
@@ -583,11 +572,11 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         )
         self.session_checked_at = time.monotonic()
         if now is not None and now.user_id != self.ctx.user_id:
-            await self._close_for_access(CLOSE_SIGNED_OUT)
+            await self._close_for_access(CloseCode.SIGNED_OUT)
         elif now is None or now.roles != self.ctx.roles:
             # Rights only ever change by reconnecting: the client reconnects (the live
             # page) or stops and asks for a reload (a console).
-            await self._close_for_access(CLOSE_ACCESS_CHANGED)
+            await self._close_for_access(CloseCode.ACCESS_CHANGED)
 
     async def _close_for_access(self, code: int) -> None:
         if not self.closing:
@@ -632,7 +621,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
         if not self.is_staff and not self.budget.take(time.monotonic()):
             if self.budget.exhausted:
                 logger.info("connection to event %s closed: too many frames", self.ctx.event_id)
-                await self._close_for_access(CLOSE_POLICY)
+                await self._close_for_access(CloseCode.POLICY)
                 return
             await self._send(
                 frames.error("rate_limited", "Too many messages at once. Wait a moment.")
@@ -658,7 +647,7 @@ class EventChatConsumer(AsyncWebsocketConsumer):
             await self._refuse(
                 in_hand, "signed_out", "You have been signed out. Sign in again to go on."
             )
-            await self._close_for_access(CLOSE_SIGNED_OUT)
+            await self._close_for_access(CloseCode.SIGNED_OUT)
         except ChatError as error:
             await self._refuse(in_hand, error.code, error.message)
         except UNAVAILABLE_ERRORS as error:

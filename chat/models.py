@@ -27,7 +27,7 @@ class Participant(models.Model):
     )
     # Random, kept in the guest's session cookie; never derived from who they are.
     guest_token = models.UUIDField(null=True, blank=True)
-    # A keyed hash of the network last used (chat.networks; never the address), for rate
+    # A keyed hash of the network last used (core.networks; never the address), for rate
     # limits and mutes; cleared after CHAT_NETWORK_HASH_HOURS by the retention job.
     network_hash = models.CharField(max_length=32, blank=True)
     network_hash_at = models.DateTimeField(null=True, blank=True)
@@ -62,7 +62,7 @@ class Participant(models.Model):
 
 class NetworkMute(models.Model):
     """A mute that follows a person to a new connection: their network (its keyed hash,
-    chat.networks) can ask nothing more at this event. Deleted by retention once the event
+    core.networks) can ask nothing more at this event. Deleted by retention once the event
     has ended and CHAT_NETWORK_HASH_HOURS have passed since the mute."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="network_mutes")
@@ -105,9 +105,9 @@ class Question(models.Model):
         max_length=20, choices=QuestionState.choices, default=QuestionState.PENDING
     )
     is_urgent = models.BooleanField(default=False)
-    # Blocked words it contains (chat.safeguarding), for the moderator; never published as is.
+    # Blocked words it contains (safeguarding.detection), for the moderator; never published as is.
     blocked_words = models.JSONField(default=list, blank=True)
-    # Personal details found when it was asked (chat.safeguarding), for the moderator.
+    # Personal details found when it was asked (safeguarding.detection), for the moderator.
     findings = models.JSONField(default=list, blank=True)
     asked_at = models.DateTimeField(auto_now_add=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
@@ -191,142 +191,3 @@ class FeedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.seq} in {self.event_id}"
-
-
-class Transcript(models.Model):
-    """One frozen version of an event's published record. Rows are never changed or deleted:
-    a staff correction is a new version (who, when, why); the latest version is the public one.
-
-    `content` is the canonical JSON (sorted keys, no spaces, UTF-8), stored as text so that a
-    download is byte-for-byte what `sha256` was computed over.
-    """
-
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="transcripts")
-    version = models.PositiveIntegerField()
-    content = models.TextField()
-    sha256 = models.CharField(max_length=64)
-    item_count = models.PositiveIntegerField()
-    created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    correction_reason = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["event", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "version"], name="transcript_version_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"transcript of {self.event_id}, version {self.version}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValueError("Transcripts are immutable: correct one by adding a version.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("Transcripts are kept for the record and cannot be deleted.")
-
-
-class TranscriptEntry(models.Model):
-    """One item of an event's current transcript, as a row to search and filter.
-
-    Derived data: rebuilt from the transcript's content whenever a version is published, so
-    it always mirrors the public record and never the live tables.
-    """
-
-    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="entries")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transcript_entries")
-    seq = models.PositiveIntegerField()
-    kind = models.CharField(max_length=20, choices=FeedKind.choices)
-    body = models.TextField()
-    speaker = models.CharField(max_length=300)
-    agency_slug = models.SlugField(max_length=80, blank=True)
-
-    class Meta:
-        ordering = ["event", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "seq"], name="transcript_entry_seq_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.seq} of {self.event_id}"
-
-
-class SafeguardingPhrase(models.Model):
-    """Words staff keep in the admin: crisis phrases mark a question urgent and send its asker
-    emergency help; blocked words flag it for the moderator. Neither publishes anything."""
-
-    class Kind(models.TextChoices):
-        CRISIS = "crisis", "Someone may be in danger now"
-        BLOCKED = "blocked", "Blocked word (flag for the moderator)"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    phrase = models.CharField(
-        max_length=100,
-        help_text=(
-            "Matched as whole words, ignoring case and spacing. A crisis phrase is read the way "
-            "the question is (punctuation, apostrophes, text-speak and common misspellings "
-            'ignored: "hes gonna" matches "he\'s going to"), and is not matched in a figure '
-            'of speech or talk about a subject ("suicide prevention") or in an account only '
-            "about the past."
-        ),
-    )
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["kind", "phrase"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "phrase"], name="safeguarding_phrase_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.phrase}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.phrase = " ".join(self.phrase.lower().split())
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-
-class ViewerSample(models.Model):
-    """How many people were watching an event's live chat at one moment, summed over every
-    server process (chat/reports/viewers.py). A count only: never who, never from where."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="viewer_samples")
-    # The start of the sampling slot (REPORT_VIEWER_SAMPLE_SECONDS), so a task run twice in
-    # one slot stores one row.
-    sampled_at = models.DateTimeField()
-    viewers = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["event", "sampled_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "sampled_at"], name="viewer_sample_once_per_slot"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.viewers} viewers of {self.event_id} at {self.sampled_at}"
-
-
-class QuestionTally(models.Model):
-    """An event's question counts, frozen just before the retention purge deletes the
-    questions never published and the participants (chat/retention.py), so its report
-    keeps telling the truth afterwards. Counts only."""
-
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="question_tally")
-    received = models.PositiveIntegerField()
-    published = models.PositiveIntegerField()
-    answered = models.PositiveIntegerField()
-    declined = models.PositiveIntegerField()
-    unhandled = models.PositiveIntegerField()
-    urgent = models.PositiveIntegerField()
-    in_advance = models.PositiveIntegerField()
-    muted_participants = models.PositiveIntegerField()
-    frozen_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"question tally of {self.event_id}"

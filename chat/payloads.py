@@ -9,8 +9,8 @@ from typing import Any
 
 from chat.enums import QuestionState
 from chat.models import Answer, Question
-from chat.safeguarding import Finding, mask
 from events.models import PanelSeat
+from safeguarding.detection import Finding, mask
 
 MEMBER_OF_THE_PUBLIC = "Member of the public"
 # Told privately to the asker of a question still waiting when the webchat closed.

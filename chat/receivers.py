@@ -13,14 +13,14 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.models import User
-from chat.realtime.broadcast import publish_now, send_now
-from chat.realtime.groups import user_group
+from accounts.signals import user_deleting
 from chat.selectors import event_status_frame
-from chat.services import questions_mark_unhandled
-from chat.tasks import archive_transcript
+from chat.services import participant_questions_forget, questions_mark_unhandled
 from events.enums import EventStatus
 from events.models import Event, Panellist, PanelSeat
 from events.signals import event_status_changed
+from realtime.broadcast import publish_now, send_now
+from realtime.groups import user_group
 
 logger = logging.getLogger(__name__)
 
@@ -47,15 +47,9 @@ def unhandled_on_close(sender: Any, *, event_id: int, to_status: str, **kwargs: 
         logger.info("event %s closed with %s questions not reached", event_id, count)
 
 
-@receiver(event_status_changed, dispatch_uid="chat.archive_on_close")
-def archive_on_close(sender: Any, *, event_id: int, to_status: str, **kwargs: Any) -> None:
-    if to_status != EventStatus.CLOSED:
-        return
-    try:
-        archive_transcript.delay(event_id=event_id)
-    except Exception:
-        # The broker is down: beat's archive_closed_events catches up once it is back.
-        logger.warning("could not queue the archive of event %s; the catch-up will", event_id)
+@receiver(user_deleting, dispatch_uid="chat.forget_questions_of_deleted_user")
+def forget_questions_of_deleted_user(sender: Any, *, user_id: int, **kwargs: Any) -> None:
+    participant_questions_forget(user_id=user_id)
 
 
 # --- sign-in, sign-out and rights: open connections follow at once ------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from chat.enums import NEVER_PUBLISHED_STATES
 from chat.models import NetworkMute, Participant, Question
-from chat.reports.services import question_tallies_freeze
+from chat.signals import personal_data_purging
 from events.models import Event
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,9 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
     days = settings.CHAT_RETENTION_DAYS if days is None else days
     cutoff = now - timedelta(days=days)
     with transaction.atomic():
-        # Reports keep their counts of what is about to be deleted (chat/reports/).
-        question_tallies_freeze(
+        # Inside the transaction, before anything is deleted: reports freeze their counts.
+        personal_data_purging.send(
+            sender=personal_data_purge,
             event_ids=list(Event.objects.filter(ends_at__lt=cutoff).values_list("pk", flat=True)),
             now=now,
         )

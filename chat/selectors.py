@@ -1,6 +1,6 @@
 """Reads for the live chat. Plain dicts and lists, safe to hand across the async boundary.
 
-The transcript archive's reads are in chat/archive_selectors.py."""
+The transcript archive's reads are in archive/selectors.py."""
 
 import time
 import uuid
@@ -167,7 +167,7 @@ def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str,
     """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
     order, read in one hop to the database thread: status, session, pin, the queue for a
     moderator, the asker's own questions, then the published items after `after`. (The hub
-    serves the same from memory when it can: chat/realtime/hub.py, EventHub.snapshot.)"""
+    serves the same from memory when it can: realtime/hub.py, EventHub.snapshot.)"""
     snapshot = [
         event_status_frame(event_id=ctx.event_id),
         session_frame(ctx),
@@ -202,7 +202,7 @@ def connection_personal(*, ctx: ConnectionContext) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class FeedState:
-    """What each process's hub keeps of an event (chat/realtime/hub.py), read in one trip."""
+    """What each process's hub keeps of an event (realtime/hub.py), read in one trip."""
 
     # Every published item with a seq above `floor` is in `items`, in order.
     floor: int

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from chat import askers, frames, payloads, safeguarding
+from chat import askers, frames, payloads
 from chat.enums import (
     NEVER_PUBLISHED_STATES,
     QUESTION_TRANSITIONS,
@@ -25,15 +25,16 @@ from chat.enums import (
 )
 from chat.models import Answer, ChatRoom, FeedItem, NetworkMute, Participant, Question
 from chat.ratelimit import allow
-from chat.realtime.broadcast import (
+from events.enums import EventStatus
+from events.models import Agency, Event, Panellist, PanelSeat
+from events.roles import EventRoles, event_roles
+from realtime.broadcast import (
     publish_many_on_commit,
     publish_on_commit,
     send_frame_on_commit,
 )
-from chat.realtime.groups import moderation_group, participant_group
-from events.enums import EventStatus
-from events.models import Agency, Event, Panellist, PanelSeat
-from events.roles import EventRoles, event_roles
+from realtime.groups import moderation_group, participant_group
+from safeguarding import detection as safeguarding
 
 DEFAULT_ELSEWHERE_NOTE = "Another reply in this webchat answers this question."
 MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webchat."
@@ -168,7 +169,7 @@ def participant_for(
 
 def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bool:
     """Stop a participant asking at this event, on every tab and reconnect, and from their
-    network (chat.networks) for the rest of the event; their waiting questions leave the
+    network (core.networks) for the rest of the event; their waiting questions leave the
     queue (kept for audit, never published). True if changed."""
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
@@ -262,7 +263,7 @@ def question_ask(
 ) -> AskOutcome:
     """Store a question for moderation. Asking again with the same client_id changes nothing.
 
-    `network` is the keyed hash of the asker's network address (chat.safeguarding), never
+    `network` is the keyed hash of the asker's network address (safeguarding.detection), never
     the address itself."""
     with transaction.atomic():
         participant = Participant.objects.select_related("event__lead_agency").get(
@@ -398,7 +399,7 @@ def question_approve(
 ) -> bool:
     """Publish a waiting question, optionally as edited by the moderator. True if changed.
 
-    Text that still contains personal details (chat.safeguarding) is published only with
+    Text that still contains personal details (safeguarding.detection) is published only with
     `publish_unmasked`: the moderator's deliberate second step, after being told what."""
     with transaction.atomic():
         question = _lock_question(question_id, event_id)

@@ -1,28 +1,12 @@
 from django.urls import path
 
-from chat import archive_views, embed, views
-from chat.downloads import FORMATS
-from chat.reports import views as report_views
+from chat import embed, views
 
 app_name = "chat"
 
 urlpatterns = [
-    path("transcripts/", archive_views.transcript_list, name="transcripts"),
-    path("transcripts/index.json", archive_views.transcript_index, name="transcript_index"),
-    path("transcripts/<slug:slug>/", archive_views.transcript_detail, name="transcript"),
-    *(
-        path(
-            f"transcripts/<slug:slug>.{download.extension}",
-            archive_views.transcript_download,
-            {"format_name": download.name},
-            name=f"transcript_{download.name}",
-        )
-        for download in FORMATS.values()
-    ),
-    path("reports/", report_views.reports_across_events, name="reports"),
-    path("reports/webchats.csv", report_views.reports_across_events_csv, name="reports_csv"),
-    path("events/<slug:slug>/report/", report_views.event_report, name="report"),
-    path("events/<slug:slug>/report.csv", report_views.event_report_csv, name="report_csv"),
+    # A signed-in member of the public's own questions, beside their account pages.
+    path("accounts/questions/", views.my_questions, name="my_questions"),
     path("events/<slug:slug>/live/", views.event_live, name="live"),
     path("events/<slug:slug>/live/ask/", views.event_ask, name="ask"),
     path("events/<slug:slug>/live/forget/", views.event_forget_questions, name="forget_questions"),

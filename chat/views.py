@@ -20,7 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import role_page
-from chat import networks, safeguarding, selectors, services
+from accounts.selectors import signed_in_user_id
+from chat import selectors, services
 from chat.enums import AnswerMode
 from chat.forms import (
     AnnounceForm,
@@ -32,11 +33,14 @@ from chat.forms import (
     RejectForm,
 )
 from chat.guests import GUEST_COOKIE_NAME, guest_cookie_value, guest_token_from_cookie
-from chat.selectors import PARTICIPANT_SESSION_KEY
+from chat.selectors import PARTICIPANT_SESSION_KEY, questions_of_user
 from chat.services import ChatError
+from core import networks
 from events import selectors as event_selectors
 from events.models import Event
 from events.roles import EventRoles, event_roles
+from events.selectors import events_followed
+from safeguarding import detection as safeguarding
 
 LIVE_TEMPLATE = "chat/live.html"
 FORGOTTEN_MESSAGE = (
@@ -407,4 +411,17 @@ def panel_mark_answered(request: HttpRequest, slug: str, question_id: int) -> Ht
         ),
         "Marked as answered.",
         "chat:panel",
+    )
+
+
+@never_cache  # this person's own questions: never kept by the browser or a cache
+@login_required
+def my_questions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/my_questions.html",
+        {
+            "events": questions_of_user(user_id=signed_in_user_id(request)),
+            "following": events_followed(user_id=signed_in_user_id(request)),
+        },
     )

@@ -15,10 +15,10 @@ from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 
 from accounts.roles import MODERATORS, PANELLISTS
+from core.admin_site import LabelledDateTimeAdmin
 from events import services
 from events.models import Agency, Event, EventStatusChange, Panellist, PanelSeat, Topic
 from events.services import LATE_AFTER, EventTransitionError, TransitionResult
-from outreach.admin_site import LabelledDateTimeAdmin
 
 
 def london_time(value: object) -> str:

@@ -15,8 +15,8 @@ from channels.sessions import CookieMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
-from chat.realtime import internals  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from realtime import internals  # noqa: E402
 
 # Once per server process: which delivery paths are on, and why (logged; /healthz shows it).
 internals.check()

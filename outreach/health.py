@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from chat.realtime import internals
+from realtime import internals
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "status": "ok" if not failed else "unavailable",
         "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
         "failed": failed,
-        # Which real-time delivery paths this process uses (chat/realtime/internals.py).
+        # Which real-time delivery paths this process uses (realtime/internals.py).
         "realtime": {name: path.as_dict() for name, path in internals.check().items()},
     }
     return JsonResponse(body, status=503 if failed else 200)

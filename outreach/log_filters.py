@@ -36,7 +36,7 @@ BEAT_SENDING_DUE_TASK = "Scheduler: Sending due task"
 class OncePerMinute(logging.Filter):
     """Pass a repeated message at most once per `seconds`, as one line without its
     traceback. channels-redis' pub/sub receive task logs a full traceback every second while
-    Redis is unreachable; the hubs already say once what that means (chat/realtime/hub.py)."""
+    Redis is unreachable; the hubs already say once what that means (realtime/hub.py)."""
 
     def __init__(self, seconds: float = 60.0) -> None:
         super().__init__()

@@ -40,8 +40,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # Django's admin with one Accounts section on its index (outreach/admin_site.py).
-    "outreach.admin_site.OutreachAdminConfig",
+    # Django's admin with one Accounts section on its index (core/admin_site.py).
+    "core.admin_site.OutreachAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,9 +54,16 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # One app per concern, ground floor first (docs/architecture.md; CI checks the order).
+    "core",
     "accounts",
     "events",
+    "realtime",
+    "safeguarding",
     "chat",
+    "archive",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -168,7 +175,7 @@ CHANNEL_LAYERS = {
         },
     },
     # Public frames (published items, status, pin): one PUBLISH per frame, received once by
-    # each server process's hub (chat/realtime/hub.py). Pub/sub keeps nothing, so the hubs
+    # each server process's hub (realtime/hub.py). Pub/sub keeps nothing, so the hubs
     # number and refill from the database: a frame missed here is read back, never lost.
     "fanout": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -309,7 +316,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "options": {"expires": SCHEDULE_RECONCILE_SECONDS * 2},
     },
     "archive-closed-events": {
-        "task": "chat.archive_closed_events",
+        "task": "archive.archive_closed_events",
         "schedule": SCHEDULE_RECONCILE_SECONDS,
         "options": {"expires": SCHEDULE_RECONCILE_SECONDS * 2},
     },
@@ -323,14 +330,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 24 * 60 * 60,
         "options": {"expires": 60 * 60},
     },
-    # Reports (chat/reports/): how many are watching each live event, across all processes.
+    # Reports (reports/): how many are watching each live event, across all processes.
     "sample-viewers": {
-        "task": "chat.sample_viewers",
+        "task": "reports.sample_viewers",
         "schedule": REPORT_VIEWER_SAMPLE_SECONDS,
         "options": {"expires": REPORT_VIEWER_SAMPLE_SECONDS},
     },
     "purge-viewer-samples": {
-        "task": "chat.purge_viewer_samples",
+        "task": "reports.purge_viewer_samples",
         "schedule": 24 * 60 * 60,
         "options": {"expires": 60 * 60},
     },
@@ -367,18 +374,18 @@ CHAT_FRAME_STRIKES = env.int("CHAT_FRAME_STRIKES", default=20)
 # A `resume` that asks again for items this connection was already sent is served at most
 # once in this many seconds.
 CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0)
-# Crisis triage's learned scorer (chat/crisis_scorer.py) beside the rules: it adds "urgent"
+# Crisis triage's learned scorer (safeguarding/crisis_scorer.py) beside the rules: it adds "urgent"
 # and the help box to a question the rules let through, and overrules a flag only the weaker
 # rules raised when it reads the question as ordinary. On by default: with it the held-out
 # figures meet both targets, without it neither (docs/safeguarding.md, "The learned scorer").
 SAFEGUARDING_LEARNED_SCORER = env.bool("SAFEGUARDING_LEARNED_SCORER", default=True)
-# The direct paths below ASGI (chat/realtime/internals.py); off means public APIs only.
+# The direct paths below ASGI (realtime/internals.py); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
 CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 # Each process's hub keeps this many recent published items (with their frames' bytes) and
 # the event's status and pin, and serves a joining viewer's snapshot from them; a viewer
-# asking for older items, or a hub not yet warm, reads the database (chat/realtime/hub.py).
+# asking for older items, or a hub not yet warm, reads the database (realtime/hub.py).
 CHAT_SNAPSHOT_FROM_MEMORY = env.bool("CHAT_SNAPSHOT_FROM_MEMORY", default=True)
 # A guest with the live page's cookie who has not asked joins without a database trip: the
 # event from the process's memory, "has not asked" from a Redis set (chat/askers.py).
@@ -392,10 +399,10 @@ CHAT_JOINS_AT_ONCE = env.int("CHAT_JOINS_AT_ONCE", default=32)
 CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # On SQLite, the staff threads keep their connection between calls instead of opening one
-# per call (chat/realtime/database.py).
+# per call (realtime/database.py).
 CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=True)
 # A moderator's connection reads up to this many frames ahead of its handler, so that
-# announcements sent together are committed together (chat/realtime/readahead.py); 0: off.
+# announcements sent together are committed together (realtime/readahead.py); 0: off.
 CHAT_STAFF_READ_AHEAD = env.int("CHAT_STAFF_READ_AHEAD", default=64)
 # At most this many announcements in one commit.
 CHAT_ANNOUNCE_BATCH = env.int("CHAT_ANNOUNCE_BATCH", default=32)

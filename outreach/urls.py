@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("archive.urls")),
+    path("", include("reports.urls")),
     path("", include("chat.urls")),
     path("", include("events.urls")),
 ]

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from chat.networks import network_hash
+from core.networks import network_hash
 from tests.accounts.test_accounts import PASSWORD, link_in, verified_user
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from archive.models import Transcript
+from archive.services import transcript_archive
 from chat import services as chat_services
-from chat.models import Participant, Question, Transcript
-from chat.transcripts import transcript_archive
+from chat.models import Participant, Question
 from events import services as event_services
 from events.models import EventFollow
 from events.tasks import send_reminders
-from tests.chat.conftest import make_live_event
+from tests.live import make_live_event
 from tests.factories import EventFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +207,7 @@ def test_my_questions_lists_each_question_with_its_status_and_reason(client: Cli
     )
     client.force_login(user)
 
-    page = client.get(reverse("accounts:my_questions")).content.decode()
+    page = client.get(reverse("chat:my_questions")).content.decode()
 
     assert "Hate crime webchat" in page
     for question in (published, declined, waiting):
@@ -215,7 +216,7 @@ def test_my_questions_lists_each_question_with_its_status_and_reason(client: Cli
     assert "We cannot discuss individual cases here." in page
     # Someone else's page shows none of it.
     client.force_login(verified_user("other@example.org"))
-    others = client.get(reverse("accounts:my_questions")).content.decode()
+    others = client.get(reverse("chat:my_questions")).content.decode()
     assert "How do I report a hate crime online?" not in others
 
 
@@ -234,7 +235,7 @@ def test_deleting_an_account_removes_personal_data_and_keeps_transcripts_intact(
     transcript_archive(event_id=live.event.pk)
     before = (
         Transcript.objects.get(event=live.event).sha256,
-        client.get(reverse("chat:transcript_json", args=[live.event.slug])).content,
+        client.get(reverse("archive:transcript_json", args=[live.event.slug])).content,
     )
 
     sign_in(client, "sam@example.org")
@@ -264,7 +265,7 @@ def test_deleting_an_account_removes_personal_data_and_keeps_transcripts_intact(
     assert "_auth_user_id" not in client.session
     # The archive is untouched: same version, same bytes.
     assert Transcript.objects.filter(event=live.event).count() == 1
-    after = client.get(reverse("chat:transcript_json", args=[live.event.slug])).content
+    after = client.get(reverse("archive:transcript_json", args=[live.event.slug])).content
     assert (Transcript.objects.get(event=live.event).sha256, after) == before
     assert "How do I report a hate crime online?" in after.decode()
 

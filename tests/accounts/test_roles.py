@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import EVENT_MANAGERS, MODERATORS, PANELLISTS
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.live import LiveEvent, make_live_event
 from tests.factories import (
     EventFactory,
     ModeratorFactory,

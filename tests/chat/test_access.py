@@ -11,8 +11,8 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from accounts.roles import MODERATORS
-from chat.consumers import CLOSE_ACCESS_CHANGED, CLOSE_SIGNED_OUT
-from tests.chat.conftest import LiveEvent, Socket, db, make_live_event
+from realtime.codes import CloseCode
+from tests.live import LiveEvent, Socket, db, make_live_event
 
 CLOSE_TIMEOUT = 5
 
@@ -47,7 +47,7 @@ async def test_signing_out_closes_that_browsers_connections_only(
 
     await sync_to_async(browser.post)(reverse("account_logout"))
 
-    assert await closed_with(here) == CLOSE_SIGNED_OUT
+    assert await closed_with(here) == CloseCode.SIGNED_OUT
     await still_open(elsewhere)
 
 
@@ -60,7 +60,7 @@ async def test_a_moderator_taken_off_the_event_is_disconnected(
 
     await db(live.event.moderators.remove)(live.moderator)
 
-    assert await closed_with(moderator) == CLOSE_ACCESS_CHANGED
+    assert await closed_with(moderator) == CloseCode.ACCESS_CHANGED
     await still_open(bystander)
     # Reconnecting gives a member of the public's rights.
     again = await connect(live.event.slug, user=live.moderator)
@@ -72,7 +72,7 @@ async def test_leaving_the_moderators_group_disconnects(live: LiveEvent, connect
 
     await db(lambda: live.moderator.groups.remove(*live.moderator.groups.filter(name=MODERATORS)))()
 
-    assert await closed_with(moderator) == CLOSE_ACCESS_CHANGED
+    assert await closed_with(moderator) == CloseCode.ACCESS_CHANGED
 
 
 async def test_turning_off_the_second_factor_disconnects_a_panellist(
@@ -82,7 +82,7 @@ async def test_turning_off_the_second_factor_disconnects_a_panellist(
 
     await db(lambda: Authenticator.objects.filter(user=live.panellist_user).delete())()
 
-    assert await closed_with(panellist) == CLOSE_ACCESS_CHANGED
+    assert await closed_with(panellist) == CloseCode.ACCESS_CHANGED
 
 
 async def test_a_session_ended_where_no_signal_sees_it_is_noticed_by_the_recheck(
@@ -93,7 +93,7 @@ async def test_a_session_ended_where_no_signal_sees_it_is_noticed_by_the_recheck
 
     await db(lambda: Session.objects.all().delete())()
 
-    assert await closed_with(moderator) == CLOSE_SIGNED_OUT
+    assert await closed_with(moderator) == CloseCode.SIGNED_OUT
 
 
 async def test_a_guest_is_not_affected_by_someone_elses_changes(

@@ -1,6 +1,6 @@
 """A moderator's announcements that arrive together are committed together: one transaction
 and one PUBLISH round trip for the lot, each still published once, in the order sent, and a
-refused one refused alone (chat/realtime/readahead.py, services.announcements_post)."""
+refused one refused alone (realtime/readahead.py, services.announcements_post)."""
 
 import asyncio
 import threading
@@ -12,11 +12,11 @@ from django.test import override_settings
 
 from chat import services
 from chat.models import FeedItem
-from chat.realtime.broadcast import FANOUT_LAYER, public_frames_message
-from chat.realtime.groups import public_group
-from chat.realtime.readahead import ReadAhead
 from chat.services import ChatError
-from tests.chat.conftest import LiveEvent, db
+from realtime.broadcast import FANOUT_LAYER, public_frames_message
+from realtime.groups import public_group
+from realtime.readahead import ReadAhead
+from tests.live import LiveEvent, db
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

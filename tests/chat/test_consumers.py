@@ -17,7 +17,7 @@ from chat.enums import QuestionState
 from chat.models import FeedItem, Question
 from events import services as event_services
 from outreach.asgi import application
-from tests.chat.conftest import LiveEvent, db, make_live_event
+from tests.live import LiveEvent, db, make_live_event
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from chat import services, transcripts
+from archive import services as transcripts
+from chat import services
 from events import services as event_services
-from tests.chat.conftest import make_live_event
+from tests.live import make_live_event
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +52,8 @@ def test_every_page_showing_user_text_escapes_it() -> None:
     event_services.event_close(event_id=live.event.pk)
     transcripts.transcript_archive(event_id=live.event.pk)
     public = Client()
-    pages["transcript"] = public.get(reverse("chat:transcript", args=[live.event.slug]))
-    search = public.get(reverse("chat:transcripts"), {"q": "quokka"}).content.decode()
+    pages["transcript"] = public.get(reverse("archive:transcript", args=[live.event.slug]))
+    search = public.get(reverse("archive:transcripts"), {"q": "quokka"}).content.decode()
     pages["embed"] = public.get(reverse("chat:embed", args=[live.event.slug]))
 
     # PostgreSQL's search parser drops markup from snippets; whatever it shows is escaped.
@@ -87,9 +88,9 @@ def test_downloads_cannot_run_as_pages() -> None:
     client = Client()
 
     for name, content_type in (
-        ("chat:transcript_json", "application/json"),
-        ("chat:transcript_csv", "text/csv"),
-        ("chat:transcript_text", "text/plain"),
+        ("archive:transcript_json", "application/json"),
+        ("archive:transcript_csv", "text/csv"),
+        ("archive:transcript_text", "text/plain"),
     ):
         response = client.get(reverse(name, args=[live.event.slug]))
         assert response["Content-Type"].startswith(content_type), name

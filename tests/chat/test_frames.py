@@ -10,7 +10,7 @@ import pytest
 
 from chat import frames, payloads
 from chat.models import Question
-from tests.chat.conftest import LiveEvent, guest_asks
+from tests.live import LiveEvent, guest_asks
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 

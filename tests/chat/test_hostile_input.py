@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from chat.protocol import MAX_FRAME_BYTES, FrameError, parse_frame
 from outreach.asgi import application
-from tests.chat.conftest import LiveEvent
+from tests.live import LiveEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,7 +116,7 @@ async def test_hostile_frames_store_nothing_and_leave_other_connections_working(
     live: LiveEvent, connect
 ) -> None:
     from chat.models import Question
-    from tests.chat.conftest import db
+    from tests.live import db
 
     bystander = await connect(live.event.slug)
     attacker = await connect(live.event.slug)
@@ -170,7 +170,7 @@ async def test_one_network_posing_as_many_askers_is_rate_limited(
     live: LiveEvent, connect, settings
 ) -> None:
     from chat.models import Participant
-    from tests.chat.conftest import db
+    from tests.live import db
 
     settings.CHAT_ASK_RATE_LIMIT_PER_NETWORK = (3, 60)
     codes = []
@@ -190,7 +190,7 @@ async def test_one_network_posing_as_many_askers_is_rate_limited(
 
 
 def _viewers(event_id: int) -> int:
-    from chat.realtime import hub
+    from realtime import hub
 
     found = hub._hubs.get(asyncio.get_running_loop(), {}).get(event_id)
     return len(found.viewers) if found is not None else 0
@@ -198,7 +198,7 @@ def _viewers(event_id: int) -> int:
 
 async def _throw(slug: str, live_event_id: int, frame: str | bytes) -> None:
     from chat.models import Question
-    from tests.chat.conftest import db
+    from tests.live import db
 
     headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
     attacker = WebsocketCommunicator(application, f"/ws/events/{slug}/", headers=headers)

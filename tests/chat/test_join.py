@@ -1,5 +1,5 @@
 """Joining the live chat: what a connection costs the database, and the snapshot the hub
-serves from memory (chat/realtime/hub.py: EventHub.snapshot) being the database's own."""
+serves from memory (realtime/hub.py: EventHub.snapshot) being the database's own."""
 
 import asyncio
 import threading
@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chat import askers, consumers, selectors, services
 from chat.guests import GUEST_COOKIE_NAME
-from tests.chat.conftest import LiveEvent, browser_cookies, db
+from tests.live import LiveEvent, browser_cookies, db
 from tests.chat.test_consumers import ask_frame
 from tests.harness import free_port
 

@@ -16,11 +16,11 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from chat import services
 from chat.models import FeedItem, Question
 from chat.protocol import PRIVILEGED_FRAMES
-from chat.realtime import hub as hub_module
-from chat.realtime.broadcast import FANOUT_LAYER, public_message
-from chat.realtime.groups import participant_group, public_group
-from chat.realtime.outbox import OutboundFrame
-from tests.chat.conftest import LiveEvent, Socket, db
+from realtime import hub as hub_module
+from realtime.broadcast import FANOUT_LAYER, public_message
+from realtime.groups import participant_group, public_group
+from realtime.outbox import OutboundFrame
+from tests.live import LiveEvent, Socket, db
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -198,7 +198,7 @@ async def test_a_viewer_whose_delivery_raises_is_closed_and_the_others_keep_rece
     for viewer in (good, bad, other):
         await hub.join(viewer)
 
-    with caplog.at_level(logging.ERROR, logger="chat.realtime.hub"):
+    with caplog.at_level(logging.ERROR, logger="realtime.hub"):
         await publish(live, "one")
         await eventually(lambda: len(good.frames) == 1 and len(other.frames) == 1)
         await publish(live, "two")
@@ -289,7 +289,7 @@ async def test_a_hub_whose_receive_loop_dies_closes_its_viewers_with_4503_and_is
         raise TypeError("an upgrade changed the message format")
 
     monkeypatch.setattr(hub_module.EventHub, "_take", broken_take)
-    with caplog.at_level(logging.ERROR, logger="chat.realtime.hub"):
+    with caplog.at_level(logging.ERROR, logger="realtime.hub"):
         await publish(live, "this one kills the loop")
         closed = await viewer.communicator.receive_output(timeout=5)
         while closed["type"] != "websocket.close":
@@ -325,7 +325,7 @@ async def test_a_frame_of_another_deployment_on_the_same_redis_is_ignored(
     )
     foreign["namespace"] = "staging"
 
-    with caplog.at_level(logging.WARNING, logger="chat.realtime.hub"):
+    with caplog.at_level(logging.WARNING, logger="realtime.hub"):
         # Even on our own channel (a shared REDIS_NAMESPACE prefix would put it there).
         await layer.group_send(public_group(live.event.pk), foreign)
         await asyncio.sleep(0.3)

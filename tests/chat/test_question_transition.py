@@ -8,9 +8,9 @@ from django.db import transaction
 from chat import services
 from chat.enums import QuestionState
 from chat.models import Question
-from chat.realtime import broadcast
 from chat.services import ChatError, question_transition
-from tests.chat.conftest import LiveEvent, guest_asks
+from realtime import broadcast
+from tests.live import LiveEvent, guest_asks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,12 +6,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from chat import services, transcripts
-from chat.models import Participant, Question, Transcript
+from archive import services as transcripts
+from archive.models import Transcript
+from chat import services
+from chat.models import Participant, Question
 from chat.retention import personal_data_purge
 from events import services as event_services
 from events.models import Event
-from tests.chat.conftest import LiveEvent, guest_asks, make_live_event
+from tests.live import LiveEvent, guest_asks, make_live_event
 
 pytestmark = pytest.mark.django_db
 

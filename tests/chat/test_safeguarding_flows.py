@@ -17,14 +17,14 @@ from chat.enums import QuestionState
 from chat.frames import own_question as question_for_asker
 from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.models import NetworkMute, Participant, Question
-from chat.networks import network_hash, network_of
 from chat.payloads import UNHANDLED_MESSAGE
 from chat.retention import personal_data_purge
 from chat.selectors import PARTICIPANT_SESSION_KEY
 from chat.services import ChatError
+from core.networks import network_hash, network_of
 from events import services as event_services
 from events.models import validate_embed_origins
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.live import LiveEvent, make_live_event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -249,7 +249,7 @@ def test_your_questions_page_shows_the_published_wording_of_an_edited_question(
     )
     client.force_login(user)
 
-    response = client.get(reverse("accounts:my_questions"))
+    response = client.get(reverse("chat:my_questions"))
     page = response.content.decode()
 
     assert "Please call me back" in page and "07700 900123" not in page
@@ -475,7 +475,7 @@ def test_your_questions_page_says_when_the_panel_did_not_get_to_one(
         event_services.event_close(event_id=live.event.pk)
     client.force_login(user)
 
-    page = client.get(reverse("accounts:my_questions")).content.decode()
+    page = client.get(reverse("chat:my_questions")).content.decode()
 
     assert "Not reached before the end" in page
     assert "The panel did not get to your question before the webchat ended" in page
@@ -485,7 +485,7 @@ def test_your_questions_page_says_when_the_panel_did_not_get_to_one(
 def test_reports_count_removed_as_declined_and_not_reached_as_unhandled(
     live: LiveEvent, django_capture_on_commit_callbacks
 ) -> None:
-    from chat.reports.selectors import question_figures_by_event
+    from reports.selectors import question_figures_by_event
 
     muted = _guest(live)
     _ask(live, "From someone about to be muted", participant=muted)

@@ -7,7 +7,7 @@ import pytest
 from chat.models import NetworkMute, Question
 from chat.payloads import UNHANDLED_MESSAGE
 from events import services as event_services
-from tests.chat.conftest import LiveEvent, db
+from tests.live import LiveEvent, db
 from tests.chat.test_consumers import ask_frame
 
 pytestmark = pytest.mark.django_db(transaction=True)

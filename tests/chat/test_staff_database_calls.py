@@ -1,5 +1,5 @@
 """Staff frames' database calls keep their thread's SQLite connection between calls
-(chat/realtime/database.py): a moderator's every action no longer opens the database file
+(realtime/database.py): a moderator's every action no longer opens the database file
 and checkpoints its log as it closes. PostgreSQL keeps its pool's behaviour."""
 
 import threading
@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.db.backends.signals import connection_created
 
-from chat.realtime.database import KeptConnectionCall, keeps_connections
 from events.models import Event
+from realtime.database import KeptConnectionCall, keeps_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

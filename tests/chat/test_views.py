@@ -12,7 +12,7 @@ from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.models import FeedItem, Question
 from chat.selectors import PARTICIPANT_SESSION_KEY
 from events import services as event_services
-from tests.chat.conftest import LiveEvent, make_live_event
+from tests.live import LiveEvent, make_live_event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -298,7 +298,7 @@ def test_the_moderator_console_links_to_the_report_once_the_webchat_is_over(
     client: Client, live: LiveEvent
 ) -> None:
     client.force_login(live.moderator)
-    report = reverse("chat:report", args=[live.event.slug])
+    report = reverse("reports:report", args=[live.event.slug])
 
     during = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
     event_services.event_close(event_id=live.event.pk)

@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat import services
-from chat.models import Answer, Question, ViewerSample
-from chat.realtime.hub import viewers_key
-from chat.reports.services import viewer_samples_take
+from chat.models import Answer, Question
 from events import services as event_services
 from events.models import Agency, Event, Panellist, PanelSeat, Topic
+from realtime.hub import viewers_key
+from reports.models import ViewerSample
+from reports.services import viewer_samples_take
 
 QUESTIONS = [
     ("How do I report hate crime online?", "metropolitan-police"),

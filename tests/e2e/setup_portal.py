@@ -28,10 +28,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import EVENT_MANAGERS, MODERATORS, PANELLISTS
+from archive.services import transcript_archive
 from chat import services as chat_services
-from chat.transcripts import transcript_archive
+from demo.loader import demo_load
 from events import services
-from events.demo import demo_load
 from events.models import Agency, Event, Panellist, PanelSeat
 
 PASSWORD = os.environ["E2E_PASSWORD"]

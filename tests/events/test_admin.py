@@ -218,7 +218,13 @@ def test_the_admin_index_has_one_accounts_section(staff_client: Client) -> None:
         app["name"]: [m["name"] for m in app["models"]] for app in index.context["app_list"]
     }
     assert sections["Accounts"] == ["Authenticators", "Email addresses", "Groups", "Users"]
-    assert list(sections) == ["Accounts", "Agencies and events", "Live chat"]
+    assert list(sections) == [
+        "Accounts",
+        "Agencies and events",
+        "Live chat",
+        "Safeguarding",
+        "Transcript archive",
+    ]
 
 
 def test_the_event_form_says_who_can_moderate_and_how_to_make_someone_eligible(

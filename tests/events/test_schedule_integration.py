@@ -117,7 +117,7 @@ django.setup()
 
 from django.utils import timezone
 
-from chat.models import Transcript
+from archive.models import Transcript
 from events.models import Event, EventStatusChange
 
 event_id = int(os.environ["IT_EVENT_ID"])

@@ -41,7 +41,7 @@ def test_healthz_ok_when_database_and_redis_answer(client: Client) -> None:
 def test_healthz_says_when_a_direct_path_is_switched_off(
     client: Client, settings: Settings
 ) -> None:
-    from chat.realtime import internals
+    from realtime import internals
 
     settings.CHAT_DIRECT_SOCKET = False
     internals.reset()
@@ -62,7 +62,7 @@ def test_the_direct_path_is_on_whichever_thread_checks_first(client: Client) -> 
     ask; the direct write's check must not turn it off for the whole process."""
     import threading
 
-    from chat.realtime import internals
+    from realtime import internals
 
     internals.reset()
     try:

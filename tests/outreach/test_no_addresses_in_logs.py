@@ -143,7 +143,7 @@ async def test_no_log_line_or_redis_key_holds_a_visitors_address(
     assert login_limits, keys  # allauth did count the failures, keyed by something
     for text in ADDRESS_TEXTS:
         assert [key for key in keys if text.lower() in key.lower()] == []
-    # The keyed hash is 32 hex digits (chat/networks.py), in place of the address.
+    # The keyed hash is 32 hex digits (core/networks.py), in place of the address.
     assert all(re.search(r":ip:[0-9a-f]{32}$", key) for key in login_limits if ":ip:" in key), (
         login_limits
     )

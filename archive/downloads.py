@@ -1,0 +1,126 @@
+"""The transcript's download formats: one registry, one view (archive.views.
+transcript_download), one URL per format (chat/urls.py), listed on the transcript page and in
+the transcript index. Adding a format is one entry in FORMATS."""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from archive import services as transcripts
+from archive.models import Transcript
+from events.models import Event
+
+# Spreadsheets run cells that start with these as formulas; a leading ' keeps them text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class DownloadFormat:
+    # The key in the transcript index and the URL name's suffix (archive:transcript_<name>).
+    name: str
+    extension: str
+    content_type: str
+    # How the transcript page lists it.
+    label: str
+    note: str
+    render: Callable[[Event, Transcript], str]
+    # Extra response headers, from the transcript.
+    headers: Callable[[Transcript], dict[str, str]] = field(default=lambda transcript: {})
+
+    def filename(self, event: Event, transcript: Transcript) -> str:
+        return f"{event.slug}-transcript-v{transcript.version}.{self.extension}"
+
+
+def spreadsheet_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def render_json(event: Event, transcript: Transcript) -> str:
+    """Exactly the archived bytes, so anyone can check them against the published SHA-256."""
+    return transcript.content
+
+
+def render_csv(event: Event, transcript: Transcript) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["seq", "kind", "in_reply_to_seq", "speaker", "body", "published_at", "corrected"]
+    )
+    for item in json.loads(transcript.content)["items"]:
+        speaker, _ = transcripts.speaker_of(item)
+        writer.writerow(
+            spreadsheet_cell(value)
+            for value in (
+                item["seq"],
+                item["kind"],
+                item.get("question_seq") or "",
+                speaker,
+                item["body"],
+                item.get("published_at"),
+                "yes" if item.get("corrected") else "",
+            )
+        )
+    return buffer.getvalue()
+
+
+def render_text(event: Event, transcript: Transcript) -> str:
+    document = json.loads(transcript.content)
+    starts = timezone.localtime(event.starts_at)
+    lines = [
+        document["event"]["title"],
+        f"{starts:%A %d %B %Y, %H:%M} (UK time), led by {document['event']['lead_agency']['name']}",
+        "",
+        "Panel:",
+        *(f"  {m['name']}, {m['role']}, {m['agency']}" for m in document["panel"]),
+        "",
+    ]
+    if document.get("correction"):
+        lines += [f"Corrected: {document['correction']['reason']}", ""]
+    labels = {"question": "Question", "answer": "Answer", "announcement": "Announcement"}
+    for item in document["items"]:
+        speaker, _ = transcripts.speaker_of(item)
+        reply = f" (to question {item['question_seq']})" if item.get("question_seq") else ""
+        lines += [
+            f"[{item['seq']}] {labels[item['kind']]}{reply} from {speaker}:",
+            item["body"],
+            "",
+        ]
+    lines.append(f"SHA-256 of the JSON record: {transcript.sha256}")
+    return "\n".join(lines)
+
+
+FORMATS: dict[str, DownloadFormat] = {
+    each.name: each
+    for each in (
+        DownloadFormat(
+            name="json",
+            extension="json",
+            content_type="application/json; charset=utf-8",
+            label="JSON",
+            note="(the archived record)",
+            render=render_json,
+            headers=lambda transcript: {"X-Transcript-SHA256": transcript.sha256},
+        ),
+        DownloadFormat(
+            name="csv",
+            extension="csv",
+            content_type="text/csv; charset=utf-8",
+            label="CSV",
+            note="(for spreadsheets)",
+            render=render_csv,
+        ),
+        DownloadFormat(
+            name="text",
+            extension="txt",
+            content_type="text/plain; charset=utf-8",
+            label="Plain text",
+            note="",
+            render=render_text,
+        ),
+    )
+}

@@ -1,0 +1,429 @@
+"""Scores the safeguarding detectors against the labelled corpus in safeguarding/evaluation/corpus/.
+
+`manage.py safeguarding_eval` prints the tables; tests/safeguarding/test_eval.py holds
+the held-out figures to the targets. See safeguarding/evaluation/corpus/README.md for the corpus
+and how its held-out fifth was fixed.
+"""
+
+import csv
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from safeguarding import crisis, crisis_scorer
+from safeguarding.detection import CRISIS_PHRASES, Finding, find_personal_details
+
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+SPLITS = ("dev", "heldout")
+CRISIS_CATEGORIES = (crisis.DANGER_NOW, crisis.SELF_HARM)
+ORDINARY_CATEGORIES = ("ordinary", "near_miss")
+ALL_ORDINARY = "all ordinary"
+ALL_DETAILS = "all details"
+# The targets in issue 15: share of crisis messages flagged, of ordinary ones flagged.
+CRISIS_RECALL_TARGET = 0.95
+CRISIS_FALSE_ALARM_TARGET = 0.05
+DETAILS_RECALL_TARGET = 0.90
+DETAILS_FALSE_POSITIVE_TARGET = 0.02
+# The learned scorer (safeguarding.crisis_scorer), trained on dev only. Its settings were chosen by
+# SCORER_FOLDS-fold cross-validation on dev (docs/safeguarding.md, "The learned scorer"): an
+# L2-regularised logistic regression, full-batch gradient descent from zero, features seen in
+# at least SCORER_MIN_DOCUMENTS training messages, the SCORER_KEEP heaviest weights kept; the
+# threshold is the lowest at which the flags the scorer adds, cross-validated, stay at or
+# under SCORER_FALSE_ALARM_LIMIT both of all dev ordinary and near-miss questions and of the
+# near misses alone. The rules' own flags are not counted against it since the third round:
+# the rules were written on dev, so their dev false alarms (near none) say nothing of how
+# many they raise on new messages (about 5% of ordinary questions on first contact), and
+# counting them let the scorer take the whole allowance as the rules improved.
+SCORER_FOLDS = 5
+SCORER_L2 = 0.01
+SCORER_EPOCHS = 200
+SCORER_STEP = 1.0
+SCORER_MIN_DOCUMENTS = 2
+SCORER_KEEP = 3000
+SCORER_FALSE_ALARM_LIMIT = 0.02
+# The scorer overrules a flag raised only by safeguarding.crisis.OVERRULABLE_RULES when its
+# probability is below veto_below: this share of the lowest cross-validated probability of
+# any dev crisis message that only those rules flag, so that no dev crisis message is
+# overruled and there is room to spare (a miss costs more than a false alarm).
+SCORER_VETO_MARGIN = 0.5
+
+
+@dataclass(frozen=True)
+class Example:
+    split: str
+    category: str  # crisis: danger_now, self_harm, ordinary, near_miss; details: a kind or none
+    text: str
+    details: tuple[str, ...] = ()  # the substrings that must be masked (details corpus only)
+
+
+@dataclass(frozen=True)
+class Score:
+    category: str
+    split: str
+    measure: str  # "recall" or "false alarms"
+    hits: int  # messages flagged (false alarms) or caught (recall)
+    total: int
+    target: float
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+    @property
+    def meets_target(self) -> bool:
+        if self.measure == "recall":
+            return self.rate >= self.target
+        return self.rate <= self.target
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with (CORPUS_DIR / name).open(encoding="utf-8", newline="") as corpus:
+        return list(csv.DictReader(corpus, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def crisis_corpus() -> list[Example]:
+    return [Example(row["split"], row["category"], row["text"]) for row in _read("crisis.tsv")]
+
+
+def personal_details_corpus() -> list[Example]:
+    return [
+        Example(
+            row["split"],
+            row["kind"],
+            row["text"],
+            tuple(part for part in row["details"].split(" | ") if part),
+        )
+        for row in _read("personal_details.tsv")
+    ]
+
+
+def crisis_flagged(text: str, staff_phrases: tuple[str, ...], *, learned: bool = False) -> bool:
+    return crisis.crisis_match(text, staff_phrases, learned=learned) is not None
+
+
+RulesVerdict = crisis.RulesVerdict
+flagged_with_scorer = crisis.flagged_with_scorer
+
+
+def rules_verdict(text: str, staff_phrases: tuple[str, ...]) -> RulesVerdict:
+    return crisis.rules_verdict(crisis.normalise(text), staff_phrases)
+
+
+def _is_crisis(example: Example) -> int:
+    return int(example.category in CRISIS_CATEGORIES)
+
+
+def dev_folds(examples: Iterable[Example]) -> dict[str, int]:
+    """Each dev message's cross-validation fold: within each category, messages ordered by
+    the SHA-256 of their text, dealt round the folds (stratified, and the same every run)."""
+    folds = {}
+    dev = [e for e in examples if e.split == "dev"]
+    for category in sorted({e.category for e in dev}):
+        ordered = sorted(
+            (e for e in dev if e.category == category),
+            key=lambda e: hashlib.sha256(e.text.encode("utf-8")).hexdigest(),
+        )
+        for index, example in enumerate(ordered):
+            folds[example.text] = index % SCORER_FOLDS
+    return folds
+
+
+def fit_crisis_scorer(examples: list[Example]) -> tuple[float, dict[str, float]]:
+    """A logistic regression (bias, weights rounded to 4 places) for crisis or not, trained on
+    `examples`. Plain Python and deterministic: the same messages give the same weights."""
+    documents = [crisis_scorer.features(crisis.normalise(e.text)) for e in examples]
+    labels = [_is_crisis(e) for e in examples]
+    seen: dict[str, int] = {}
+    for document in documents:
+        for feature in document:
+            seen[feature] = seen.get(feature, 0) + 1
+    vocabulary = sorted(f for f, count in seen.items() if count >= SCORER_MIN_DOCUMENTS)
+    index = {feature: i for i, feature in enumerate(vocabulary)}
+    rows = [sorted(index[f] for f in document if f in index) for document in documents]
+    weights = [0.0] * len(vocabulary)
+    bias = 0.0
+    for _ in range(SCORER_EPOCHS):
+        gradient = [0.0] * len(vocabulary)
+        bias_gradient = 0.0
+        for row, label in zip(rows, labels, strict=True):
+            score = bias + sum(weights[i] for i in row)
+            error = crisis_scorer.sigmoid(score) - label
+            bias_gradient += error
+            for i in row:
+                gradient[i] += error
+        bias -= SCORER_STEP * bias_gradient / len(rows)
+        for i, weight in enumerate(weights):
+            weights[i] = weight - SCORER_STEP * (gradient[i] / len(rows) + SCORER_L2 * weight)
+    heaviest = sorted(range(len(vocabulary)), key=lambda i: (-abs(weights[i]), vocabulary[i]))
+    kept = {vocabulary[i]: round(weights[i], 4) for i in heaviest[:SCORER_KEEP]}
+    return round(bias, 4), {f: w for f, w in sorted(kept.items()) if w != 0.0}
+
+
+@lru_cache(maxsize=1)
+def cross_validated_probabilities() -> dict[str, float]:
+    """Every dev message's probability from a scorer trained on the other folds of dev."""
+    dev = [e for e in crisis_corpus() if e.split == "dev"]
+    folds = dev_folds(dev)
+    probabilities = {}
+    for fold in range(SCORER_FOLDS):
+        bias, weights = fit_crisis_scorer([e for e in dev if folds[e.text] != fold])
+        scorer = crisis_scorer.Scorer(bias, weights, threshold=1.0)
+        for example in dev:
+            if folds[example.text] == fold:
+                probabilities[example.text] = scorer.probability(crisis.normalise(example.text))
+    return probabilities
+
+
+def scorer_veto_below(
+    probabilities: dict[str, float], crisis_verdicts: dict[str, RulesVerdict]
+) -> float:
+    """SCORER_VETO_MARGIN of the lowest cross-validated probability of a dev crisis message
+    (`crisis_verdicts`) that only overrulable rules flag, rounded down to four places; 0.0
+    (never overrule) when there is none."""
+    lowest = [probabilities[t] for t, v in crisis_verdicts.items() if v.flagged and v.overrulable]
+    if not lowest:
+        return 0.0
+    return math.floor(SCORER_VETO_MARGIN * min(lowest) * 10_000) / 10_000
+
+
+def scorer_threshold(
+    probabilities: dict[str, float], rules_flagged: dict[str, bool], near_misses: set[str]
+) -> float:
+    """The lowest threshold at which the scorer adds at most SCORER_FALSE_ALARM_LIMIT false
+    alarms to those the rules raise on the dev ordinary and near-miss questions
+    (`rules_flagged`), and at most that share on the near misses (`near_misses`) alone."""
+    ordinary = [text for text in probabilities if text in rules_flagged]
+    near = [text for text in ordinary if text in near_misses]
+    allowed = math.floor(SCORER_FALSE_ALARM_LIMIT * len(ordinary))
+    allowed_near = math.floor(SCORER_FALSE_ALARM_LIMIT * len(near))
+    for threshold in sorted({0.0, *(probabilities[text] for text in ordinary)}):
+        alarms = sum(not rules_flagged[t] and probabilities[t] > threshold for t in ordinary)
+        near_alarms = sum(not rules_flagged[t] and probabilities[t] > threshold for t in near)
+        if alarms <= allowed and near_alarms <= allowed_near:
+            # Rounded up, so the rounding cannot let one more question over it.
+            return math.ceil(threshold * 10_000) / 10_000
+    return 1.0
+
+
+def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict[str, object]:
+    """What `manage.py safeguarding_train` writes to safeguarding/crisis_scorer.json: trained on
+    every dev message, with the threshold from cross-validation on dev. No held-out message is
+    read."""
+    dev = [e for e in crisis_corpus() if e.split == "dev"]
+    probabilities = cross_validated_probabilities()
+    verdicts = {e.text: rules_verdict(e.text, staff_phrases) for e in dev}
+    veto_below = scorer_veto_below(
+        probabilities, {e.text: verdicts[e.text] for e in dev if _is_crisis(e)}
+    )
+    # The ordinary questions the rules flag once the scorer has overruled what it may: the
+    # threshold for adding flags is chosen on top of that.
+    rules_flagged = {
+        e.text: flagged_with_scorer(verdicts[e.text], probabilities[e.text], 1.0, veto_below)
+        for e in dev
+        if e.category in ORDINARY_CATEGORIES
+    }
+    bias, weights = fit_crisis_scorer(dev)
+    return {
+        "about": (
+            "Crisis triage's learned scorer (safeguarding/crisis_scorer.py): logistic "
+            "regression over safeguarding.crisis.normalise's words, word pairs and 3-5 "
+            "character runs, trained on the dev part of safeguarding/evaluation/corpus/"
+            "crisis.tsv by manage.py safeguarding_train. Flags above threshold; overrules a "
+            "flag from safeguarding.crisis.OVERRULABLE_RULES alone below veto_below. Do not "
+            "edit by hand."
+        ),
+        "dev_messages": len(dev),
+        "bias": bias,
+        "threshold": scorer_threshold(
+            probabilities, rules_flagged, {e.text for e in dev if e.category == "near_miss"}
+        ),
+        "veto_below": veto_below,
+        "weights": weights,
+    }
+
+
+def crisis_scorer_json(data: dict[str, object]) -> str:
+    return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def details_caught(example: Example, findings: list[Finding]) -> bool:
+    """Every detail the message holds lies inside something found (so masking removes it)."""
+    for detail in example.details:
+        start = example.text.find(detail)
+        end = start + len(detail)
+        covered = [False] * len(detail)
+        for finding in findings:
+            for index in range(max(start, finding.start), min(end, finding.end)):
+                covered[index - start] = True
+        if not all(covered[i] for i, char in enumerate(detail) if not char.isspace()):
+            return False
+    return True
+
+
+def _scores(
+    examples: Iterable[Example],
+    groups: dict[str, tuple[str, ...]],
+    measure: str,
+    target: float,
+    hit: Callable[[Example], bool],
+) -> list[Score]:
+    examples = list(examples)
+    scores = []
+    for label, categories in groups.items():
+        for split in SPLITS:
+            chosen = [e for e in examples if e.split == split and e.category in categories]
+            scores.append(
+                Score(label, split, measure, sum(hit(e) for e in chosen), len(chosen), target)
+            )
+    return scores
+
+
+def crisis_scores(
+    staff_phrases: tuple[str, ...] = CRISIS_PHRASES,
+    *,
+    last: int | None = None,
+    learned: bool = False,
+) -> list[Score]:
+    """Scored with the crisis phrases a fresh install seeds, unless told other phrases; on the
+    whole corpus, or on its `last` messages only (the newest batch, appended last). With
+    `learned`, the rules and the learned scorer together: on dev, each message scored by a
+    scorer trained on the other folds of dev (cross-validated); on held-out, by the committed
+    scorer, trained on all of dev."""
+    examples = crisis_corpus()
+    if last is not None:
+        examples = examples[-last:]
+    flagged = {e.text: crisis_flagged(e.text, staff_phrases) for e in examples}
+    if learned:
+        scorer = crisis_scorer.committed_scorer()
+        probabilities = cross_validated_probabilities()
+        for e in examples:
+            if e.split == "dev":
+                flagged[e.text] = flagged_with_scorer(
+                    rules_verdict(e.text, staff_phrases),
+                    probabilities[e.text],
+                    scorer.threshold,
+                    scorer.veto_below,
+                )
+            else:
+                flagged[e.text] = crisis_flagged(e.text, staff_phrases, learned=True)
+    return [
+        *_scores(
+            examples,
+            {category: (category,) for category in CRISIS_CATEGORIES},
+            "recall",
+            CRISIS_RECALL_TARGET,
+            lambda e: flagged[e.text],
+        ),
+        *_scores(
+            examples,
+            {**{c: (c,) for c in ORDINARY_CATEGORIES}, ALL_ORDINARY: ORDINARY_CATEGORIES},
+            "false alarms",
+            CRISIS_FALSE_ALARM_TARGET,
+            lambda e: flagged[e.text],
+        ),
+    ]
+
+
+def scorer_alone_dev_scores(*, last: int | None = None) -> list[Score]:
+    """The learned scorer without the rules, cross-validated on dev (never held-out)."""
+    examples = [e for e in crisis_corpus()[-(last or 0) :] if e.split == "dev"]
+    threshold = crisis_scorer.committed_scorer().threshold
+    probabilities = cross_validated_probabilities()
+    categories = {
+        **{category: (category,) for category in CRISIS_CATEGORIES},
+        ALL_ORDINARY: ORDINARY_CATEGORIES,
+    }
+    return [
+        Score(
+            label,
+            "dev",
+            "recall" if label in CRISIS_CATEGORIES else "false alarms",
+            sum(probabilities[e.text] > threshold for e in chosen),
+            len(chosen),
+            CRISIS_RECALL_TARGET if label in CRISIS_CATEGORIES else CRISIS_FALSE_ALARM_TARGET,
+        )
+        for label, members in categories.items()
+        for chosen in ([e for e in examples if e.category in members],)
+    ]
+
+
+def ordinary_for_details() -> list[Example]:
+    """Questions with no personal details: the details corpus's `none` rows and the crisis
+    corpus's ordinary questions (each keeps its own split)."""
+    ordinary = [e for e in crisis_corpus() if e.category in ORDINARY_CATEGORIES]
+    return [e for e in personal_details_corpus() if e.category == "none"] + [
+        Example(e.split, "none", e.text) for e in ordinary
+    ]
+
+
+def personal_details_scores() -> list[Score]:
+    with_details = [e for e in personal_details_corpus() if e.category != "none"]
+    kinds = tuple(sorted({e.category for e in with_details}))
+    return [
+        *_scores(
+            with_details,
+            {**{kind: (kind,) for kind in kinds}, ALL_DETAILS: kinds},
+            "recall",
+            DETAILS_RECALL_TARGET,
+            lambda e: details_caught(e, find_personal_details(e.text)),
+        ),
+        *_scores(
+            ordinary_for_details(),
+            {"ordinary questions": ("none",)},
+            "false alarms",
+            DETAILS_FALSE_POSITIVE_TARGET,
+            lambda e: bool(find_personal_details(e.text)),
+        ),
+    ]
+
+
+def crisis_misses(
+    split: str = "dev", staff_phrases: tuple[str, ...] = CRISIS_PHRASES
+) -> list[Example]:
+    """Crisis messages not flagged and ordinary ones flagged, in one split."""
+    return [
+        e
+        for e in crisis_corpus()
+        if e.split == split
+        and crisis_flagged(e.text, staff_phrases) != (e.category in CRISIS_CATEGORIES)
+    ]
+
+
+def personal_details_misses(split: str = "dev") -> list[Example]:
+    with_details = [
+        e
+        for e in personal_details_corpus()
+        if e.category != "none"
+        and e.split == split
+        and not details_caught(e, find_personal_details(e.text))
+    ]
+    flagged = [
+        e for e in ordinary_for_details() if e.split == split and find_personal_details(e.text)
+    ]
+    return with_details + flagged
+
+
+def format_table(title: str, scores: list[Score]) -> str:
+    """A plain-text table, one row per category, dev and held-out side by side."""
+    by_category: dict[str, dict[str, Score]] = {}
+    for score in scores:
+        by_category.setdefault(score.category, {})[score.split] = score
+    header = f"{'category':<26} {'measure':<13} {'target':>7} {'dev':>17} {'held-out':>17}"
+    lines = [title, header, "-" * len(header)]
+    for category, splits in by_category.items():
+        first = next(iter(splits.values()))
+        sign = ">=" if first.measure == "recall" else "<="
+        cells = [
+            f"{s.hits:>3}/{s.total:<3} {s.rate:>6.1%}{'' if s.meets_target else ' !':<2}"
+            for s in (splits[split] for split in SPLITS)
+        ]
+        lines.append(
+            f"{category:<26} {first.measure:<13} {sign}{first.target:>5.0%} "
+            f"{cells[0]:>17} {cells[1]:>17}"
+        )
+    lines.append("(! = misses the target)")
+    return "\n".join(line.rstrip() for line in lines)

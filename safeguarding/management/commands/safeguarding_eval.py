@@ -1,0 +1,95 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from safeguarding import crisis_scorer
+from safeguarding import detection as safeguarding
+from safeguarding.evaluation import scoring as safeguarding_eval
+
+
+class Command(BaseCommand):
+    help = (
+        "Score crisis triage and the personal-details finder against the labelled corpus in "
+        "safeguarding/evaluation/corpus/: recall on crisis messages and messages with details, "
+        "false alarms on ordinary questions, for the dev and held-out splits."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--staff-phrases",
+            action="store_true",
+            help=(
+                "Use the crisis phrases staff keep in the admin (needs the database) instead "
+                "of the defaults a fresh install seeds."
+            ),
+        )
+        parser.add_argument(
+            "--last",
+            type=int,
+            metavar="N",
+            help=(
+                "Score crisis triage on the last N messages of crisis.tsv only: a new batch "
+                "alone, since each batch is appended at the end."
+            ),
+        )
+        parser.add_argument(
+            "--show-misses",
+            action="store_true",
+            help="List the dev messages each detector gets wrong (never the held-out ones).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["staff_phrases"]:
+            staff_phrases = safeguarding.active_phrases("crisis")
+            source = f"the {len(staff_phrases)} active staff phrases in the admin"
+        else:
+            staff_phrases = safeguarding.CRISIS_PHRASES
+            source = f"the {len(staff_phrases)} default staff phrases"
+        crisis_title = f"Crisis triage (danger now, suicide and self-harm), with {source}"
+        if options["last"]:
+            crisis_title += f", on the last {options['last']} messages only"
+        self.stdout.write(
+            safeguarding_eval.format_table(
+                f"{crisis_title}: the rules alone",
+                safeguarding_eval.crisis_scores(staff_phrases, last=options["last"]),
+            )
+        )
+        self.stdout.write("")
+        scorer = crisis_scorer.committed_scorer()
+        self.stdout.write(
+            safeguarding_eval.format_table(
+                f"{crisis_title}: the rules and the learned scorer together\n"
+                f"(flagged when the rules flag it or the scorer's probability is above "
+                f"{scorer.threshold}, unless only the weaker rules flag it and the probability "
+                f"is below {scorer.veto_below}; dev: each message scored by a scorer trained on "
+                "the other "
+                f"{safeguarding_eval.SCORER_FOLDS - 1} folds of dev; held-out: the committed "
+                "scorer, trained on all of dev)",
+                safeguarding_eval.crisis_scores(staff_phrases, last=options["last"], learned=True),
+            )
+        )
+        self.stdout.write(
+            "The learned scorer alone, cross-validated on dev: "
+            + ", ".join(
+                f"{s.category} {s.hits}/{s.total} {s.rate:.1%}"
+                for s in safeguarding_eval.scorer_alone_dev_scores(last=options["last"])
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            safeguarding_eval.format_table(
+                "Personal details (found and fully covered by a masking span)",
+                safeguarding_eval.personal_details_scores(),
+            )
+        )
+        if options["show_misses"]:
+            self.stdout.write("\nCrisis triage, dev messages it gets wrong:")
+            for example in safeguarding_eval.crisis_misses("dev", staff_phrases):
+                self.stdout.write(f"  {example.category:<11} {example.text}")
+            self.stdout.write("\nPersonal details, dev messages it gets wrong:")
+            for example in safeguarding_eval.personal_details_misses("dev"):
+                found = safeguarding.find_personal_details(example.text)
+                self.stdout.write(
+                    f"  {example.category:<11} {example.text}  -> "
+                    f"{[(f.kind, f.text) for f in found]}"
+                )

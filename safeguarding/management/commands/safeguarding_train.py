@@ -1,0 +1,32 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from safeguarding import crisis_scorer
+from safeguarding.evaluation import scoring as safeguarding_eval
+
+
+class Command(BaseCommand):
+    help = (
+        "Train crisis triage's learned scorer on the dev part of "
+        "safeguarding/evaluation/corpus/crisis.tsv (threshold by cross-validation on dev; no "
+        "held-out message is read) and write safeguarding/crisis_scorer.json."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Write nothing; fail if the committed file is not what training gives.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        text = safeguarding_eval.crisis_scorer_json(safeguarding_eval.train_crisis_scorer())
+        path = crisis_scorer.WEIGHTS_PATH
+        if options["check"]:
+            if path.read_text(encoding="utf-8") != text:
+                raise SystemExit(f"{path.name} is not what safeguarding_train gives; run it.")
+            self.stdout.write(f"{path.name} is up to date.")
+            return
+        path.write_text(text, encoding="utf-8")
+        self.stdout.write(f"Wrote {path} ({len(text.encode('utf-8')):,} bytes).")

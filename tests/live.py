@@ -1,0 +1,190 @@
+"""The live chat in tests: a live event with its staff, sockets, and a guest who asks.
+
+Fixtures (live, connect, default_phrases) are offered to every test by tests/conftest.py."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from accounts.models import User
+from events import services as event_services
+from events.models import Event, Panellist
+from outreach.asgi import application
+from tests.factories import (
+    AgencyFactory,
+    EventFactory,
+    ModeratorFactory,
+    PanellistFactory,
+    PanellistUserFactory,
+    PanelSeatFactory,
+)
+
+FRAME_TIMEOUT = 5
+
+
+@dataclass
+class LiveEvent:
+    event: Event
+    moderator: User
+    panellist_user: User
+    panellist: Panellist
+    other_panellist: Panellist
+
+
+def make_live_event(slug: str = "live-chat") -> LiveEvent:
+    met = AgencyFactory(name="Metropolitan Police Service", short_name="MPS", slug="met")
+    mencap = AgencyFactory(name="Mencap", short_name="Mencap", slug="mencap")
+    event = EventFactory(slug=slug, title="Hate crime webchat", lead_agency=met)
+    moderator = ModeratorFactory(email=f"moderator-{slug}@example.org")
+    event.moderators.add(moderator)
+    panellist_user = PanellistUserFactory(email=f"panellist-{slug}@example.org")
+    panellist = PanellistFactory(
+        name="Jo Davies",
+        role_title="Campaigns and Policy Officer",
+        agency=mencap,
+        user=panellist_user,
+    )
+    other = PanellistFactory(
+        name="Sam Faulkner", role_title="Detective Chief Inspector", agency=met
+    )
+    PanelSeatFactory(event=event, panellist=other, position=0)
+    PanelSeatFactory(event=event, panellist=panellist, position=1)
+    event_services.event_schedule(event_id=event.pk)
+    event_services.event_open(event_id=event.pk)
+    event.refresh_from_db()
+    return LiveEvent(event, moderator, panellist_user, panellist, other)
+
+
+@pytest.fixture
+def live(transactional_db: None) -> LiveEvent:
+    return make_live_event()
+
+
+class Socket:
+    """A connected test client that records every frame it receives."""
+
+    def __init__(self, communicator: WebsocketCommunicator) -> None:
+        self.communicator = communicator
+        self.frames: list[dict[str, Any]] = []
+
+    async def send(self, frame: dict[str, Any] | str) -> None:
+        text = frame if isinstance(frame, str) else json.dumps(frame)
+        await self.communicator.send_to(text_data=text)
+
+    async def receive(self, timeout: float = FRAME_TIMEOUT) -> dict[str, Any]:
+        frame = json.loads(await self.communicator.receive_from(timeout=timeout))
+        self.frames.append(frame)
+        return frame
+
+    async def until(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        while True:
+            try:
+                frame = await self.receive()
+            except TimeoutError as timeout:
+                raise AssertionError(f"frame never came; received: {self.frames}") from timeout
+            if predicate(frame):
+                return frame
+
+    async def until_type(self, frame_type: str) -> dict[str, Any]:
+        return await self.until(lambda frame: frame["type"] == frame_type)
+
+    async def nothing_more(self, wait: float = 0.3) -> None:
+        assert await self.communicator.receive_nothing(timeout=wait), "unexpected frame"
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+def browser_cookies(user: User | None = None, *, visit: str | None = None) -> dict[str, str]:
+    """Every cookie a browser holds after signing in as `user` and/or opening `visit` (a
+    guest on the live page also gets its signed guest cookie: chat/guests.py)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    if visit is not None:
+        client.get(visit)
+    return {name: morsel.value for name, morsel in client.cookies.items() if morsel.value}
+
+
+@pytest.fixture
+async def connect() -> AsyncIterator[Callable[..., Any]]:
+    opened: list[Socket] = []
+
+    async def open_socket(
+        slug: str,
+        *,
+        user: User | None = None,
+        guest_of: str | None = None,
+        cookie: str | None = None,
+        cookies: dict[str, str] | None = None,
+        after: int | None = None,
+        query: str = "",
+        app: Any = application,
+        expect_synced: bool = True,
+    ) -> Socket:
+        cookies = cookies or ({"sessionid": cookie} if cookie else {})
+        if not cookies and (user is not None or guest_of is not None):
+            cookies = await database_sync_to_async(browser_cookies)(user, visit=guest_of)
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+        if cookies:
+            header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+            headers.append((b"cookie", header.encode()))
+        params = [f"after={after}"] if after is not None else []
+        params += [query] if query else []
+        path = f"/ws/events/{slug}/" + ("?" + "&".join(params) if params else "")
+        communicator = WebsocketCommunicator(app, path, headers=headers)
+        # As the ASGI server would: the peer's address (the consumer keeps only a hash).
+        communicator.scope["client"] = ("203.0.113.7", 50000 + len(opened))
+        connected, _ = await communicator.connect(timeout=FRAME_TIMEOUT)
+        assert connected
+        socket = Socket(communicator)
+        opened.append(socket)
+        if expect_synced:
+            await socket.until_type("synced")
+        return socket
+
+    yield open_socket
+    for socket in opened:
+        await socket.close()
+    await asyncio.sleep(0)
+
+
+def db(function: Callable[..., Any]) -> Callable[..., Any]:
+    return database_sync_to_async(function)
+
+
+@pytest.fixture
+def default_phrases(transactional_db: None) -> None:
+    """The seeded crisis and blocked lists (transactional tests flush migration data)."""
+    from safeguarding.detection import BLOCKED_WORDS, CRISIS_PHRASES
+    from safeguarding.models import SafeguardingPhrase
+
+    for kind, phrases in (("crisis", CRISIS_PHRASES), ("blocked", BLOCKED_WORDS)):
+        for phrase in phrases:
+            SafeguardingPhrase.objects.get_or_create(kind=kind, phrase=phrase)
+
+
+def guest_asks(live: LiveEvent, body: str, nickname: str = "") -> Any:
+    """A new guest asks `body` through the service (the path the form and the socket share);
+    returns the service's AskOutcome."""
+    import uuid
+
+    from chat import services
+
+    participant = services.participant_for(
+        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
+    )
+    return services.question_ask(
+        event_id=live.event.pk,
+        participant_id=participant.pk,
+        client_id=str(uuid.uuid4()),
+        body=body,
+        nickname=nickname,
+    )
