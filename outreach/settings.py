@@ -199,6 +199,14 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # allauth's rate limits (login failures, signups, resets, ...) are on by default and count in
 # the default cache, which is Redis: every process shares them.
+# Sign-in failures: at most 10 a minute from one network (any accounts), and 5 in 5 minutes
+# for one account from one network (accounts/adapter.py adds the network to allauth's
+# per-account key), so wrong passwords from one network never lock the account out of
+# another; and a slower ceiling per account across all networks (accounts/adapter.py).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": env.str("SIGNIN_FAILURES_PER_ACCOUNT", default="50/1h") + "/key",
+}
 # Multi-factor: an authenticator app (TOTP) and recovery codes. Required for anyone who
 # can use the admin or a console (accounts/middleware.py, accounts/roles.py); optional
 # for everyone else.
