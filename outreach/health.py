@@ -20,8 +20,9 @@ def database_reachable() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:
-        logger.exception("health check: database unreachable")
+    except Exception as error:
+        # One line per probe, not a traceback: a load balancer asks every few seconds.
+        logger.warning("health check: database unreachable (%s: %s)", type(error).__name__, error)
         return False
     return True
 

@@ -121,7 +121,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a new one is a new PostgreSQL backend process: at 18:00 that is two per joining viewer.
     # A pool per process keeps them open (Django's advice under ASGI, where persistent
     # connections leak across threads).
+    # With the pool, this makes Django give it psycopg's ConnectionPool.check_connection:
+    # every connection is checked (an empty query) as it leaves the pool and replaced if
+    # dead. After a PostgreSQL restart each pooled connection was handed to a request,
+    # which failed with a 500.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        # While PostgreSQL is away, the pool retries each lost connection with a growing
+        # delay (1, 2, 4 ... s); after this many seconds it gives the attempt up, so that
+        # the next request tries again at once instead of waiting for a delay of a minute.
+        "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=5.0),
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
         # A request waits this long for a free connection before failing.
