@@ -50,6 +50,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "status": "ok" if not failed else "unavailable",
         "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
         "failed": failed,
+        # Every process of one deployment must show the same (docs/deployment.md).
+        "namespace": settings.REDIS_NAMESPACE,
         # Which real-time delivery paths this process uses (chat/realtime/internals.py).
         "realtime": {name: path.as_dict() for name, path in internals.check().items()},
     }

@@ -144,19 +144,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 
-def _default_namespace() -> str:
+# Spellings of this machine that name the same server: processes of one deployment started
+# with `localhost` and `127.0.0.1` in DATABASE_URL must share a namespace.
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"}
+_DEFAULT_PORTS = {"django.db.backends.postgresql": "5432"}
+
+
+def namespace_for_database(database: dict) -> str:
     """One per deployment: derived from its database, which all its processes share, so two
     deployments on one Redis server (staging and production) never share a key or hear each
-    other's pub/sub (which ignores the database number)."""
-    database = DATABASES["default"]
-    identity = "|".join(
-        str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")
-    )
+    other's pub/sub (which ignores the database number). The host and port are compared as
+    what they mean, not as spelled (loopback names are one host, the default port is the
+    port left out)."""
+    engine = str(database.get("ENGINE") or "")
+    host = str(database.get("HOST") or "").lower()
+    port = str(database.get("PORT") or "") or _DEFAULT_PORTS.get(engine, "")
+    name = str(database.get("NAME") or "")
+    if host in _LOOPBACK_HOSTS:
+        host = "loopback"
+    if engine == "django.db.backends.sqlite3" and name:
+        name = str(Path(name).resolve())
+    identity = "|".join((engine, host, port, name))
     return "outreach-" + hashlib.sha256(identity.encode()).hexdigest()[:10]
 
 
 # Every Redis key and channel of this deployment starts with this (docs/deployment.md).
-REDIS_NAMESPACE = env.str("REDIS_NAMESPACE", default="") or _default_namespace()
+REDIS_NAMESPACE = env.str("REDIS_NAMESPACE", default="") or namespace_for_database(
+    DATABASES["default"]
+)
 
 CACHES = {
     "default": {
