@@ -3,7 +3,7 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context, ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +36,30 @@ class AccountAdapter(DefaultAccountAdapter):
         rate limits in Redis by this (and would put it in notification emails)."""
         return network_hash(super().get_client_ip(request))
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """allauth counts sign-in failures per account (this key) and per network; per
+        account alone let anyone lock a moderator out from anywhere. With the network in the
+        key, failures from one network refuse that account from that network only. (An
+        override of allauth's own hook, written for django-allauth 65.x: it keys the
+        `login_failed` limit and the clearing after a password reset.
+        tests/accounts/test_signin_throttle.py fails if allauth stops calling it.)"""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Besides allauth's limits (above), a slower, higher ceiling per account across
+        every network (`login_failed_account`, SIGNIN_FAILURES_PER_ACCOUNT): only failures
+        count towards it (authentication_failed)."""
+        super().pre_authenticate(request, **credentials)
+        if not ratelimit.consume(
+            request, action="login_failed_account", key=_account_key(credentials), dry_run=True
+        ):
+            raise self.validation_error("too_many_login_attempts")
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        super().authentication_failed(request, **credentials)
+        ratelimit.consume(request, action="login_failed_account", key=_account_key(credentials))
+
     def post_login(
         self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
     ) -> HttpResponse:
@@ -56,6 +80,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if required and app == "allauth.mfa" and request is not None:
             return not onboarding.signed_in_moments_ago(request.session)
         return required
+
+
+def _account_key(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email", credentials.get("username", ""))).lower()
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -20,8 +20,9 @@ def database_reachable() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:
-        logger.exception("health check: database unreachable")
+    except Exception as error:
+        # One line per probe, not a traceback: a load balancer asks every few seconds.
+        logger.warning("health check: database unreachable (%s: %s)", type(error).__name__, error)
         return False
     return True
 
@@ -49,6 +50,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "status": "ok" if not failed else "unavailable",
         "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
         "failed": failed,
+        # Every process of one deployment must show the same (docs/deployment.md).
+        "namespace": settings.REDIS_NAMESPACE,
         # Which real-time delivery paths this process uses (realtime/internals.py).
         "realtime": {name: path.as_dict() for name, path in internals.check().items()},
     }

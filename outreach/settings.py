@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "outreach.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,7 +129,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a new one is a new PostgreSQL backend process: at 18:00 that is two per joining viewer.
     # A pool per process keeps them open (Django's advice under ASGI, where persistent
     # connections leak across threads).
+    # With the pool, this makes Django give it psycopg's ConnectionPool.check_connection:
+    # every connection is checked (an empty query) as it leaves the pool and replaced if
+    # dead. After a PostgreSQL restart each pooled connection was handed to a request,
+    # which failed with a 500.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        # While PostgreSQL is away, the pool retries each lost connection with a growing
+        # delay (1, 2, 4 ... s); after this many seconds it gives the attempt up, so that
+        # the next request tries again at once instead of waiting for a delay of a minute.
+        "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=5.0),
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
         # A request waits this long for a free connection before failing.
@@ -141,19 +151,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 
-def _default_namespace() -> str:
+# Spellings of this machine that name the same server: processes of one deployment started
+# with `localhost` and `127.0.0.1` in DATABASE_URL must share a namespace.
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"}
+_DEFAULT_PORTS = {"django.db.backends.postgresql": "5432"}
+
+
+def namespace_for_database(database: dict) -> str:
     """One per deployment: derived from its database, which all its processes share, so two
     deployments on one Redis server (staging and production) never share a key or hear each
-    other's pub/sub (which ignores the database number)."""
-    database = DATABASES["default"]
-    identity = "|".join(
-        str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")
-    )
+    other's pub/sub (which ignores the database number). The host and port are compared as
+    what they mean, not as spelled (loopback names are one host, the default port is the
+    port left out)."""
+    engine = str(database.get("ENGINE") or "")
+    host = str(database.get("HOST") or "").lower()
+    port = str(database.get("PORT") or "") or _DEFAULT_PORTS.get(engine, "")
+    name = str(database.get("NAME") or "")
+    if host in _LOOPBACK_HOSTS:
+        host = "loopback"
+    if engine == "django.db.backends.sqlite3" and name:
+        name = str(Path(name).resolve())
+    identity = "|".join((engine, host, port, name))
     return "outreach-" + hashlib.sha256(identity.encode()).hexdigest()[:10]
 
 
 # Every Redis key and channel of this deployment starts with this (docs/deployment.md).
-REDIS_NAMESPACE = env.str("REDIS_NAMESPACE", default="") or _default_namespace()
+REDIS_NAMESPACE = env.str("REDIS_NAMESPACE", default="") or namespace_for_database(
+    DATABASES["default"]
+)
 
 CACHES = {
     "default": {
@@ -206,6 +231,14 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # allauth's rate limits (login failures, signups, resets, ...) are on by default and count in
 # the default cache, which is Redis: every process shares them.
+# Sign-in failures: at most 10 a minute from one network (any accounts), and 5 in 5 minutes
+# for one account from one network (accounts/adapter.py adds the network to allauth's
+# per-account key), so wrong passwords from one network never lock the account out of
+# another; and a slower ceiling per account across all networks (accounts/adapter.py).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": env.str("SIGNIN_FAILURES_PER_ACCOUNT", default="50/1h") + "/key",
+}
 # Multi-factor: an authenticator app (TOTP) and recovery codes. Required for anyone who
 # can use the admin or a console (accounts/middleware.py, accounts/roles.py); optional
 # for everyone else.
@@ -265,6 +298,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, off for every page (outreach/security_headers.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # No inline script or style anywhere: every script and stylesheet is a static file.
 CONTENT_SECURITY_POLICY = {

@@ -17,3 +17,9 @@ urlpatterns = [
     path("", include("chat.urls")),
     path("", include("events.urls")),
 ]
+
+# Error pages with the quick exit and the help lines that render without the database.
+handler400 = "outreach.errors.bad_request"
+handler403 = "outreach.errors.permission_denied"
+handler404 = "outreach.errors.page_not_found"
+handler500 = "outreach.errors.server_error"

@@ -24,6 +24,11 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "access_log": False,
     # New connections set up a few per loop turn (outreach/web_loop.py, WEB_CONNECTIONS_PER_TURN).
     "loop": "outreach.web_loop:new_event_loop",
+    # Reached without nginx, a client must not hold a connection for nothing: an idle
+    # keep-alive connection is closed after 5 s, and a request's head may not exceed
+    # 16 KiB (h11; httptools has its own fixed limits).
+    "timeout_keep_alive": 5,
+    "h11_max_incomplete_event_size": 16 * 1024,
 }
 
 
@@ -47,6 +52,10 @@ def command(*, host: str, port: int | str, python: str = sys.executable) -> list
         UVICORN_OPTIONS["lifespan"],
         "--loop",
         UVICORN_OPTIONS["loop"],
+        "--timeout-keep-alive",
+        str(UVICORN_OPTIONS["timeout_keep_alive"]),
+        "--h11-max-incomplete-event-size",
+        str(UVICORN_OPTIONS["h11_max_incomplete_event_size"]),
         *([] if UVICORN_OPTIONS["access_log"] else ["--no-access-log"]),
     ]
 

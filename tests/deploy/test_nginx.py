@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,8 +35,9 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").e
 
 
 def render_site(ports: list[int], listen: int) -> str:
-    """The shipped site file for plain HTTP on loopback, proxying to `ports`."""
-    text = SITE.read_text()
+    """The shipped site file for plain HTTP on loopback, proxying to `ports`, with the
+    deployment's files (/srv/outreach) read from this checkout."""
+    text = SITE.read_text().replace("/srv/outreach/", f"{PROJECT_ROOT}/")
     text = re.sub(r"# BEGIN redirect.*?# END redirect\n", "", text, flags=re.S)
     upstreams = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
     text, count = re.subn(r"(    server 127\.0\.0\.1:\d+;\n)+", upstreams, text)
@@ -151,3 +153,72 @@ async def test_health_check_and_live_chat_work_through_nginx(
         assert time.monotonic() - began < 10
     finally:
         await asyncio.gather(*(c.ws.close() for c in clients), return_exceptions=True)
+
+
+# --- the page nginx shows when no web process answers ----------------------------------
+
+ERROR_PAGE = PROJECT_ROOT / "deploy" / "nginx" / "errors" / "unavailable.html"
+
+
+def _words(html: str) -> str:
+    return " ".join(html.split())
+
+
+def test_unavailable_page_has_the_sites_quick_exit_and_help() -> None:
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    page = _words(ERROR_PAGE.read_text())
+    quick_exit = render_to_string(
+        "includes/quick_exit.html", {"quick_exit_url": settings.QUICK_EXIT_URL}
+    )
+    help_panel = render_to_string("includes/help_panel.html", {})
+
+    assert _words(quick_exit) in page
+    assert _words(help_panel) in page
+    # The Shift-three-times shortcut and the styles: the site's own files, which nginx serves.
+    assert '<script type="module" src="/static/js/site.js"></script>' in page
+    assert '<link rel="stylesheet" href="/static/vendor/govuk-frontend/outreach.min.css">' in page
+    assert '<link rel="stylesheet" href="/static/css/app.css">' in page
+
+
+def test_unavailable_page_is_wired_for_502_503_and_504() -> None:
+    site = SITE.read_text()
+
+    assert "    error_page 502 503 504 /_errors/unavailable.html;\n" in site
+    location = re.search(r"location /_errors/ \{(.*?)\}", site, flags=re.S)
+    assert location is not None
+    assert "internal;" in location.group(1)
+    assert "alias /srv/outreach/deploy/nginx/errors/;" in location.group(1)
+
+
+def test_nginx_shows_the_unavailable_page_when_no_web_process_answers(tmp_path: Path) -> None:
+    if NGINX is None:
+        pytest.skip("nginx is not installed: apt-get install nginx-light")
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    port = free_port()
+    site = prefix / "outreach.conf"
+    # Nothing listens on the upstream's port: every web process is down.
+    site.write_text(render_site([free_port()], port))
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(prefix, site))
+    proxy = ServerProcess(
+        [NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")],
+        port=port,
+        env={},
+        log=prefix / "stdout.log",
+    )
+    try:
+        proxy.wait_until_listening()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _get(f"http://127.0.0.1:{port}/events/some-webchat/live/")
+        assert refused.value.code == 502
+        assert refused.value.read() == ERROR_PAGE.read_bytes()
+        assert refused.value.headers["Cache-Control"] == "no-store"
+        # Not a page of its own: only what nginx shows in place of another.
+        with pytest.raises(urllib.error.HTTPError) as hidden:
+            _get(f"http://127.0.0.1:{port}/_errors/unavailable.html")
+        assert hidden.value.code == 404
+    finally:
+        proxy.stop()

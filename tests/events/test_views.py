@@ -159,7 +159,6 @@ def test_every_public_page_has_quick_exit_and_emergency_help(client: Client) -> 
         event.get_absolute_url(),
         event.lead_agency.get_absolute_url(),
         reverse("account_login"),
-        "/no-such-page/",
     ]
     for url in pages:
         html = client.get(url).content.decode()
@@ -167,6 +166,13 @@ def test_every_public_page_has_quick_exit_and_emergency_help(client: Client) -> 
         assert "call 999" in html, url
         assert "Learning Disability Helpline" in html, url
         assert "<script>" not in html, url
+    # Error pages render without the database (tests/outreach/test_error_pages.py), so they
+    # link to the partners' helplines instead of listing them.
+    html = client.get("/no-such-page/").content.decode()
+    assert 'data-module="govuk-exit-this-page"' in html
+    assert "call 999" in html
+    assert '<a class="govuk-link" href="/#help">Helplines from our partners</a>' in html
+    assert "<script>" not in html
 
 
 def test_public_pages_send_a_strict_content_security_policy(client: Client) -> None:
