@@ -20,8 +20,8 @@ from chat.models import Participant, Question
 from events import services as event_services
 from events.models import EventFollow
 from events.tasks import send_reminders
-from tests.live import make_live_event
 from tests.factories import EventFactory, ModeratorFactory, UserFactory
+from tests.live import make_live_event
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long unusual passphrase 41"

@@ -6,7 +6,6 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import EVENT_MANAGERS, MODERATORS, PANELLISTS
-from tests.live import LiveEvent, make_live_event
 from tests.factories import (
     EventFactory,
     ModeratorFactory,
@@ -15,6 +14,7 @@ from tests.factories import (
     grant_role,
     with_totp,
 )
+from tests.live import LiveEvent, make_live_event
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from chat import services
 from chat.models import Question
 from events import services as event_services
 from events.enums import EventStatus
-from tests.live import LiveEvent, make_live_event
 from tests.factories import StaffFactory, UserFactory
+from tests.live import LiveEvent, make_live_event
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from chat import services
 from chat.models import FeedItem
 from events import services as event_services
 from events.models import Event
-from tests.live import LiveEvent, guest_asks, make_live_event
 from tests.factories import AgencyFactory, EventFactory, TopicFactory, UserFactory
+from tests.live import LiveEvent, guest_asks, make_live_event
 
 pytestmark = pytest.mark.django_db
 

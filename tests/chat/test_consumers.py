@@ -17,8 +17,8 @@ from chat.enums import QuestionState
 from chat.models import FeedItem, Question
 from events import services as event_services
 from outreach.asgi import application
-from tests.live import LiveEvent, db, make_live_event
 from tests.factories import EventFactory, UserFactory
+from tests.live import LiveEvent, db, make_live_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

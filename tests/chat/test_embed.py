@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from chat.models import Question
 from events.models import Event, embed_origins_parse
-from tests.live import LiveEvent, make_live_event
 from tests.events.test_admin import _event_form
 from tests.factories import AgencyFactory
+from tests.live import LiveEvent, make_live_event
 
 pytestmark = pytest.mark.django_db
 

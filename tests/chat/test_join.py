@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from chat import askers, consumers, selectors, services
 from chat.guests import GUEST_COOKIE_NAME
-from tests.live import LiveEvent, browser_cookies, db
 from tests.chat.test_consumers import ask_frame
 from tests.harness import free_port
+from tests.live import LiveEvent, browser_cookies, db
 
 
 @pytest.fixture

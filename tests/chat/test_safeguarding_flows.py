@@ -24,8 +24,8 @@ from chat.services import ChatError
 from core.networks import network_hash, network_of
 from events import services as event_services
 from events.models import validate_embed_origins
-from tests.live import LiveEvent, make_live_event
 from tests.factories import UserFactory
+from tests.live import LiveEvent, make_live_event
 
 pytestmark = pytest.mark.django_db
 PHONE_QUESTION = "Please call me back on 07700 900123 about my case"

@@ -7,8 +7,8 @@ import pytest
 from chat.models import NetworkMute, Question
 from chat.payloads import UNHANDLED_MESSAGE
 from events import services as event_services
-from tests.live import LiveEvent, db
 from tests.chat.test_consumers import ask_frame
+from tests.live import LiveEvent, db
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE_QUESTION = "Please call me back on 07700 900123 about my case"

@@ -12,8 +12,8 @@ from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.models import FeedItem, Question
 from chat.selectors import PARTICIPANT_SESSION_KEY
 from events import services as event_services
-from tests.live import LiveEvent, make_live_event
 from tests.factories import UserFactory
+from tests.live import LiveEvent, make_live_event
 
 pytestmark = pytest.mark.django_db
 

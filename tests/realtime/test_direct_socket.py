@@ -22,8 +22,8 @@ from outreach.asgi import application
 from realtime import hub
 from realtime.internals import DirectSocket
 from realtime.outbox import ViewerOutbox
-from tests.live import LiveEvent, db
 from tests.harness import free_port
+from tests.live import LiveEvent, db
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
