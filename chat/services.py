@@ -43,10 +43,12 @@ MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webc
 class ChatError(Exception):
     """A refusal the client is told about, with a stable `code` (see docs/protocol.md)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, help_now: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        # The refused text says someone is in danger now: the asker is shown the help anyway.
+        self.help_now = help_now
 
 
 class UnmaskedDetails(ChatError):
@@ -87,12 +89,14 @@ def _moderator(event: Event, actor_id: int) -> User:
     return actor
 
 
-def _not_open(event: Event) -> ChatError:
+def _not_open(event: Event, *, help_now: bool = False) -> ChatError:
     if event.status_enum.had_webchat:
-        return ChatError("event_not_open", "This webchat has finished: questions are closed.")
-    if event.status == EventStatus.CANCELLED:
-        return ChatError("event_not_open", "This webchat was cancelled.")
-    return ChatError("event_not_open", "Questions are not open yet for this webchat.")
+        message = "This webchat has finished: questions are closed."
+    elif event.status == EventStatus.CANCELLED:
+        message = "This webchat was cancelled."
+    else:
+        message = "Questions are not open yet for this webchat."
+    return ChatError("event_not_open", message, help_now=help_now)
 
 
 def _locked_room(event_id: int) -> ChatRoom:
@@ -265,6 +269,10 @@ def question_ask(
 
     `network` is the keyed hash of the asker's network address (safeguarding.detection), never
     the address itself."""
+    # Help first: whether the text says someone is in danger is known before anything that
+    # could refuse the question or needs Redis, so a refusal still carries the help.
+    text = body.strip()
+    in_danger = safeguarding.says_in_danger_now(text)
     with transaction.atomic():
         participant = Participant.objects.select_related("event__lead_agency").get(
             pk=participant_id, event_id=event_id
@@ -275,12 +283,15 @@ def question_ask(
 
         event = participant.event
         if not event.accepts_questions():
-            raise _not_open(event)
+            raise _not_open(event, help_now=in_danger)
         if participant.is_muted or (
             network and NetworkMute.objects.filter(event=event, network_hash=network).exists()
         ):
-            raise ChatError("muted", "A moderator has stopped you sending questions here.")
-        text = body.strip()
+            raise ChatError(
+                "muted",
+                "A moderator has stopped you sending questions here.",
+                help_now=in_danger,
+            )
         if not text:
             raise ChatError("invalid", "Please write your question before sending it.")
         limit, window = settings.CHAT_ASK_RATE_LIMIT
@@ -296,13 +307,13 @@ def question_ask(
             raise ChatError(
                 "rate_limited",
                 "You have sent several questions quickly. Please wait a minute and try again.",
+                help_now=in_danger,
             )
         if network and network != participant.network_hash:
             participant.network_hash = network
             participant.network_hash_at = timezone.now()
             participant.save(update_fields=["network_hash", "network_hash_at"])
         to_agency, to_panellist = _resolve_to(event, to)
-        in_danger = safeguarding.says_in_danger_now(text)
         question = Question.objects.create(
             event=event,
             participant=participant,

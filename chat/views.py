@@ -4,6 +4,7 @@ Every page works without JavaScript (forms post here and call the same services 
 WebSocket consumer calls); the scripts enhance them with live updates.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,6 +48,12 @@ LIVE_TEMPLATE = "chat/live.html"
 FORGOTTEN_MESSAGE = (
     "Your questions are no longer shown on this device. A moderator will still read any "
     "that were waiting."
+)
+logger = logging.getLogger(__name__)
+
+QUESTION_NOT_STORED_MESSAGE = (
+    "We could not save your question just now. Your text is still here: please try again "
+    "in a minute."
 )
 ASK_ERROR_STATUS = {"rate_limited": 429, "event_not_open": 409, "muted": 403, "not_allowed": 403}
 
@@ -191,10 +199,10 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
     form = AskForm(request.POST, to_choices=ask_to_choices(event))
     if not form.is_valid():
         return render_live_page(request, event, form, status=400)
-    participant = services.participant_for(
-        event_id=event.pk, user_id=_user_id(request), guest_token=_guest_token(request)
-    )
     try:
+        participant = services.participant_for(
+            event_id=event.pk, user_id=_user_id(request), guest_token=_guest_token(request)
+        )
         outcome = services.question_ask(
             event_id=event.pk,
             participant_id=participant.pk,
@@ -208,9 +216,18 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
     except ChatError as refusal:
         # The asker keeps their text: the form is shown again with it and the reason.
         form.add_error(None, refusal.message)
+        if refusal.help_now:
+            messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
         return render_live_page(
             request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400)
         )
+    except DatabaseError:
+        # The database is away: nothing was stored. Never a bare error page for a question:
+        # the text stays in the form, and the help is shown whatever the question says.
+        logger.warning("question not stored for event %s: database unavailable", event.pk)
+        form.add_error(None, QUESTION_NOT_STORED_MESSAGE)
+        messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
+        return render_live_page(request, event, form, status=503)
     if outcome.help_now:
         messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
     messages.success(
