@@ -337,6 +337,29 @@ def test_report_is_refused_to_everyone_else(webchat: Webchat, client: Client, wh
     assert client.get(reverse("reports:report_csv", args=["hate-crime"])).status_code == 403
 
 
+@pytest.mark.parametrize("removed", ["group", "second factor"])
+def test_report_is_refused_to_agency_staff_whose_role_has_ended(
+    webchat: Webchat, client: Client, removed: str
+) -> None:
+    """A leftover link to a panellist record is not a role: the group and the second factor
+    are both needed, as they are for every other role."""
+    from allauth.mfa.models import Authenticator
+
+    if removed == "group":
+        webchat.met_staff.groups.clear()
+    else:
+        Authenticator.objects.filter(user=webchat.met_staff).delete()
+    client.force_login(webchat.met_staff)
+
+    for url in (_report_url(webchat.event), reverse("reports:report_csv", args=["hate-crime"])):
+        response = client.get(url)
+        if removed == "group":
+            assert response.status_code == 403
+        else:  # still in the group: sent to set up the second factor first
+            assert response.status_code == 302
+            assert response["Location"] == reverse("mfa_activate_totp")
+
+
 def test_report_sends_the_signed_out_public_to_sign_in(webchat: Webchat, client: Client) -> None:
     for url in (_report_url(webchat.event), reverse("reports:report_csv", args=["hate-crime"])):
         response = client.get(url)
