@@ -119,8 +119,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["asked_at", "id"]
         constraints = [
+            # Its identity: a retry is the same question whoever sends it (chat/services.py).
             models.UniqueConstraint(
-                fields=["participant", "client_id"], name="question_client_id_once_per_asker"
+                fields=["event", "client_id"], name="question_client_id_once_per_event"
             ),
         ]
         indexes = [models.Index(fields=["event", "state"])]

@@ -277,7 +277,9 @@ def question_ask(
         participant = Participant.objects.select_related("event__lead_agency").get(
             pk=participant_id, event_id=event_id
         )
-        existing = Question.objects.filter(participant=participant, client_id=client_id).first()
+        # A question's identity is its event and the client's id, not the asker: a retry
+        # from the embed (no cookies in a third-party frame) arrives as a new guest.
+        existing = Question.objects.filter(event_id=event_id, client_id=client_id).first()
         if existing is not None:
             return AskOutcome(question=frames.own_question(existing), created=False)
 
@@ -314,18 +316,26 @@ def question_ask(
             participant.network_hash_at = timezone.now()
             participant.save(update_fields=["network_hash", "network_hash_at"])
         to_agency, to_panellist = _resolve_to(event, to)
-        question = Question.objects.create(
-            event=event,
-            participant=participant,
-            client_id=client_id,
-            body=text,
-            nickname="" if anonymous else (nickname or "").strip(),
-            to_agency=to_agency,
-            to_panellist=to_panellist,
-            is_urgent=in_danger,
-            blocked_words=safeguarding.blocked_words_in(text),
-            findings=safeguarding.findings_as_data(safeguarding.find_personal_details(text)),
-        )
+        try:
+            with transaction.atomic():
+                question = Question.objects.create(
+                    event=event,
+                    participant=participant,
+                    client_id=client_id,
+                    body=text,
+                    nickname="" if anonymous else (nickname or "").strip(),
+                    to_agency=to_agency,
+                    to_panellist=to_panellist,
+                    is_urgent=in_danger,
+                    blocked_words=safeguarding.blocked_words_in(text),
+                    findings=safeguarding.findings_as_data(
+                        safeguarding.find_personal_details(text)
+                    ),
+                )
+        except IntegrityError:
+            # The same retry, on another connection, won the race to store it.
+            existing = Question.objects.get(event_id=event_id, client_id=client_id)
+            return AskOutcome(question=frames.own_question(existing), created=False)
         if in_danger:
             # Help cannot wait for a moderator: the asker is told at once, privately.
             send_frame_on_commit(
