@@ -271,7 +271,7 @@ def question_ask(
     the address itself."""
     # Help first: whether the text says someone is in danger is known before anything that
     # could refuse the question or needs Redis, so a refusal still carries the help.
-    text = body.strip()
+    text = safeguarding.visible_text(body).strip()
     in_danger = safeguarding.says_in_danger_now(text)
     with transaction.atomic():
         participant = Participant.objects.select_related("event__lead_agency").get(
@@ -323,7 +323,7 @@ def question_ask(
                     participant=participant,
                     client_id=client_id,
                     body=text,
-                    nickname="" if anonymous else (nickname or "").strip(),
+                    nickname="" if anonymous else safeguarding.visible_text(nickname or "").strip(),
                     to_agency=to_agency,
                     to_panellist=to_panellist,
                     is_urgent=in_danger,

@@ -255,6 +255,22 @@ def _addresses(text: str) -> list[Finding]:
     return found
 
 
+# Characters that change how text is shown without showing themselves: bidirectional
+# overrides and isolates (a phone number written backwards under U+202E reads as any other
+# digits to a person, and hides from the checks below), zero-width spaces and joiners of
+# words, the byte-order mark, the soft hyphen. The zero-width (non-)joiner U+200C/U+200D
+# stay: emoji sequences and several scripts need them.
+_INVISIBLE_CONTROLS = re.compile(
+    "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def visible_text(text: str) -> str:
+    """`text` without invisible control characters, as a person reading it would take it.
+    Applied to what the public types before any check runs and before it is stored."""
+    return _INVISIBLE_CONTROLS.sub("", text)
+
+
 def find_personal_details(text: str) -> list[Finding]:
     """Every personal detail found, in text order, overlapping finds merged to the first."""
     findings = _phones(text) + _written_out_emails(text) + _vehicles(text) + _addresses(text)

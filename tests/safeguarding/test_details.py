@@ -103,3 +103,23 @@ def test_several_details_are_all_masked_in_one_question() -> None:
         "I'm at [address removed], [postcode removed], NI [national insurance number removed], "
         "call [phone removed]"
     )
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "call me on \u202e07700 900123\u202c tonight",
+        "call me on \u2067\u202e07700 900123\u2069 tonight",
+        "call me on 07700\u200b900\u200b123 tonight",
+        "call me on \ufeff07700\u00ad900123 tonight",
+    ],
+)
+def test_a_phone_number_wrapped_in_invisible_controls_is_found_once_they_are_removed(
+    hidden: str,
+) -> None:
+    from safeguarding.detection import visible_text
+
+    seen = visible_text(hidden)
+
+    assert seen.replace(" ", "") == "callmeon07700900123tonight"
+    assert [finding.kind for finding in find_personal_details(seen)] == ["phone"]
