@@ -379,6 +379,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 24 * 60 * 60,
         "options": {"expires": 60 * 60},
     },
+    # Sessions past their expiry date are deleted (Django keeps them otherwise).
+    "clear-expired-sessions": {
+        "task": "accounts.clear_expired_sessions",
+        "schedule": 60 * 60,
+        "options": {"expires": 30 * 60},
+    },
 }
 # Unit tests run tasks in-process; the integration tests run a real worker and beat.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
