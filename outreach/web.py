@@ -5,9 +5,9 @@ real-process tests and the fan-out benchmark build it with `command()`, and in-p
 tests take `UVICORN_OPTIONS`. The WebSocket settings matter: `websockets-sansio` is the
 implementation the direct write path is written for (realtime/internals.py), and
 permessage-deflate off keeps every viewer on it (compression costs about 39 KiB a
-connection and halves throughput: docs/performance.md). The loop is outreach/web_loop.py's,
-which sets up new connections a few per turn so that a crowd arriving at once cannot hold
-up staff frames and deliveries.
+connection and cuts throughput to about a quarter: docs/performance.md). The loop is
+outreach/web_loop.py's, which sets up new connections a few per turn so that a crowd
+arriving at once cannot hold up staff frames and deliveries.
 """
 
 import os

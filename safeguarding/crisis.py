@@ -1082,9 +1082,9 @@ def normalise(text: str) -> str:
 # suicidal", "a scene where a woman gets followed home", "can I'll kill you be a threat"): a
 # flag from these alone, with no other rule and no staff phrase, may be overruled by the
 # learned scorer when it is confident the question is not a crisis (below its veto_below,
-# chosen by cross-validation on dev; docs/safeguarding.md, "Third round"). Rules that state
-# a danger or a wish to die outright ("kill myself", "locked in", "he is outside") are
-# never overruled.
+# chosen by cross-validation on dev; docs/changelog.md, safeguarding's "Third round").
+# Rules that state a danger or a wish to die outright ("kill myself", "locked in", "he is
+# outside") are never overruled.
 OVERRULABLE_RULES = frozenset(
     (
         "threat_to_harm",
