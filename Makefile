@@ -51,6 +51,7 @@ test: install tests/e2e/node_modules/axe-core/axe.min.js
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/mypy .
 
 format: install
@@ -75,4 +76,4 @@ frontend:
 	frontend/build.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from archive import services as transcripts
 from archive.models import Transcript
+from core.spreadsheets import spreadsheet_cell
 from events.models import Event
-
-# Spreadsheets run cells that start with these as formulas; a leading ' keeps them text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -33,11 +31,6 @@ class DownloadFormat:
 
     def filename(self, event: Event, transcript: Transcript) -> str:
         return f"{event.slug}-transcript-v{transcript.version}.{self.extension}"
-
-
-def spreadsheet_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def render_json(event: Event, transcript: Transcript) -> str:

@@ -443,7 +443,8 @@ CHAT_JOINS_AT_ONCE = env.int("CHAT_JOINS_AT_ONCE", default=32)
 CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # On SQLite, the staff threads keep their connection between calls instead of opening one
-# per call (realtime/database.py).
+# per call (realtime/database.py). A kill switch: that path overrides asgiref's and Channels'
+# thread handler (docs/operations.md, "Kill switches").
 CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=True)
 # A moderator's connection reads up to this many frames ahead of its handler, so that
 # announcements sent together are committed together (realtime/readahead.py); 0: off.

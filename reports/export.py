@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
-from archive.downloads import spreadsheet_cell
+from core.spreadsheets import spreadsheet_cell
 from reports.tables import Cell, Table
 
 
