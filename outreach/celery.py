@@ -5,7 +5,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import beat_init, setup_logging, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
 
@@ -21,3 +21,18 @@ def use_django_logging(**kwargs: Any) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@worker_init.connect
+def refuse_another_namespace_in_worker(**kwargs: Any) -> None:
+    """A worker on another Redis namespace than its deployment's never starts."""
+    from core.deployment import check_namespace_at_start
+
+    check_namespace_at_start("worker")
+
+
+@beat_init.connect
+def refuse_another_namespace_in_beat(**kwargs: Any) -> None:
+    from core.deployment import check_namespace_at_start
+
+    check_namespace_at_start("beat")

@@ -167,11 +167,14 @@ def namespace_for_database(database: dict) -> str:
     host = str(database.get("HOST") or "").lower()
     port = str(database.get("PORT") or "") or _DEFAULT_PORTS.get(engine, "")
     name = str(database.get("NAME") or "")
+    # A schema per tenant on one database: its user or its search_path tells them apart.
+    user = str(database.get("USER") or "")
+    options = str((database.get("OPTIONS") or {}).get("options") or "")
     if host in _LOOPBACK_HOSTS:
         host = "loopback"
     if engine == "django.db.backends.sqlite3" and name:
         name = str(Path(name).resolve())
-    identity = "|".join((engine, host, port, name))
+    identity = "|".join((engine, host, port, name, *(part for part in (user, options) if part)))
     return "outreach-" + hashlib.sha256(identity.encode()).hexdigest()[:10]
 
 

@@ -66,4 +66,17 @@ def run() -> None:
     argv = command(
         host=os.environ.get("WEB_HOST", "127.0.0.1"), port=os.environ.get("WEB_PORT", "8000")
     )
+    refuse_another_namespace()
     os.execv(argv[0], argv)  # noqa: S606 - our interpreter, fixed arguments
+
+
+def refuse_another_namespace() -> None:
+    """Before uvicorn starts: this process's Redis namespace must be the deployment's
+    (core/deployment.py); otherwise the web process exits with the reason."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
+    import django
+
+    django.setup()
+    from core.deployment import check_namespace_at_start
+
+    check_namespace_at_start("web")
