@@ -54,6 +54,10 @@ def personal_data_purge(*, now: datetime | None = None, days: int | None = None)
         )
         old.exclude(participant=None).update(participant=None)
         participants, _ = Participant.objects.filter(event__ends_at__lt=cutoff).delete()
+        # A participant who never got a question stored (refused, or left before sending)
+        # links nothing anyone needs once the event has ended: gone at the next run.
+        idle, _ = Participant.objects.filter(event__ends_at__lt=now, questions=None).delete()
+        participants += idle
         Participant.objects.filter(
             network_hash_at__lt=now - timedelta(hours=settings.CHAT_NETWORK_HASH_HOURS)
         ).update(network_hash="", network_hash_at=None)
