@@ -40,7 +40,7 @@ def fresh_join_memory() -> Iterator[None]:
     from chat import askers, selectors
 
     def forget() -> None:
-        selectors._public_events.clear()
+        selectors.forget_public_events()
         askers.forget_all_indexes()
 
     forget()

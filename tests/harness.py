@@ -462,7 +462,8 @@ class Client:
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(frame))
 
-    async def _receive(self, timeout: float) -> None:
+    async def receive(self, timeout: float) -> None:
+        """Wait up to `timeout` for the next frame and keep it (raises TimeoutError)."""
         text = await asyncio.wait_for(self.ws.recv(), timeout)
         if not isinstance(text, str):
             raise AssertionError(f"{self.name} received a binary frame")
@@ -485,7 +486,7 @@ class Client:
             if remaining <= 0:
                 raise AssertionError(f"{self.name}: no matching frame; got {self.frames}")
             try:
-                await self._receive(remaining)
+                await self.receive(remaining)
             except TimeoutError:
                 raise AssertionError(
                     f"{self.name}: no matching frame in {timeout}s; got {self.frames}"
@@ -501,7 +502,7 @@ class Client:
         deadline = time.monotonic() + RECEIVE_TIMEOUT
         while time.monotonic() < deadline:
             try:
-                await self._receive(quiet)
+                await self.receive(quiet)
             except TimeoutError:
                 return
         raise AssertionError(f"{self.name} never went quiet; got {self.frames}")
@@ -514,7 +515,7 @@ class Client:
         deadline = time.monotonic() + seconds
         while (remaining := deadline - time.monotonic()) > 0:
             try:
-                await self._receive(remaining)
+                await self.receive(remaining)
             except TimeoutError:
                 return
 
