@@ -61,6 +61,11 @@ def cached_public_event(slug: str) -> PublicEvent | None:
     return found[1]
 
 
+def forget_public_events() -> None:
+    """Forget every public event this process remembers (for tests, whose slugs repeat)."""
+    _public_events.clear()
+
+
 def _public_event(slug: str) -> Event | None:
     """The public event with this slug, read from the database and remembered for the next
     joins (cached_public_event)."""

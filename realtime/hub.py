@@ -562,6 +562,13 @@ def hub_for(event_id: int) -> EventHub:
     return hub
 
 
+def local_viewer_count(event_id: int) -> int:
+    """Viewers of the event connected to this process, in the running loop's hub (none if
+    no hub runs here). No Redis, no query: the shared count is `viewers_key`'s hash."""
+    hub = _hubs.get(asyncio.get_running_loop(), {}).get(event_id)
+    return len(hub.viewers) if hub is not None else 0
+
+
 def _forget(hub: EventHub) -> None:
     try:
         hubs = _hubs.get(asyncio.get_running_loop(), {})

@@ -7,7 +7,10 @@ from pytest_django import Settings
 
 from accounts.models import User
 from tests.factories import StaffFactory
-from tests.harness import scratch_database_url  # noqa: F401 - a fixture for real-process tests
+from tests.harness import (  # noqa: F401 - fixtures for real-process tests
+    processes,
+    scratch_database_url,
+)
 from tests.live import connect, default_phrases, live  # noqa: F401 - fixtures for every app's tests
 
 
@@ -37,7 +40,7 @@ def fresh_join_memory() -> Iterator[None]:
     from chat import askers, selectors
 
     def forget() -> None:
-        selectors._public_events.clear()
+        selectors.forget_public_events()
         askers.forget_all_indexes()
 
     forget()

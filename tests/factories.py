@@ -115,3 +115,29 @@ class PanelSeatFactory(DjangoModelFactory[PanelSeat]):
     event = factory.SubFactory(EventFactory)
     panellist = factory.SubFactory(PanellistFactory)
     position = factory.Sequence(lambda n: n)
+
+
+def admin_event_form(**overrides: object) -> dict[str, object]:
+    """The admin's add-event form as a browser would post it, with an empty panel."""
+    data: dict[str, object] = {
+        "title": "Hate crime: ask the panel",
+        "slug": "hate-crime-ask-the-panel",
+        "summary": "Questions about hate crime.",
+        "description": "",
+        "starts_at_0": "2026-11-20",
+        "starts_at_1": "18:00:00",
+        "ends_at_0": "2026-11-20",
+        "ends_at_1": "19:00:00",
+        "questions_open_at_0": "",
+        "questions_open_at_1": "",
+        "panel_seats-TOTAL_FORMS": "0",
+        "panel_seats-INITIAL_FORMS": "0",
+        "panel_seats-MIN_NUM_FORMS": "0",
+        "panel_seats-MAX_NUM_FORMS": "1000",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+        "status_changes-MIN_NUM_FORMS": "0",
+        "status_changes-MAX_NUM_FORMS": "0",
+    }
+    data.update(overrides)
+    return data

@@ -12,8 +12,10 @@ engine as the suite's:
 `run_setup` migrates it in a child process and creates the data (a live event with a random
 primary key, so channel-layer groups and the viewer-count key on a shared Redis are the
 test's own; a superuser moderator; a panellist with a seat; a signed-in session for each),
-then returns their ids and session keys. `ServerProcess` starts uvicorn the way the Procfile
-does and stops it; `Client` is a real WebSocket client that keeps every frame it receives.
+then returns their ids and session keys. `ServerProcess` runs one child (uvicorn the way the
+Procfile does, a Celery worker, beat, nginx) and stops it; `Processes` (the `processes`
+fixture) is one test's children, started by name and stopped together; `Client` is a real
+WebSocket client that keeps every frame it receives.
 
 Only the fixtures import pytest, so the benchmark can use the rest.
 """
@@ -22,6 +24,7 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -180,11 +183,13 @@ def run_setup(
     return run_python({**env, "IT_EVENT_ID": str(event_id), "IT_EVENT_SLUG": slug}, SETUP_SCRIPT)
 
 
-def run_child(env: dict[str, str], *args: str, timeout: float = SETUP_TIMEOUT) -> str:
-    """`python <args>` in a child process with `env`; its standard output (raises, with its
-    output, if it fails)."""
-    done = subprocess.run(  # noqa: S603 - our interpreter and the test's own code
-        [sys.executable, *args],
+def run_command(
+    command: Sequence[str], *, env: dict[str, str] | None = None, timeout: float = SETUP_TIMEOUT
+) -> str:
+    """Run `command` to completion (in the project root; with `env`, else this process's
+    environment); its standard output (raises, with its output, if it fails)."""
+    done = subprocess.run(  # noqa: S603 - our interpreter or a system tool, fixed arguments
+        list(command),
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -195,6 +200,12 @@ def run_child(env: dict[str, str], *args: str, timeout: float = SETUP_TIMEOUT) -
     if done.returncode != 0:
         raise RuntimeError(f"child failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
+
+
+def run_child(env: dict[str, str], *args: str, timeout: float = SETUP_TIMEOUT) -> str:
+    """`python <args>` in a child process with `env`; its standard output (raises, with its
+    output, if it fails)."""
+    return run_command([sys.executable, *args], env=env, timeout=timeout)
 
 
 def run_python(env: dict[str, str], script: str, **extra_env: str) -> Any:
@@ -269,19 +280,27 @@ def uvicorn_command(port: int) -> list[str]:
 
 
 class ServerProcess:
-    """A child process serving on a loopback port; its output goes to `log`."""
+    """A child process (a server on a loopback `port`, or a worker or beat with none); its
+    output goes to `log`. `stop()` sends `stop_signal` and waits `stop_timeout` seconds; a
+    process stopped with SIGINT gets a second SIGINT (uvicorn's "exit now": on Python 3.11
+    a consumer whose channel-layer receive() swallowed its cancellation can keep a graceful
+    shutdown waiting forever) and the same wait again; then SIGKILL."""
 
     def __init__(
         self,
         command: Sequence[str],
         *,
-        port: int,
+        port: int = 0,
         env: dict[str, str],
         log: Path,
         cwd: Path = PROJECT_ROOT,
+        stop_signal: int = signal.SIGTERM,
+        stop_timeout: float = 10.0,
     ) -> None:
         self.port = port
         self.log = log
+        self.stop_signal = stop_signal
+        self.stop_timeout = stop_timeout
         with log.open("wb") as output:
             self.process = subprocess.Popen(  # noqa: S603 - our commands, fixed arguments
                 list(command), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
@@ -290,6 +309,9 @@ class ServerProcess:
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def wait_until_listening(self, timeout: float = SERVER_START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
@@ -303,17 +325,100 @@ class ServerProcess:
                 time.sleep(0.1)
         raise RuntimeError(f"server on {self.port} did not start in {timeout}s:\n{self.output()}")
 
+    def wait_for_log(self, text: str, timeout: float = SERVER_START_TIMEOUT) -> None:
+        """Wait until the process has logged `text` (WORKER_READY, BEAT_READY, ...)."""
+        wait_for_log(self.log, text, alive=self.alive, timeout=timeout)
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-5000:]
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
+    def signal_stop(self) -> None:
+        if self.alive():
+            self.process.send_signal(self.stop_signal)
+
+    def stop(self) -> str:
+        """Stop the process (see the class docstring); how it went, for the log."""
+        if not self.alive():
+            return "exited"
+        self.signal_stop()
+        return self.wait_stopped()
+
+    def wait_stopped(self) -> str:
+        """Wait for the process to exit once signalled (see the class docstring)."""
+        try:
+            self.process.wait(timeout=self.stop_timeout)
+            return "stopped"
+        except subprocess.TimeoutExpired:
+            pass
+        if self.stop_signal == signal.SIGINT:
+            self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=self.stop_timeout)
+                return f"forced to exit after {self.stop_timeout}s"
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                pass
+        self.process.kill()
+        self.process.wait()
+        return "killed"
+
+
+class Processes:
+    """The child processes of one test, each logging to `<directory>/<name>.log`. `stop()`
+    signals every one first and then waits for each, so their grace periods overlap, and
+    prints each log's tail (pytest shows it when the test fails)."""
+
+    def __init__(self, directory: Path, *, stop_timeout: float = 3.0) -> None:
+        self.directory = directory
+        self.stop_timeout = stop_timeout
+        self.started: list[tuple[str, ServerProcess]] = []
+
+    def start(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        env: dict[str, str],
+        port: int = 0,
+        stop_signal: int = signal.SIGTERM,
+    ) -> ServerProcess:
+        process = ServerProcess(
+            command,
+            port=port,
+            env=env,
+            log=self.directory / f"{name}.log",
+            stop_signal=stop_signal,
+            stop_timeout=self.stop_timeout,
+        )
+        self.started.append((name, process))
+        return process
+
+    def web(self, env: dict[str, str], *, name: str = "server") -> ServerProcess:
+        """uvicorn as the Procfile runs it, listening when this returns; stopped with SIGINT."""
+        port = free_port()
+        server = self.start(
+            name, uvicorn_command(port), env=env, port=port, stop_signal=signal.SIGINT
+        )
+        server.wait_until_listening()
+        return server
+
+    def worker(self, env: dict[str, str], *, hostname_prefix: str = "it") -> ServerProcess:
+        """A Celery worker (`worker_command`), ready when this returns."""
+        worker = self.start("worker", worker_command(hostname_prefix), env=env)
+        worker.wait_for_log(WORKER_READY)
+        return worker
+
+    def beat(self, env: dict[str, str]) -> ServerProcess:
+        """Celery beat, started when this returns."""
+        beat = self.start("beat", beat_command(), env=env)
+        beat.wait_for_log(BEAT_READY)
+        return beat
+
+    def stop(self) -> None:
+        for _, process in self.started:
+            process.signal_stop()
+        for name, process in self.started:
+            how = process.wait_stopped() if process.process.returncode is None else "exited"
+            print(f"--- {name} ({how}) ---\n{process.output()}")
 
 
 def start_uvicorn(
@@ -357,7 +462,8 @@ class Client:
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(frame))
 
-    async def _receive(self, timeout: float) -> None:
+    async def receive(self, timeout: float) -> None:
+        """Wait up to `timeout` for the next frame and keep it (raises TimeoutError)."""
         text = await asyncio.wait_for(self.ws.recv(), timeout)
         if not isinstance(text, str):
             raise AssertionError(f"{self.name} received a binary frame")
@@ -380,7 +486,7 @@ class Client:
             if remaining <= 0:
                 raise AssertionError(f"{self.name}: no matching frame; got {self.frames}")
             try:
-                await self._receive(remaining)
+                await self.receive(remaining)
             except TimeoutError:
                 raise AssertionError(
                     f"{self.name}: no matching frame in {timeout}s; got {self.frames}"
@@ -396,7 +502,7 @@ class Client:
         deadline = time.monotonic() + RECEIVE_TIMEOUT
         while time.monotonic() < deadline:
             try:
-                await self._receive(quiet)
+                await self.receive(quiet)
             except TimeoutError:
                 return
         raise AssertionError(f"{self.name} never went quiet; got {self.frames}")
@@ -409,7 +515,7 @@ class Client:
         deadline = time.monotonic() + seconds
         while (remaining := deadline - time.monotonic()) > 0:
             try:
-                await self._receive(remaining)
+                await self.receive(remaining)
             except TimeoutError:
                 return
 
@@ -471,3 +577,12 @@ if pytest is not None:
         if "postgresql" not in engine:
             pytest.skip(f"no scratch database for {engine}")
         yield from postgres_scratch(suite)
+
+    @pytest.fixture
+    def processes(tmp_path: Path) -> Iterator[Processes]:
+        """The test's child processes (`Processes`), all stopped after the test."""
+        started = Processes(tmp_path)
+        try:
+            yield started
+        finally:
+            started.stop()

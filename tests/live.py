@@ -1,9 +1,11 @@
-"""The live chat in tests: a live event with its staff, sockets, and a guest who asks.
+"""The live chat in tests: a live event with its staff, sockets, someone who asks
+(`guest_asks`, `asked_question`) and a webchat that has ended (`finished_webchat`).
 
 Fixtures (live, connect, default_phrases) are offered to every test by tests/conftest.py."""
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +16,9 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from accounts.models import User
+from archive import services as archive_services
+from chat import services as chat_services
+from chat.models import Participant, Question
 from events import services as event_services
 from events.models import Event, Panellist
 from outreach.asgi import application
@@ -171,20 +176,86 @@ def default_phrases(transactional_db: None) -> None:
             SafeguardingPhrase.objects.get_or_create(kind=kind, phrase=phrase)
 
 
-def guest_asks(live: LiveEvent, body: str, nickname: str = "") -> Any:
-    """A new guest asks `body` through the service (the path the form and the socket share);
-    returns the service's AskOutcome."""
-    import uuid
+def new_asker(event: Event | LiveEvent, *, user: User | None = None) -> Participant:
+    """A participant of the event: `user` signed in, or else a guest seen for the first time."""
+    event_id = event_id_of(event)
+    if user is not None:
+        return chat_services.participant_for(event_id=event_id, user_id=user.pk, guest_token=None)
+    return chat_services.participant_for(event_id=event_id, user_id=None, guest_token=uuid.uuid4())
 
-    from chat import services
 
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    return services.question_ask(
-        event_id=live.event.pk,
+def guest_asks(
+    event: Event | LiveEvent,
+    body: str,
+    nickname: str = "",
+    *,
+    participant: Participant | None = None,
+    user: User | None = None,
+    **fields: Any,
+) -> chat_services.AskOutcome:
+    """Someone asks `body` through the service (the path the form and the socket share): a new
+    guest, unless `participant` or `user` says who. `fields` go to the service as they are
+    (`network`, `to`, `anonymous`). Returns the service's AskOutcome."""
+    participant = participant or new_asker(event, user=user)
+    return chat_services.question_ask(
+        event_id=event_id_of(event),
         participant_id=participant.pk,
         client_id=str(uuid.uuid4()),
         body=body,
         nickname=nickname,
+        **fields,
     )
+
+
+def asked_question(
+    event: Event | LiveEvent, body: str = "How do I report it?", nickname: str = "", **options: Any
+) -> Question:
+    """The question `guest_asks` stored (same options), for tests that act on it."""
+    outcome = guest_asks(event, body, nickname, **options)
+    return Question.objects.get(pk=outcome.question["question_id"])
+
+
+def event_id_of(event: Event | LiveEvent) -> int:
+    return event.event.pk if isinstance(event, LiveEvent) else event.pk
+
+
+# The default wording of `finished_webchat` is hostile (a spreadsheet formula and a script tag),
+# so every page, download and search built from it is also an escaping check.
+HOSTILE_QUESTION = 'How do I report =HYPERLINK("x") hate crime <script>alert(1)</script>?'
+
+
+def finished_webchat(
+    live: LiveEvent | None = None,
+    *,
+    published: tuple[str, str] = (HOSTILE_QUESTION, "Nina"),
+    edited_to: str | None = None,
+    answer: str | None = "Use True Vision.",
+    declined: tuple[str, str] = ("Declined words", "Dora"),
+    reason: str = "Private",
+    waiting: tuple[str, str] = ("Waiting words", "Wes"),
+    announcement: str | None = None,
+    archived: bool = True,
+) -> LiveEvent:
+    """A webchat that has ended (`live`, or a new `make_live_event()`), run through the services:
+    three new guests ask a (body, nickname) each; the first is published (as the moderator's
+    `edited_to` if given) and answered by the panellist if `answer`; the second is declined
+    with `reason`; the third is still waiting; the moderator then posts `announcement` if
+    given. The event is closed, and its transcript archived unless `archived` is False."""
+    live = live or make_live_event()
+    moderator, panellist = live.moderator.pk, live.panellist_user.pk
+    first = asked_question(live, *published).pk
+    chat_services.question_approve(question_id=first, actor_id=moderator, body=edited_to)
+    if answer is not None:
+        chat_services.question_answer(question_id=first, actor_id=panellist, body=answer)
+    second = asked_question(live, *declined).pk
+    chat_services.question_reject(question_id=second, actor_id=moderator, reason=reason)
+    asked_question(live, *waiting)
+    if announcement is not None:
+        chat_services.announcement_post(
+            event_id=live.event.pk, actor_id=moderator, body=announcement
+        )
+    event_services.event_close(event_id=live.event.pk)
+    if archived:
+        archive_services.transcript_archive(event_id=live.event.pk)
+    live.event.refresh_from_db()
+    return live

@@ -2,7 +2,6 @@
 "your questions" and deleting the account."""
 
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -21,10 +20,11 @@ from events import services as event_services
 from events.models import EventFollow
 from events.tasks import send_reminders
 from tests.factories import EventFactory, ModeratorFactory, UserFactory
-from tests.live import make_live_event
+from tests.live import asked_question, make_live_event
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long unusual passphrase 41"
+NICKNAME = "Sam from Leeds"
 
 
 def link_in(message: mail.EmailMessage) -> str:
@@ -176,26 +176,12 @@ def test_following_needs_an_account(client: Client) -> None:
     assert not EventFollow.objects.exists()
 
 
-def _ask(event_id: int, user: User, body: str) -> Question:
-    participant = chat_services.participant_for(
-        event_id=event_id, user_id=user.pk, guest_token=None
-    )
-    outcome = chat_services.question_ask(
-        event_id=event_id,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        nickname="Sam from Leeds",
-    )
-    return Question.objects.get(pk=outcome.question["question_id"])
-
-
 def test_my_questions_lists_each_question_with_its_status_and_reason(client: Client) -> None:
     live = make_live_event()
     user = verified_user()
-    published = _ask(live.event.pk, user, "How do I report a hate crime online?")
-    declined = _ask(live.event.pk, user, "Can you look at my neighbour's case?")
-    waiting = _ask(live.event.pk, user, "Is there support in Welsh?")
+    published = asked_question(live, "How do I report a hate crime online?", NICKNAME, user=user)
+    declined = asked_question(live, "Can you look at my neighbour's case?", NICKNAME, user=user)
+    waiting = asked_question(live, "Is there support in Welsh?", NICKNAME, user=user)
     chat_services.question_approve(
         question_id=published.pk, actor_id=live.moderator.pk, event_id=live.event.pk
     )
@@ -225,8 +211,10 @@ def test_deleting_an_account_removes_personal_data_and_keeps_transcripts_intact(
 ) -> None:
     live = make_live_event()
     user = verified_user()
-    published = _ask(live.event.pk, user, "How do I report a hate crime online?")
-    waiting = _ask(live.event.pk, user, "My address is 12 Acacia Avenue, is that OK?")
+    published = asked_question(live, "How do I report a hate crime online?", NICKNAME, user=user)
+    waiting = asked_question(
+        live, "My address is 12 Acacia Avenue, is that OK?", NICKNAME, user=user
+    )
     chat_services.question_approve(
         question_id=published.pk, actor_id=live.moderator.pk, event_id=live.event.pk
     )

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import uuid
 
 import pytest
 
@@ -10,12 +9,11 @@ from archive import services as transcripts
 from archive.models import Transcript
 from archive.services import TranscriptCorrectionError
 from archive.tasks import archive_closed_events, archive_transcript
-from chat import services
 from chat.models import Question
 from events import services as event_services
 from events.enums import EventStatus
 from tests.factories import StaffFactory, UserFactory
-from tests.live import LiveEvent, make_live_event
+from tests.live import LiveEvent, finished_webchat, make_live_event
 
 pytestmark = pytest.mark.django_db
 
@@ -25,39 +23,20 @@ def live(db: None) -> LiveEvent:
     return make_live_event()
 
 
-def ask(live: LiveEvent, body: str, nickname: str = "") -> int:
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    outcome = services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        nickname=nickname,
-    )
-    return outcome.question["question_id"]
-
-
-def a_full_event(live: LiveEvent) -> None:
-    published = ask(live, "My name is Ann Smith at 4 Elm St. How do I report?", nickname="Ann")
-    services.question_approve(
-        question_id=published, actor_id=live.moderator.pk, body="How do I report?"
-    )
-    services.question_answer(
-        question_id=published, actor_id=live.panellist_user.pk, body="Call 101."
-    )
-    declined = ask(live, "Declined secret question", nickname="Bob")
-    services.question_reject(question_id=declined, actor_id=live.moderator.pk, reason="Off topic")
-    ask(live, "Still waiting question", nickname="Cat")
-    services.announcement_post(
-        event_id=live.event.pk, actor_id=live.moderator.pk, body="Thanks all"
-    )
+# Ann's details were edited out before her question was published.
+FULL_WEBCHAT = {
+    "published": ("My name is Ann Smith at 4 Elm St. How do I report?", "Ann"),
+    "edited_to": "How do I report?",
+    "answer": "Call 101.",
+    "declined": ("Declined secret question", "Bob"),
+    "reason": "Off topic",
+    "waiting": ("Still waiting question", "Cat"),
+    "announcement": "Thanks all",
+}
 
 
 def test_archive_freezes_the_published_record_without_personal_data(live: LiveEvent) -> None:
-    a_full_event(live)
-    event_services.event_close(event_id=live.event.pk)
+    finished_webchat(live, archived=False, **FULL_WEBCHAT)
 
     outcome = transcripts.transcript_archive(event_id=live.event.pk)
 
@@ -92,8 +71,7 @@ def test_archive_freezes_the_published_record_without_personal_data(live: LiveEv
 
 
 def test_archiving_again_changes_nothing(live: LiveEvent) -> None:
-    a_full_event(live)
-    event_services.event_close(event_id=live.event.pk)
+    finished_webchat(live, archived=False, **FULL_WEBCHAT)
     first = transcripts.transcript_archive(event_id=live.event.pk)
 
     again = transcripts.transcript_archive(event_id=live.event.pk)
@@ -122,8 +100,7 @@ def test_catch_up_archives_closed_events_that_missed_their_task(live: LiveEvent)
 
 
 def test_staff_correction_is_a_new_version_and_the_old_one_is_kept(live: LiveEvent) -> None:
-    a_full_event(live)
-    event_services.event_close(event_id=live.event.pk)
+    finished_webchat(live, archived=False, **FULL_WEBCHAT)
     original = transcripts.transcript_archive(event_id=live.event.pk).transcript
     staff = StaffFactory()
 
@@ -161,8 +138,7 @@ def test_staff_correction_is_a_new_version_and_the_old_one_is_kept(live: LiveEve
 def test_correction_needs_a_reason_and_real_items(
     live: LiveEvent, reason: str, replacements: dict[int, str], message: str
 ) -> None:
-    a_full_event(live)
-    event_services.event_close(event_id=live.event.pk)
+    finished_webchat(live, archived=False, **FULL_WEBCHAT)
     transcripts.transcript_archive(event_id=live.event.pk)
 
     with pytest.raises(TranscriptCorrectionError, match=message):

@@ -13,35 +13,13 @@ from django.utils import timezone
 
 from archive import services as transcripts
 from archive.models import Transcript
-from chat import services
 from chat.models import FeedItem
 from events import services as event_services
 from events.models import Event
 from tests.factories import AgencyFactory, EventFactory, TopicFactory, UserFactory
-from tests.live import LiveEvent, guest_asks, make_live_event
+from tests.live import finished_webchat, make_live_event
 
 pytestmark = pytest.mark.django_db
-
-
-def ask(live: LiveEvent, body: str, nickname: str = "") -> int:
-    return guest_asks(live, body, nickname).question["question_id"]
-
-
-def archived_chat(slug: str = "live-chat") -> LiveEvent:
-    """A webchat with one answered question, one declined, one waiting, then archived."""
-    live = make_live_event(slug)
-    q = ask(live, 'How do I report =HYPERLINK("x") hate crime <script>alert(1)</script>?', "Nina")
-    services.question_approve(question_id=q, actor_id=live.moderator.pk)
-    services.question_answer(
-        question_id=q, actor_id=live.panellist_user.pk, body="Use True Vision."
-    )
-    declined = ask(live, "Declined words", "Dora")
-    services.question_reject(question_id=declined, actor_id=live.moderator.pk, reason="Private")
-    ask(live, "Waiting words", "Wes")
-    event_services.event_close(event_id=live.event.pk)
-    transcripts.transcript_archive(event_id=live.event.pk)
-    live.event.refresh_from_db()
-    return live
 
 
 def bulk_archived(
@@ -109,7 +87,7 @@ def bulk_archived(
 
 
 def test_transcript_page_shows_answers_beneath_their_question(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
 
     page = client.get(reverse("archive:transcript", args=[live.event.slug]))
 
@@ -127,7 +105,7 @@ def test_transcript_page_shows_answers_beneath_their_question(client: Client) ->
 def test_transcript_page_keeps_the_checksum_in_a_check_this_download_details(
     client: Client,
 ) -> None:
-    live = archived_chat()
+    live = finished_webchat()
     transcript = Transcript.objects.get(event=live.event)
 
     page = client.get(reverse("archive:transcript", args=[live.event.slug]))
@@ -141,7 +119,7 @@ def test_transcript_page_keeps_the_checksum_in_a_check_this_download_details(
 
 
 def test_transcript_page_can_show_only_one_agencys_answers(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
 
     mencap = client.get(reverse("archive:transcript", args=[live.event.slug]), {"agency": "mencap"})
     met = client.get(reverse("archive:transcript", args=[live.event.slug]), {"agency": "met"})
@@ -152,7 +130,7 @@ def test_transcript_page_can_show_only_one_agencys_answers(client: Client) -> No
 
 
 def test_no_page_or_download_leaks_names_or_unpublished_questions(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
     urls = [
         reverse("archive:transcript", args=[live.event.slug]),
         reverse("archive:transcript_json", args=[live.event.slug]),
@@ -177,7 +155,7 @@ def test_no_page_or_download_leaks_names_or_unpublished_questions(client: Client
 
 
 def test_json_download_is_the_archived_record_matching_its_sha256(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
     transcript = transcripts.current_transcript(event_id=live.event.pk)
 
     response = client.get(reverse("archive:transcript_json", args=[live.event.slug]))
@@ -188,7 +166,7 @@ def test_json_download_is_the_archived_record_matching_its_sha256(client: Client
 
 
 def test_csv_download_neutralises_spreadsheet_formulas(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
     services_body = "=cmd|' /C calc'!A0"
     transcripts.transcript_correct(
         event_id=live.event.pk, actor=UserFactory(), reason="test", replacements={2: services_body}
@@ -211,7 +189,7 @@ def test_csv_download_neutralises_spreadsheet_formulas(client: Client) -> None:
 
 
 def test_text_download_reads_as_a_transcript(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
 
     text = client.get(reverse("archive:transcript_text", args=[live.event.slug])).content.decode()
 
@@ -222,7 +200,7 @@ def test_text_download_reads_as_a_transcript(client: Client) -> None:
 
 
 def test_corrected_transcript_says_when_and_why_but_not_what(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
     transcripts.transcript_correct(
         event_id=live.event.pk,
         actor=UserFactory(),
@@ -281,7 +259,7 @@ def test_list_is_newest_first_paginated_and_filtered(client: Client) -> None:
 
 
 def test_search_finds_questions_and_answers_with_escaped_highlights(client: Client) -> None:
-    archived_chat()
+    finished_webchat()
     bulk_archived("other", pairs=3)
 
     page = client.get(reverse("archive:transcripts"), {"q": "report hate"})
@@ -299,7 +277,7 @@ def test_search_finds_questions_and_answers_with_escaped_highlights(client: Clie
 
 
 def test_index_lists_every_transcript_with_its_checksum(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
     transcript = transcripts.current_transcript(event_id=live.event.pk)
 
     index = client.get(reverse("archive:transcript_index")).json()
@@ -339,7 +317,7 @@ def test_large_transcript_page_renders_without_n_plus_one(
 
 
 def test_event_and_live_pages_of_an_archived_webchat_link_to_its_transcript(client: Client) -> None:
-    live = archived_chat()
+    live = finished_webchat()
     transcript_url = reverse("archive:transcript", args=[live.event.slug])
 
     for page in (live.event.get_absolute_url(), reverse("chat:live", args=[live.event.slug])):
@@ -354,7 +332,7 @@ def test_postgres_search_can_use_the_full_text_index() -> None:
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only (CI runs the suite on PostgreSQL too)")
-    archived_chat()
+    finished_webchat()
     bulk_archived("other", pairs=3)
     matching = transcript_entries_matching(TranscriptEntry.objects.all(), "report hate")
     with connection.cursor() as cursor:
@@ -374,7 +352,7 @@ def test_every_download_format_is_listed_on_the_page_and_in_the_index(client: Cl
     URL all follow from it."""
     from archive.downloads import FORMATS
 
-    live = archived_chat()
+    live = finished_webchat()
     page = client.get(reverse("archive:transcript", args=[live.event.slug])).content.decode()
     (entry,) = client.get(reverse("archive:transcript_index")).json()["transcripts"]
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from chat.models import Question
 from events.models import Event, embed_origins_parse
-from tests.events.test_admin import _event_form
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, admin_event_form
 from tests.live import LiveEvent, make_live_event
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +218,7 @@ def test_embed_origins_keep_only_valid_origins(text: str, origins: list[str]) ->
 
 
 def test_admin_saves_listed_origins_in_the_live_chat_section(staff_client: Client) -> None:
-    form = _event_form(lead_agency=str(AgencyFactory().pk), embed_origins=f"{MET}\r\n{MENCAP}")
+    form = admin_event_form(lead_agency=str(AgencyFactory().pk), embed_origins=f"{MET}\r\n{MENCAP}")
 
     page = staff_client.get(reverse("admin:events_event_add")).content.decode()
     response = staff_client.post(reverse("admin:events_event_add"), form)
@@ -230,7 +229,7 @@ def test_admin_saves_listed_origins_in_the_live_chat_section(staff_client: Clien
 
 
 def test_admin_refuses_a_line_that_is_not_an_origin(staff_client: Client) -> None:
-    form = _event_form(
+    form = admin_event_form(
         lead_agency=str(AgencyFactory().pk), embed_origins=f"{MET}\r\nwww.mencap.org.uk"
     )
 
@@ -245,7 +244,7 @@ def test_admin_refuses_a_line_that_is_not_an_origin(staff_client: Client) -> Non
 
 
 def test_admin_refuses_an_embed_origin_over_plain_http(staff_client: Client) -> None:
-    form = _event_form(
+    form = admin_event_form(
         lead_agency=str(AgencyFactory().pk),
         embed_origins=f"{MET}\r\nhttp://www.mencap.org.uk\r\nhttp://localhost:8000",
     )

@@ -190,10 +190,9 @@ async def test_one_network_posing_as_many_askers_is_rate_limited(
 
 
 def _viewers(event_id: int) -> int:
-    from realtime import hub
+    from realtime.hub import local_viewer_count
 
-    found = hub._hubs.get(asyncio.get_running_loop(), {}).get(event_id)
-    return len(found.viewers) if found is not None else 0
+    return local_viewer_count(event_id)
 
 
 async def _throw(slug: str, live_event_id: int, frame: str | bytes) -> None:

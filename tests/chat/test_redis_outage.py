@@ -47,7 +47,7 @@ async def closed_with(client: Client, timeout: float = 15) -> int | None:
     """Read until the server closes the connection; its close code (None for no frame)."""
     try:
         while True:
-            await client._receive(timeout)
+            await client.receive(timeout)
     except ConnectionClosed as closed:
         return closed.rcvd.code if closed.rcvd is not None else None
 

@@ -1,43 +1,31 @@
 import json
-import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from archive import services as transcripts
 from archive.models import Transcript
-from chat import services
 from chat.models import Participant, Question
 from chat.retention import personal_data_purge
-from events import services as event_services
 from events.models import Event
-from tests.live import LiveEvent, guest_asks, make_live_event
+from tests.live import finished_webchat, guest_asks, make_live_event, new_asker
 
 pytestmark = pytest.mark.django_db
 
 
-def ask(live: LiveEvent, body: str, nickname: str) -> int:
-    return guest_asks(live, body, nickname).question["question_id"]
-
-
-def finished_chat() -> LiveEvent:
-    live = make_live_event()
-    edited = ask(live, "I'm Ann at 07700 900123, how do I report?", "Ann")
-    services.question_approve(
-        question_id=edited, actor_id=live.moderator.pk, body="How do I report?"
-    )
-    declined = ask(live, "About my case", "Bob")
-    services.question_reject(question_id=declined, actor_id=live.moderator.pk, reason="Private")
-    ask(live, "Never moderated", "Cat")
-    event_services.event_close(event_id=live.event.pk)
-    transcripts.transcript_archive(event_id=live.event.pk)
-    return live
+# Ann's question was published only as the moderator edited it, without her phone number.
+EDITED_WEBCHAT = {
+    "published": ("I'm Ann at 07700 900123, how do I report?", "Ann"),
+    "edited_to": "How do I report?",
+    "answer": None,
+    "declined": ("About my case", "Bob"),
+    "waiting": ("Never moderated", "Cat"),
+}
 
 
 def test_purge_removes_personal_data_after_the_retention_period() -> None:
-    live = finished_chat()
+    live = finished_webchat(**EDITED_WEBCHAT)
     transcript_before = Transcript.objects.get().content
     ended = Event.objects.get(pk=live.event.pk).ends_at
 
@@ -59,7 +47,7 @@ def test_purge_removes_personal_data_after_the_retention_period() -> None:
 
 
 def test_purge_command_runs_twice_harmlessly(capsys: pytest.CaptureFixture[str]) -> None:
-    live = finished_chat()
+    live = finished_webchat(**EDITED_WEBCHAT)
     Event.objects.filter(pk=live.event.pk).update(
         ends_at=timezone.now() - timedelta(days=400), starts_at=timezone.now() - timedelta(days=401)
     )
@@ -77,16 +65,8 @@ def test_purge_command_runs_twice_harmlessly(capsys: pytest.CaptureFixture[str])
 def test_hashed_network_addresses_are_cleared_after_a_short_time(settings) -> None:
     settings.CHAT_NETWORK_HASH_HOURS = 48
     live = make_live_event()
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body="A question",
-        network="a" * 32,
-    )
+    participant = new_asker(live)
+    guest_asks(live, "A question", participant=participant, network="a" * 32)
     participant.refresh_from_db()
     assert participant.network_hash == "a" * 32
 

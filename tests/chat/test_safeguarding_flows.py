@@ -25,7 +25,7 @@ from core.networks import network_hash, network_of
 from events import services as event_services
 from events.models import validate_embed_origins
 from tests.factories import UserFactory
-from tests.live import LiveEvent, make_live_event
+from tests.live import LiveEvent, asked_question, make_live_event, new_asker
 
 pytestmark = pytest.mark.django_db
 PHONE_QUESTION = "Please call me back on 07700 900123 about my case"
@@ -34,24 +34,6 @@ PHONE_QUESTION = "Please call me back on 07700 900123 about my case"
 @pytest.fixture
 def live(db: None) -> LiveEvent:
     return make_live_event()
-
-
-def _guest(live: LiveEvent) -> Participant:
-    return services.participant_for(event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4())
-
-
-def _ask(
-    live: LiveEvent, body: str = "How do I report it?", *, participant=None, network: str = ""
-) -> Question:
-    participant = participant or _guest(live)
-    outcome = services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        network=network,
-    )
-    return Question.objects.get(pk=outcome.question["question_id"])
 
 
 def _code(call) -> str:  # type: ignore[no-untyped-def]
@@ -92,27 +74,27 @@ def test_thirty_askers_in_one_ipv6_64_are_limited_together(live: LiveEvent, sett
         # A new participant (no cookie) from a new address in the same /64 every time.
         address = f"2001:db8:4d2:77::{index + 1:x}"
         try:
-            _ask(live, f"Question {index}", network=network_hash(address))
+            asked_question(live, f"Question {index}", network=network_hash(address))
             outcomes.append("ack")
         except ChatError as refusal:
             outcomes.append(refusal.code)
 
     assert outcomes == ["ack"] * 20 + ["rate_limited"] * 10
     # Another household is not held back by that one.
-    _ask(live, "From next door", network=network_hash("2001:db8:4d2:78::1"))
+    asked_question(live, "From next door", network=network_hash("2001:db8:4d2:78::1"))
 
 
 def test_a_mute_follows_the_network_to_a_new_participant(live: LiveEvent) -> None:
     home = network_hash("2001:db8:4d2:77::10")
-    question = _ask(live, "spam", network=home)
+    question = asked_question(live, "spam", network=home)
     services.participant_mute(
         event_id=live.event.pk, participant_id=question.participant_id, actor_id=live.moderator.pk
     )
 
     # Straight back without cookies, from another address in the same /64: refused.
-    assert _code(lambda: _ask(live, "more spam", network=network_hash("2001:db8:4d2:77::99"))) == (
-        "muted"
-    )
+    assert _code(
+        lambda: asked_question(live, "more spam", network=network_hash("2001:db8:4d2:77::99"))
+    ) == ("muted")
     (mute,) = NetworkMute.objects.all()
     assert (mute.event_id, mute.network_hash, mute.muted_by_id) == (
         live.event.pk,
@@ -120,17 +102,17 @@ def test_a_mute_follows_the_network_to_a_new_participant(live: LiveEvent) -> Non
         live.moderator.pk,
     )
     # Other networks, and the same network at another webchat, still ask.
-    _ask(live, "A fair question", network=network_hash("198.51.100.4"))
+    asked_question(live, "A fair question", network=network_hash("198.51.100.4"))
     other = make_live_event(slug="another-chat")
-    _ask(other, "Same home, another webchat", network=home)
+    asked_question(other, "Same home, another webchat", network=home)
 
 
 def test_muting_removes_the_persons_waiting_questions_but_keeps_them(live: LiveEvent) -> None:
-    asker = _guest(live)
-    published = _ask(live, "Published one", participant=asker)
+    asker = new_asker(live)
+    published = asked_question(live, "Published one", participant=asker)
     services.question_approve(question_id=published.pk, actor_id=live.moderator.pk)
-    waiting = [_ask(live, f"Waiting {n}", participant=asker) for n in range(2)]
-    someone_else = _ask(live, "Not theirs")
+    waiting = [asked_question(live, f"Waiting {n}", participant=asker) for n in range(2)]
+    someone_else = asked_question(live, "Not theirs")
 
     services.participant_mute(
         event_id=live.event.pk, participant_id=asker.pk, actor_id=live.moderator.pk
@@ -162,7 +144,7 @@ def test_retention_deletes_network_mutes_once_the_event_is_over(live: LiveEvent)
     # Questions open days ahead: the mute must outlast the 48 hours of a network hash.
     ends_at = timezone.now() + timedelta(days=5)
     type(live.event).objects.filter(pk=live.event.pk).update(ends_at=ends_at)
-    question = _ask(live, "spam", network=network_hash("203.0.113.9"))
+    question = asked_question(live, "spam", network=network_hash("203.0.113.9"))
     services.participant_mute(
         event_id=live.event.pk, participant_id=question.participant_id, actor_id=live.moderator.pk
     )
@@ -178,7 +160,7 @@ def test_retention_deletes_network_mutes_once_the_event_is_over(live: LiveEvent)
 
 
 def test_publishing_found_details_unmasked_needs_the_flag(live: LiveEvent) -> None:
-    question = _ask(live, PHONE_QUESTION)
+    question = asked_question(live, PHONE_QUESTION)
 
     with pytest.raises(ChatError) as refused:
         services.question_approve(question_id=question.pk, actor_id=live.moderator.pk)
@@ -206,7 +188,7 @@ def test_publishing_found_details_unmasked_needs_the_flag(live: LiveEvent) -> No
 
 
 def test_publishing_the_masked_text_needs_no_flag(live: LiveEvent) -> None:
-    question = _ask(live, PHONE_QUESTION)
+    question = asked_question(live, PHONE_QUESTION)
     masked = selectors.moderation_queue(event_id=live.event.pk)[0]["masked_body"]
 
     services.question_approve(question_id=question.pk, actor_id=live.moderator.pk, body=masked)
@@ -221,7 +203,7 @@ def test_the_asker_of_an_edited_question_sees_the_published_wording(
     client.get(reverse("chat:live", args=[live.event.slug]))
     token = uuid.UUID(client.session[PARTICIPANT_SESSION_KEY])
     asker = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=token)
-    question = _ask(live, PHONE_QUESTION, participant=asker)
+    question = asked_question(live, PHONE_QUESTION, participant=asker)
     services.question_approve(
         question_id=question.pk,
         actor_id=live.moderator.pk,
@@ -242,8 +224,8 @@ def test_your_questions_page_shows_the_published_wording_of_an_edited_question(
     client: Client, live: LiveEvent
 ) -> None:
     user = UserFactory(email="asker@example.org")
-    asker = services.participant_for(event_id=live.event.pk, user_id=user.pk, guest_token=None)
-    question = _ask(live, PHONE_QUESTION, participant=asker)
+    asker = new_asker(live, user=user)
+    question = asked_question(live, PHONE_QUESTION, participant=asker)
     services.question_approve(
         question_id=question.pk, actor_id=live.moderator.pk, body="Please call me back"
     )
@@ -263,8 +245,8 @@ def test_questions_waiting_at_the_close_are_not_reached_and_listed(
     client.get(reverse("chat:live", args=[live.event.slug]))
     token = uuid.UUID(client.session[PARTICIPANT_SESSION_KEY])
     asker = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=token)
-    waiting = _ask(live, "Will anyone read this before the end?", participant=asker)
-    answered = _ask(live, "Published before the end")
+    waiting = asked_question(live, "Will anyone read this before the end?", participant=asker)
+    answered = asked_question(live, "Published before the end")
     services.question_approve(question_id=answered.pk, actor_id=live.moderator.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -290,7 +272,7 @@ def test_questions_waiting_at_the_close_are_not_reached_and_listed(
 def test_moderator_console_lists_questions_not_reached(
     client: Client, live: LiveEvent, django_capture_on_commit_callbacks
 ) -> None:
-    _ask(live, "Still waiting at the end")
+    asked_question(live, "Still waiting at the end")
     with django_capture_on_commit_callbacks(execute=True):
         event_services.event_close(event_id=live.event.pk)
     client.force_login(live.moderator)
@@ -306,7 +288,7 @@ def test_moderator_console_lists_questions_not_reached(
 def test_console_makes_publishing_masked_the_primary_action(
     client: Client, live: LiveEvent
 ) -> None:
-    _ask(live, PHONE_QUESTION)
+    asked_question(live, PHONE_QUESTION)
     client.force_login(live.moderator)
 
     page = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
@@ -324,7 +306,7 @@ def test_console_makes_publishing_masked_the_primary_action(
 
 
 def test_console_form_publishes_unmasked_only_when_ticked(client: Client, live: LiveEvent) -> None:
-    question = _ask(live, PHONE_QUESTION)
+    question = asked_question(live, PHONE_QUESTION)
     client.force_login(live.moderator)
     url = reverse("chat:approve", args=[live.event.slug, question.pk])
 
@@ -450,7 +432,7 @@ def test_embed_does_not_offer_forget(client: Client, live: LiveEvent) -> None:
 def test_muted_persons_new_questions_from_the_network_are_refused_at_the_form(
     client: Client, live: LiveEvent
 ) -> None:
-    question = _ask(live, "spam", network=network_hash("127.0.0.1"))
+    question = asked_question(live, "spam", network=network_hash("127.0.0.1"))
     services.participant_mute(
         event_id=live.event.pk, participant_id=question.participant_id, actor_id=live.moderator.pk
     )
@@ -469,8 +451,8 @@ def test_your_questions_page_says_when_the_panel_did_not_get_to_one(
     client: Client, live: LiveEvent, django_capture_on_commit_callbacks
 ) -> None:
     user = UserFactory(email="late@example.org")
-    asker = services.participant_for(event_id=live.event.pk, user_id=user.pk, guest_token=None)
-    _ask(live, "Asked just before the end", participant=asker)
+    asker = new_asker(live, user=user)
+    asked_question(live, "Asked just before the end", participant=asker)
     with django_capture_on_commit_callbacks(execute=True):
         event_services.event_close(event_id=live.event.pk)
     client.force_login(user)
@@ -487,12 +469,12 @@ def test_reports_count_removed_as_declined_and_not_reached_as_unhandled(
 ) -> None:
     from reports.selectors import question_figures_by_event
 
-    muted = _guest(live)
-    _ask(live, "From someone about to be muted", participant=muted)
+    muted = new_asker(live)
+    asked_question(live, "From someone about to be muted", participant=muted)
     services.participant_mute(
         event_id=live.event.pk, participant_id=muted.pk, actor_id=live.moderator.pk
     )
-    _ask(live, "Still waiting at the end")
+    asked_question(live, "Still waiting at the end")
     with django_capture_on_commit_callbacks(execute=True):
         event_services.event_close(event_id=live.event.pk)
 

@@ -7,35 +7,9 @@ from django.urls import reverse
 
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist
-from tests.factories import AgencyFactory, EventFactory, PanellistFactory
+from tests.factories import AgencyFactory, EventFactory, PanellistFactory, admin_event_form
 
 pytestmark = pytest.mark.django_db
-
-
-def _event_form(**overrides: object) -> dict[str, object]:
-    """The admin's add-event form as a browser would post it, with an empty panel."""
-    data: dict[str, object] = {
-        "title": "Hate crime: ask the panel",
-        "slug": "hate-crime-ask-the-panel",
-        "summary": "Questions about hate crime.",
-        "description": "",
-        "starts_at_0": "2026-11-20",
-        "starts_at_1": "18:00:00",
-        "ends_at_0": "2026-11-20",
-        "ends_at_1": "19:00:00",
-        "questions_open_at_0": "",
-        "questions_open_at_1": "",
-        "panel_seats-TOTAL_FORMS": "0",
-        "panel_seats-INITIAL_FORMS": "0",
-        "panel_seats-MIN_NUM_FORMS": "0",
-        "panel_seats-MAX_NUM_FORMS": "1000",
-        "status_changes-TOTAL_FORMS": "0",
-        "status_changes-INITIAL_FORMS": "0",
-        "status_changes-MIN_NUM_FORMS": "0",
-        "status_changes-MAX_NUM_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def _with_panel(data: dict[str, object], panellists: list[Panellist]) -> dict[str, object]:
@@ -81,7 +55,7 @@ def test_staff_create_agency_panellists_and_event_with_panel_in_admin(
     toks = Panellist.objects.get(name="Toks Adesuyan")
     sam = Panellist.objects.get(name="DCI Sam Faulkner")
 
-    form = _with_panel(_event_form(lead_agency=str(met.pk)), [sam, toks])
+    form = _with_panel(admin_event_form(lead_agency=str(met.pk)), [sam, toks])
     form["panel_seats-1-role_at_event"] = "Prosecutor for hate crime"
     response = staff_client.post(reverse("admin:events_event_add"), form)
 
@@ -99,7 +73,7 @@ def test_staff_create_agency_panellists_and_event_with_panel_in_admin(
 
 def test_admin_refuses_event_that_ends_before_it_starts(staff_client: Client) -> None:
     agency = AgencyFactory()
-    form = _event_form(lead_agency=str(agency.pk), ends_at_1="17:00:00")
+    form = admin_event_form(lead_agency=str(agency.pk), ends_at_1="17:00:00")
 
     response = staff_client.post(reverse("admin:events_event_add"), form)
 
@@ -111,7 +85,7 @@ def test_admin_refuses_event_that_ends_before_it_starts(staff_client: Client) ->
 def test_admin_refuses_the_same_panellist_twice_on_one_panel(staff_client: Client) -> None:
     agency = AgencyFactory()
     panellist = PanellistFactory(agency=agency)
-    form = _with_panel(_event_form(lead_agency=str(agency.pk)), [panellist, panellist])
+    form = _with_panel(admin_event_form(lead_agency=str(agency.pk)), [panellist, panellist])
 
     response = staff_client.post(reverse("admin:events_event_add"), form)
 
@@ -121,7 +95,7 @@ def test_admin_refuses_the_same_panellist_twice_on_one_panel(staff_client: Clien
 
 def test_admin_event_status_cannot_be_typed_by_hand(staff_client: Client) -> None:
     agency = AgencyFactory()
-    form = _event_form(lead_agency=str(agency.pk), status="live")
+    form = admin_event_form(lead_agency=str(agency.pk), status="live")
 
     staff_client.post(reverse("admin:events_event_add"), form)
 
@@ -181,7 +155,7 @@ def test_admin_takes_and_shows_london_time_across_clock_changes(
     staff_client: Client, day: str, stored_utc: datetime, shown: str
 ) -> None:
     agency = AgencyFactory()
-    form = _event_form(
+    form = admin_event_form(
         lead_agency=str(agency.pk), starts_at_0=day, ends_at_0=day, slug=f"chat-{day}"
     )
 

@@ -9,7 +9,9 @@ The approach is that of tests/chat/test_two_processes.py (see its docstring): th
 cannot see pytest-django's test database, so each test makes a scratch database of the
 suite's engine (an SQLite file under tmp_path, or a fresh PostgreSQL database dropped
 afterwards), filled by a setup subprocess that prints JSON. Later reads and the one write
-(setting the event's times) are small subprocesses against the same database.
+(setting the event's times) are small subprocesses against the same database. The servers,
+worker and beat are started and stopped by tests/harness.py (`processes`), uvicorn as the
+Procfile runs it.
 
 The event's times are set only once every process is up and the viewer is connected, so a
 slow start cannot make the event open before anyone watches. The children run beat's tasks
@@ -23,34 +25,15 @@ import asyncio
 import hashlib
 import json
 import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.harness import (
-    BEAT_READY,
-    WORKER_READY,
-    Client,
-    beat_command,
-    child_env,
-    connect_client,
-    free_port,
-    run_python,
-    worker_command,
-)
+from tests.harness import Client, Processes, child_env, connect_client, run_python
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PROCESS_START_TIMEOUT = 20.0
-# Per step of stopping a child; see Child.stop.
-PROCESS_STOP_TIMEOUT = 3.0
 ARCHIVE_TIMEOUT = 20.0
 # Beat's period in the children, in seconds.
 RECONCILE_SECONDS = 1
@@ -224,131 +207,6 @@ async def _state_when(
         await asyncio.sleep(0.3)
 
 
-# --- the processes --------------------------------------------------------------------
-
-
-@dataclass
-class Child:
-    name: str
-    process: subprocess.Popen[bytes]
-    log: Path
-    # uvicorn: a first SIGINT shuts down gracefully, a second one without waiting for tasks
-    # (on Python 3.11 a consumer whose channel-layer receive() swallowed its cancellation can
-    # keep a graceful shutdown waiting forever); Celery: SIGTERM is a warm shutdown.
-    stop_signal: int = signal.SIGTERM
-
-    def wait_for_log(self, text: str) -> None:
-        deadline = time.monotonic() + PROCESS_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if text in self.log.read_text(errors="replace"):
-                return
-            if self.process.poll() is not None:
-                pytest.fail(f"{self.name} exited:\n{self.log.read_text(errors='replace')}")
-            time.sleep(0.1)
-        pytest.fail(
-            f"{self.name} did not log {text!r} in {PROCESS_START_TIMEOUT}s:\n"
-            f"{self.log.read_text(errors='replace')}"
-        )
-
-    def stop(self) -> str:
-        """Stop the process (already signalled once); how it went, for the log."""
-        try:
-            self.process.wait(timeout=PROCESS_STOP_TIMEOUT)
-            return "stopped"
-        except subprocess.TimeoutExpired:
-            pass
-        if self.stop_signal == signal.SIGINT:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=PROCESS_STOP_TIMEOUT)
-                return f"forced to exit after {PROCESS_STOP_TIMEOUT}s"
-            except subprocess.TimeoutExpired:
-                pass
-        self.process.kill()
-        self.process.wait(timeout=PROCESS_STOP_TIMEOUT)
-        return "killed"
-
-
-Spawn = Callable[..., Child]
-
-
-@pytest.fixture
-def spawn(scratch: dict[str, Any], tmp_path: Path) -> Iterator[Spawn]:
-    """Starts children (`python <args>`) with the scratch env; stops every one afterwards."""
-    children: list[Child] = []
-
-    def start(name: str, args: list[str], stop_signal: int = signal.SIGTERM) -> Child:
-        log = tmp_path / f"{name}.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-                [sys.executable, *args],
-                cwd=PROJECT_ROOT,
-                env=scratch["env"],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        child = Child(name, process, log, stop_signal)
-        children.append(child)
-        return child
-
-    try:
-        yield start
-    finally:
-        for child in children:
-            if child.process.poll() is None:
-                child.process.send_signal(child.stop_signal)
-        for child in children:
-            how = child.stop()
-            # Shown by pytest only when the test fails.
-            log = child.log.read_text(errors="replace")[-5000:]
-            print(f"--- {child.log.name} ({how}) ---\n{log}")
-
-
-def _start_server(spawn: Spawn) -> int:
-    port = free_port()
-    server = spawn(
-        "server",
-        [
-            "-m",
-            "uvicorn",
-            "outreach.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws",
-            "websockets-sansio",
-            "--lifespan",
-            "off",
-        ],
-        stop_signal=signal.SIGINT,
-    )
-    deadline = time.monotonic() + PROCESS_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"server on {port} exited:\n{server.log.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return port
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(
-        f"server on {port} did not start in {PROCESS_START_TIMEOUT}s:\n{server.log.read_text()}"
-    )
-
-
-def _start_worker(spawn: Spawn) -> Child:
-    worker = spawn("worker", worker_command("it")[1:])
-    worker.wait_for_log(WORKER_READY)
-    return worker
-
-
-def _start_beat(spawn: Spawn) -> Child:
-    beat = spawn("beat", beat_command()[1:])
-    beat.wait_for_log(BEAT_READY)
-    return beat
-
-
 def _assert_connected_while_scheduled(client: Client) -> None:
     assert [f["type"] for f in client.frames] == ["status", "session", "pinned", "synced"]
     assert client.frames[0]["status"] == "scheduled"
@@ -365,13 +223,13 @@ def _changes(state: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
 
 
 async def test_event_opens_closes_and_archives_on_schedule_by_itself(
-    scratch: dict[str, Any], spawn: Spawn
+    scratch: dict[str, Any], processes: Processes
 ) -> None:
     env, slug = scratch["env"], scratch["slug"]
     lasts = 5.0
-    port = _start_server(spawn)
-    _start_worker(spawn)
-    _start_beat(spawn)
+    port = processes.web(env).port
+    processes.worker(env)
+    processes.beat(env)
 
     public = await connect_client("public", port, slug)
     moderator = await connect_client("moderator", port, slug, session=scratch["moderator_session"])
@@ -444,13 +302,13 @@ async def test_event_opens_closes_and_archives_on_schedule_by_itself(
 
 
 async def test_event_opens_late_once_when_the_worker_comes_back(
-    scratch: dict[str, Any], spawn: Spawn
+    scratch: dict[str, Any], processes: Processes
 ) -> None:
     import redis
 
     env, slug = scratch["env"], scratch["slug"]
-    port = _start_server(spawn)
-    _start_beat(spawn)
+    port = processes.web(env).port
+    processes.beat(env)
 
     public = await connect_client("public", port, slug)
     try:
@@ -469,7 +327,7 @@ async def test_event_opens_late_once_when_the_worker_comes_back(
             assert broker.llen(f"{env['REDIS_NAMESPACE']}:{env['CELERY_QUEUE']}") >= 2
 
         # A worker comes back: the event opens, late, once.
-        await asyncio.to_thread(_start_worker, spawn)
+        await asyncio.to_thread(processes.worker, env)
         live = await public.of_type("status", status="live")
         assert live["accepting_questions"] is True
         await public.listen(3 * RECONCILE_SECONDS)

@@ -44,6 +44,7 @@ from tests.factories import (
     UserFactory,
     grant_role,
 )
+from tests.live import asked_question
 
 # The scripted webchat: Thursday 19 November 2026, 18:00 to 19:00 (GMT, so UK time = UTC).
 T0 = datetime(2026, 11, 19, 18, 0, tzinfo=UTC)
@@ -91,20 +92,6 @@ def hub_counts(event: Event, *counts: tuple[int, float]) -> None:
     client.close()
 
 
-def ask(event: Event, body: str, **extra: object) -> int:
-    participant = services.participant_for(
-        event_id=event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    outcome = services.question_ask(
-        event_id=event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-        **extra,
-    )
-    return outcome.question["question_id"]
-
-
 def scripted_webchat(clock: Clock) -> Webchat:
     """A one-hour webchat run through the services, minute by minute."""
     for phrase in CRISIS_PHRASES:
@@ -147,7 +134,7 @@ def scripted_webchat(clock: Clock) -> Webchat:
         services.question_answer(question_id=question_id, actor_id=by.pk, body=body)
 
     clock.at(-30)
-    q1 = ask(event, "How do I report hate crime online?", to={"agency": "met"})
+    q1 = asked_question(event, "How do I report hate crime online?", to={"agency": "met"}).pk
     clock.at(0)
     event_services.event_open(event_id=event.pk)
     hub_counts(event, (2, 1))
@@ -156,11 +143,11 @@ def scripted_webchat(clock: Clock) -> Webchat:
     hub_counts(event, (3, 1), (4, 6), (100, 60))  # the third process stopped a minute ago
     viewer_samples_take()
     clock.at(1)
-    q2 = ask(
+    q2 = asked_question(
         event,
         "Where can disabled people get support after hate crime?",
         to={"panellist": jo_id},
-    )
+    ).pk
     hub_counts(event, (5, 0), (7, 2))
     viewer_samples_take()
     clock.at(1.5)
@@ -176,12 +163,12 @@ def scripted_webchat(clock: Clock) -> Webchat:
     answer(q2, jo)
     clock.at(5)
     answer(q1, sam)
-    q3 = ask(event, "Can I report hate crime anonymously?")
+    q3 = asked_question(event, "Can I report hate crime anonymously?").pk
     clock.at(6)
     approve(q3)
     clock.at(7)
     declined_body = "You are all useless and Kevin Smith from 4 Elm Road is worse"
-    q4 = ask(event, declined_body, nickname="Kev")
+    q4 = asked_question(event, declined_body, nickname="Kev").pk
     clock.at(8)
     services.question_reject(question_id=q4, actor_id=moderator.pk, reason="Not a question.")
     services.participant_mute(
@@ -193,9 +180,11 @@ def scripted_webchat(clock: Clock) -> Webchat:
     answer(q2, sam)  # a second answer: the first one counts for time to answer
     clock.at(20)
     waiting_body = "I am in danger now, my neighbour Dave threatens me"
-    ask(event, waiting_body)
+    asked_question(event, waiting_body)
     clock.at(25)
-    q6 = ask(event, "Is hate crime support available in Welsh?", to={"agency": "mencap"})
+    q6 = asked_question(
+        event, "Is hate crime support available in Welsh?", to={"agency": "mencap"}
+    ).pk
     clock.at(40)
     approve(q6)
     clock.at(50)
