@@ -3,7 +3,6 @@
 import uuid
 from datetime import timedelta
 
-
 from chat import services
 from chat.models import Participant
 from chat.retention import personal_data_purge
