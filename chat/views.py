@@ -1,7 +1,7 @@
 """Pages for the live chat: the public live page and the moderator and panellist consoles.
 
-Every page works without JavaScript (forms post here and call the same services the
-WebSocket consumer calls); the scripts enhance them with live updates.
+Every page works without JavaScript (the consoles' forms post here and take the same staff
+actions the WebSocket does, chat/actions.py); the scripts enhance them with live updates.
 """
 
 import logging
