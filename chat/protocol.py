@@ -8,6 +8,7 @@ client sends about itself (role, user, state...) are not in the schema and are d
 import json
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 MAX_FRAME_BYTES = 16 * 1024
@@ -18,10 +19,30 @@ MAX_REASON_CHARS = 500
 MAX_ANNOUNCEMENT_CHARS = 2000
 
 
+class ErrorCode(StrEnum):
+    """Every `code` an `error` frame carries (docs/protocol.md lists them, with what each
+    means); stable: clients act on them."""
+
+    BAD_FRAME = "bad_frame"
+    UNKNOWN_TYPE = "unknown_type"
+    TOO_LONG = "too_long"
+    INVALID = "invalid"
+    RATE_LIMITED = "rate_limited"
+    EVENT_NOT_OPEN = "event_not_open"
+    NOT_ALLOWED = "not_allowed"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    MUTED = "muted"
+    UNMASKED_DETAILS = "unmasked_details"
+    SIGNED_OUT = "signed_out"
+    UNAVAILABLE = "unavailable"
+    INTERNAL = "internal"
+
+
 class FrameError(Exception):
     """A client frame the server refuses; `code` is stable, `message` is for people."""
 
-    def __init__(self, code: str, message: str, *, client_id: str | None = None) -> None:
+    def __init__(self, code: ErrorCode, message: str, *, client_id: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -63,11 +84,6 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "mute": {"participant_id": _ID},
 }
 TO_FIELDS = {"agency": str, "panellist": int}
-# Frames only a signed-in member of staff may send; each first checks that the sender's
-# session still exists (chat.consumers).
-PRIVILEGED_FRAMES = frozenset(
-    {"approve", "reject", "answer", "mark_answered", "announce", "pin", "mute"}
-)
 
 
 @dataclass(frozen=True)
@@ -82,20 +98,20 @@ def _check_field(name: str, spec: Field, value: Any) -> Any:
     if value is None:
         if spec.nullable:
             return None
-        raise FrameError("bad_frame", f"“{name}” must not be empty.")
+        raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” must not be empty.")
     # bool is an int in Python; an id or seq of `true` is not acceptable.
     if isinstance(value, bool) and spec.kind is not bool:
-        raise FrameError("bad_frame", f"“{name}” has the wrong type.")
+        raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” has the wrong type.")
     if not isinstance(value, spec.kind):
-        raise FrameError("bad_frame", f"“{name}” has the wrong type.")
+        raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” has the wrong type.")
     if isinstance(value, str):
         if spec.max_chars is not None and len(value) > spec.max_chars:
             raise FrameError(
-                "too_long", f"“{name}” is too long: at most {spec.max_chars} characters."
+                ErrorCode.TOO_LONG, f"“{name}” is too long: at most {spec.max_chars} characters."
             )
         _check_storable(name, value)
     if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-        raise FrameError("bad_frame", f"“{name}” must not be negative.")
+        raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” must not be negative.")
     return value
 
 
@@ -103,51 +119,51 @@ def _check_storable(name: str, value: str) -> None:
     """Text the database cannot store is refused here, not by a failed write: a null
     character, or half of a UTF-16 surrogate pair (JSON's "\\ud800" decodes to one)."""
     if "\x00" in value:
-        raise FrameError("bad_frame", f"“{name}” contains a null character.")
+        raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” contains a null character.")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as invalid:
         raise FrameError(
-            "bad_frame", f"“{name}” contains characters that are not text."
+            ErrorCode.BAD_FRAME, f"“{name}” contains characters that are not text."
         ) from invalid
 
 
 def _check_to(value: dict[str, Any]) -> dict[str, Any]:
     if len(value) != 1:
-        raise FrameError("bad_frame", "“to” names one agency or one panellist.")
+        raise FrameError(ErrorCode.BAD_FRAME, "“to” names one agency or one panellist.")
     key, target = next(iter(value.items()))
     expected = TO_FIELDS.get(key)
     if expected is None or isinstance(target, bool) or not isinstance(target, expected):
-        raise FrameError("bad_frame", "“to” names one agency (slug) or one panellist (id).")
+        raise FrameError(ErrorCode.BAD_FRAME, "“to” names one agency (slug) or one panellist (id).")
     if isinstance(target, str):
         if len(target) > 80:
-            raise FrameError("too_long", "“to” is too long.")
+            raise FrameError(ErrorCode.TOO_LONG, "“to” is too long.")
         _check_storable("to", target)
     return {key: target}
 
 
 def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
     if text is None:
-        raise FrameError("bad_frame", "Frames must be JSON text, not binary.")
+        raise FrameError(ErrorCode.BAD_FRAME, "Frames must be JSON text, not binary.")
     if len(text) > MAX_FRAME_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
-        raise FrameError("too_long", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+        raise FrameError(ErrorCode.TOO_LONG, f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as invalid:
-        raise FrameError("bad_frame", "That was not valid JSON.") from invalid
+        raise FrameError(ErrorCode.BAD_FRAME, "That was not valid JSON.") from invalid
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
-        raise FrameError("bad_frame", "A frame is a JSON object with a “type”.")
+        raise FrameError(ErrorCode.BAD_FRAME, "A frame is a JSON object with a “type”.")
     frame_type = raw["type"]
     schema = SCHEMA.get(frame_type)
     client_id = raw.get("client_id") if isinstance(raw.get("client_id"), str) else None
     if schema is None:
-        raise FrameError("unknown_type", "Unknown frame type.")
+        raise FrameError(ErrorCode.UNKNOWN_TYPE, "Unknown frame type.")
     fields: dict[str, Any] = {}
     try:
         for name, spec in schema.items():
             if name not in raw:
                 if spec.required:
-                    raise FrameError("bad_frame", f"“{name}” is missing.")
+                    raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” is missing.")
                 continue
             fields[name] = _check_field(name, spec, raw[name])
         if fields.get("to") is not None:
@@ -156,7 +172,7 @@ def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
             try:
                 fields["client_id"] = str(uuid.UUID(fields["client_id"]))
             except ValueError as invalid:
-                raise FrameError("bad_frame", "“client_id” must be a UUID.") from invalid
+                raise FrameError(ErrorCode.BAD_FRAME, "“client_id” must be a UUID.") from invalid
     except FrameError as error:
         error.client_id = client_id[:36] if client_id else None
         raise
@@ -165,6 +181,18 @@ def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
         fields=fields,
         client_id=fields.get("client_id") or (client_id[:36] if client_id else None),
     )
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """PRIVILEGED_FRAMES: the frames only a signed-in member of staff may send, the staff
+    actions of chat.actions, whose every call checks first that the sender's session still
+    exists. Read from the registry when asked for: the registry needs the services, and this
+    module needs nothing."""
+    if name == "PRIVILEGED_FRAMES":
+        from chat.actions import privileged_frames
+
+        return privileged_frames()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class FrameBudget:

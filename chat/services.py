@@ -24,6 +24,7 @@ from chat.enums import (
     QuestionState,
 )
 from chat.models import Answer, ChatRoom, FeedItem, NetworkMute, Participant, Question
+from chat.protocol import ErrorCode
 from chat.ratelimit import allow
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
@@ -43,7 +44,7 @@ MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webc
 class ChatError(Exception):
     """A refusal the client is told about, with a stable `code` (see docs/protocol.md)."""
 
-    def __init__(self, code: str, message: str, *, help_now: bool = False) -> None:
+    def __init__(self, code: ErrorCode, message: str, *, help_now: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -57,7 +58,7 @@ class UnmaskedDetails(ChatError):
     def __init__(self, findings: list[safeguarding.Finding]) -> None:
         self.findings = findings
         super().__init__(
-            "unmasked_details",
+            ErrorCode.UNMASKED_DETAILS,
             f"This text still contains personal details ({describe_findings(findings)}). "
             "Publish it with the details masked, edit them out, or confirm that they may be "
             "published as they are.",
@@ -70,7 +71,7 @@ def describe_findings(findings: list[safeguarding.Finding]) -> str:
 
 
 def _not_allowed() -> ChatError:
-    return ChatError("not_allowed", "You are not allowed to do that at this event.")
+    return ChatError(ErrorCode.NOT_ALLOWED, "You are not allowed to do that at this event.")
 
 
 def _user(user_id: int | None) -> User | None:
@@ -96,7 +97,7 @@ def _not_open(event: Event, *, help_now: bool = False) -> ChatError:
         message = "This webchat was cancelled."
     else:
         message = "Questions are not open yet for this webchat."
-    return ChatError("event_not_open", message, help_now=help_now)
+    return ChatError(ErrorCode.EVENT_NOT_OPEN, message, help_now=help_now)
 
 
 def _locked_room(event_id: int) -> ChatRoom:
@@ -184,7 +185,7 @@ def participant_mute(*, event_id: int, participant_id: int, actor_id: int) -> bo
             .first()
         )
         if participant is None:
-            raise ChatError("not_found", "No such participant at this event.")
+            raise ChatError(ErrorCode.NOT_FOUND, "No such participant at this event.")
         if participant.is_muted:
             return False
         participant.is_muted = True
@@ -246,11 +247,11 @@ def _resolve_to(event: Event, to: dict[str, Any] | None) -> tuple[Agency | None,
     if "panellist" in to:
         seat = seats.filter(panellist_id=to["panellist"]).first()
         if seat is None:
-            raise ChatError("invalid", "That panellist is not on this webchat's panel.")
+            raise ChatError(ErrorCode.INVALID, "That panellist is not on this webchat's panel.")
         return None, seat.panellist
     seat = seats.filter(panellist__agency__slug=to.get("agency")).first()
     if seat is None and event.lead_agency.slug != to.get("agency"):
-        raise ChatError("invalid", "That agency is not taking part in this webchat.")
+        raise ChatError(ErrorCode.INVALID, "That agency is not taking part in this webchat.")
     return (seat.panellist.agency if seat else event.lead_agency), None
 
 
@@ -290,12 +291,12 @@ def question_ask(
             network and NetworkMute.objects.filter(event=event, network_hash=network).exists()
         ):
             raise ChatError(
-                "muted",
+                ErrorCode.MUTED,
                 "A moderator has stopped you sending questions here.",
                 help_now=in_danger,
             )
         if not text:
-            raise ChatError("invalid", "Please write your question before sending it.")
+            raise ChatError(ErrorCode.INVALID, "Please write your question before sending it.")
         limit, window = settings.CHAT_ASK_RATE_LIMIT
         network_limit, network_window = settings.CHAT_ASK_RATE_LIMIT_PER_NETWORK
         if not allow(f"ask:participant:{participant.pk}", limit=limit, window_seconds=window) or (
@@ -307,7 +308,7 @@ def question_ask(
             )
         ):
             raise ChatError(
-                "rate_limited",
+                ErrorCode.RATE_LIMITED,
                 "You have sent several questions quickly. Please wait a minute and try again.",
                 help_now=in_danger,
             )
@@ -362,7 +363,7 @@ def _lock_question(question_id: int, event_id: int | None) -> Question:
         .first()
     )
     if question is None:
-        raise ChatError("not_found", "No such question at this webchat.")
+        raise ChatError(ErrorCode.NOT_FOUND, "No such question at this webchat.")
     return question
 
 
@@ -384,7 +385,7 @@ def question_transition(
         return False
     if to_state not in QUESTION_TRANSITIONS[question.state]:
         raise ChatError(
-            "conflict",
+            ErrorCode.CONFLICT,
             f"This question is already {QuestionState(question.state).label.lower()}.",
         )
     from_state = question.state
@@ -433,12 +434,14 @@ def question_approve(
             # Two moderators published it with different wording: the later edit is not
             # lost without a word.
             raise ChatError(
-                "conflict",
+                ErrorCode.CONFLICT,
                 "Another moderator published this question first, as: "
                 f"“{question.published_body}”. Your wording was not published.",
             )
         if event.status != EventStatus.LIVE:
-            raise ChatError("event_not_open", "Questions can be published only while it is live.")
+            raise ChatError(
+                ErrorCode.EVENT_NOT_OPEN, "Questions can be published only while it is live."
+            )
         text = edited or question.body
         details = safeguarding.find_personal_details(text)
         if details and not publish_unmasked:
@@ -467,7 +470,9 @@ def question_reject(
         if question.state == QuestionState.REJECTED:
             return False
         if not reason:
-            raise ChatError("invalid", "Give the asker a reason for declining their question.")
+            raise ChatError(
+                ErrorCode.INVALID, "Give the asker a reason for declining their question."
+            )
         question_transition(
             question, QuestionState.REJECTED, actor=actor, changes={"rejection_reason": reason}
         )
@@ -510,13 +515,15 @@ def question_answer(
         if seat_id is None:
             raise _not_allowed()
         if event.status != EventStatus.LIVE:
-            raise ChatError("event_not_open", "Answers can be published only while it is live.")
+            raise ChatError(
+                ErrorCode.EVENT_NOT_OPEN, "Answers can be published only while it is live."
+            )
         if question.state not in (QuestionState.PUBLISHED, QuestionState.ANSWERED):
-            raise ChatError("conflict", "Only published questions can be answered.")
+            raise ChatError(ErrorCode.CONFLICT, "Only published questions can be answered.")
         if mode == AnswerMode.ELSEWHERE:
             body = body or DEFAULT_ELSEWHERE_NOTE
         elif not body:
-            raise ChatError("invalid", "Write the answer before sending it.")
+            raise ChatError(ErrorCode.INVALID, "Write the answer before sending it.")
         seat = PanelSeat.objects.select_related("panellist__agency").get(pk=seat_id)
         answer = Answer.objects.create(
             question=question,
@@ -563,14 +570,14 @@ def announcements_post(*, event_id: int, actor_id: int, bodies: list[str]) -> li
     them all (not a moderator here, the event not open) is raised."""
     texts = [body.strip() for body in bodies]
     outcomes: list[int | ChatError] = [
-        ChatError("invalid", "Write the announcement before posting it.") for _ in texts
+        ChatError(ErrorCode.INVALID, "Write the announcement before posting it.") for _ in texts
     ]
     with transaction.atomic():
         event = Event.objects.get(pk=event_id)
         actor = _moderator(event, actor_id)
         if event.status not in (EventStatus.SCHEDULED, EventStatus.LIVE):
             raise ChatError(
-                "event_not_open", "Announcements can be posted only before or during it."
+                ErrorCode.EVENT_NOT_OPEN, "Announcements can be posted only before or during it."
             )
         written = [index for index, text in enumerate(texts) if text]
         if written:
@@ -590,7 +597,7 @@ def item_pin(*, event_id: int, actor_id: int, seq: int | None) -> bool:
         event = Event.objects.get(pk=event_id)
         _moderator(event, actor_id)
         if seq is not None and not FeedItem.objects.filter(event_id=event_id, seq=seq).exists():
-            raise ChatError("not_found", "There is no published item with that number.")
+            raise ChatError(ErrorCode.NOT_FOUND, "There is no published item with that number.")
         room = _locked_room(event_id)
         if room.pinned_seq == seq:
             return False

@@ -1,7 +1,7 @@
 """Pages for the live chat: the public live page and the moderator and panellist consoles.
 
-Every page works without JavaScript (forms post here and call the same services the
-WebSocket consumer calls); the scripts enhance them with live updates.
+Every page works without JavaScript (the consoles' forms post here and take the same staff
+actions the WebSocket does, chat/actions.py); the scripts enhance them with live updates.
 """
 
 import logging
@@ -24,16 +24,8 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import role_page
 from accounts.selectors import signed_in_user_id
 from chat import selectors, services
-from chat.enums import AnswerMode
-from chat.forms import (
-    AnnounceForm,
-    AnswerForm,
-    ApproveForm,
-    AskForm,
-    ConfirmForm,
-    MarkAnsweredForm,
-    RejectForm,
-)
+from chat.actions import ACTIONS, SessionCheck, StaffRole
+from chat.forms import AnnounceForm, AskForm
 from chat.guests import GUEST_COOKIE_NAME, guest_cookie_value, guest_token_from_cookie
 from chat.selectors import PARTICIPANT_SESSION_KEY, questions_of_user
 from chat.services import ChatError
@@ -79,12 +71,6 @@ def _guest_token(request: HttpRequest) -> uuid.UUID:
         fresh = uuid.uuid4()
         request.session[PARTICIPANT_SESSION_KEY] = str(fresh)
         return fresh
-
-
-def _actor(request: HttpRequest) -> int:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    return int(request.user.pk)
 
 
 def _user_id(request: HttpRequest) -> int | None:
@@ -296,139 +282,77 @@ def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _console_action(
-    request: HttpRequest,
-    slug: str,
-    form_class: type[Any],
-    action: Callable[[Event, dict[str, Any]], object],
-    done: str,
-    console: str,
-) -> HttpResponse:
-    """Run one console action from a plain form post and go back to the console."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied
+CONSOLES = {StaffRole.MODERATOR: "chat:moderate", StaffRole.PANELLIST: "chat:panel"}
+
+
+def _signed_in(request: HttpRequest) -> SessionCheck:
+    """A console's session check: the request's signed-in user (chat.actions)."""
+
+    def actor() -> int:
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        return int(request.user.pk)
+
+    return actor
+
+
+def _console_action(request: HttpRequest, slug: str, name: str, **target: Any) -> HttpResponse:
+    """Take one staff action (chat.actions) from a plain form post and go back to the
+    console. `target` is what the URL names (the question, participant or item)."""
+    action = ACTIONS[name]
+    signed_in = _signed_in(request)
+    signed_in()
     event = public_event_or_404(slug)
-    form = form_class(request.POST)
+    form = action.form(request.POST)
     if form.is_valid():
         try:
-            action(event, form.cleaned_data)
+            action.perform(
+                event_id=event.pk, signed_in=signed_in, fields={**form.cleaned_data, **target}
+            )
         except ChatError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, done)
+            messages.success(request, action.done)
     else:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return HttpResponseRedirect(reverse(console, kwargs={"slug": slug}))
+            messages.error(request, " ".join(str(error) for error in errors))
+    return HttpResponseRedirect(reverse(CONSOLES[action.role], kwargs={"slug": slug}))
 
 
 @require_POST
 def moderate_approve(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(
-        request,
-        slug,
-        ApproveForm,
-        lambda event, data: services.question_approve(
-            question_id=question_id,
-            actor_id=_actor(request),
-            body=data["body"],
-            event_id=event.pk,
-            publish_unmasked=data["publish_unmasked"],
-        ),
-        "Question published.",
-        "chat:moderate",
-    )
+    return _console_action(request, slug, "approve", question_id=question_id)
 
 
 @require_POST
 def moderate_reject(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(
-        request,
-        slug,
-        RejectForm,
-        lambda event, data: services.question_reject(
-            question_id=question_id,
-            actor_id=_actor(request),
-            reason=data["reason"],
-            event_id=event.pk,
-        ),
-        "Question declined. The asker has been told why.",
-        "chat:moderate",
-    )
+    return _console_action(request, slug, "reject", question_id=question_id)
 
 
 @require_POST
 def moderate_mute(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    return _console_action(
-        request,
-        slug,
-        ConfirmForm,
-        lambda event, data: services.participant_mute(
-            event_id=event.pk, participant_id=participant_id, actor_id=_actor(request)
-        ),
-        "Participant muted for this webchat.",
-        "chat:moderate",
-    )
+    return _console_action(request, slug, "mute", participant_id=participant_id)
 
 
 @require_POST
 def moderate_announce(request: HttpRequest, slug: str) -> HttpResponse:
-    return _console_action(
-        request,
-        slug,
-        AnnounceForm,
-        lambda event, data: services.announcement_post(
-            event_id=event.pk, actor_id=_actor(request), body=data["body"]
-        ),
-        "Announcement published.",
-        "chat:moderate",
-    )
+    return _console_action(request, slug, "announce")
 
 
 @require_POST
 def moderate_pin(request: HttpRequest, slug: str, seq: int) -> HttpResponse:
-    return _console_action(
-        request,
-        slug,
-        ConfirmForm,
-        lambda event, data: services.item_pin(
-            event_id=event.pk, actor_id=_actor(request), seq=seq or None
-        ),
-        "Pinned item updated.",
-        "chat:moderate",
-    )
+    # The URL's 0 is the frame's null: unpin.
+    return _console_action(request, slug, "pin", seq=seq or None)
 
 
 @require_POST
 def panel_answer(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(
-        request,
-        slug,
-        AnswerForm,
-        lambda event, data: services.question_answer(
-            question_id=question_id, actor_id=_actor(request), body=data["body"], event_id=event.pk
-        ),
-        "Answer published.",
-        "chat:panel",
-    )
+    return _console_action(request, slug, "answer", question_id=question_id)
 
 
 @require_POST
 def panel_mark_answered(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(
-        request,
-        slug,
-        MarkAnsweredForm,
-        lambda event, data: services.question_answer(
-            question_id=question_id,
-            actor_id=_actor(request),
-            body=data["note"],
-            mode=AnswerMode.ELSEWHERE,
-            event_id=event.pk,
-        ),
-        "Marked as answered.",
-        "chat:panel",
-    )
+    return _console_action(request, slug, "mark_answered", question_id=question_id)
 
 
 @never_cache  # this person's own questions: never kept by the browser or a cache

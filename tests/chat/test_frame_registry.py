@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from chat.consumers import FRAME_HANDLERS, handles
-from chat.protocol import PRIVILEGED_FRAMES, SCHEMA, parse_frame
+from chat.protocol import PRIVILEGED_FRAMES, SCHEMA, ErrorCode, parse_frame
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
@@ -50,3 +50,10 @@ def test_docs_examples_are_frames_the_server_accepts() -> None:
     assert len(examples) >= 5
     for example in examples:
         assert parse_frame(json.dumps(example)).type == example["type"]
+
+
+def test_docs_list_every_error_code() -> None:
+    text = PROTOCOL.read_text()
+    table = text[text.index("### `error`") : text.index("## How it is built")]
+    documented = set(re.findall(r"^\| `(\w+)` \| ", table, re.M))
+    assert documented == {code.value for code in ErrorCode}

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from chat import askers, consumers, selectors, services
+from chat import askers, selectors, services
+from chat.consumers import calls, joining
 from chat.guests import GUEST_COOKIE_NAME
 from tests.chat.test_consumers import ask_frame
 from tests.harness import free_port
@@ -37,8 +38,8 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 
         return trip
 
-    monkeypatch.setattr(consumers, "_db", counting(consumers._db))
-    monkeypatch.setattr(consumers, "_staff_db", counting(consumers._staff_db))
+    monkeypatch.setattr(calls, "db", counting(calls.db))
+    monkeypatch.setattr(calls, "staff_db", counting(calls.staff_db))
     return made
 
 
@@ -396,8 +397,8 @@ async def test_the_publics_joins_take_turns_and_staff_do_not_wait_for_them(
     live: LiveEvent, connect, settings
 ) -> None:
     settings.CHAT_JOINS_AT_ONCE = 1
-    consumers._join_turns_by_loop.clear()
-    turns = consumers._join_turns()
+    joining.join_turns_by_loop.clear()
+    turns = joining.join_turns()
     await turns.acquire()  # 18:00: every turn is taken
     try:
         guest_cookies = await db(browser_cookies)(visit=live_page(live))

@@ -1,0 +1,42 @@
+"""How a live connection fails: what ends it, what refuses one frame, and its log."""
+
+import logging
+
+import redis
+from django.db import DatabaseError
+
+from realtime.codes import CloseCode
+
+# One logger for every part of a live connection: operators follow a connection by it.
+logger = logging.getLogger("chat.consumers")
+
+# What "Redis or the database is unavailable" looks like from here.
+UNAVAILABLE_ERRORS = (redis.RedisError, OSError, DatabaseError)
+
+
+class FeedUnavailable(Exception):
+    """Redis (the live feed) or the database cannot be reached: close with 4503."""
+
+
+class SessionEnded(Exception):
+    """A privileged frame's sender is no longer signed in under its session (signed out
+    elsewhere, flushed by an administrator): the frame is refused and the socket closed."""
+
+
+def close_code_after(error: Exception, *, event_id: int | None) -> CloseCode:
+    """What ends a connection that failed, with one log line: 4503 when Redis or the
+    database is away (the client waits, then resumes), 1011 for anything else."""
+    if isinstance(error, (FeedUnavailable, *UNAVAILABLE_ERRORS)):
+        code = CloseCode.UNAVAILABLE
+        logger.warning("connection to event %s closed with %s: %s", event_id, code, error)
+        return code
+    code = CloseCode.INTERNAL
+    logger.error(
+        "connection to event %s failed, closed with %s: %s: %s",
+        event_id,
+        code,
+        type(error).__name__,
+        error,
+        exc_info=logger.isEnabledFor(logging.DEBUG),
+    )
+    return code
