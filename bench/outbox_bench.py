@@ -10,7 +10,7 @@ reporting the median and the spread:
   bytes, built once, written to each viewer's transport.
 - asgi, stepped: without a direct socket (another server, permessage-deflate,
   CHAT_DIRECT_SOCKET=false), each viewer's ASGI `send` stepped in the hub's loop
-  (realtime.internals.send_eagerly, which leans on asyncio's private
+  (realtime.internals.cpython_asyncio.send_eagerly, which leans on asyncio's private
   `_asyncio_future_blocking`).
 - asgi, writer task: the same with CHAT_EAGER_SEND=false: public asyncio APIs only, a writer
   task per viewer per burst.
@@ -39,8 +39,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from realtime import internals  # noqa: E402
 from realtime.hub import encode  # noqa: E402
+from realtime.internals import uvicorn_websockets  # noqa: E402
 from realtime.outbox import OutboundFrame, ViewerOutbox  # noqa: E402
 
 
@@ -100,7 +100,7 @@ def asgi_viewer() -> tuple[Callable[[str], Coroutine[Any, Any, None]], list[str]
     transport = Transport()
 
     async def send_text(text: str) -> None:
-        transport.write(internals.text_frame_bytes(text))
+        transport.write(uvicorn_websockets.text_frame_bytes(text))
         received.append(text)
 
     return send_text, received
@@ -113,7 +113,7 @@ async def round_direct(viewers: int, items: list[OutboundFrame]) -> float:
             send_text=asgi_viewer()[0], close=no_close, asgi_send=print, sees_viewer_count=False
         )
         protocol = Protocol()
-        outbox.socket = internals.DirectSocket(protocol)
+        outbox.socket = uvicorn_websockets.DirectSocket(protocol)
         outbox.go_live()
         outboxes.append((outbox, protocol.transport))
     start = time.perf_counter()

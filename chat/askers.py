@@ -32,18 +32,12 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
+from core.redis import askers_complete_key, askers_key, askers_pattern
+
 logger = logging.getLogger(__name__)
 
 # How long a filled set is trusted to be complete before it is filled again.
 ASKERS_INDEX_SECONDS = 120
-
-
-def _key(event_id: int) -> str:
-    return f"{settings.REDIS_NAMESPACE}:askers:{event_id}"
-
-
-def _complete_key(event_id: int) -> str:
-    return f"{settings.REDIS_NAMESPACE}:askers:{event_id}:complete"
 
 
 def token_digest(guest_token: uuid.UUID) -> str:
@@ -70,15 +64,15 @@ def record_asker(*, event_id: int, guest_token: uuid.UUID) -> None:
     client = _sync_client()
     try:
         with client.pipeline(transaction=True) as pipeline:
-            pipeline.sadd(_key(event_id), token_digest(guest_token))
-            pipeline.expire(_key(event_id), ASKERS_INDEX_SECONDS * 2)
+            pipeline.sadd(askers_key(event_id), token_digest(guest_token))
+            pipeline.expire(askers_key(event_id), ASKERS_INDEX_SECONDS * 2)
             pipeline.execute()
     except (redis.RedisError, OSError) as error:
         logger.warning("askers index for event %s not updated (%s)", event_id, error)
         # If Redis is away altogether, when it is back its sets are empty or the marker
         # has expired.
         with contextlib.suppress(redis.RedisError, OSError):
-            client.delete(_complete_key(event_id))
+            client.delete(askers_complete_key(event_id))
 
 
 _filling: set[int] = set()
@@ -115,9 +109,9 @@ def fill(*, event_id: int, guest_tokens: Iterable[uuid.UUID]) -> bool:
     try:
         with client.pipeline(transaction=True) as pipeline:
             if digests:
-                pipeline.sadd(_key(event_id), *digests)
-            pipeline.expire(_key(event_id), ASKERS_INDEX_SECONDS * 2)
-            pipeline.set(_complete_key(event_id), "1", ex=ASKERS_INDEX_SECONDS)
+                pipeline.sadd(askers_key(event_id), *digests)
+            pipeline.expire(askers_key(event_id), ASKERS_INDEX_SECONDS * 2)
+            pipeline.set(askers_complete_key(event_id), "1", ex=ASKERS_INDEX_SECONDS)
             pipeline.execute()
     except (redis.RedisError, OSError) as error:
         logger.info("askers index for event %s not filled (%s)", event_id, error)
@@ -130,7 +124,7 @@ def forget_all_indexes() -> None:
     with _client_lock:
         _filled_at.clear()
     client = _sync_client()
-    keys = list(client.scan_iter(f"{settings.REDIS_NAMESPACE}:askers:*", count=1000))
+    keys = list(client.scan_iter(askers_pattern(), count=1000))
     if keys:
         client.delete(*keys)
 
@@ -189,8 +183,8 @@ class _Checks:
         try:
             async with self.client.pipeline(transaction=False) as pipeline:
                 for event_id, asked in batch.items():
-                    pipeline.exists(_complete_key(event_id))
-                    pipeline.smismember(_key(event_id), [digest for digest, _ in asked])
+                    pipeline.exists(askers_complete_key(event_id))
+                    pipeline.smismember(askers_key(event_id), [digest for digest, _ in asked])
                 return list(await pipeline.execute())
         except (aioredis.RedisError, OSError) as error:
             # Redis is away: the hubs say so once (realtime/hub.py).

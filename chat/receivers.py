@@ -21,6 +21,7 @@ from events.models import Event, Panellist, PanelSeat
 from events.signals import event_status_changed
 from realtime.broadcast import publish_now, send_now
 from realtime.groups import user_group
+from realtime.messages import ACCESS_CHANGED, ACCESS_ENDED
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def _tell_connections(user_id: int, message: dict[str, Any]) -> None:
 
 def _access_changed(user_ids: Iterable[int | None]) -> None:
     for user_id in {user_id for user_id in user_ids if user_id is not None}:
-        transaction.on_commit(partial(_tell_connections, user_id, {"type": "access.changed"}))
+        transaction.on_commit(partial(_tell_connections, user_id, {"type": ACCESS_CHANGED}))
 
 
 @receiver(user_logged_out, dispatch_uid="chat.close_sockets_on_logout")
@@ -77,7 +78,7 @@ def close_sockets_on_logout(
     if user is None or user.pk is None:
         return
     # Sent before the session is flushed: its key picks out this browser's connections.
-    _tell_connections(user.pk, {"type": "access.ended", "session_key": request.session.session_key})
+    _tell_connections(user.pk, {"type": ACCESS_ENDED, "session_key": request.session.session_key})
 
 
 @receiver(m2m_changed, sender=Event.moderators.through, dispatch_uid="chat.moderators_changed")

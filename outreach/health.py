@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from core import redis as core_redis
 from realtime import internals
 
 logger = logging.getLogger(__name__)
@@ -28,11 +29,7 @@ def database_reachable() -> bool:
 
 
 def redis_reachable() -> bool:
-    client = redis.Redis.from_url(
-        settings.REDIS_URL,
-        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        socket_timeout=REDIS_TIMEOUT_SECONDS,
-    )
+    client = core_redis.client(timeout=REDIS_TIMEOUT_SECONDS)
     try:
         return bool(client.ping())
     except redis.RedisError:
@@ -52,7 +49,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "failed": failed,
         # Every process of one deployment must show the same (docs/deployment.md).
         "namespace": settings.REDIS_NAMESPACE,
-        # Which real-time delivery paths this process uses (realtime/internals.py).
+        # Which real-time delivery paths this process uses (realtime/internals/).
         "realtime": {name: path.as_dict() for name, path in internals.check().items()},
     }
     return JsonResponse(body, status=503 if failed else 200)

@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from core.redis import channel_layer_prefix
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -193,10 +195,10 @@ CACHES = {
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "outreach.channel_layers.OutreachRedisChannelLayer",
+        "BACKEND": "realtime.internals.channels_redis.OutreachRedisChannelLayer",
         "CONFIG": {
             "hosts": [{"address": REDIS_URL, "socket_timeout": 10, "socket_connect_timeout": 5}],
-            "prefix": f"{REDIS_NAMESPACE}:asgi",
+            "prefix": channel_layer_prefix(REDIS_NAMESPACE, "asgi"),
             "capacity": 1000,
             # A dead process's channels leave their groups after this long.
             "group_expiry": 3600,
@@ -207,7 +209,7 @@ CHANNEL_LAYERS = {
     # number and refill from the database: a frame missed here is read back, never lost.
     "fanout": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_NAMESPACE}:fanout"},
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": channel_layer_prefix(REDIS_NAMESPACE, "fanout")},
     },
 }
 
@@ -426,7 +428,7 @@ CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0
 # rules raised when it reads the question as ordinary. On by default: with it the held-out
 # figures meet both targets, without it neither (docs/safeguarding.md, "The learned scorer").
 SAFEGUARDING_LEARNED_SCORER = env.bool("SAFEGUARDING_LEARNED_SCORER", default=True)
-# The direct paths below ASGI (realtime/internals.py); off means public APIs only.
+# The direct paths below ASGI (realtime/internals/); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
 CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
@@ -446,8 +448,8 @@ CHAT_JOINS_AT_ONCE = env.int("CHAT_JOINS_AT_ONCE", default=32)
 CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # On SQLite, the staff threads keep their connection between calls instead of opening one
-# per call (realtime/database.py). A kill switch: that path overrides asgiref's and Channels'
-# thread handler (docs/operations.md, "Kill switches").
+# per call (realtime/internals/asgiref.py). A kill switch: that path overrides asgiref's and
+# Channels' thread handler (docs/operations.md, "Kill switches").
 CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=True)
 # A moderator's connection reads up to this many frames ahead of its handler, so that
 # announcements sent together are committed together (realtime/readahead.py); 0: off.

@@ -5,8 +5,11 @@
   gives a joining viewer's first frames from memory; `encode` builds a frame's bytes.
 - groups.py: every channel-layer group name; broadcast.py: sending after commit, from sync
   code (services, receivers, tasks).
-- internals.py: all code that leans on uvicorn's, websockets' and channels-redis' private
-  internals, checked at start-up and switchable (CHAT_DIRECT_SOCKET, CHAT_DIRECT_PUBLISH).
+- feeds.py: the FeedSource the live chat registers; the transport never imports the domain.
+- messages.py: every channel-layer message type; viewer_counts.py: the shared count format.
+- internals/: one module per library whose private internals we use, each with its tested
+  versions and its switch (CHAT_DIRECT_SOCKET, CHAT_EAGER_SEND, CHAT_DIRECT_PUBLISH,
+  CHAT_KEEP_SQLITE_CONNECTIONS), checked by a Django system check.
 
 docs/architecture.md shows how a frame flows through these. Nothing is imported here: Django
 imports this package before the models are ready.

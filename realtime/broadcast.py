@@ -1,8 +1,6 @@
 """Sending to the channel layer from sync code, only after the transaction commits."""
 
-import json
 import logging
-import threading
 from typing import Any, cast
 
 import redis
@@ -12,17 +10,13 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
 from django.db import transaction
 
-from realtime import internals
+from core import redis as core_redis
 from realtime.groups import public_group
+from realtime.internals import channels_redis as channels_redis_internals
+from realtime.messages import PRIVATE_FRAME, PUBLIC_FRAME, PUBLIC_FRAMES
 
 logger = logging.getLogger(__name__)
 
-# Channel-layer message types, handled by the hub (public) and the consumer (the rest).
-PUBLIC_FRAME = "public.frame"
-# Several consecutive public frames published together (a moderator's announcements
-# committed at once): the hub writes them to each viewer in one go.
-PUBLIC_FRAMES = "public.frames"
-PRIVATE_FRAME = "private.frame"
 # Public frames travel on the pub/sub layer to each process's hub; the rest on the default.
 FANOUT_LAYER = "fanout"
 
@@ -108,36 +102,17 @@ def publish_to_fanout(group: str, message: dict[str, Any]) -> bool:
     layer is configured in a way this does not cover (Sentinel); the caller then uses
     `group_send`.
     """
-    if not internals.direct_publish_enabled():
+    if not channels_redis_internals.direct_publish_enabled():
         return False
     layer = get_channel_layer(FANOUT_LAYER)
     if not isinstance(layer, RedisPubSubChannelLayer):
         return False
     config = cast(dict[str, Any], settings.CHANNEL_LAYERS[FANOUT_LAYER]).get("CONFIG", {})
-    channel, host = internals.fanout_route(
+    channel, host = channels_redis_internals.fanout_route(
         group, hosts=config.get("hosts"), prefix=config.get("prefix")
     )
-    client = _client_for(host)
+    client = core_redis.client_for_host(host)
     if client is None:
         return False
     client.publish(channel, layer.serialize(message))
     return True
-
-
-_clients: dict[str, "redis.Redis | None"] = {}
-_clients_lock = threading.Lock()
-
-
-def _client_for(host: dict[str, Any]) -> "redis.Redis | None":
-    """One client (a thread-safe connection pool, reset after a fork) per host, per process."""
-    key = json.dumps(host, sort_keys=True, default=str)
-    with _clients_lock:
-        if key not in _clients:
-            options = dict(host)
-            if "master_name" in options:
-                _clients[key] = None
-            elif "address" in options:
-                _clients[key] = redis.Redis.from_url(options.pop("address"), **options)
-            else:
-                _clients[key] = redis.Redis(**options)
-        return _clients[key]

@@ -40,10 +40,14 @@ from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
-from chat import frames, selectors
+from core import redis as core_redis
+from core.redis import viewers_key
+from realtime import viewer_counts
 from realtime.broadcast import FANOUT_LAYER
 from realtime.codes import CloseCode
+from realtime.feeds import feed_source
 from realtime.groups import public_group
+from realtime.messages import PUBLIC_FRAME, PUBLIC_FRAMES
 from realtime.outbox import OutboundFrame, encode_text
 
 logger = logging.getLogger(__name__)
@@ -55,18 +59,14 @@ GAP_WAIT_SECONDS = 0.25
 # How long a hub with no viewers stays subscribed (a page reload should not resubscribe).
 IDLE_SECONDS = 30.0
 VIEWER_COUNT_SECONDS = 5.0
-VIEWER_COUNT_STALE_SECONDS = 20.0
+# A malformed field in the shared viewer-count hash is logged at most this often per hub.
+MALFORMED_COUNT_LOG_SECONDS = 60.0
 PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 def encode(frame: dict[str, Any]) -> OutboundFrame:
     seq = frame.get("seq") if frame.get("type") == "message" else None
     return encode_text(json.dumps(frame, separators=(",", ":")), seq)
-
-
-def viewers_key(event_id: int) -> str:
-    """The Redis hash of each process's viewer count for an event (this deployment's)."""
-    return f"{settings.REDIS_NAMESPACE}:viewers:{event_id}"
 
 
 class Viewer(Protocol):
@@ -138,6 +138,8 @@ class EventHub:
         self._idle_handle: asyncio.TimerHandle | None = None
         self._stopped = False
         self._foreign_frames = 0
+        self._unknown_types: set[str] = set()
+        self._malformed_count_logged_at: float | None = None
         # The recent published items, consecutive seqs up to last_seq; every item with a
         # seq above `recent_floor` is here.
         self.recent: deque[OutboundFrame] = deque(maxlen=max(0, settings.CHAT_HUB_RECENT_ITEMS))
@@ -166,9 +168,9 @@ class EventHub:
             self.viewers.pop(viewer, None)
             raise RuntimeError("The live feed is unavailable.") from self.failed
         if self.viewer_count is not None and viewer.sees_viewer_count:
-            self._deliver(viewer, encode(frames.viewers(self.viewer_count)))
+            self._deliver(viewer, encode(feed_source().viewers_frame(self.viewer_count)))
         if not self.feed_live:
-            self._deliver(viewer, encode(frames.feed(live=False)))
+            self._deliver(viewer, encode(feed_source().feed_frame(live=False)))
 
     def snapshot(self, after: int) -> Snapshot | None:
         """The status, pin and items after `after` from memory; None if the hub does not
@@ -256,7 +258,7 @@ class EventHub:
             self.channel_name = await self.layer.new_channel()
             await self.layer.group_add(public_group(self.event_id), self.channel_name)
             # Joined before reading the feed: anything published later reaches us.
-            state = await _read(selectors.feed_state)(
+            state = await _read(feed_source().state)(
                 event_id=self.event_id, recent=self.recent.maxlen or 0
             )
             self.public_viewer_count = state.show_viewer_count
@@ -300,14 +302,28 @@ class EventHub:
             await asyncio.sleep(0)
 
     def _take(self, message: dict[str, Any]) -> None:
-        """Accept a public frame only if it is for this deployment and this event: another
-        deployment on the same Redis server hears the same pub/sub channels."""
-        frame, together = message.get("frame"), message.get("frames")
+        """Dispatch a message from the public group on its type (realtime/messages.py).
+
+        A frame is accepted only if it is for this deployment and this event: another
+        deployment on the same Redis server hears the same pub/sub channels. A type the hub
+        does not know (a sender newer than this process, a stray publisher) is logged once
+        per type and ignored."""
+        kind = message.get("type")
         taken: list[dict[str, Any]] | None = None
-        if isinstance(frame, dict):
-            taken = [frame]
-        elif isinstance(together, list) and together and all(isinstance(f, dict) for f in together):
-            taken = together
+        if kind == PUBLIC_FRAME:
+            frame = message.get("frame")
+            taken = [frame] if isinstance(frame, dict) else None
+        elif kind == PUBLIC_FRAMES:
+            together = message.get("frames")
+            if (
+                isinstance(together, list)
+                and together
+                and all(isinstance(f, dict) for f in together)
+            ):
+                taken = together
+        else:
+            self._unknown_type(kind)
+            return
         if (
             message.get("namespace") != self.namespace
             or message.get("event_id") != self.event_id
@@ -328,6 +344,18 @@ class EventHub:
         for item in taken:
             self._take_frame(item)
 
+    def _unknown_type(self, kind: object) -> None:
+        label = repr(kind)[:80]
+        # A few distinct types at most are worth a line each; a flood is one line per type.
+        if label in self._unknown_types or len(self._unknown_types) >= 16:
+            return
+        self._unknown_types.add(label)
+        logger.warning(
+            "hub for event %s ignored a message of unknown type %s on its public group",
+            self.event_id,
+            label,
+        )
+
     def _take_frame(self, frame: dict[str, Any]) -> None:
         outbound = encode(frame)
         if frame.get("type") == "status":
@@ -341,7 +369,7 @@ class EventHub:
     def _set_state(self, status: dict[str, Any], pinned_seq: int | None) -> None:
         """Keep the status and pin read from the database."""
         self.status = encode(status)
-        self.pinned = encode(frames.pinned(pinned_seq))
+        self.pinned = encode(feed_source().pinned_frame(pinned_seq))
 
     def _remember(self, frame: OutboundFrame) -> None:
         """Keep a delivered item among the recent ones (they stay consecutive)."""
@@ -358,7 +386,7 @@ class EventHub:
         pin up to date (unless a newer frame arrived meanwhile)."""
         version = self._state_version
         try:
-            state = await _read(selectors.feed_state)(event_id=self.event_id, after=self.last_seq)
+            state = await _read(feed_source().state)(event_id=self.event_id, after=self.last_seq)
         except Exception as error:
             logger.warning("hub for event %s could not read the feed: %s", self.event_id, error)
             return
@@ -423,7 +451,7 @@ class EventHub:
                 first_held - 1,
             )
             try:
-                missing = await _read(selectors.feed_after)(
+                missing = await _read(feed_source().items_after)(
                     event_id=self.event_id, after=self.last_seq
                 )
             except Exception as error:
@@ -478,13 +506,27 @@ class EventHub:
 
     # -- viewer count and Redis health ---------------------------------------------
 
+    def _malformed_counts_seen(self, fields: list[Any]) -> None:
+        """One log line a minute at most, however many hubs' rounds meet the same fields."""
+        now = time.monotonic()
+        last = self._malformed_count_logged_at
+        if last is not None and now - last < MALFORMED_COUNT_LOG_SECONDS:
+            return
+        self._malformed_count_logged_at = now
+        logger.warning(
+            "hub for event %s skipped %d malformed field(s) in the viewer-count hash %s "
+            "(fields %s); not counted",
+            self.event_id,
+            len(fields),
+            viewers_key(self.event_id),
+            ", ".join(repr(field) for field in fields[:5]),
+        )
+
     async def _count_loop(self) -> None:
         await self.ready.wait()
         if self.failed is not None:
             return
-        client = aioredis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=2.0, socket_connect_timeout=2.0
-        )
+        client = core_redis.async_client(timeout=2.0)
         key = viewers_key(self.event_id)
         try:
             while True:
@@ -521,24 +563,23 @@ class EventHub:
         if live:
             logger.info("hub for event %s: Redis is back; items are live again", self.event_id)
         self.feed_live = live
-        self._fan_out(encode(frames.feed(live=live)))
+        self._fan_out(encode(feed_source().feed_frame(live=live)))
 
     async def _publish_viewer_count(self, client: Any, key: str) -> None:
-        """Each process writes its own count with a time stamp; the total skips stale ones."""
+        """Each process writes its own count with a time stamp; the total skips stale ones
+        (deleted) and malformed ones (left alone: whoever wrote them, they end no loop)."""
         now = time.time()
-        await client.hset(key, PROCESS_ID, f"{len(self.viewers)}:{now}")
-        await client.expire(key, int(VIEWER_COUNT_STALE_SECONDS * 3))
-        total = 0
-        for process, value in (await client.hgetall(key)).items():
-            text = value.decode() if isinstance(value, bytes) else value
-            count, _, stamp = text.partition(":")
-            if now - float(stamp) > VIEWER_COUNT_STALE_SECONDS:
-                await client.hdel(key, process)
-            else:
-                total += int(count)
+        await client.hset(key, PROCESS_ID, viewer_counts.count_format(len(self.viewers), now=now))
+        await client.expire(key, int(viewer_counts.STALE_SECONDS * 3))
+        counts = viewer_counts.counts_read(await client.hgetall(key), now=now)
+        for process in counts.stale:
+            await client.hdel(key, process)
+        if counts.malformed:
+            self._malformed_counts_seen(counts.malformed)
+        total = counts.total
         if total != self.viewer_count:
             self.viewer_count = total
-            frame = encode(frames.viewers(total))
+            frame = encode(feed_source().viewers_frame(total))
             for viewer in list(self.viewers):
                 if viewer.sees_viewer_count or self.public_viewer_count:
                     self._deliver(viewer, frame)

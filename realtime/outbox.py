@@ -1,13 +1,13 @@
 """One viewer's way out: public frames from the hub, in order, exactly once, never blocking.
 
 Once the connection's snapshot is out (`go_live`) and nothing is waiting, a frame is written
-from the hub's loop straight to the socket (realtime/internals.py: the bytes the hub
-built once), with no queue and no task switch per viewer: the bulk of a broadcast's cost.
-Without a direct socket (another server, permessage-deflate, the path switched off) it goes
-through ASGI, stepped in the hub's loop while the send need not wait
-(internals.send_eagerly). Otherwise (snapshot still going out, socket backed up, a send that
-had to wait) it waits, in order, in a bounded backlog that a writer task drains through
-ASGI, which waits for the buffer. The backlog and the writer exist
+from the hub's loop straight to the socket (realtime/internals/uvicorn_websockets.py: the
+bytes the hub built once), with no queue and no task switch per viewer: the bulk of a
+broadcast's cost. Without a direct socket (another server, permessage-deflate, the path
+switched off) it goes through ASGI, stepped in the hub's loop while the send need not wait
+(realtime/internals/cpython_asyncio.py). Otherwise (snapshot still going out, socket backed
+up, a send that had to wait) it waits, in order, in a bounded backlog that a writer task
+drains through ASGI, which waits for the buffer. The backlog and the writer exist
 only while needed (most viewers never need them, and every byte per connection counts at
 10,000 viewers). A viewer whose backlog overflows is closed (4408) and resumes by seq.
 """
@@ -21,12 +21,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from realtime.codes import CloseCode
-from realtime.internals import (
-    DirectSocket,
-    eager_send_enabled,
-    send_eagerly,
-    text_frame_bytes,
-)
+from realtime.internals.cpython_asyncio import eager_send_enabled, send_eagerly
+from realtime.internals.uvicorn_websockets import DirectSocket, text_frame_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +68,7 @@ class ViewerOutbox:
         self._close = close
         self.socket = DirectSocket.for_send(asgi_send)
         # Without a direct socket, a frame's ASGI send is stepped in the hub's loop while it
-        # need not wait (internals.send_eagerly); `in_flight` is one that had to.
+        # need not wait (realtime/internals/cpython_asyncio.py); `in_flight` is one that had to.
         self.eager = self.socket is None and eager_send_enabled()
         self.in_flight: asyncio.Task[None] | None = None
         self.sees_viewer_count = sees_viewer_count

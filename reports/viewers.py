@@ -1,30 +1,13 @@
 """Reading how many people are watching, from the counts the live hubs publish.
 
-Each server process's hub (realtime/hub.py, `_publish_viewer_count`) writes its own
-count every few seconds into one Redis hash per event (`viewers_key`, in the deployment's
-namespace), a field per process whose value is "<count>:<unix time>". A field older than the
-hub's staleness window belongs to a process that has stopped or lost Redis, and is not
-counted.
+The counts and their format are realtime's (realtime/viewer_counts.py): one Redis hash per
+event, a field per server process, stale and malformed fields not counted.
 """
 
 from collections.abc import Iterable
 
-import redis
-from django.conf import settings
-
-from realtime.hub import VIEWER_COUNT_STALE_SECONDS, viewers_key
-
-
-def _fresh_total(fields: dict[bytes, bytes], *, now: float) -> int:
-    total = 0
-    for value in fields.values():
-        count, _, stamp = value.decode("ascii", "replace").partition(":")
-        try:
-            if now - float(stamp) <= VIEWER_COUNT_STALE_SECONDS:
-                total += max(int(count), 0)
-        except ValueError:
-            continue  # one malformed field never spoils the others
-    return total
+from core import redis as core_redis
+from realtime.viewer_counts import counts_read
 
 
 def viewer_counts_read(event_ids: Iterable[int], *, now: float) -> dict[int, int]:
@@ -36,15 +19,15 @@ def viewer_counts_read(event_ids: Iterable[int], *, now: float) -> dict[int, int
     ids = list(event_ids)
     if not ids:
         return {}
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
+    client = core_redis.client(timeout=5)
     try:
         pipeline = client.pipeline(transaction=False)
         for event_id in ids:
-            pipeline.hgetall(viewers_key(event_id))
+            pipeline.hgetall(core_redis.viewers_key(event_id))
         results = pipeline.execute()
     finally:
         client.close()
     return {
-        event_id: _fresh_total(fields, now=now)
+        event_id: counts_read(fields, now=now).total
         for event_id, fields in zip(ids, results, strict=True)
     }

@@ -13,8 +13,10 @@ import pytest
 from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubLoopLayer
 
-from realtime import broadcast, internals
+from realtime import broadcast
 from realtime.groups import public_group
+from realtime.internals.channels_redis import fanout_route
+from realtime.messages import PUBLIC_FRAME
 
 
 async def test_a_frame_published_from_a_plain_thread_reaches_the_layer_s_subscribers(
@@ -28,7 +30,7 @@ async def test_a_frame_published_from_a_plain_thread_reaches_the_layer_s_subscri
     group = public_group(987654)
     channel = await layer.new_channel()
     await layer.group_add(group, channel)
-    message = {"type": broadcast.PUBLIC_FRAME, "frame": {"type": "message", "seq": 1}}
+    message = {"type": PUBLIC_FRAME, "frame": {"type": "message", "seq": 1}}
     try:
         # As a Celery task or a service's on_commit does: sync code, no loop in this thread.
         publisher = threading.Thread(
@@ -49,7 +51,7 @@ def test_with_several_redis_hosts_the_shard_is_the_one_the_layer_subscribes_on()
     chosen = set()
     for event_id in range(60):
         group = public_group(event_id)
-        channel, host = internals.fanout_route(group, hosts=hosts, prefix="outreach:fanout")
+        channel, host = fanout_route(group, hosts=hosts, prefix="outreach:fanout")
         assert channel == layer._get_group_channel_name(group)
         assert host == layer._get_shard(channel).host
         chosen.add(host["address"])

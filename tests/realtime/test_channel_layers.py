@@ -5,7 +5,7 @@ import os
 
 from channels_redis.core import RedisChannelLayer
 
-from outreach.channel_layers import OutreachRedisChannelLayer
+from realtime.internals.channels_redis import OutreachRedisChannelLayer
 
 TRIALS = 4
 

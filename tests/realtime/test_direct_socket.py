@@ -1,4 +1,5 @@
-"""Public frames written straight to the socket under uvicorn (realtime/internals.py).
+"""Public frames written straight to the socket under uvicorn
+(realtime/internals/uvicorn_websockets.py).
 
 uvicorn runs in this test's event loop, as the Procfile configures it, so the test can see
 which path each frame took and hold a viewer's socket backed up. Real WebSocket clients
@@ -20,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from chat import services
 from outreach.asgi import application
 from realtime import hub
-from realtime.internals import DirectSocket
+from realtime.internals.uvicorn_websockets import DirectSocket
 from realtime.outbox import ViewerOutbox
 from tests.harness import free_port
 from tests.live import LiveEvent, db

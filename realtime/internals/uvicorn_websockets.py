@@ -1,0 +1,132 @@
+"""Writing a broadcast frame's bytes straight to a viewer's socket, below ASGI.
+
+Leans on uvicorn's `websockets-sansio` protocol object (its transport, its flags) and on
+websockets' frame serialiser; written for and tested with the versions in `TESTED`
+(pyproject.toml pins them). A published item goes to every viewer at once; through ASGI each
+copy costs a `websocket.send` message, uvicorn's checks and a fresh frame built by
+`websockets`: most of the CPU a broadcast takes. A server's frames are not masked, so the
+bytes are the same for every viewer and the hub builds them once.
+
+Off (ASGI `send` only) when CHAT_DIRECT_SOCKET is false, a version is outside `TESTED`, or
+the protocol object lacks what `DirectSocket` uses. tests/realtime/test_direct_socket.py
+fails if an upgrade silently stops this path.
+"""
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+
+from realtime.internals.ranges import PathStatus, TestedRange, range_problem, status_once
+
+try:
+    from uvicorn.config import Config
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from uvicorn.server import ServerState
+    from websockets.protocol import State
+
+    IMPORT_PROBLEM: str | None = None
+except ImportError as missing:  # an upgrade moved them: the direct path stays off
+    IMPORT_PROBLEM = f"uvicorn or websockets has changed: {missing}"
+from websockets.frames import Frame, Opcode
+
+PATH = "direct_socket"
+SWITCH = "CHAT_DIRECT_SOCKET"
+TESTED = (TestedRange("uvicorn", (0, 54), (0, 55)), TestedRange("websockets", (17, 4), (17, 5)))
+# What DirectSocket reads and writes on uvicorn's protocol object.
+PROTOCOL_ATTRIBUTES = (
+    "handshake_complete",
+    "close_sent",
+    "disconnected",
+    "conn",
+    "transport",
+    "writable",
+)
+
+
+def path_status() -> PathStatus:
+    if not settings.CHAT_DIRECT_SOCKET:
+        return PathStatus(False, "switched off (CHAT_DIRECT_SOCKET=false)")
+    problem = range_problem(TESTED)
+    if problem:
+        return PathStatus(False, problem)
+    if IMPORT_PROBLEM:
+        return PathStatus(False, IMPORT_PROBLEM)
+    try:
+        # log_config=None: a Config applies uvicorn's own logging otherwise, replacing the
+        # portal's (which removes network addresses) and turning the access log back on.
+        config = Config(app=_no_app, ws="websockets-sansio", lifespan="off", log_config=None)
+        config.load()
+        # A loop of its own: the first check may come from a thread with none (a service
+        # publishing from a worker thread), and the answer must not depend on that.
+        probe_loop = asyncio.new_event_loop()
+        try:
+            probe = WebSocketsSansIOProtocol(
+                config=config, server_state=ServerState(), app_state={}, _loop=probe_loop
+            )
+        finally:
+            probe_loop.close()
+    except Exception as error:
+        return PathStatus(False, f"uvicorn's sansio protocol cannot be built: {error!r}")
+    missing = [name for name in PROTOCOL_ATTRIBUTES if not hasattr(probe, name)]
+    if missing:
+        return PathStatus(False, f"uvicorn's protocol lacks {', '.join(missing)}")
+    return PathStatus(True, "uvicorn websockets-sansio: frames written straight to sockets")
+
+
+async def _no_app(scope: Any, receive: Any, send: Any) -> None:  # pragma: no cover
+    return None
+
+
+def direct_socket_enabled() -> bool:
+    return status_once(PATH, path_status).enabled
+
+
+def text_frame_bytes(text: str) -> bytes:
+    """The bytes of an unmasked, unfragmented, uncompressed text frame (what a server sends)."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+class DirectSocket:
+    """The transport behind one viewer's ASGI `send`, written to directly.
+
+    Only when it is safe: the handshake is done, the connection is open and not closing, no
+    extension is negotiated (permessage-deflate compresses per connection), and the transport
+    is not paused (a backed-up viewer queues in its outbox, written through ASGI, which waits
+    for the buffer to drain). Anywhere else (another server or implementation, Channels' test
+    communicator, the path switched off) `for_send` returns None.
+    """
+
+    __slots__ = ("_protocol",)
+
+    def __init__(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    @classmethod
+    def for_send(cls, send: Callable[..., Any]) -> "DirectSocket | None":
+        if not direct_socket_enabled():
+            return None
+        protocol = getattr(send, "__self__", None)
+        if not isinstance(protocol, WebSocketsSansIOProtocol):
+            return None
+        if protocol.conn.extensions:
+            return None
+        return cls(protocol)
+
+    def is_open(self) -> bool:
+        """False once either side has begun closing: nothing more may be written."""
+        protocol = self._protocol
+        return bool(
+            protocol.handshake_complete
+            and not protocol.close_sent
+            and not protocol.disconnected
+            and protocol.conn.state is State.OPEN
+        )
+
+    def is_writable(self) -> bool:
+        """False while the transport is paused: the viewer is not reading fast enough."""
+        return bool(self._protocol.writable.is_set())
+
+    def write(self, frame_bytes: bytes) -> None:
+        self._protocol.transport.write(frame_bytes)
