@@ -36,29 +36,22 @@ class AccountAdapter(DefaultAccountAdapter):
         rate limits in Redis by this (and would put it in notification emails)."""
         return network_hash(super().get_client_ip(request))
 
-    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        """allauth counts sign-in failures per account (this key) and per network; per
-        account alone let anyone lock a moderator out from anywhere. With the network in the
-        key, failures from one network refuse that account from that network only. (An
-        override of allauth's own hook, written for django-allauth 65.x: it keys the
-        `login_failed` limit and the clearing after a password reset.
-        tests/accounts/test_signin_throttle.py fails if allauth stops calling it.)"""
-        account = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{account}:{self.get_client_ip(request)}"
-
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        """Besides allauth's limits (above), a slower, higher ceiling per account across
-        every network (`login_failed_account`, SIGNIN_FAILURES_PER_ACCOUNT): only failures
-        count towards it (authentication_failed)."""
+        """Failed sign-ins are counted per account and network together
+        (`login_failed_account_network`): failures from one network refuse that account from
+        that network only, so nobody can lock a moderator out from elsewhere. A slower,
+        higher ceiling per account across every network (`login_failed_account`,
+        SIGNIN_FAILURES_PER_ACCOUNT) stops a spread-out guessing attack. Only failures count
+        (authentication_failed); allauth's own `login_failed` is per network alone."""
         super().pre_authenticate(request, **credentials)
-        if not ratelimit.consume(
-            request, action="login_failed_account", key=_account_key(credentials), dry_run=True
-        ):
-            raise self.validation_error("too_many_login_attempts")
+        for action, key in _failure_limits(self.get_client_ip(request), credentials):
+            if not ratelimit.consume(request, action=action, key=key, dry_run=True):
+                raise self.validation_error("too_many_login_attempts")
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         super().authentication_failed(request, **credentials)
-        ratelimit.consume(request, action="login_failed_account", key=_account_key(credentials))
+        for action, key in _failure_limits(self.get_client_ip(request), credentials):
+            ratelimit.consume(request, action=action, key=key)
 
     def post_login(
         self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
@@ -82,8 +75,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return required
 
 
-def _account_key(credentials: dict[str, Any]) -> str:
-    return str(credentials.get("email", credentials.get("username", ""))).lower()
+def _failure_limits(network: str, credentials: dict[str, Any]) -> list[tuple[str, str]]:
+    """(allauth rate-limit action, key) pairs a failed sign-in counts towards; `network` is
+    the keyed hash of the visitor's network (get_client_ip above)."""
+    account = str(credentials.get("email", credentials.get("username", ""))).lower()
+    return [
+        ("login_failed_account_network", f"{account}:{network}"),
+        ("login_failed_account", account),
+    ]
 
 
 class MFAAdapter(DefaultMFAAdapter):

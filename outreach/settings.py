@@ -241,7 +241,10 @@ MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # per-account key), so wrong passwords from one network never lock the account out of
 # another; and a slower ceiling per account across all networks (accounts/adapter.py).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    # allauth's own: per network only (its per-account count would let anyone lock a
+    # moderator out from anywhere); accounts/adapter.py counts account and network together.
+    "login_failed": "10/m/ip",
+    "login_failed_account_network": "5/5m/key",
     "login_failed_account": env.str("SIGNIN_FAILURES_PER_ACCOUNT", default="50/1h") + "/key",
 }
 # Multi-factor: an authenticator app (TOTP) and recovery codes. Required for anyone who

@@ -3,7 +3,7 @@
 `python -m outreach.serve web` runs it (the Procfile's `web` line, docs/deployment.md), the
 real-process tests and the fan-out benchmark build it with `command()`, and in-process
 tests take `UVICORN_OPTIONS`. The WebSocket settings matter: `websockets-sansio` is the
-implementation the direct write path is written for (realtime/internals.py), and
+implementation the direct write path is written for (realtime/internals/uvicorn_websockets.py), and
 permessage-deflate off keeps every viewer on it (compression costs about 39 KiB a
 connection and cuts throughput to about a quarter: docs/performance.md). The loop is
 outreach/web_loop.py's, which sets up new connections a few per turn so that a crowd

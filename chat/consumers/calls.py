@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar, cast
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from realtime.database import KeptConnectionCall
+from realtime.internals.asgiref import KeptConnectionCall
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,7 +29,7 @@ def staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """A staff frame's database work, on threads of its own (CHAT_STAFF_EXECUTOR): on
     Channels' one shared database thread it would wait behind every joining viewer's reads,
     which at 18:00 is seconds. On SQLite these threads keep their connection between calls
-    (realtime/database.py)."""
+    (realtime/internals/asgiref.py)."""
     if not settings.CHAT_STAFF_EXECUTOR:
         return db(function)
     global _staff_executor

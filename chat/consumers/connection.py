@@ -21,7 +21,6 @@ from django.conf import settings
 from chat.consumers import joining
 from chat.consumers.access import AccessWatch
 from chat.consumers.catch_up import CatchUp
-from chat.consumers.channels_loop import ChannelsLoop
 from chat.consumers.failures import FeedUnavailable, close_code_after, logger
 from chat.consumers.frames_in import FrameRouter
 from chat.consumers.private import PrivateChannel
@@ -30,6 +29,7 @@ from chat.selectors import ConnectionContext
 from core import networks
 from realtime.codes import CloseCode
 from realtime.hub import EventHub, hub_for
+from realtime.internals.channels_consumer import ChannelsLoop
 from realtime.outbox import ViewerOutbox
 from realtime.readahead import ReadAhead
 

@@ -21,7 +21,13 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
-from realtime.internals import asgiref, channels_redis, cpython_asyncio, uvicorn_websockets
+from realtime.internals import (
+    asgiref,
+    channels_consumer,
+    channels_redis,
+    cpython_asyncio,
+    uvicorn_websockets,
+)
 from realtime.internals.ranges import PathStatus, forget_statuses, range_problem, status_once
 
 # The delivery paths /healthz reports, in the order they are logged.
@@ -96,6 +102,18 @@ def system_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
                 "whether cancelled receives still end).",
                 obj=channels_redis.__name__,
                 id="realtime.W002",
+            )
+        )
+    problem = range_problem(channels_consumer.TESTED)
+    if problem is not None:
+        found.append(
+            checks.Warning(
+                f"{problem} (realtime.internals.channels_consumer).",
+                hint="The live chat's consumer loop re-implements Channels' consumer call and "
+                "has no other path: run tests/chat with the new Channels, then widen TESTED "
+                "and the pin in pyproject.toml.",
+                obj=channels_consumer.__name__,
+                id="realtime.W003",
             )
         )
     return found

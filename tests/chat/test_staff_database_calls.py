@@ -1,5 +1,5 @@
 """Staff frames' database calls keep their thread's SQLite connection between calls
-(realtime/database.py): a moderator's every action no longer opens the database file
+(realtime/internals/asgiref.py): a moderator's every action no longer opens the database file
 and checkpoints its log as it closes. PostgreSQL keeps its pool's behaviour."""
 
 import threading
@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 
 from events.models import Event
-from realtime.database import KeptConnectionCall, keeps_connections
+from realtime.internals.asgiref import KeptConnectionCall, keeps_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
