@@ -16,6 +16,7 @@ from django.conf import settings  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from core.ablation import design_choice_on  # noqa: E402
 from realtime import internals  # noqa: E402
 
 # Once per server process: which delivery paths are on, and why (logged; /healthz shows it).
@@ -31,7 +32,7 @@ get_resolver().url_patterns  # noqa: B018 - evaluated for its import
 # the collector's oldest generation, every full collection walks it again: during a join
 # storm those came every few seconds and held the event loop for 0.2-1.8 s each, staff's
 # frames and every viewer's items with it (docs/performance.md). Set it aside.
-if settings.WEB_GC_FREEZE:
+if design_choice_on("WEB_GC_FREEZE"):
     gc.freeze()
 # And collect less often: the storm's own objects (thousands of connections being made)
 # made a full collection every half second, each holding the loop for 0.15-0.33 s.

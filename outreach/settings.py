@@ -438,17 +438,12 @@ CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 # Each process's hub keeps this many recent published items (with their frames' bytes) and
 # the event's status and pin, and serves a joining viewer's snapshot from them; a viewer
 # asking for older items, or a hub not yet warm, reads the database (realtime/hub.py).
-CHAT_SNAPSHOT_FROM_MEMORY = env.bool("CHAT_SNAPSHOT_FROM_MEMORY", default=True)
-# A guest with the live page's cookie who has not asked joins without a database trip: the
-# event from the process's memory, "has not asked" from a Redis set (chat/askers.py).
-CHAT_GUEST_JOIN_FROM_MEMORY = env.bool("CHAT_GUEST_JOIN_FROM_MEMORY", default=True)
 CHAT_HUB_RECENT_ITEMS = env.int("CHAT_HUB_RECENT_ITEMS", default=500)
 # The public's joins under way at once per process (the rest wait their turn, so staff's
 # frames never queue behind thousands of join steps); 0 = no limit (chat/consumers.py).
 CHAT_JOINS_AT_ONCE = env.int("CHAT_JOINS_AT_ONCE", default=32)
-# Staff's frames (approve, answer, announce, ...) use database threads of their own, so they
-# never queue behind the public's joins on the shared one (chat/consumers.py).
-CHAT_STAFF_EXECUTOR = env.bool("CHAT_STAFF_EXECUTOR", default=True)
+# Staff's frames (approve, answer, announce, ...) use this many database threads of their
+# own, so they never queue behind the public's joins on the shared one (chat/consumers/).
 CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # On SQLite, the staff threads keep their connection between calls instead of opening one
 # per call (realtime/internals/asgiref.py). A kill switch: that path overrides asgiref's and
@@ -459,8 +454,6 @@ CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=
 CHAT_STAFF_READ_AHEAD = env.int("CHAT_STAFF_READ_AHEAD", default=64)
 # At most this many announcements in one commit.
 CHAT_ANNOUNCE_BATCH = env.int("CHAT_ANNOUNCE_BATCH", default=32)
-# The web process sets what start-up made aside from the garbage collector (outreach/asgi.py).
-WEB_GC_FREEZE = env.bool("WEB_GC_FREEZE", default=True)
 # The web process's collector thresholds (gc.set_threshold), "gen0,gen1,gen2": ten times
 # Python's (700,10,10) for the youngest and oldest generations, since at 18:00 each full
 # collection held the event loop for 0.15-0.33 s (outreach/asgi.py, docs/performance.md).

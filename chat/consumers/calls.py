@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar, cast
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from core.ablation import design_choice_on
 from realtime.internals.asgiref import KeptConnectionCall
 
 P = ParamSpec("P")
@@ -30,7 +31,7 @@ def staff_db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     Channels' one shared database thread it would wait behind every joining viewer's reads,
     which at 18:00 is seconds. On SQLite these threads keep their connection between calls
     (realtime/internals/asgiref.py)."""
-    if not settings.CHAT_STAFF_EXECUTOR:
+    if not design_choice_on("CHAT_STAFF_EXECUTOR"):
         return db(function)
     global _staff_executor
     with _staff_executor_lock:

@@ -12,6 +12,7 @@ from chat.consumers import calls
 from chat.consumers.failures import FeedUnavailable
 from chat.protocol import ErrorCode
 from chat.services import ChatError
+from core.ablation import design_choice_on
 from realtime.hub import Snapshot, encode
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class CatchUp:
         connection = self.connection
         try:
             personal = None
-            if connection.hub is not None and settings.CHAT_SNAPSHOT_FROM_MEMORY:
+            if connection.hub is not None and design_choice_on("CHAT_SNAPSHOT_FROM_MEMORY"):
                 if selectors.connection_needs_personal(connection.ctx):
                     personal = await calls.db(selectors.connection_personal)(ctx=connection.ctx)
                 from_memory = connection.hub.snapshot(after)
@@ -78,7 +79,7 @@ class CatchUp:
             self.last_replay = now
         snapshot = (
             connection.hub.snapshot(after)
-            if connection.hub is not None and settings.CHAT_SNAPSHOT_FROM_MEMORY
+            if connection.hub is not None and design_choice_on("CHAT_SNAPSHOT_FROM_MEMORY")
             else None
         )
         if snapshot is None:

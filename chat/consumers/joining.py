@@ -16,6 +16,7 @@ from chat.consumers import calls
 from chat.consumers.failures import FeedUnavailable
 from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.selectors import ConnectionContext
+from core.ablation import design_choice_on
 from realtime.groups import moderation_group, participant_group, user_group
 
 join_turns_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = (
@@ -91,7 +92,7 @@ async def _guest_from_memory(
     memory, "has not asked" from the askers index in Redis (chat/askers.py). When either
     is missing, the guests joining at that moment share one trip that fills both. Anyone
     else (ctx None) is read from the database."""
-    if not settings.CHAT_GUEST_JOIN_FROM_MEMORY:
+    if not design_choice_on("CHAT_GUEST_JOIN_FROM_MEMORY"):
         return None, None
     guest_token = guest_token_from_cookie(guest_cookie, session_key=session_key)
     if guest_token is None:

@@ -162,9 +162,9 @@ async def test_with_redis_unreachable_a_guest_is_read_from_the_database(
 
 
 async def test_with_guest_joins_from_memory_off_every_guest_makes_a_trip(
-    live: LiveEvent, connect, trips: list[tuple[str, int]], settings
+    live: LiveEvent, connect, trips: list[tuple[str, int]], settings, monkeypatch
 ) -> None:
-    settings.CHAT_GUEST_JOIN_FROM_MEMORY = False
+    monkeypatch.setenv("CHAT_GUEST_JOIN_FROM_MEMORY", "false")
     await connect(live.event.slug, guest_of=live_page(live))
     trips.clear()
 
@@ -261,9 +261,9 @@ async def test_a_moderator_joining_reads_its_queue_in_a_second_trip(
 
 
 async def test_with_the_snapshot_from_the_database_a_guest_makes_two_trips(
-    live: LiveEvent, connect, trips: list[tuple[str, int]], settings
+    live: LiveEvent, connect, trips: list[tuple[str, int]], settings, monkeypatch
 ) -> None:
-    settings.CHAT_SNAPSHOT_FROM_MEMORY = False
+    monkeypatch.setenv("CHAT_SNAPSHOT_FROM_MEMORY", "false")
     await connect(live.event.slug, guest_of=live_page(live))
     trips.clear()
 
@@ -274,7 +274,7 @@ async def test_with_the_snapshot_from_the_database_a_guest_makes_two_trips(
 
 @pytest.mark.parametrize("after", [None, 0, 3, 7, 8, 20])
 async def test_the_snapshot_from_memory_is_the_databases(
-    live: LiveEvent, connect, settings, after: int | None
+    live: LiveEvent, connect, settings, after: int | None, monkeypatch
 ) -> None:
     await publish(live, 4)
     await db(services.item_pin)(event_id=live.event.pk, actor_id=live.moderator.pk, seq=2)
@@ -282,7 +282,7 @@ async def test_the_snapshot_from_memory_is_the_databases(
     await connect(live.event.slug)
 
     from_memory = await connect(live.event.slug, user=live.moderator, after=after)
-    settings.CHAT_SNAPSHOT_FROM_MEMORY = False
+    monkeypatch.setenv("CHAT_SNAPSHOT_FROM_MEMORY", "false")
     from_database = await connect(live.event.slug, user=live.moderator, after=after)
 
     assert from_memory.frames == from_database.frames
