@@ -165,6 +165,9 @@ class EventChatConsumer(ChannelsLoop):
         # gets an identity of its own; the live page sets one in the session.
         self.guest_token = guest_token or uuid.uuid4()
         if ctx is None:
+            # Accepted first: a close before the handshake reaches a browser as a bare
+            # failure, which it retries for ever; 4404 after it says "stop" (docs/protocol.md).
+            await self.accept()
             await self.close(code=CloseCode.NO_SUCH_EVENT)
             return
         if not origin_allowed(self.scope, embed_origins=ctx.embed_origins):
