@@ -5,7 +5,7 @@ database recorded, logs it at start-up, and refuses to run with another (docs/de
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 
 from core.models import Deployment
 
@@ -62,4 +62,8 @@ def check_namespace_at_start(process: str) -> None:
             error.__class__.__name__,
         )
         return
+    finally:
+        # The process goes on as if this had not run: no connection (or pool) is left open
+        # from start-up for a worker's or beat's loop to inherit.
+        connections.close_all()
     logger.info("%s: deployment namespace %s", process, namespace)
