@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 from outreach import web
@@ -469,6 +470,15 @@ class Client:
             raise AssertionError(f"{self.name} received a binary frame")
         self.raw.append(text)
         self.frames.append(json.loads(text))
+
+    async def closed_with(self, timeout: float = 15) -> int | None:
+        """Keep every frame until the server closes the connection; its close code (None
+        when it sent no close frame)."""
+        try:
+            while True:
+                await self.receive(timeout)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd is not None else None
 
     async def until(
         self, match: Callable[[dict[str, Any]], bool], timeout: float = RECEIVE_TIMEOUT

@@ -5,12 +5,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from websockets.exceptions import ConnectionClosed
 
 from outreach.embedded_redis import EmbeddedRedis
 from safeguarding.detection import HELP_NOW_MESSAGE
 from tests.harness import (
-    Client,
     child_env,
     connect_client,
     free_port,
@@ -22,16 +20,6 @@ from tests.harness import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CRISIS = "He is outside my house with a knife right now and says he will kill me"
-
-
-async def frames_until_closed(client: Client, timeout: float = 15) -> tuple[list[str], int]:
-    """The types of the frames received until the server closed, and its close code."""
-    try:
-        while True:
-            await client.receive(timeout)
-    except ConnectionClosed as closed:
-        code = closed.rcvd.code if closed.rcvd is not None else 1006
-        return [frame.get("type", "") for frame in client.frames], code
 
 
 async def test_a_crisis_question_on_the_socket_with_redis_stopped_gets_help_and_is_kept(
@@ -50,7 +38,8 @@ async def test_a_crisis_question_on_the_socket_with_redis_stopped_gets_help_and_
         redis_server.stop()
         client_id = str(uuid.uuid4())
         await asker.send({"type": "ask", "client_id": client_id, "body": CRISIS})
-        types, code = await frames_until_closed(asker)
+        code = await asker.closed_with()
+        types = [frame["type"] for frame in asker.frames]
 
         assert "ack" in types
         assert "help_now" in types

@@ -17,7 +17,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from websockets.exceptions import ConnectionClosed
 
 from outreach.embedded_redis import EmbeddedRedis
 from tests.harness import (
@@ -41,15 +40,6 @@ def healthz(port: int) -> int:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
-
-
-async def closed_with(client: Client, timeout: float = 15) -> int | None:
-    """Read until the server closes the connection; its close code (None for no frame)."""
-    try:
-        while True:
-            await client.receive(timeout)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd is not None else None
 
 
 def announce_from_outside(env: dict[str, str], setup: dict, body: str) -> None:
@@ -106,8 +96,8 @@ async def test_redis_outage_mid_event_loses_nothing_and_leaves_no_ghosts(
 
         redis_server.stop()
         # Connections that need Redis for themselves are closed, with 4503, not dropped.
-        assert await closed_with(moderator) == 4503
-        assert await closed_with(asker) == 4503
+        assert await moderator.closed_with() == 4503
+        assert await asker.closed_with() == 4503
         assert [healthz(port) for port in ports] == [503, 503]
         # Items published meanwhile (by a task, say) reach the watchers from the database,
         # and the watchers are told the feed is delayed.
