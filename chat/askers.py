@@ -82,6 +82,21 @@ _filled_at: dict[int, float] = {}
 REFILL_AFTER_SECONDS = 10.0
 
 
+def add_has_asked(pipeline: Any, *, event_id: int, guest_token: uuid.UUID) -> None:
+    """Add to a sync pipeline the two commands whose replies `has_asked_reply` reads."""
+    pipeline.exists(askers_complete_key(event_id))
+    pipeline.sismember(askers_key(event_id), token_digest(guest_token))
+
+
+def has_asked_reply(replies: list[Any]) -> bool | None:
+    """From the replies to `add_has_asked`'s commands: True, False, or None when the index
+    cannot say (not filled)."""
+    complete, member = replies
+    if member:
+        return True
+    return False if complete else None
+
+
 def begin_fill(event_id: int) -> bool:
     """Claim this process's fill of the event's set; False if one is under way or this
     process filled it a moment ago."""

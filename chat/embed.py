@@ -7,26 +7,27 @@ there is a guest with an identity per connection, and asking works over the live
 connection (static/js/live.js, unchanged).
 """
 
-import uuid
-
 from csp.constants import NONE
 from csp.decorators import csp_replace
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from chat.forms import AskForm
-from chat.views import ask_to_choices, public_event_or_404, render_live_page
+from chat import selectors
+from chat.views import live_or_embed_page
 
 EMBED_TEMPLATE = "chat/embed.html"
 
 
 def event_embed(request: HttpRequest, slug: str) -> HttpResponseBase:
-    event = public_event_or_404(slug)
-    origins = event.embed_origin_list
+    # From this process's memory (chat.selectors.public_event_summary): a watcher's embed
+    # costs no query (chat/live_page.py).
+    event = selectors.public_event_summary(slug)
+    if event is None:
+        raise Http404("No such webchat.")
+    origins = list(event.embed_origins)
 
     def page(request: HttpRequest) -> HttpResponseBase:
-        form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=ask_to_choices(event))
-        return render_live_page(request, event, form, template=EMBED_TEMPLATE)
+        return live_or_embed_page(request, slug, template=EMBED_TEMPLATE)
 
     # The origins differ per event, so the decorators are applied per request, not at import.
     framed = csp_replace({"frame-ancestors": origins or [NONE]})(page)

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from accounts.signals import user_deleting
+from chat.middleware import FORGET_GUEST_ATTRIBUTE
 from chat.selectors import event_status_frame
 from chat.services import participant_questions_forget, questions_mark_unhandled
 from events.enums import EventStatus
@@ -69,6 +70,11 @@ def _tell_connections(user_id: int, message: dict[str, Any]) -> None:
 def _access_changed(user_ids: Iterable[int | None]) -> None:
     for user_id in {user_id for user_id in user_ids if user_id is not None}:
         transaction.on_commit(partial(_tell_connections, user_id, {"type": ACCESS_CHANGED}))
+
+
+@receiver(user_logged_out, dispatch_uid="chat.forget_guest_on_logout")
+def forget_guest_on_logout(sender: Any, *, request: HttpRequest, **kwargs: Any) -> None:
+    setattr(request, FORGET_GUEST_ATTRIBUTE, True)  # chat/middleware.py deletes the cookie
 
 
 @receiver(user_logged_out, dispatch_uid="chat.close_sockets_on_logout")

@@ -61,6 +61,15 @@ def cached_public_event(slug: str) -> PublicEvent | None:
     return found[1]
 
 
+def public_event_summary(slug: str) -> PublicEvent | None:
+    """The public event with this slug, from this process's memory when it read it in the
+    last few seconds (cached_public_event); None if there is no such public event."""
+    found = cached_public_event(slug)
+    if found is None and _public_event(slug) is not None:
+        found = cached_public_event(slug)
+    return found
+
+
 def forget_public_events() -> None:
     """Forget every public event this process remembers (for tests, whose slugs repeat)."""
     _public_events.clear()

@@ -12,10 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
@@ -23,10 +25,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import role_page
 from accounts.selectors import signed_in_user_id
-from chat import selectors, services
+from chat import live_page, selectors, services
 from chat.actions import ACTIONS, SessionCheck, StaffRole
 from chat.forms import AnnounceForm, AskForm
-from chat.guests import GUEST_COOKIE_NAME, guest_cookie_value, guest_token_from_cookie
+from chat.guests import (
+    GUEST_COOKIE_NAME,
+    forget_guest_cookie,
+    guest_cookie_value,
+    guest_token_from_cookie,
+    set_guest_cookie,
+)
 from chat.selectors import PARTICIPANT_SESSION_KEY, questions_of_user
 from chat.services import ChatError
 from core import networks
@@ -58,19 +66,20 @@ def public_event_or_404(slug: str) -> Event:
 
 
 def _guest_token(request: HttpRequest) -> uuid.UUID:
-    """The browser's participation identity, kept in its session (no account needed).
-
-    A guest's session ends when the browser closes, so the next person at a shared device
-    does not see their questions; a signed-in user's session is allauth's to set."""
-    if not request.user.is_authenticated and not request.session.get_expire_at_browser_close():
-        request.session.set_expiry(0)
-    token = request.session.get(PARTICIPANT_SESSION_KEY)
-    try:
-        return uuid.UUID(str(token))
-    except ValueError:
-        fresh = uuid.uuid4()
-        request.session[PARTICIPANT_SESSION_KEY] = str(fresh)
-        return fresh
+    """The browser's participation identity (no account needed): the token in its guest
+    cookie (chat/guests.py), else a new one, which `_set_guest_cookie` then sets. Nothing is
+    written to the session: a watcher has none."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    token = guest_token_from_cookie(request.COOKIES.get(GUEST_COOKIE_NAME), session_key=session_key)
+    if token is not None:
+        return token
+    if session_key is not None:
+        # A session from before guests' tokens moved to the cookie.
+        try:
+            return uuid.UUID(str(request.session.get(PARTICIPANT_SESSION_KEY)))
+        except ValueError:
+            pass
+    return uuid.uuid4()
 
 
 def _user_id(request: HttpRequest) -> int | None:
@@ -90,9 +99,66 @@ def ask_to_choices(event: Event) -> list[tuple[str, str]]:
 
 
 def event_live(request: HttpRequest, slug: str) -> HttpResponse:
+    return live_or_embed_page(request, slug, template=LIVE_TEMPLATE)
+
+
+def live_or_embed_page(request: HttpRequest, slug: str, *, template: str) -> HttpResponse:
+    """A watcher's page comes from the page this process keeps (chat/live_page.py);
+    everyone else's is rendered in full."""
+    kept = live_page.watcher_page(
+        request,
+        slug=slug,
+        template=template,
+        render=lambda: _watcher_renderer(request, slug, template),
+    )
+    if kept is not None:
+        return kept
     event = public_event_or_404(slug)
     form = AskForm(initial={"client_id": uuid.uuid4()}, to_choices=ask_to_choices(event))
-    return render_live_page(request, event, form)
+    return render_live_page(request, event, form, template=template)
+
+
+def _watcher_renderer(request: HttpRequest, slug: str, template: str) -> live_page.Render:
+    """The page as a watcher sees it (no session, no messages, no questions of their own),
+    read once and rendered with whatever CSRF token and client id it is given."""
+    event = public_event_or_404(slug)
+    to_choices = ask_to_choices(event)
+    feed = selectors.feed_after(event_id=event.pk)
+    pinned = selectors.pinned_seq(event_id=event.pk)
+
+    def render_for(csrf_token: str, client_id: uuid.UUID) -> HttpResponse:
+        form = AskForm(initial={"client_id": client_id}, to_choices=to_choices)
+        context = _live_context(event, form, feed=feed, pinned=pinned, template=template)
+        # A watcher's, whoever asked first: nobody's own token, user or messages.
+        context.update({"csrf_token": csrf_token, "user": AnonymousUser(), "messages": ()})
+        return HttpResponse(render_to_string(template, context, request=request))
+
+    return render_for
+
+
+def _live_context(
+    event: Event,
+    form: AskForm,
+    *,
+    feed: list[dict[str, Any]],
+    pinned: int | None,
+    template: str,
+    own_questions: Any = (),
+    signed_in: bool = False,
+) -> dict[str, Any]:
+    return {
+        "event": event,
+        "feed": selectors.feed_for_display(feed),
+        "pinned": next((item for item in feed if item["seq"] == pinned), None),
+        "last_seq": feed[-1]["seq"] if feed else 0,
+        "own_questions": own_questions,
+        "accepting_questions": event.accepts_questions(),
+        "form": form,
+        "signed_in": signed_in,
+        # The embed sits in another site's frame, where this browser's cookies (and so
+        # a form post) do not reach the portal: the full live page offers it.
+        "offer_forget": template == LIVE_TEMPLATE,
+    }
 
 
 def render_live_page(
@@ -101,33 +167,24 @@ def render_live_page(
     form: AskForm,
     status: int = 200,
     template: str = LIVE_TEMPLATE,
+    guest_token: uuid.UUID | None = None,
 ) -> HttpResponse:
-    token = _guest_token(request)
+    token = guest_token or _guest_token(request)
     participant = selectors.participant_lookup(
         event_id=event.pk, user_id=_user_id(request), guest_token=token
     )
-    feed = selectors.feed_after(event_id=event.pk)
-    pinned = selectors.pinned_seq(event_id=event.pk)
-    response = render(
-        request,
-        template,
-        {
-            "event": event,
-            "feed": selectors.feed_for_display(feed),
-            "pinned": next((item for item in feed if item["seq"] == pinned), None),
-            "last_seq": feed[-1]["seq"] if feed else 0,
-            "own_questions": selectors.own_questions(
-                participant_id=participant.pk if participant else None
-            ),
-            "accepting_questions": event.accepts_questions(),
-            "form": form,
-            "signed_in": request.user.is_authenticated,
-            # The embed sits in another site's frame, where this browser's cookies (and so
-            # a form post) do not reach the portal: the full live page offers it.
-            "offer_forget": template == LIVE_TEMPLATE,
-        },
-        status=status,
+    context = _live_context(
+        event,
+        form,
+        feed=selectors.feed_after(event_id=event.pk),
+        pinned=selectors.pinned_seq(event_id=event.pk),
+        template=template,
+        own_questions=selectors.own_questions(
+            participant_id=participant.pk if participant else None
+        ),
+        signed_in=request.user.is_authenticated,
     )
+    response = render(request, template, context, status=status)
     _set_guest_cookie(request, response, token)
     # It shows this person's own questions: never kept by the browser or any cache.
     add_never_cache_headers(response)
@@ -151,43 +208,33 @@ def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponseRedirect(reverse("chat:live", kwargs={"slug": slug}) + "#ask-panel")
     if not request.user.is_authenticated:
         # The guest cookie named the forgotten session's token (chat/guests.py).
-        response.delete_cookie(GUEST_COOKIE_NAME, samesite="Lax")
+        forget_guest_cookie(response)
     return response
 
 
 def _set_guest_cookie(request: HttpRequest, response: HttpResponse, token: uuid.UUID) -> None:
-    """A guest's token in a signed cookie bound to their session, so the live chat's socket
-    knows them without reading the session (chat/guests.py). Signed-in users get none."""
+    """A guest's token in a signed cookie bound to their session, or to having none, so
+    neither the page nor the live chat's socket needs a session for them (chat/guests.py).
+    Signed-in users get none."""
     if request.user.is_authenticated:
         return
-    if request.session.session_key is None:
-        request.session.save()
-    session_key = request.session.session_key
-    if (
-        session_key is None
-        or guest_token_from_cookie(request.COOKIES.get(GUEST_COOKIE_NAME), session_key=session_key)
-        == token
-    ):
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    cookie = request.COOKIES.get(GUEST_COOKIE_NAME)
+    if guest_token_from_cookie(cookie, session_key=session_key) == token:
         return
-    response.set_cookie(
-        GUEST_COOKIE_NAME,
-        guest_cookie_value(session_key=session_key, guest_token=token),
-        max_age=settings.SESSION_COOKIE_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",  # as the session cookie (settings.SESSION_COOKIE_SAMESITE)
-    )
+    set_guest_cookie(response, guest_cookie_value(session_key=session_key, guest_token=token))
 
 
 @require_POST
 def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
     event = public_event_or_404(slug)
+    token = _guest_token(request)
     form = AskForm(request.POST, to_choices=ask_to_choices(event))
     if not form.is_valid():
-        return render_live_page(request, event, form, status=400)
+        return render_live_page(request, event, form, status=400, guest_token=token)
     try:
         participant = services.participant_for(
-            event_id=event.pk, user_id=_user_id(request), guest_token=_guest_token(request)
+            event_id=event.pk, user_id=_user_id(request), guest_token=token
         )
         outcome = services.question_ask(
             event_id=event.pk,
@@ -205,7 +252,11 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
         if refusal.help_now:
             messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
         return render_live_page(
-            request, event, form, status=ASK_ERROR_STATUS.get(refusal.code, 400)
+            request,
+            event,
+            form,
+            status=ASK_ERROR_STATUS.get(refusal.code, 400),
+            guest_token=token,
         )
     except DatabaseError:
         # The database is away: nothing was stored. Never a bare error page for a question:
@@ -213,13 +264,15 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
         logger.warning("question not stored for event %s: database unavailable", event.pk)
         form.add_error(None, QUESTION_NOT_STORED_MESSAGE)
         messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
-        return render_live_page(request, event, form, status=503)
+        return render_live_page(request, event, form, status=503, guest_token=token)
     if outcome.help_now:
         messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
     messages.success(
         request, "Your question was sent. A moderator will read it before it is published."
     )
-    return HttpResponseRedirect(_ask_return_path(request, slug) + "#your-questions")
+    response = HttpResponseRedirect(_ask_return_path(request, slug) + "#your-questions")
+    _set_guest_cookie(request, response, token)
+    return response
 
 
 def _ask_return_path(request: HttpRequest, slug: str) -> str:

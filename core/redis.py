@@ -39,6 +39,12 @@ def askers_complete_key(event_id: int) -> str:
     return f"{askers_key(event_id)}:complete"
 
 
+def public_version_key(scope: str) -> str:
+    """The version token of what public pages are built from (the site's events, one
+    event's feed): it changes after every commit that changes it (core/kept_pages.py)."""
+    return f"{settings.REDIS_NAMESPACE}:public-version:{scope}"
+
+
 def askers_pattern() -> str:
     """Every askers key of this deployment (a SCAN pattern)."""
     return f"{settings.REDIS_NAMESPACE}:askers:*"
@@ -60,6 +66,20 @@ def async_client(*, timeout: float) -> aioredis.Redis:
     return aioredis.Redis.from_url(
         settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
     )
+
+
+_shared_clients: dict[float, redis.Redis] = {}
+_shared_clients_lock = threading.Lock()
+
+
+def shared_client(*, timeout: float) -> redis.Redis:
+    """One client per process (a thread-safe connection pool) for settings.REDIS_URL whose
+    every call gives up after `timeout` seconds. Never closed by the caller."""
+    with _shared_clients_lock:
+        found = _shared_clients.get(timeout)
+        if found is None:
+            found = _shared_clients[timeout] = client(timeout=timeout)
+        return found
 
 
 _host_clients: dict[str, redis.Redis | None] = {}

@@ -10,17 +10,34 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user_id
+from core import kept_pages
 from events import selectors, services
 from events.calendar import calendar_ics
 from events.models import Agency, Event
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # A reader's page is kept until the site's events change (core/kept_pages.py).
+    kept = kept_pages.serve(request, ("home",), [kept_pages.SITE], lambda: _home(request))
+    return kept or _home(request)
+
+
+def _home(request: HttpRequest) -> HttpResponse:
     listing = selectors.home_listing()
     return render(request, "events/home.html", {"listing": listing})
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    kept = kept_pages.serve(
+        request,
+        ("event", slug, request.get_host()),  # the host: the embed snippet's absolute URL
+        [kept_pages.SITE],
+        lambda: _event_detail(request, slug),
+    )
+    return kept or _event_detail(request, slug)
+
+
+def _event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         event = selectors.public_event_by_slug(slug=slug)
     except Event.DoesNotExist as missing:

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
+    "chat.middleware.ForgetGuestOnSignOutMiddleware",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -416,6 +417,13 @@ CHAT_VIEWER_BACKLOG = env.int("CHAT_VIEWER_BACKLOG", default=500)
 CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
 # Privileged frames (approve, reject, answer, mute, ...) check that the sender's session
 # still exists; the answer is reused for this many seconds.
+# Public page requests in flight in one web process beyond which a new visitor gets the
+# waiting page, which tries again by itself (outreach/busy.py; docs/deployment.md,
+# "Capacity"). 0: never.
+WEB_BUSY_AT = env.int("WEB_BUSY_AT", default=4000)
+# Each HTTP request in one hop to a thread rather than two per middleware
+# (realtime/internals/django_handler.py); false: Django's ASGI handler as it is.
+WEB_ONE_HOP_HTTP = env.bool("WEB_ONE_HOP_HTTP", default=True)
 CHAT_SESSION_CHECK_SECONDS = env.float("CHAT_SESSION_CHECK_SECONDS", default=1.0)
 # Frames a connection may send: a bucket of CHAT_FRAME_BURST refilled at CHAT_FRAME_RATE a
 # second; past it frames are refused (`rate_limited`), and after CHAT_FRAME_STRIKES refusals

@@ -10,6 +10,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
 from django.db import transaction
 
+from core import kept_pages
 from core import redis as core_redis
 from realtime.groups import public_group
 from realtime.internals import channels_redis as channels_redis_internals
@@ -46,6 +47,7 @@ def publish_many_on_commit(event_id: int, frames: list[dict[str, Any]]) -> None:
 
 
 def publish_now(event_id: int, frame: dict[str, Any]) -> None:
+    public_state_changed(event_id)
     send_now(public_group(event_id), public_message(event_id, frame), public=True)
 
 
@@ -53,7 +55,13 @@ def publish_many_now(event_id: int, frames: list[dict[str, Any]]) -> None:
     if len(frames) == 1:
         publish_now(event_id, frames[0])
         return
+    public_state_changed(event_id)
     send_now(public_group(event_id), public_frames_message(event_id, frames), public=True)
+
+
+def public_state_changed(event_id: int) -> None:
+    """Pages built from the event's public state are built again (core/kept_pages.py)."""
+    kept_pages.changed(kept_pages.event_scope(event_id))
 
 
 def public_message(event_id: int, frame: dict[str, Any]) -> dict[str, Any]:

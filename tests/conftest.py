@@ -35,13 +35,16 @@ def fresh_channel_layers() -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_join_memory() -> Iterator[None]:
-    """Each test starts with no public event remembered by this process and no askers index
-    (chat/askers.py) for its events: event ids repeat from test to test."""
+    """Each test starts with no public event remembered by this process, no askers index
+    (chat/askers.py) and no kept page (core/kept_pages.py) for its events: event ids
+    repeat from test to test."""
     from chat import askers, selectors
+    from core import kept_pages
 
     def forget() -> None:
         selectors.forget_public_events()
         askers.forget_all_indexes()
+        kept_pages.forget_all()
 
     forget()
     yield

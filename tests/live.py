@@ -118,6 +118,17 @@ def browser_cookies(user: User | None = None, *, visit: str | None = None) -> di
     return {name: morsel.value for name, morsel in client.cookies.items() if morsel.value}
 
 
+def guest_token_of(client: Client) -> uuid.UUID | None:
+    """The guest identity a test client's browser holds (its signed guest cookie)."""
+    from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
+
+    cookie = client.cookies.get(GUEST_COOKIE_NAME)
+    session = client.cookies.get("sessionid")
+    return guest_token_from_cookie(
+        cookie.value if cookie else None, session_key=session.value if session else None
+    )
+
+
 @pytest.fixture
 async def connect() -> AsyncIterator[Callable[..., Any]]:
     opened: list[Socket] = []

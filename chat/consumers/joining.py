@@ -87,19 +87,23 @@ async def connection_context(
 async def _guest_from_memory(
     slug: str, guest_cookie: str | None, *, session_key: str | None
 ) -> tuple[ConnectionContext | None, uuid.UUID | None]:
-    """A guest with the live page's cookie who has not asked here joins without a
-    database trip of its own (at 18:00, nearly everyone): the event from this process's
-    memory, "has not asked" from the askers index in Redis (chat/askers.py). When either
-    is missing, the guests joining at that moment share one trip that fills both. Anyone
-    else (ctx None) is read from the database."""
+    """A guest who has not asked here joins without a database trip of its own (at 18:00,
+    nearly everyone): the event from this process's memory and, for a guest with the live
+    page's cookie, "has not asked" from the askers index in Redis (chat/askers.py). A
+    connection with no cookie at all (the embed in a third-party frame, a direct client)
+    is a new guest: nothing to look up. When either is missing, the guests joining at that
+    moment share one trip that fills both. Anyone else (ctx None) is read from the
+    database."""
     if not design_choice_on("CHAT_GUEST_JOIN_FROM_MEMORY"):
         return None, None
     guest_token = guest_token_from_cookie(guest_cookie, session_key=session_key)
-    if guest_token is None:
+    if guest_token is None and (guest_cookie or session_key):
         return None, None
     for first_look in (True, False):
         event = selectors.cached_public_event(slug)
         if event is not None:
+            if guest_token is None:
+                return selectors.guest_context(event), None
             asked = await askers.has_asked(event_id=event.event_id, guest_token=guest_token)
             if asked is not None:
                 ctx = None if asked else selectors.guest_context(event)

@@ -5,6 +5,7 @@
 - channels_redis.py: PUBLISH from the committing thread (CHAT_DIRECT_PUBLISH), and the
   default channel layer's cancellation guard.
 - asgiref.py: staff threads that keep their SQLite connection (CHAT_KEEP_SQLITE_CONNECTIONS).
+- django_handler.py: each HTTP request in one hop to a thread (WEB_ONE_HOP_HTTP).
 
 Each module names the versions it was written and tested for (`TESTED`; pyproject.toml pins
 the same ranges) and decides once per process whether its path is on: its setting, the
@@ -26,12 +27,13 @@ from realtime.internals import (
     channels_consumer,
     channels_redis,
     cpython_asyncio,
+    django_handler,
     uvicorn_websockets,
 )
 from realtime.internals.ranges import PathStatus, forget_statuses, range_problem, status_once
 
 # The delivery paths /healthz reports, in the order they are logged.
-DELIVERY_PATHS = (uvicorn_websockets, cpython_asyncio, channels_redis)
+DELIVERY_PATHS = (uvicorn_websockets, cpython_asyncio, channels_redis, django_handler)
 
 
 def check() -> dict[str, PathStatus]:
@@ -66,6 +68,7 @@ _WHEN_UNTESTED = (
         "layer's cancellation guard still applies",
     ),
     (asgiref, "staff threads use Channels' database_sync_to_async unchanged"),
+    (django_handler, "Django's ASGI handler: a thread hop per middleware"),
 )
 
 

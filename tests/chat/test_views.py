@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from chat import services
 from chat.enums import AnswerMode, QuestionState
-from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
+from chat.guests import GUEST_COOKIE_NAME
 from chat.models import FeedItem, Question
-from chat.selectors import PARTICIPANT_SESSION_KEY
 from events import services as event_services
 from tests.factories import UserFactory
 from tests.live import LiveEvent, make_live_event
@@ -252,37 +251,6 @@ def test_panellist_console_marks_questions_for_them_and_answers_by_form(
     answer = FeedItem.objects.get(kind="answer")
     assert answer.payload["panellist"]["name"] == "Jo Davies"
     assert answer.payload["body"] == "Call our helpline."
-
-
-def test_live_page_runs_a_fixed_number_of_queries(
-    client: Client, live: LiveEvent, django_assert_num_queries
-) -> None:
-    for index in range(3):
-        _publish(live, f"question {index}")
-    client.get(reverse("chat:live", args=[live.event.slug]))  # session exists from here on
-
-    with django_assert_num_queries(8) as few:
-        client.get(reverse("chat:live", args=[live.event.slug]))
-    for index in range(10):
-        _publish(live, f"more {index}")
-    with django_assert_num_queries(len(few.captured_queries)):
-        client.get(reverse("chat:live", args=[live.event.slug]))
-
-
-def test_live_page_gives_a_guest_a_cookie_naming_their_token_for_the_socket(
-    live: LiveEvent,
-) -> None:
-    client = Client()
-    client.get(reverse("chat:live", args=[live.event.slug]))
-    session_key = client.cookies["sessionid"].value
-    token = uuid.UUID(client.session[PARTICIPANT_SESSION_KEY])
-
-    cookie = client.cookies[GUEST_COOKIE_NAME]
-
-    assert guest_token_from_cookie(cookie.value, session_key=session_key) == token
-    assert guest_token_from_cookie(cookie.value, session_key="another-session") is None
-    assert cookie["httponly"] is True
-    assert cookie["samesite"] == "Lax"
 
 
 def test_live_page_gives_a_signed_in_user_no_guest_cookie(live: LiveEvent) -> None:

@@ -1,0 +1,97 @@
+"""The live page (and the embed) for the crowd at 18:00: kept, not rendered per visitor.
+
+Nearly everyone who loads the live page at the start of a webchat has only come to watch.
+Their page differs from the next watcher's in two values, the CSRF token and the ask form's
+client id, so it is a kept page (core/kept_pages.py) with those two filled in per request.
+It is built again after every publication at the event (realtime/broadcast.py renews the
+event's version token after the commit), so a reader without JavaScript who reloads sees
+every published item, and after any change to the site's events and panels.
+
+A guest who has asked here sees their own questions on the page: theirs is rendered in
+full. Whether they have is known without a query from the event's askers index in Redis
+(chat/askers.py), read in the same round trip as the version tokens.
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+
+from chat import askers, selectors
+from chat.guests import (
+    GUEST_COOKIE_NAME,
+    guest_cookie_value,
+    guest_token_from_cookie,
+    set_guest_cookie,
+)
+from core import kept_pages
+from core.ablation import design_choice_on
+
+# Where the ask form's client id goes (a UUID no uuid4 can be: its version digit is 5).
+CLIENT_ID_STAND_IN = uuid.UUID("5e471ce1-5e47-5ce1-8e47-1ce15e471ce1")
+
+# Renders the page as a watcher sees it, with the CSRF token and client id it is given.
+Render = Callable[[str, uuid.UUID], HttpResponse]
+
+
+def watcher_page(
+    request: HttpRequest, *, slug: str, template: str, render: Callable[[], Render]
+) -> HttpResponse | None:
+    """The live page (or embed) for a watcher, kept; None when the request is not a
+    watcher's or cannot be answered so: the caller renders the page in full. `render()`
+    reads the event (Http404 if there is none) and returns its watcher's renderer."""
+    if not design_choice_on("CHAT_KEPT_LIVE_PAGE") or not kept_pages.is_reader(request):
+        return None
+    event = selectors.public_event_summary(slug)
+    if event is None:
+        return None
+    token = guest_token_from_cookie(request.COOKIES.get(GUEST_COOKIE_NAME), session_key=None)
+    tokens = _versions_unless_asked(event.event_id, token)
+    if tokens is None:
+        return None
+    key = ("live", template, event.event_id)
+    kept = kept_pages.current(key, tokens)
+    if kept is None:
+        response = render()(kept_pages.CSRF_STAND_IN, CLIENT_ID_STAND_IN)
+        kept = kept_pages.keep(
+            key,
+            tokens,
+            response,
+            {"csrf": kept_pages.CSRF_STAND_IN, "client": str(CLIENT_ID_STAND_IN)},
+        )
+    response = kept.response(kept_pages.reader_values(request, kept, client=str(uuid.uuid4())))
+    if token is None:
+        # The identity a question asked over the socket is linked to (chat/guests.py).
+        set_guest_cookie(response, guest_cookie_value(session_key=None, guest_token=uuid.uuid4()))
+    return response
+
+
+def _versions_unless_asked(
+    event_id: int, guest_token: uuid.UUID | None
+) -> tuple[bytes, ...] | None:
+    """The version tokens the page is built at; None if this guest has (or may have) asked
+    here, or Redis cannot answer."""
+    scopes = (kept_pages.SITE, kept_pages.event_scope(event_id))
+    if guest_token is None:
+        found = kept_pages.versions(scopes)
+        return found[0] if found else None
+
+    def has_asked(pipeline: object) -> None:
+        askers.add_has_asked(pipeline, event_id=event_id, guest_token=guest_token)
+
+    for first_look in (True, False):
+        found = kept_pages.versions(scopes, also=has_asked)
+        if found is None:
+            return None
+        tokens, replies = found
+        asked = askers.has_asked_reply(replies)
+        if asked is None and first_look:
+            # The index is filled by joins; a returning reader may come before any.
+            try:
+                selectors.fill_askers_index(event_id=event_id)
+            except DatabaseError:
+                return None
+            continue
+        return tokens if asked is False else None
+    return None

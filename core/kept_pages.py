@@ -1,0 +1,211 @@
+"""Public pages built once per change, not once per visitor: what the crowd at 18:00 loads.
+
+A reader (no session, so not signed in and nothing kept for them; no message waiting to be
+shown; a plain GET) sees the same home page, event page and live page as the next reader,
+but for a value or two of their own (the live page's CSRF token and client id). Each
+process keeps such a page as rendered for a reader, with stand-ins where those values go,
+and fills them in per request (docs/performance.md, "The door").
+
+A kept page is used while the version tokens it was built at are still the ones in Redis:
+`changed()` gives a token a new value after the commit that changed what it covers (the
+site's events and panels: `SITE`; one event's published items, pins and status:
+`event_scope`). A kept page also lapses after LIFETIME_SECONDS, for what changes with
+the clock alone (questions opening at a set time). Without Redis nothing is kept: every
+visitor gets the page rendered in full, and a change made meanwhile shows within
+LIFETIME_SECONDS once Redis is back.
+"""
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+from core import redis as core_redis
+
+logger = logging.getLogger(__name__)
+
+LIFETIME_SECONDS = 10.0
+REDIS_TIMEOUT_SECONDS = 0.5
+# A token unused for a day is dropped; its next reader makes a new one.
+TOKEN_SECONDS = 24 * 3600
+SITE = "site"
+# Where a reader's CSRF token goes (alphanumeric: escaping leaves it as it is).
+CSRF_STAND_IN = "csrfstandin" + "0" * 53
+
+
+def event_scope(event_id: int) -> str:
+    return f"event:{event_id}"
+
+
+def changed(*scopes: str) -> None:
+    """New version tokens for `scopes`: pages built from the old state are built again at
+    their next request. Call after the commit."""
+    try:
+        with _client().pipeline(transaction=False) as pipeline:
+            for scope in scopes:
+                pipeline.set(
+                    core_redis.public_version_key(scope), uuid.uuid4().hex, ex=TOKEN_SECONDS
+                )
+            pipeline.execute()
+    except (redis.RedisError, OSError) as error:
+        logger.warning("kept pages of %s not renewed, Redis unavailable: %s", scopes, error)
+
+
+def is_reader(request: HttpRequest) -> bool:
+    """A plain GET with no session and no message waiting: could be served a kept page."""
+    return (
+        request.method == "GET"
+        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        and not request.COOKIES.get(CookieStorage.cookie_name)
+    )
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    versions: tuple[bytes, ...]
+    expires_at: float
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    # The body cut at the stand-ins: text, slot, text, slot, ..., text.
+    pieces: tuple[str, ...]
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return frozenset(self.pieces[1::2])
+
+    def response(self, values: dict[str, str]) -> HttpResponse:
+        body = "".join(
+            piece if index % 2 == 0 else values[piece] for index, piece in enumerate(self.pieces)
+        )
+        response = HttpResponse(body, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        add_never_cache_headers(response)
+        return response
+
+
+_kept: dict[tuple[Any, ...], KeptPage] = {}
+_kept_lock = threading.Lock()
+
+
+def forget_all() -> None:
+    """Forget every kept page (for tests, whose ids repeat)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def current(key: tuple[Any, ...], versions: tuple[bytes, ...]) -> KeptPage | None:
+    kept = _kept.get(key)
+    if kept is None or kept.versions != versions or kept.expires_at < time.monotonic():
+        return None
+    return kept
+
+
+def keep(
+    key: tuple[Any, ...],
+    versions: tuple[bytes, ...],
+    response: HttpResponse,
+    stand_ins: dict[str, str],
+) -> KeptPage:
+    """Keep `response` (rendered with `stand_ins`: slot name -> the text standing in)."""
+    pieces = [response.content.decode()]
+    for slot, stand_in in stand_ins.items():
+        cut: list[str] = []
+        for index, piece in enumerate(pieces):
+            if index % 2:
+                cut.append(piece)
+                continue
+            for position, part in enumerate(piece.split(stand_in)):
+                if position:
+                    cut.append(slot)
+                cut.append(part)
+        pieces = cut
+    kept = KeptPage(
+        versions=versions,
+        expires_at=time.monotonic() + LIFETIME_SECONDS,
+        status=response.status_code,
+        headers=tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in {"content-length", "cache-control", "expires"}
+        ),
+        pieces=tuple(pieces),
+    )
+    with _kept_lock:
+        _kept[key] = kept
+    return kept
+
+
+def versions(
+    scopes: Iterable[str], also: Callable[[Any], None] | None = None
+) -> tuple[tuple[bytes, ...], list[Any]] | None:
+    """The version tokens of `scopes` (each made if missing), and the replies to whatever
+    `also` added to the same pipeline (one round trip); None if Redis cannot answer."""
+    scopes = list(scopes)
+    client = _client()
+    try:
+        with client.pipeline(transaction=False) as pipeline:
+            for scope in scopes:
+                pipeline.get(core_redis.public_version_key(scope))
+            if also is not None:
+                also(pipeline)
+            replies = pipeline.execute()
+        tokens = list(replies[: len(scopes)])
+        for index, token in enumerate(tokens):
+            if token is None:
+                key = core_redis.public_version_key(scopes[index])
+                client.set(key, uuid.uuid4().hex, nx=True, ex=TOKEN_SECONDS)
+                tokens[index] = client.get(key)
+        if not all(isinstance(token, bytes) for token in tokens):
+            return None
+        return tuple(tokens), list(replies[len(scopes) :])
+    except (redis.RedisError, OSError) as error:
+        logger.debug("pages not kept, Redis unavailable: %s", error)
+        return None
+
+
+def serve(
+    request: HttpRequest,
+    key: tuple[Any, ...],
+    scopes: Iterable[str],
+    render: Callable[[], HttpResponse],
+) -> HttpResponse | None:
+    """The page for a reader, kept or rendered now and kept (`render()` renders it for a
+    reader, with CSRF_STAND_IN for a CSRF token); None if the request is not a reader's
+    or Redis cannot say what is current: the caller renders the page as usual."""
+    if not is_reader(request):
+        return None
+    found = versions(scopes)
+    if found is None:
+        return None
+    tokens, _ = found
+    kept = current(key, tokens)
+    if kept is None:
+        response = render()
+        if response.status_code != 200:
+            return response
+        kept = keep(key, tokens, response, {"csrf": CSRF_STAND_IN})
+    return kept.response(reader_values(request, kept))
+
+
+def reader_values(request: HttpRequest, kept: KeptPage, **values: str) -> dict[str, str]:
+    """What fills a kept page's slots for this reader: their CSRF token (only if the page
+    has a form: asking for one sets the cookie) and `values`."""
+    if "csrf" in kept.slots:
+        from django.middleware.csrf import get_token
+
+        values["csrf"] = get_token(request)
+    return values
+
+
+def _client() -> redis.Redis:
+    return core_redis.shared_client(timeout=REDIS_TIMEOUT_SECONDS)
