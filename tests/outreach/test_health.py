@@ -35,6 +35,10 @@ def test_healthz_ok_when_database_and_redis_answer(client: Client) -> None:
             "reason": "ASGI sends stepped in the hub's loop until they must wait",
         },
         "direct_publish": {"enabled": True, "reason": "PUBLISH from the committing thread"},
+        "request_head_timeout": {
+            "enabled": True,
+            "reason": "a request's head must be complete within 15 s",
+        },
     }
 
 
