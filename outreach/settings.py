@@ -469,6 +469,10 @@ CHAT_ANNOUNCE_BATCH = env.int("CHAT_ANNOUNCE_BATCH", default=32)
 WEB_GC_THRESHOLDS = [
     int(part) for part in env.list("WEB_GC_THRESHOLDS", default=["7000", "10", "100"]) if part
 ]
+# Reached without nginx, a client has this many seconds to send a request's head once the
+# server awaits it (realtime/internals/uvicorn_websockets.py); then the connection is closed.
+# uvicorn has no such bound; 0 turns this off (nginx's client_header_timeout remains).
+WEB_REQUEST_HEAD_SECONDS = env.float("WEB_REQUEST_HEAD_SECONDS", default=15.0)
 
 SITE_NAME = env.str("SITE_NAME", default="Outreach")
 # The site's public address, for links in emails (no trailing slash).

@@ -29,6 +29,9 @@ UVICORN_OPTIONS: dict[str, Any] = {
     # 16 KiB (h11; httptools has its own fixed limits).
     "timeout_keep_alive": 5,
     "h11_max_incomplete_event_size": 16 * 1024,
+    # uvicorn's httptools protocol with a bound on how long a request's head may take
+    # (WEB_REQUEST_HEAD_SECONDS): uvicorn itself has none.
+    "http": "realtime.internals.uvicorn_websockets:HeadTimeoutProtocol",
 }
 
 
@@ -56,6 +59,8 @@ def command(*, host: str, port: int | str, python: str = sys.executable) -> list
         str(UVICORN_OPTIONS["timeout_keep_alive"]),
         "--h11-max-incomplete-event-size",
         str(UVICORN_OPTIONS["h11_max_incomplete_event_size"]),
+        "--http",
+        UVICORN_OPTIONS["http"],
         *([] if UVICORN_OPTIONS["access_log"] else ["--no-access-log"]),
     ]
 

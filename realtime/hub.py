@@ -58,7 +58,10 @@ T = TypeVar("T")
 GAP_WAIT_SECONDS = 0.25
 # How long a hub with no viewers stays subscribed (a page reload should not resubscribe).
 IDLE_SECONDS = 30.0
-VIEWER_COUNT_SECONDS = 5.0
+VIEWER_COUNT_SECONDS = viewer_counts.WRITE_SECONDS
+# How often the count loop also reads the feed from the database (catching up after a Redis
+# blip, and serving items while Redis is down): slower than the count, a query each time.
+REFILL_SECONDS = 5.0
 # A malformed field in the shared viewer-count hash is logged at most this often per hub.
 MALFORMED_COUNT_LOG_SECONDS = 60.0
 PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -528,6 +531,7 @@ class EventHub:
             return
         client = core_redis.async_client(timeout=2.0)
         key = viewers_key(self.event_id)
+        refilled_at = -REFILL_SECONDS
         try:
             while True:
                 try:
@@ -544,12 +548,13 @@ class EventHub:
                             "the database every %s s",
                             self.event_id,
                             error,
-                            VIEWER_COUNT_SECONDS,
+                            REFILL_SECONDS,
                         )
                     self._set_feed_live(False)
                 # Pub/sub keeps nothing for a subscriber that was briefly cut off: whatever
                 # the database has beyond our last seq is delivered now.
-                if not self.held:
+                if not self.held and time.monotonic() - refilled_at >= REFILL_SECONDS:
+                    refilled_at = time.monotonic()
                     await self._refill_from_database()
                 await asyncio.sleep(VIEWER_COUNT_SECONDS)
         finally:

@@ -1,21 +1,28 @@
 """How many people are watching an event: the one place the shared count format is written
 and read.
 
-Each server process's hub (realtime/hub.py) writes its own count every few seconds into one
+Each server process's hub (realtime/hub.py) writes its own count every WRITE_SECONDS into one
 Redis hash per event (core.redis.viewers_key), a field per process whose value is
 "<count>:<unix time>". A field older than STALE_SECONDS belongs to a process that has
-stopped or lost Redis, and is not counted. The hash is shared by every process (and, in a
-bad deployment, by anything else that writes there), so a field that does not parse is
-skipped, never trusted and never fatal: the hubs' count loop and the reports' sampler both
-read through `counts_read`.
+stopped or lost Redis, and is not counted. A process that dies cannot remove its field, and
+its viewers reconnect to another process within a second or two: until the field goes stale
+they are counted twice, so STALE_SECONDS is kept to a few of the hubs' writes. Readers that
+must never overcount (the reports' sampler) read twice, more than STALE_SECONDS apart.
+
+The hash is shared by every process (and, in a bad deployment, by anything else that writes
+there), so a field that does not parse is skipped, never trusted and never fatal: the hubs'
+count loop and the reports' sampler both read through `counts_read`.
 """
 
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-# A process that has not written its count for this long is not counted.
-STALE_SECONDS = 20.0
+# How often each hub writes its process's count (one HSET and one HGETALL per live event).
+WRITE_SECONDS = 1.0
+# A process that has not written its count for this long is not counted: three writes, so
+# one late write (a busy event loop) does not drop a live process's viewers.
+STALE_SECONDS = 3.0
 
 Field = bytes | str
 

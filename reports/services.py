@@ -12,7 +12,7 @@ from events.enums import EventStatus
 from events.models import Event
 from reports.models import QuestionTally, ViewerSample
 from reports.selectors import question_figures_by_event
-from reports.viewers import viewer_counts_read
+from reports.viewers import viewer_counts_settled
 
 logger = logging.getLogger(__name__)
 
@@ -26,14 +26,16 @@ def _slot_start(moment: datetime, seconds: float) -> datetime:
 def viewer_samples_take(*, now: datetime | None = None) -> int:
     """Store how many people are watching each live event now. Returns the events sampled.
 
-    Safe to run twice or late: one row per event per slot. When Redis cannot be read,
-    nothing is stored (a gap in the chart, never a false zero) and one line is logged."""
+    Safe to run twice or late: one row per event per slot. The count is the smaller of two
+    reads a few seconds apart (reports/viewers.py), so a process that just died is not
+    counted with its viewers' reconnections. When Redis cannot be read, nothing is stored
+    (a gap in the chart, never a false zero) and one line is logged."""
     now = now or timezone.now()
     event_ids = list(Event.objects.filter(status=EventStatus.LIVE).values_list("pk", flat=True))
     if not event_ids:
         return 0
     try:
-        counts = viewer_counts_read(event_ids, now=now.timestamp())
+        counts = viewer_counts_settled(event_ids, now=now.timestamp())
     except redis.RedisError as error:
         logger.warning("viewer samples skipped: Redis unavailable (%s)", error)
         return 0

@@ -4,10 +4,16 @@ The counts and their format are realtime's (realtime/viewer_counts.py): one Redi
 event, a field per server process, stale and malformed fields not counted.
 """
 
+import time
 from collections.abc import Iterable
 
 from core import redis as core_redis
-from realtime.viewer_counts import counts_read
+from realtime.viewer_counts import STALE_SECONDS, counts_read
+
+# A process that died is still counted until its field goes stale (STALE_SECONDS), while its
+# viewers are already counted again where they reconnected. Two reads further apart than
+# that cannot both count it, so the smaller of the two is a number that really watched.
+RECOUNT_SECONDS = STALE_SECONDS + 0.5
 
 
 def viewer_counts_read(event_ids: Iterable[int], *, now: float) -> dict[int, int]:
@@ -31,3 +37,16 @@ def viewer_counts_read(event_ids: Iterable[int], *, now: float) -> dict[int, int
         event_id: counts_read(fields, now=now).total
         for event_id, fields in zip(ids, results, strict=True)
     }
+
+
+def viewer_counts_settled(event_ids: Iterable[int], *, now: float) -> dict[int, int]:
+    """`viewer_counts_read` twice, RECOUNT_SECONDS apart: for each event the smaller count,
+    never the double count of the seconds after a process dies. Raises redis.RedisError as
+    `viewer_counts_read` does."""
+    ids = list(event_ids)
+    first = viewer_counts_read(ids, now=now)
+    if not first:
+        return first
+    time.sleep(RECOUNT_SECONDS)
+    second = viewer_counts_read(ids, now=now + RECOUNT_SECONDS)
+    return {event_id: min(count, second[event_id]) for event_id, count in first.items()}

@@ -259,10 +259,12 @@ def _addresses(text: str) -> list[Finding]:
 # overrides and isolates (a phone number written backwards under U+202E reads as any other
 # digits to a person, and hides from the checks below), zero-width spaces and joiners of
 # words, the byte-order mark, the soft hyphen. The zero-width (non-)joiner U+200C/U+200D
-# stay: emoji sequences and several scripts need them.
-_INVISIBLE_CONTROLS = re.compile(
+# stay: emoji sequences and several scripts need them. static/js/live-socket.js shows text
+# without the same class.
+INVISIBLE_CONTROLS = (
     "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+_INVISIBLE_CONTROLS = re.compile(INVISIBLE_CONTROLS)
 
 
 def visible_text(text: str) -> str:

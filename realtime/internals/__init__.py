@@ -1,6 +1,7 @@
 """Every use of another library's private internals: one module per library.
 
-- uvicorn_websockets.py: frames written straight to uvicorn's sockets (CHAT_DIRECT_SOCKET).
+- uvicorn_websockets.py: frames written straight to uvicorn's sockets (CHAT_DIRECT_SOCKET),
+  and a bound on how long a request's head may take (WEB_REQUEST_HEAD_SECONDS).
 - cpython_asyncio.py: ASGI sends stepped in the hub's loop (CHAT_EAGER_SEND).
 - channels_redis.py: PUBLISH from the committing thread (CHAT_DIRECT_PUBLISH), and the
   default channel layer's cancellation guard.
@@ -37,8 +38,15 @@ DELIVERY_PATHS = (uvicorn_websockets, cpython_asyncio, channels_redis, django_ha
 
 
 def check() -> dict[str, PathStatus]:
-    """Each delivery path's status, decided and logged once per process."""
-    return {module.PATH: status_once(module.PATH, module.path_status) for module in DELIVERY_PATHS}
+    """Each delivery path's status, and the request head's timeout's, decided and logged
+    once per process."""
+    statuses = {
+        module.PATH: status_once(module.PATH, module.path_status) for module in DELIVERY_PATHS
+    }
+    statuses[uvicorn_websockets.HEAD_PATH] = status_once(
+        uvicorn_websockets.HEAD_PATH, uvicorn_websockets.head_path_status
+    )
+    return statuses
 
 
 def reset() -> None:
@@ -105,6 +113,18 @@ def system_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
                 "whether cancelled receives still end).",
                 obj=channels_redis.__name__,
                 id="realtime.W002",
+            )
+        )
+    problem = range_problem(uvicorn_websockets.HEAD_TESTED)
+    if problem is not None:
+        found.append(
+            checks.Warning(
+                f"{problem} (realtime.internals.uvicorn_websockets, the request head's timeout).",
+                hint="Active path: uvicorn's own, with no bound on how long a request's head "
+                "may take (put nginx in front). Run tests/realtime/test_request_head_timeout.py "
+                "with the new uvicorn, then widen HEAD_TESTED and the pin in pyproject.toml.",
+                obj=uvicorn_websockets.__name__,
+                id="realtime.W004",
             )
         )
     problem = range_problem(channels_consumer.TESTED)

@@ -1,4 +1,18 @@
-"""Writing a broadcast frame's bytes straight to a viewer's socket, below ASGI.
+"""uvicorn's internals, both uses: a broadcast frame's bytes written straight to a viewer's
+socket, below ASGI; and a bound on how long a client may take to send a request's head.
+
+Reached without nginx, uvicorn waits for ever for a request head sent a byte at a time: a
+client holds a connection (and a file descriptor) as long as it likes. `HeadTimeoutProtocol`
+is uvicorn's httptools protocol (what `--http auto` picks) with one timer: armed when a
+request head is awaited (the connection is handed to uvicorn, or a response is complete and
+nothing is pipelined), disarmed when the head is complete; when it fires the connection is
+closed. It leans on uvicorn's `HttpToolsProtocol` hooks (`connection_made`,
+`on_headers_complete`, `on_response_complete`, `connection_lost`, `pipeline`, `transport`,
+`loop`); off (uvicorn's behaviour unchanged) when WEB_REQUEST_HEAD_SECONDS is 0, uvicorn is
+outside `HEAD_TESTED`, or the class lacks a hook. tests/realtime/test_request_head_timeout.py
+runs the real server with a client that trickles its head.
+
+The direct socket:
 
 Leans on uvicorn's `websockets-sansio` protocol object (its transport, its flags) and on
 websockets' frame serialiser; written for and tested with the versions in `TESTED`
@@ -20,6 +34,16 @@ from django.conf import settings
 
 from realtime.internals.ranges import PathStatus, TestedRange, range_problem, status_once
 
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    HEAD_IMPORT_PROBLEM: str | None = None
+except ImportError as missing:  # an upgrade moved it, or httptools is absent
+    from uvicorn.protocols.http.auto import (  # type: ignore[assignment]
+        AutoHTTPProtocol as HttpToolsProtocol,
+    )
+
+    HEAD_IMPORT_PROBLEM = f"uvicorn's httptools protocol cannot be imported: {missing}"
 try:
     from uvicorn.config import Config
     from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -130,3 +154,80 @@ class DirectSocket:
 
     def write(self, frame_bytes: bytes) -> None:
         self._protocol.transport.write(frame_bytes)
+
+
+# -- the request head's timeout -------------------------------------------------------------
+
+HEAD_PATH = "request_head_timeout"
+HEAD_SWITCH = "WEB_REQUEST_HEAD_SECONDS"
+HEAD_TESTED = (TestedRange("uvicorn", (0, 54), (0, 55)),)
+HEAD_HOOKS = (
+    "connection_made",
+    "on_headers_complete",
+    "on_response_complete",
+    "connection_lost",
+)
+
+
+def head_path_status() -> PathStatus:
+    seconds = settings.WEB_REQUEST_HEAD_SECONDS
+    if not seconds:
+        return PathStatus(False, "switched off (WEB_REQUEST_HEAD_SECONDS=0)")
+    problem = range_problem(HEAD_TESTED) or HEAD_IMPORT_PROBLEM
+    if problem:
+        return PathStatus(False, problem)
+    missing = [name for name in HEAD_HOOKS if not hasattr(HttpToolsProtocol, name)]
+    if missing:
+        return PathStatus(False, f"uvicorn's httptools protocol lacks {', '.join(missing)}")
+    return PathStatus(True, f"a request's head must be complete within {seconds:g} s")
+
+
+def head_seconds() -> float:
+    """How long a request's head may take; 0 when the timeout is off."""
+    if not status_once(HEAD_PATH, head_path_status).enabled:
+        return 0.0
+    return float(settings.WEB_REQUEST_HEAD_SECONDS)
+
+
+class HeadTimeoutProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, closing a connection whose request head is not complete
+    within `head_seconds()` of being awaited (the module's docstring says when)."""
+
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._head_timer_arm()
+
+    def on_headers_complete(self) -> None:
+        self._head_timer_disarm()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        # A pipelined request already sent its head: it runs now, and must not be timed.
+        # (getattr: the fallback protocol, with the timeout off, may have no pipeline.)
+        awaiting_head = not getattr(self, "pipeline", None)
+        super().on_response_complete()
+        if awaiting_head and not self.transport.is_closing():
+            self._head_timer_arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._head_timer_disarm()
+        super().connection_lost(exc)
+
+    def _head_timer_arm(self) -> None:
+        self._head_timer_disarm()
+        seconds = head_seconds()
+        if seconds:
+            self._head_timer = self.loop.call_later(seconds, self._head_timed_out)
+
+    def _head_timer_disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        # No log line: a client that trickles its head on purpose would fill the logs.
+        self._head_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()

@@ -1,7 +1,7 @@
 // The moderator and panellist consoles: live queue and feed over the event's socket.
 // Every action is an ordinary form (it works without JavaScript); here the forms are sent
 // over the socket instead, and the page updates from what the server broadcasts.
-import { LiveSocket, element, renderConnection, renderStatusTag } from './live-socket.js'
+import { LiveSocket, element, renderConnection, renderStatusTag, userText, visibleText } from './live-socket.js'
 
 const root = document.getElementById('console')
 if (root) start(root)
@@ -113,14 +113,15 @@ function start (root) {
     li.dataset.participantId = q.participant_id ?? ''
     const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
     if (q.is_urgent) meta.append(element('strong', 'govuk-tag govuk-tag--red', 'Urgent'), ' ')
-    const asker = q.nickname ? `“${q.nickname}”` : 'an anonymous member of the public'
+    const asker = q.nickname ? ['“', userText(q.nickname), '”'] : ['an anonymous member of the public']
     const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
-    meta.append(`Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} by ${asker}${to}`)
+    meta.append(`Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} by `, ...asker, to)
     const actions = element('div', 'app-queue-item__actions')
     const base = `/events/${slug}/moderate`
 
     const hasFindings = Boolean(q.findings && q.findings.length)
-    const found = hasFindings ? q.findings.map((f) => `${f.kind.replace(/_/g, ' ')} “${f.text}”`).join('; ') : ''
+    // Each detail found, as it was typed, isolated: a fresh list of nodes for each place.
+    const found = () => q.findings.flatMap((f, i) => [`${i ? '; ' : ''}${f.kind.replace(/_/g, ' ')} “`, userText(f.text), '”'])
     const approve = hasFindings
       ? formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish without masking', ` question ${q.question_id}`, 'govuk-button--warning')
       : formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish', ` question ${q.question_id}`, '')
@@ -128,7 +129,7 @@ function start (root) {
     const text = element('textarea', 'govuk-textarea')
     text.name = 'body'
     text.rows = 3
-    text.value = q.body
+    text.value = visibleText(q.body)
     const bodyField = field(`approve-body-${q.question_id}`, 'Text to publish (edit to remove personal details)', text)
     if (hasFindings) {
       // The same second step as templates/chat/includes/queue_item.html.
@@ -139,7 +140,8 @@ function start (root) {
       box.name = 'publish_unmasked'
       box.value = 'on'
       box.id = `publish-unmasked-${q.question_id}`
-      const boxLabel = element('label', 'govuk-label govuk-checkboxes__label', `Publish for everyone to see, with these details: ${found}`)
+      const boxLabel = element('label', 'govuk-label govuk-checkboxes__label', 'Publish for everyone to see, with these details: ')
+      boxLabel.append(...found())
       boxLabel.htmlFor = box.id
       item.append(box, boxLabel)
       boxes.append(item)
@@ -182,14 +184,18 @@ function start (root) {
       li.append(flagged)
     }
     if (hasFindings) {
-      li.append(element('p', 'govuk-body govuk-!-font-weight-bold app-findings', `Personal details found: ${found}`))
+      const findings = element('p', 'govuk-body govuk-!-font-weight-bold app-findings', 'Personal details found: ')
+      findings.append(...found())
+      li.append(findings)
       const masked = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish with details masked', ` (question ${q.question_id})`, '')
       masked.className = 'app-approve-masked-form'
       const hidden = element('input')
       hidden.type = 'hidden'
       hidden.name = 'body'
-      hidden.value = q.masked_body
-      masked.prepend(hidden, element('p', 'govuk-body-s', `With the details masked: “${q.masked_body}”`))
+      hidden.value = visibleText(q.masked_body)
+      const maskedText = element('p', 'govuk-body-s', 'With the details masked: “')
+      maskedText.append(userText(q.masked_body), '”')
+      masked.prepend(hidden, maskedText)
       li.append(masked)
     }
     li.append(actions)
@@ -197,19 +203,22 @@ function start (root) {
     return li
   }
 
-  // The question with each personal detail found in a <mark>, built from text nodes only.
+  // The question with each personal detail found in a <mark>, built from text nodes only,
+  // isolated and without invisible controls as userText shows it.
   function markedBody (q) {
     const p = element('p', 'govuk-body app-feed__body')
+    const isolated = element('bdi')
     const texts = [...new Set((q.findings || []).map((f) => f.text))].filter(Boolean)
     let rest = q.body
     while (rest) {
       const hits = texts.map((t) => [rest.indexOf(t), t]).filter(([at]) => at >= 0).sort((a, b) => a[0] - b[0])
       if (!hits.length) break
       const [at, text] = hits[0]
-      p.append(rest.slice(0, at), element('mark', '', text))
+      isolated.append(visibleText(rest.slice(0, at)), element('mark', '', visibleText(text)))
       rest = rest.slice(at + text.length)
     }
-    p.append(rest)
+    isolated.append(visibleText(rest))
+    p.append(isolated)
     return p
   }
 
@@ -272,7 +281,7 @@ function start (root) {
     const list = document.getElementById('unhandled')
     const line = element('li', 'govuk-body app-feed__body')
     if (li.classList.contains('app-queue-item--urgent')) line.append(element('strong', 'govuk-tag govuk-tag--red', 'Urgent'), ' ')
-    line.append(li.querySelector('.app-feed__body').textContent)
+    line.append(userText(li.querySelector('.app-feed__body').textContent))
     list.append(line)
     document.getElementById('unhandled-count').textContent = String(list.children.length)
     document.getElementById('unhandled-section').hidden = false
@@ -291,7 +300,9 @@ function start (root) {
     const pin = formWithButton(`/events/${slug}/moderate/pin/${item.seq}/`, 'Pin', ` item ${item.seq}`, 'govuk-button--secondary govuk-!-margin-bottom-0')
     pin.className = 'app-pin-form'
     wirePin(pin, item.seq)
-    li.append(meta, element('p', 'app-feed__body', body), pin)
+    const bodyText = element('p', 'app-feed__body')
+    bodyText.append(userText(body))
+    li.append(meta, bodyText, pin)
     feed.append(li)
   }
 
@@ -361,7 +372,9 @@ function start (root) {
     note.name = 'note'
     note.maxLength = 500
     elsewhere.prepend(field(`answered-note-${item.question_id}`, `Which reply answers question ${item.seq}? (optional, published as your note)`, note))
-    li.append(meta, element('p', 'govuk-body app-feed__body', item.body), element('ul', 'govuk-list app-answers'), answer, elsewhere)
+    const body = element('p', 'govuk-body app-feed__body')
+    body.append(userText(item.body))
+    li.append(meta, body, element('ul', 'govuk-list app-answers'), answer, elsewhere)
     wireQuestion(li)
     return li
   }
@@ -377,7 +390,7 @@ function start (root) {
       if (list) {
         const line = element('li', 'govuk-body-s')
         const elsewhere = frame.mode === 'elsewhere' ? ' (answered in another reply)' : ''
-        line.append(element('strong', '', frame.panellist.name), `${elsewhere}: ${frame.body.slice(0, 200)}`)
+        line.append(element('strong', '', frame.panellist.name), `${elsewhere}: `, userText(frame.body.slice(0, 200)))
         list.append(line)
       }
     }

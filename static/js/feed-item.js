@@ -1,7 +1,8 @@
-// One published item on the public live page, built with textContent only: the same markup
+// One published item on the public live page, built with textContent only (what people
+// typed isolated, as userText says): the same markup
 // as templates/chat/includes/feed_item.html, numbered as on the transcript, and placed as
 // the server places it (chat/selectors.py:feed_for_display): each answer beneath its question.
-import { element } from './live-socket.js'
+import { element, userText } from './live-socket.js'
 
 function addressedTo (to) {
   if (!to) return ''
@@ -36,7 +37,7 @@ export function renderFeedItem (item, questionBodies) {
       link.href = `#item-${item.question_seq}`
       context.append(link)
       const body = questionBodies.get(item.question_id)
-      if (body) context.append(`: “${body.length > 140 ? body.slice(0, 139) + '…' : body}”`)
+      if (body) context.append(': “', userText(body.length > 140 ? body.slice(0, 139) + '…' : body), '”')
       li.append(context)
     }
   } else {
@@ -44,7 +45,9 @@ export function renderFeedItem (item, questionBodies) {
     meta.append(element('strong', '', 'Announcement'), ' from the moderators')
     li.append(meta)
   }
-  li.append(element('p', 'app-feed__body', item.body))
+  const body = element('p', 'app-feed__body')
+  body.append(userText(item.body))
+  li.append(body)
   const permalink = element('a', 'govuk-link app-feed__permalink', `Link to this ${item.kind}`)
   permalink.href = `#item-${item.seq}`
   permalink.append(element('span', 'govuk-visually-hidden', ` (${item.seq})`))

@@ -130,6 +130,21 @@ export function element (tag, className, text) {
   return node
 }
 
+// Characters that change how text is shown without showing themselves (bidirectional
+// overrides and isolates, zero-width spaces, ...): safeguarding/detection.py's
+// _INVISIBLE_CONTROLS, the same class (tests/chat/test_user_text.py holds them equal).
+const INVISIBLE_CONTROLS = /[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
+
+export function visibleText (text) {
+  return String(text ?? '').replace(INVISIBLE_CONTROLS, '')
+}
+
+// Text someone typed, as templates/chat show it (the `isolated` filter): without invisible
+// controls, in a <bdi>, so a right-to-left override cannot reorder what is around it.
+export function userText (text) {
+  return element('bdi', '', visibleText(text))
+}
+
 // The `status` frame carries its own label and tag (events.enums.EventStatus).
 export function renderStatusTag (container, status) {
   container.replaceChildren(element('strong', `govuk-tag ${status.tag}`, status.label))

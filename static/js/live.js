@@ -1,6 +1,6 @@
 // The public live page: live items, pause, private notices, and asking over the socket.
 // Without JavaScript the page still shows everything published and asks by form post.
-import { LiveSocket, element, renderConnection, renderStatusTag, summarise } from './live-socket.js'
+import { LiveSocket, element, renderConnection, renderStatusTag, summarise, userText } from './live-socket.js'
 import { placeFeedItem, renderFeedItem } from './feed-item.js'
 
 
@@ -200,8 +200,10 @@ function start (root) {
     const body = text.length > 200 ? text.slice(0, 199) + '…' : text
     const state = element('p', 'govuk-body-s')
     state.append(element('strong', `govuk-tag ${modifier}`, label))
-    if (own.reason && (own.state === 'rejected' || own.state === 'unhandled')) state.append(` ${own.reason}`)
-    li.replaceChildren(element('p', 'govuk-body govuk-!-margin-bottom-1', body))
+    if (own.reason && (own.state === 'rejected' || own.state === 'unhandled')) state.append(' ', userText(own.reason))
+    const bodyText = element('p', 'govuk-body govuk-!-margin-bottom-1')
+    bodyText.append(userText(body))
+    li.replaceChildren(bodyText)
     if (own.edited) li.append(element('p', 'govuk-body-s govuk-!-margin-bottom-1 app-own-question__edited', EDITED_NOTE))
     li.append(state)
     ownSection.hidden = false

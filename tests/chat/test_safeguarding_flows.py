@@ -302,7 +302,9 @@ def test_console_makes_publishing_masked_the_primary_action(
     assert buttons == ["Publish with details masked", "Publish without masking", "Decline"]
     assert item.index("Publish with details masked") < item.index("<details")
     assert item.index("<details") < item.index("Publish without masking")
-    assert "Publish for everyone to see, with these details: phone “07700 900123”" in item
+    assert (
+        "Publish for everyone to see, with these details: phone “<bdi>07700 900123</bdi>”" in item
+    )
 
 
 def test_console_form_publishes_unmasked_only_when_ticked(client: Client, live: LiveEvent) -> None:

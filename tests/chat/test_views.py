@@ -288,6 +288,6 @@ def test_moderator_console_names_each_kind_of_personal_detail_in_words(
 
     html = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
 
-    assert "date of birth “14/03/1987”" in html
-    assert "national insurance number “QQ 12 34 56 C”" in html
+    assert "date of birth “<bdi>14/03/1987</bdi>”" in html
+    assert "national insurance number “<bdi>QQ 12 34 56 C</bdi>”" in html
     assert "dateofbirth" not in html

@@ -35,6 +35,10 @@ def test_healthz_ok_when_database_and_redis_answer(client: Client) -> None:
             "reason": "ASGI sends stepped in the hub's loop until they must wait",
         },
         "direct_publish": {"enabled": True, "reason": "PUBLISH from the committing thread"},
+        "request_head_timeout": {
+            "enabled": True,
+            "reason": "a request's head must be complete within 15 s",
+        },
         "one_hop_http": {
             "enabled": True,
             "reason": "each HTTP request in one hop to a thread (middleware in sync mode)",

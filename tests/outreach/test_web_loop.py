@@ -232,10 +232,13 @@ def test_the_web_command_runs_uvicorn_on_this_loop() -> None:
     assert argv[argv.index("--loop") + 1] == "outreach.web_loop:new_event_loop"
 
 
-def test_the_web_command_bounds_idle_and_oversized_clients() -> None:
+def test_the_web_command_bounds_idle_slow_and_oversized_clients() -> None:
     argv = web.command(host="127.0.0.1", port=8000)
 
     assert argv[argv.index("--timeout-keep-alive") + 1] == "5"
+    assert argv[argv.index("--http") + 1] == (
+        "realtime.internals.uvicorn_websockets:HeadTimeoutProtocol"
+    )
     assert argv[argv.index("--h11-max-incomplete-event-size") + 1] == "16384"
     assert (
         web.UVICORN_OPTIONS["timeout_keep_alive"],

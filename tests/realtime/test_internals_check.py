@@ -25,7 +25,7 @@ def test_the_system_check_is_silent_at_the_tested_versions() -> None:
     assert internals.system_check in checks.registry.registry.get_checks()
 
 
-def test_an_untested_uvicorn_is_a_warning_that_says_the_direct_socket_is_off(
+def test_an_untested_uvicorn_is_a_warning_that_says_the_direct_socket_and_head_timeout_are_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(ranges, "installed_version", versions(uvicorn="0.55.0"))
@@ -40,12 +40,31 @@ def test_an_untested_uvicorn_is_a_warning_that_says_the_direct_socket_is_off(
             "Active path: the direct socket write is off: frames go through ASGI `send`. "
             "Test the new version, then widen TESTED and the pin in pyproject.toml; or set "
             "CHAT_DIRECT_SOCKET=false to say so explicitly.",
-        )
+        ),
+        (
+            "realtime.W004",
+            "uvicorn 0.55.0 is outside the tested range uvicorn >=0.54,<0.55 "
+            "(realtime.internals.uvicorn_websockets, the request head's timeout).",
+            "Active path: uvicorn's own, with no bound on how long a request's head may take "
+            "(put nginx in front). Run tests/realtime/test_request_head_timeout.py with the "
+            "new uvicorn, then widen HEAD_TESTED and the pin in pyproject.toml.",
+        ),
     ]
     assert isinstance(found[0], checks.Warning)
-    # ...and the path itself agrees.
+    # ...and the paths themselves agree.
     assert uvicorn_websockets.path_status() == ranges.PathStatus(
         False, "uvicorn 0.55.0 is outside the tested range uvicorn >=0.54,<0.55"
+    )
+    assert uvicorn_websockets.head_path_status() == ranges.PathStatus(
+        False, "uvicorn 0.55.0 is outside the tested range uvicorn >=0.54,<0.55"
+    )
+
+
+def test_the_request_head_timeout_is_off_at_zero(settings: Settings) -> None:
+    settings.WEB_REQUEST_HEAD_SECONDS = 0
+
+    assert uvicorn_websockets.head_path_status() == ranges.PathStatus(
+        False, "switched off (WEB_REQUEST_HEAD_SECONDS=0)"
     )
 
 

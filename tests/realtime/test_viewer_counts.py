@@ -30,9 +30,9 @@ def test_a_malformed_value_parses_to_none(value: bytes) -> None:
 def test_counts_read_sums_the_fresh_and_sets_aside_the_stale_and_the_malformed() -> None:
     now = 1_700_000_100.0
     fields = {
-        b"a": b"41:1700000099.0",
-        b"b": b"23:1700000081.0",  # 19 s old: still fresh
-        b"c": b"7:1700000079.0",  # 21 s old: stale
+        b"a": b"41:1700000099.5",
+        b"b": b"23:1700000097.5",  # 2.5 s old: still fresh
+        b"c": b"7:1700000096.5",  # 3.5 s old: stale, the process stopped
         b"d": b"lots:1700000099.0",
         b"e": b"3",
     }

@@ -1,0 +1,33 @@
+"""Text that people typed (questions, nicknames, answers, announcements, reasons), shown so
+that it cannot hide or reorder anything.
+
+A right-to-left override in a question would otherwise reverse what follows it on the
+moderator's screen, the console's own words included, and zero-width characters can hide
+text in plain sight. `isolated` removes the invisible controls
+(safeguarding.detection.visible_text: new questions are stored without them, but answers,
+edits and older text may hold them) and wraps the text in <bdi>, so its direction stays
+inside. `visible` only removes them, for where markup cannot go (a textarea, an attribute).
+static/js/live-socket.js (`userText`) does the same for what arrives live.
+"""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
+
+from safeguarding.detection import visible_text
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def isolated(value: object) -> SafeString:
+    """`value` (plain text, or HTML another filter escaped) in a <bdi>, without invisible
+    controls. Removing them from escaped HTML is safe: none is part of HTML's syntax."""
+    html = str(value) if isinstance(value, SafeData) else str(escape(value))
+    return mark_safe(f"<bdi>{visible_text(html)}</bdi>")  # noqa: S308 - escaped above
+
+
+@register.filter
+def visible(value: object) -> str:
+    """`value` without invisible controls (escaped as usual by the template)."""
+    return visible_text(str(value))
