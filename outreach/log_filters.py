@@ -57,6 +57,22 @@ class OncePerMinute(logging.Filter):
         return True
 
 
+# uvicorn's line for a client's mistake, which it logs with a traceback (websockets-sansio:
+# a text frame that is not UTF-8; the client is closed with 1007 either way).
+CLIENT_MISTAKE_MESSAGES = frozenset({"Invalid UTF-8 sequence received from client."})
+
+
+class ClientMistakesOncePerMinute(OncePerMinute):
+    """uvicorn's lines for a client's mistakes: one INFO line a minute, without the
+    traceback (anyone can send invalid UTF-8 a thousand times a second); others pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in CLIENT_MISTAKE_MESSAGES:
+            return True
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return super().filter(record)
+
+
 REDACTED = "[address]"
 
 # Candidates only: each is confirmed with `ipaddress` before it is replaced, so times

@@ -484,6 +484,7 @@ LOGGING = {
     },
     "filters": {
         "once_per_minute": {"()": "outreach.log_filters.OncePerMinute"},
+        "client_mistakes": {"()": "outreach.log_filters.ClientMistakesOncePerMinute"},
         "redact_addresses": {"()": "outreach.log_filters.RedactAddresses"},
         "client_error_without_traceback": {
             "()": "outreach.log_filters.ClientErrorWithoutTraceback"
@@ -515,7 +516,7 @@ LOGGING = {
         "uvicorn.error": {
             "handlers": [],
             "propagate": True,
-            "filters": ["per_connection_lines"],
+            "filters": ["per_connection_lines", "client_mistakes"],
         },
         "uvicorn.access": {"handlers": [], "propagate": False},
         # No line every few seconds when nothing changes (outreach/log_filters.py).

@@ -11,7 +11,12 @@ from tests.harness import (  # noqa: F401 - fixtures for real-process tests
     processes,
     scratch_database_url,
 )
-from tests.live import connect, default_phrases, live  # noqa: F401 - fixtures for every app's tests
+from tests.live import (  # noqa: F401 - fixtures for every app's tests
+    connect,
+    default_phrases,
+    live,
+    server,
+)
 
 
 @pytest.fixture(autouse=True)

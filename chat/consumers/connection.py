@@ -18,13 +18,15 @@ from typing import Any
 from channels.exceptions import StopConsumer
 from django.conf import settings
 
+from chat import frames
 from chat.consumers import joining
 from chat.consumers.access import AccessWatch
 from chat.consumers.catch_up import CatchUp
-from chat.consumers.failures import FeedUnavailable, close_code_after, logger
+from chat.consumers.failures import FeedUnavailable, close_code_after, logger, note_mistake
 from chat.consumers.frames_in import FrameRouter
 from chat.consumers.private import PrivateChannel
 from chat.origins import origin_allowed
+from chat.protocol import FrameError
 from chat.selectors import ConnectionContext
 from core import networks
 from realtime.codes import CloseCode
@@ -182,7 +184,7 @@ class EventChatConsumer(ChannelsLoop):
         self.outbox.sees_viewer_count = self.is_staff
         if ctx.is_moderator:
             self.reader.start()
-        after = joining.after_from_query(self.scope)
+        after = await self._after_asked_for()
         try:
             for group in joining.groups_for(ctx):
                 await self.join_group(group)
@@ -198,6 +200,17 @@ class EventChatConsumer(ChannelsLoop):
         await self.catch_up.snapshot(after=after)
         self.outbox.go_live()
         self.access.start()
+
+    async def _after_asked_for(self) -> int:
+        """The URL's `?after=`; one the server cannot take is answered with an `error`
+        frame and the whole feed is sent (in pages, docs/protocol.md): the client's numbers
+        mean nothing, so it starts again."""
+        try:
+            return joining.after_from_query(self.scope)
+        except FrameError as mistake:
+            note_mistake(mistake, event_id=self.event_id)
+            await self.send_frame(frames.error(mistake.code, mistake.message))
+            return 0
 
     # -- messages in: the client's frames, and the groups' ---------------------------
 

@@ -5,10 +5,14 @@ import logging
 import redis
 from django.db import DatabaseError
 
+from chat.protocol import FrameError
+from core.logs import OncePerKind
 from realtime.codes import CloseCode
 
 # One logger for every part of a live connection: operators follow a connection by it.
 logger = logging.getLogger("chat.consumers")
+# What any client can cause at will (a malformed frame, a flood): one line per kind a minute.
+client_lines = OncePerKind(logger)
 
 # What "Redis or the database is unavailable" looks like from here.
 UNAVAILABLE_ERRORS = (redis.RedisError, OSError, DatabaseError)
@@ -21,6 +25,19 @@ class FeedUnavailable(Exception):
 class SessionEnded(Exception):
     """A privileged frame's sender is no longer signed in under its session (signed out
     elsewhere, flushed by an administrator): the frame is refused and the socket closed."""
+
+
+def note_mistake(mistake: FrameError, *, event_id: int | None) -> None:
+    """A client's malformed frame or URL: answered with an `error` frame by the caller, and
+    logged here at most once a minute per kind (the message names a field, never its value)."""
+    client_lines.log(
+        f"mistake:{mistake.code}:{mistake.message}",
+        logging.INFO,
+        "client mistake refused (%s) at event %s: %s",
+        mistake.code,
+        event_id,
+        mistake.message,
+    )
 
 
 def close_code_after(error: Exception, *, event_id: int | None) -> CloseCode:

@@ -2,6 +2,7 @@
 schema (chat.protocol), handed to their handler, and every refusal turned into an `error`
 frame; the connection goes on."""
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,13 @@ from django.conf import settings
 from chat import frames
 from chat.actions import ACTIONS
 from chat.consumers import public, staff  # noqa: F401 (each registers its handlers)
-from chat.consumers.failures import UNAVAILABLE_ERRORS, SessionEnded, logger
+from chat.consumers.failures import (
+    UNAVAILABLE_ERRORS,
+    SessionEnded,
+    client_lines,
+    logger,
+    note_mistake,
+)
 from chat.consumers.handlers import FRAME_HANDLERS, check_every_frame_handled
 from chat.protocol import ClientFrame, ErrorCode, FrameBudget, FrameError, parse_frame
 from chat.services import ChatError
@@ -40,8 +47,11 @@ class FrameRouter:
         # they work; the budget is for the public, who can reach the socket anonymously.
         if not connection.is_staff and not self.budget.take(time.monotonic()):
             if self.budget.exhausted:
-                logger.info(
-                    "connection to event %s closed: too many frames", connection.ctx.event_id
+                client_lines.log(
+                    "too_many_frames",
+                    logging.INFO,
+                    "connection to event %s closed: too many frames",
+                    connection.ctx.event_id,
                 )
                 await connection.close_once(CloseCode.POLICY)
                 return
@@ -52,6 +62,7 @@ class FrameRouter:
         try:
             frame = parse_frame(text_data, bytes_data)
         except FrameError as error:
+            note_mistake(error, event_id=connection.ctx.event_id)
             await connection.send_frame(
                 frames.error(error.code, error.message, client_id=error.client_id)
             )
@@ -90,7 +101,11 @@ class FrameRouter:
                 "The chat cannot take that right now. Nothing was lost: try again in a moment.",
             )
         except Exception as error:
-            logger.error(
+            # A bug, which a client may be able to set off at will: its traceback once a
+            # minute per kind is enough to find it.
+            client_lines.log(
+                f"internal:{frame.type}:{type(error).__name__}",
+                logging.ERROR,
                 "%s frame for event %s failed: %s: %s",
                 frame.type,
                 connection.ctx.event_id,
