@@ -433,6 +433,8 @@ CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0
 SAFEGUARDING_LEARNED_SCORER = env.bool("SAFEGUARDING_LEARNED_SCORER", default=True)
 # The direct paths below ASGI (realtime/internals/); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
+# Client pings (answered by uvicorn, unseen by the consumer) counted against the frame budget.
+CHAT_PING_BUDGET = env.bool("CHAT_PING_BUDGET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
 CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 # Each process's hub keeps this many recent published items (with their frames' bytes) and

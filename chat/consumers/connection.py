@@ -31,6 +31,7 @@ from chat.selectors import ConnectionContext
 from core import networks
 from realtime.codes import CloseCode
 from realtime.hub import EventHub, hub_for
+from realtime.internals import uvicorn_websockets
 from realtime.internals.channels_consumer import ChannelsLoop
 from realtime.outbox import ViewerOutbox
 from realtime.readahead import ReadAhead
@@ -180,6 +181,9 @@ class EventChatConsumer(ChannelsLoop):
         self.ctx, self.event_id = ctx, ctx.event_id
         await self.accept()
         self.accepted = True
+        # Pings never reach a consumer; counted all the same, so a flood of them ends as one
+        # of frames does (1008).
+        uvicorn_websockets.count_pings(self.base_send, self.frames_in.take_ping)
         self.is_staff = ctx.is_moderator or ctx.panellist_id is not None
         self.outbox.sees_viewer_count = self.is_staff
         if ctx.is_moderator:

@@ -2,6 +2,7 @@
 schema (chat.protocol), handed to their handler, and every refusal turned into an `error`
 frame; the connection goes on."""
 
+import asyncio
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -38,21 +39,42 @@ class FrameRouter:
             burst=settings.CHAT_FRAME_BURST,
             strikes=settings.CHAT_FRAME_STRIKES,
         )
+        # The close a ping flood asked for (take_ping), kept so it is not collected.
+        self._closing: asyncio.Task[None] | None = None
+
+    def take(self) -> bool:
+        """Count one frame (or ping) against the public's budget; False if refused. Staff
+        (a moderator or panellist here, checked again per frame) publish as fast as they
+        work; the budget is for the public, who can reach the socket anonymously."""
+        connection = self.connection
+        if connection.is_staff or self.budget.take(time.monotonic()):
+            return True
+        if self.budget.exhausted:
+            client_lines.log(
+                "too_many_frames",
+                logging.INFO,
+                "connection to event %s closed: too many frames",
+                connection.ctx.event_id,
+            )
+        return False
+
+    def take_ping(self) -> None:
+        """A ping the client sent (uvicorn answers it; realtime/internals/
+        uvicorn_websockets.py): counted like a frame, and once the budget is spent the
+        connection is closed as for frames."""
+        connection = self.connection
+        if connection.closing or self.take() or not self.budget.exhausted:
+            return
+        self._closing = asyncio.get_running_loop().create_task(
+            connection.close_once(CloseCode.POLICY)
+        )
 
     async def receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
         connection = self.connection
         if connection.closing:
             return
-        # Staff (a moderator or panellist here, checked again per frame) publish as fast as
-        # they work; the budget is for the public, who can reach the socket anonymously.
-        if not connection.is_staff and not self.budget.take(time.monotonic()):
+        if not self.take():
             if self.budget.exhausted:
-                client_lines.log(
-                    "too_many_frames",
-                    logging.INFO,
-                    "connection to event %s closed: too many frames",
-                    connection.ctx.event_id,
-                )
                 await connection.close_once(CloseCode.POLICY)
                 return
             await connection.send_frame(
