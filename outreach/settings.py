@@ -426,6 +426,13 @@ CHAT_FRAME_STRIKES = env.int("CHAT_FRAME_STRIKES", default=20)
 # A `resume` that asks again for items this connection was already sent is served at most
 # once in this many seconds.
 CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0)
+# History a join or resume sends at once: pages of at most this many bytes of items; the
+# client asks for the next (chat/replay.py).
+CHAT_REPLAY_PAGE_BYTES = env.int("CHAT_REPLAY_PAGE_BYTES", default=256 * 1024)
+# History each network may be sent, per process: a bucket of CHAT_REPLAY_NETWORK_BURST bytes
+# refilled at CHAT_REPLAY_NETWORK_RATE bytes a second; past it a join or page is closed 4429.
+CHAT_REPLAY_NETWORK_BURST = env.int("CHAT_REPLAY_NETWORK_BURST", default=16 * 1024 * 1024)
+CHAT_REPLAY_NETWORK_RATE = env.int("CHAT_REPLAY_NETWORK_RATE", default=512 * 1024)
 # Crisis triage's learned scorer (safeguarding/crisis_scorer.py) beside the rules: it adds "urgent"
 # and the help box to a question the rules let through, and overrules a flag only the weaker
 # rules raised when it reads the question as ordinary. On by default: with it the held-out

@@ -39,6 +39,20 @@ def fresh_channel_layers() -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_process_limits() -> Iterator[None]:
+    """Each test starts with every network's replay budget full (chat/replay.py) and no
+    client line held back (core/logs.py): every test's sockets share one address."""
+    from chat import replay
+    from chat.consumers.failures import client_lines
+
+    replay.network_budget.forget()
+    client_lines.forget()
+    yield
+    replay.network_budget.forget()
+    client_lines.forget()
+
+
+@pytest.fixture(autouse=True)
 def fresh_join_memory() -> Iterator[None]:
     """Each test starts with no public event remembered by this process and no askers index
     (chat/askers.py) for its events: event ids repeat from test to test."""

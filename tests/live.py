@@ -163,6 +163,7 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
         query: str = "",
         app: Any = application,
         expect_synced: bool = True,
+        address: str = "203.0.113.7",
     ) -> Socket:
         cookies = cookies or ({"sessionid": cookie} if cookie else {})
         if not cookies and (user is not None or guest_of is not None):
@@ -176,7 +177,7 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
         path = f"/ws/events/{slug}/" + ("?" + "&".join(params) if params else "")
         communicator = WebsocketCommunicator(app, path, headers=headers)
         # As the ASGI server would: the peer's address (the consumer keeps only a hash).
-        communicator.scope["client"] = ("203.0.113.7", 50000 + len(opened))
+        communicator.scope["client"] = (address, 50000 + len(opened))
         connected, _ = await communicator.connect(timeout=FRAME_TIMEOUT)
         assert connected
         socket = Socket(communicator)

@@ -200,9 +200,10 @@ class EventChatConsumer(ChannelsLoop):
             # waits longer than usual (4503) and resumes from the last item it got.
             await self.catch_up.snapshot(after=after)
             raise FeedUnavailable(f"live feed: {error}") from error
-        # Read after joining the hub: whatever is published from now on waits in the outbox.
-        await self.catch_up.snapshot(after=after)
-        self.outbox.go_live()
+        # Read after joining the hub: whatever is published from now on waits in the outbox,
+        # until the client has had the last page of its history (catch_up.py).
+        if await self.catch_up.snapshot(after=after):
+            self.outbox.go_live()
         self.access.start()
 
     async def _after_asked_for(self) -> int:

@@ -14,10 +14,12 @@ from chat.actions import ACTIONS
 from chat.consumers import public, staff  # noqa: F401 (each registers its handlers)
 from chat.consumers.failures import (
     UNAVAILABLE_ERRORS,
+    ReplayLimited,
     SessionEnded,
     client_lines,
     logger,
     note_mistake,
+    note_replay_limited,
 )
 from chat.consumers.handlers import FRAME_HANDLERS, check_every_frame_handled
 from chat.protocol import ClientFrame, ErrorCode, FrameBudget, FrameError, parse_frame
@@ -100,6 +102,9 @@ class FrameRouter:
                 await staff.handle_staff_frames_together(connection, action, in_hand)
             else:
                 await FRAME_HANDLERS[frame.type](connection, frame)
+        except ReplayLimited:
+            note_replay_limited(event_id=connection.ctx.event_id)
+            await connection.close_once(CloseCode.REPLAY_LIMITED)
         except SessionEnded:
             await self.refuse(
                 in_hand,

@@ -12,18 +12,10 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 
 from chat import services
-from chat.consumers.failures import client_lines
 from outreach.log_filters import ClientMistakesOncePerMinute
 from tests.live import LiveEvent, db
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_log_limits() -> Iterator[None]:
-    client_lines.forget()
-    yield
-    client_lines.forget()
 
 
 def mistake_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
