@@ -494,6 +494,7 @@ LOGGING = {
     "filters": {
         "once_per_minute": {"()": "outreach.log_filters.OncePerMinute"},
         "client_mistakes": {"()": "outreach.log_filters.ClientMistakesOncePerMinute"},
+        "redis_down_one_line": {"()": "outreach.log_filters.RedisDownOneLine"},
         "redact_addresses": {"()": "outreach.log_filters.RedactAddresses"},
         "client_error_without_traceback": {
             "()": "outreach.log_filters.ClientErrorWithoutTraceback"
@@ -529,8 +530,9 @@ LOGGING = {
         },
         "uvicorn.access": {"handlers": [], "propagate": False},
         # No line every few seconds when nothing changes (outreach/log_filters.py).
-        "celery.beat": {"filters": ["routine_celery_lines"]},
+        # One line a minute, not a traceback per attempt, while Redis is away.
+        "celery.beat": {"filters": ["routine_celery_lines", "redis_down_one_line"]},
         "celery.worker.strategy": {"filters": ["routine_celery_lines"]},
-        "celery.app.trace": {"filters": ["routine_celery_lines"]},
+        "celery.app.trace": {"filters": ["routine_celery_lines", "redis_down_one_line"]},
     },
 }
