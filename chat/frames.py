@@ -49,7 +49,11 @@ def message(*, seq: int, payload: dict[str, Any], published_at: str | None) -> d
     return {"type": "message", "seq": seq, **payload, "published_at": published_at}
 
 
-def synced(last_seq: int) -> dict[str, Any]:
+def synced(last_seq: int, *, more: bool = False) -> dict[str, Any]:
+    """The snapshot or a resume is out; `more`: only a page of it (chat/replay.py), the
+    client asks for the rest with `resume` from `last_seq`."""
+    if more:
+        return {"type": "synced", "last_seq": last_seq, "more": True}
     return {"type": "synced", "last_seq": last_seq}
 
 

@@ -17,6 +17,12 @@ MAX_NICKNAME_CHARS = 40
 MAX_ANSWER_CHARS = 5000
 MAX_REASON_CHARS = 500
 MAX_ANNOUNCEMENT_CHARS = 2000
+# The largest id or seq a client may name: the largest integer JavaScript holds exactly.
+# Far above any real seq or id, and small enough for every database and for islice.
+MAX_NUMBER = 2**53 - 1
+# A number with more digits than this is refused before it is converted (a 4,000-digit
+# number costs real CPU to convert, and Python refuses longer ones with a ValueError).
+MAX_NUMBER_DIGITS = len(str(MAX_NUMBER))
 
 
 class ErrorCode(StrEnum):
@@ -110,8 +116,30 @@ def _check_field(name: str, spec: Field, value: Any) -> Any:
                 ErrorCode.TOO_LONG, f"“{name}” is too long: at most {spec.max_chars} characters."
             )
         _check_storable(name, value)
-    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-        raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” must not be negative.")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” must not be negative.")
+        if value > MAX_NUMBER:
+            raise FrameError(ErrorCode.BAD_FRAME, f"“{name}” is out of range.")
+    return value
+
+
+def _bounded_int(digits: str) -> int:
+    """json.loads' integers: no longer than MAX_NUMBER_DIGITS (a sign aside)."""
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise FrameError(ErrorCode.BAD_FRAME, "A number in the frame is out of range.")
+    return int(digits)
+
+
+def parse_seq(text: str) -> int:
+    """A seq a client names outside a frame (the URL's `?after=`): digits only, at most
+    MAX_NUMBER. Refused with FrameError (`bad_frame`) otherwise."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > MAX_NUMBER_DIGITS:
+        raise FrameError(ErrorCode.BAD_FRAME, "“after” must be a whole number (a seq).")
+    value = int(text)
+    if value > MAX_NUMBER:
+        raise FrameError(ErrorCode.BAD_FRAME, "“after” is out of range.")
     return value
 
 
@@ -135,6 +163,8 @@ def _check_to(value: dict[str, Any]) -> dict[str, Any]:
     expected = TO_FIELDS.get(key)
     if expected is None or isinstance(target, bool) or not isinstance(target, expected):
         raise FrameError(ErrorCode.BAD_FRAME, "“to” names one agency (slug) or one panellist (id).")
+    if isinstance(target, int) and not 0 <= target <= MAX_NUMBER:
+        raise FrameError(ErrorCode.BAD_FRAME, "“to” names no such panellist.")
     if isinstance(target, str):
         if len(target) > 80:
             raise FrameError(ErrorCode.TOO_LONG, "“to” is too long.")
@@ -148,7 +178,7 @@ def parse_frame(text: str | None, data: bytes | None = None) -> ClientFrame:
     if len(text) > MAX_FRAME_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         raise FrameError(ErrorCode.TOO_LONG, f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_int=_bounded_int)
     except (ValueError, RecursionError) as invalid:
         raise FrameError(ErrorCode.BAD_FRAME, "That was not valid JSON.") from invalid
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):

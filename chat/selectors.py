@@ -177,10 +177,13 @@ def fill_askers_index(*, event_id: int) -> None:
         askers.end_fill(event_id, filled=filled)
 
 
-def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str, Any]]:
+def connection_snapshot(
+    *, ctx: ConnectionContext, after: int, most: int | None = None
+) -> list[dict[str, Any]]:
     """The frames a (re)connecting client is sent before live ones (docs/protocol.md), in
     order, read in one hop to the database thread: status, session, pin, the queue for a
-    moderator, the asker's own questions, then the published items after `after`. (The hub
+    moderator, the asker's own questions, then the published items after `after` (at most
+    `most`: a page, chat/replay.py). (The hub
     serves the same from memory when it can: realtime/hub.py, EventHub.snapshot.)"""
     snapshot = [
         event_status_frame(event_id=ctx.event_id),
@@ -188,7 +191,7 @@ def connection_snapshot(*, ctx: ConnectionContext, after: int) -> list[dict[str,
         frames.pinned(pinned_seq(event_id=ctx.event_id)),
     ]
     snapshot += connection_personal(ctx=ctx)
-    snapshot += feed_after(event_id=ctx.event_id, after=after)
+    snapshot += feed_after(event_id=ctx.event_id, after=after, most=most)
     return snapshot
 
 
@@ -263,13 +266,15 @@ def event_status_frame(*, event_id: int) -> dict[str, Any]:
     return frames.status(Event.objects.get(pk=event_id))
 
 
-def feed_after(*, event_id: int, after: int = 0) -> list[dict[str, Any]]:
-    """Published items with seq greater than `after`, in order, as sent to viewers."""
-    return list(
+def feed_after(*, event_id: int, after: int = 0, most: int | None = None) -> list[dict[str, Any]]:
+    """Published items with seq greater than `after`, in order, as sent to viewers (the
+    first `most` of them, when given)."""
+    items = (
         FeedItem.objects.filter(event_id=event_id, seq__gt=after)
         .order_by("seq")
         .values_list("payload", flat=True)
     )
+    return list(items if most is None else items[:most])
 
 
 def pinned_seq(*, event_id: int) -> int | None:

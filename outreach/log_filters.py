@@ -27,7 +27,9 @@ import logging
 import re
 import time
 
+import redis
 from celery.app.trace import LOG_RECEIVED, LOG_SUCCESS
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 # celery/beat.py logs this literal (no constant to import).
 BEAT_SENDING_DUE_TASK = "Scheduler: Sending due task"
@@ -55,6 +57,74 @@ class OncePerMinute(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+# What "Redis cannot be reached" looks like in an exception's chain.
+REDIS_DOWN_ERRORS = (
+    redis.ConnectionError,
+    redis.TimeoutError,
+    BrokerUnreachable,
+    ConnectionRefusedError,
+)
+
+
+def redis_down_in(error: BaseException | None) -> bool:
+    """Whether Redis being unreachable is in `error`'s chain (its causes and contexts)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, REDIS_DOWN_ERRORS):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+class RedisDownOneLine(logging.Filter):
+    """Celery's line for a failure whose cause is Redis being unreachable (beat could not
+    send a due task: some 150 lines of stack and chained tracebacks, every few seconds while
+    Redis is away; a task that lost its connection): one WARNING a minute per logger, without
+    the traceback, saying how many were left out. Other lines pass unchanged."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.last_seen: dict[str, float] = {}
+        self.held: dict[str, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not redis_down_in(error):
+            return True
+        now = time.monotonic()
+        if now - self.last_seen.get(record.name, float("-inf")) < self.seconds:
+            self.held[record.name] = self.held.get(record.name, 0) + 1
+            return False
+        self.last_seen[record.name] = now
+        held = self.held.pop(record.name, 0)
+        more = f"; {held} more since the last such line" if held else ""
+        record.msg = f"Redis unavailable: {error} (one line a minute while it lasts{more})"
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+
+# uvicorn's line for a client's mistake, which it logs with a traceback (websockets-sansio:
+# a text frame that is not UTF-8; the client is closed with 1007 either way).
+CLIENT_MISTAKE_MESSAGES = frozenset({"Invalid UTF-8 sequence received from client."})
+
+
+class ClientMistakesOncePerMinute(OncePerMinute):
+    """uvicorn's lines for a client's mistakes: one INFO line a minute, without the
+    traceback (anyone can send invalid UTF-8 a thousand times a second); others pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in CLIENT_MISTAKE_MESSAGES:
+            return True
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return super().filter(record)
 
 
 REDACTED = "[address]"

@@ -434,6 +434,13 @@ CHAT_FRAME_STRIKES = env.int("CHAT_FRAME_STRIKES", default=20)
 # A `resume` that asks again for items this connection was already sent is served at most
 # once in this many seconds.
 CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0)
+# History a join or resume sends at once: pages of at most this many bytes of items; the
+# client asks for the next (chat/replay.py).
+CHAT_REPLAY_PAGE_BYTES = env.int("CHAT_REPLAY_PAGE_BYTES", default=256 * 1024)
+# History each network may be sent, per process: a bucket of CHAT_REPLAY_NETWORK_BURST bytes
+# refilled at CHAT_REPLAY_NETWORK_RATE bytes a second; past it a join or page is closed 4429.
+CHAT_REPLAY_NETWORK_BURST = env.int("CHAT_REPLAY_NETWORK_BURST", default=16 * 1024 * 1024)
+CHAT_REPLAY_NETWORK_RATE = env.int("CHAT_REPLAY_NETWORK_RATE", default=512 * 1024)
 # Crisis triage's learned scorer (safeguarding/crisis_scorer.py) beside the rules: it adds "urgent"
 # and the help box to a question the rules let through, and overrules a flag only the weaker
 # rules raised when it reads the question as ordinary. On by default: with it the held-out
@@ -441,6 +448,8 @@ CHAT_RESUME_REPLAY_SECONDS = env.float("CHAT_RESUME_REPLAY_SECONDS", default=5.0
 SAFEGUARDING_LEARNED_SCORER = env.bool("SAFEGUARDING_LEARNED_SCORER", default=True)
 # The direct paths below ASGI (realtime/internals/); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
+# Client pings (answered by uvicorn, unseen by the consumer) counted against the frame budget.
+CHAT_PING_BUDGET = env.bool("CHAT_PING_BUDGET", default=True)
 CHAT_DIRECT_PUBLISH = env.bool("CHAT_DIRECT_PUBLISH", default=True)
 CHAT_EAGER_SEND = env.bool("CHAT_EAGER_SEND", default=True)
 # Each process's hub keeps this many recent published items (with their frames' bytes) and
@@ -496,6 +505,8 @@ LOGGING = {
     },
     "filters": {
         "once_per_minute": {"()": "outreach.log_filters.OncePerMinute"},
+        "client_mistakes": {"()": "outreach.log_filters.ClientMistakesOncePerMinute"},
+        "redis_down_one_line": {"()": "outreach.log_filters.RedisDownOneLine"},
         "redact_addresses": {"()": "outreach.log_filters.RedactAddresses"},
         "client_error_without_traceback": {
             "()": "outreach.log_filters.ClientErrorWithoutTraceback"
@@ -527,12 +538,13 @@ LOGGING = {
         "uvicorn.error": {
             "handlers": [],
             "propagate": True,
-            "filters": ["per_connection_lines"],
+            "filters": ["per_connection_lines", "client_mistakes"],
         },
         "uvicorn.access": {"handlers": [], "propagate": False},
         # No line every few seconds when nothing changes (outreach/log_filters.py).
-        "celery.beat": {"filters": ["routine_celery_lines"]},
+        # One line a minute, not a traceback per attempt, while Redis is away.
+        "celery.beat": {"filters": ["routine_celery_lines", "redis_down_one_line"]},
         "celery.worker.strategy": {"filters": ["routine_celery_lines"]},
-        "celery.app.trace": {"filters": ["routine_celery_lines"]},
+        "celery.app.trace": {"filters": ["routine_celery_lines", "redis_down_one_line"]},
     },
 }

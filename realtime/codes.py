@@ -18,5 +18,8 @@ class CloseCode(IntEnum):
     NO_SUCH_EVENT = 4404
     # The client read too slowly and its queue overflowed; it resumes by seq.
     TOO_SLOW = 4408
+    # This connection's network asked for more history than it may at once (chat/replay.py);
+    # wait, then resume by seq.
+    REPLAY_LIMITED = 4429
     # Redis or the hub is unavailable; come back and resume by seq.
     UNAVAILABLE = 4503

@@ -11,7 +11,12 @@ from tests.harness import (  # noqa: F401 - fixtures for real-process tests
     processes,
     scratch_database_url,
 )
-from tests.live import connect, default_phrases, live  # noqa: F401 - fixtures for every app's tests
+from tests.live import (  # noqa: F401 - fixtures for every app's tests
+    connect,
+    default_phrases,
+    live,
+    server,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +36,20 @@ def fresh_channel_layers() -> None:
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_limits() -> Iterator[None]:
+    """Each test starts with every network's replay budget full (chat/replay.py) and no
+    client line held back (core/logs.py): every test's sockets share one address."""
+    from chat import replay
+    from chat.consumers.failures import client_lines
+
+    replay.network_budget.forget()
+    client_lines.forget()
+    yield
+    replay.network_budget.forget()
+    client_lines.forget()
 
 
 @pytest.fixture(autouse=True)

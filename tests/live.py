@@ -1,7 +1,7 @@
 """The live chat in tests: a live event with its staff, sockets, someone who asks
 (`guest_asks`, `asked_question`) and a webchat that has ended (`finished_webchat`).
 
-Fixtures (live, connect, default_phrases) are offered to every test by tests/conftest.py."""
+Fixtures (live, connect, server, default_phrases) are offered to every test by tests/conftest.py."""
 
 import asyncio
 import json
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import uvicorn
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -30,6 +31,7 @@ from tests.factories import (
     PanellistUserFactory,
     PanelSeatFactory,
 )
+from tests.harness import free_port
 
 FRAME_TIMEOUT = 5
 
@@ -130,6 +132,34 @@ def guest_token_of(client: Client) -> uuid.UUID | None:
 
 
 @pytest.fixture
+async def server(request: pytest.FixtureRequest) -> AsyncIterator[int]:
+    """uvicorn with the Procfile's WebSocket settings, in this loop; yields its port (the
+    param, when given, turns permessage-deflate on). The portal's logging stays in place
+    (log_config=None), as under `outreach.serve web`."""
+    deflate = getattr(request, "param", False)
+    port = free_port()
+    config = uvicorn.Config(
+        application,
+        host="127.0.0.1",
+        port=port,
+        ws="websockets-sansio",
+        ws_max_size=65536,
+        ws_per_message_deflate=deflate,
+        lifespan="off",
+        access_log=False,
+        log_config=None,
+    )
+    uvicorn_server = uvicorn.Server(config)
+    serving = asyncio.create_task(uvicorn_server.serve())
+    while not uvicorn_server.started:
+        assert not serving.done(), "uvicorn did not start"
+        await asyncio.sleep(0.01)
+    yield port
+    uvicorn_server.should_exit = True
+    await serving
+
+
+@pytest.fixture
 async def connect() -> AsyncIterator[Callable[..., Any]]:
     opened: list[Socket] = []
 
@@ -144,6 +174,7 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
         query: str = "",
         app: Any = application,
         expect_synced: bool = True,
+        address: str = "203.0.113.7",
     ) -> Socket:
         cookies = cookies or ({"sessionid": cookie} if cookie else {})
         if not cookies and (user is not None or guest_of is not None):
@@ -157,7 +188,7 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
         path = f"/ws/events/{slug}/" + ("?" + "&".join(params) if params else "")
         communicator = WebsocketCommunicator(app, path, headers=headers)
         # As the ASGI server would: the peer's address (the consumer keeps only a hash).
-        communicator.scope["client"] = ("203.0.113.7", 50000 + len(opened))
+        communicator.scope["client"] = (address, 50000 + len(opened))
         connected, _ = await communicator.connect(timeout=FRAME_TIMEOUT)
         assert connected
         socket = Socket(communicator)

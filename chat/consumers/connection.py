@@ -18,17 +18,20 @@ from typing import Any
 from channels.exceptions import StopConsumer
 from django.conf import settings
 
+from chat import frames
 from chat.consumers import joining
 from chat.consumers.access import AccessWatch
 from chat.consumers.catch_up import CatchUp
-from chat.consumers.failures import FeedUnavailable, close_code_after, logger
+from chat.consumers.failures import FeedUnavailable, close_code_after, logger, note_mistake
 from chat.consumers.frames_in import FrameRouter
 from chat.consumers.private import PrivateChannel
 from chat.origins import origin_allowed
+from chat.protocol import FrameError
 from chat.selectors import ConnectionContext
 from core import networks
 from realtime.codes import CloseCode
 from realtime.hub import EventHub, hub_for
+from realtime.internals import uvicorn_websockets
 from realtime.internals.channels_consumer import ChannelsLoop
 from realtime.outbox import ViewerOutbox
 from realtime.readahead import ReadAhead
@@ -178,11 +181,14 @@ class EventChatConsumer(ChannelsLoop):
         self.ctx, self.event_id = ctx, ctx.event_id
         await self.accept()
         self.accepted = True
+        # Pings never reach a consumer; counted all the same, so a flood of them ends as one
+        # of frames does (1008).
+        uvicorn_websockets.count_pings(self.base_send, self.frames_in.take_ping)
         self.is_staff = ctx.is_moderator or ctx.panellist_id is not None
         self.outbox.sees_viewer_count = self.is_staff
         if ctx.is_moderator:
             self.reader.start()
-        after = joining.after_from_query(self.scope)
+        after = await self._after_asked_for()
         try:
             for group in joining.groups_for(ctx):
                 await self.join_group(group)
@@ -194,10 +200,22 @@ class EventChatConsumer(ChannelsLoop):
             # waits longer than usual (4503) and resumes from the last item it got.
             await self.catch_up.snapshot(after=after)
             raise FeedUnavailable(f"live feed: {error}") from error
-        # Read after joining the hub: whatever is published from now on waits in the outbox.
-        await self.catch_up.snapshot(after=after)
-        self.outbox.go_live()
+        # Read after joining the hub: whatever is published from now on waits in the outbox,
+        # until the client has had the last page of its history (catch_up.py).
+        if await self.catch_up.snapshot(after=after):
+            self.outbox.go_live()
         self.access.start()
+
+    async def _after_asked_for(self) -> int:
+        """The URL's `?after=`; one the server cannot take is answered with an `error`
+        frame and the whole feed is sent (in pages, docs/protocol.md): the client's numbers
+        mean nothing, so it starts again."""
+        try:
+            return joining.after_from_query(self.scope)
+        except FrameError as mistake:
+            note_mistake(mistake, event_id=self.event_id)
+            await self.send_frame(frames.error(mistake.code, mistake.message))
+            return 0
 
     # -- messages in: the client's frames, and the groups' ---------------------------
 

@@ -2,6 +2,8 @@
 schema (chat.protocol), handed to their handler, and every refusal turned into an `error`
 frame; the connection goes on."""
 
+import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +12,15 @@ from django.conf import settings
 from chat import frames
 from chat.actions import ACTIONS
 from chat.consumers import public, staff  # noqa: F401 (each registers its handlers)
-from chat.consumers.failures import UNAVAILABLE_ERRORS, SessionEnded, logger
+from chat.consumers.failures import (
+    UNAVAILABLE_ERRORS,
+    ReplayLimited,
+    SessionEnded,
+    client_lines,
+    logger,
+    note_mistake,
+    note_replay_limited,
+)
 from chat.consumers.handlers import FRAME_HANDLERS, check_every_frame_handled
 from chat.protocol import ClientFrame, ErrorCode, FrameBudget, FrameError, parse_frame
 from chat.services import ChatError
@@ -31,18 +41,42 @@ class FrameRouter:
             burst=settings.CHAT_FRAME_BURST,
             strikes=settings.CHAT_FRAME_STRIKES,
         )
+        # The close a ping flood asked for (take_ping), kept so it is not collected.
+        self._closing: asyncio.Task[None] | None = None
+
+    def take(self) -> bool:
+        """Count one frame (or ping) against the public's budget; False if refused. Staff
+        (a moderator or panellist here, checked again per frame) publish as fast as they
+        work; the budget is for the public, who can reach the socket anonymously."""
+        connection = self.connection
+        if connection.is_staff or self.budget.take(time.monotonic()):
+            return True
+        if self.budget.exhausted:
+            client_lines.log(
+                "too_many_frames",
+                logging.INFO,
+                "connection to event %s closed: too many frames",
+                connection.ctx.event_id,
+            )
+        return False
+
+    def take_ping(self) -> None:
+        """A ping the client sent (uvicorn answers it; realtime/internals/
+        uvicorn_websockets.py): counted like a frame, and once the budget is spent the
+        connection is closed as for frames."""
+        connection = self.connection
+        if connection.closing or self.take() or not self.budget.exhausted:
+            return
+        self._closing = asyncio.get_running_loop().create_task(
+            connection.close_once(CloseCode.POLICY)
+        )
 
     async def receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
         connection = self.connection
         if connection.closing:
             return
-        # Staff (a moderator or panellist here, checked again per frame) publish as fast as
-        # they work; the budget is for the public, who can reach the socket anonymously.
-        if not connection.is_staff and not self.budget.take(time.monotonic()):
+        if not self.take():
             if self.budget.exhausted:
-                logger.info(
-                    "connection to event %s closed: too many frames", connection.ctx.event_id
-                )
                 await connection.close_once(CloseCode.POLICY)
                 return
             await connection.send_frame(
@@ -52,6 +86,7 @@ class FrameRouter:
         try:
             frame = parse_frame(text_data, bytes_data)
         except FrameError as error:
+            note_mistake(error, event_id=connection.ctx.event_id)
             await connection.send_frame(
                 frames.error(error.code, error.message, client_id=error.client_id)
             )
@@ -67,6 +102,9 @@ class FrameRouter:
                 await staff.handle_staff_frames_together(connection, action, in_hand)
             else:
                 await FRAME_HANDLERS[frame.type](connection, frame)
+        except ReplayLimited:
+            note_replay_limited(event_id=connection.ctx.event_id)
+            await connection.close_once(CloseCode.REPLAY_LIMITED)
         except SessionEnded:
             await self.refuse(
                 in_hand,
@@ -90,7 +128,11 @@ class FrameRouter:
                 "The chat cannot take that right now. Nothing was lost: try again in a moment.",
             )
         except Exception as error:
-            logger.error(
+            # A bug, which a client may be able to set off at will: its traceback once a
+            # minute per kind is enough to find it.
+            client_lines.log(
+                f"internal:{frame.type}:{type(error).__name__}",
+                logging.ERROR,
                 "%s frame for event %s failed: %s: %s",
                 frame.type,
                 connection.ctx.event_id,

@@ -15,6 +15,7 @@ from chat import askers, selectors
 from chat.consumers import calls
 from chat.consumers.failures import FeedUnavailable
 from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
+from chat.protocol import parse_seq
 from chat.selectors import ConnectionContext
 from core.ablation import design_choice_on
 from realtime.groups import moderation_group, participant_group, user_group
@@ -117,12 +118,11 @@ async def _guest_from_memory(
 
 
 def after_from_query(scope: dict[str, Any]) -> int:
-    """The `?after=` a reconnecting client names: the last seq it has."""
+    """The `?after=` a reconnecting client names: the last seq it has (0 when it names
+    none). FrameError (`bad_frame`) for anything but a bounded whole number."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    try:
-        return max(0, int(query.get("after", ["0"])[0]))
-    except ValueError:
-        return 0
+    values = query.get("after")
+    return parse_seq(values[0]) if values else 0
 
 
 def groups_for(ctx: ConnectionContext) -> list[str]:

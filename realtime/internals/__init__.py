@@ -1,7 +1,8 @@
 """Every use of another library's private internals: one module per library.
 
 - uvicorn_websockets.py: frames written straight to uvicorn's sockets (CHAT_DIRECT_SOCKET),
-  and a bound on how long a request's head may take (WEB_REQUEST_HEAD_SECONDS).
+  a bound on how long a request's head may take (WEB_REQUEST_HEAD_SECONDS), and client pings
+  counted against the frame budget (CHAT_PING_BUDGET).
 - cpython_asyncio.py: ASGI sends stepped in the hub's loop (CHAT_EAGER_SEND).
 - channels_redis.py: PUBLISH from the committing thread (CHAT_DIRECT_PUBLISH), and the
   default channel layer's cancellation guard.
@@ -68,7 +69,11 @@ def eager_send_enabled() -> bool:
 
 # (module, what runs when its versions are untested)
 _WHEN_UNTESTED = (
-    (uvicorn_websockets, "the direct socket write is off: frames go through ASGI `send`"),
+    (
+        uvicorn_websockets,
+        "the direct socket write is off: frames go through ASGI `send`; client pings are "
+        "not counted against the frame budget",
+    ),
     (cpython_asyncio, "eager sends are off: a writer task per viewer"),
     (
         channels_redis,

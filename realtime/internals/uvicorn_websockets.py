@@ -24,6 +24,12 @@ bytes are the same for every viewer and the hub builds them once.
 Off (ASGI `send` only) when CHAT_DIRECT_SOCKET is false, a version is outside `TESTED`, or
 the protocol object lacks what `DirectSocket` uses. tests/realtime/test_direct_socket.py
 fails if an upgrade silently stops this path.
+
+Also here: the client's ping frames, which uvicorn answers itself (the application never
+sees them), are counted against the connection's frame budget (`count_pings`), so a ping
+flood ends like a frame flood. Off when CHAT_PING_BUDGET is false, outside `TESTED`, or
+when the protocol object has no `handle_ping`; tests/chat/test_pings.py fails if an upgrade
+silently stops it.
 """
 
 import asyncio
@@ -105,6 +111,42 @@ async def _no_app(scope: Any, receive: Any, send: Any) -> None:  # pragma: no co
 
 def direct_socket_enabled() -> bool:
     return status_once(PATH, path_status).enabled
+
+
+PING_PATH = "ping_budget"
+PING_SWITCH = "CHAT_PING_BUDGET"
+
+
+def ping_path_status() -> PathStatus:
+    if not settings.CHAT_PING_BUDGET:
+        return PathStatus(False, "switched off (CHAT_PING_BUDGET=false)")
+    problem = range_problem(TESTED) or IMPORT_PROBLEM
+    if problem:
+        return PathStatus(False, problem)
+    if not callable(getattr(WebSocketsSansIOProtocol, "handle_ping", None)):
+        return PathStatus(False, "uvicorn's protocol lacks handle_ping")
+    return PathStatus(True, "uvicorn websockets-sansio: client pings count against the budget")
+
+
+def count_pings(send: Callable[..., Any], take: Callable[[], object]) -> bool:
+    """Call `take` (the connection's frame budget, which closes the connection once it is
+    spent) for each ping frame the client sends, before uvicorn answers it. The pong still
+    goes out: withholding it could drop other bytes queued with it. True if counted (under
+    uvicorn's websockets-sansio only)."""
+    if not status_once(PING_PATH, ping_path_status).enabled:
+        return False
+    protocol = getattr(send, "__self__", None)
+    if not isinstance(protocol, WebSocketsSansIOProtocol):
+        return False
+    answer = protocol.handle_ping
+
+    def handle_ping() -> None:
+        take()
+        answer()
+
+    # On this one connection's protocol object only: uvicorn looks it up per ping.
+    protocol.handle_ping = handle_ping  # type: ignore[method-assign]
+    return True
 
 
 def text_frame_bytes(text: str) -> bytes:

@@ -7,6 +7,8 @@ const CLOSE_SIGNED_OUT = 4401
 const CLOSE_ACCESS_CHANGED = 4403
 // The server cannot reach Redis or its database: wait longer before trying again.
 const CLOSE_UNAVAILABLE = 4503
+// This network has been sent all the history it may for now: wait as long.
+const CLOSE_REPLAY_LIMITED = 4429
 
 // Reconnecting (docs/protocol.md, "Reconnecting"): 1 s doubling to 30 s, each delay
 // randomised to between half and all of it, so thousands of browsers do not come back in the
@@ -16,7 +18,9 @@ export const BACKOFF = { firstMs: 1000, maxMs: 30000, unavailableMs: 15000, stab
 
 export function backoffDelay (attempt, code, random = Math.random) {
   let delay = Math.min(BACKOFF.maxMs, BACKOFF.firstMs * 2 ** attempt)
-  if (code === CLOSE_UNAVAILABLE) delay = Math.max(delay, BACKOFF.unavailableMs)
+  if (code === CLOSE_UNAVAILABLE || code === CLOSE_REPLAY_LIMITED) {
+    delay = Math.max(delay, BACKOFF.unavailableMs)
+  }
   return Math.round(delay * (0.5 + random() / 2))
 }
 
@@ -66,7 +70,12 @@ export class LiveSocket {
         this.lastSeq = frame.seq
       } else if (frame.type === 'synced') {
         this.resuming = false
-        this.markStableLater(socket)
+        if (frame.more) {
+          // A long history comes a page at a time: ask for the next from what we have.
+          this.resuming = this.send({ type: 'resume', after: this.lastSeq })
+        } else {
+          this.markStableLater(socket)
+        }
       } else if (frame.type === 'feed') {
         this.onState(frame.live ? 'connected' : 'delayed')
       }

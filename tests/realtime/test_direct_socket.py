@@ -12,18 +12,15 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-import uvicorn
 from django.test import override_settings
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 
 from chat import services
-from outreach.asgi import application
 from realtime import hub
 from realtime.internals.uvicorn_websockets import DirectSocket
 from realtime.outbox import ViewerOutbox
-from tests.harness import free_port
 from tests.live import LiveEvent, db
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,32 +40,6 @@ class Viewer:
             if frame["type"] == "message":
                 self.seqs.append(frame["seq"])
         return self.seqs
-
-
-@pytest.fixture
-async def server(request: pytest.FixtureRequest) -> AsyncIterator[int]:
-    """uvicorn with the Procfile's WebSocket settings, in this loop; yields its port."""
-    deflate = getattr(request, "param", False)
-    port = free_port()
-    config = uvicorn.Config(
-        application,
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        ws_max_size=65536,
-        ws_per_message_deflate=deflate,
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-    )
-    uvicorn_server = uvicorn.Server(config)
-    serving = asyncio.create_task(uvicorn_server.serve())
-    while not uvicorn_server.started:
-        assert not serving.done(), "uvicorn did not start"
-        await asyncio.sleep(0.01)
-    yield port
-    uvicorn_server.should_exit = True
-    await serving
 
 
 @pytest.fixture

@@ -37,7 +37,8 @@ def test_an_untested_uvicorn_is_a_warning_that_says_the_direct_socket_and_head_t
             "realtime.W001",
             "uvicorn 0.55.0 is outside the tested range uvicorn >=0.54,<0.55 "
             "(realtime.internals.uvicorn_websockets).",
-            "Active path: the direct socket write is off: frames go through ASGI `send`. "
+            "Active path: the direct socket write is off: frames go through ASGI `send`; "
+            "client pings are not counted against the frame budget. "
             "Test the new version, then widen TESTED and the pin in pyproject.toml; or set "
             "CHAT_DIRECT_SOCKET=false to say so explicitly.",
         ),
