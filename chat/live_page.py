@@ -59,6 +59,7 @@ def watcher_page(
             tokens,
             response,
             {"csrf": kept_pages.CSRF_STAND_IN, "client": str(CLIENT_ID_STAND_IN)},
+            kept_pages.DoorInfo(key, _scopes(event.event_id), guest_event_id=event.event_id),
         )
     response = kept.response(kept_pages.reader_values(request, kept, client=str(uuid.uuid4())))
     if token is None:
@@ -72,7 +73,7 @@ def _versions_unless_asked(
 ) -> tuple[bytes, ...] | None:
     """The version tokens the page is built at; None if this guest has (or may have) asked
     here, or Redis cannot answer."""
-    scopes = (kept_pages.SITE, kept_pages.event_scope(event_id))
+    scopes = _scopes(event_id)
     if guest_token is None:
         found = kept_pages.versions(scopes)
         return found[0] if found else None
@@ -95,3 +96,7 @@ def _versions_unless_asked(
             continue
         return tokens if asked is False else None
     return None
+
+
+def _scopes(event_id: int) -> tuple[str, ...]:
+    return (kept_pages.SITE, kept_pages.event_scope(event_id))

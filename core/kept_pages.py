@@ -15,15 +15,18 @@ visitor gets the page rendered in full, and a change made meanwhile shows within
 LIFETIME_SECONDS once Redis is back.
 """
 
+import asyncio
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import redis
+import redis.asyncio as aioredis
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
@@ -69,6 +72,42 @@ def is_reader(request: HttpRequest) -> bool:
     )
 
 
+# A kept page's response says which kept page it is, for the front door (outreach/door.py),
+# which removes the header before anything leaves the process.
+DOOR_HEADER = "X-Outreach-Kept-Page"
+
+
+@dataclass(frozen=True)
+class DoorInfo:
+    """What the front door needs to serve a kept page without Django: which page, the
+    version scopes it is built at, and the event whose askers index decides whether a guest
+    with the guest cookie is a reader (the live page and the embed), if any."""
+
+    key: tuple[Any, ...]
+    scopes: tuple[str, ...]
+    guest_event_id: int | None = None
+
+
+_door_infos: dict[int, DoorInfo] = {}
+_door_ids: dict[DoorInfo, int] = {}
+
+
+def door_info(door_id: str) -> DoorInfo | None:
+    try:
+        return _door_infos.get(int(door_id))
+    except ValueError:
+        return None
+
+
+def _door_id(info: DoorInfo) -> int:
+    with _kept_lock:
+        found = _door_ids.get(info)
+        if found is None:
+            found = _door_ids[info] = len(_door_ids) + 1
+            _door_infos[found] = info
+        return found
+
+
 @dataclass(frozen=True)
 class KeptPage:
     versions: tuple[bytes, ...]
@@ -77,19 +116,24 @@ class KeptPage:
     headers: tuple[tuple[str, str], ...]
     # The body cut at the stand-ins: text, slot, text, slot, ..., text.
     pieces: tuple[str, ...]
+    door: DoorInfo | None = None
 
     @property
     def slots(self) -> frozenset[str]:
         return frozenset(self.pieces[1::2])
 
-    def response(self, values: dict[str, str]) -> HttpResponse:
-        body = "".join(
+    def body(self, values: dict[str, str]) -> str:
+        return "".join(
             piece if index % 2 == 0 else values[piece] for index, piece in enumerate(self.pieces)
         )
-        response = HttpResponse(body, status=self.status)
+
+    def response(self, values: dict[str, str]) -> HttpResponse:
+        response = HttpResponse(self.body(values), status=self.status)
         for name, value in self.headers:
             response[name] = value
         add_never_cache_headers(response)
+        if self.door is not None:
+            response[DOOR_HEADER] = str(_door_id(self.door))
         return response
 
 
@@ -115,6 +159,7 @@ def keep(
     versions: tuple[bytes, ...],
     response: HttpResponse,
     stand_ins: dict[str, str],
+    door: DoorInfo | None = None,
 ) -> KeptPage:
     """Keep `response` (rendered with `stand_ins`: slot name -> the text standing in)."""
     pieces = [response.content.decode()]
@@ -139,6 +184,7 @@ def keep(
             if name.lower() not in {"content-length", "cache-control", "expires"}
         ),
         pieces=tuple(pieces),
+        door=door,
     )
     with _kept_lock:
         _kept[key] = kept
@@ -173,10 +219,45 @@ def versions(
         return None
 
 
+async def aversions(
+    scopes: Sequence[str], also: Callable[[Any], None] | None = None
+) -> tuple[tuple[bytes, ...], list[Any]] | None:
+    """`versions` for an event loop; None also when a token is missing (a full render
+    makes it)."""
+    try:
+        async with _async_client().pipeline(transaction=False) as pipeline:
+            for scope in scopes:
+                pipeline.get(core_redis.public_version_key(scope))
+            if also is not None:
+                also(pipeline)
+            replies = await pipeline.execute()
+    except (aioredis.RedisError, OSError) as error:
+        logger.debug("pages not kept, Redis unavailable: %s", error)
+        return None
+    tokens = tuple(replies[: len(scopes)])
+    if not all(isinstance(token, bytes) for token in tokens):
+        return None
+    return tokens, list(replies[len(scopes) :])
+
+
+_async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _async_client() -> aioredis.Redis:
+    # A client's connections belong to the loop that made them.
+    loop = asyncio.get_running_loop()
+    found = _async_clients.get(loop)
+    if found is None:
+        found = _async_clients[loop] = core_redis.async_client(timeout=REDIS_TIMEOUT_SECONDS)
+    return found
+
+
 def serve(
     request: HttpRequest,
     key: tuple[Any, ...],
-    scopes: Iterable[str],
+    scopes: Sequence[str],
     render: Callable[[], HttpResponse],
 ) -> HttpResponse | None:
     """The page for a reader, kept or rendered now and kept (`render()` renders it for a
@@ -184,6 +265,7 @@ def serve(
     or Redis cannot say what is current: the caller renders the page as usual."""
     if not is_reader(request):
         return None
+    scopes = tuple(scopes)
     found = versions(scopes)
     if found is None:
         return None
@@ -193,7 +275,7 @@ def serve(
         response = render()
         if response.status_code != 200:
             return response
-        kept = keep(key, tokens, response, {"csrf": CSRF_STAND_IN})
+        kept = keep(key, tokens, response, {"csrf": CSRF_STAND_IN}, DoorInfo(key, scopes))
     return kept.response(reader_values(request, kept))
 
 

@@ -18,6 +18,7 @@ from django.urls import get_resolver  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from core.ablation import design_choice_on  # noqa: E402
 from outreach.busy import BusyDoor  # noqa: E402
+from outreach.door import FrontDoor  # noqa: E402
 from realtime import internals  # noqa: E402
 from realtime.internals.django_handler import http_application  # noqa: E402
 
@@ -43,9 +44,10 @@ if settings.WEB_GC_THRESHOLDS:
 
 application = ProtocolTypeRouter(
     {
-        # One thread hop per request, not two per middleware (realtime/internals/); past
-        # WEB_BUSY_AT public pages in flight, the waiting page (outreach/busy.py).
-        "http": BusyDoor(http_application(default=django_asgi_app)),
+        # A reader's kept page from the loop (outreach/door.py); past WEB_BUSY_AT public
+        # pages in flight, the waiting page (outreach/busy.py); then Django, one thread hop
+        # per request rather than two per middleware (realtime/internals/django_handler.py).
+        "http": FrontDoor(BusyDoor(http_application(default=django_asgi_app))),
         # Cookies only: the consumer reads the session and its user itself, once, in the
         # same database trip as the rest of its context (chat.selectors.connection_open).
         # Channels' session and auth middleware would wrap every frame sent for a session

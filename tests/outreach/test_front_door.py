@@ -1,0 +1,148 @@
+"""The front door (outreach/door.py): once Django has answered a reader with a kept page, the
+next reader of that URL is answered from the event loop with the same headers, their own
+CSRF token and cookies; anyone else, and any page that is not current, goes to Django."""
+
+import re
+from typing import Any
+
+import pytest
+from channels.testing import HttpCommunicator
+from django.core.asgi import get_asgi_application
+from django.urls import reverse
+
+from chat import services
+from core import kept_pages
+from outreach.door import FrontDoor
+from tests.live import LiveEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class CountingDjango:
+    def __init__(self) -> None:
+        self.app = get_asgi_application()
+        self.calls = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.calls += 1
+        await self.app(scope, receive, send)
+
+
+async def _get(app: Any, path: str, cookies: dict[str, str] | None = None) -> dict[str, Any]:
+    headers = [(b"host", b"testserver")]
+    if cookies:
+        jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        headers.append((b"cookie", jar.encode()))
+    response = await HttpCommunicator(app, "GET", path, headers=headers).get_response(timeout=10)
+    response["cookies"] = {
+        value.decode().split("=", 1)[0]: value.decode().split("=", 1)[1].split(";")[0]
+        for name, value in response["headers"]
+        if name.lower() == b"set-cookie"
+    }
+    response["header_map"] = {
+        name.lower(): value
+        for name, value in response["headers"]
+        if name.lower() not in (b"set-cookie", b"content-length")
+    }
+    return response
+
+
+@pytest.fixture
+def door() -> tuple[FrontDoor, CountingDjango]:
+    django = CountingDjango()
+    return FrontDoor(django), django
+
+
+async def test_the_next_reader_is_answered_by_the_door_with_the_same_headers(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+
+    first = await _get(app, url)  # Django, which builds the kept page
+    second = await _get(app, url)  # the door
+    # Django once more: the first guest back fills the event's askers index (chat/askers.py).
+    await _get(app, url, cookies=first["cookies"])
+    returning = await _get(app, url, cookies=second["cookies"])  # the door
+
+    assert django.calls == 2
+    for response in (first, second, returning):
+        assert response["status"] == 200
+        assert live.event.title.encode() in response["body"]
+        assert kept_pages.DOOR_HEADER.lower().encode() not in response["header_map"]
+    assert second["header_map"] == first["header_map"]
+    assert b"content-security-policy" in second["header_map"]
+    # A newcomer gets cookies of their own; a returning reader keeps theirs (Django renews
+    # the CSRF cookie's expiry whenever a page uses it: the same value, sent again).
+    assert set(second["cookies"]) == {"csrftoken", "outreach_guest"}
+    assert second["cookies"] != first["cookies"]
+    assert returning["cookies"] == {"csrftoken": second["cookies"]["csrftoken"]}
+    # The form's token is made from the reader's own CSRF cookie.
+    tokens = [CSRF_INPUT.search(page["body"]).group(1) for page in (first, second, returning)]
+    assert len(set(tokens)) == 3
+
+
+async def test_a_publication_sends_the_next_reader_to_django_once(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+    await _get(app, url)
+
+    await _publish(live, "Published after the door learned the page")
+    fresh = await _get(app, url)
+    again = await _get(app, url)
+
+    assert b"Published after the door learned the page" in fresh["body"]
+    assert b"Published after the door learned the page" in again["body"]
+    assert django.calls == 2
+
+
+async def test_a_guest_who_asked_and_a_query_string_go_to_django(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+    reader = await _get(app, url)
+    await _get(app, url)
+    assert django.calls == 1
+
+    await _ask_as(live, reader["cookies"]["outreach_guest"], "Will the police call me back?")
+    own = await _get(app, url, cookies=reader["cookies"])
+    await _get(app, url + "?utm_source=tweet")
+
+    assert b"Will the police call me back?" in own["body"]
+    assert django.calls == 3
+
+
+async def _publish(live: LiveEvent, body: str) -> None:
+    from channels.db import database_sync_to_async
+
+    from tests.chat.test_live_page import _publish as publish
+
+    await database_sync_to_async(publish)(live, body)
+
+
+async def _ask_as(live: LiveEvent, guest_cookie: str, body: str) -> None:
+    import uuid
+
+    from channels.db import database_sync_to_async
+
+    from chat.guests import guest_token_from_cookie
+
+    token = guest_token_from_cookie(guest_cookie, session_key=None)
+
+    def ask() -> None:
+        participant = services.participant_for(
+            event_id=live.event.pk, user_id=None, guest_token=token
+        )
+        services.question_ask(
+            event_id=live.event.pk,
+            participant_id=participant.pk,
+            client_id=str(uuid.uuid4()),
+            body=body,
+        )
+
+    await database_sync_to_async(ask)()
