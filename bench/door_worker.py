@@ -398,11 +398,10 @@ class Door:
     # -- finishing: every visitor's history, exactly -------------------------------------
 
     async def finish(self, command: dict[str, Any]) -> dict[str, Any]:
-        """`items` ([seq, kind, body], the published items this worker has not been told of
-        yet); wait (up to 30 s) until every synced visitor has every item up to
-        `final_seq`, then check each one's page and history exactly and close them."""
-        for seq, kind, body in command["items"]:
-            self.expected[seq] = (kind, body)
+        """`items`: [seq, kind, body] of every item published in the webchat. Wait (up to
+        30 s) until every synced visitor has every item up to `final_seq`, then check each
+        one's page and history exactly and close them."""
+        self.expected = {seq: (kind, body) for seq, kind, body in command["items"]}
         final = command["final_seq"]
         synced = [v for v in self.visitors if v.error is None and v.socket is not None]
         deadline = time.monotonic() + 30
