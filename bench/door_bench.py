@@ -113,6 +113,10 @@ while count < ITEMS:
 feed = selectors.feed_after(event_id=event.pk)
 print(json.dumps([[item["seq"], item["kind"], item["body"]] for item in feed]))
 """
+# What the server's log says went wrong: a traceback's last line, or a warning or error line
+# (its time stamp dropped, its numbers and paths generalised, so alike lines count together).
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Timeout|Exit)\w*)(?::\s*(.*))?$")
+LOG_LINE = re.compile(r"^\S+ \S+ (WARNING|ERROR|CRITICAL) (\S+) (.*)$")
 WRK_LINE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 WRK_SCALE = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -134,6 +138,7 @@ class Door:
         self.storms: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
         self.workers: list[Worker] = []
+        self.log_read = 0
 
     # -- setup -------------------------------------------------------------------------
 
@@ -181,16 +186,44 @@ class Door:
             "open_files": raise_open_files_limit(),
             "items": self.args.items,
         }
+        log = self.log_path()
         self.server = harness.ServerProcess(
             pinned(self.server_core, [sys.executable, "-m", "outreach.serve", "web"]),
             port=self.port,
             env=self.env,
-            log=self.directory / "web.log",
+            log=log,
         )
+        print(f"the web process logs to {log}", flush=True)
         self.stack.callback(self.server.stop)
         self.server.wait_until_listening(timeout=60)
         self.probe = self.worker()
         self.first_look()
+
+    def log_path(self) -> Path:
+        if self.args.log_dir is None:
+            return self.directory / "web.log"
+        self.args.log_dir.mkdir(parents=True, exist_ok=True)
+        return self.args.log_dir / f"door-web-{time.strftime('%Y%m%d-%H%M%S')}.log"
+
+    def log_digest(self) -> dict[str, int]:
+        """What the web process logged since the last call: alike lines counted together."""
+        with self.server.log.open("rb") as log:
+            log.seek(self.log_read)
+            text = log.read().decode("utf-8", "replace")
+            self.log_read = log.tell()
+        found: dict[str, int] = {}
+        for line in text.splitlines():
+            exception, logged = EXCEPTION_LINE.match(line), LOG_LINE.match(line)
+            if exception:
+                what = f"{exception.group(1)}: {exception.group(2) or ''}"
+            elif logged:
+                what = f"{logged.group(1)} {logged.group(2)} {logged.group(3)}"
+            else:
+                continue
+            what = re.sub(r"/events/[\w-]+/", "/events/<slug>/", what)
+            what = re.sub(r"\d+(\.\d+)?", "N", what)[:160]
+            found[what] = found.get(what, 0) + 1
+        return found
 
     def worker(self) -> Worker:
         worker = Worker([], self.load_core, self.env, script=DOOR_WORKER)
@@ -269,6 +302,7 @@ class Door:
                 cookie=f"sessionid={self.data['moderator_session']}",
                 interval=0.25,
             )
+        self.log_digest()
         cpu_before = cpu_seconds(self.server.pid)
         start_at = time.time() + 0.2 + 0.05 * len(workers)
         for index, worker in enumerate(workers):
@@ -305,8 +339,12 @@ class Door:
         for answer in checked:
             for what, count in answer["problems"].items():
                 problems[what] = problems.get(what, 0) + count
-        if staff.get("disorder") or staff.get("returned") != staff.get("sent"):
-            problems["the moderator's announcements did not all return, in order"] = 1
+        if staff.get("disorder"):
+            problems["the moderator's announcements came back out of order"] = 1
+        if staff.get("returned") != staff.get("sent"):
+            lost = staff["sent"] - staff["returned"]
+            refused = ", ".join(staff.get("error_codes", [])) or "no error frame"
+            errors[f"staff: announcements not published within 30 s ({refused})"] = lost
         row = {
             "what": name,
             "n": n,
@@ -325,11 +363,14 @@ class Door:
             "error_kinds": errors,
             "server_cpu_ms_per_visitor": cpu / n * 1000,
             "checked": sum(answer["checked"] for answer in checked),
+            "server_log": self.log_digest(),
         }
         self.storms.append(row)
         print(format_storm(row), flush=True)
         for what, count in sorted(errors.items(), key=lambda item: -item[1]):
             print(f"        {count:>5} x {what}", flush=True)
+        for what, count in sorted(row["server_log"].items(), key=lambda item: -item[1])[:8]:
+            print(f"        {count:>5} x server log: {what}", flush=True)
         if problems:
             raise RuntimeError(f"{name}, {n} visitors: what they saw was wrong: {problems}")
         return row
@@ -391,6 +432,7 @@ class Door:
         row = {
             "what": name,
             "connections": self.args.wrk_connections,
+            "seconds": self.args.wrk_seconds,
             "pages_per_s": float(rate.group(1)) if rate else 0.0,
             "requests": int(total.group(1)) if total else 0,
             "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
@@ -427,6 +469,11 @@ def format_storm(row: dict[str, Any]) -> str:
 
 def format_pages(row: dict[str, Any]) -> str:
     errors = row["non_2xx"] + sum(row["socket_errors"])
+    if not row["requests"]:
+        return (
+            f"pages  {row['what']:<48} {row['connections']} connections: no page answered "
+            f"within the {row['seconds']} s run"
+        )
     return (
         f"pages  {row['what']:<48} {row['connections']} connections: "
         f"{row['pages_per_s']:8,.1f}/s, p50 {row.get('p50_ms', 0):,.1f} ms, "
@@ -472,11 +519,15 @@ def print_summary(door: Door) -> None:
         for row in door.pages:
             by_what.setdefault(row["what"], []).append(row)
         for what, rows in by_what.items():
+            # wrk gives no latency when no request was answered within the run.
+            answered = [row for row in rows if row["requests"]]
+            p50 = median([row.get("p50_ms", 0) for row in answered]) if answered else None
+            p99 = median([row.get("p99_ms", 0) for row in answered]) if answered else None
             print(
                 f"| {what} | {rows[0]['connections']} "
                 f"| {spread([row['pages_per_s'] for row in rows], '/s', digits=1)} "
-                f"| {median([row.get('p50_ms', 0) for row in rows]):,.1f} ms "
-                f"| {median([row.get('p99_ms', 0) for row in rows]):,.1f} ms "
+                f"| {'-' if p50 is None else f'{p50:,.1f} ms'} "
+                f"| {'-' if p99 is None else f'{p99:,.1f} ms'} "
                 f"| {' + '.join(str(row['non_2xx'] + sum(row['socket_errors'])) for row in rows)} |"
             )
     print(f"\n{door.config}")
@@ -536,6 +587,7 @@ def main() -> None:
     parser.add_argument("--pages-only", action="store_true", help="wrk only")
     parser.add_argument("--no-probe", action="store_true", help="no moderator announcing")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--log-dir", type=Path, help="keep the web process's log here")
     args = parser.parse_args()
     if args.sizes is None:
         args.sizes = [200] if args.quick else [2000, 5000]

@@ -159,6 +159,7 @@ class Socket(asyncio.Protocol):
         self.disorder = 0
         self.live: list[tuple[float, dict[str, Any]]] = []
         self.close_code: int | None = None
+        self.error_codes: list[str] = []
         self.transport: asyncio.Transport | None = None
         self.buffer = b""
         self.upgraded = False
@@ -245,6 +246,8 @@ class Socket(asyncio.Protocol):
                 self.live.append((now, frame))
             else:
                 self.history.append((frame["seq"], frame.get("kind", ""), frame.get("body", "")))
+        elif kind == "error":
+            self.error_codes.append(str(frame.get("code")))
         elif kind == "synced" and not self.synced.done():
             self.synced_seq = self.last_seq = frame["last_seq"]
             self.synced.set_result(now)
@@ -324,10 +327,12 @@ class Door:
         self.feeds = {}
 
         async def arrive(visitor: Visitor) -> None:
-            began = time.time()
+            # Everyone arrives at `start_at`: a visitor's time runs from then, whenever this
+            # loop got round to them (as a browser's clock would).
+            began = command["start_at"]
             try:
                 if kind == "page":
-                    await self.load_page(visitor, port, command, began)
+                    await self.load_page(visitor, port, command)
                     path = f"{visitor.ws_path}?after={visitor.after}"
                     cookie = "" if command["embed"] else self.jars.get(visitor.index, "")
                 else:
@@ -367,9 +372,7 @@ class Door:
             "errors": dict(Counter(v.error for v in self.visitors if v.error)),
         }
 
-    async def load_page(
-        self, visitor: Visitor, port: int, command: dict[str, Any], began: float
-    ) -> None:
+    async def load_page(self, visitor: Visitor, port: int, command: dict[str, Any]) -> None:
         browser = visitor.browser = Browser(port, visitor.headers)
         if command["before_every"] and visitor.index % command["before_every"] == 0:
             for path in command["before"]:
@@ -502,6 +505,7 @@ class Door:
             "items": items,
             "final_seq": probe.last_seq,
             "disorder": probe.disorder,
+            "error_codes": sorted(set(probe.error_codes)),
         }
 
 
