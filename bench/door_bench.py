@@ -496,18 +496,26 @@ def print_summary(door: Door) -> None:
         groups.setdefault((row["n"], row["what"]), []).append(row)
     for (n, what), rows in groups.items():
 
-        def med(key: str, rows: list[dict[str, Any]] = rows) -> float:
-            return median([row[key] for row in rows if row[key] is not None])
+        def med(key: str, rows: list[dict[str, Any]] = rows) -> float | None:
+            values = [row[key] for row in rows if row[key] is not None]
+            return median(values) if values else None
 
-        pages = (
-            f"{med('page_p50_ms') / 1000:.2f} / {med('page_p99_ms') / 1000:.2f} s"
-            if rows[0]["page_p50_ms"] is not None
-            else "-"
-        )
+        def pair(low: float | None, high: float | None, scale: float, unit: str) -> str:
+            if low is None or high is None:
+                return "-"
+            digits = 2 if scale < 1 else 0
+            return f"{low * scale:,.{digits}f} / {high * scale:,.{digits}f} {unit}"
+
+        # "All synced" is the last of those let in: a round where some were refused says so.
+        synced = [row["all_synced_s"] for row in rows if row["synced"]]
+        short = [f"{row['synced']:,} of {n:,}" for row in rows if row["synced"] < n]
         staff = [row["staff_p99_ms"] for row in rows if row["staff_p99_ms"] is not None]
         print(
-            f"| {n:,} | {what} | {spread([row['all_synced_s'] for row in rows], ' s', digits=2)} "
-            f"| {pages} | {med('socket_p50_ms'):,.0f} / {med('socket_p99_ms'):,.0f} ms "
+            f"| {n:,} | {what} "
+            f"| {spread(synced, ' s', digits=2) if synced else 'none'}"
+            f"{f'; synced: {chr(44).join(short)}' if short else ''} "
+            f"| {pair(med('page_p50_ms'), med('page_p99_ms'), 0.001, 's')} "
+            f"| {pair(med('socket_p50_ms'), med('socket_p99_ms'), 1, 'ms')} "
             f"| {spread(staff, ' ms') if staff else '-'} "
             f"| {' + '.join(str(row['errors']) for row in rows)} |"
         )
