@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lock lint format frontend bench bench-report bench-fanout clean
+.PHONY: run test install lock lint format frontend bench bench-report bench-fanout bench-door clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ bench-report: install
 # (BENCH_ARGS=--quick: ~10 min; docs/performance.md).
 bench-fanout: install
 	$(BIN)/python bench/fanout_bench.py $(BENCH_ARGS)
+
+# The door at 18:00: first-time visitors load the live page, then open its socket, against
+# the production web command (BENCH_ARGS=--quick: 200 visitors; docs/performance.md).
+bench-door: install
+	$(BIN)/python bench/door_bench.py $(BENCH_ARGS)
 
 # Rebuild the vendored GOV.UK Frontend (needs Node; running the portal does not).
 frontend:

@@ -111,9 +111,11 @@ def rss_kib(pid: int) -> int:
 class Worker:
     """A fanout_worker.py child: one JSON command per line in, one JSON answer out."""
 
-    def __init__(self, arguments: list[str], core: str | None, env: dict[str, str]) -> None:
+    def __init__(
+        self, arguments: list[str], core: str | None, env: dict[str, str], script: str = WORKER
+    ) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our interpreter and script
-            pinned(core, [sys.executable, WORKER, *arguments]),
+            pinned(core, [sys.executable, script, *arguments]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -131,11 +133,16 @@ class Worker:
             raise RuntimeError(answer["error"])
         return answer
 
-    def call(self, **command: Any) -> dict[str, Any]:
+    def send(self, **command: Any) -> None:
+        """Send a command without waiting for the answer (`read` it later): several workers
+        can then run one command at the same time."""
         if self.process.stdin is None:
             raise RuntimeError("worker has no stdin")
         self.process.stdin.write(json.dumps(command) + "\n")
         self.process.stdin.flush()
+
+    def call(self, **command: Any) -> dict[str, Any]:
+        self.send(**command)
         return self.read()
 
     def stop(self) -> None:
