@@ -129,6 +129,7 @@ def _watcher_renderer(request: HttpRequest, slug: str, template: str) -> live_pa
     def render_for(csrf_token: str, client_id: uuid.UUID) -> HttpResponse:
         form = AskForm(initial={"client_id": client_id}, to_choices=to_choices)
         context = _live_context(event, form, feed=feed, pinned=pinned, template=template)
+        context["feed_html"] = live_page.feed_html(context["feed"])
         # A watcher's, whoever asked first: nobody's own token, user or messages.
         context.update({"csrf_token": csrf_token, "user": AnonymousUser(), "messages": ()})
         return HttpResponse(render_to_string(template, context, request=request))

@@ -16,12 +16,13 @@ LIFETIME_SECONDS once Redis is back.
 """
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +146,20 @@ def forget_all() -> None:
     """Forget every kept page (for tests, whose ids repeat)."""
     with _kept_lock:
         _kept.clear()
+
+
+_building: dict[tuple[Any, ...], threading.Lock] = {}
+
+
+@contextlib.contextmanager
+def building(key: tuple[Any, ...]) -> Iterator[None]:
+    """One build of a page at a time: when a publication makes the page stale while
+    hundreds of readers are arriving, one renders it and the others wait for that page
+    (then find it current) instead of each rendering it."""
+    with _kept_lock:
+        lock = _building.setdefault(key, threading.Lock())
+    with lock:
+        yield
 
 
 def current(key: tuple[Any, ...], versions: tuple[bytes, ...]) -> KeptPage | None:
@@ -272,10 +287,13 @@ def serve(
     tokens, _ = found
     kept = current(key, tokens)
     if kept is None:
-        response = render()
-        if response.status_code != 200:
-            return response
-        kept = keep(key, tokens, response, {"csrf": CSRF_STAND_IN}, DoorInfo(key, scopes))
+        with building(key):
+            kept = current(key, tokens)
+            if kept is None:
+                response = render()
+                if response.status_code != 200:
+                    return response
+                kept = keep(key, tokens, response, {"csrf": CSRF_STAND_IN}, DoorInfo(key, scopes))
     return kept.response(reader_values(request, kept))
 
 
