@@ -149,6 +149,9 @@ def forget_all() -> None:
 
 
 _building: dict[tuple[Any, ...], threading.Lock] = {}
+_in_build: set[tuple[Any, ...]] = set()
+# Readers in an event loop (the front door, outreach/door.py) waiting for a build to end.
+_waiters: dict[tuple[Any, ...], list[tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]]] = {}
 
 
 @contextlib.contextmanager
@@ -159,7 +162,35 @@ def building(key: tuple[Any, ...]) -> Iterator[None]:
     with _kept_lock:
         lock = _building.setdefault(key, threading.Lock())
     with lock:
-        yield
+        with _kept_lock:
+            _in_build.add(key)
+        try:
+            yield
+        finally:
+            with _kept_lock:
+                _in_build.discard(key)
+                waiting = _waiters.pop(key, [])
+            for loop, future in waiting:
+                loop.call_soon_threadsafe(_wake, future)
+
+
+def _wake(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+async def build_finished(key: tuple[Any, ...], timeout: float) -> None:
+    """Wait (at most `timeout` seconds) for the build of `key` under way, if any, to end:
+    a reader who arrives while a publication's page is being built gets that page from
+    the loop rather than waiting for it on a thread of their own."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[None] = loop.create_future()
+    with _kept_lock:
+        if key not in _in_build:
+            return
+        _waiters.setdefault(key, []).append((loop, future))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(future, timeout)
 
 
 def current(key: tuple[Any, ...], versions: tuple[bytes, ...]) -> KeptPage | None:

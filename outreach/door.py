@@ -43,6 +43,8 @@ DOOR_HEADER = kept_pages.DOOR_HEADER.lower().encode()
 # URLs remembered at most (scheme, host, path of pages Django answered as kept: a few per
 # event), so no stream of requests can grow it without bound.
 MAX_ROUTES = 10_000
+# A reader arriving while the page is being built waits for it at most this long.
+BUILD_WAIT_SECONDS = 2.0
 _SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie"}
 
 Route = tuple[str, str, str]
@@ -149,6 +151,10 @@ class FrontDoor:
         if guest_token is not None and askers.has_asked_reply(replies) is not False:
             return False  # their own questions are on their page: Django renders it
         kept = kept_pages.current(info.key, tokens)
+        if kept is None:
+            # Being built now (a publication made it stale): wait for that page here.
+            await kept_pages.build_finished(info.key, timeout=BUILD_WAIT_SECONDS)
+            kept = kept_pages.current(info.key, tokens)
         if kept is None:
             return False
         cookie_jar = HttpResponse()
