@@ -30,6 +30,7 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -161,17 +162,31 @@ def building(key: tuple[Any, ...]) -> Iterator[None]:
     (then find it current) instead of each rendering it."""
     with _kept_lock:
         lock = _building.setdefault(key, threading.Lock())
-    with lock:
+    if not lock.acquire(blocking=False):
+        # Someone is building it: wait without holding a database connection. The builder
+        # needs one, and with hundreds of readers waiting on a pool of ten it would get none
+        # (PoolTimeout after 10 s: seen on PostgreSQL with 5,000 visitors at once).
+        _release_connections()
+        lock.acquire()
+    try:
         with _kept_lock:
             _in_build.add(key)
-        try:
-            yield
-        finally:
-            with _kept_lock:
-                _in_build.discard(key)
-                waiting = _waiters.pop(key, [])
-            for loop, future in waiting:
-                loop.call_soon_threadsafe(_wake, future)
+        yield
+    finally:
+        with _kept_lock:
+            _in_build.discard(key)
+            waiting = _waiters.pop(key, [])
+        lock.release()
+        for loop, future in waiting:
+            loop.call_soon_threadsafe(_wake, future)
+
+
+def _release_connections() -> None:
+    """Give this thread's database connections back (to the pool, on PostgreSQL); the
+    next query takes one again. Not inside a transaction."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 def _wake(future: "asyncio.Future[None]") -> None:
