@@ -113,16 +113,23 @@ async def test_database_outage_refuses_cleanly_and_recovers(
         error = await asker.until(lambda f: f["type"] == "error", timeout=30)
         assert (error["code"], error["client_id"]) == ("unavailable", client_id)
         assert await asyncio.to_thread(healthz, server.port) == 503
-        # A connection opened now is told, with 4503, to come back later.
+        # A connection opened now that needs the database (a signed-in moderator's) is
+        # told, with 4503, to come back later...
         with pytest.raises(ConnectionClosed) as closed:
             ws = await connect(
                 f"ws://127.0.0.1:{server.port}/ws/events/{setup['slug']}/",
                 origin=f"http://127.0.0.1:{server.port}",  # type: ignore[arg-type]
+                additional_headers={"Cookie": f"sessionid={setup['moderator_session']}"},
                 proxy=None,
             )
             while True:
                 await asyncio.wait_for(ws.recv(), 30)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4503
+        # ...while a new watcher with no cookie joins from the process's memory and is
+        # given the feed as it stands.
+        newcomer = await connect_client("newcomer", server.port, setup["slug"])
+        clients.append(newcomer)
+        await newcomer.until(lambda f: f["type"] == "message" and f["seq"] == 1)
 
         await relay.up()
         for _ in range(30):
