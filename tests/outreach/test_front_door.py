@@ -35,7 +35,7 @@ async def _get(app: Any, path: str, cookies: dict[str, str] | None = None) -> di
     if cookies:
         jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
         headers.append((b"cookie", jar.encode()))
-    response = await HttpCommunicator(app, "GET", path, headers=headers).get_response(timeout=10)
+    response = await HttpCommunicator(app, "GET", path, headers=headers).get_response(timeout=40)
     response["cookies"] = {
         value.decode().split("=", 1)[0]: value.decode().split("=", 1)[1].split(";")[0]
         for name, value in response["headers"]

@@ -21,7 +21,7 @@ async def _get(app: Any, path: str, *, method: str = "GET") -> dict[str, Any]:
     communicator = HttpCommunicator(
         app, method, path, headers=[(b"host", b"testserver"), (b"accept", b"text/html")]
     )
-    response = await communicator.get_response(timeout=10)
+    response = await communicator.get_response(timeout=40)
     response["header_names"] = sorted({name.lower() for name, _ in response["headers"]})
     return response
 
