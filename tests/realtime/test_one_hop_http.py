@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from channels.testing import HttpCommunicator
 from django.core.asgi import get_asgi_application
+from django.db import connection
 from django.urls import reverse
 from pytest_django import Settings
 
@@ -28,6 +29,10 @@ async def _get(app: Any, path: str, *, method: str = "GET") -> dict[str, Any]:
 
 @pytest.fixture
 def handlers() -> dict[str, Any]:
+    # On PostgreSQL, a fresh pool for the request threads: after hundreds of tests in one
+    # process, threads of earlier tests' event loops can hold the pool's connections.
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
     internals.reset()
     return {"one hop": django_handler.OneHopASGIHandler(), "Django's": get_asgi_application()}
 
