@@ -17,6 +17,7 @@ from chat.models import Question
 from core import kept_pages
 from core import redis as core_redis
 from events import services as event_services
+from tests.chat.test_views import _publish
 from tests.factories import UserFactory
 from tests.live import LiveEvent, guest_token_of
 
@@ -24,21 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CLIENT_ID_INPUT = re.compile(r'name="client_id" value="([^"]+)"')
-
-
-def _publish(live: LiveEvent, body: str) -> Question:
-    participant = services.participant_for(
-        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
-    )
-    outcome = services.question_ask(
-        event_id=live.event.pk,
-        participant_id=participant.pk,
-        client_id=str(uuid.uuid4()),
-        body=body,
-    )
-    question = Question.objects.get(pk=outcome.question["question_id"])
-    services.question_approve(question_id=question.pk, actor_id=live.moderator.pk)
-    return question
 
 
 def _live_url(live: LiveEvent) -> str:
