@@ -16,7 +16,9 @@ from accounts.models import User
 EVENT_MANAGERS = "Event managers"
 MODERATORS = "Moderators"
 PANELLISTS = "Panellists"
-ROLE_GROUPS = (EVENT_MANAGERS, MODERATORS, PANELLISTS)
+# Created by accounts/0003: crisis workers talk privately with people at an event (support/).
+CRISIS_WORKERS = "Crisis workers"
+ROLE_GROUPS = (EVENT_MANAGERS, MODERATORS, PANELLISTS, CRISIS_WORKERS)
 
 
 def user_group_names(user: User) -> frozenset[str]:

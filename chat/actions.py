@@ -183,10 +183,25 @@ ACTIONS: dict[str, StaffAction] = {
     )
 }
 
-for _action in ACTIONS.values():
+
+def _check_fields(action: StaffAction) -> None:
     # The frame's schema (chat/protocol.py) and the registry name the same fields.
-    if set(SCHEMA.get(_action.name, ())) != set(_action.fields):
-        raise ImproperlyConfigured(f"staff action {_action.name!r}: fields differ from its schema")
+    if set(SCHEMA.get(action.name, ())) != set(action.fields):
+        raise ImproperlyConfigured(f"staff action {action.name!r}: fields differ from its schema")
+
+
+for _action in ACTIONS.values():
+    _check_fields(_action)
+
+
+def register_action(action: StaffAction) -> None:
+    """A staff action another app adds (the moderators' "pass to the crisis worker",
+    support/), from its AppConfig.ready, after its frame's schema (protocol.register_frames):
+    its frame then goes through the same session check and handler as these."""
+    if ACTIONS.get(action.name, action) is not action:
+        raise ImproperlyConfigured(f"staff action {action.name!r} is already registered")
+    _check_fields(action)
+    ACTIONS[action.name] = action
 
 
 def privileged_frames() -> frozenset[str]:

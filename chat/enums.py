@@ -10,6 +10,9 @@ class QuestionState(models.TextChoices):
     UNHANDLED = "unhandled", "Not reached before the end"
     # Its asker was muted while it waited: out of the queue, kept for audit, never published.
     REMOVED = "removed", "Not published (asker muted)"
+    # A moderator passed it to the event's crisis worker: out of the public queue, never
+    # published; its words begin a private conversation (support/).
+    PASSED = "passed", "Passed to the crisis worker"
 
 
 # A question leaves `pending` once, and a published one may then be answered.
@@ -20,6 +23,7 @@ QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
             QuestionState.REJECTED,
             QuestionState.UNHANDLED,
             QuestionState.REMOVED,
+            QuestionState.PASSED,
         }
     ),
     QuestionState.PUBLISHED: frozenset({QuestionState.ANSWERED}),
@@ -27,6 +31,7 @@ QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
     QuestionState.REJECTED: frozenset(),
     QuestionState.UNHANDLED: frozenset(),
     QuestionState.REMOVED: frozenset(),
+    QuestionState.PASSED: frozenset(),
 }
 
 # Never seen by the public: deleted by retention, and with an account that is deleted.
@@ -36,6 +41,7 @@ NEVER_PUBLISHED_STATES = frozenset(
         QuestionState.REJECTED,
         QuestionState.UNHANDLED,
         QuestionState.REMOVED,
+        QuestionState.PASSED,
     }
 )
 

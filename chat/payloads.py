@@ -105,9 +105,18 @@ def masked_body(question: Question) -> str | None:
     return mask(question.body, findings)
 
 
+PASSED_MESSAGE = (
+    "A moderator has passed your question to the webchat's crisis worker instead of "
+    "publishing it. They will reply to you privately on this page. If you are in danger now, "
+    "call 999."
+)
+
+
 def reason_for_asker(question: Question) -> str | None:
     """Why the question was not published, for its asker: the moderator's reason for a
     decline, or that the panel did not get to it (with where to find help)."""
     if question.state == QuestionState.UNHANDLED:
         return UNHANDLED_MESSAGE
+    if question.state == QuestionState.PASSED:
+        return PASSED_MESSAGE
     return question.rejection_reason or None

@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     MUTED = "muted"
     UNMASKED_DETAILS = "unmasked_details"
     SIGNED_OUT = "signed_out"
+    # Asked to talk privately when no crisis worker is on duty (support/).
+    NO_CRISIS_WORKER = "no_crisis_worker"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
 
@@ -90,6 +92,16 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "mute": {"participant_id": _ID},
 }
 TO_FIELDS = {"agency": str, "panellist": int}
+
+
+def register_frames(schemas: dict[str, dict[str, Field]]) -> None:
+    """Frames another app adds to the one schema (the private lane, support/), from its
+    AppConfig.ready: each needs a handler (chat/consumers/handlers.py) and a line in
+    docs/protocol.md, as the chat's own do."""
+    for frame_type, schema in schemas.items():
+        if SCHEMA.get(frame_type, schema) != schema:
+            raise ValueError(f"frame {frame_type!r} is already registered")
+        SCHEMA[frame_type] = schema
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,9 @@ def close_sockets_on_logout(
 
 
 @receiver(m2m_changed, sender=Event.moderators.through, dispatch_uid="chat.moderators_changed")
+@receiver(
+    m2m_changed, sender=Event.crisis_workers.through, dispatch_uid="chat.crisis_workers_changed"
+)
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="chat.groups_changed")
 def role_membership_changed(
     sender: Any,
@@ -102,10 +105,29 @@ def role_membership_changed(
     if isinstance(instance, User):
         _access_changed([instance.pk])
     elif action == "pre_clear":  # afterwards nobody knows who was there
-        related = instance.moderators if isinstance(instance, Event) else instance.user_set
+        if isinstance(instance, Event):
+            related = (
+                instance.moderators
+                if sender is Event.moderators.through
+                else instance.crisis_workers
+            )
+        else:
+            related = instance.user_set
         _access_changed(related.values_list("pk", flat=True))
     elif action in {"post_add", "post_remove"}:
         _access_changed(pk_set or [])
+
+
+@receiver(pre_save, sender=Event, dispatch_uid="chat.safeguarding_lead_changing")
+def safeguarding_lead_changing(sender: Any, *, instance: Event, **kwargs: Any) -> None:
+    if instance.pk:
+        previous = (
+            Event.objects.filter(pk=instance.pk)
+            .values_list("safeguarding_lead_id", flat=True)
+            .first()
+        )
+        if previous != instance.safeguarding_lead_id:
+            _access_changed([previous, instance.safeguarding_lead_id])
 
 
 @receiver([post_save, post_delete], sender=PanelSeat, dispatch_uid="chat.panel_seat_changed")

@@ -31,6 +31,8 @@ class ConnectionContext:
     agency_slug: str | None
     participant_id: int | None
     user_id: int | None
+    # A crisis worker or the safeguarding lead here: hears the private lane (support/).
+    in_support_lane: bool = False
     # Pages elsewhere that may embed this event's live chat (chat/origins.py).
     embed_origins: tuple[str, ...] = ()
 
@@ -123,6 +125,7 @@ def connection_context(
         agency_slug=roles.agency_slug,
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
+        in_support_lane=roles.in_support_lane,
         embed_origins=tuple(event.embed_origin_list),
     )
 

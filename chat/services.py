@@ -352,7 +352,7 @@ def question_ask(
     return AskOutcome(question=own, created=True, help_now=in_danger)
 
 
-def _lock_question(question_id: int, event_id: int | None) -> Question:
+def lock_question(question_id: int, event_id: int | None) -> Question:
     filters: dict[str, Any] = {"pk": question_id}
     if event_id is not None:
         filters["event_id"] = event_id
@@ -374,7 +374,7 @@ def question_transition(
     actor: User | None,
     changes: dict[str, Any] | None = None,
 ) -> bool:
-    """Move a question, locked by the caller (`_lock_question`), to `to_state`: the one place
+    """Move a question, locked by the caller (`lock_question`), to `to_state`: the one place
     a question's state changes, as `event_transition` is for events.
 
     Refused (`conflict`) unless QUESTION_TRANSITIONS allows it; nothing happens if it is
@@ -424,7 +424,7 @@ def question_approve(
     Text that still contains personal details (safeguarding.detection) is published only with
     `publish_unmasked`: the moderator's deliberate second step, after being told what."""
     with transaction.atomic():
-        question = _lock_question(question_id, event_id)
+        question = lock_question(question_id, event_id)
         event = question.event
         actor = _moderator(event, actor_id)
         edited = (body or "").strip()
@@ -465,7 +465,7 @@ def question_reject(
     """Decline a waiting question; only its asker learns why. True if changed."""
     reason = reason.strip()
     with transaction.atomic():
-        question = _lock_question(question_id, event_id)
+        question = lock_question(question_id, event_id)
         actor = _moderator(question.event, actor_id)
         if question.state == QuestionState.REJECTED:
             return False
@@ -509,7 +509,7 @@ def question_answer(
     """Publish a panellist's answer (with their name, role and agency). Returns its seq."""
     body = body.strip()
     with transaction.atomic():
-        question = _lock_question(question_id, event_id)
+        question = lock_question(question_id, event_id)
         event = question.event
         seat_id = _roles(event, actor_id).panel_seat_id
         if seat_id is None:

@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # Sent inside the retention purge's transaction, before any question or participant of these
 # events is deleted; receivers must not commit or fail silently. Arguments: event_ids, now.
 personal_data_purging = Signal()
+
+# A person's device forgot them at an event ("Forget my questions on this device", or the
+# quick exit from a private conversation): sent before the guest's cookie is dropped.
+# Arguments: event_id, user_id (or None), guest_token (or None).
+device_forgotten = Signal()

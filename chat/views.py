@@ -37,6 +37,7 @@ from chat.guests import (
 )
 from chat.selectors import PARTICIPANT_SESSION_KEY, questions_of_user
 from chat.services import ChatError
+from chat.signals import device_forgotten
 from core import networks
 from events import selectors as event_selectors
 from events.models import Event
@@ -65,9 +66,9 @@ def public_event_or_404(slug: str) -> Event:
         raise Http404("No such webchat.") from missing
 
 
-def _guest_token(request: HttpRequest) -> uuid.UUID:
+def request_guest_token(request: HttpRequest) -> uuid.UUID:
     """The browser's participation identity (no account needed): the token in its guest
-    cookie (chat/guests.py), else a new one, which `_set_guest_cookie` then sets. Nothing is
+    cookie (chat/guests.py), else a new one, which `set_request_guest_cookie` then sets. Nothing is
     written to the session: a watcher has none."""
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     token = guest_token_from_cookie(request.COOKIES.get(GUEST_COOKIE_NAME), session_key=session_key)
@@ -170,7 +171,7 @@ def render_live_page(
     template: str = LIVE_TEMPLATE,
     guest_token: uuid.UUID | None = None,
 ) -> HttpResponse:
-    token = guest_token or _guest_token(request)
+    token = guest_token or request_guest_token(request)
     participant = selectors.participant_lookup(
         event_id=event.pk, user_id=_user_id(request), guest_token=token
     )
@@ -186,7 +187,7 @@ def render_live_page(
         signed_in=request.user.is_authenticated,
     )
     response = render(request, template, context, status=status)
-    _set_guest_cookie(request, response, token)
+    set_request_guest_cookie(request, response, token)
     # It shows this person's own questions: never kept by the browser or any cache.
     add_never_cache_headers(response)
     return response
@@ -204,6 +205,11 @@ def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
             "Your questions are kept with your account. To hide them on this device, sign out.",
         )
     else:
+        event = public_event_or_404(slug)
+        # A private conversation open on this device ends with it (support/).
+        device_forgotten.send(
+            sender=None, event_id=event.pk, user_id=None, guest_token=request_guest_token(request)
+        )
         request.session.flush()
         messages.success(request, FORGOTTEN_MESSAGE)
     response = HttpResponseRedirect(reverse("chat:live", kwargs={"slug": slug}) + "#ask-panel")
@@ -213,7 +219,9 @@ def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _set_guest_cookie(request: HttpRequest, response: HttpResponse, token: uuid.UUID) -> None:
+def set_request_guest_cookie(
+    request: HttpRequest, response: HttpResponse, token: uuid.UUID
+) -> None:
     """A guest's token in a signed cookie bound to their session, or to having none, so
     neither the page nor the live chat's socket needs a session for them (chat/guests.py).
     Signed-in users get none."""
@@ -229,7 +237,7 @@ def _set_guest_cookie(request: HttpRequest, response: HttpResponse, token: uuid.
 @require_POST
 def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
     event = public_event_or_404(slug)
-    token = _guest_token(request)
+    token = request_guest_token(request)
     form = AskForm(request.POST, to_choices=ask_to_choices(event))
     if not form.is_valid():
         return render_live_page(request, event, form, status=400, guest_token=token)
@@ -272,7 +280,7 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
         request, "Your question was sent. A moderator will read it before it is published."
     )
     response = HttpResponseRedirect(_ask_return_path(request, slug) + "#your-questions")
-    _set_guest_cookie(request, response, token)
+    set_request_guest_cookie(request, response, token)
     return response
 
 
@@ -350,7 +358,7 @@ def _signed_in(request: HttpRequest) -> SessionCheck:
     return actor
 
 
-def _console_action(request: HttpRequest, slug: str, name: str, **target: Any) -> HttpResponse:
+def console_action(request: HttpRequest, slug: str, name: str, **target: Any) -> HttpResponse:
     """Take one staff action (chat.actions) from a plain form post and go back to the
     console. `target` is what the URL names (the question, participant or item)."""
     action = ACTIONS[name]
@@ -375,38 +383,38 @@ def _console_action(request: HttpRequest, slug: str, name: str, **target: Any) -
 
 @require_POST
 def moderate_approve(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(request, slug, "approve", question_id=question_id)
+    return console_action(request, slug, "approve", question_id=question_id)
 
 
 @require_POST
 def moderate_reject(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(request, slug, "reject", question_id=question_id)
+    return console_action(request, slug, "reject", question_id=question_id)
 
 
 @require_POST
 def moderate_mute(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    return _console_action(request, slug, "mute", participant_id=participant_id)
+    return console_action(request, slug, "mute", participant_id=participant_id)
 
 
 @require_POST
 def moderate_announce(request: HttpRequest, slug: str) -> HttpResponse:
-    return _console_action(request, slug, "announce")
+    return console_action(request, slug, "announce")
 
 
 @require_POST
 def moderate_pin(request: HttpRequest, slug: str, seq: int) -> HttpResponse:
     # The URL's 0 is the frame's null: unpin.
-    return _console_action(request, slug, "pin", seq=seq or None)
+    return console_action(request, slug, "pin", seq=seq or None)
 
 
 @require_POST
 def panel_answer(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(request, slug, "answer", question_id=question_id)
+    return console_action(request, slug, "answer", question_id=question_id)
 
 
 @require_POST
 def panel_mark_answered(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    return _console_action(request, slug, "mark_answered", question_id=question_id)
+    return console_action(request, slug, "mark_answered", question_id=question_id)
 
 
 @never_cache  # this person's own questions: never kept by the browser or a cache

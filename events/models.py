@@ -161,6 +161,24 @@ class Event(models.Model):
         limit_choices_to={"groups__name": "Moderators"},
         help_text="Members of the Moderators group who moderate this event's questions.",
     )
+    crisis_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="crisis_work_events",
+        limit_choices_to={"groups__name": "Crisis workers"},
+        help_text="Members of the Crisis workers group who talk privately with people at this "
+        "event who may be in danger (a panellist may be one too).",
+    )
+    safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="safeguarding_lead_events",
+        limit_choices_to={"groups__name": "Crisis workers"},
+        help_text="Optional. Sees every private conversation at this event, can take one over, "
+        "and is the one who may end a conversation marked at risk.",
+    )
     show_viewer_count = models.BooleanField(
         default=False, help_text="Show the public how many people are watching the live chat."
     )

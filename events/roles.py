@@ -5,7 +5,13 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
-from accounts.roles import MODERATORS, PANELLISTS, user_group_names, user_mfa_missing
+from accounts.roles import (
+    CRISIS_WORKERS,
+    MODERATORS,
+    PANELLISTS,
+    user_group_names,
+    user_mfa_missing,
+)
 from events.models import Event, PanelSeat
 
 
@@ -18,6 +24,10 @@ class EventRoles:
     agency_slug: str | None = None
     # Holds a role but has not set up the second factor: no rights until they do.
     mfa_missing: bool = False
+    # Talks privately with people at this event (support/); the lead also sees every
+    # conversation, takes one over, and ends those marked at risk.
+    is_crisis_worker: bool = False
+    is_safeguarding_lead: bool = False
 
     @property
     def is_panellist(self) -> bool:
@@ -30,7 +40,16 @@ class EventRoles:
             names.append("moderator")
         if self.is_panellist:
             names.append("panellist")
+        if self.is_crisis_worker:
+            names.append("crisis_worker")
+        if self.is_safeguarding_lead:
+            names.append("safeguarding_lead")
         return names
+
+    @property
+    def in_support_lane(self) -> bool:
+        """Reads and answers the event's private conversations."""
+        return self.is_crisis_worker or self.is_safeguarding_lead
 
 
 PUBLIC = EventRoles()
@@ -58,7 +77,14 @@ def event_roles(*, user: User | AnonymousUser | None, event: Event) -> EventRole
         if PANELLISTS in groups
         else None
     )
+    in_crisis_group = CRISIS_WORKERS in groups
+    is_lead = in_crisis_group and event.safeguarding_lead_id == user.pk
+    is_crisis_worker = is_lead or (
+        in_crisis_group and event.crisis_workers.filter(pk=user.pk).exists()
+    )
     return EventRoles(
+        is_crisis_worker=is_crisis_worker,
+        is_safeguarding_lead=is_lead,
         is_moderator=is_moderator,
         panel_seat_id=seat.pk if seat else None,
         panellist_id=seat.panellist_id if seat else None,

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "realtime",
     "safeguarding",
     "chat",
+    "support",
     "archive",
     "reports",
     "demo",
@@ -356,6 +357,14 @@ SCHEDULE_RECONCILE_SECONDS = env.float("SCHEDULE_RECONCILE_SECONDS", default=5.0
 REPORT_VIEWER_SAMPLE_SECONDS = env.float("REPORT_VIEWER_SAMPLE_SECONDS", default=10.0)
 REPORT_VIEWER_SAMPLE_KEEP_DAYS = env.int("REPORT_VIEWER_SAMPLE_KEEP_DAYS", default=730)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "support-end-due-conversations": {
+        "task": "support.end_due_conversations",
+        "schedule": 60,
+    },
+    "support-purge-content": {
+        "task": "support.purge_content",
+        "schedule": 60 * 60,
+    },
     "reconcile-event-schedule": {
         "task": "events.reconcile_schedule",
         "schedule": SCHEDULE_RECONCILE_SECONDS,
@@ -407,6 +416,12 @@ _network_rate = env.str("CHAT_ASK_RATE_LIMIT_PER_NETWORK", default="20/60")
 CHAT_ASK_RATE_LIMIT_PER_NETWORK = tuple(int(part) for part in _network_rate.split("/", 1))
 # Hours a participant's hashed network address is kept (chat/retention.py).
 CHAT_NETWORK_HASH_HOURS = env.int("CHAT_NETWORK_HASH_HOURS", default=48)
+# The private lane (support/): how long a conversation may go on after the webchat closes
+# (minutes; one marked at risk is never ended by the clock), how long its words are kept
+# after it ends for safeguarding follow-up (days), and requests to talk per network an hour.
+SUPPORT_AFTER_CLOSE_MINUTES = env.int("SUPPORT_AFTER_CLOSE_MINUTES", default=60)
+SUPPORT_RETENTION_DAYS = env.int("SUPPORT_RETENTION_DAYS", default=30)
+SUPPORT_OPENS_PER_NETWORK = env.int("SUPPORT_OPENS_PER_NETWORK", default=20)
 # Days after an event ends that unpublished questions, edited originals, nicknames and the
 # question-asker link are kept for moderation and complaints (chat/retention.py).
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=30)

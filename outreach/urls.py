@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("archive.urls")),
     path("", include("reports.urls")),
+    path("", include("support.urls")),
     path("", include("chat.urls")),
     path("", include("events.urls")),
 ]

@@ -21,3 +21,9 @@ def participant_group(participant_id: int) -> str:
 def user_group(user_id: int) -> str:
     """Every connection of a signed-in user, so a change of roles or a logout reaches them."""
     return f"user.{user_id}"
+
+
+def support_group(event_id: int) -> str:
+    """An event's crisis workers and safeguarding lead: the private lane's queue and words.
+    Nobody else ever joins it (chat/consumers/joining.py)."""
+    return f"event.{event_id}.support"

@@ -184,7 +184,7 @@ class EventChatConsumer(ChannelsLoop):
         # Pings never reach a consumer; counted all the same, so a flood of them ends as one
         # of frames does (1008).
         uvicorn_websockets.count_pings(self.base_send, self.frames_in.take_ping)
-        self.is_staff = ctx.is_moderator or ctx.panellist_id is not None
+        self.is_staff = ctx.is_moderator or ctx.panellist_id is not None or ctx.in_support_lane
         self.outbox.sees_viewer_count = self.is_staff
         if ctx.is_moderator:
             self.reader.start()
@@ -205,6 +205,8 @@ class EventChatConsumer(ChannelsLoop):
         if await self.catch_up.snapshot(after=after):
             self.outbox.go_live()
         self.access.start()
+        for hook in joining.JOIN_HOOKS:
+            await hook(self)
 
     async def _after_asked_for(self) -> int:
         """The URL's `?after=`; one the server cannot take is answered with an `error`

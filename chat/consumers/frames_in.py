@@ -29,12 +29,17 @@ from realtime.codes import CloseCode
 if TYPE_CHECKING:
     from chat.consumers.connection import EventChatConsumer
 
-# Every frame type has its handler (public.py, staff.py), or this module does not load.
-check_every_frame_handled()
+# Every frame type has its handler (public.py, staff.py, and other apps' registered from
+# their AppConfig.ready), checked when the first connection starts reading frames.
+_all_frames_handled = False
 
 
 class FrameRouter:
     def __init__(self, connection: "EventChatConsumer") -> None:
+        global _all_frames_handled
+        if not _all_frames_handled:
+            check_every_frame_handled()
+            _all_frames_handled = True
         self.connection = connection
         self.budget = FrameBudget(
             rate=settings.CHAT_FRAME_RATE,

@@ -5,7 +5,8 @@ import asyncio
 import contextlib
 import uuid
 import weakref
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from django.conf import settings
@@ -18,7 +19,10 @@ from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.protocol import parse_seq
 from chat.selectors import ConnectionContext
 from core.ablation import design_choice_on
-from realtime.groups import moderation_group, participant_group, user_group
+from realtime.groups import moderation_group, participant_group, support_group, user_group
+
+if TYPE_CHECKING:
+    from chat.consumers.connection import EventChatConsumer
 
 join_turns_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = (
     weakref.WeakKeyDictionary()
@@ -135,4 +139,17 @@ def groups_for(ctx: ConnectionContext) -> list[str]:
         groups.append(moderation_group(ctx.event_id))
     if ctx.participant_id:
         groups.append(participant_group(ctx.participant_id))
+    if ctx.in_support_lane:
+        groups.append(support_group(ctx.event_id))
     return groups
+
+
+# What other apps tell a connection once it has joined (the private lane, support/, tells a
+# person about their open conversation): registered from their AppConfig.ready.
+JoinHook = Callable[["EventChatConsumer"], Awaitable[None]]
+JOIN_HOOKS: list[JoinHook] = []
+
+
+def on_join(hook: JoinHook) -> JoinHook:
+    JOIN_HOOKS.append(hook)
+    return hook

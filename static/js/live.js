@@ -33,6 +33,7 @@ function start (root) {
   let paused = false
   let held = []
   let pendingClientId = null
+  let lastQuestionId = null
   let accepting = root.dataset.accepting === 'true'
   let finished = root.dataset.finished === 'true' // as events.enums.EventStatus says
   let connectionState = 'connecting'
@@ -96,6 +97,10 @@ function start (root) {
   }
 
   function handleFrame (frame) {
+    // The private lane (static/js/support-pane.js) hears its own frames, and errors.
+    if (frame.type.startsWith('support_') || frame.type === 'error') {
+      document.dispatchEvent(new CustomEvent('outreach:frame', { detail: frame }))
+    }
     switch (frame.type) {
       case 'message':
         if (frame.kind === 'question') questionBodies.set(frame.question_id, frame.body)
@@ -117,6 +122,7 @@ function start (root) {
         break
       case 'ack':
         if (frame.client_id === pendingClientId) questionSent()
+        lastQuestionId = frame.question_id
         break
       case 'own_question':
         showOwnQuestion(frame)
@@ -129,6 +135,7 @@ function start (root) {
         break
       case 'help_now':
         showHelpNow(frame.message)
+        document.dispatchEvent(new CustomEvent('outreach:help-now', { detail: { questionId: lastQuestionId } }))
         break
       case 'viewers':
         if (finished) break

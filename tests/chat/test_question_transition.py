@@ -31,7 +31,7 @@ def test_a_move_records_who_and_tells_moderators_and_the_asker_after_commit(
     question_id = guest_asks(live, "When is the next webchat?").question["question_id"]
     sent.clear()
     with transaction.atomic():
-        question = services._lock_question(question_id, live.event.pk)
+        question = services.lock_question(question_id, live.event.pk)
         assert question_transition(
             question,
             QuestionState.REJECTED,
@@ -65,7 +65,7 @@ def test_the_same_state_again_changes_nothing_and_a_forbidden_move_is_a_conflict
     sent.clear()
 
     with transaction.atomic():
-        question = services._lock_question(question_id, live.event.pk)
+        question = services.lock_question(question_id, live.event.pk)
         assert question_transition(question, QuestionState.REJECTED, actor=live.moderator) is False
         with pytest.raises(ChatError) as refused:
             question_transition(question, QuestionState.PUBLISHED, actor=live.moderator)

@@ -1,0 +1,87 @@
+// The crisis worker's console and conversation pages: the page is rendered by the server
+// (every form works without JavaScript); this keeps it live. Any private-lane frame for
+// this event refreshes the live part of the page in place (what is typed in a reply box is
+// kept), announces a new arrival, and plays a sound if the worker asked for one.
+import { LiveSocket, renderConnection } from './live-socket.js'
+
+const root = document.getElementById('support-console')
+if (root) start(root)
+
+function start (root) {
+  const live = document.getElementById('support-live')
+  const announcer = document.getElementById('support-announcer')
+  const connection = document.getElementById('connection-status')
+  const soundOn = document.getElementById('sound-on')
+  const conversationId = Number(root.dataset.conversationId || 0)
+  let waiting = document.querySelectorAll('#waiting tbody tr').length
+  let refreshing = null
+
+  for (const button of document.querySelectorAll('.app-quick-reply')) {
+    button.addEventListener('click', () => {
+      const box = document.getElementById('reply-body')
+      box.value = box.value ? `${box.value} ${button.dataset.text}` : button.dataset.text
+      box.focus()
+    })
+  }
+
+  async function refresh () {
+    // One refresh at a time; frames that arrive meanwhile are covered by the next.
+    if (refreshing) return refreshing
+    refreshing = (async () => {
+      try {
+        const response = await fetch(window.location.href, { credentials: 'same-origin', cache: 'no-store' })
+        if (!response.ok) return
+        const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+        const fresh = page.getElementById('support-live')
+        if (fresh) live.replaceChildren(...fresh.childNodes)
+        const nowWaiting = document.querySelectorAll('#waiting tbody tr').length
+        if (nowWaiting > waiting) arrived()
+        waiting = nowWaiting
+      } finally {
+        refreshing = null
+      }
+    })()
+    return refreshing
+  }
+
+  function arrived () {
+    const banner = document.getElementById('support-new')
+    if (banner) banner.hidden = false
+    announcer.textContent = 'Someone new is waiting to talk.'
+    document.title = `(new) ${document.title.replace(/^\(new\) /, '')}`
+    if (soundOn && soundOn.checked) beep()
+  }
+
+  function beep () {
+    try {
+      const audio = new window.AudioContext()
+      const tone = audio.createOscillator()
+      tone.frequency.value = 660
+      tone.connect(audio.destination)
+      tone.start()
+      tone.stop(audio.currentTime + 0.25)
+    } catch {}
+  }
+
+  window.addEventListener('focus', () => {
+    document.title = document.title.replace(/^\(new\) /, '')
+  })
+
+  const socket = new LiveSocket({
+    path: root.dataset.wsPath,
+    lastSeq: Number(root.dataset.lastSeq || 0),
+    stopWhenAccessChanges: true,
+    onState: (state) => renderConnection(connection, state),
+    onFrame: (frame) => {
+      if (frame.type === 'synced') {
+        refresh() // whatever changed while the connection was away
+      } else if (frame.type === 'support_queue' || frame.type === 'support_duty') {
+        refresh()
+      } else if (frame.type === 'support_message' && (!conversationId || frame.conversation_id === conversationId)) {
+        refresh()
+        if (conversationId && frame.from === 'person') announcer.textContent = 'New message from the person.'
+      }
+    }
+  })
+  socket.connect()
+}

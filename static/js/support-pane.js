@@ -1,0 +1,196 @@
+// The private lane on the live page: talk privately to the event's crisis worker over the
+// live page's own socket (docs/protocol.md, "Talking privately"). Messages arrive once, in
+// order, by seq; a reconnect resumes from the last one. Nothing is kept in the browser:
+// the server tells a returning tab of the conversation as it joins.
+import { element, userText } from './live-socket.js'
+
+const section = document.getElementById('private-talk')
+if (section) start(section)
+
+function start (section) {
+  const pane = document.getElementById('private-pane')
+  const link = document.getElementById('private-talk-link')
+  const withLine = document.getElementById('private-with')
+  const waiting = document.getElementById('private-waiting')
+  const list = document.getElementById('private-messages')
+  const form = document.getElementById('private-form')
+  const body = document.getElementById('private-body')
+  const leave = document.getElementById('private-leave')
+  const ends = document.getElementById('private-ends')
+  const errorBox = document.getElementById('private-error')
+  const errorMessage = document.getElementById('private-error-message')
+  const exitButton = document.querySelector('.govuk-js-exit-this-page-button')
+  const neutralExit = exitButton ? exitButton.getAttribute('href') : null
+  const socket = () => window.outreachLive
+  let conversation = null
+  let lastSeq = 0
+  let pending = null
+  let lastQuestionId = null
+
+  function send (frame) {
+    const live = socket()
+    return Boolean(live && live.send(frame))
+  }
+
+  function showError (message) {
+    errorMessage.textContent = message
+    errorBox.hidden = false
+    errorBox.focus()
+  }
+
+  function showUnavailable (message) {
+    pane.hidden = false
+    form.hidden = true
+    withLine.textContent = ''
+    waiting.textContent = message
+    waiting.hidden = false
+  }
+
+  async function lane () {
+    try {
+      const response = await fetch(section.dataset.statusUrl, { credentials: 'same-origin' })
+      return response.ok ? await response.json() : null
+    } catch {
+      return null
+    }
+  }
+
+  function open (questionId) {
+    const frame = { type: 'support_open', client_id: newClientId() }
+    if (questionId) frame.question_id = questionId
+    if (!send(frame)) window.location.href = link.href // the plain page works without the socket
+  }
+
+  link.addEventListener('click', (event) => {
+    if (conversation && conversation.state !== 'ended') {
+      event.preventDefault()
+      body.focus()
+      return
+    }
+    if (!socket() || !socket().isOpen || link.target) return // the plain page
+    event.preventDefault()
+    open(null)
+  })
+
+  // After triage: the help already shown also offers a person, when one is on duty.
+  document.addEventListener('outreach:help-now', async (event) => {
+    lastQuestionId = event.detail.questionId || lastQuestionId
+    const status = await lane()
+    const panel = document.getElementById('help-now')
+    if (!status || !panel || panel.querySelector('.app-talk-offer')) return
+    const content = panel.querySelector('.govuk-notification-banner__content')
+    if (status.on_duty.length === 0) {
+      content.append(element('p', 'govuk-body app-talk-offer', status.message))
+      return
+    }
+    const offer = element('button', 'govuk-button govuk-button--warning app-talk-offer', `Talk privately now to ${status.on_duty[0]}`)
+    offer.type = 'button'
+    offer.addEventListener('click', () => {
+      offer.disabled = true
+      open(lastQuestionId)
+    })
+    content.append(offer)
+  })
+
+  document.addEventListener('outreach:frame', (event) => {
+    const frame = event.detail
+    switch (frame.type) {
+      case 'support_conversation':
+        showConversation(frame)
+        break
+      case 'support_message':
+        if (!conversation || frame.conversation_id !== conversation.conversation_id) break
+        if (frame.seq <= lastSeq) break
+        if (frame.seq > lastSeq + 1) {
+          send({ type: 'support_resume', conversation_id: conversation.conversation_id, after: lastSeq })
+          break
+        }
+        lastSeq = frame.seq
+        showMessage(frame)
+        break
+      case 'support_ack':
+        if (frame.client_id === pending) {
+          pending = null
+          body.value = ''
+          errorBox.hidden = true
+        }
+        break
+      case 'support_unavailable':
+        showUnavailable(frame.message)
+        break
+      case 'error':
+        if (pending && frame.client_id === pending) {
+          // The words stay in the box; sending again is safe (same client_id).
+          showError(frame.message)
+        }
+        break
+    }
+  })
+
+  function showConversation (frame) {
+    const first = !conversation || conversation.conversation_id !== frame.conversation_id
+    if (first) {
+      list.replaceChildren()
+      lastSeq = 0
+    }
+    conversation = frame
+    pane.hidden = false
+    form.hidden = frame.state === 'ended'
+    if (frame.state === 'ended') {
+      withLine.textContent = 'This private conversation has ended. If you are in danger now, call 999.'
+      waiting.hidden = true
+      ends.textContent = ''
+    } else if (frame.with) {
+      withLine.textContent = `You are talking privately with ${frame.with}.`
+      waiting.hidden = true
+    } else {
+      withLine.textContent = 'A crisis worker will reply to you here, privately.'
+      const ahead = frame.waiting && frame.waiting.ahead ? `${frame.waiting.ahead} ${frame.waiting.ahead === 1 ? 'person is' : 'people are'} waiting before you. ` : ''
+      const minutes = frame.waiting ? frame.waiting.minutes : 5
+      waiting.textContent = `${ahead}It may take about ${minutes} minute${minutes === 1 ? '' : 's'}. If you are in danger now, call 999.`
+      waiting.hidden = false
+    }
+    if (frame.state !== 'ended' && frame.closes_at) {
+      const at = new Date(frame.closes_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })
+      ends.textContent = `This conversation stays open until ${at} at the latest, even after the webchat ends.`
+    }
+    if (exitButton) exitButton.setAttribute('href', frame.exit_url || neutralExit)
+    if (frame.last_seq > lastSeq) {
+      send({ type: 'support_resume', conversation_id: frame.conversation_id, after: lastSeq })
+    }
+    if (first && frame.state !== 'ended') body.focus()
+  }
+
+  function showMessage (frame) {
+    const item = element('li', `app-talk__message app-talk__message--${frame.from}`)
+    const who = frame.from === 'you' ? 'You' : frame.from === 'worker' ? (frame.name || 'Crisis worker') : 'Outreach'
+    const heading = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
+    heading.append(element('strong', null, who))
+    const text = element('p', 'govuk-body')
+    text.append(userText(frame.body))
+    item.append(heading, text)
+    list.append(item)
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    if (!conversation || !body.value.trim()) return
+    pending = pending || newClientId()
+    if (!send({ type: 'support_say', conversation_id: conversation.conversation_id, client_id: pending, body: body.value })) {
+      showError('Not connected. Your message is still here: try again in a moment.')
+    }
+  })
+
+  leave.addEventListener('click', () => {
+    if (conversation) send({ type: 'support_leave', conversation_id: conversation.conversation_id })
+  })
+}
+
+function newClientId () {
+  if (window.crypto.randomUUID) return window.crypto.randomUUID()
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
+  bytes[6] = (bytes[6] & 0x0f) | 0x40
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
