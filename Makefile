@@ -34,8 +34,8 @@ lock:
 run: install .env
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py load_demo
 	$(BIN)/python -m outreach.serve
 
 # axe-core for the browser accessibility tests (tests/e2e/), when npm is available.

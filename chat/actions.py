@@ -57,6 +57,12 @@ class StaffAction:
     # Several of these frames that arrived together, committed together (one transaction,
     # one PUBLISH): each one's outcome in order, its result or the ChatError refusing it.
     batch: Callable[[int, int, list[Fields]], list[object | ChatError]] | None = None
+    # The console form's URL name, when another app serves it (else "chat:<name>").
+    url_name: str | None = None
+
+    @property
+    def console_url_name(self) -> str:
+        return self.url_name or f"chat:{self.name}"
 
     def perform(self, *, event_id: int, signed_in: SessionCheck, fields: Fields) -> object:
         """Take the action as the signed-in actor: the session check comes first, so no

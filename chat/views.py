@@ -317,6 +317,8 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "queue": selectors.moderation_queue(event_id=event.pk),
+            # The event has crisis workers: a waiting question can go to them (support/).
+            "crisis_lane": event.has_crisis_lane,
             "unhandled": selectors.unhandled_questions(event_id=event.pk),
             "feed": feed,
             "pinned_seq": selectors.pinned_seq(event_id=event.pk),

@@ -10,6 +10,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import CRISIS_WORKERS
 from chat.services import demo_exchange_publish
 from events import services
 from events.enums import AgencyKind, EventStatus
@@ -123,6 +127,8 @@ class DemoSummary:
     seed_event: Event
     live_event: Event
     created: int
+    # The administrators made the demo webchats' crisis workers (their emails).
+    crisis_workers: list[str]
 
 
 @transaction.atomic
@@ -203,9 +209,28 @@ def demo_load(*, now: datetime | None = None) -> DemoSummary:
                 answer=answer,
                 panellist_id=panellists[answered_by].pk,
             )
+    crisis_workers = _demo_crisis_workers([seed_event, live_event])
     seed_event.refresh_from_db()
     live_event.refresh_from_db()
-    return DemoSummary(seed_event=seed_event, live_event=live_event, created=created)
+    return DemoSummary(
+        seed_event=seed_event,
+        live_event=live_event,
+        created=created,
+        crisis_workers=crisis_workers,
+    )
+
+
+def _demo_crisis_workers(events: list[Event]) -> list[str]:
+    """The portal's administrators are the demo webchats' crisis workers, so a newcomer can
+    try the private lane from `make run`: go on duty in the crisis worker console, then ask
+    to talk privately from the live page in another browser."""
+    group, _ = Group.objects.get_or_create(name=CRISIS_WORKERS)
+    admins = list(User.objects.filter(is_superuser=True, is_active=True))
+    for admin in admins:
+        admin.groups.add(group)
+        for event in events:
+            event.crisis_workers.add(admin)
+    return [admin.email for admin in admins]
 
 
 def _seat_panel(event: Event, panellists: list[Panellist]) -> None:

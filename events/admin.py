@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 
-from accounts.roles import MODERATORS, PANELLISTS
+from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS
 from core.admin_site import LabelledDateTimeAdmin
 from events import services
 from events.models import Agency, Event, EventStatusChange, Panellist, PanelSeat, Topic
@@ -39,11 +39,18 @@ def who_can_be_chosen(group: str, what: str) -> SafeString:
 
 
 def event_console_links(event: Event) -> SafeString:
-    return format_html(
+    links = format_html(
         '<a href="{}">Moderator console</a> · <a href="{}">Live page</a>',
         reverse("chat:moderate", args=[event.slug]),
         reverse("chat:live", args=[event.slug]),
     )
+    if event.has_crisis_lane:
+        links = format_html(
+            '{} · <a href="{}">Crisis worker console</a>',
+            links,
+            reverse("support:console", args=[event.slug]),
+        )
+    return links
 
 
 @admin.register(Agency)
@@ -170,7 +177,7 @@ class EventAdmin(LabelledDateTimeAdmin):
         (
             "Who",
             {
-                "fields": ("lead_agency", "moderators"),
+                "fields": ("lead_agency", "moderators", "crisis_workers", "safeguarding_lead"),
                 # Rendered as HTML by the admin; our own words and URLs only.
                 "description": format_lazy(
                     "The panel is listed at the foot of this page. Any panellist can sit on "
@@ -193,6 +200,12 @@ class EventAdmin(LabelledDateTimeAdmin):
             kwargs["help_text"] = (
                 who_can_be_chosen(MODERATORS, "moderate this event's questions")
                 + " Superusers may moderate any event without being listed."
+            )
+        if db_field.name == "crisis_workers":
+            kwargs["help_text"] = who_can_be_chosen(
+                CRISIS_WORKERS,
+                "talk privately with people at this event who may be in danger, from the "
+                "crisis worker console (a panellist may be one too)",
             )
         kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -215,6 +215,11 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def has_crisis_lane(self) -> bool:
+        """Crisis workers are assigned: people can be passed to them, or ask for them."""
+        return bool(self.safeguarding_lead_id) or self.crisis_workers.exists()
+
     def get_absolute_url(self) -> str:
         return reverse("events:event_detail", kwargs={"slug": self.slug})
 

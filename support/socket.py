@@ -70,6 +70,7 @@ register_action(
         ConfirmForm,
         StaffRole.MODERATOR,
         "Question passed to the crisis worker. Its asker has been told privately.",
+        url_name="support:pass",
     )
 )
 handles("pass_to_crisis_worker")(handle_staff_frame)

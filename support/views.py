@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.middleware import role_page
 from accounts.models import User
 from chat.guests import forget_guest_cookie
 from chat.services import ChatError
@@ -135,14 +137,25 @@ def talk_start(request: HttpRequest, slug: str) -> HttpResponse:
     event = public_event_or_404(slug)
     person = _person(request, event)
     question_id = request.POST.get("question_id")
+    first_words = request.POST.get("body", "")[:2000]
+    client_id = _uuid_or_new(request.POST.get("client_id"))
     try:
-        services.conversation_open(
+        conversation = services.conversation_open(
             person=person,
-            client_id=str(_uuid_or_new(request.POST.get("client_id"))),
+            client_id=str(client_id),
             question_id=int(question_id) if question_id and question_id.isdigit() else None,
         )
+        if first_words.strip():
+            # The same client id names the first message: a resubmitted form stores it once.
+            services.person_says(
+                person=person,
+                conversation_id=conversation.pk,
+                client_id=str(client_id),
+                body=first_words,
+            )
     except ChatError as refusal:
         messages.error(request, refusal.message)
+        return _render_talk(request, event, draft=first_words, status=400)
     response = _back_to_talk(slug)
     if person.guest_token:
         set_request_guest_cookie(request, response, person.guest_token)
@@ -222,6 +235,8 @@ def _crisis_event(request: HttpRequest, slug: str) -> Event:
 
 
 @require_GET
+@role_page
+@login_required
 def console(request: HttpRequest, slug: str) -> HttpResponse:
     event = _crisis_event(request, slug)
     roles = event_roles(user=request.user, event=event)
@@ -240,6 +255,8 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@role_page
+@login_required
 def conversation_page(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     event = _crisis_event(request, slug)
     conversation = selectors.workers_conversation(

@@ -88,6 +88,8 @@ function start (root) {
     const approve = li.querySelector('.app-approve-form')
     const reject = li.querySelector('.app-reject-form')
     const mute = li.querySelector('.app-mute-form')
+    const pass = li.querySelector('.app-pass-form')
+    if (pass) intercept(pass, () => ({ type: 'pass_to_crisis_worker', question_id: questionId }))
     const original = li.querySelector('.app-feed__body').textContent
     intercept(approve, (data) => {
       const body = String(data.get('body') || '').trim()
@@ -178,6 +180,16 @@ function start (root) {
       actions.append(mute)
     }
     li.append(meta, markedBody(q))
+    if (root.dataset.crisisLane === 'true') {
+      if (q.is_urgent) {
+        const advice = element('p', 'govuk-body app-urgent-advice')
+        advice.append(element('strong', null, 'Someone may be in danger now.'), ' Pass this to the crisis worker, who can talk with them privately. Do not publish it.')
+        li.append(advice)
+      }
+      const pass = formWithButton(`${base}/questions/${q.question_id}/pass/`, 'Pass to the crisis worker', ` (question ${q.question_id})`, q.is_urgent ? 'govuk-button--warning' : 'govuk-button--secondary')
+      pass.className = 'app-pass-form'
+      li.append(pass)
+    }
     if (q.blocked_words && q.blocked_words.length) {
       const flagged = element('p', 'govuk-body')
       flagged.append(element('strong', 'govuk-tag govuk-tag--orange', 'Blocked words'), ` ${q.blocked_words.join(', ')}`)

@@ -24,10 +24,11 @@ def sample_fields(name: str) -> dict[str, Any]:
 
 
 def console_url(name: str, slug: str) -> str:
+    url_name = ACTIONS[name].console_url_name
     try:
-        return reverse(f"chat:{name}", args=[slug, 1])
+        return reverse(url_name, args=[slug, 1])
     except NoReverseMatch:
-        return reverse(f"chat:{name}", args=[slug])
+        return reverse(url_name, args=[slug])
 
 
 def test_privileged_frames_are_the_registered_staff_actions() -> None:

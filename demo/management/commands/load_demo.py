@@ -25,3 +25,10 @@ class Command(BaseCommand):
             "Moderate the live demo (as the admin, once signed in): "
             f"{settings.SITE_URL}{reverse('chat:moderate', args=[summary.live_event.slug])}"
         )
+        if summary.crisis_workers:
+            self.stdout.write(
+                "Try the private lane: go on duty as the demo's crisis worker "
+                f"({', '.join(summary.crisis_workers)}) at "
+                f"{settings.SITE_URL}{reverse('support:console', args=[summary.live_event.slug])}"
+                ", then ask to talk privately from the live page in another browser."
+            )
