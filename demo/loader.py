@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-
-from django.contrib.auth.models import Group
 
 from accounts.models import User
 from accounts.roles import CRISIS_WORKERS

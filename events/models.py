@@ -215,13 +215,13 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("events:event_detail", kwargs={"slug": self.slug})
+
     @property
     def has_crisis_lane(self) -> bool:
         """Crisis workers are assigned: people can be passed to them, or ask for them."""
         return bool(self.safeguarding_lead_id) or self.crisis_workers.exists()
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:event_detail", kwargs={"slug": self.slug})
 
     @property
     def status_enum(self) -> EventStatus:

@@ -35,7 +35,7 @@ def of_type(frame_type: str) -> Any:
 async def test_a_person_and_a_crisis_worker_talk_privately(
     lane: tuple[LiveEvent, User], connect: Any
 ) -> None:
-    live, worker = lane
+    _live, worker = lane
     console = await connect("live-chat", user=worker)
     person = await connect("live-chat", guest_of=LIVE_URL)
     await person.send({"type": "support_open", "client_id": str(uuid.uuid4())})
@@ -135,7 +135,7 @@ def _browser() -> dict[str, str]:
 async def test_nobody_else_hears_or_acts_on_a_conversation(
     lane: tuple[LiveEvent, User], connect: Any
 ) -> None:
-    live, worker = lane
+    live, _worker = lane
     other = await db(make_live_event)("other-chat")
     stranger = await db(CrisisWorkerFactory)(email="elsewhere@example.org")
     await db(other.event.crisis_workers.add)(stranger)

@@ -132,7 +132,7 @@ def test_forget_my_questions_ends_it_too(lane: tuple[LiveEvent, User]) -> None:
 
 
 def test_crisis_worker_pages_refuse_everyone_else(lane: tuple[LiveEvent, User]) -> None:
-    live, worker = lane
+    live, _worker = lane
     conversation = start_talking(Client())
     other = make_live_event("other-chat")
     stranger = CrisisWorkerFactory(email="elsewhere@example.org")
@@ -156,7 +156,7 @@ def test_crisis_worker_pages_refuse_everyone_else(lane: tuple[LiveEvent, User]) 
 def test_the_worker_takes_replies_and_ends_with_an_outcome(
     lane: tuple[LiveEvent, User],
 ) -> None:
-    live, worker = lane
+    _live, worker = lane
     person = Client()
     conversation = start_talking(person)
     client = Client()
