@@ -24,6 +24,7 @@ from events.models import Agency, Event, PanelSeat, Topic
 from events.selectors import events_with_agency_and_topic
 from reports.models import QuestionTally, ViewerSample
 from reports.stopwords import STOP_WORDS
+from support import selectors as support_selectors
 
 # Only a finished webchat has a report.
 REPORTED_STATUSES = ENDED_EVENT_STATUSES
@@ -136,6 +137,26 @@ class EventReport:
     answers: int
     # When the question counts were frozen, before the retention purge (None: live counts).
     counts_frozen_at: datetime | None = None
+    # The private lane's counts (support/): never a word of what was said.
+    lane: "LaneReport | None" = None
+
+
+@dataclass(frozen=True)
+class LaneReport:
+    conversations: int
+    by_origin: dict[str, int]
+    by_outcome: dict[str, int]
+    first_reply: DurationSummary
+
+
+def lane_report(event: Event) -> LaneReport:
+    figures = support_selectors.lane_figures(event=event)
+    return LaneReport(
+        conversations=figures.conversations,
+        by_origin=figures.by_origin,
+        by_outcome=figures.by_outcome,
+        first_reply=DurationSummary.of(figures.first_reply_seconds),
+    )
 
 
 def reportable_event_by_slug(*, slug: str) -> Event:
@@ -376,6 +397,7 @@ def event_report(*, event: Event) -> EventReport:
         top_words=top_words(published_texts),
         answers=len(answers),
         counts_frozen_at=tally.frozen_at if (tally := _tally(event)) else None,
+        lane=lane_report(event),
     )
 
 

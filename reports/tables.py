@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from reports.selectors import DurationSummary, EventReport, EventRow
+from reports.selectors import DurationSummary, EventReport, EventRow, LaneReport
 
 SMALL_NUMBER = 5
 FEWER_THAN_5 = "fewer than 5"
@@ -168,7 +168,48 @@ def report_tables(report: EventReport, *, share: bool) -> dict[str, Table]:
             [(word, shareable(count, share=share)) for word, count in report.top_words],
         ),
     ]
+    if report.lane is not None and report.lane.conversations:
+        tables += lane_tables(report.lane, share=share)
     return {table.key: table for table in tables}
+
+
+def lane_tables(lane: LaneReport, *, share: bool) -> list[Table]:
+    """The private lane in counts: how conversations began and ended, and how long people
+    waited for a person. Nothing anyone said."""
+    return [
+        Table(
+            "lane",
+            "Private conversations with a crisis worker",
+            (Column("What"), Column("Number", "count")),
+            [
+                ("Conversations", shareable(lane.conversations, share=share)),
+                *(
+                    (f"Began: {label.lower()}", shareable(count, share=share))
+                    for label, count in lane.by_origin.items()
+                ),
+                *(
+                    (f"Ended: {label.lower()}", shareable(count, share=share))
+                    for label, count in lane.by_outcome.items()
+                ),
+            ],
+        ),
+        Table(
+            "lane_timing",
+            "Time to a crisis worker's first reply",
+            (
+                Column("Conversations", "count"),
+                Column("Median", "seconds"),
+                Column("90th percentile", "seconds"),
+            ),
+            [
+                (
+                    shareable(lane.first_reply.count, share=share),
+                    _duration(lane.first_reply, lane.first_reply.median, share=share),
+                    _duration(lane.first_reply, lane.first_reply.p90, share=share),
+                )
+            ],
+        ),
+    ]
 
 
 def headline_table(rows: list[EventRow], *, share: bool) -> Table:

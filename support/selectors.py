@@ -165,8 +165,8 @@ class LaneFigures:
     conversations: int
     by_origin: dict[str, int]
     by_outcome: dict[str, int]
-    first_reply_median_seconds: float | None
-    first_reply_p90_seconds: float | None
+    # Seconds from asking (or being passed) to a crisis worker's first reply, each answered one.
+    first_reply_seconds: list[float]
 
 
 def lane_figures(*, event: Event) -> LaneFigures:
@@ -184,15 +184,11 @@ def lane_figures(*, event: Event) -> LaneFigures:
         by_outcome[Outcome(outcome).label if outcome else "Not recorded"] += 1
         if first_reply_at is not None:
             waits.append((first_reply_at - opened_at).total_seconds())
-    waits.sort()
-    median = statistics.median(waits) if waits else None
-    p90 = waits[min(len(waits) - 1, int(0.9 * len(waits)))] if waits else None
     return LaneFigures(
         conversations=len(rows),
         by_origin=by_origin,
         by_outcome=by_outcome,
-        first_reply_median_seconds=median,
-        first_reply_p90_seconds=p90,
+        first_reply_seconds=sorted(waits),
     )
 
 
