@@ -90,6 +90,9 @@ def cores() -> tuple[str | None, str | None]:
 
 
 TASKSET = shutil.which("taskset") or "taskset"
+# The private lane during each storm: a new person asks to talk privately every second.
+LANE_PER_STORM = 60
+LANE_PERSONS = 2_000
 
 
 def pinned(core: str | None, command: list[str]) -> list[str]:
@@ -205,6 +208,7 @@ class Bench:
         self.portal_feed = Feed()
         self.cookies: list[str] = []
         self.any_portal_port = 0
+        self.lane_used = 0
 
     # -- setup ---------------------------------------------------------------------
 
@@ -239,6 +243,10 @@ class Bench:
             database_url, CHAT_ASK_RATE_LIMIT="1000000/60", WEB_CONCURRENCY="1"
         )
         self.data = harness.run_setup(self.env, slug="fan-out-bench")
+        # The private lane during storms: two crisis workers' consoles, people asking to talk.
+        self.lane = harness.lane_setup(
+            self.env, slug="fan-out-bench", crisis_workers=2, persons=LANE_PERSONS
+        )
         self.group = f"bench-{secrets.token_hex(4)}"
         self.results["config"] = {
             "database": "PostgreSQL" if "postgres" in database_url else "SQLite",
@@ -528,7 +536,14 @@ class Bench:
                 path=variant.path(),
                 watchers=watchers,
                 probe_cookie=f"sessionid={self.data['moderator_session']}",
+                lane={
+                    "worker_cookies": self.lane["worker_sessions"],
+                    "person_cookies": self.lane["guest_cookies"][
+                        self.lane_used : self.lane_used + LANE_PER_STORM
+                    ],
+                },
             )
+            self.lane_used += LANE_PER_STORM
         answer = self.load.call(
             op="storm",
             targets=[[server.port, n] for server in variant.servers[:1]],
@@ -553,6 +568,7 @@ class Bench:
             answer.update(
                 {key: watched[key] for key in ("final_seq", "probe_sent", "probe_received")},
                 probe=watched["probe"],
+                lane=watched.get("lane"),
                 watchers=watched["watchers"],
                 incomplete=finished["incomplete"] + watched["incomplete"],
                 disorder=finished["disorder"] + watched["disorder"],
@@ -576,6 +592,12 @@ class Bench:
             problems.append(
                 f"items published during the storm: {answer['incomplete']} viewers incomplete, "
                 f"{answer['disorder']} out of order"
+            )
+        lane = answer.get("lane")
+        if lane and (lane["errors"] or lane["heard_by_every_console"] != lane["asked"]):
+            problems.append(
+                f"private lane: {lane['asked'] - lane['heard_by_every_console']} requests never "
+                f"reached every console; errors {lane['errors']}"
             )
         if probe and answer["probe_received"] != answer["probe_sent"]:
             problems.append(
@@ -670,6 +692,13 @@ def format_storm(answer: dict[str, Any]) -> str:
             f"max {probe['max_ms'] or 0:.0f} ms ({answer['probe_sent']}); "
             f"{watch['n']} watchers p99 {watch['p99_ms'] or 0:.0f} ms; "
             f"{answer['final_seq']} items, each once in order"
+        )
+    if answer.get("lane"):
+        lane = answer["lane"]
+        line += (
+            f"; private lane to all {lane['consoles']} consoles p50 {lane['p50_ms'] or 0:.0f} "
+            f"p99 {lane['p99_ms'] or 0:.0f} max {lane['max_ms'] or 0:.0f} ms "
+            f"({lane['heard_by_every_console']}/{lane['asked']})"
         )
     return line
 
@@ -990,9 +1019,9 @@ def print_storm_summary(results: dict[str, Any], portal: str, reference: str) ->
     print("\nJoin storm: all viewers at once, 50 items of history each; seconds until all synced")
     print(
         "| viewers | variant | all synced s | p50 s | staff announce p99 ms | watchers p99 ms "
-        "| server ms CPU/join |"
+        "| private lane to every console, max ms | server ms CPU/join |"
     )
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for storm in results.get("storms", []):
         groups.setdefault((storm["n"], storm["variant"]), []).append(storm)
@@ -1001,10 +1030,12 @@ def print_storm_summary(results: dict[str, Any], portal: str, reference: str) ->
         watch = [
             f["watchers"]["p99_ms"] for f in found if f.get("watchers") and f["watchers"]["p99_ms"]
         ]
+        lanes = [f["lane"]["max_ms"] for f in found if f.get("lane") and f["lane"]["max_ms"]]
         print(
             f"| {n:,} | {label} | {spread([f['max_ms'] for f in found], scale=0.001, digits=2)} "
             f"| {median([f['p50_ms'] for f in found]) / 1000:.2f} "
             f"| {spread(probes) if probes else '-'} | {spread(watch) if watch else '-'} "
+            f"| {spread(lanes) if lanes else '-'} "
             f"| {median([f['cpu_ms_per_join'] for f in found]):.2f} |"
         )
     for n in sorted({n for n, _ in groups}):

@@ -17,6 +17,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import math
 import os
 import re
 import sys
@@ -113,6 +114,115 @@ class Stats:
 
 
 STATS = Stats()
+
+
+class LaneProbe:
+    """The private lane during the storm (support/): every `interval` seconds a new person
+    asks to talk privately; timed from sending `support_open` to each crisis worker's console
+    receiving the `support_queue` frame for that conversation. Plain `websockets` clients:
+    a few connections, where a library's overhead does not matter."""
+
+    def __init__(
+        self,
+        port: int,
+        path: str,
+        *,
+        worker_cookies: list[str],
+        person_cookies: list[str],
+        interval: float = 1.0,
+    ) -> None:
+        self.url = f"ws://127.0.0.1:{port}{path.split('?', 1)[0]}"
+        self.origin = f"http://127.0.0.1:{port}"
+        self.worker_cookies = worker_cookies
+        self.person_cookies = list(person_cookies)
+        self.interval = interval
+        self.stopping = asyncio.Event()
+        # Per conversation: when it was asked for, and when each console heard of it.
+        self.sent_at: dict[int, float] = {}
+        self.heard_at: dict[int, list[float]] = {}
+        self.errors: list[str] = []
+
+    async def _open(self, cookie: str) -> Any:
+        from websockets.asyncio.client import connect
+        from websockets.typing import Origin
+
+        ws = await connect(
+            self.url,
+            origin=Origin(self.origin),
+            additional_headers={"Cookie": cookie},
+            proxy=None,
+            open_timeout=60,
+            max_size=None,
+        )
+        while json.loads(await ws.recv())["type"] != "synced":
+            pass
+        return ws
+
+    async def start(self) -> None:
+        self.consoles = [await self._open(f"sessionid={c}") for c in self.worker_cookies]
+        self.listeners = [asyncio.create_task(self._listen(ws)) for ws in self.consoles]
+        self.asker = asyncio.create_task(self._ask())
+
+    async def _listen(self, ws: Any) -> None:
+        with contextlib.suppress(Exception):
+            async for text in ws:
+                frame = json.loads(text)
+                if frame["type"] == "support_queue" and frame["state"] == "waiting":
+                    self.heard_at.setdefault(frame["conversation_id"], []).append(time.monotonic())
+
+    async def _ask(self) -> None:
+        import uuid
+
+        while not self.stopping.is_set() and self.person_cookies:
+            try:
+                person = await self._open(f"outreach_guest={self.person_cookies.pop()}")
+                sent = time.monotonic()
+                await person.send(
+                    json.dumps({"type": "support_open", "client_id": str(uuid.uuid4())})
+                )
+                while (frame := json.loads(await person.recv()))["type"] != "support_conversation":
+                    if frame["type"] == "error":
+                        raise RuntimeError(frame["message"])
+                self.sent_at[frame["conversation_id"]] = sent
+                await person.close()
+            except Exception as error:
+                self.errors.append(repr(error))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), self.interval)
+
+    async def stop(self) -> dict[str, Any]:
+        self.stopping.set()
+        await self.asker
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(
+            len(self.heard_at.get(c, [])) < len(self.consoles) for c in self.sent_at
+        ):
+            await asyncio.sleep(0.05)
+        for ws in self.consoles:
+            await ws.close()
+        for listener in self.listeners:
+            listener.cancel()
+        # Each request's latency is the slowest of the consoles hearing of it.
+        latencies = sorted(
+            (max(self.heard_at[c]) - sent) * 1000
+            for c, sent in self.sent_at.items()
+            if len(self.heard_at.get(c, [])) == len(self.consoles)
+        )
+
+        def nearest(rank: float) -> float | None:
+            if not latencies:
+                return None
+            return latencies[max(0, math.ceil(rank * len(latencies)) - 1)]
+
+        return {
+            "asked": len(self.sent_at),
+            "heard_by_every_console": len(latencies),
+            "consoles": len(self.consoles),
+            "p50_ms": nearest(0.5),
+            "p99_ms": nearest(0.99),
+            "max_ms": latencies[-1] if latencies else None,
+            "errors": self.errors[:5],
+        }
 
 
 class Viewer(asyncio.Protocol):
@@ -424,6 +534,10 @@ class LoadGenerator:
             return sent
 
         self.probe_task = asyncio.create_task(probe())
+        self.lane_probe: LaneProbe | None = None
+        if command.get("lane"):
+            self.lane_probe = LaneProbe(port, command["path"], **command["lane"])
+            await self.lane_probe.start()
         return {"watchers": len(self.watchers)}
 
     async def watch_stop(self, command: dict[str, Any]) -> dict[str, Any]:
@@ -448,6 +562,9 @@ class LoadGenerator:
             },
         )
         answer["disorder"] += self.probe_stats.gaps + self.probe_stats.repeats
+        if self.lane_probe is not None:
+            answer["lane"] = await self.lane_probe.stop()
+            self.lane_probe = None
         self.moderator.close()
         self.watchers = []
         await asyncio.sleep(0.5)

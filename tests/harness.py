@@ -112,6 +112,71 @@ print(json.dumps({
 """
 
 
+# Run against a scratch database after SETUP_SCRIPT: `IT_CRISIS_WORKERS` crisis workers on
+# duty at the event, each with a signed-in session, and `IT_PERSONS` guest cookies (each a
+# person's identity across reconnects). Prints JSON.
+LANE_SETUP_SCRIPT = """
+import json, os, uuid
+
+import django
+
+django.setup()
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+
+from accounts.models import User
+from accounts.roles import CRISIS_WORKERS
+from chat.guests import guest_cookie_value
+from events.models import Event
+from support import services
+
+event = Event.objects.get(slug=os.environ["IT_EVENT_SLUG"])
+group = Group.objects.get_or_create(name=CRISIS_WORKERS)[0]
+sessions = []
+for index in range(int(os.environ["IT_CRISIS_WORKERS"])):
+    worker = User.objects.create_user(
+        email=f"worker-{index}@example.org", password="x",
+        full_name="Priya Shah" if index == 0 else f"Crisis worker {index}",
+    )
+    worker.groups.add(group)
+    TOTP.activate(worker, generate_totp_secret())
+    event.crisis_workers.add(worker)
+    services.duty_start(event_id=event.pk, actor_id=worker.pk)
+    session = SessionStore()
+    session[SESSION_KEY] = str(worker.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
+    session.create()
+    sessions.append(session.session_key)
+print(json.dumps({
+    "worker_sessions": sessions,
+    "guest_cookies": [
+        guest_cookie_value(session_key=None, guest_token=uuid.uuid4())
+        for _ in range(int(os.environ["IT_PERSONS"]))
+    ],
+}))
+"""
+
+
+def lane_setup(
+    env: dict[str, str], *, slug: str, crisis_workers: int = 1, persons: int = 1
+) -> dict[str, Any]:
+    """Crisis workers on duty at the event made by `run_setup`, and people to talk to them
+    (the private lane, support/): their sessions and guest cookies."""
+    return run_python(
+        {
+            **env,
+            "IT_EVENT_SLUG": slug,
+            "IT_CRISIS_WORKERS": str(crisis_workers),
+            "IT_PERSONS": str(persons),
+        },
+        LANE_SETUP_SCRIPT,
+    )
+
+
 # --- the scratch database -------------------------------------------------------------
 
 

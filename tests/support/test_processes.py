@@ -16,41 +16,11 @@ from tests.harness import (
     Client,
     child_env,
     free_port,
+    lane_setup,
     run_django,
     run_setup,
     start_uvicorn,
 )
-
-# Run against the scratch database: a crisis worker on duty at the event, with a signed-in
-# session, and a guest cookie for the person (their identity across reconnects).
-LANE_SETUP = """
-import json, uuid
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
-from accounts.models import User
-from accounts.roles import CRISIS_WORKERS
-from chat.guests import guest_cookie_value
-from events.models import Event
-from support import services
-
-event = Event.objects.get(slug=SLUG)
-worker = User.objects.create_user(email="worker@example.org", password="x", full_name="Priya Shah")
-worker.groups.add(Group.objects.get_or_create(name=CRISIS_WORKERS)[0])
-TOTP.activate(worker, generate_totp_secret())
-event.crisis_workers.add(worker)
-services.duty_start(event_id=event.pk, actor_id=worker.pk)
-session = SessionStore()
-session[SESSION_KEY] = str(worker.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
-session.create()
-print(json.dumps({
-    "worker_session": session.session_key,
-    "guest_cookie": guest_cookie_value(session_key=None, guest_token=uuid.uuid4()),
-}))
-"""
 
 STORED = """
 from support.models import Message
@@ -97,13 +67,11 @@ async def test_a_redis_restart_mid_conversation_loses_and_duplicates_nothing(
     try:
         env = child_env(scratch_database_url, REDIS_URL=redis_url)
         slug = run_setup(env, slug="lane-processes")["slug"]
-        lane = json.loads(
-            run_django(env, f"SLUG = {slug!r}\n" + LANE_SETUP).strip().splitlines()[-1]
-        )
+        lane = lane_setup(env, slug=slug)
         servers = start_uvicorn(2, env, tmp_path)
         port_person, port_worker = (server.port for server in servers)
-        person_cookie = f"outreach_guest={lane['guest_cookie']}"
-        worker_cookie = f"sessionid={lane['worker_session']}"
+        person_cookie = f"outreach_guest={lane['guest_cookies'][0]}"
+        worker_cookie = f"sessionid={lane['worker_sessions'][0]}"
 
         person = await open_client("person on A", port_person, slug, person_cookie)
         worker = await open_client("worker on B", port_worker, slug, worker_cookie)
