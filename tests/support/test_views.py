@@ -41,7 +41,7 @@ def start_talking(client: Client) -> Conversation:
     client.get(url("talk"))
     response = client.post(url("start"), {"client_id": str(uuid.uuid4())})
     assert response.status_code == 302
-    return Conversation.objects.get()
+    return Conversation.objects.order_by("-pk").first()  # type: ignore[return-value]
 
 
 def test_the_plain_page_starts_a_conversation_without_javascript(
@@ -223,3 +223,38 @@ def test_nothing_of_a_conversation_reaches_the_transcript_search_or_report(
             b"".join(body.streaming_content).decode() if body.streaming else body.content.decode()
         )
         assert "blue house" not in text and "private reply" not in text
+
+
+def test_the_report_counts_conversations_and_hides_small_numbers_when_shared(
+    lane: tuple[LiveEvent, User],
+) -> None:
+    live, worker = lane
+    for _ in range(6):
+        start_talking(Client())
+    first = Conversation.objects.order_by("pk").first()
+    assert first is not None
+    services.conversation_claim(event_id=live.event.pk, actor_id=worker.pk)
+    services.worker_says(
+        event_id=live.event.pk,
+        actor_id=worker.pk,
+        conversation_id=first.pk,
+        client_id=str(uuid.uuid4()),
+        body="words that stay out of reports",
+    )
+    services.conversation_end(
+        event_id=live.event.pk,
+        actor_id=worker.pk,
+        conversation_id=first.pk,
+        outcome=Outcome.TOLD_TO_CALL_999,
+    )
+    event_services.event_close(event_id=live.event.pk)
+    staff = Client()
+    staff.force_login(StaffFactory(email="boss@example.org"))
+    inside = staff.get(reverse("reports:report", args=[SLUG])).content.decode()
+    assert "Private conversations" in inside
+    assert "Began: asked for by the person" in inside
+    assert "words that stay out" not in inside
+    rows = staff.get(reverse("reports:report_csv", args=[SLUG])).content.decode()
+    assert "Conversations,6" in rows
+    assert "Ended: told to call 999,fewer than 5" in rows
+    assert "words that stay out" not in rows
