@@ -485,6 +485,7 @@ PRIVILEGED_SAMPLES = {
     "announce": {"body": "We start in five minutes."},
     "pin": {"seq": None},
     "mute": {"participant_id": 1},
+    "pass_to_crisis_worker": {"question_id": 1},
 }
 
 

@@ -224,3 +224,32 @@ async def test_nobody_on_duty_is_said_at_once(lane: tuple[LiveEvent, User], conn
     refusal = await person.until_type("error")
     assert refusal["code"] == "no_crisis_worker"
     assert refusal["client_id"] == client_id
+
+
+WORKER_FRAMES: dict[str, dict[str, Any]] = {
+    "support_claim": {"conversation_id": None},
+    "support_reply": {"conversation_id": 1, "client_id": str(uuid.uuid4()), "body": "hello"},
+    "support_hand_over": {"conversation_id": 1, "to_user_id": 1},
+    "support_risk": {"conversation_id": 1, "at_risk": True},
+    "support_end": {"conversation_id": 1, "outcome": "no_reply"},
+    "support_resume": {"conversation_id": 1, "after": 0},
+}
+
+
+@pytest.mark.parametrize("frame_type", sorted(WORKER_FRAMES))
+async def test_every_crisis_worker_frame_checks_that_the_session_still_exists(
+    lane: tuple[LiveEvent, User], connect: Any, settings: Any, frame_type: str
+) -> None:
+    """Signed out elsewhere: a crisis worker's next frame is refused and the socket closed
+    with 4401, before any service runs."""
+    from django.contrib.sessions.models import Session
+
+    _live, worker = lane
+    settings.CHAT_SESSION_CHECK_SECONDS = 0
+    console = await connect("live-chat", user=worker)
+    await db(Session.objects.all().delete)()
+    await console.send({"type": frame_type, **WORKER_FRAMES[frame_type]})
+    error = await console.until_type("error")
+    assert error["code"] == "signed_out"
+    output = await console.communicator.receive_output(timeout=5)
+    assert output == {"type": "websocket.close", "code": 4401}
