@@ -13,10 +13,19 @@ from support.enums import ConversationState, Sender
 from support.models import Conversation, Message
 
 EXIT_SALT = "support.exit"
-PASSED_NOTICE = (
-    "A moderator passed this question to the crisis worker instead of publishing it. "
-    "A crisis worker will reply here, privately."
-)
+
+
+def passed_notice(on_duty: list[str]) -> str:
+    """What the asker is told when a moderator passes their question: what happened and who
+    will reply."""
+    who = " or ".join(on_duty) if on_duty else "A crisis worker"
+    return (
+        "A moderator passed your question to the webchat's crisis worker instead of "
+        f"publishing it. {who} will reply to you here, privately. If you are in danger now, "
+        "call 999."
+    )
+
+
 PERSON_LEFT_NOTICE = "The person has left the conversation."
 WORKER_ENDED_NOTICE = "The crisis worker has ended the conversation."
 TIME_ENDED_NOTICE = "This private conversation has reached its end time."

@@ -317,7 +317,8 @@ def question_pass_to_crisis_worker(*, event_id: int, question_id: int, actor_id:
         roles = _roles(event, actor_id)
         if not roles.is_moderator:
             raise _not_allowed()
-        if not selectors.workers_on_duty(event_id=event_id):
+        on_duty = selectors.workers_on_duty(event_id=event_id)
+        if not on_duty:
             raise ChatError(
                 ErrorCode.NO_CRISIS_WORKER,
                 "No crisis worker is on duty at this webchat: the question stays in the queue.",
@@ -339,7 +340,7 @@ def question_pass_to_crisis_worker(*, event_id: int, question_id: int, actor_id:
         else:
             conversation = _lock(conversation.pk, event_id)
         _add_message(conversation, sender=Sender.PERSON, body=question.body)
-        _add_message(conversation, sender=Sender.NOTICE, body=frames.PASSED_NOTICE)
+        _add_message(conversation, sender=Sender.NOTICE, body=frames.passed_notice(on_duty))
         _announce(conversation)
         return conversation.pk
 

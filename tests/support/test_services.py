@@ -404,3 +404,16 @@ def test_rights_are_per_event(lane: tuple[LiveEvent, User, User]) -> None:
         selectors.workers_conversation(actor_id=worker.pk, conversation_id=conversation.pk)
         == conversation
     )
+
+
+def test_the_asker_of_a_passed_question_is_told_who_will_reply(
+    lane: tuple[LiveEvent, User, User],
+) -> None:
+    live, _, _ = lane
+    question = asked_question(live, "Can I speak to someone on my own?")
+    conversation_id = services.question_pass_to_crisis_worker(
+        event_id=live.event.pk, question_id=question.pk, actor_id=live.moderator.pk
+    )
+    notice = Message.objects.filter(conversation_id=conversation_id, sender=Sender.NOTICE).get()
+    assert "Priya Shah, Crisis worker will reply to you here, privately" in notice.body
+    assert "999" in notice.body
