@@ -594,10 +594,10 @@ def test_report_page_runs_the_same_queries_whatever_the_size(
 
     # session, user, authenticator (MFA), event and its topics, groups (may read it?), then
     # published questions, answers, panel, samples, question counts, mutes, groups (link to
-    # all webchats?), helplines.
-    with django_assert_num_queries(14):
+    # all webchats?), helplines, private conversations (counts only).
+    with django_assert_num_queries(15):
         client.get(_report_url(small))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = client.get(_report_url(large))
     assert page.context["report"].questions.received == 400
     assert page.context["report"].viewers.samples == 720
@@ -919,7 +919,7 @@ def test_report_keeps_its_counts_after_the_retention_purge(
     _manager_client(client)
     client.get(_report_url(webchat.event))
     # Two fewer: the frozen counts come with the event.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         page = client.get(_report_url(webchat.event))
     assert page.context["tables"]["questions"].rows[0] == ("Received", 6)
     assert "These counts were kept on 20 December 2026" in page.content.decode()
