@@ -1,22 +1,33 @@
 """Safeguarding checks on every question, before a moderator sees it.
 
-Finds personal details (phone numbers with Google's libphonenumber, including ones typed with
-the letter O; email addresses, written out ones too; National Insurance numbers; UK
-postcodes; addresses, with or without a street suffix, and named houses; dates of birth;
-vehicle registrations, old and current) so the moderator can mask them, and questions that
-say someone is in danger now or at risk of self-harm (safeguarding.crisis), so the question is
-marked urgent and its asker is pointed to emergency help at once. The findings guide people;
-they never publish or decline anything by themselves.
+Finds personal details so the moderator can mask them: phone numbers with Google's
+libphonenumber (including ones typed with the letter O, and ones said in words:
+safeguarding.spoken_numbers); email addresses, written out ones too; National Insurance
+numbers; UK postcodes; addresses, with or without a number or a street suffix, named houses,
+a flat or house number, a street where someone lives; dates of birth; vehicle registrations,
+old and current, spaced or not; bank details (safeguarding.bank_details); private people's
+names (safeguarding.private_names). Public numbers and the event's agencies' own helplines and
+addresses are never findings. Also finds questions that say someone is in danger now or at
+risk of self-harm (safeguarding.crisis), so the question is marked urgent and its asker is
+pointed to emergency help at once. The findings guide people; they never publish or decline
+anything by themselves.
 """
 
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 import phonenumbers
 from django.conf import settings
 
 from safeguarding import crisis
+from safeguarding.bank_details import bank_details
+from safeguarding.findings import Finding, joined
+from safeguarding.private_names import private_names
+from safeguarding.spoken_numbers import spoken_digits, spoken_phone_numbers
+
+__all__ = ["Finding", "find_personal_details", "mask"]
 
 # Defaults for the crisis list staff keep in the admin (SafeguardingPhrase), seeded by a
 # migration. The admin's list adds to the built-in detection in safeguarding.crisis.
@@ -60,9 +71,28 @@ HELP_NOW_MESSAGE = (
     "chat cannot send help."
 )
 
-# Public helplines people ask about are nobody's personal number (digits only).
+# Public numbers people ask about are nobody's personal number (digits only). The event's
+# own agencies' helplines come from their records (find_personal_details's `public`).
 PUBLIC_HELPLINES = frozenset(
     {
+        "999",  # emergency
+        "112",  # emergency, across Europe
+        "101",  # police, not an emergency
+        "111",  # NHS
+        "105",  # power cuts
+        "18000",  # emergency by textphone or Relay UK
+        "116117",  # out-of-hours medical help in Europe
+        "03001232040",  # Action Fraud
+        "0800789321",  # Anti-Terrorist Hotline
+        "08088004444",  # Shelter
+        "08088005000",  # NSPCC
+        "08088081111",  # Mencap
+        "08088024040",  # Respect Phoneline
+        "08088088141",  # Hourglass
+        "0800585858",  # CALM
+        "08000684141",  # Papyrus HOPEline
+        "08001448848",  # Citizens Advice
+        "03001233393",  # Mind
         "08082000247",  # National Domestic Abuse Helpline
         "0800555111",  # Crimestoppers
         "116123",  # Samaritans
@@ -128,6 +158,16 @@ _VEHICLE = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b", re.IGNORECASE)
 # when the question talks about a vehicle.
 _VEHICLE_OLD = re.compile(r"\b(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b")
 _VEHICLE_OLD_ANY_CASE = re.compile(_VEHICLE_OLD.pattern, re.IGNORECASE)
+# With a space inside each group ("AB 12 CDE", "Y 652 HBT", "ABC 12 D"): lower-case words
+# and numbers fall into this shape ("im 14 and"), so only in capitals, or in any case right
+# after a word for a number plate.
+_VEHICLE_SPACED = re.compile(
+    r"\b(?:[A-Z]{2}\s?\d{2}\s?[A-Z]{3}|[A-Z]\s?\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}\s?[A-Z])\b"
+)
+_VEHICLE_SPACED_ANY_CASE = re.compile(_VEHICLE_SPACED.pattern, re.IGNORECASE)
+_PLATE_WORDS = re.compile(r"\b(?:reg|registration|plate|plates)\b[^.?!]{0,25}$", re.IGNORECASE)
+# Every character apart: "L G 6 8 R T U".
+_SPACED_OUT = re.compile(r"(?<![\w-])[A-Za-z0-9](?:\s[A-Za-z0-9]){4,7}(?![\w-])")
 _VEHICLE_CONTEXT = re.compile(
     r"\b(?:reg|registration|plate|plates|number plate|car|van|vehicle|motorbike|motorcycle|"
     r"lorry|taxi|drives|driving)\b",
@@ -153,7 +193,8 @@ _PLACE_SUFFIXES = (
 _PLACE = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_PLACE_SUFFIXES})\b")
 _HOUSE_TYPES = (
     "Cottage|House|Lodge|Farm|Barn|Mill|Rectory|Vicarage|Grange|Manor|Hall|Villa|Bungalow|"
-    "Croft|Farmhouse|Chalet|Hideaway|Retreat"
+    "Croft|Farmhouse|Chalet|Hideaway|Retreat|Forge|Smithy|Oast|Stables|Granary|Dairy|Chapel|"
+    "Schoolhouse|Coach House|Gatehouse|Toll House|Old School|Old Post Office"
 )
 # Said where someone lives: "I live at 12 Elm Park", "we're at The Old Rectory".
 _LIVES_AT = (
@@ -171,6 +212,48 @@ _HOUSE_CALLED = re.compile(
     r"(?i:\b(?:house|home|cottage|flat|farm|place)\s+is\s+(?:called|named)\s+)"
     r"(?P<address>(?:(?:the|The)\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})"
 )
+# What may follow a flat or house number: the building or the street ("Flat 12, Beacon House",
+# "number 9 Bramble Way").
+_BUILDING_OR_STREET = (
+    rf"(?:,?\s+(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:(?:the|The)\s+)?(?:[A-Z][\w'-]*\s+){{0,3}}"
+    rf"(?:{_HOUSE_TYPES}|{_STREET_SUFFIXES}|{_PLACE_SUFFIXES})\b)?"
+)
+# "flat 3b", "Apartment 4": a flat with a number is somebody's home.
+_FLAT_NUMBER = re.compile(
+    rf"(?i:\b(?:flat|apartment|apt)\.?\s+)\d{{1,4}}[A-Za-z]?\b{_BUILDING_OR_STREET}"
+)
+# "at number 14", "im at no 22", "moved into number 9 Bramble Way"; not "the number 14 bus".
+_HOUSE_NUMBER = re.compile(
+    rf"(?i:\b(?:at|into|to|in|from|outside|(?:house|home|flat|address)\s+is)\s+)(?P<address>(?i:number|no\.?|num)\s?"
+    rf"\d{{1,4}}[A-Za-z]?\b(?!\s+(?i:bus|tram|train|route|in\s+the\s+queue|on\s+the\s+list))"
+    rf"{_BUILDING_OR_STREET})"
+)
+# A street named without a number ("he lives on Cranbrook Road", "our street is Fenwick
+# Terrace"), or a one-word street after "on" ("above the launderette on Kingsway"): only in a
+# sentence that says someone lives, stays or is there, since a question about a public
+# building names its street too ("the station on Park Road").
+_STREET_NAME = re.compile(
+    r"(?<![\w'-])(?:[A-Z][\w'-]*\s+){1,3}(?:Road|Street|Avenue|Lane|Close|Drive|Way|Place|"
+    r"(?<!Crown )(?<!County )(?<!Family )(?<!Youth )(?<!Magistrates )(?<!Supreme )Court|Gardens|"
+    r"Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade)\b"
+    r"|(?<=\bon\s)[A-Z][a-z]+(?:way|gate|side|field|fields|moor|hill|wood|bank|dale|ford)\b"
+)
+_RESIDENCE_CUE = re.compile(
+    r"\b(?:live|lives|lived|living|stay|stays|staying|stayed|moved|moving|move|house|home|"
+    r"flat|street\s+is|road\s+is|address|we['\u2019]?re|we\s+are|i['\u2019]?m|im|i\s+am|he['\u2019]?s|"
+    r"she['\u2019]?s|they['\u2019]?re|outside\s+my|round\s+my|near\s+my)\b",
+    re.IGNORECASE,
+)
+# An address right after a public building ("the Crown Court at 1 Oxford Row") is its address.
+_PUBLIC_BUILDING_BEFORE = re.compile(
+    r"\b(?:court|station|office|offices|hospital|council|library|centre|center|headquarters|hq|"
+    r"town\s+hall|ministry(?:\s+of\s+\w+)?|department(?:\s+of\s+\w+)?|prison|embassy|"
+    r"parliament)\s+(?:is\s+)?(?:at|on|in|off|near|,)\s*$",
+    re.IGNORECASE,
+)
+# Well-known public addresses people ask about; the event's agencies' own come from their
+# records (find_personal_details's `public`).
+PUBLIC_PLACES = ("10 Downing Street", "102 Petty France", "2 Marsham Street", "New Scotland Yard")
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -189,14 +272,6 @@ _DATE = re.compile(
 _BIRTH_CONTEXT = re.compile(
     r"\b(?:born|birthday|date of birth|d\.?\s?o\.?\s?b)(?![a-z])", re.IGNORECASE
 )
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # phone, email, national_insurance_number, postcode, address, date_of_birth, vehicle
-    start: int
-    end: int
-    text: str
 
 
 # A run of digits with the letter O typed for zero ("O77OO 9OO123").
@@ -234,11 +309,23 @@ def _written_out_emails(text: str) -> list[Finding]:
 
 def _vehicles(text: str) -> list[Finding]:
     old_style = _VEHICLE_OLD_ANY_CASE if _VEHICLE_CONTEXT.search(text) else _VEHICLE_OLD
-    return [
+    found = [
         Finding("vehicle", m.start(), m.end(), m.group(0))
-        for pattern in (_VEHICLE, old_style)
+        for pattern in (_VEHICLE, old_style, _VEHICLE_SPACED)
         for m in pattern.finditer(text)
     ]
+    found += [
+        Finding("vehicle", m.start(), m.end(), m.group(0))
+        for m in _VEHICLE_SPACED_ANY_CASE.finditer(text)
+        if _PLATE_WORDS.search(text, 0, m.start())
+    ]
+    for m in _SPACED_OUT.finditer(text):
+        letters = m.group(0).replace(" ", "")
+        if (letters.isupper() or _PLATE_WORDS.search(text, 0, m.start())) and (
+            _VEHICLE_SPACED_ANY_CASE.fullmatch(letters)
+        ):
+            found.append(Finding("vehicle", m.start(), m.end(), m.group(0)))
+    return found
 
 
 def _addresses(text: str) -> list[Finding]:
@@ -247,12 +334,20 @@ def _addresses(text: str) -> list[Finding]:
         for pattern in (_STREET, _PLACE)
         for m in pattern.finditer(text)
     ]
-    for pattern in (_ADDRESS_AFTER_LIVES_AT, _HOUSE_CALLED):
+    found += [
+        Finding("address", m.start(), m.end(), m.group(0)) for m in _FLAT_NUMBER.finditer(text)
+    ]
+    for pattern in (_ADDRESS_AFTER_LIVES_AT, _HOUSE_CALLED, _HOUSE_NUMBER):
         found += [
             Finding("address", m.start("address"), m.end("address"), m.group("address"))
             for m in pattern.finditer(text)
         ]
-    return found
+    for m in _STREET_NAME.finditer(text):
+        sentence_start = max(text.rfind(mark, 0, m.start()) for mark in ".?!\n") + 1
+        if _RESIDENCE_CUE.search(text, sentence_start, m.start()):
+            found.append(Finding("address", m.start(), m.end(), m.group(0)))
+    # "the Crown Court at 1 Oxford Row": a public building's address is nobody's home.
+    return [f for f in found if not _PUBLIC_BUILDING_BEFORE.search(text, 0, f.start)]
 
 
 # Characters that change how text is shown without showing themselves: bidirectional
@@ -273,9 +368,45 @@ def visible_text(text: str) -> str:
     return _INVISIBLE_CONTROLS.sub("", text)
 
 
-def find_personal_details(text: str) -> list[Finding]:
-    """Every personal detail found, in text order, overlapping finds merged to the first."""
-    findings = _phones(text) + _written_out_emails(text) + _vehicles(text) + _addresses(text)
+def _digits(text: str) -> str:
+    """The digits of a number as written or said, in national form (+44 7... as 07...)."""
+    digits = spoken_digits(text)
+    return "0" + digits[2:] if digits.startswith("44") and len(digits) > 10 else digits
+
+
+_ORGANISATIONS_PREFIXES = ("03", "080", "084", "087")
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _is_public(finding: Finding, public_numbers: set[str], public_places: list[str]) -> bool:
+    """A public number (a helpline, 999) or part of a public address or name."""
+    if finding.kind == "phone":
+        digits = _digits(finding.text)
+        # Non-geographic numbers (03, 080, 084, 087) are organisations' lines, never a
+        # person's own: a helpline, a council, a bank's fraud team.
+        return digits in public_numbers or digits.startswith(_ORGANISATIONS_PREFIXES)
+    folded = _folded(finding.text)
+    return len(folded) >= 4 and any(folded in place for place in public_places)
+
+
+def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding]:
+    """Every personal detail found, in text order; findings that overlap or that only spacing
+    separates are joined (safeguarding.findings.joined), so masking leaves nothing of them.
+
+    `public` lists what is nobody's personal detail in this chat, beside the well-known
+    PUBLIC_HELPLINES and PUBLIC_PLACES: the helpline numbers, addresses and names of the
+    event's agencies and panellists, from their records."""
+    findings = (
+        _phones(text)
+        + spoken_phone_numbers(text)
+        + _written_out_emails(text)
+        + _vehicles(text)
+        + _addresses(text)
+        + bank_details(text)
+    )
     for kind, pattern in (
         ("email", _EMAIL),
         ("national_insurance_number", _NATIONAL_INSURANCE),
@@ -286,17 +417,23 @@ def find_personal_details(text: str) -> list[Finding]:
         findings += [
             Finding("date_of_birth", m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)
         ]
-    kept: list[Finding] = []
-    for finding in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
-        if kept and finding.start < kept[-1].end:
-            continue
-        kept.append(finding)
-    return kept
+    public = [*public, *PUBLIC_PLACES]
+    public_numbers = set(PUBLIC_HELPLINES) | {
+        d for entry in public if len(d := _digits(entry)) >= 3
+    }
+    public_places = [_folded(entry) for entry in public]
+    findings = [f for f in findings if not _is_public(f, public_numbers, public_places)]
+    # Names last: a full name counts as one when it stands right beside another detail.
+    findings += [
+        f for f in private_names(text, findings) if not _is_public(f, public_numbers, public_places)
+    ]
+    return joined(text, findings)
 
 
 def mask(text: str, findings: list[Finding]) -> str:
-    """The text with every finding replaced by a placeholder naming what was removed."""
-    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+    """The text with every finding replaced by a placeholder naming what was removed; findings
+    that overlap or touch become one placeholder, so no part of a detail is left between."""
+    for finding in reversed(joined(text, findings)):
         label = finding.kind.replace("_", " ")
         text = f"{text[: finding.start]}[{label} removed]{text[finding.end :]}"
     return text

@@ -1,0 +1,77 @@
+"""Bank details in a question: sort codes and account numbers where the question talks about a
+bank account, IBANs that pass their mod-97 check, card numbers that pass the Luhn check.
+
+Sort codes and account numbers carry no check digit and are shaped like other numbers (a date
+12-05-21, a count 10000000), so they are looked for only near a word about banking. IBANs and
+card numbers carry one, so a valid one is found anywhere; one typed with a wrong digit is still
+somebody's account, so near "IBAN" or "card" the shape alone is enough.
+"""
+
+import re
+
+from safeguarding.findings import Finding
+
+# Words that say the number beside them is a bank detail. Within _NEAR characters either side.
+_BANK_WORDS = re.compile(
+    r"(?<![\w/])(?:sort\s?-?codes?|s/c|sc|sort|acc(?:oun)?ts?|acc(?:t)?\.?\s?(?:no|num|number)s?\.?|"
+    r"a/c|bank(?:\s+details)?|banking|iban|building society|paid into|pay into|transfer(?:red)?)"
+    r"(?![\w/])",
+    re.IGNORECASE,
+)
+_CARD_WORDS = re.compile(
+    r"\b(?:cards?|debit|credit|visa|mastercard|amex|long number|card no|card number)\b",
+    re.IGNORECASE,
+)
+_IBAN_WORD = re.compile(r"\biban\b", re.IGNORECASE)
+_NEAR = 40
+
+# 12-34-56, 12 34 56 (one separator throughout) or 123456.
+_SORT_CODE = re.compile(r"(?<![\d-])(?:\d{2}([- ])\d{2}\1\d{2}|\d{6})(?![\d-])")
+# 12345678 or 1234 5678 / 1234-5678.
+_ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d{4}[ -]?\d{4}(?![\d-])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+# 13 to 19 digits, grouped by spaces or hyphens or not at all.
+_CARD_NUMBER = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD_SHAPE = re.compile(r"\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}")
+
+
+def _near(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    return pattern.search(text[max(0, start - _NEAR) : end + _NEAR]) is not None
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def iban_valid(iban: str) -> bool:
+    """ISO 13616: the first four characters moved to the end, letters as 10..35, mod 97 is 1."""
+    compact = iban.replace(" ", "").upper()
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+
+
+def bank_details(text: str) -> list[Finding]:
+    found = []
+    for m in _IBAN.finditer(text):
+        compact = m.group(0).replace(" ", "")
+        if 15 <= len(compact) <= 34 and (
+            iban_valid(compact) or _near(_IBAN_WORD, text, m.start(), m.end())
+        ):
+            found.append(Finding("iban", m.start(), m.end(), m.group(0)))
+    for m in _CARD_NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        if luhn_valid(digits) or (
+            _CARD_SHAPE.fullmatch(m.group(0)) and _near(_CARD_WORDS, text, m.start(), m.end())
+        ):
+            found.append(Finding("card_number", m.start(), m.end(), m.group(0)))
+    for kind, pattern in (("sort_code", _SORT_CODE), ("account_number", _ACCOUNT_NUMBER)):
+        found += [
+            Finding(kind, m.start(), m.end(), m.group(0))
+            for m in pattern.finditer(text)
+            if _near(_BANK_WORDS, text, m.start(), m.end())
+        ]
+    return found

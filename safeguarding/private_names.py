@@ -1,0 +1,132 @@
+"""Private people's names: after a phrase that introduces one ("my name is", "his name's",
+"my ex is called", "a man named", "my neighbour Gary Holt", "Mr Okafor"), and a full name
+right beside another personal detail ("Tom Beswick, 14 Farrow Road").
+
+A name with no such cue is left alone: a question that names a panellist, an agency, a
+minister or a town ("the Home Secretary", "Leeds") names nobody who needs protecting, and a
+capitalised pair of words is too often a place or an organisation to mask on sight.
+"""
+
+import re
+
+from safeguarding.findings import Finding
+
+# A capitalised name word: Kerry, O'Neill, McDonald, Ellie-Mae.
+_CAPITALISED = r"(?:[A-Z]['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?(?![\w'\u2019-])"
+_LOWER = r"[a-z][a-z'-]+(?![\w'\u2019-])"
+# Up to three name words: "Kerry Whitlock", "Mary Ann Jones".
+_FULL_NAME = rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}"
+
+# Cues after which the next word is a name even typed in lower case ("my name is jodie").
+_NAME_IS = (
+    r"(?:my|his|her|their|our|the)\s+(?:\w+(?:['\u2019]s)?\s+)?(?:first\s+|full\s+|real\s+|sur)?"
+    r"name(?:\s+is|['\u2019]s|\s+was)"
+)
+_I_AM_CALLED = r"(?:i['\u2019]?m|i\s+am)\s+(?:called|named|known\s+as)"
+# "I'm called", "he's called", "she is named", "a man called", "my ex is called".
+_CALLED = (
+    r"(?:(?:i['\u2019]?m|i\s+am|he['\u2019]?s|she['\u2019]?s|he\s+is|she\s+is|they['\u2019]?re|they\s+are|is|was|"
+    r"were|are|man|woman|guy|lad|girl|boy|bloke|fella|fellow|person|someone|somebody|kid|"
+    r"gentleman|lady|neighbour|neighbor|friend)\s+(?:called|named|known\s+as)|goes\s+by)"
+)
+# "my neighbour Gary Holt", "my carer, Tina Marsh": only a capitalised name follows these.
+_RELATIONS = (
+    r"ex|ex-partner|ex\s+partner|ex-husband|ex-wife|ex-boyfriend|ex-girlfriend|husband|wife|"
+    r"partner|boyfriend|girlfriend|fiance|fiancee|neighbour|neighbor|carer|landlord|landlady|"
+    r"uncle|aunt|auntie|cousin|brother|sister|son|daughter|dad|mum|mom|father|mother|"
+    r"step-?dad|step\s+dad|step-?mum|step\s+mum|stepfather|stepmother|friend|mate|boss|manager|"
+    r"teacher|nan|nanna|gran|grandad|grandma|grandpa|flatmate|housemate|lodger|colleague|"
+    r"brother-in-law|sister-in-law|nephew|niece|abuser|attacker|stalker|support\s+worker"
+)
+_RELATION = rf"(?:my|our|his|her|their)\s+(?:{_RELATIONS})(?:['\u2019]s)?,?"
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx)\.?"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that follow the cues above without being a name ("my name is on the tenancy",
+# "I'm called names", "he was named in court").
+NOT_NAMES = _words(
+    """
+    a an the and or but not no nor on in at of to by for from with into onto about as is was
+    are be been being it its this that these those there here then than so too very really
+    just only also still even never always already ever again all every each some any one
+    me my mine you your he him his she her they them their we us our i
+    names name stupid thick fat ugly horrible nasty things stuff something anything nothing
+    everything loads lots back out up down off over round around after before later now
+    private important different known used mentioned written spelt spelled listed shown given
+    kept changed wrong right same new old real full first last double single
+    because when while if what who whom whose which where why how
+    police court someone somebody anyone anybody everyone everybody nobody
+    """
+)
+_NAME_AFTER_CUE = re.compile(
+    rf"(?i:\b(?:{_NAME_IS}|{_I_AM_CALLED}))\s*:?\s+"
+    rf"(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+{_CAPITALISED})?)"
+)
+# After "is called", "a man named": capitalised only ("I was called racist names").
+_NAME_AFTER_CALLED = re.compile(rf"(?i:\b{_CALLED})\s+(?P<name>{_FULL_NAME})")
+_NAME_AFTER_RELATION = re.compile(rf"(?i:\b{_RELATION})\s+(?P<name>{_FULL_NAME})")
+_NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_FULL_NAME})")
+# Two or three capitalised words right before or after another detail, with only a comma,
+# "at", "of" or "on" between: "Tom Beswick, 14 Farrow Road", "07700 900123 (Jo Bloggs)".
+_FULL_NAME_ONLY = re.compile(
+    rf"(?<![\w'\u2019-])(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})(?![\w'\u2019-])"
+)
+_BESIDE = re.compile(r"\s*(?:,|\(|\)|-|:|\bat\b|\bof\b|\bon\b|\blives\s+at\b)?\s*", re.IGNORECASE)
+
+# Capitalised words that start a sentence or name an institution, never a private person.
+_NOT_NAME_WORDS = _words(
+    """
+    I I'm Im The A An My Our His Her Their This That It Is Was Are Can Could Should Would Will
+    Do Does Did Has Have Had Hi Hello Dear Please Thanks Thank Yes No Not And But Or If When
+    What Who Why How Where Which Police Court Crown Magistrates Council Home Office Secretary
+    Minister Prime Justice Ministry Victim Victims Support Commissioner Crisis Rape Samaritans
+    Childline Crimestoppers National Helpline Road Street Lane Avenue Close Drive Way Flat
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday MP PC DC DS DCI Sergeant Officer
+    Inspector Constable Chief Judge Lord Lady Sir Dame King Queen Prince Princess Christmas
+    Easter Facebook Instagram WhatsApp Snapchat TikTok Google Amazon
+    """
+)
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    first = words[0]
+    if first.lower() in NOT_NAMES or first in _NOT_NAME_WORDS:
+        return False
+    return not (first.islower() and len(first) < 2)
+
+
+def _trimmed(name: str) -> str:
+    """`name` without trailing words that are not name words ("Jodie And" -> "Jodie")."""
+    words = name.split()
+    while len(words) > 1 and (words[-1].lower() in NOT_NAMES or words[-1] in _NOT_NAME_WORDS):
+        words.pop()
+    return " ".join(words)
+
+
+def private_names(text: str, beside: list[Finding]) -> list[Finding]:
+    """Names after a cue, and full names right beside one of the findings in `beside`."""
+    found = []
+    for pattern in (_NAME_AFTER_CUE, _NAME_AFTER_CALLED, _NAME_AFTER_RELATION, _NAME_AFTER_TITLE):
+        for m in pattern.finditer(text):
+            name = _trimmed(m.group("name"))
+            if _is_name(name):
+                # A title goes with the name: "[name removed]", not "Mr [name removed]".
+                start = m.start() if pattern is _NAME_AFTER_TITLE else m.start("name")
+                end = m.start("name") + len(name)
+                found.append(Finding("name", start, end, text[start:end]))
+    edges = {f.start for f in beside} | {f.end for f in beside}
+    for m in _FULL_NAME_ONLY.finditer(text):
+        name = m.group("name")
+        inside = any(f.start < m.end() and m.start() < f.end for f in beside)
+        if inside or any(word in _NOT_NAME_WORDS for word in name.split()):
+            continue
+        after = _BESIDE.match(text, m.end())
+        before = [e for e in edges if e <= m.start() and _BESIDE.fullmatch(text, e, m.start())]
+        if (after and after.end() in edges) or before:
+            found.append(Finding("name", m.start(), m.end(), name))
+    return found

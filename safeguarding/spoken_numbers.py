@@ -1,0 +1,74 @@
+"""Phone numbers said in words, as a person reads one out: "oh seven seven double oh nine
+hundred one two three", "zero7700 nine00 321". A run of number words and digits that spells
+10 or more digits is a phone number; shorter runs are counts, times and public services
+("nine nine nine")."""
+
+import re
+
+from safeguarding.findings import Finding
+
+_DIGIT_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "nought": "0",
+    "nil": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_REPEATS = {"double": 2, "treble": 3, "triple": 3}
+_WORD = "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True))
+# One piece of a spoken number: digits and digit words glued together ("zero7700", "nine00"),
+# a repeat word, or "hundred" / "thousand" after a digit.
+_PIECE = rf"(?:(?:{_WORD}|\d)+|double|treble|triple|hundred|thousand)"
+_RUN = re.compile(
+    rf"(?<![\w'])(?:{_PIECE})(?:[\s,.-]+(?:and\s+)?(?:{_PIECE}))*(?![\w'])", re.IGNORECASE
+)
+_GLUED = re.compile(rf"{_WORD}|\d", re.IGNORECASE)
+_WHOLE_PIECE = re.compile(rf"(?:{_WORD}|\d)+", re.IGNORECASE)
+MIN_DIGITS = 10
+
+
+def _digits(run: str) -> tuple[str, bool]:
+    """The digits a run spells, and whether any of it was a word."""
+    digits = ""
+    repeat = 1
+    worded = False
+    for piece in re.split(r"[\s,.-]+", run.lower()):
+        piece = re.sub(r"[^\w]", "", piece)
+        if piece in ("", "and"):
+            continue
+        if piece in _REPEATS:
+            repeat, worded = _REPEATS[piece], True
+        elif piece in ("hundred", "thousand"):
+            digits += "00" if piece == "hundred" else "000"
+            worded = True
+        elif _WHOLE_PIECE.fullmatch(piece):
+            parts = _GLUED.findall(piece)
+            worded = worded or any(not part.isdigit() for part in parts)
+            spelt = "".join(_DIGIT_WORDS.get(part, part) for part in parts)
+            digits += spelt[0] * repeat + spelt[1:] if spelt else ""
+            repeat = 1
+    return digits, worded
+
+
+def spoken_phone_numbers(text: str) -> list[Finding]:
+    found = []
+    for m in _RUN.finditer(text):
+        digits, worded = _digits(m.group(0))
+        if worded and len(digits) >= MIN_DIGITS:
+            found.append(Finding("phone", m.start(), m.end(), m.group(0)))
+    return found
+
+
+def spoken_digits(text: str) -> str:
+    """The digits a number spells, written or said ("0808 2000 247", "oh eight oh eight..."),
+    words that are not numbers skipped: for comparing with public numbers."""
+    return _digits(text)[0]
