@@ -29,7 +29,10 @@ _NEAR = 40
 _SORT_CODE = re.compile(r"(?<![\d-])(?:\d{2}([- ])\d{2}\1\d{2}|\d{6})(?![\d-])")
 # 12345678 or 1234 5678 / 1234-5678.
 _ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d{4}[ -]?\d{4}(?![\d-])")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+# A country code and check digits, then up to 30 letters and digits, spaced or not; which
+# prefix of that is the IBAN is settled by _iban_end ("GB82 WEST ... 32 now" ends at 32).
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,34}\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
 # 13 to 19 digits, grouped by spaces or hyphens or not at all.
 _CARD_NUMBER = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _CARD_SHAPE = re.compile(r"\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}")
@@ -54,14 +57,33 @@ def iban_valid(iban: str) -> bool:
     return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
 
 
+def _iban_end(candidate: str, *, near_word: bool) -> int:
+    """Where the IBAN at the start of `candidate` ends: the longest run of its words that
+    passes the checksum; or, beside the word "IBAN", the longest whose words all hold a digit
+    or are capitals (a typo is still somebody's account); 0 for none."""
+    ends = [m.end() for m in _TOKEN.finditer(candidate)]
+    fits = [e for e in ends if 15 <= len(candidate[:e].replace(" ", "")) <= 34]
+    for end in reversed(fits):
+        if iban_valid(candidate[:end]):
+            return end
+    if near_word:
+        words = _TOKEN.findall(candidate)
+        shaped = 0
+        for word, end in zip(words, ends, strict=True):
+            if not (word.isupper() or any(char.isdigit() for char in word)):
+                break
+            shaped = end
+        if shaped in fits:
+            return shaped
+    return 0
+
+
 def bank_details(text: str) -> list[Finding]:
     found = []
     for m in _IBAN.finditer(text):
-        compact = m.group(0).replace(" ", "")
-        if 15 <= len(compact) <= 34 and (
-            iban_valid(compact) or _near(_IBAN_WORD, text, m.start(), m.end())
-        ):
-            found.append(Finding("iban", m.start(), m.end(), m.group(0)))
+        end = _iban_end(m.group(0), near_word=_near(_IBAN_WORD, text, m.start(), m.end()))
+        if end:
+            found.append(Finding("iban", m.start(), m.start() + end, m.group(0)[:end]))
     for m in _CARD_NUMBER.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
         if luhn_valid(digits) or (

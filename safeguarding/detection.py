@@ -238,6 +238,9 @@ _STREET_NAME = re.compile(
     r"Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade)\b"
     r"|(?<=\bon\s)[A-Z][a-z]+(?:way|gate|side|field|fields|moor|hill|wood|bank|dale|ford)\b"
 )
+_STREET_AFTER = re.compile(
+    rf",?\s+(?:(?:on|off)\s+)?(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES}|{_PLACE_SUFFIXES})\b"
+)
 _RESIDENCE_CUE = re.compile(
     r"\b(?:live|lives|lived|living|stay|stays|staying|stayed|moved|moving|move|house|home|"
     r"flat|street\s+is|road\s+is|address|we['\u2019]?re|we\s+are|i['\u2019]?m|im|i\s+am|he['\u2019]?s|"
@@ -346,6 +349,13 @@ def _addresses(text: str) -> list[Finding]:
         sentence_start = max(text.rfind(mark, 0, m.start()) for mark in ".?!\n") + 1
         if _RESIDENCE_CUE.search(text, sentence_start, m.start()):
             found.append(Finding("address", m.start(), m.end(), m.group(0)))
+    # "Rose Cottage, Mill Lane": the street after a house goes with it.
+    found = [
+        Finding("address", f.start, street.end(), text[f.start : street.end()])
+        if (street := _STREET_AFTER.match(text, f.end))
+        else f
+        for f in found
+    ]
     # "the Crown Court at 1 Oxford Row": a public building's address is nobody's home.
     return [f for f in found if not _PUBLIC_BUILDING_BEFORE.search(text, 0, f.start)]
 

@@ -58,7 +58,9 @@ NOT_NAMES = _words(
     everything loads lots back out up down off over round around after before later now
     private important different known used mentioned written spelt spelled listed shown given
     kept changed wrong right same new old real full first last double single
-    because when while if what who whom whose which where why how
+    because when while if what who whom whose which where why how often finally usually
+    sometimes recently once later suddenly actually literally apparently constantly regularly
+    normally then also
     police court someone somebody anyone anybody everyone everybody nobody
     """
 )
@@ -69,6 +71,23 @@ _NAME_AFTER_CUE = re.compile(
 # After "is called", "a man named": capitalised only ("I was called racist names").
 _NAME_AFTER_CALLED = re.compile(rf"(?i:\b{_CALLED})\s+(?P<name>{_FULL_NAME})")
 _NAME_AFTER_RELATION = re.compile(rf"(?i:\b{_RELATION})\s+(?P<name>{_FULL_NAME})")
+# In lower case after a relation only when a verb follows: "my boyfriend jake said".
+_VERBS_AFTER_A_NAME = (
+    r"said|says|told|tells|hit|hits|took|takes|keeps|kept|has|had|is|was|will|won['\u2019]?t|"
+    r"knows|knew|came|comes|sent|sends|posted|posts|threatened|threatens|called|calls|texted|"
+    r"texts|messaged|lives|lived|makes|made|wants|wanted|gets|got|shouted|shouts|pushed"
+)
+_LOWER_NAME_AFTER_RELATION = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS}),?)\s+"
+    rf"(?!(?:{_VERBS_AFTER_A_NAME}|{_RELATIONS}|got|get|gets|getting|been|being|did|does|do)\b)"
+    rf"(?P<name>{_LOWER})(?=\s+(?:{_VERBS_AFTER_A_NAME})\b)"
+)
+# "the lad who attacked my son is Callum Reeve", "the man that did it was Lee Ashworth".
+_NAME_OF_WHO_DID_IT = re.compile(
+    r"(?i:\b(?:man|woman|lad|guy|girl|boy|bloke|fella|person|one|kid|driver|neighbour)\s+"
+    r"(?:who|that)\b[^.?!]{0,60}?\b(?:is|was|is\s+called|was\s+called))\s+"
+    rf"(?P<name>{_FULL_NAME})"
+)
 _NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_FULL_NAME})")
 # Two or three capitalised words right before or after another detail, with only a comma,
 # "at", "of" or "on" between: "Tom Beswick, 14 Farrow Road", "07700 900123 (Jo Bloggs)".
@@ -111,7 +130,14 @@ def _trimmed(name: str) -> str:
 def private_names(text: str, beside: list[Finding]) -> list[Finding]:
     """Names after a cue, and full names right beside one of the findings in `beside`."""
     found = []
-    for pattern in (_NAME_AFTER_CUE, _NAME_AFTER_CALLED, _NAME_AFTER_RELATION, _NAME_AFTER_TITLE):
+    for pattern in (
+        _NAME_AFTER_CUE,
+        _NAME_AFTER_CALLED,
+        _NAME_AFTER_RELATION,
+        _LOWER_NAME_AFTER_RELATION,
+        _NAME_OF_WHO_DID_IT,
+        _NAME_AFTER_TITLE,
+    ):
         for m in pattern.finditer(text):
             name = _trimmed(m.group("name"))
             if _is_name(name):

@@ -26,8 +26,9 @@ ALL_DETAILS = "all details"
 # The targets in issue 15: share of crisis messages flagged, of ordinary ones flagged.
 CRISIS_RECALL_TARGET = 0.95
 CRISIS_FALSE_ALARM_TARGET = 0.05
-DETAILS_RECALL_TARGET = 0.90
-DETAILS_FALSE_POSITIVE_TARGET = 0.02
+# Issue 29's, for personal details: every kind masked, clean questions flagged.
+DETAILS_RECALL_TARGET = 0.95
+DETAILS_FALSE_POSITIVE_TARGET = 0.01
 # The learned scorer (safeguarding.crisis_scorer), trained on dev only. Its settings were chosen by
 # SCORER_FOLDS-fold cross-validation on dev (docs/safeguarding.md, "The learned scorer"): an
 # L2-regularised logistic regression, full-batch gradient descent from zero, features seen in
