@@ -57,7 +57,13 @@ class AgencyAdmin(admin.ModelAdmin):
         (
             "Help for the public",
             {
-                "fields": ("helpline_name", "helpline_number", "helpline_hours", "helpline_url"),
+                "fields": (
+                    "helpline_name",
+                    "helpline_number",
+                    "helpline_hours",
+                    "helpline_url",
+                    "address",
+                ),
                 "description": "Shown wherever the portal points people to help.",
             },
         ),
