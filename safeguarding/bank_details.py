@@ -1,5 +1,6 @@
 """Bank details in a question: sort codes and account numbers where the question talks about a
-bank account, IBANs that pass their mod-97 check, card numbers that pass the Luhn check.
+bank account, IBANs that pass their mod-97 check, card numbers that pass the Luhn check, and a
+card's security code, PIN or expiry date where they are named.
 
 Sort codes and account numbers carry no check digit and are shaped like other numbers (a date
 12-05-21, a count 10000000), so they are looked for only near a word about banking. IBANs and
@@ -36,6 +37,32 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+")
 # 13 to 19 digits, grouped by spaces or hyphens or not at all.
 _CARD_NUMBER = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _CARD_SHAPE = re.compile(r"\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}")
+
+
+# The rest of a card: "CVV 123", "the 3 digits on the back are 456", "PIN 4821", "exp 09/27".
+_CARD_EXTRAS = (
+    (
+        "card_security_code",
+        re.compile(
+            r"(?i:\b(?:cvv2?|cvc2?|cv2|security\s+(?:code|number)|(?:3|three)\s+(?:digits|numbers)"
+            r"\s+on\s+the\s+back|numbers?\s+on\s+the\s+back))\W{0,5}(?:(?:is|are|was|were)\s+)?"
+            r"(?P<detail>\d{3,4})\b"
+        ),
+    ),
+    (
+        "pin",
+        re.compile(
+            r"(?i:\bpin(?:\s+(?:number|no|code))?)\W{0,5}(?:(?:is|was)\s+)?(?P<detail>\d{4,6})\b"
+        ),
+    ),
+    (
+        "card_expiry",
+        re.compile(
+            r"(?i:\b(?:exp|expiry|expires|expiry\s+date|expiration|valid\s+(?:until|thru|to)))"
+            r"\W{0,5}(?:(?:is|date)\s+)?(?P<detail>(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2})\b"
+        ),
+    ),
+)
 
 
 def _near(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
@@ -90,6 +117,11 @@ def bank_details(text: str) -> list[Finding]:
             _CARD_SHAPE.fullmatch(m.group(0)) and _near(_CARD_WORDS, text, m.start(), m.end())
         ):
             found.append(Finding("card_number", m.start(), m.end(), m.group(0)))
+    for kind, pattern in _CARD_EXTRAS:
+        found += [
+            Finding(kind, m.start("detail"), m.end("detail"), m.group("detail"))
+            for m in pattern.finditer(text)
+        ]
     for kind, pattern in (("sort_code", _SORT_CODE), ("account_number", _ACCOUNT_NUMBER)):
         found += [
             Finding(kind, m.start(), m.end(), m.group(0))

@@ -162,7 +162,8 @@ _VEHICLE_OLD_ANY_CASE = re.compile(_VEHICLE_OLD.pattern, re.IGNORECASE)
 # and numbers fall into this shape ("im 14 and"), so only in capitals, or in any case right
 # after a word for a number plate.
 _VEHICLE_SPACED = re.compile(
-    r"\b(?:[A-Z]{2}\s?\d{2}\s?[A-Z]{3}|[A-Z]\s?\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}\s?[A-Z])\b"
+    r"\b(?:[A-Z]{2}[ -]?\d{2}[ -]?[A-Z]{3}|[A-Z][ -]?\d{1,3}[ -]?[A-Z]{3}|"
+    r"[A-Z]{3}[ -]?\d{1,3}[ -]?[A-Z])\b"
 )
 _VEHICLE_SPACED_ANY_CASE = re.compile(_VEHICLE_SPACED.pattern, re.IGNORECASE)
 _PLATE_WORDS = re.compile(r"\b(?:reg|registration|plate|plates)\b[^.?!]{0,25}$", re.IGNORECASE)
@@ -177,8 +178,13 @@ _STREET_SUFFIXES = (
     "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Court|Ct|Place|Pl|"
     "Gardens|Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade"
 )
+# Words that are never part of a street's name ("2 houses on our street").
+_NOT_STREET_WORDS = (
+    r"(?!(?:on|in|at|of|our|my|his|her|their|the|a|an|and|to|for|from|down|up|this|that|same|"
+    r"next|main|busy|quiet|whole|every|one|other|houses|people|cars|times|doors)\b)"
+)
 _STREET = re.compile(
-    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES})\b",
+    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{_NOT_STREET_WORDS}[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES})\b",
     re.IGNORECASE,
 )
 # Endings that are everyday words too ("at the park", "the end"), so only capitalised.
@@ -235,23 +241,44 @@ _HOUSE_NUMBER = re.compile(
 _STREET_NAME = re.compile(
     r"(?<![\w'-])(?:[A-Z][\w'-]*\s+){1,3}(?:Road|Street|Avenue|Lane|Close|Drive|Way|Place|"
     r"(?<!Crown )(?<!County )(?<!Family )(?<!Youth )(?<!Magistrates )(?<!Supreme )Court|Gardens|"
-    r"Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade)\b"
+    r"Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade|Estate|Rd|St|Ave)\b"
     r"|(?<=\bon\s)[A-Z][a-z]+(?:way|gate|side|field|fields|moor|hill|wood|bank|dale|ford)\b"
 )
 _STREET_AFTER = re.compile(
     rf",?\s+(?:(?:on|off)\s+)?(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES}|{_PLACE_SUFFIXES})\b"
 )
+# Anywhere before the street in its sentence: someone lives, stays or is at home there.
 _RESIDENCE_CUE = re.compile(
     r"\b(?:live|lives|lived|living|stay|stays|staying|stayed|moved|moving|move|house|home|"
-    r"flat|street\s+is|road\s+is|address|we['\u2019]?re|we\s+are|i['\u2019]?m|im|i\s+am|he['\u2019]?s|"
-    r"she['\u2019]?s|they['\u2019]?re|outside\s+my|round\s+my|near\s+my)\b",
+    r"flat|street\s+is|road\s+is|address|outside\s+my|round\s+my|near\s+my|end\s+of|top\s+of|"
+    r"bottom\s+of|corner\s+of)\b",
     re.IGNORECASE,
 )
-# An address right after a public building ("the Crown Court at 1 Oxford Row") is its address.
+# Right before it: "I'm on Cranbrook Road", "he's at Mill Lane" (not "I'm meeting my ISVA on
+# Church Street").
+_SOMEONE_IS_ON = re.compile(
+    r"\b(?:we['\u2019]?re|we\s+are|i['\u2019]?m|im|i\s+am|he['\u2019]?s|she['\u2019]?s|"
+    r"they['\u2019]?re|he\s+is|she\s+is|they\s+are)\s+(?:at|on|in|off)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "flat number 4", "house no 12".
+_HOUSE_NUMBER_SAID = re.compile(
+    r"(?i:\b(?:house|door|flat)\s+(?:number|no\.?|num)\s*(?:is\s+|:\s*)?)\d{1,4}[A-Za-z]?\b"
+)
+# An address right after a public building ("the Crown Court at 1 Oxford Row", "the refuge on
+# Mill Lane") is that building's, unless the sentence says someone lives by it ("I live above
+# the shop on Market Street").
 _PUBLIC_BUILDING_BEFORE = re.compile(
     r"\b(?:court|station|office|offices|hospital|council|library|centre|center|headquarters|hq|"
     r"town\s+hall|ministry(?:\s+of\s+\w+)?|department(?:\s+of\s+\w+)?|prison|embassy|"
-    r"parliament)\s+(?:is\s+)?(?:at|on|in|off|near|,)\s*$",
+    r"parliament|refuge|shelter|hub|surgery|clinic|church|mosque|temple|gurdwara|synagogue|"
+    r"school|college|university|museum|shop|supermarket|pub|cafe|restaurant|hotel|bank|branch|"
+    r"building|market)\s+(?:is\s+)?(?:at|on|in|off|near|,)\s*$",
+    re.IGNORECASE,
+)
+_LIVES_BY = re.compile(
+    r"\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:just\s+)?"
+    r"(?:above|over|behind|next\s+to|opposite|near|by|beside|across\s+from)\b",
     re.IGNORECASE,
 )
 # Well-known public addresses people ask about; the event's agencies' own come from their
@@ -281,6 +308,30 @@ _BIRTH_CONTEXT = re.compile(
 _DIGITS_WITH_O = re.compile(r"\b[0-9Oo]*[0-9][0-9Oo]*\b")
 
 
+# A number given as an organisation's: "ring the council on 0113 496 0000", "is 0161 496 0000
+# the right number for the court?".
+_ORGANISATION_BEFORE = re.compile(
+    r"\b(?:police|council|court|station|helpline|hotline|office|service|team|hospital|surgery|gp|"
+    r"school|charity|agency|switchboard|reception|non-emergency|cps|victim\s+support|refuge)"
+    r"(?:['\u2019]s)?\s+(?:(?:phone\s+)?(?:number|line|no\.?)\s+)?(?:is\s+|on\s+|:\s*)?$",
+    re.IGNORECASE,
+)
+_ORGANISATION_AFTER = re.compile(
+    r"\s*(?:is|was)?\s*(?:the\s+)?(?:right\s+|correct\s+|main\s+|real\s+|local\s+)?"
+    r"(?:non-emergency\s+)?(?:number|line|helpline)\s+(?:for|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _organisations_line(text: str, start: int, end: int) -> bool:
+    return bool(_ORGANISATION_BEFORE.search(text, 0, start) or _ORGANISATION_AFTER.match(text, end))
+
+
+def _landline(number: str) -> bool:
+    """Not a mobile: an office can have it; a mobile is somebody's own."""
+    return not number.startswith(("07", "447"))
+
+
 def _phones(text: str) -> list[Finding]:
     # The letter O read as zero inside runs of digits; same length, so spans stay true.
     digits = _DIGITS_WITH_O.sub(lambda m: m.group(0).replace("O", "0").replace("o", "0"), text)
@@ -291,7 +342,11 @@ def _phones(text: str) -> list[Finding]:
     found = []
     for match in matcher:
         number = "".join(char for char in match.raw_string if char.isdigit())
-        if len(number) >= 10 and number not in PUBLIC_HELPLINES:
+        if (
+            len(number) >= 10
+            and number not in PUBLIC_HELPLINES
+            and not (_organisations_line(text, match.start, match.end) and _landline(number))
+        ):
             found.append(Finding("phone", match.start, match.end, text[match.start : match.end]))
     return found
 
@@ -345,9 +400,15 @@ def _addresses(text: str) -> list[Finding]:
             Finding("address", m.start("address"), m.end("address"), m.group("address"))
             for m in pattern.finditer(text)
         ]
+    found += [
+        Finding("address", m.start(), m.end(), m.group(0))
+        for m in _HOUSE_NUMBER_SAID.finditer(text)
+    ]
     for m in _STREET_NAME.finditer(text):
-        sentence_start = max(text.rfind(mark, 0, m.start()) for mark in ".?!\n") + 1
-        if _RESIDENCE_CUE.search(text, sentence_start, m.start()):
+        sentence_start = _sentence_start(text, m.start())
+        if _RESIDENCE_CUE.search(text, sentence_start, m.start()) or _SOMEONE_IS_ON.search(
+            text, sentence_start, m.start()
+        ):
             found.append(Finding("address", m.start(), m.end(), m.group(0)))
     # "Rose Cottage, Mill Lane": the street after a house goes with it.
     found = [
@@ -356,8 +417,20 @@ def _addresses(text: str) -> list[Finding]:
         else f
         for f in found
     ]
-    # "the Crown Court at 1 Oxford Row": a public building's address is nobody's home.
-    return [f for f in found if not _PUBLIC_BUILDING_BEFORE.search(text, 0, f.start)]
+    return [f for f in found if not _public_building(text, f.start)]
+
+
+def _sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
+
+
+def _public_building(text: str, start: int) -> bool:
+    """The address starting at `start` follows a public building's name ("the Crown Court at
+    1 Oxford Row") and the sentence does not say someone lives by it."""
+    building = _PUBLIC_BUILDING_BEFORE.search(text, 0, start)
+    if building is None:
+        return False
+    return not _LIVES_BY.search(text, _sentence_start(text, start), building.start())
 
 
 # Characters that change how text is shown without showing themselves: bidirectional
@@ -398,8 +471,9 @@ def _is_public(finding: Finding, public_numbers: set[str], public_places: list[s
         # Non-geographic numbers (03, 080, 084, 087) are organisations' lines, never a
         # person's own: a helpline, a council, a bank's fraud team.
         return digits in public_numbers or digits.startswith(_ORGANISATIONS_PREFIXES)
-    folded = _folded(finding.text)
-    return len(folded) >= 4 and any(folded in place for place in public_places)
+    # Whole words of a public entry: "Jo" of "Jo Davies", "1 Oxford Row" of a court's address.
+    folded = f" {_folded(finding.text)} "
+    return folded.strip() != "" and any(folded in f" {place} " for place in public_places)
 
 
 def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding]:

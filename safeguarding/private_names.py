@@ -22,7 +22,10 @@ _NAME_IS = (
     r"(?:my|his|her|their|our|the)\s+(?:\w+(?:['\u2019]s)?\s+)?(?:first\s+|full\s+|real\s+|sur)?"
     r"name(?:\s+is|['\u2019]s|\s+was)"
 )
-_I_AM_CALLED = r"(?:i['\u2019]?m|i\s+am)\s+(?:called|named|known\s+as)"
+_I_AM_CALLED = (
+    r"(?:i['\u2019]?m|i\s+am|he['\u2019]?s|she['\u2019]?s|(?:he|she)\s+is|they\s+are)\s+"
+    r"(?:called|named|known\s+as)"
+)
 # "I'm called", "he's called", "she is named", "a man called", "my ex is called".
 _CALLED = (
     r"(?:(?:i['\u2019]?m|i\s+am|he['\u2019]?s|she['\u2019]?s|he\s+is|she\s+is|they['\u2019]?re|they\s+are|is|was|"
@@ -38,7 +41,6 @@ _RELATIONS = (
     r"teacher|nan|nanna|gran|grandad|grandma|grandpa|flatmate|housemate|lodger|colleague|"
     r"brother-in-law|sister-in-law|nephew|niece|abuser|attacker|stalker|support\s+worker"
 )
-_RELATION = rf"(?:my|our|his|her|their)\s+(?:{_RELATIONS})(?:['\u2019]s)?,?"
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx)\.?"
 
 
@@ -60,17 +62,33 @@ NOT_NAMES = _words(
     kept changed wrong right same new old real full first last double single
     because when while if what who whom whose which where why how often finally usually
     sometimes recently once later suddenly actually literally apparently constantly regularly
-    normally then also
+    normally then also racist homophobic disgusting awful terrible vile rude abuse bad
+    im pls plz please help age aged years year old from here
+    worried scared frightened afraid sorry
     police court someone somebody anyone anybody everyone everybody nobody
     """
 )
 _NAME_AFTER_CUE = re.compile(
     rf"(?i:\b(?:{_NAME_IS}|{_I_AM_CALLED}))\s*:?\s+"
-    rf"(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+{_CAPITALISED})?)"
+    rf"(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+(?:{_CAPITALISED}|{_LOWER}))?)"
+)
+# "Hi, I'm Sarah", "hello this is Dean Walsh": capitalised only ("hi im scared").
+_NAME_AFTER_GREETING = re.compile(
+    r"(?i:\b(?:hi|hello|hiya|hey|morning|evening|afternoon)[,!.]*\s+(?:there[,!.]*\s+)?"
+    r"(?:i['\u2019]?m|im|i\s+am|this\s+is|it['\u2019]?s|my\s+name['\u2019]?s))\s+"
+    rf"(?P<name>{_FULL_NAME})"
 )
 # After "is called", "a man named": capitalised only ("I was called racist names").
 _NAME_AFTER_CALLED = re.compile(rf"(?i:\b{_CALLED})\s+(?P<name>{_FULL_NAME})")
-_NAME_AFTER_RELATION = re.compile(rf"(?i:\b{_RELATION})\s+(?P<name>{_FULL_NAME})")
+_NAME_AFTER_RELATION = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})(?:['\u2019]s)?)(?:\s*[,(]\s*|\s+)"
+    rf"(?P<name>{_FULL_NAME})"
+)
+# "my ex is Jamie Clark": a full name, since one word here is often not one ("is Polish").
+_FULL_NAME_AFTER_RELATION_IS = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})\s+(?:is|was))\s+"
+    rf"(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})"
+)
 # In lower case after a relation only when a verb follows: "my boyfriend jake said".
 _VERBS_AFTER_A_NAME = (
     r"said|says|told|tells|hit|hits|took|takes|keeps|kept|has|had|is|was|will|won['\u2019]?t|"
@@ -106,7 +124,9 @@ _NOT_NAME_WORDS = _words(
     Childline Crimestoppers National Helpline Road Street Lane Avenue Close Drive Way Flat
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday MP PC DC DS DCI Sergeant Officer
     Inspector Constable Chief Judge Lord Lady Sir Dame King Queen Prince Princess Christmas
-    Easter Facebook Instagram WhatsApp Snapchat TikTok Google Amazon
+    Easter Facebook Instagram WhatsApp Snapchat TikTok Google Amazon Deaf British English
+    Scottish Welsh Irish Muslim Christian Jewish Sikh Hindu Black White Asian Autistic Disabled
+    Gay Lesbian Trans Bi Polish Romanian
     """
 )
 
@@ -132,8 +152,10 @@ def private_names(text: str, beside: list[Finding]) -> list[Finding]:
     found = []
     for pattern in (
         _NAME_AFTER_CUE,
+        _NAME_AFTER_GREETING,
         _NAME_AFTER_CALLED,
         _NAME_AFTER_RELATION,
+        _FULL_NAME_AFTER_RELATION_IS,
         _LOWER_NAME_AFTER_RELATION,
         _NAME_OF_WHO_DID_IT,
         _NAME_AFTER_TITLE,

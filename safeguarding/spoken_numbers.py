@@ -24,10 +24,37 @@ _DIGIT_WORDS = {
     "nine": "9",
 }
 _REPEATS = {"double": 2, "treble": 3, "triple": 3}
+_TEENS = {
+    word: str(10 + n)
+    for n, word in enumerate(
+        [
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+# "one twenty three" is 1 2 3, "nine ninety" 9 9 0.
+_TENS = {
+    word: str(n + 2)
+    for n, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+}
 _WORD = "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True))
 # One piece of a spoken number: digits and digit words glued together ("zero7700", "nine00"),
 # a repeat word, or "hundred" / "thousand" after a digit.
-_PIECE = rf"(?:(?:{_WORD}|\d)+|double|treble|triple|hundred|thousand)"
+_PIECE = (
+    rf"(?:(?:{_WORD}|\d)+|double|treble|triple|hundred|thousand|"
+    rf"{'|'.join(_TEENS)}|{'|'.join(_TENS)})"
+)
 _RUN = re.compile(
     rf"(?<![\w'])(?:{_PIECE})(?:[\s,.-]+(?:and\s+)?(?:{_PIECE}))*(?![\w'])", re.IGNORECASE
 )
@@ -41,11 +68,24 @@ def _digits(run: str) -> tuple[str, bool]:
     digits = ""
     repeat = 1
     worded = False
+    tens = False  # the last piece was "twenty" .. "ninety", waiting for its unit
     for piece in re.split(r"[\s,.-]+", run.lower()):
         piece = re.sub(r"[^\w]", "", piece)
         if piece in ("", "and"):
             continue
-        if piece in _REPEATS:
+        if tens:
+            tens = False
+            if piece in _DIGIT_WORDS and _DIGIT_WORDS[piece] != "0":
+                digits += _DIGIT_WORDS[piece]
+                continue
+            digits += "0"
+        if piece in _TEENS:
+            digits += _TEENS[piece]
+            worded = True
+        elif piece in _TENS:
+            digits += _TENS[piece]
+            tens = worded = True
+        elif piece in _REPEATS:
             repeat, worded = _REPEATS[piece], True
         elif piece in ("hundred", "thousand"):
             digits += "00" if piece == "hundred" else "000"
@@ -56,7 +96,7 @@ def _digits(run: str) -> tuple[str, bool]:
             spelt = "".join(_DIGIT_WORDS.get(part, part) for part in parts)
             digits += spelt[0] * repeat + spelt[1:] if spelt else ""
             repeat = 1
-    return digits, worded
+    return digits + ("0" if tens else ""), worded
 
 
 def spoken_phone_numbers(text: str) -> list[Finding]:
