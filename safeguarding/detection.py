@@ -13,6 +13,7 @@ pointed to emergency help at once. The findings guide people; they never publish
 anything by themselves.
 """
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -323,8 +324,16 @@ _ORGANISATION_AFTER = re.compile(
 )
 
 
+# How far back the patterns that end where a finding starts look (each is shorter than this):
+# searching from the start of the text made a long question cost milliseconds.
+_LOOK_BACK = 80
+
+
 def _organisations_line(text: str, start: int, end: int) -> bool:
-    return bool(_ORGANISATION_BEFORE.search(text, 0, start) or _ORGANISATION_AFTER.match(text, end))
+    return bool(
+        _ORGANISATION_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+        or _ORGANISATION_AFTER.match(text, end)
+    )
 
 
 def _landline(number: str) -> bool:
@@ -375,13 +384,14 @@ def _vehicles(text: str) -> list[Finding]:
     found += [
         Finding("vehicle", m.start(), m.end(), m.group(0))
         for m in _VEHICLE_SPACED_ANY_CASE.finditer(text)
-        if _PLATE_WORDS.search(text, 0, m.start())
+        if _PLATE_WORDS.search(text, max(0, m.start() - _LOOK_BACK), m.start())
     ]
     for m in _SPACED_OUT.finditer(text):
         letters = m.group(0).replace(" ", "")
-        if (letters.isupper() or _PLATE_WORDS.search(text, 0, m.start())) and (
-            _VEHICLE_SPACED_ANY_CASE.fullmatch(letters)
-        ):
+        if (
+            letters.isupper()
+            or _PLATE_WORDS.search(text, max(0, m.start() - _LOOK_BACK), m.start())
+        ) and (_VEHICLE_SPACED_ANY_CASE.fullmatch(letters)):
             found.append(Finding("vehicle", m.start(), m.end(), m.group(0)))
     return found
 
@@ -427,7 +437,7 @@ def _sentence_start(text: str, position: int) -> int:
 def _public_building(text: str, start: int) -> bool:
     """The address starting at `start` follows a public building's name ("the Crown Court at
     1 Oxford Row") and the sentence does not say someone lives by it."""
-    building = _PUBLIC_BUILDING_BEFORE.search(text, 0, start)
+    building = _PUBLIC_BUILDING_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
     if building is None:
         return False
     return not _LIVES_BY.search(text, _sentence_start(text, start), building.start())
@@ -464,7 +474,9 @@ def _folded(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def _is_public(finding: Finding, public_numbers: set[str], public_places: list[str]) -> bool:
+def _is_public(
+    finding: Finding, public_numbers: frozenset[str], public_places: tuple[str, ...]
+) -> bool:
     """A public number (a helpline, 999) or part of a public address or name."""
     if finding.kind == "phone":
         digits = _digits(finding.text)
@@ -501,17 +513,24 @@ def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding
         findings += [
             Finding("date_of_birth", m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)
         ]
-    public = [*public, *PUBLIC_PLACES]
-    public_numbers = set(PUBLIC_HELPLINES) | {
-        d for entry in public if len(d := _digits(entry)) >= 3
-    }
-    public_places = [_folded(entry) for entry in public]
-    findings = [f for f in findings if not _is_public(f, public_numbers, public_places)]
+    public = (*public, *PUBLIC_PLACES)
+    forms = _public_forms(public) if findings else None
+    if forms:
+        findings = [f for f in findings if not _is_public(f, *forms)]
     # Names last: a full name counts as one when it stands right beside another detail.
-    findings += [
-        f for f in private_names(text, findings) if not _is_public(f, public_numbers, public_places)
-    ]
+    names = private_names(text, findings)
+    if names:
+        forms = forms or _public_forms(public)
+        findings += [f for f in names if not _is_public(f, *forms)]
     return joined(text, findings)
+
+
+@functools.lru_cache(maxsize=64)
+def _public_forms(public: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The public entries as digits (numbers) and as folded words (places, names); worked out
+    once per list."""
+    numbers = {digits for entry in public if len(digits := _digits(entry)) >= 3}
+    return frozenset(PUBLIC_HELPLINES) | numbers, tuple(_folded(entry) for entry in public)
 
 
 def mask(text: str, findings: list[Finding]) -> str:
