@@ -14,8 +14,11 @@ from safeguarding.findings import Finding
 
 # Words that say the number beside them is a bank detail. Within _NEAR characters either side.
 _BANK_WORDS = re.compile(
-    r"(?<![\w/])(?:sort\s?-?codes?|s/c|sc|sort|acc(?:oun)?ts?|acc(?:t)?\.?\s?(?:no|num|number)s?\.?|"
-    r"a/c|bank(?:\s+details)?|banking|iban|building society|paid into|pay into|transfer(?:red)?)"
+    r"(?<![\w/])(?:sort\s?-?codes?|s/c|sc|sort|acc(?:oun)?t?s?|acc(?:t)?\.?\s?(?:no|num|number)s?\.?|"
+    r"a/c|bank(?:\s+details)?|banking|iban|building society|paid into|pay into|transfer(?:red)?|"
+    # Banks people name instead of the word "bank".
+    r"barclays|lloyds|natwest|hsbc|santander|nationwide|halifax|monzo|starling|tsb|revolut|"
+    r"first direct|virgin money|rbs|metro bank|co-?op bank|bank of scotland|chase|post office)"
     r"(?![\w/])",
     re.IGNORECASE,
 )
@@ -28,15 +31,25 @@ _NEAR = 40
 
 # 12-34-56, 12 34 56 (one separator throughout) or 123456.
 _SORT_CODE = re.compile(r"(?<![\d-])(?:\d{2}([- ])\d{2}\1\d{2}|\d{6})(?![\d-])")
-# 12345678 or 1234 5678 / 1234-5678.
-_ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d{4}[ -]?\d{4}(?![\d-])")
+# Eight digits, grouped any way: 12345678, 1234 5678, 12-34-56-78.
+_ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d(?:[ -]?\d){7}(?![\d-])")
+# A number that is a reference or a date, not an account ("case number 12345678", "on 12-05-21").
+_NOT_BANK_BEFORE = re.compile(
+    r"\b(?:ref(?:erence)?|case|crime|incident|claim|policy|order|tracking|customer|membership|"
+    r"on|since|from|until|till|dated?)\b(?:\s+(?:no\.?|number|num))?\s*(?:is\s+|:\s*|#\s*)?$",
+    re.IGNORECASE,
+)
+# "card ending 4242", "the last four digits are 4242".
+_CARD_ENDING = re.compile(
+    r"(?i:\b(?:ending(?:\s+in)?|ends\s+(?:in|with)|last\s+(?:4|four)\s+(?:digits|numbers)"
+    r"(?:\s+(?:are|is|were))?))\s*:?\s*(?P<detail>\d{4})\b"
+)
 # A country code and check digits, then up to 30 letters and digits, spaced or not; which
 # prefix of that is the IBAN is settled by _iban_end ("GB82 WEST ... 32 now" ends at 32).
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,34}\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 # 13 to 19 digits, grouped by spaces or hyphens or not at all.
 _CARD_NUMBER = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
-_CARD_SHAPE = re.compile(r"\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}")
 
 
 # The rest of a card: "CVV 123", "the 3 digits on the back are 456", "PIN 4821", "exp 09/27".
@@ -113,10 +126,14 @@ def bank_details(text: str) -> list[Finding]:
             found.append(Finding("iban", m.start(), m.start() + end, m.group(0)[:end]))
     for m in _CARD_NUMBER.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
-        if luhn_valid(digits) or (
-            _CARD_SHAPE.fullmatch(m.group(0)) and _near(_CARD_WORDS, text, m.start(), m.end())
-        ):
+        # Beside a word for a card, any 13 to 19 digits: a card number mistyped is still one.
+        if luhn_valid(digits) or _near(_CARD_WORDS, text, m.start(), m.end()):
             found.append(Finding("card_number", m.start(), m.end(), m.group(0)))
+    found += [
+        Finding("card_number", m.start("detail"), m.end("detail"), m.group("detail"))
+        for m in _CARD_ENDING.finditer(text)
+        if _near(_CARD_WORDS, text, m.start(), m.end())
+    ]
     for kind, pattern in _CARD_EXTRAS:
         found += [
             Finding(kind, m.start("detail"), m.end("detail"), m.group("detail"))
@@ -127,5 +144,6 @@ def bank_details(text: str) -> list[Finding]:
             Finding(kind, m.start(), m.end(), m.group(0))
             for m in pattern.finditer(text)
             if _near(_BANK_WORDS, text, m.start(), m.end())
+            and not _NOT_BANK_BEFORE.search(text, max(0, m.start() - _NEAR), m.start())
         ]
     return found

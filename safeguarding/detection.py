@@ -167,7 +167,11 @@ _VEHICLE_SPACED = re.compile(
     r"[A-Z]{3}[ -]?\d{1,3}[ -]?[A-Z])\b"
 )
 _VEHICLE_SPACED_ANY_CASE = re.compile(_VEHICLE_SPACED.pattern, re.IGNORECASE)
-_PLATE_WORDS = re.compile(r"\b(?:reg|registration|plate|plates)\b[^.?!]{0,25}$", re.IGNORECASE)
+_PLATE_WORDS = re.compile(
+    r"\b(?:reg|registration|plate|plates|car|van|vehicle|motorbike|motorcycle|bike|lorry|taxi|"
+    r"drives|driving)\b[^.?!]{0,25}$",
+    re.IGNORECASE,
+)
 # Every character apart: "L G 6 8 R T U".
 _SPACED_OUT = re.compile(r"(?<![\w-])[A-Za-z0-9](?:\s[A-Za-z0-9]){4,7}(?![\w-])")
 _VEHICLE_CONTEXT = re.compile(
@@ -277,6 +281,19 @@ _PUBLIC_BUILDING_BEFORE = re.compile(
     r"building|market)\s+(?:is\s+)?(?:at|on|in|off|near|,)\s*$",
     re.IGNORECASE,
 )
+# "Is 1 Victoria Street the right address for the department?"
+_BUILDINGS_ADDRESS_AFTER = re.compile(
+    r"\s*,?\s*(?:is|was)?\s*(?:the\s+)?(?:right\s+|correct\s+|main\s+|new\s+|old\s+)?"
+    r"(?:address|office|building|entrance|site)\s+(?:for|of)\b",
+    re.IGNORECASE,
+)
+# "he lives on cranbrook road": a street typed in lower case, right after where someone lives.
+_LOWER_CASE_STREET = re.compile(
+    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|moved)\s+(?:on|in|onto|into|to|at)\s+)"
+    r"(?P<address>(?!(?:a|an|the|my|our|his|her|their|this|that|same|main|busy|quiet|big|small|"
+    r"new|old|long|dead|one|council)\b)[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?\s+(?:road|street|lane|"
+    r"avenue|close|crescent|drive|grove|terrace|way|gardens|place|court|rd|st|ave))\b"
+)
 _LIVES_BY = re.compile(
     r"\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:just\s+)?"
     r"(?:above|over|behind|next\s+to|opposite|near|by|beside|across\s+from)\b",
@@ -284,7 +301,14 @@ _LIVES_BY = re.compile(
 )
 # Well-known public addresses people ask about; the event's agencies' own come from their
 # records (find_personal_details's `public`).
-PUBLIC_PLACES = ("10 Downing Street", "102 Petty France", "2 Marsham Street", "New Scotland Yard")
+PUBLIC_PLACES = (
+    "10 Downing Street",
+    "102 Petty France",
+    "2 Marsham Street",
+    "New Scotland Yard",
+    "Parliament Square",
+    "Trafalgar Square",
+)
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -312,9 +336,16 @@ _DIGITS_WITH_O = re.compile(r"\b[0-9Oo]*[0-9][0-9Oo]*\b")
 # A number given as an organisation's: "ring the council on 0113 496 0000", "is 0161 496 0000
 # the right number for the court?".
 _ORGANISATION_BEFORE = re.compile(
-    r"\b(?:police|council|court|station|helpline|hotline|office|service|team|hospital|surgery|gp|"
-    r"school|charity|agency|switchboard|reception|non-emergency|cps|victim\s+support|refuge)"
-    r"(?:['\u2019]s)?\s+(?:(?:phone\s+)?(?:number|line|no\.?)\s+)?(?:is\s+|on\s+|:\s*)?$",
+    r"\b(?:police|met|force|constabulary|council|court|station|helpline|hotline|office|service|"
+    r"team|hospital|surgery|gp|school|charity|agency|switchboard|reception|non-emergency|cps|"
+    r"victim\s+support|refuge)(?:['\u2019]s)?\b(?P<between>(?:\s+\S+){0,4}?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Words that make a number between an organisation and it somebody's own ("the police have
+# my number, 0113 ...").
+_PERSONAL_WORDS = re.compile(
+    r"\b(?:me|my|mine|his|him|her|hers|their|them|mum|mum's|dad|nan|ex|partner|husband|wife|"
+    r"son|daughter|friend|home|mobile|personal|own)\b",
     re.IGNORECASE,
 )
 _ORGANISATION_AFTER = re.compile(
@@ -331,10 +362,12 @@ _LOOK_BACK = 80
 
 
 def _organisations_line(text: str, start: int, end: int) -> bool:
-    return bool(
-        _ORGANISATION_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
-        or _ORGANISATION_AFTER.match(text, end)
-    )
+    """The number at start..end is given as an organisation's: after its name with no word
+    about a person between, or before "the number for"."""
+    before = _ORGANISATION_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+    if before and not _PERSONAL_WORDS.search(before.group("between")):
+        return True
+    return _ORGANISATION_AFTER.match(text, end) is not None
 
 
 def _landline(number: str) -> bool:
@@ -406,7 +439,7 @@ def _addresses(text: str) -> list[Finding]:
     found += [
         Finding("address", m.start(), m.end(), m.group(0)) for m in _FLAT_NUMBER.finditer(text)
     ]
-    for pattern in (_ADDRESS_AFTER_LIVES_AT, _HOUSE_CALLED, _HOUSE_NUMBER):
+    for pattern in (_ADDRESS_AFTER_LIVES_AT, _HOUSE_CALLED, _HOUSE_NUMBER, _LOWER_CASE_STREET):
         found += [
             Finding("address", m.start("address"), m.end("address"), m.group("address"))
             for m in pattern.finditer(text)
@@ -428,7 +461,11 @@ def _addresses(text: str) -> list[Finding]:
         else f
         for f in found
     ]
-    return [f for f in found if not _public_building(text, f.start)]
+    return [
+        f
+        for f in found
+        if not (_public_building(text, f.start) or _BUILDINGS_ADDRESS_AFTER.match(text, f.end))
+    ]
 
 
 def _sentence_start(text: str, position: int) -> int:

@@ -72,6 +72,22 @@ _NAME_AFTER_CUE = re.compile(
     rf"(?i:\b(?:{_NAME_IS}|{_I_AM_CALLED}))\s*:?\s+"
     rf"(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+(?:{_CAPITALISED}|{_LOWER}))?)"
 )
+# "I'm Sarah, 34", "I'm Dean and ...": capitalised, and followed by what follows a name.
+_NAME_AFTER_I_AM = re.compile(
+    r"(?i:\b(?:i['\u2019]?m|i\s+am))\s+"
+    rf"(?P<name>{_FULL_NAME})(?=\s*(?:[,.!;)]|(?i:and|from|aged?|i['\u2019]?m|im|here)\b|\d|$))"
+)
+# "Thanks, Sarah", "thanks for listening, Kerry" at the very end.
+_NAME_SIGNING_OFF = re.compile(
+    r"(?i:\b(?:thanks|thank\s+you|thankyou|cheers|regards|best\s+wishes|many\s+thanks|love|"
+    r"from)(?:\s+[a-z]+){0,3})[,!.]?\s+"
+    rf"(?P<name>{_FULL_NAME})\s*[.!]*\s*(?:x+)?\s*$"
+)
+# "my husband is called dave": in lower case too.
+_NAME_AFTER_RELATION_CALLED = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})(?:['\u2019]s|\s+(?:is|was))\s+"
+    rf"(?:called|named|known\s+as))\s+(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+(?:{_CAPITALISED}|{_LOWER}))?)"
+)
 # "Hi, I'm Sarah", "hello this is Dean Walsh": capitalised only ("hi im scared").
 _NAME_AFTER_GREETING = re.compile(
     r"(?i:\b(?:hi|hello|hiya|hey|morning|evening|afternoon)[,!.]*\s+(?:there[,!.]*\s+)?"
@@ -112,7 +128,11 @@ _NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_FULL_NAME})")
 _FULL_NAME_ONLY = re.compile(
     rf"(?<![\w'\u2019-])(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})(?![\w'\u2019-])"
 )
-_BESIDE = re.compile(r"\s*(?:,|\(|\)|-|:|\bat\b|\bof\b|\bon\b|\blives\s+at\b)?\s*", re.IGNORECASE)
+_BESIDE = re.compile(
+    r"\s*[,(:-]?\s*(?:(?:at|of|on|from|born|dob|d\.o\.b\.?|aged?|who\s+lives\s+at|lives\s+at|"
+    r"(?:his|her|their)\s+(?:number|address|reg)\s+is|number|mobile|tel)\b\s*:?)?[\s)]*",
+    re.IGNORECASE,
+)
 
 # Capitalised words that start a sentence or name an institution, never a private person.
 _NOT_NAME_WORDS = _words(
@@ -126,9 +146,46 @@ _NOT_NAME_WORDS = _words(
     Inspector Constable Chief Judge Lord Lady Sir Dame King Queen Prince Princess Christmas
     Easter Facebook Instagram WhatsApp Snapchat TikTok Google Amazon Deaf British English
     Scottish Welsh Irish Muslim Christian Jewish Sikh Hindu Black White Asian Autistic Disabled
-    Gay Lesbian Trans Bi Polish Romanian
+    Gay Lesbian Trans Bi Polish Romanian Catholic Protestant Mixed Gypsy Traveller Roma
+    Mencap Refuge Galop Shelter Mind Nspcc NSPCC Barnardos Karma Nirvana Respect Hourglass
+    Everyone Team All Panel Sir Madam Officer Detective Sarge
     """
 )
+
+
+# Names that end like a nationality ("Brian", "Ian"); other words ending so are one
+# ("British", "Romanian", "Japanese", "Pakistani").
+_NAMES_LIKE_NATIONALITIES = frozenset(
+    ["Brian", "Ian", "Julian", "Adrian", "Damian", "Vivian", "Gillian", "Lillian", "Marian"]
+)
+_NATIONALITIES_IN_I = frozenset(
+    [
+        "Pakistani",
+        "Bangladeshi",
+        "Somali",
+        "Iraqi",
+        "Israeli",
+        "Saudi",
+        "Kuwaiti",
+        "Yemeni",
+        "Nepali",
+        "Afghani",
+        "Qatari",
+        "Omani",
+        "Bahraini",
+        "Emirati",
+        "Punjabi",
+        "Gujarati",
+    ]
+)
+
+
+def _is_nationality(word: str) -> bool:
+    if word in _NAMES_LIKE_NATIONALITIES:
+        return False
+    if word.endswith("i"):
+        return word in _NATIONALITIES_IN_I
+    return bool(re.search(r"(?:ish|ese|ian)$", word))
 
 
 def _is_name(name: str) -> bool:
@@ -153,6 +210,9 @@ def private_names(text: str, beside: list[Finding]) -> list[Finding]:
     for pattern in (
         _NAME_AFTER_CUE,
         _NAME_AFTER_GREETING,
+        _NAME_AFTER_I_AM,
+        _NAME_SIGNING_OFF,
+        _NAME_AFTER_RELATION_CALLED,
         _NAME_AFTER_CALLED,
         _NAME_AFTER_RELATION,
         _FULL_NAME_AFTER_RELATION_IS,
@@ -162,7 +222,8 @@ def private_names(text: str, beside: list[Finding]) -> list[Finding]:
     ):
         for m in pattern.finditer(text):
             name = _trimmed(m.group("name"))
-            if _is_name(name):
+            # "I'm British": after "I'm", a word shaped like a nationality is one.
+            if _is_name(name) and not (pattern is _NAME_AFTER_I_AM and _is_nationality(name)):
                 # A title goes with the name: "[name removed]", not "Mr [name removed]".
                 start = m.start() if pattern is _NAME_AFTER_TITLE else m.start("name")
                 end = m.start("name") + len(name)
