@@ -282,3 +282,51 @@ def test_nothing_of_any_detail_in_the_corpus_is_left_in_the_masked_text() -> Non
     from safeguarding.evaluation.blind_details import corpus_details_left
 
     assert corpus_details_left() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("my account number is 12 34 56 78", "12 34 56 78"),
+        ("my Barclays account 63849201", "63849201"),
+        ("the card ending 4242 was used", "4242"),
+        ("he knows my PIN 4821", "4821"),
+        ("I'm Dave and I'm 40, my wife hits me", "Dave"),
+        ("thanks for listening, Kerry", "Kerry"),
+        ("my husband is called dave", "dave"),
+        ("my ex (Jamie Clark) keeps messaging", "Jamie Clark"),
+        ("Kerry Whitlock, 07700 900456, is the one", "Kerry Whitlock"),
+        ("he lives on cranbrook road", "cranbrook road"),
+        ("my house number is 42", "42"),
+        ("his car is ab 12 cde", "ab 12 cde"),
+        ("his car AB-12-CDE was outside", "AB-12-CDE"),
+        ("ring me O-7-7-0-0 9-0-0-1-2-3", "O-7-7-0-0 9-0-0-1-2-3"),
+        ("o seven nine one one, twelve thirty four, fifty six", "twelve thirty four, fifty six"),
+    ],
+)
+def test_a_detail_written_another_way_is_still_masked_whole(text: str, detail: str) -> None:
+    masked = mask(text, find_personal_details(text))
+
+    assert detail not in masked
+    assert "removed]" in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I went to the bank on 12-05-21 and they said no",
+        "The crime number 12345678 from the bank, do I need it?",
+        "I'm British and was attacked on holiday",
+        "I'm Pakistani and they spit at me",
+        "Hi, I'm Deaf, can I use BSL?",
+        "I get called names on the bus every day",
+        "Is the council's number still 0113 222 4444?",
+        "Is 1 Victoria Street the right address for the department?",
+        "I'm meeting my ISVA on Church Street tomorrow",
+        "We have 2 houses on our street that are empty",
+        "My step dad Christmas presents were all taken",
+        "Is number 10 going to do anything about knife crime?",
+    ],
+)
+def test_ordinary_questions_near_the_new_kinds_have_no_findings(text: str) -> None:
+    assert find_personal_details(text) == []
