@@ -287,6 +287,18 @@ _BUILDINGS_ADDRESS_AFTER = re.compile(
     r"(?:address|office|building|entrance|site)\s+(?:for|of)\b",
     re.IGNORECASE,
 )
+# A home described by a named place beside it, where someone lives: "I live in the yellow
+# house opposite the Red Lion", "she lives in the flat above Greggs". Only a named (capitalised)
+# place: "a house near a school" would point to many.
+_DESCRIBED_HOME = re.compile(
+    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:in|at)\s+)"
+    r"(?P<address>(?i:the|a|an)\s+(?:[a-z-]+\s+){0,2}"
+    r"(?i:house|home|bungalow|flat|cottage|caravan|maisonette|semi|terrace|farmhouse)"
+    r"(?:\s+with\s+(?i:the|a)\s+[a-z]+\s+[a-z]+)?\s+"
+    r"(?i:opposite|next\s+(?:door\s+)?to|behind|across\s+from|beside|above|below|over|near|by|"
+    r"on\s+the\s+corner\s+of|at\s+the\s+(?:end|top|bottom)\s+of)\s+(?:(?i:the)\s+)?"
+    r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})"
+)
 # "he lives on cranbrook road": a street typed in lower case, right after where someone lives.
 _LOWER_CASE_STREET = re.compile(
     r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|moved)\s+(?:on|in|onto|into|to|at)\s+)"
@@ -439,7 +451,13 @@ def _addresses(text: str) -> list[Finding]:
     found += [
         Finding("address", m.start(), m.end(), m.group(0)) for m in _FLAT_NUMBER.finditer(text)
     ]
-    for pattern in (_ADDRESS_AFTER_LIVES_AT, _HOUSE_CALLED, _HOUSE_NUMBER, _LOWER_CASE_STREET):
+    for pattern in (
+        _ADDRESS_AFTER_LIVES_AT,
+        _HOUSE_CALLED,
+        _HOUSE_NUMBER,
+        _LOWER_CASE_STREET,
+        _DESCRIBED_HOME,
+    ):
         found += [
             Finding("address", m.start("address"), m.end("address"), m.group("address"))
             for m in pattern.finditer(text)
