@@ -278,7 +278,11 @@ _PUBLIC_BUILDING_BEFORE = re.compile(
     r"town\s+hall|ministry(?:\s+of\s+\w+)?|department(?:\s+of\s+\w+)?|prison|embassy|"
     r"parliament|refuge|shelter|hub|surgery|clinic|church|mosque|temple|gurdwara|synagogue|"
     r"school|college|university|museum|shop|supermarket|pub|cafe|restaurant|hotel|bank|branch|"
-    r"building|market)\s+(?:is\s+)?(?:at|on|in|off|near|,)\s*$",
+    r"building|market|service|services|support|trust|foundation|charity|society|association|"
+    r"network|project|partnership|bridewell|custody|suite|unit|agency|commission|tribunal|"
+    r"jobcentre|advice|cps)(?:['\u2019]s)?\s+"
+    r"(?:(?:is|are|was|were|still|now|based|located|found|moved|open)\s+){0,3}"
+    r"(?:at|on|in|off|near|to|,)\s*$",
     re.IGNORECASE,
 )
 # "Is 1 Victoria Street the right address for the department?"
@@ -479,11 +483,14 @@ def _addresses(text: str) -> list[Finding]:
         else f
         for f in found
     ]
-    return [
+    public = [
         f
         for f in found
-        if not (_public_building(text, f.start) or _BUILDINGS_ADDRESS_AFTER.match(text, f.end))
+        if _public_building(text, f.start) or _BUILDINGS_ADDRESS_AFTER.match(text, f.end)
     ]
+    # A part of a public building's address is public too ("Wellington Place" of "the CPS
+    # moved to 9 Wellington Place").
+    return [f for f in found if not any(p.start < f.end and f.start < p.end for p in public)]
 
 
 def _sentence_start(text: str, position: int) -> int:
