@@ -79,8 +79,8 @@ _NAME_AFTER_I_AM = re.compile(
 )
 # "Thanks, Sarah", "thanks for listening, Kerry" at the very end.
 _NAME_SIGNING_OFF = re.compile(
-    r"(?i:\b(?:thanks|thank\s+you|thankyou|cheers|regards|best\s+wishes|many\s+thanks|love|"
-    r"from)(?:\s+[a-z]+){0,3})[,!.]?\s+"
+    r"(?i:\b(?:thanks|thank\s+you|thankyou|cheers|regards|best\s+wishes|many\s+thanks|love))"
+    r"(?:\s+[a-z]+){0,3}[,!.]?\s+"
     rf"(?P<name>{_FULL_NAME})\s*[.!]*\s*(?:x+)?\s*$"
 )
 # "my husband is called dave": in lower case too.
