@@ -235,7 +235,8 @@ _FLAT_NUMBER = re.compile(
 )
 # "at number 14", "im at no 22", "moved into number 9 Bramble Way"; not "the number 14 bus".
 _HOUSE_NUMBER = re.compile(
-    rf"(?i:\b(?:at|into|to|in|from|outside|(?:house|home|flat|address)\s+is)\s+)(?P<address>(?i:number|no\.?|num)\s?"
+    rf"(?i:\b(?:at|into|to|in|from|outside|(?:house|home|flat|address)\s*(?:is|[,:-])?)\s+)"
+    rf"(?P<address>(?i:number|no\.?|num)\s?"
     rf"\d{{1,4}}[A-Za-z]?\b(?!\s+(?i:bus|tram|train|route|in\s+the\s+queue|on\s+the\s+list))"
     rf"{_BUILDING_OR_STREET})"
 )

@@ -1,7 +1,7 @@
 """Phone numbers said in words, as a person reads one out: "oh seven seven double oh nine
 hundred one two three", "zero7700 nine00 321". A run of number words and digits that spells
-10 or more digits is a phone number; shorter runs are counts, times and public services
-("nine nine nine")."""
+10 or more digits is a phone number, and 7 or more right after "my number is", "ring me on";
+shorter runs are counts, times and public services ("nine nine nine")."""
 
 import re
 
@@ -61,6 +61,14 @@ _RUN = re.compile(
 _GLUED = re.compile(rf"{_WORD}|\d", re.IGNORECASE)
 _WHOLE_PIECE = re.compile(rf"(?:{_WORD}|\d)+", re.IGNORECASE)
 MIN_DIGITS = 10
+# Right after "my number is", "mob:", "ring me on", a shorter run is a number too (said
+# without its area code, or mis-said): "mob: seven seven double oh nine hundred and twelve".
+MIN_DIGITS_AFTER_CUE = 7
+_PHONE_CUE = re.compile(
+    r"\b(?:mob|mobile|number|no|num|tel|phone|ring|call|text|whatsapp|landline)\b\W*"
+    r"(?:(?:is|me|him|her|us|on|at|back)\b\W*){0,3}$",
+    re.IGNORECASE,
+)
 
 
 def _digits(run: str) -> tuple[str, bool]:
@@ -69,9 +77,13 @@ def _digits(run: str) -> tuple[str, bool]:
     repeat = 1
     worded = False
     tens = False  # the last piece was "twenty" .. "ninety", waiting for its unit
-    for piece in re.split(r"[\s,.-]+", run.lower()):
-        piece = re.sub(r"[^\w]", "", piece)
-        if piece in ("", "and"):
+    pieces = [re.sub(r"[^\w]", "", piece) for piece in re.split(r"[\s,.-]+", run.lower())]
+    pieces = [piece for piece in pieces if piece]
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        index += 1
+        if piece == "and":
             continue
         if tens:
             tens = False
@@ -87,8 +99,24 @@ def _digits(run: str) -> tuple[str, bool]:
             tens = worded = True
         elif piece in _REPEATS:
             repeat, worded = _REPEATS[piece], True
-        elif piece in ("hundred", "thousand"):
-            digits += "00" if piece == "hundred" else "000"
+        elif piece == "hundred":
+            worded = True
+            # "nine hundred and twelve" is 912, "nine hundred and five" 905; "nine hundred" 900.
+            after = pieces[index + 1] if index + 1 < len(pieces) else ""
+            if index < len(pieces) and pieces[index] == "and" and after in _TEENS:
+                digits += _TEENS[after]
+                index += 2
+            elif index < len(pieces) and pieces[index] == "and" and after in _TENS:
+                digits += _TENS[after]
+                tens = True
+                index += 2
+            elif index < len(pieces) and pieces[index] == "and" and after in _DIGIT_WORDS:
+                digits += "0" + _DIGIT_WORDS[after]
+                index += 2
+            else:
+                digits += "00"
+        elif piece == "thousand":
+            digits += "000"
             worded = True
         elif _WHOLE_PIECE.fullmatch(piece):
             parts = _GLUED.findall(piece)
@@ -103,7 +131,8 @@ def spoken_phone_numbers(text: str) -> list[Finding]:
     found = []
     for m in _RUN.finditer(text):
         digits, worded = _digits(m.group(0))
-        if worded and len(digits) >= MIN_DIGITS:
+        after_cue = _PHONE_CUE.search(text, max(0, m.start() - 30), m.start()) is not None
+        if worded and len(digits) >= (MIN_DIGITS_AFTER_CUE if after_cue else MIN_DIGITS):
             found.append(Finding("phone", m.start(), m.end(), m.group(0)))
     return found
 

@@ -299,6 +299,8 @@ def test_nothing_of_any_detail_in_the_corpus_is_left_in_the_masked_text() -> Non
         ("he lives on cranbrook road", "cranbrook road"),
         ("I live in the yellow house opposite the Red Lion", "opposite the Red Lion"),
         ("Police are at 12 Acacia Road now, he is still inside", "12 Acacia Road"),
+        ("it happens at my house, number 31", "number 31"),
+        ("mob: seven seven double oh nine hundred and twelve", "nine hundred and twelve"),
         ("my house number is 42", "42"),
         ("his car is ab 12 cde", "ab 12 cde"),
         ("his car AB-12-CDE was outside", "AB-12-CDE"),
