@@ -12,8 +12,13 @@ import re
 from safeguarding.findings import Finding
 
 # A capitalised name word: Kerry, O'Neill, McDonald, Ellie-Mae.
-_CAPITALISED = r"(?:[A-Z]['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?(?![\w'\u2019-])"
+# A possessive may follow ("Dave Smith's number"), not another part of the word.
+_CAPITALISED = (
+    r"(?:[A-Z]['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?\b(?!-)(?!['\u2019](?!s\b))"
+)
 _LOWER = r"[a-z][a-z'-]+(?![\w'\u2019-])"
+# In capitals after a cue: "HIS NAME IS DAVE SMITH".
+_SHOUTED = r"[A-Z]{2,}(?:['\u2019-][A-Z]+)?(?![\w'\u2019-])"
 # Up to three name words: "Kerry Whitlock", "Mary Ann Jones".
 _FULL_NAME = rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}"
 
@@ -70,7 +75,7 @@ NOT_NAMES = _words(
 )
 _NAME_AFTER_CUE = re.compile(
     rf"(?i:\b(?:{_NAME_IS}|{_I_AM_CALLED}))\s*:?\s+"
-    rf"(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+(?:{_CAPITALISED}|{_LOWER}))?)"
+    rf"(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+(?:{_CAPITALISED}|{_LOWER}))?|{_SHOUTED}(?:\s+{_SHOUTED})?)"
 )
 # "I'm Sarah, 34", "I'm Dean and ...": capitalised, and followed by what follows a name.
 _NAME_AFTER_I_AM = re.compile(
@@ -126,11 +131,12 @@ _NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_FULL_NAME})")
 # Two or three capitalised words right before or after another detail, with only a comma,
 # "at", "of" or "on" between: "Tom Beswick, 14 Farrow Road", "07700 900123 (Jo Bloggs)".
 _FULL_NAME_ONLY = re.compile(
-    rf"(?<![\w'\u2019-])(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})(?![\w'\u2019-])"
+    rf"(?<![\w'\u2019-])(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})"
 )
 _BESIDE = re.compile(
-    r"\s*[,(:-]?\s*(?:(?:at|of|on|from|born|dob|d\.o\.b\.?|aged?|who\s+lives\s+at|lives\s+at|"
-    r"(?:his|her|their)\s+(?:number|address|reg)\s+is|number|mobile|tel)\b\s*:?)?[\s)]*",
+    r"(?:['\u2019]s)?\s*[,(:-]?\s*(?:(?:at|of|on|from|born|dob|d\.o\.b\.?|aged?|who\s+lives\s+at|"
+    r"lives\s+at|(?:(?:his|her|their)\s+)?(?:number|mobile|phone|address|reg|car|email)"
+    r"(?:\s+is)?|tel)\b\s*:?)?[\s)]*",
     re.IGNORECASE,
 )
 

@@ -300,6 +300,8 @@ def test_nothing_of_any_detail_in_the_corpus_is_left_in_the_masked_text() -> Non
         ("I live in the yellow house opposite the Red Lion", "opposite the Red Lion"),
         ("Police are at 12 Acacia Road now, he is still inside", "12 Acacia Road"),
         ("it happens at my house, number 31", "number 31"),
+        ("HIS NAME IS DAVE SMITH AND HE HITS ME", "DAVE SMITH"),
+        ("Dave Smith's number is 07700 900123", "Dave Smith"),
         ("mob: seven seven double oh nine hundred and twelve", "nine hundred and twelve"),
         ("my house number is 42", "42"),
         ("his car is ab 12 cde", "ab 12 cde"),
