@@ -281,9 +281,9 @@ _PUBLIC_BUILDING_BEFORE = re.compile(
     r"school|college|university|museum|shop|supermarket|pub|cafe|restaurant|hotel|bank|branch|"
     r"building|market|service|services|support|trust|foundation|charity|society|association|"
     r"network|project|partnership|bridewell|custody|suite|unit|agency|commission|tribunal|"
-    r"jobcentre|advice|cps)(?:['\u2019]s)?\s+"
-    r"(?:(?:is|are|was|were|still|now|based|located|found|moved|open)\s+){0,3}"
-    r"(?:at|on|in|off|near|to|,)\s*$",
+    r"jobcentre|advice|cps)(?:['\u2019]s)?"
+    r"(?:\s+(?:(?:is|are|was|were|still|now|based|located|found|moved|open)\s+){0,3}"
+    r"(?:at|on|in|off|near|to)|\s*,)\s*$",
     re.IGNORECASE,
 )
 # "Is 1 Victoria Street the right address for the department?"
@@ -447,7 +447,9 @@ def _vehicles(text: str) -> list[Finding]:
     return found
 
 
-def _addresses(text: str) -> list[Finding]:
+def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
+    """Addresses found: somebody's, and those of public buildings (never findings, but a
+    postcode right after one is the building's too)."""
     found = [
         Finding("address", m.start(), m.end(), m.group(0))
         for pattern in (_STREET, _PLACE)
@@ -491,7 +493,20 @@ def _addresses(text: str) -> list[Finding]:
     ]
     # A part of a public building's address is public too ("Wellington Place" of "the CPS
     # moved to 9 Wellington Place").
-    return [f for f in found if not any(p.start < f.end and f.start < p.end for p in public)]
+    private = [f for f in found if not any(p.start < f.end and f.start < p.end for p in public)]
+    return private, public
+
+
+# Between a public building's address and its postcode: at most a town ("1 Oxford Row, Leeds
+# LS1 3BG").
+_TOWN_BETWEEN = re.compile(r"[\s,]*(?:[A-Z][\w'-]*[\s,]*){0,3}")
+
+
+def _buildings_postcode(text: str, postcode: Finding, public: list[Finding]) -> bool:
+    return _public_building(text, postcode.start) or any(
+        p.end <= postcode.start and _TOWN_BETWEEN.fullmatch(text, p.end, postcode.start)
+        for p in public
+    )
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -559,18 +574,22 @@ def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding
     `public` lists what is nobody's personal detail in this chat, beside the well-known
     PUBLIC_HELPLINES and PUBLIC_PLACES: the helpline numbers, addresses and names of the
     event's agencies and panellists, from their records."""
-    findings = spoken_phone_numbers(text) + _written_out_emails(text) + _addresses(text)
+    addresses, public_addresses = _addresses(text)
+    findings = spoken_phone_numbers(text) + _written_out_emails(text) + addresses
     findings += [Finding("email", m.start(), m.end(), m.group(0)) for m in _EMAIL.finditer(text)]
     # Most questions hold no digit, and every kind below needs one: skipping them halves the
     # cost of an ordinary question.
     if not _DIGIT.search(text):
         return _without_public(text, findings, public)
     findings += _phones(text) + _vehicles(text) + bank_details(text)
-    for kind, pattern in (
-        ("national_insurance_number", _NATIONAL_INSURANCE),
-        ("postcode", _POSTCODE),
-    ):
-        findings += [Finding(kind, m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    findings += [
+        Finding("national_insurance_number", m.start(), m.end(), m.group(0))
+        for m in _NATIONAL_INSURANCE.finditer(text)
+    ]
+    postcodes = [
+        Finding("postcode", m.start(), m.end(), m.group(0)) for m in _POSTCODE.finditer(text)
+    ]
+    findings += [p for p in postcodes if not _buildings_postcode(text, p, public_addresses)]
     if _BIRTH_CONTEXT.search(text):
         findings += [
             Finding("date_of_birth", m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)

@@ -333,6 +333,7 @@ def test_a_detail_written_another_way_is_still_masked_whole(text: str, detail: s
         "I live in a house near a school, are there patrols?",
         "Is Victim Support still at 5 Bridge Street?",
         "Has the CPS moved to 9 Wellington Place?",
+        "Can I get to Leeds Crown Court, 1 Oxford Row, Leeds LS1 3BG by bus?",
         "My step dad Christmas presents were all taken",
         "Is number 10 going to do anything about knife crime?",
     ],
