@@ -502,6 +502,38 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
 _TOWN_BETWEEN = re.compile(r"[\s,]*(?:[A-Z][\w'-]*[\s,]*){0,3}")
 
 
+# A town after an address: "12 Acacia Road, Leeds, LS6 2QT" and "14 Elm Road, Leeds" are each
+# one detail, commas and all (a capitalised word after the comma is masked with it: a name or
+# a town, either is better masked).
+_TOWN_AFTER = re.compile(
+    r"\s*,\s*(?!(?:I|It|Is|Are|Can|Could|Do|Does|Please|Thanks|Help|And|But|So|He|She|They|We|"
+    r"My|His|Her|Their|Our|Why|What|When|How|Where|Who)\b)"
+    r"(?P<town>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)"
+)
+_SPACING_OR_COMMA = re.compile(r"[\s,]*")
+
+
+def _with_town_and_postcode(text: str, findings: list[Finding]) -> list[Finding]:
+    """Each address widened over the town after it and up to the postcode after that, so the
+    address, town and postcode are masked as one."""
+    postcode_starts = sorted(f.start for f in findings if f.kind == "postcode")
+    widened = []
+    for finding in findings:
+        if finding.kind != "address":
+            widened.append(finding)
+            continue
+        end = finding.end
+        town = _TOWN_AFTER.match(text, end)
+        if town:
+            end = town.end()
+        end = next(
+            (s for s in postcode_starts if s >= end and _SPACING_OR_COMMA.fullmatch(text, end, s)),
+            end,
+        )
+        widened.append(Finding("address", finding.start, end, text[finding.start : end]))
+    return widened
+
+
 def _buildings_postcode(text: str, postcode: Finding, public: list[Finding]) -> bool:
     return _public_building(text, postcode.start) or any(
         p.end <= postcode.start and _TOWN_BETWEEN.fullmatch(text, p.end, postcode.start)
@@ -590,6 +622,7 @@ def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding
         Finding("postcode", m.start(), m.end(), m.group(0)) for m in _POSTCODE.finditer(text)
     ]
     findings += [p for p in postcodes if not _buildings_postcode(text, p, public_addresses)]
+    findings = _with_town_and_postcode(text, findings)
     if _BIRTH_CONTEXT.search(text):
         findings += [
             Finding("date_of_birth", m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)

@@ -100,7 +100,7 @@ def test_several_details_are_all_masked_in_one_question() -> None:
     text = "I'm at 7 the Paddocks, LS6  2QT, NI QQ 12 34 56 C, call O77OO 9OO123"
 
     assert mask(text, find_personal_details(text)) == (
-        "I'm at [address removed], [postcode removed], NI [national insurance number removed], "
+        "I'm at [address and postcode removed], NI [national insurance number removed], "
         "call [phone removed]"
     )
 
@@ -221,6 +221,20 @@ def test_an_address_followed_by_its_postcode_without_a_comma_leaves_nothing_of_e
     masked = mask(text, find_personal_details(text))
 
     assert masked == "I live at [address and postcode removed], please hurry"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "I live at 12 Acacia Road, Leeds, LS6 2QT now",
+            "I live at [address and postcode removed] now",
+        ),
+        ("he lives at 14 Elm Road, Leeds and hits me", "he lives at [address removed] and hits me"),
+    ],
+)
+def test_an_address_its_town_and_its_postcode_are_masked_as_one(text: str, masked: str) -> None:
+    assert mask(text, find_personal_details(text)) == masked
 
 
 def test_findings_that_overlap_are_masked_as_one_even_when_passed_separately() -> None:
