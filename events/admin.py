@@ -64,7 +64,10 @@ class AgencyAdmin(admin.ModelAdmin):
                     "helpline_url",
                     "address",
                 ),
-                "description": "Shown wherever the portal points people to help.",
+                "description": (
+                    "The helpline is shown wherever the portal points people to help. Neither "
+                    "it nor the address is flagged as personal details in this agency's webchats."
+                ),
             },
         ),
     )

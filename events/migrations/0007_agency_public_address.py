@@ -14,7 +14,11 @@ class Migration(migrations.Migration):
             name="address",
             field=models.TextField(
                 blank=True,
-                help_text="The public address of an office or building people visit or write to. In this agency's webchats it, and the helpline number, are never flagged as someone's personal details.",
+                help_text=(
+                    "The public address of an office or building people visit or write to. Not "
+                    "shown to the public; in webchats this agency leads or sits on the panel of, "
+                    "it and the helpline number are never flagged as someone's personal details."
+                ),
             ),
         ),
     ]
