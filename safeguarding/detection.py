@@ -486,10 +486,10 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
         else f
         for f in found
     ]
+    # Several patterns find the same address: each start is looked back from once.
+    after_building = {start: _public_building(text, start) for start in {f.start for f in found}}
     public = [
-        f
-        for f in found
-        if _public_building(text, f.start) or _BUILDINGS_ADDRESS_AFTER.match(text, f.end)
+        f for f in found if after_building[f.start] or _BUILDINGS_ADDRESS_AFTER.match(text, f.end)
     ]
     # A part of a public building's address is public too ("Wellington Place" of "the CPS
     # moved to 9 Wellington Place").

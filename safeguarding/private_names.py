@@ -140,6 +140,8 @@ _BESIDE = re.compile(
     re.IGNORECASE,
 )
 
+_BESIDE_AT_MOST = 40  # characters: _BESIDE never spans more
+
 # Capitalised words that start a sentence or name an institution, never a private person.
 _NOT_NAME_WORDS = _words(
     """
@@ -241,7 +243,12 @@ def private_names(text: str, beside: list[Finding]) -> list[Finding]:
         if inside or any(word in _NOT_NAME_WORDS for word in name.split()):
             continue
         after = _BESIDE.match(text, m.end())
-        before = [e for e in edges if e <= m.start() and _BESIDE.fullmatch(text, e, m.start())]
+        before = [
+            e
+            for e in edges
+            if m.start() - _BESIDE_AT_MOST <= e <= m.start()
+            and _BESIDE.fullmatch(text, e, m.start())
+        ]
         if (after and after.end() in edges) or before:
             found.append(Finding("name", m.start(), m.end(), name))
     return found
