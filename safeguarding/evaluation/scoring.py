@@ -361,8 +361,12 @@ def ordinary_for_details() -> list[Example]:
     ]
 
 
-def personal_details_scores() -> list[Score]:
-    with_details = [e for e in personal_details_corpus() if e.category != "none"]
+def personal_details_scores(*, last: int | None = None) -> list[Score]:
+    """On the whole details corpus and the crisis corpus's ordinary questions; or on the last
+    `last` messages of the details corpus alone (its newest batch)."""
+    corpus = personal_details_corpus()[-last:] if last else personal_details_corpus()
+    with_details = [e for e in corpus if e.category != "none"]
+    ordinary = [e for e in corpus if e.category == "none"] if last else ordinary_for_details()
     kinds = tuple(sorted({e.category for e in with_details}))
     return [
         *_scores(
@@ -373,7 +377,7 @@ def personal_details_scores() -> list[Score]:
             lambda e: details_caught(e, find_personal_details(e.text)),
         ),
         *_scores(
-            ordinary_for_details(),
+            ordinary,
             {"ordinary questions": ("none",)},
             "false alarms",
             DETAILS_FALSE_POSITIVE_TARGET,

@@ -41,6 +41,15 @@ class Command(BaseCommand):
         )
 
         parser.add_argument(
+            "--details-last",
+            type=int,
+            metavar="N",
+            help=(
+                "Score the personal-details finder on the last N messages of "
+                "personal_details.tsv only (its clean ones as the ordinary questions)."
+            ),
+        )
+        parser.add_argument(
             "--blind-details",
             type=Path,
             metavar="PATH",
@@ -94,8 +103,13 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             safeguarding_eval.format_table(
-                "Personal details (found and fully covered by a masking span)",
-                safeguarding_eval.personal_details_scores(),
+                "Personal details (found and fully covered by a masking span)"
+                + (
+                    f", on the last {options['details_last']} messages of personal_details.tsv"
+                    if options["details_last"]
+                    else ""
+                ),
+                safeguarding_eval.personal_details_scores(last=options["details_last"]),
             )
         )
         left = corpus_details_left()
