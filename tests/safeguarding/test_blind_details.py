@@ -57,3 +57,15 @@ def test_a_detail_masked_but_for_a_run_of_its_digits_counts_as_left() -> None:
     assert left_in("call [phone removed] 123", "07700 900 123")
     assert not left_in("call [phone removed] 12", "07700 900 123")
     assert not left_in("call [phone removed]", "07700 900 123")
+
+
+def test_the_newest_details_batch_can_be_scored_alone() -> None:
+    from safeguarding.evaluation import scoring as safeguarding_eval
+
+    newest = safeguarding_eval.personal_details_scores(last=62)
+
+    totals = {s.category: 0 for s in newest}
+    for score in newest:
+        totals[score.category] += score.total
+    assert totals["all details"] == 42
+    assert totals["ordinary questions"] == 20

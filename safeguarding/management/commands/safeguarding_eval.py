@@ -115,7 +115,8 @@ class Command(BaseCommand):
         left = corpus_details_left()
         details = sum(len(e.details) for e in safeguarding_eval.personal_details_corpus())
         self.stdout.write(
-            f"Nothing of a detail left in the masked text: {'yes' if not left else 'no'}, "
+            "Nothing of a detail left in the masked text (whole details corpus): "
+            f"{'yes' if not left else 'no'}, "
             f"{len(left)}/{details} details left their text or a run of 3+ digits"
         )
         if options["show_misses"]:
