@@ -304,6 +304,13 @@ _DESCRIBED_HOME = re.compile(
     r"on\s+the\s+corner\s+of|at\s+the\s+(?:end|top|bottom)\s+of)\s+(?:(?i:the)\s+)?"
     r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})"
 )
+# A house with a name and nothing else, right after where someone lives: "we live at
+# Meadowbank", "she's living at The Laurels".
+_NAMED_HOUSE_LIVED_AT = re.compile(
+    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|stayed)\s+at\s+)"
+    r"(?!(?:Nan|Nana|Mum|Mom|Dad|Gran|Grandma|Grandad|Home|Work|School|Uni|College)\b)"
+    r"(?P<address>(?:(?:the|The)\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})"
+)
 # "he lives on cranbrook road": a street typed in lower case, right after where someone lives.
 _LOWER_CASE_STREET = re.compile(
     r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|moved)\s+(?:on|in|onto|into|to|at)\s+)"
@@ -464,6 +471,7 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
         _HOUSE_NUMBER,
         _LOWER_CASE_STREET,
         _DESCRIBED_HOME,
+        _NAMED_HOUSE_LIVED_AT,
     ):
         found += [
             Finding("address", m.start("address"), m.end("address"), m.group("address"))
