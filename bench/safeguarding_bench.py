@@ -45,7 +45,7 @@ def main() -> int:
         "triage + scorer": lambda text: crisis.crisis_match(
             text, safeguarding.CRISIS_PHRASES, learned=True
         ),
-        "personal details": safeguarding.find_personal_details,
+        "personal details": lambda text: safeguarding.find_personal_details(text),
     }
     print(
         f"{len(texts)} messages x {args.runs} runs; import and first call {first_call * 1e3:.0f} ms"

@@ -29,6 +29,7 @@ from chat.ratelimit import allow
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
+from events.selectors import event_public_details
 from realtime.broadcast import (
     publish_many_on_commit,
     publish_on_commit,
@@ -255,6 +256,15 @@ def _resolve_to(event: Event, to: dict[str, Any] | None) -> tuple[Agency | None,
     return (seat.panellist.agency if seat else event.lead_agency), None
 
 
+def _personal_details(text: str, event: Event) -> list[safeguarding.Finding]:
+    """Personal details in `text`, less the event's agencies' helplines and addresses and its
+    panellists' names (read only when something was found, so most questions cost no query)."""
+    findings = safeguarding.find_personal_details(text)
+    if not findings:
+        return findings
+    return safeguarding.find_personal_details(text, public=event_public_details(event))
+
+
 def question_ask(
     *,
     event_id: int,
@@ -329,9 +339,7 @@ def question_ask(
                     to_panellist=to_panellist,
                     is_urgent=in_danger,
                     blocked_words=safeguarding.blocked_words_in(text),
-                    findings=safeguarding.findings_as_data(
-                        safeguarding.find_personal_details(text)
-                    ),
+                    findings=safeguarding.findings_as_data(_personal_details(text, event)),
                 )
         except IntegrityError:
             # The same retry, on another connection, won the race to store it.
@@ -443,7 +451,7 @@ def question_approve(
                 ErrorCode.EVENT_NOT_OPEN, "Questions can be published only while it is live."
             )
         text = edited or question.body
-        details = safeguarding.find_personal_details(text)
+        details = _personal_details(text, event)
         if details and not publish_unmasked:
             raise UnmaskedDetails(details)
         question_transition(

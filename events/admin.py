@@ -64,8 +64,17 @@ class AgencyAdmin(admin.ModelAdmin):
         (
             "Help for the public",
             {
-                "fields": ("helpline_name", "helpline_number", "helpline_hours", "helpline_url"),
-                "description": "Shown wherever the portal points people to help.",
+                "fields": (
+                    "helpline_name",
+                    "helpline_number",
+                    "helpline_hours",
+                    "helpline_url",
+                    "address",
+                ),
+                "description": (
+                    "The helpline is shown wherever the portal points people to help. Neither "
+                    "it nor the address is flagged as personal details in this agency's webchats."
+                ),
             },
         ),
     )

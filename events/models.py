@@ -25,6 +25,14 @@ class Agency(models.Model):
         max_length=200, blank=True, help_text="For example: Monday to Friday, 9am to 5pm."
     )
     helpline_url = models.URLField(blank=True)
+    address = models.TextField(
+        blank=True,
+        help_text=(
+            "The public address of an office or building people visit or write to. Not shown "
+            "to the public; in webchats this agency leads or sits on the panel of, it and the "
+            "helpline number are never flagged as someone's personal details."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

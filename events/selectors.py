@@ -146,3 +146,15 @@ def user_follows_event(*, user_id: int | None, event_id: int) -> bool:
     if user_id is None:
         return False
     return EventFollow.objects.filter(user_id=user_id, event_id=event_id).exists()
+
+
+def event_public_details(event: Event) -> tuple[str, ...]:
+    """What is public about an event's agencies and panel, so never a personal detail in its
+    webchat: the lead and panel agencies' helpline numbers and addresses, the panellists'
+    names."""
+    agencies = Agency.objects.filter(
+        Q(pk=event.lead_agency_id) | Q(panellists__seats__event=event)
+    ).distinct()
+    details = [value for row in agencies.values_list("helpline_number", "address") for value in row]
+    details += PanelSeat.objects.filter(event=event).values_list("panellist__name", flat=True)
+    return tuple(value for value in details if value)

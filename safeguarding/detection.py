@@ -1,22 +1,34 @@
 """Safeguarding checks on every question, before a moderator sees it.
 
-Finds personal details (phone numbers with Google's libphonenumber, including ones typed with
-the letter O; email addresses, written out ones too; National Insurance numbers; UK
-postcodes; addresses, with or without a street suffix, and named houses; dates of birth;
-vehicle registrations, old and current) so the moderator can mask them, and questions that
-say someone is in danger now or at risk of self-harm (safeguarding.crisis), so the question is
-marked urgent and its asker is pointed to emergency help at once. The findings guide people;
-they never publish or decline anything by themselves.
+Finds personal details so the moderator can mask them: phone numbers with Google's
+libphonenumber (including ones typed with the letter O, and ones said in words:
+safeguarding.spoken_numbers); email addresses, written out ones too; National Insurance
+numbers; UK postcodes; addresses, with or without a number or a street suffix, named houses,
+a flat or house number, a street where someone lives; dates of birth; vehicle registrations,
+old and current, spaced or not; bank details (safeguarding.bank_details); private people's
+names (safeguarding.private_names). Public numbers and the event's agencies' own helplines and
+addresses are never findings. Also finds questions that say someone is in danger now or at
+risk of self-harm (safeguarding.crisis), so the question is marked urgent and its asker is
+pointed to emergency help at once. The findings guide people; they never publish or decline
+anything by themselves.
 """
 
+import functools
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 import phonenumbers
 from django.conf import settings
 
 from safeguarding import crisis
+from safeguarding.bank_details import bank_details
+from safeguarding.findings import Finding, joined
+from safeguarding.private_names import private_names
+from safeguarding.spoken_numbers import spoken_digits, spoken_phone_numbers
+
+__all__ = ["Finding", "find_personal_details", "mask"]
 
 # Defaults for the crisis list staff keep in the admin (SafeguardingPhrase), seeded by a
 # migration. The admin's list adds to the built-in detection in safeguarding.crisis.
@@ -60,9 +72,28 @@ HELP_NOW_MESSAGE = (
     "chat cannot send help."
 )
 
-# Public helplines people ask about are nobody's personal number (digits only).
+# Public numbers people ask about are nobody's personal number (digits only). The event's
+# own agencies' helplines come from their records (find_personal_details's `public`).
 PUBLIC_HELPLINES = frozenset(
     {
+        "999",  # emergency
+        "112",  # emergency, across Europe
+        "101",  # police, not an emergency
+        "111",  # NHS
+        "105",  # power cuts
+        "18000",  # emergency by textphone or Relay UK
+        "116117",  # out-of-hours medical help in Europe
+        "03001232040",  # Action Fraud
+        "0800789321",  # Anti-Terrorist Hotline
+        "08088004444",  # Shelter
+        "08088005000",  # NSPCC
+        "08088081111",  # Mencap
+        "08088024040",  # Respect Phoneline
+        "08088088141",  # Hourglass
+        "0800585858",  # CALM
+        "08000684141",  # Papyrus HOPEline
+        "08001448848",  # Citizens Advice
+        "03001233393",  # Mind
         "08082000247",  # National Domestic Abuse Helpline
         "0800555111",  # Crimestoppers
         "116123",  # Samaritans
@@ -128,6 +159,21 @@ _VEHICLE = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b", re.IGNORECASE)
 # when the question talks about a vehicle.
 _VEHICLE_OLD = re.compile(r"\b(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b")
 _VEHICLE_OLD_ANY_CASE = re.compile(_VEHICLE_OLD.pattern, re.IGNORECASE)
+# With a space inside each group ("AB 12 CDE", "Y 652 HBT", "ABC 12 D"): lower-case words
+# and numbers fall into this shape ("im 14 and"), so only in capitals, or in any case right
+# after a word for a number plate.
+_VEHICLE_SPACED = re.compile(
+    r"\b(?:[A-Z]{2}[ -]?\d{2}[ -]?[A-Z]{3}|[A-Z][ -]?\d{1,3}[ -]?[A-Z]{3}|"
+    r"[A-Z]{3}[ -]?\d{1,3}[ -]?[A-Z])\b"
+)
+_VEHICLE_SPACED_ANY_CASE = re.compile(_VEHICLE_SPACED.pattern, re.IGNORECASE)
+_PLATE_WORDS = re.compile(
+    r"\b(?:reg|registration|plate|plates|car|van|vehicle|motorbike|motorcycle|bike|lorry|taxi|"
+    r"drives|driving)\b[^.?!]{0,25}$",
+    re.IGNORECASE,
+)
+# Every character apart: "L G 6 8 R T U".
+_SPACED_OUT = re.compile(r"(?<![\w-])[A-Za-z0-9](?:\s[A-Za-z0-9]){4,7}(?![\w-])")
 _VEHICLE_CONTEXT = re.compile(
     r"\b(?:reg|registration|plate|plates|number plate|car|van|vehicle|motorbike|motorcycle|"
     r"lorry|taxi|drives|driving)\b",
@@ -137,8 +183,13 @@ _STREET_SUFFIXES = (
     "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Court|Ct|Place|Pl|"
     "Gardens|Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade"
 )
+# Words that are never part of a street's name ("2 houses on our street").
+_NOT_STREET_WORDS = (
+    r"(?!(?:on|in|at|of|our|my|his|her|their|the|a|an|and|to|for|from|down|up|this|that|same|"
+    r"next|main|busy|quiet|whole|every|one|other|houses|people|cars|times|doors)\b)"
+)
 _STREET = re.compile(
-    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES})\b",
+    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{_NOT_STREET_WORDS}[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES})\b",
     re.IGNORECASE,
 )
 # Endings that are everyday words too ("at the park", "the end"), so only capitalised.
@@ -153,7 +204,8 @@ _PLACE_SUFFIXES = (
 _PLACE = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_PLACE_SUFFIXES})\b")
 _HOUSE_TYPES = (
     "Cottage|House|Lodge|Farm|Barn|Mill|Rectory|Vicarage|Grange|Manor|Hall|Villa|Bungalow|"
-    "Croft|Farmhouse|Chalet|Hideaway|Retreat"
+    "Croft|Farmhouse|Chalet|Hideaway|Retreat|Forge|Smithy|Oast|Stables|Granary|Dairy|Chapel|"
+    "Schoolhouse|Coach House|Gatehouse|Toll House|Old School|Old Post Office"
 )
 # Said where someone lives: "I live at 12 Elm Park", "we're at The Old Rectory".
 _LIVES_AT = (
@@ -170,6 +222,116 @@ _ADDRESS_AFTER_LIVES_AT = re.compile(
 _HOUSE_CALLED = re.compile(
     r"(?i:\b(?:house|home|cottage|flat|farm|place)\s+is\s+(?:called|named)\s+)"
     r"(?P<address>(?:(?:the|The)\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})"
+)
+# What may follow a flat or house number: the building or the street ("Flat 12, Beacon House",
+# "number 9 Bramble Way").
+_BUILDING_OR_STREET = (
+    rf"(?:,?\s+(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:(?:the|The)\s+)?(?:[A-Z][\w'-]*\s+){{0,3}}"
+    rf"(?:{_HOUSE_TYPES}|{_STREET_SUFFIXES}|{_PLACE_SUFFIXES})\b)?"
+)
+# "flat 3b", "Apartment 4": a flat with a number is somebody's home.
+_FLAT_NUMBER = re.compile(
+    rf"(?i:\b(?:flat|apartment|apt)\.?\s+)\d{{1,4}}[A-Za-z]?\b{_BUILDING_OR_STREET}"
+)
+# "at number 14", "im at no 22", "moved into number 9 Bramble Way"; not "the number 14 bus".
+_HOUSE_NUMBER = re.compile(
+    rf"(?i:\b(?:at|into|to|in|from|outside|(?:house|home|flat|address)\s*(?:is|[,:-])?)\s+)"
+    rf"(?P<address>(?i:number|no\.?|num)\s?"
+    rf"\d{{1,4}}[A-Za-z]?\b(?!\s+(?i:bus|tram|train|route|in\s+the\s+queue|on\s+the\s+list))"
+    rf"{_BUILDING_OR_STREET})"
+)
+# A street named without a number ("he lives on Cranbrook Road", "our street is Fenwick
+# Terrace"), or a one-word street after "on" ("above the launderette on Kingsway"): only in a
+# sentence that says someone lives, stays or is there, since a question about a public
+# building names its street too ("the station on Park Road").
+_STREET_NAME = re.compile(
+    r"(?<![\w'-])(?:[A-Z][\w'-]*\s+){1,3}(?:Road|Street|Avenue|Lane|Close|Drive|Way|Place|"
+    r"(?<!Crown )(?<!County )(?<!Family )(?<!Youth )(?<!Magistrates )(?<!Supreme )Court|Gardens|"
+    r"Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade|Estate|Rd|St|Ave)\b"
+    r"|(?<=\bon\s)[A-Z][a-z]+(?:way|gate|side|field|fields|moor|hill|wood|bank|dale|ford)\b"
+)
+_STREET_AFTER = re.compile(
+    rf",?\s+(?:(?:on|off)\s+)?(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES}|{_PLACE_SUFFIXES})\b"
+)
+# Anywhere before the street in its sentence: someone lives, stays or is at home there.
+_RESIDENCE_CUE = re.compile(
+    r"\b(?:live|lives|lived|living|stay|stays|staying|stayed|moved|moving|move|house|home|"
+    r"flat|street\s+is|road\s+is|address|outside\s+my|round\s+my|near\s+my|end\s+of|top\s+of|"
+    r"bottom\s+of|corner\s+of)\b",
+    re.IGNORECASE,
+)
+# Right before it: "I'm on Cranbrook Road", "he's at Mill Lane" (not "I'm meeting my ISVA on
+# Church Street").
+_SOMEONE_IS_ON = re.compile(
+    r"\b(?:we['\u2019]?re|we\s+are|i['\u2019]?m|im|i\s+am|he['\u2019]?s|she['\u2019]?s|"
+    r"they['\u2019]?re|he\s+is|she\s+is|they\s+are)\s+(?:at|on|in|off)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "flat number 4", "house no 12".
+_HOUSE_NUMBER_SAID = re.compile(
+    r"(?i:\b(?:house|door|flat)\s+(?:number|no\.?|num)\s*(?:is\s+|:\s*)?)\d{1,4}[A-Za-z]?\b"
+)
+# An address right after a public building ("the Crown Court at 1 Oxford Row", "the refuge on
+# Mill Lane") is that building's, unless the sentence says someone lives by it ("I live above
+# the shop on Market Street").
+_PUBLIC_BUILDING_BEFORE = re.compile(
+    r"\b(?:court|station|office|offices|hospital|council|library|centre|center|headquarters|hq|"
+    r"town\s+hall|ministry(?:\s+of\s+\w+)?|department(?:\s+of\s+\w+)?|prison|embassy|"
+    r"parliament|refuge|shelter|hub|surgery|clinic|church|mosque|temple|gurdwara|synagogue|"
+    r"school|college|university|museum|shop|supermarket|pub|cafe|restaurant|hotel|bank|branch|"
+    r"building|market|service|services|support|trust|foundation|charity|society|association|"
+    r"network|project|partnership|bridewell|custody|suite|unit|agency|commission|tribunal|"
+    r"jobcentre|advice|cps)(?:['\u2019]s)?"
+    r"(?:\s+(?:(?:is|are|was|were|still|now|based|located|found|moved|open)\s+){0,3}"
+    r"(?:at|on|in|off|near|to)|\s*,)\s*$",
+    re.IGNORECASE,
+)
+# "Is 1 Victoria Street the right address for the department?"
+_BUILDINGS_ADDRESS_AFTER = re.compile(
+    r"\s*,?\s*(?:is|was)?\s*(?:the\s+)?(?:right\s+|correct\s+|main\s+|new\s+|old\s+)?"
+    r"(?:address|office|building|entrance|site)\s+(?:for|of)\b",
+    re.IGNORECASE,
+)
+# A home described by a named place beside it, where someone lives: "I live in the yellow
+# house opposite the Red Lion", "she lives in the flat above Greggs". Only a named (capitalised)
+# place: "a house near a school" would point to many.
+_DESCRIBED_HOME = re.compile(
+    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:in|at)\s+)"
+    r"(?P<address>(?i:the|a|an)\s+(?:[a-z-]+\s+){0,2}"
+    r"(?i:house|home|bungalow|flat|cottage|caravan|maisonette|semi|terrace|farmhouse)"
+    r"(?:\s+with\s+(?i:the|a)\s+[a-z]+\s+[a-z]+)?\s+"
+    r"(?i:opposite|next\s+(?:door\s+)?to|behind|across\s+from|beside|above|below|over|near|by|"
+    r"on\s+the\s+corner\s+of|at\s+the\s+(?:end|top|bottom)\s+of)\s+(?:(?i:the)\s+)?"
+    r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})"
+)
+# A house with a name and nothing else, right after where someone lives: "we live at
+# Meadowbank", "she's living at The Laurels".
+_NAMED_HOUSE_LIVED_AT = re.compile(
+    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|stayed)\s+at\s+)"
+    r"(?!(?:Nan|Nana|Mum|Mom|Dad|Gran|Grandma|Grandad|Home|Work|School|Uni|College)\b)"
+    r"(?P<address>(?:(?:the|The)\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})"
+)
+# "he lives on cranbrook road": a street typed in lower case, right after where someone lives.
+_LOWER_CASE_STREET = re.compile(
+    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|moved)\s+(?:on|in|onto|into|to|at)\s+)"
+    r"(?P<address>(?!(?:a|an|the|my|our|his|her|their|this|that|same|main|busy|quiet|big|small|"
+    r"new|old|long|dead|one|council)\b)[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?\s+(?:road|street|lane|"
+    r"avenue|close|crescent|drive|grove|terrace|way|gardens|place|court|rd|st|ave))\b"
+)
+_LIVES_BY = re.compile(
+    r"\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:just\s+)?"
+    r"(?:above|over|behind|next\s+to|opposite|near|by|beside|across\s+from)\b",
+    re.IGNORECASE,
+)
+# Well-known public addresses people ask about; the event's agencies' own come from their
+# records (find_personal_details's `public`).
+PUBLIC_PLACES = (
+    "10 Downing Street",
+    "102 Petty France",
+    "2 Marsham Street",
+    "New Scotland Yard",
+    "Parliament Square",
+    "Trafalgar Square",
 )
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -191,16 +353,50 @@ _BIRTH_CONTEXT = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # phone, email, national_insurance_number, postcode, address, date_of_birth, vehicle
-    start: int
-    end: int
-    text: str
-
-
 # A run of digits with the letter O typed for zero ("O77OO 9OO123").
 _DIGITS_WITH_O = re.compile(r"\b[0-9Oo]*[0-9][0-9Oo]*\b")
+
+
+# A number given as an organisation's: "ring the council on 0113 496 0000", "is 0161 496 0000
+# the right number for the court?".
+_ORGANISATION_BEFORE = re.compile(
+    r"\b(?:police|met|force|constabulary|council|court|station|helpline|hotline|office|service|"
+    r"team|hospital|surgery|gp|school|charity|agency|switchboard|reception|non-emergency|cps|"
+    r"victim\s+support|refuge)(?:['\u2019]s)?\b(?P<between>(?:\s+\S+){0,4}?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Words that make a number between an organisation and it somebody's own ("the police have
+# my number, 0113 ...").
+_PERSONAL_WORDS = re.compile(
+    r"\b(?:me|my|mine|his|him|her|hers|their|them|mum|mum's|dad|nan|ex|partner|husband|wife|"
+    r"son|daughter|friend|home|mobile|personal|own)\b",
+    re.IGNORECASE,
+)
+_ORGANISATION_AFTER = re.compile(
+    r"\s*(?:is|was)?\s*(?:the\s+)?(?:right\s+|correct\s+|main\s+|real\s+|local\s+)?"
+    r"(?:non-emergency\s+)?(?:number|line|helpline)\s+(?:for|of)\b",
+    re.IGNORECASE,
+)
+
+
+_DIGIT = re.compile(r"\d")
+# How far back the patterns that end where a finding starts look (each is shorter than this):
+# searching from the start of the text made a long question cost milliseconds.
+_LOOK_BACK = 80
+
+
+def _organisations_line(text: str, start: int, end: int) -> bool:
+    """The number at start..end is given as an organisation's: after its name with no word
+    about a person between, or before "the number for"."""
+    before = _ORGANISATION_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+    if before and not _PERSONAL_WORDS.search(before.group("between")):
+        return True
+    return _ORGANISATION_AFTER.match(text, end) is not None
+
+
+def _landline(number: str) -> bool:
+    """Not a mobile: an office can have it; a mobile is somebody's own."""
+    return not number.startswith(("07", "447"))
 
 
 def _phones(text: str) -> list[Finding]:
@@ -213,7 +409,11 @@ def _phones(text: str) -> list[Finding]:
     found = []
     for match in matcher:
         number = "".join(char for char in match.raw_string if char.isdigit())
-        if len(number) >= 10 and number not in PUBLIC_HELPLINES:
+        if (
+            len(number) >= 10
+            and number not in PUBLIC_HELPLINES
+            and not (_organisations_line(text, match.start, match.end) and _landline(number))
+        ):
             found.append(Finding("phone", match.start, match.end, text[match.start : match.end]))
     return found
 
@@ -234,25 +434,132 @@ def _written_out_emails(text: str) -> list[Finding]:
 
 def _vehicles(text: str) -> list[Finding]:
     old_style = _VEHICLE_OLD_ANY_CASE if _VEHICLE_CONTEXT.search(text) else _VEHICLE_OLD
-    return [
+    found = [
         Finding("vehicle", m.start(), m.end(), m.group(0))
-        for pattern in (_VEHICLE, old_style)
+        for pattern in (_VEHICLE, old_style, _VEHICLE_SPACED)
         for m in pattern.finditer(text)
     ]
+    found += [
+        Finding("vehicle", m.start(), m.end(), m.group(0))
+        for m in _VEHICLE_SPACED_ANY_CASE.finditer(text)
+        if _PLATE_WORDS.search(text, max(0, m.start() - _LOOK_BACK), m.start())
+    ]
+    for m in _SPACED_OUT.finditer(text):
+        letters = m.group(0).replace(" ", "")
+        if (
+            letters.isupper()
+            or _PLATE_WORDS.search(text, max(0, m.start() - _LOOK_BACK), m.start())
+        ) and (_VEHICLE_SPACED_ANY_CASE.fullmatch(letters)):
+            found.append(Finding("vehicle", m.start(), m.end(), m.group(0)))
+    return found
 
 
-def _addresses(text: str) -> list[Finding]:
+def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
+    """Addresses found: somebody's, and those of public buildings (never findings, but a
+    postcode right after one is the building's too)."""
     found = [
         Finding("address", m.start(), m.end(), m.group(0))
         for pattern in (_STREET, _PLACE)
         for m in pattern.finditer(text)
     ]
-    for pattern in (_ADDRESS_AFTER_LIVES_AT, _HOUSE_CALLED):
+    found += [
+        Finding("address", m.start(), m.end(), m.group(0)) for m in _FLAT_NUMBER.finditer(text)
+    ]
+    for pattern in (
+        _ADDRESS_AFTER_LIVES_AT,
+        _HOUSE_CALLED,
+        _HOUSE_NUMBER,
+        _LOWER_CASE_STREET,
+        _DESCRIBED_HOME,
+        _NAMED_HOUSE_LIVED_AT,
+    ):
         found += [
             Finding("address", m.start("address"), m.end("address"), m.group("address"))
             for m in pattern.finditer(text)
         ]
-    return found
+    found += [
+        Finding("address", m.start(), m.end(), m.group(0))
+        for m in _HOUSE_NUMBER_SAID.finditer(text)
+    ]
+    for m in _STREET_NAME.finditer(text):
+        sentence_start = _sentence_start(text, m.start())
+        if _RESIDENCE_CUE.search(text, sentence_start, m.start()) or _SOMEONE_IS_ON.search(
+            text, sentence_start, m.start()
+        ):
+            found.append(Finding("address", m.start(), m.end(), m.group(0)))
+    # "Rose Cottage, Mill Lane": the street after a house goes with it.
+    found = [
+        Finding("address", f.start, street.end(), text[f.start : street.end()])
+        if (street := _STREET_AFTER.match(text, f.end))
+        else f
+        for f in found
+    ]
+    # Several patterns find the same address: each start is looked back from once.
+    after_building = {start: _public_building(text, start) for start in {f.start for f in found}}
+    public = [
+        f for f in found if after_building[f.start] or _BUILDINGS_ADDRESS_AFTER.match(text, f.end)
+    ]
+    # A part of a public building's address is public too ("Wellington Place" of "the CPS
+    # moved to 9 Wellington Place").
+    private = [f for f in found if not any(p.start < f.end and f.start < p.end for p in public)]
+    return private, public
+
+
+# Between a public building's address and its postcode: at most a town ("1 Oxford Row, Leeds
+# LS1 3BG").
+_TOWN_BETWEEN = re.compile(r"[\s,]*(?:[A-Z][\w'-]*[\s,]*){0,3}")
+
+
+# A town after an address: "12 Acacia Road, Leeds, LS6 2QT" and "14 Elm Road, Leeds" are each
+# one detail, commas and all (a capitalised word after the comma is masked with it: a name or
+# a town, either is better masked).
+_TOWN_AFTER = re.compile(
+    r"\s*,\s*(?!(?:I|It|Is|Are|Can|Could|Do|Does|Please|Thanks|Help|And|But|So|He|She|They|We|"
+    r"My|His|Her|Their|Our|Why|What|When|How|Where|Who)\b)"
+    r"(?P<town>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)"
+)
+_SPACING_OR_COMMA = re.compile(r"[\s,]*")
+
+
+def _with_town_and_postcode(text: str, findings: list[Finding]) -> list[Finding]:
+    """Each address widened over the town after it and up to the postcode after that, so the
+    address, town and postcode are masked as one."""
+    postcode_starts = sorted(f.start for f in findings if f.kind == "postcode")
+    widened = []
+    for finding in findings:
+        if finding.kind != "address":
+            widened.append(finding)
+            continue
+        end = finding.end
+        town = _TOWN_AFTER.match(text, end)
+        if town:
+            end = town.end()
+        end = next(
+            (s for s in postcode_starts if s >= end and _SPACING_OR_COMMA.fullmatch(text, end, s)),
+            end,
+        )
+        widened.append(Finding("address", finding.start, end, text[finding.start : end]))
+    return widened
+
+
+def _buildings_postcode(text: str, postcode: Finding, public: list[Finding]) -> bool:
+    return _public_building(text, postcode.start) or any(
+        p.end <= postcode.start and _TOWN_BETWEEN.fullmatch(text, p.end, postcode.start)
+        for p in public
+    )
+
+
+def _sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
+
+
+def _public_building(text: str, start: int) -> bool:
+    """The address starting at `start` follows a public building's name ("the Crown Court at
+    1 Oxford Row") and the sentence does not say someone lives by it."""
+    building = _PUBLIC_BUILDING_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+    if building is None:
+        return False
+    return not _LIVES_BY.search(text, _sentence_start(text, start), building.start())
 
 
 # Characters that change how text is shown without showing themselves: bidirectional
@@ -273,30 +580,90 @@ def visible_text(text: str) -> str:
     return _INVISIBLE_CONTROLS.sub("", text)
 
 
-def find_personal_details(text: str) -> list[Finding]:
-    """Every personal detail found, in text order, overlapping finds merged to the first."""
-    findings = _phones(text) + _written_out_emails(text) + _vehicles(text) + _addresses(text)
-    for kind, pattern in (
-        ("email", _EMAIL),
-        ("national_insurance_number", _NATIONAL_INSURANCE),
-        ("postcode", _POSTCODE),
-    ):
-        findings += [Finding(kind, m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+def _digits(text: str) -> str:
+    """The digits of a number as written or said, in national form (+44 7... as 07...)."""
+    digits = spoken_digits(text)
+    return "0" + digits[2:] if digits.startswith("44") and len(digits) > 10 else digits
+
+
+_ORGANISATIONS_PREFIXES = ("03", "080", "084", "087")
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _is_public(
+    finding: Finding, public_numbers: frozenset[str], public_places: tuple[str, ...]
+) -> bool:
+    """A public number (a helpline, 999) or part of a public address or name."""
+    if finding.kind == "phone":
+        digits = _digits(finding.text)
+        # Non-geographic numbers (03, 080, 084, 087) are organisations' lines, never a
+        # person's own: a helpline, a council, a bank's fraud team.
+        return digits in public_numbers or digits.startswith(_ORGANISATIONS_PREFIXES)
+    # Whole words of a public entry: "Jo" of "Jo Davies", "1 Oxford Row" of a court's address.
+    folded = f" {_folded(finding.text)} "
+    return folded.strip() != "" and any(folded in f" {place} " for place in public_places)
+
+
+def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding]:
+    """Every personal detail found, in text order; findings that overlap or that only spacing
+    separates are joined (safeguarding.findings.joined), so masking leaves nothing of them.
+
+    `public` lists what is nobody's personal detail in this chat, beside the well-known
+    PUBLIC_HELPLINES and PUBLIC_PLACES: the helpline numbers, addresses and names of the
+    event's agencies and panellists, from their records."""
+    addresses, public_addresses = _addresses(text)
+    findings = spoken_phone_numbers(text) + _written_out_emails(text) + addresses
+    findings += [Finding("email", m.start(), m.end(), m.group(0)) for m in _EMAIL.finditer(text)]
+    # Most questions hold no digit, and every kind below needs one: skipping them halves the
+    # cost of an ordinary question.
+    if not _DIGIT.search(text):
+        return _without_public(text, findings, public)
+    findings += _phones(text) + _vehicles(text) + bank_details(text)
+    findings += [
+        Finding("national_insurance_number", m.start(), m.end(), m.group(0))
+        for m in _NATIONAL_INSURANCE.finditer(text)
+    ]
+    postcodes = [
+        Finding("postcode", m.start(), m.end(), m.group(0)) for m in _POSTCODE.finditer(text)
+    ]
+    findings += [p for p in postcodes if not _buildings_postcode(text, p, public_addresses)]
+    findings = _with_town_and_postcode(text, findings)
     if _BIRTH_CONTEXT.search(text):
         findings += [
             Finding("date_of_birth", m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)
         ]
-    kept: list[Finding] = []
-    for finding in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
-        if kept and finding.start < kept[-1].end:
-            continue
-        kept.append(finding)
-    return kept
+    return _without_public(text, findings, public)
+
+
+def _without_public(text: str, findings: list[Finding], public: Iterable[str]) -> list[Finding]:
+    """`findings` and the private names beside them, less what is public, joined."""
+    everyone = (*public, *PUBLIC_PLACES)
+    forms = _public_forms(everyone) if findings else None
+    if forms:
+        findings = [f for f in findings if not _is_public(f, *forms)]
+    # Names last: a full name counts as one when it stands right beside another detail.
+    names = private_names(text, findings)
+    if names:
+        forms = forms or _public_forms(everyone)
+        findings += [f for f in names if not _is_public(f, *forms)]
+    return joined(text, findings)
+
+
+@functools.lru_cache(maxsize=64)
+def _public_forms(public: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The public entries as digits (numbers) and as folded words (places, names); worked out
+    once per list."""
+    numbers = {digits for entry in public if len(digits := _digits(entry)) >= 3}
+    return frozenset(PUBLIC_HELPLINES) | numbers, tuple(_folded(entry) for entry in public)
 
 
 def mask(text: str, findings: list[Finding]) -> str:
-    """The text with every finding replaced by a placeholder naming what was removed."""
-    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+    """The text with every finding replaced by a placeholder naming what was removed; findings
+    that overlap or touch become one placeholder, so no part of a detail is left between."""
+    for finding in reversed(joined(text, findings)):
         label = finding.kind.replace("_", " ")
         text = f"{text[: finding.start]}[{label} removed]{text[finding.end :]}"
     return text

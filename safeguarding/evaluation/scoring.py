@@ -26,8 +26,9 @@ ALL_DETAILS = "all details"
 # The targets in issue 15: share of crisis messages flagged, of ordinary ones flagged.
 CRISIS_RECALL_TARGET = 0.95
 CRISIS_FALSE_ALARM_TARGET = 0.05
-DETAILS_RECALL_TARGET = 0.90
-DETAILS_FALSE_POSITIVE_TARGET = 0.02
+# Issue 29's, for personal details: every kind masked, clean questions flagged.
+DETAILS_RECALL_TARGET = 0.95
+DETAILS_FALSE_POSITIVE_TARGET = 0.01
 # The learned scorer (safeguarding.crisis_scorer), trained on dev only. Its settings were chosen by
 # SCORER_FOLDS-fold cross-validation on dev (docs/safeguarding.md, "The learned scorer"): an
 # L2-regularised logistic regression, full-batch gradient descent from zero, features seen in
@@ -360,8 +361,12 @@ def ordinary_for_details() -> list[Example]:
     ]
 
 
-def personal_details_scores() -> list[Score]:
-    with_details = [e for e in personal_details_corpus() if e.category != "none"]
+def personal_details_scores(*, last: int | None = None) -> list[Score]:
+    """On the whole details corpus and the crisis corpus's ordinary questions; or on the last
+    `last` messages of the details corpus alone (its newest batch)."""
+    corpus = personal_details_corpus()[-last:] if last else personal_details_corpus()
+    with_details = [e for e in corpus if e.category != "none"]
+    ordinary = [e for e in corpus if e.category == "none"] if last else ordinary_for_details()
     kinds = tuple(sorted({e.category for e in with_details}))
     return [
         *_scores(
@@ -372,7 +377,7 @@ def personal_details_scores() -> list[Score]:
             lambda e: details_caught(e, find_personal_details(e.text)),
         ),
         *_scores(
-            ordinary_for_details(),
+            ordinary,
             {"ordinary questions": ("none",)},
             "false alarms",
             DETAILS_FALSE_POSITIVE_TARGET,

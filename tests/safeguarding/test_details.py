@@ -3,7 +3,7 @@ exactly it."""
 
 import pytest
 
-from safeguarding.detection import find_personal_details, mask
+from safeguarding.detection import Finding, find_personal_details, mask
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_several_details_are_all_masked_in_one_question() -> None:
     text = "I'm at 7 the Paddocks, LS6  2QT, NI QQ 12 34 56 C, call O77OO 9OO123"
 
     assert mask(text, find_personal_details(text)) == (
-        "I'm at [address removed], [postcode removed], NI [national insurance number removed], "
+        "I'm at [address and postcode removed], NI [national insurance number removed], "
         "call [phone removed]"
     )
 
@@ -123,3 +123,236 @@ def test_a_phone_number_wrapped_in_invisible_controls_is_found_once_they_are_rem
 
     assert seen.replace(" ", "") == "callmeon07700900123tonight"
     assert [finding.kind for finding in find_personal_details(seen)] == ["phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found", "masked"),
+    [
+        (
+            "my sort code is 20-45-77",
+            "sort_code",
+            "20-45-77",
+            "my sort code is [sort code removed]",
+        ),
+        (
+            "account number 4159 8722, can they freeze it?",
+            "account_number",
+            "4159 8722",
+            "account number [account number removed], can they freeze it?",
+        ),
+        (
+            "he has my IBAN GB82 WEST 1234 5698 7654 32 now",
+            "iban",
+            "GB82 WEST 1234 5698 7654 32",
+            "he has my IBAN [iban removed] now",
+        ),
+        (
+            "the card 4539 1488 0343 6467 was used",
+            "card_number",
+            "4539 1488 0343 6467",
+            "the card [card number removed] was used",
+        ),
+        ("my name is Kerry Whitlock", "name", "Kerry Whitlock", "my name is [name removed]"),
+        ("hi my name is jodie, help", "name", "jodie", "hi my name is [name removed], help"),
+        (
+            "my ex is called Marcus Finch",
+            "name",
+            "Marcus Finch",
+            "my ex is called [name removed]",
+        ),
+        (
+            "My neighbour Gary Holt keeps shouting",
+            "name",
+            "Gary Holt",
+            "My neighbour [name removed] keeps shouting",
+        ),
+        (
+            "my landlord Mr Okafor comes in",
+            "name",
+            "Mr Okafor",
+            "my landlord [name removed] comes in",
+        ),
+        (
+            "she's in flat 3b above the shop",
+            "address",
+            "flat 3b",
+            "she's in [address removed] above the shop",
+        ),
+        (
+            "I'm at number 14, come quick",
+            "address",
+            "number 14",
+            "I'm at [address removed], come quick",
+        ),
+        (
+            "he lives on Cranbrook Road, near the Co-op",
+            "address",
+            "Cranbrook Road",
+            "he lives on [address removed], near the Co-op",
+        ),
+        (
+            "he lives at Rose Cottage, Mill Lane now",
+            "address",
+            "Rose Cottage, Mill Lane",
+            "he lives at [address removed] now",
+        ),
+        ("his car is AB 12 CDE", "vehicle", "AB 12 CDE", "his car is [vehicle removed]"),
+        ("reg y 652 hbt", "vehicle", "y 652 hbt", "reg [vehicle removed]"),
+        (
+            "call oh seven seven double oh nine hundred one two three",
+            "phone",
+            "oh seven seven double oh nine hundred one two three",
+            "call [phone removed]",
+        ),
+    ],
+)
+def test_each_kind_added_for_issue_29_is_found_and_masked(
+    text: str, kind: str, found: str, masked: str
+) -> None:
+    findings = find_personal_details(text)
+
+    assert [(f.kind, f.text) for f in findings] == [(kind, found)]
+    assert mask(text, findings) == masked
+
+
+def test_an_address_followed_by_its_postcode_without_a_comma_leaves_nothing_of_either() -> None:
+    text = "I live at 27 Wellesley Avenue BN3 6JL, please hurry"
+
+    masked = mask(text, find_personal_details(text))
+
+    assert masked == "I live at [address and postcode removed], please hurry"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "I live at 12 Acacia Road, Leeds, LS6 2QT now",
+            "I live at [address and postcode removed] now",
+        ),
+        ("he lives at 14 Elm Road, Leeds and hits me", "he lives at [address removed] and hits me"),
+    ],
+)
+def test_an_address_its_town_and_its_postcode_are_masked_as_one(text: str, masked: str) -> None:
+    assert mask(text, find_personal_details(text)) == masked
+
+
+def test_findings_that_overlap_are_masked_as_one_even_when_passed_separately() -> None:
+    text = "ring 07700 900123 now"
+    overlapping = [Finding("phone", 5, 12, "07700 9"), Finding("phone", 10, 17, "900123")]
+
+    assert mask(text, overlapping) == "ring [phone removed] now"
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [("GB82WEST12345698765432", True), ("GB82WEST12345698765433", False)],
+)
+def test_an_iban_is_found_anywhere_only_when_its_checksum_holds(text: str, valid: bool) -> None:
+    question = f"money went to {text} yesterday"
+
+    assert bool(find_personal_details(question)) is valid
+
+
+def test_a_card_number_that_fails_luhn_is_found_only_beside_a_word_about_cards() -> None:
+    assert find_personal_details("the reference was 1234 5678 9012 3456") == []
+    assert [f.kind for f in find_personal_details("my card 1234 5678 9012 3456")] == ["card_number"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Should I ring 101 or 999 if he is parked outside?",
+        "Is 0808 2000 247 free, and is 0300 123 2040 Action Fraud?",
+        "nine nine nine is the number, right?",
+        "Is the Home Secretary going to change the law?",
+        "people keep calling me names because I have a learning disability",
+        "My name is on the tenancy but he won't leave",
+        "Where is the police station on Park Road, is it open on Sunday?",
+        "Is the Crown Court at 1 Oxford Row open today?",
+        "I'm on the number 14 bus when it happens",
+        "My account was hacked, how do I report it?",
+        "I'm at Leeds Crown Court tomorrow, where do I go?",
+        "Can I write to the Ministry of Justice at 102 Petty France?",
+        "The 2024 figures say 4,500 reports and 120 charges",
+    ],
+)
+def test_clean_questions_full_of_public_numbers_and_places_have_no_findings(text: str) -> None:
+    assert find_personal_details(text) == []
+
+
+def test_the_events_own_helplines_addresses_and_panellists_are_not_findings() -> None:
+    text = (
+        "Is 0113 496 0123 the right line, and can I come to 4 Wharf Street? "
+        "My neighbour Sarah Jones said so"
+    )
+    public = ("0113 496 0123", "Hope House, 4 Wharf Street, Leeds LS2 7EQ", "Sarah Jones")
+
+    assert [f.kind for f in find_personal_details(text)] == ["phone", "address", "name"]
+    assert find_personal_details(text, public=public) == []
+
+
+def test_nothing_of_any_detail_in_the_corpus_is_left_in_the_masked_text() -> None:
+    from safeguarding.evaluation.blind_details import corpus_details_left
+
+    assert corpus_details_left() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("my account number is 12 34 56 78", "12 34 56 78"),
+        ("my Barclays account 63849201", "63849201"),
+        ("the card ending 4242 was used", "4242"),
+        ("he knows my PIN 4821", "4821"),
+        ("I'm Dave and I'm 40, my wife hits me", "Dave"),
+        ("thanks for listening, Kerry", "Kerry"),
+        ("my husband is called dave", "dave"),
+        ("my ex (Jamie Clark) keeps messaging", "Jamie Clark"),
+        ("Kerry Whitlock, 07700 900456, is the one", "Kerry Whitlock"),
+        ("he lives on cranbrook road", "cranbrook road"),
+        ("I live in the yellow house opposite the Red Lion", "opposite the Red Lion"),
+        ("Police are at 12 Acacia Road now, he is still inside", "12 Acacia Road"),
+        ("it happens at my house, number 31", "number 31"),
+        ("we live at Meadowbank, the big house", "Meadowbank"),
+        ("HIS NAME IS DAVE SMITH AND HE HITS ME", "DAVE SMITH"),
+        ("Dave Smith's number is 07700 900123", "Dave Smith"),
+        ("mob: seven seven double oh nine hundred and twelve", "nine hundred and twelve"),
+        ("my house number is 42", "42"),
+        ("his car is ab 12 cde", "ab 12 cde"),
+        ("his car AB-12-CDE was outside", "AB-12-CDE"),
+        ("ring me O-7-7-0-0 9-0-0-1-2-3", "O-7-7-0-0 9-0-0-1-2-3"),
+        ("o seven nine one one, twelve thirty four, fifty six", "twelve thirty four, fifty six"),
+    ],
+)
+def test_a_detail_written_another_way_is_still_masked_whole(text: str, detail: str) -> None:
+    masked = mask(text, find_personal_details(text))
+
+    assert detail not in masked
+    assert "removed]" in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I went to the bank on 12-05-21 and they said no",
+        "The crime number 12345678 from the bank, do I need it?",
+        "I'm British and was attacked on holiday",
+        "I'm Pakistani and they spit at me",
+        "Hi, I'm Deaf, can I use BSL?",
+        "I get called names on the bus every day",
+        "Is the council's number still 0113 222 4444?",
+        "Is 1 Victoria Street the right address for the department?",
+        "I'm meeting my ISVA on Church Street tomorrow",
+        "We have 2 houses on our street that are empty",
+        "I live in a house near a school, are there patrols?",
+        "Is Victim Support still at 5 Bridge Street?",
+        "Has the CPS moved to 9 Wellington Place?",
+        "I stay at Nan's at weekends",
+        "Can I get to Leeds Crown Court, 1 Oxford Row, Leeds LS1 3BG by bus?",
+        "My step dad Christmas presents were all taken",
+        "Is number 10 going to do anything about knife crime?",
+    ],
+)
+def test_ordinary_questions_near_the_new_kinds_have_no_findings(text: str) -> None:
+    assert find_personal_details(text) == []

@@ -147,3 +147,28 @@ def test_data_migration_seeds_the_default_lists() -> None:
 
     assert tuple(seeded.CRISIS) == CRISIS_PHRASES
     assert tuple(seeded.BLOCKED) == BLOCKED_WORDS
+
+
+def test_the_events_own_agencies_helplines_and_addresses_are_not_flagged_but_a_callers_are(
+    live: LiveEvent,
+) -> None:
+    mencap = live.panellist.agency
+    mencap.helpline_number = "0161 496 0718"
+    mencap.address = "Mencap North West, 12 Tib Lane, Manchester M2 4JB"
+    mencap.save()
+
+    Client().post(
+        reverse("chat:ask", args=[live.event.slug]),
+        {
+            "client_id": str(uuid.uuid4()),
+            "body": (
+                "Is 0161 496 0718 still open, or should I go to 12 Tib Lane? "
+                "My number is 07700 900123"
+            ),
+            "to": "",
+        },
+    )
+
+    assert Question.objects.get().findings == [
+        {"kind": "phone", "start": 73, "end": 85, "text": "07700 900123"}
+    ]

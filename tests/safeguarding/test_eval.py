@@ -119,8 +119,8 @@ def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
         s.category: s for s in safeguarding_eval.personal_details_scores() if s.split == "heldout"
     }
 
-    assert held_out["all details"].rate >= 0.90
-    assert held_out["ordinary questions"].rate <= 0.02
+    assert held_out["all details"].rate >= 0.95
+    assert held_out["ordinary questions"].rate <= 0.01
 
 
 def test_corpus_is_large_enough_and_a_fifth_of_each_category_is_held_out() -> None:

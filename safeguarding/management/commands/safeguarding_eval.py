@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -5,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from safeguarding import crisis_scorer
 from safeguarding import detection as safeguarding
 from safeguarding.evaluation import scoring as safeguarding_eval
+from safeguarding.evaluation.blind_details import blind_details_report, corpus_details_left
 
 
 class Command(BaseCommand):
@@ -38,7 +40,30 @@ class Command(BaseCommand):
             help="List the dev messages each detector gets wrong (never the held-out ones).",
         )
 
+        parser.add_argument(
+            "--details-last",
+            type=int,
+            metavar="N",
+            help=(
+                "Score the personal-details finder on the last N messages of "
+                "personal_details.tsv only (its clean ones as the ordinary questions)."
+            ),
+        )
+        parser.add_argument(
+            "--blind-details",
+            type=Path,
+            metavar="PATH",
+            help=(
+                "Score only the personal-details finder on a batch written blind: JSON lines "
+                '{"text", "details": [{"kind", "text"}]}; prints each kind masked, whether '
+                "anything of a detail is left in the masked text, and clean messages flagged."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["blind_details"]:
+            self.stdout.write(blind_details_report(options["blind_details"]))
+            return
         if options["staff_phrases"]:
             staff_phrases = safeguarding.active_phrases("crisis")
             source = f"the {len(staff_phrases)} active staff phrases in the admin"
@@ -78,9 +103,21 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             safeguarding_eval.format_table(
-                "Personal details (found and fully covered by a masking span)",
-                safeguarding_eval.personal_details_scores(),
+                "Personal details (found and fully covered by a masking span)"
+                + (
+                    f", on the last {options['details_last']} messages of personal_details.tsv"
+                    if options["details_last"]
+                    else ""
+                ),
+                safeguarding_eval.personal_details_scores(last=options["details_last"]),
             )
+        )
+        left = corpus_details_left()
+        details = sum(len(e.details) for e in safeguarding_eval.personal_details_corpus())
+        self.stdout.write(
+            "Nothing of a detail left in the masked text (whole details corpus): "
+            f"{'yes' if not left else 'no'}, "
+            f"{len(left)}/{details} details left their text or a run of 3+ digits"
         )
         if options["show_misses"]:
             self.stdout.write("\nCrisis triage, dev messages it gets wrong:")

@@ -1,0 +1,254 @@
+"""Private people's names: after a phrase that introduces one ("my name is", "his name's",
+"my ex is called", "a man named", "my neighbour Gary Holt", "Mr Okafor"), and a full name
+right beside another personal detail ("Tom Beswick, 14 Farrow Road").
+
+A name with no such cue is left alone: a question that names a panellist, an agency, a
+minister or a town ("the Home Secretary", "Leeds") names nobody who needs protecting, and a
+capitalised pair of words is too often a place or an organisation to mask on sight.
+"""
+
+import re
+
+from safeguarding.findings import Finding
+
+# A capitalised name word: Kerry, O'Neill, McDonald, Ellie-Mae.
+# A possessive may follow ("Dave Smith's number"), not another part of the word.
+_CAPITALISED = (
+    r"(?:[A-Z]['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?\b(?!-)(?!['\u2019](?!s\b))"
+)
+_LOWER = r"[a-z][a-z'-]+(?![\w'\u2019-])"
+# In capitals after a cue: "HIS NAME IS DAVE SMITH".
+_SHOUTED = r"[A-Z]{2,}(?:['\u2019-][A-Z]+)?(?![\w'\u2019-])"
+# Up to three name words: "Kerry Whitlock", "Mary Ann Jones".
+_FULL_NAME = rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}"
+
+# Cues after which the next word is a name even typed in lower case ("my name is jodie").
+_NAME_IS = (
+    r"(?:my|his|her|their|our|the)\s+(?:\w+(?:['\u2019]s)?\s+)?(?:first\s+|full\s+|real\s+|sur)?"
+    r"name(?:\s+is|['\u2019]s|\s+was)"
+)
+_I_AM_CALLED = (
+    r"(?:i['\u2019]?m|i\s+am|he['\u2019]?s|she['\u2019]?s|(?:he|she)\s+is|they\s+are)\s+"
+    r"(?:called|named|known\s+as)"
+)
+# "I'm called", "he's called", "she is named", "a man called", "my ex is called".
+_CALLED = (
+    r"(?:(?:i['\u2019]?m|i\s+am|he['\u2019]?s|she['\u2019]?s|he\s+is|she\s+is|they['\u2019]?re|they\s+are|is|was|"
+    r"were|are|man|woman|guy|lad|girl|boy|bloke|fella|fellow|person|someone|somebody|kid|"
+    r"gentleman|lady|neighbour|neighbor|friend)\s+(?:called|named|known\s+as)|goes\s+by)"
+)
+# "my neighbour Gary Holt", "my carer, Tina Marsh": only a capitalised name follows these.
+_RELATIONS = (
+    r"ex|ex-partner|ex\s+partner|ex-husband|ex-wife|ex-boyfriend|ex-girlfriend|husband|wife|"
+    r"partner|boyfriend|girlfriend|fiance|fiancee|neighbour|neighbor|carer|landlord|landlady|"
+    r"uncle|aunt|auntie|cousin|brother|sister|son|daughter|dad|mum|mom|father|mother|"
+    r"step-?dad|step\s+dad|step-?mum|step\s+mum|stepfather|stepmother|friend|mate|boss|manager|"
+    r"teacher|nan|nanna|gran|grandad|grandma|grandpa|flatmate|housemate|lodger|colleague|"
+    r"brother-in-law|sister-in-law|nephew|niece|abuser|attacker|stalker|support\s+worker"
+)
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx)\.?"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that follow the cues above without being a name ("my name is on the tenancy",
+# "I'm called names", "he was named in court").
+NOT_NAMES = _words(
+    """
+    a an the and or but not no nor on in at of to by for from with into onto about as is was
+    are be been being it its this that these those there here then than so too very really
+    just only also still even never always already ever again all every each some any one
+    me my mine you your he him his she her they them their we us our i
+    names name stupid thick fat ugly horrible nasty things stuff something anything nothing
+    everything loads lots back out up down off over round around after before later now
+    private important different known used mentioned written spelt spelled listed shown given
+    kept changed wrong right same new old real full first last double single
+    because when while if what who whom whose which where why how often finally usually
+    sometimes recently once later suddenly actually literally apparently constantly regularly
+    normally then also racist homophobic disgusting awful terrible vile rude abuse bad
+    im pls plz please help age aged years year old from here
+    worried scared frightened afraid sorry
+    police court someone somebody anyone anybody everyone everybody nobody
+    """
+)
+_NAME_AFTER_CUE = re.compile(
+    rf"(?i:\b(?:{_NAME_IS}|{_I_AM_CALLED}))\s*:?\s+"
+    rf"(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+(?:{_CAPITALISED}|{_LOWER}))?|{_SHOUTED}(?:\s+{_SHOUTED})?)"
+)
+# "I'm Sarah, 34", "I'm Dean and ...": capitalised, and followed by what follows a name.
+_NAME_AFTER_I_AM = re.compile(
+    r"(?i:\b(?:i['\u2019]?m|i\s+am))\s+"
+    rf"(?P<name>{_FULL_NAME})(?=\s*(?:[,.!;)]|(?i:and|from|aged?|i['\u2019]?m|im|here)\b|\d|$))"
+)
+# "Thanks, Sarah", "thanks for listening, Kerry" at the very end.
+_NAME_SIGNING_OFF = re.compile(
+    r"(?i:\b(?:thanks|thank\s+you|thankyou|cheers|regards|best\s+wishes|many\s+thanks|love))"
+    r"(?:\s+[a-z]+){0,3}[,!.]?\s+"
+    rf"(?P<name>{_FULL_NAME})\s*[.!]*\s*(?:x+)?\s*$"
+)
+# "my husband is called dave": in lower case too.
+_NAME_AFTER_RELATION_CALLED = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})(?:['\u2019]s|\s+(?:is|was))\s+"
+    rf"(?:called|named|known\s+as))\s+(?P<name>{_FULL_NAME}|{_LOWER}(?:\s+(?:{_CAPITALISED}|{_LOWER}))?)"
+)
+# "Hi, I'm Sarah", "hello this is Dean Walsh": capitalised only ("hi im scared").
+_NAME_AFTER_GREETING = re.compile(
+    r"(?i:\b(?:hi|hello|hiya|hey|morning|evening|afternoon)[,!.]*\s+(?:there[,!.]*\s+)?"
+    r"(?:i['\u2019]?m|im|i\s+am|this\s+is|it['\u2019]?s|my\s+name['\u2019]?s))\s+"
+    rf"(?P<name>{_FULL_NAME})"
+)
+# After "is called", "a man named": capitalised only ("I was called racist names").
+_NAME_AFTER_CALLED = re.compile(rf"(?i:\b{_CALLED})\s+(?P<name>{_FULL_NAME})")
+_NAME_AFTER_RELATION = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})(?:['\u2019]s)?)(?:\s*[,(]\s*|\s+)"
+    rf"(?P<name>{_FULL_NAME})"
+)
+# "my ex is Jamie Clark": a full name, since one word here is often not one ("is Polish").
+_FULL_NAME_AFTER_RELATION_IS = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})\s+(?:is|was))\s+"
+    rf"(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})"
+)
+# In lower case after a relation only when a verb follows: "my boyfriend jake said".
+_VERBS_AFTER_A_NAME = (
+    r"said|says|told|tells|hit|hits|took|takes|keeps|kept|has|had|is|was|will|won['\u2019]?t|"
+    r"knows|knew|came|comes|sent|sends|posted|posts|threatened|threatens|called|calls|texted|"
+    r"texts|messaged|lives|lived|makes|made|wants|wanted|gets|got|shouted|shouts|pushed"
+)
+_LOWER_NAME_AFTER_RELATION = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS}),?)\s+"
+    rf"(?!(?:{_VERBS_AFTER_A_NAME}|{_RELATIONS}|got|get|gets|getting|been|being|did|does|do)\b)"
+    rf"(?P<name>{_LOWER})(?=\s+(?:{_VERBS_AFTER_A_NAME})\b)"
+)
+# "the lad who attacked my son is Callum Reeve", "the man that did it was Lee Ashworth".
+_NAME_OF_WHO_DID_IT = re.compile(
+    r"(?i:\b(?:man|woman|lad|guy|girl|boy|bloke|fella|person|one|kid|driver|neighbour)\s+"
+    r"(?:who|that)\b[^.?!]{0,60}?\b(?:is|was|is\s+called|was\s+called))\s+"
+    rf"(?P<name>{_FULL_NAME})"
+)
+_NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}\s+(?P<name>{_FULL_NAME})")
+# Two or three capitalised words right before or after another detail, with only a comma,
+# "at", "of" or "on" between: "Tom Beswick, 14 Farrow Road", "07700 900123 (Jo Bloggs)".
+_FULL_NAME_ONLY = re.compile(
+    rf"(?<![\w'\u2019-])(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})"
+)
+_BESIDE = re.compile(
+    r"(?:['\u2019]s)?\s*[,(:-]?\s*(?:(?:at|of|on|from|born|dob|d\.o\.b\.?|aged?|who\s+lives\s+at|"
+    r"lives\s+at|(?:(?:his|her|their)\s+)?(?:number|mobile|phone|address|reg|car|email)"
+    r"(?:\s+is)?|tel)\b\s*:?)?[\s)]*",
+    re.IGNORECASE,
+)
+
+_BESIDE_AT_MOST = 40  # characters: _BESIDE never spans more
+
+# Capitalised words that start a sentence or name an institution, never a private person.
+_NOT_NAME_WORDS = _words(
+    """
+    I I'm Im The A An My Our His Her Their This That It Is Was Are Can Could Should Would Will
+    Do Does Did Has Have Had Hi Hello Dear Please Thanks Thank Yes No Not And But Or If When
+    What Who Why How Where Which Police Court Crown Magistrates Council Home Office Secretary
+    Minister Prime Justice Ministry Victim Victims Support Commissioner Crisis Rape Samaritans
+    Childline Crimestoppers National Helpline Road Street Lane Avenue Close Drive Way Flat
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday MP PC DC DS DCI Sergeant Officer
+    Inspector Constable Chief Judge Lord Lady Sir Dame King Queen Prince Princess Christmas
+    Easter Facebook Instagram WhatsApp Snapchat TikTok Google Amazon Deaf British English
+    Scottish Welsh Irish Muslim Christian Jewish Sikh Hindu Black White Asian Autistic Disabled
+    Gay Lesbian Trans Bi Polish Romanian Catholic Protestant Mixed Gypsy Traveller Roma
+    Mencap Refuge Galop Shelter Mind Nspcc NSPCC Barnardos Karma Nirvana Respect Hourglass
+    Everyone Team All Panel Sir Madam Officer Detective Sarge
+    """
+)
+
+
+# Names that end like a nationality ("Brian", "Ian"); other words ending so are one
+# ("British", "Romanian", "Japanese", "Pakistani").
+_NAMES_LIKE_NATIONALITIES = frozenset(
+    ["Brian", "Ian", "Julian", "Adrian", "Damian", "Vivian", "Gillian", "Lillian", "Marian"]
+)
+_NATIONALITIES_IN_I = frozenset(
+    [
+        "Pakistani",
+        "Bangladeshi",
+        "Somali",
+        "Iraqi",
+        "Israeli",
+        "Saudi",
+        "Kuwaiti",
+        "Yemeni",
+        "Nepali",
+        "Afghani",
+        "Qatari",
+        "Omani",
+        "Bahraini",
+        "Emirati",
+        "Punjabi",
+        "Gujarati",
+    ]
+)
+
+
+def _is_nationality(word: str) -> bool:
+    if word in _NAMES_LIKE_NATIONALITIES:
+        return False
+    if word.endswith("i"):
+        return word in _NATIONALITIES_IN_I
+    return bool(re.search(r"(?:ish|ese|ian)$", word))
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    first = words[0]
+    if first.lower() in NOT_NAMES or first in _NOT_NAME_WORDS:
+        return False
+    return not (first.islower() and len(first) < 2)
+
+
+def _trimmed(name: str) -> str:
+    """`name` without trailing words that are not name words ("Jodie And" -> "Jodie")."""
+    words = name.split()
+    while len(words) > 1 and (words[-1].lower() in NOT_NAMES or words[-1] in _NOT_NAME_WORDS):
+        words.pop()
+    return " ".join(words)
+
+
+def private_names(text: str, beside: list[Finding]) -> list[Finding]:
+    """Names after a cue, and full names right beside one of the findings in `beside`."""
+    found = []
+    for pattern in (
+        _NAME_AFTER_CUE,
+        _NAME_AFTER_GREETING,
+        _NAME_AFTER_I_AM,
+        _NAME_SIGNING_OFF,
+        _NAME_AFTER_RELATION_CALLED,
+        _NAME_AFTER_CALLED,
+        _NAME_AFTER_RELATION,
+        _FULL_NAME_AFTER_RELATION_IS,
+        _LOWER_NAME_AFTER_RELATION,
+        _NAME_OF_WHO_DID_IT,
+        _NAME_AFTER_TITLE,
+    ):
+        for m in pattern.finditer(text):
+            name = _trimmed(m.group("name"))
+            # "I'm British": after "I'm", a word shaped like a nationality is one.
+            if _is_name(name) and not (pattern is _NAME_AFTER_I_AM and _is_nationality(name)):
+                # A title goes with the name: "[name removed]", not "Mr [name removed]".
+                start = m.start() if pattern is _NAME_AFTER_TITLE else m.start("name")
+                end = m.start("name") + len(name)
+                found.append(Finding("name", start, end, text[start:end]))
+    edges = {f.start for f in beside} | {f.end for f in beside}
+    for m in _FULL_NAME_ONLY.finditer(text):
+        name = m.group("name")
+        inside = any(f.start < m.end() and m.start() < f.end for f in beside)
+        if inside or any(word in _NOT_NAME_WORDS for word in name.split()):
+            continue
+        after = _BESIDE.match(text, m.end())
+        before = [
+            e
+            for e in edges
+            if m.start() - _BESIDE_AT_MOST <= e <= m.start()
+            and _BESIDE.fullmatch(text, e, m.start())
+        ]
+        if (after and after.end() in edges) or before:
+            found.append(Finding("name", m.start(), m.end(), name))
+    return found
