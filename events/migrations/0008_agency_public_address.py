@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0006_event_follow"),
+        ("events", "0007_event_crisis_workers"),
     ]
 
     operations = [
