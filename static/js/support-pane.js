@@ -80,7 +80,9 @@ function start (section) {
     if (!status || !panel || panel.querySelector('.app-talk-offer')) return
     const content = panel.querySelector('.govuk-notification-banner__content')
     if (status.on_duty.length === 0) {
-      content.append(element('p', 'govuk-body app-talk-offer', status.message))
+      const message = element('p', 'govuk-body app-talk-offer', status.message)
+      content.append(message)
+      message.scrollIntoView({ block: 'nearest' })
       return
     }
     const offer = element('button', 'govuk-button govuk-button--warning app-talk-offer', `Talk privately now to ${status.on_duty[0]}`)
@@ -90,6 +92,9 @@ function start (section) {
       open(lastQuestionId)
     })
     content.append(offer)
+    // On a phone the box is already taller than the screen, and the asker's own question
+    // has just been listed above it: without this the offer lands below the fold.
+    offer.scrollIntoView({ block: 'nearest' })
   })
 
   document.addEventListener('outreach:frame', (event) => {
