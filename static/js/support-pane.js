@@ -26,6 +26,8 @@ function start (section) {
   let lastSeq = 0
   let pending = null
   let lastQuestionId = null
+  // The conversation this device forgot: its last frames may still arrive, and are not shown.
+  let forgottenId = null
 
   function send (frame) {
     const live = socket()
@@ -101,6 +103,7 @@ function start (section) {
     const frame = event.detail
     switch (frame.type) {
       case 'support_conversation':
+        if (frame.conversation_id === forgottenId) break
         showConversation(frame)
         break
       case 'support_message':
@@ -130,6 +133,22 @@ function start (section) {
         }
         break
     }
+  })
+
+  // "Forget my questions on this device" ended it: nothing of it stays on the page.
+  document.addEventListener('outreach:device-forgotten', () => {
+    if (conversation) forgottenId = conversation.conversation_id
+    conversation = null
+    lastSeq = 0
+    pending = null
+    list.replaceChildren()
+    withLine.textContent = ''
+    waiting.hidden = true
+    ends.textContent = ''
+    body.value = ''
+    errorBox.hidden = true
+    pane.hidden = true
+    if (exitButton) exitButton.setAttribute('href', neutralExit)
   })
 
   function showConversation (frame) {
