@@ -351,6 +351,39 @@ def test_exit_this_page_ends_the_conversation_on_the_device(
     expect(worker.locator("#support-live")).to_contain_text("The person left")
 
 
+def test_forget_my_questions_ends_the_conversation_and_clears_the_pane(
+    portal: Portal, new_context: NewContext, axe_script: Path
+) -> None:
+    slug = lane_webchat(portal, "Safe at home: ask the Met")
+    worker = new_context(session=portal.data["crisis_worker"]["session"]).new_page()
+    console_on_duty(worker, slug)
+    # They asked in public first (the list of their questions offers to forget them).
+    person = person_on_phone(new_context, slug)
+    person.get_by_label("Your question", exact=True).fill(DANGER)
+    person.get_by_role("button", name="Send question").click()
+    person.locator("#help-now").get_by_role(
+        "button", name=re.compile("^Talk privately now")
+    ).click()
+    expect(person.locator("#private-with")).to_have_text(
+        "A crisis worker will reply to you here, privately."
+    )
+    person.get_by_label("Your private message").fill("my sister uses this phone too")
+    person.get_by_role("button", name="Send privately").click()
+    expect(person.locator("#private-messages")).to_contain_text("my sister uses this phone too")
+
+    person.get_by_role("button", name="Forget my questions on this device").click()
+
+    expect(person.locator("#forget-questions-done")).to_be_visible()
+    # Nothing of the conversation stays on the page, and the quick exit goes straight out.
+    expect(person.locator("#private-pane")).to_be_hidden()
+    expect(person.locator("#private-messages > li")).to_have_count(0)
+    expect(exit_button(person)).to_have_attribute("href", QUICK_EXIT)
+    expect(person.locator("#connection-status")).to_have_text("Live updates on.")
+    expect(person.locator("main")).not_to_contain_text("my sister uses this phone too")
+    expect(worker.locator("#needs-outcome")).to_contain_text("(left this device)")
+    axe_clean(person, axe_script, "live page, device forgotten")
+
+
 def test_the_plain_page_works_without_javascript(
     portal: Portal, new_context: NewContext, axe_script: Path
 ) -> None:
