@@ -39,6 +39,12 @@ WORKER_REPLY = f"I am Jo, I am here with you. {SILENT_999}"
 PERSON_REPLY = "I locked the door. I cant call, he will hear me"
 AFTER_CLOSE_WORKER = "I am still here after the webchat. Stay on this page with me."
 AFTER_CLOSE_PERSON = "ok he has gone now. thank you"
+NO_WORKER_MESSAGE = (
+    "No crisis worker is on duty at this webchat right now, so nobody can reply to you here. "
+    "If you are in danger now, call 999. If you cannot speak, call 999 and press 55 when asked. "
+    "You can call Samaritans free on 116 123, any time, or the National Domestic Abuse "
+    "Helpline free on 0808 2000 247, any time."
+)
 
 _numbers = itertools.count(1)
 
@@ -231,6 +237,9 @@ def test_a_person_in_danger_talks_privately_with_the_crisis_worker(
     worker.get_by_role("button", name="Send", exact=True).click()
     expect(worker_messages).to_contain_text(WORKER_REPLY)
     expect(worker.get_by_label("Reply", exact=True)).to_have_value("")
+    # (Sending reloads the page: a message that arrives before its connection is back is
+    # shown on arrival but not announced.)
+    expect(worker.locator("#connection-status")).to_have_text("Live updates on.")
 
     pane_messages = person.locator("#private-messages")
     expect(pane_messages.locator("> li", has_text=WORKER_REPLY)).to_contain_text(WORKER_LABEL)
@@ -242,6 +251,22 @@ def test_a_person_in_danger_talks_privately_with_the_crisis_worker(
     expect(worker.locator("#support-announcer")).to_have_text("New message from the person.")
     axe_clean(person, axe_script, "live page, talking with the crisis worker")
     axe_clean(worker, axe_script, "conversation page, messages exchanged")
+
+    # A reload brings it back from the server (the browser keeps nothing of it), each
+    # message once: their question, who joined, the reply, their answer.
+    assert person.evaluate("() => localStorage.length + sessionStorage.length") == 0
+    person.reload()
+    expect(person.locator("#connection-status")).to_have_text("Live updates on.")
+    expect(person.locator("#private-with")).to_have_text(
+        f"You are talking privately with {WORKER_LABEL}."
+    )
+    expect(pane_messages.locator("> li")).to_have_count(4)
+    expect(pane_messages.locator("> li").nth(1)).to_contain_text(
+        f"{WORKER_LABEL} is now talking with you."
+    )
+    expect(exit_button(person)).to_have_attribute(
+        "href", re.compile(rf"^/events/{slug}/talk/exit/\?t=")
+    )
 
     # 4. The public webchat closes; the private conversation goes on.
     # (Its transcript may be made, and the webchat archived, before the script returns.)
@@ -382,6 +407,27 @@ def test_forget_my_questions_ends_the_conversation_and_clears_the_pane(
     expect(person.locator("main")).not_to_contain_text("my sister uses this phone too")
     expect(worker.locator("#needs-outcome")).to_contain_text("(left this device)")
     axe_clean(person, axe_script, "live page, device forgotten")
+
+
+def test_with_nobody_on_duty_the_person_is_told_at_once(
+    portal: Portal, new_context: NewContext, axe_script: Path
+) -> None:
+    slug = lane_webchat(portal, "Hate crime: ask the Met (nobody on duty)")
+    person = person_on_phone(new_context, slug)
+
+    # The help after triage says so, with the numbers, instead of offering a person.
+    person.get_by_label("Your question", exact=True).fill(DANGER)
+    person.get_by_role("button", name="Send question").click()
+    help_now = person.locator("#help-now")
+    expect(help_now.locator(".app-talk-offer")).to_have_text(NO_WORKER_MESSAGE)
+    expect(help_now.get_by_role("button", name=re.compile("Talk privately"))).to_have_count(0)
+
+    # Asking from the link opens no conversation to wait in silence.
+    person.get_by_role("link", name="Talk privately to a crisis worker").click()
+    expect(person.locator("#private-waiting")).to_have_text(NO_WORKER_MESSAGE)
+    expect(person.locator("#private-form")).to_be_hidden()
+    expect(exit_button(person)).to_have_attribute("href", QUICK_EXIT)
+    axe_clean(person, axe_script, "live page, nobody on duty")
 
 
 def test_the_plain_page_works_without_javascript(
