@@ -12,6 +12,7 @@ from accounts.models import User
 from archive import services as archive_services
 from archive.downloads import FORMATS
 from chat.guests import GUEST_COOKIE_NAME
+from chat.models import Question
 from events import services as event_services
 from support import services
 from support.enums import ConversationState, EndedBy, Outcome
@@ -223,3 +224,25 @@ def test_nothing_of_a_conversation_reaches_the_transcript_search_or_report(
             b"".join(body.streaming_content).decode() if body.streaming else body.content.decode()
         )
         assert "blue house" not in text and "private reply" not in text
+
+
+def test_the_asker_sees_a_passed_question_as_passed_not_published(
+    lane: tuple[LiveEvent, User],
+) -> None:
+    live, _ = lane
+    client = Client()
+    client.post(
+        reverse("chat:ask", args=[SLUG]),
+        {"client_id": str(uuid.uuid4()), "body": "My dad hits my mum when he drinks."},
+    )
+    question = Question.objects.get()
+    services.question_pass_to_crisis_worker(
+        event_id=live.event.pk, question_id=question.pk, actor_id=live.moderator.pk
+    )
+
+    html = client.get(reverse("chat:live", args=[SLUG])).content.decode()
+
+    own = html.split('id="own-questions"', 1)[1].split("</ul>", 1)[0]
+    assert "My dad hits my mum when he drinks." in own
+    assert "Passed to the crisis worker" in own
+    assert "Published" not in own
