@@ -39,6 +39,7 @@ WORKER_REPLY = f"I am Jo, I am here with you. {SILENT_999}"
 PERSON_REPLY = "I locked the door. I cant call, he will hear me"
 AFTER_CLOSE_WORKER = "I am still here after the webchat. Stay on this page with me."
 AFTER_CLOSE_PERSON = "ok he has gone now. thank you"
+PASSED_QUESTION = "My dad hits my mum when he drinks. What should I do?"
 NO_WORKER_MESSAGE = (
     "No crisis worker is on duty at this webchat right now, so nobody can reply to you here. "
     "If you are in danger now, call 999. If you cannot speak, call 999 and press 55 when asked. "
@@ -74,6 +75,7 @@ for position, name in enumerate(["DCI Sam Faulkner", "Jo Keogh"]):
         event=event, panellist=Panellist.objects.get(name=name), position=position
     )
 event.crisis_workers.add(User.objects.get(pk=int(os.environ["E2E_WORKER_ID"])))
+event.moderators.add(User.objects.get(pk=int(os.environ["E2E_MODERATOR_ID"])))
 services.event_schedule(event_id=event.pk)
 services.event_open(event_id=event.pk)
 print(json.dumps({"slug": event.slug}))
@@ -92,13 +94,15 @@ print(json.dumps({"status": Event.objects.get(pk=event.pk).status}))
 
 
 def lane_webchat(portal: Portal, title: str) -> str:
-    """A webchat live now with the setup's crisis worker assigned (nobody on duty yet)."""
+    """A webchat live now with the setup's crisis worker and moderator assigned (nobody on
+    duty yet)."""
     slug = f"talk-privately-{next(_numbers)}"
     return portal.run(
         LANE_WEBCHAT_SCRIPT,
         E2E_TITLE=title,
         E2E_SLUG=slug,
         E2E_WORKER_ID=str(portal.data["crisis_worker"]["id"]),
+        E2E_MODERATOR_ID=str(portal.data["moderator_id"]),
     )["slug"]
 
 
@@ -407,6 +411,56 @@ def test_forget_my_questions_ends_the_conversation_and_clears_the_pane(
     expect(person.locator("main")).not_to_contain_text("my sister uses this phone too")
     expect(worker.locator("#needs-outcome")).to_contain_text("(left this device)")
     axe_clean(person, axe_script, "live page, device forgotten")
+
+
+def test_a_moderator_passes_a_question_to_the_crisis_worker(
+    portal: Portal, new_context: NewContext, axe_script: Path
+) -> None:
+    slug = lane_webchat(portal, "Domestic abuse: ask the Met (passed)")
+    worker = new_context(session=portal.data["crisis_worker"]["session"]).new_page()
+    console_on_duty(worker, slug)
+    mark_not_reloaded(worker)
+    person = person_on_phone(new_context, slug)
+    person.get_by_label("Your question", exact=True).fill(PASSED_QUESTION)
+    person.get_by_role("button", name="Send question").click()
+    own = person.locator("#own-questions")
+    expect(own).to_contain_text("Waiting for a moderator")
+
+    moderator = new_context(session=portal.data["moderator"]["session"]).new_page()
+    moderator.goto(f"/events/{slug}/moderate/")
+    expect(moderator.locator("#connection-status")).to_have_text("Live updates on.")
+    item = moderator.locator("#queue > li", has_text=PASSED_QUESTION)
+    item.get_by_role("button", name=re.compile("^Pass to the crisis worker")).click()
+    expect(item).to_have_count(0)
+
+    # The asker is told privately what happened and who will reply; the question is theirs.
+    expect(person.locator("#private-with")).to_have_text(
+        "A crisis worker will reply to you here, privately."
+    )
+    pane = person.locator("#private-messages")
+    expect(pane.locator("> li").nth(0)).to_contain_text(PASSED_QUESTION)
+    expect(pane.locator("> li").nth(1)).to_contain_text(
+        "A moderator passed this question to the crisis worker instead of publishing it."
+    )
+    expect(own.locator("li", has_text=PASSED_QUESTION)).to_contain_text(
+        "Passed to the crisis worker"
+    )
+    expect(person.locator("#feed")).not_to_contain_text(PASSED_QUESTION)
+    axe_clean(person, axe_script, "live page, question passed")
+    # After a reload the list says the same, never "Published".
+    person.reload()
+    expect(own.locator("li", has_text=PASSED_QUESTION)).to_contain_text(
+        "Passed to the crisis worker"
+    )
+    expect(own).not_to_contain_text("Published")
+    expect(pane.locator("> li")).to_have_count(2)
+
+    # The crisis worker sees how it began; the moderator never sees the conversation.
+    waiting = worker.locator("#waiting tbody tr")
+    expect(waiting).to_have_count(1, timeout=ARRIVAL_TIMEOUT_MS)
+    expect(waiting).to_contain_text("Passed by a moderator")
+    assert_not_reloaded(worker)
+    assert moderator.goto(f"/events/{slug}/support/").status == 403
 
 
 def test_with_nobody_on_duty_the_person_is_told_at_once(
