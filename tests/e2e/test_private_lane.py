@@ -229,6 +229,11 @@ def test_a_person_in_danger_talks_privately_with_the_crisis_worker(
         f"You are talking privately with {WORKER_LABEL}."
     )
     expect(person.locator("#private-waiting")).to_be_hidden()
+    # Both sides see the same latest end: an hour after the webchat's end, London time.
+    person_ends = re.search(r"until (\d\d:\d\d)", person.locator("#private-ends").inner_text())
+    worker_ends = re.search(r"Ends at (\d\d:\d\d)", worker.locator("main").inner_text())
+    assert person_ends and worker_ends
+    assert person_ends.group(1) == worker_ends.group(1)
 
     # The worker replies with a quick reply, edited before sending.
     worker.locator("#quick-replies").get_by_role("button", name=SILENT_999).click()
