@@ -293,6 +293,13 @@ def test_a_person_in_danger_talks_privately_with_the_crisis_worker(
     # Each of the person's and the worker's messages is shown once, in order.
     expect(pane_messages.locator("> li.app-talk__message--you")).to_have_count(3)
     expect(pane_messages.locator("> li.app-talk__message--worker")).to_have_count(2)
+    # After the webchat, a reload still brings the conversation back, with the box to reply.
+    person.reload()
+    expect(person.locator("#private-with")).to_have_text(
+        f"You are talking privately with {WORKER_LABEL}."
+    )
+    expect(pane_messages.locator("> li")).to_have_count(6)
+    expect(person.get_by_label("Your private message")).to_be_visible()
 
     # 5. The worker records an outcome and ends it; the person's pane says so.
     worker.get_by_label("Advice given").check()
