@@ -183,6 +183,23 @@ def test_the_worker_takes_replies_and_ends_with_an_outcome(
     )
 
 
+def test_ending_without_an_outcome_is_refused_on_the_conversation_page(
+    lane: tuple[LiveEvent, User],
+) -> None:
+    _live, worker = lane
+    conversation = start_talking(Client())
+    client = Client()
+    client.force_login(worker)
+    client.post(url("claim"))
+
+    response = client.post(url("end", conversation.pk), {}, follow=True)
+
+    assert response.redirect_chain == [(url("conversation", conversation.pk), 302)]
+    assert "Choose an outcome to record." in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.state == ConversationState.HELD
+
+
 def test_nothing_of_a_conversation_reaches_the_transcript_search_or_report(
     lane: tuple[LiveEvent, User],
 ) -> None:
