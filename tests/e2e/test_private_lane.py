@@ -595,6 +595,19 @@ def test_the_console_by_keyboard_alone(portal: Portal, new_context: NewContext) 
         "You can call Samaritans free on 116 123, any time, day or night. I am here too."
     )
 
+    # Ending without an outcome is refused, and the worker stays with the conversation.
+    conversation_url = worker.url
+    end = worker.get_by_role("button", name="End conversation")
+    focus_by_tab(worker, end)
+    worker.keyboard.press("Enter")
+    expect(worker.get_by_role("region", name="Important")).to_contain_text(
+        "Choose an outcome to record."
+    )
+    assert worker.url == conversation_url
+    expect(person.locator("#private-with")).to_have_text(
+        f"You are talking privately with {WORKER_LABEL}."
+    )
+
     told_999 = worker.get_by_label("Told to call 999")
     focus_by_tab(worker, worker.locator("input[name=outcome]").first)
     # Arrow keys move through a radio group, as they do for any keyboard user.
