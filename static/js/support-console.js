@@ -33,7 +33,11 @@ function start (root) {
         if (!response.ok) return
         const page = new DOMParser().parseFromString(await response.text(), 'text/html')
         const fresh = page.getElementById('support-live')
-        if (fresh) live.replaceChildren(...fresh.childNodes)
+        if (fresh) {
+          const focused = focusedInLive()
+          live.replaceChildren(...fresh.childNodes)
+          refocus(focused)
+        }
         const nowWaiting = document.querySelectorAll('#waiting tbody tr').length
         if (nowWaiting > waiting) arrived()
         waiting = nowWaiting
@@ -42,6 +46,20 @@ function start (root) {
       }
     })()
     return refreshing
+  }
+
+  // A keyboard or screen reader user on a button in the queue keeps their place when it
+  // updates: the same control (same kind, same words) is focused again in the new copy.
+  function focusedInLive () {
+    const active = document.activeElement
+    if (!active || active === live || !live.contains(active)) return null
+    return { tag: active.tagName, text: active.textContent.trim() }
+  }
+
+  function refocus (focused) {
+    if (!focused) return
+    const again = [...live.querySelectorAll(focused.tag)].find((el) => el.textContent.trim() === focused.text)
+    if (again) again.focus()
   }
 
   function arrived () {
