@@ -576,6 +576,12 @@ def test_the_console_by_keyboard_alone(portal: Portal, new_context: NewContext) 
     take = worker.get_by_role("button", name="Take the next most urgent")
     expect(take).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
     focus_by_tab(worker, take)
+    # Someone else arrives while the worker is on the button: the queue updates in place,
+    # and the keyboard's focus stays where it was.
+    second = person_on_phone(new_context, slug)
+    second.get_by_role("link", name="Talk privately to a crisis worker").click()
+    expect(worker.locator("#waiting tbody tr")).to_have_count(2, timeout=ARRIVAL_TIMEOUT_MS)
+    expect(take).to_be_focused()
     worker.keyboard.press("Enter")
     worker.wait_for_url(re.compile(rf"/events/{slug}/support/\d+/$"))
 
