@@ -4,8 +4,10 @@ The seed's scenario: the event's crisis worker signs in and goes on duty; a pers
 phone writes that he is outside the door now, is offered a private talk with the crisis
 worker by name, and takes it; the worker's console announces them without a reload; the
 worker takes them and they exchange messages; the public webchat closes and the
-conversation goes on; the worker records an outcome and ends it. Then the quick exit ending
-a conversation on the device, the plain page without JavaScript, and the console by keyboard.
+conversation goes on; the worker records an outcome and ends it. Then the quick exit (button
+and Shift three times) and "Forget my questions on this device" ending a conversation on the
+device, a moderator passing a question, nobody on duty, the plain page without JavaScript,
+and the console by keyboard alone.
 
 Each test makes its own live webchat with the crisis worker assigned (the setup's shared one
 keeps nobody on duty, and the first test closes its own). axe runs on every page of the lane.
@@ -180,7 +182,8 @@ def test_a_person_in_danger_talks_privately_with_the_crisis_worker(
     # The help reaches this tab twice (directly, and through the person's group): one offer.
     expect(help_now.locator(".app-talk-offer")).to_have_count(1)
     # On a phone the help comes into view, with the offer one tap away, nothing over it.
-    assert offer.evaluate(UNCOVERED), "the offer is out of view or under something"
+    # (Waited for: the page may still be scrolling.)
+    person.wait_for_function(UNCOVERED, arg=offer.element_handle(), timeout=5_000)
     axe_clean(person, axe_script, "live page, help and the offer shown")
     offer.click()
     expect(person.locator("#private-with")).to_have_text(
