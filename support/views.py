@@ -300,14 +300,23 @@ def conversation_page(request: HttpRequest, slug: str, conversation_id: int) -> 
 
 
 def _worker_action(
-    request: HttpRequest, slug: str, perform: Any, done: str, *, to: str | None = None
+    request: HttpRequest,
+    slug: str,
+    perform: Any,
+    done: str,
+    *,
+    to: str | None = None,
+    refused_to: str | None = None,
 ) -> HttpResponse:
+    """Perform a crisis worker's action, then go `to` (or the conversation it returned, or
+    the console); a refusal goes to `refused_to` when given, with the reason shown."""
     event = _crisis_event(request, slug)
     try:
         result = perform(event.pk, _user_pk(request))
     except ChatError as refusal:
         messages.error(request, refusal.message)
         result = None
+        to = refused_to or to
     else:
         messages.success(request, done)
     if to is None and isinstance(result, Conversation):
@@ -409,6 +418,9 @@ def end(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
         ),
         "Outcome recorded.",
         to=reverse("support:console", kwargs={"slug": slug}),
+        # Refused (no outcome chosen, or at risk and not the lead): the worker stays with
+        # the conversation to put it right, not sent to look for it again.
+        refused_to=_conversation_url(slug, conversation_id),
     )
 
 

@@ -23,6 +23,8 @@ if (form) {
     const done = document.getElementById('forget-questions-done')
     done.textContent = 'Your questions are no longer shown on this device. A moderator will still read any that were waiting.'
     done.hidden = false
+    // A private conversation on this device ended with it: the lane's pane clears itself.
+    document.dispatchEvent(new CustomEvent('outreach:device-forgotten'))
     window.outreachLive?.drop()
   })
 }

@@ -189,7 +189,9 @@ function start (root) {
     answered: ['Answered', 'govuk-tag--green'],
     rejected: ['Declined', 'govuk-tag--red'],
     unhandled: ['Not reached', 'govuk-tag--grey'],
-    removed: ['Not published', 'govuk-tag--grey']
+    removed: ['Not published', 'govuk-tag--grey'],
+    // Not published: a moderator gave it to the crisis worker (the private pane says so).
+    passed: ['Passed to the crisis worker', 'govuk-tag--purple']
   }
   const EDITED_NOTE = 'A moderator removed some details before publishing your question. This is how everyone sees it.'
 

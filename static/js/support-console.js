@@ -15,6 +15,7 @@ function start (root) {
   const conversationId = Number(root.dataset.conversationId || 0)
   let waiting = document.querySelectorAll('#waiting tbody tr').length
   let refreshing = null
+  let someoneNew = false
 
   for (const button of document.querySelectorAll('.app-quick-reply')) {
     button.addEventListener('click', () => {
@@ -24,19 +25,20 @@ function start (root) {
     })
   }
 
-  async function refresh () {
-    // One refresh at a time; frames that arrive meanwhile are covered by the next.
-    if (refreshing) return refreshing
+  // One refresh at a time. A frame that arrives during one may be newer than the page being
+  // fetched, so it asks for one more fetch after it rather than being lost.
+  let refreshAgain = false
+  function refresh () {
+    if (refreshing) {
+      refreshAgain = true
+      return refreshing
+    }
     refreshing = (async () => {
       try {
-        const response = await fetch(window.location.href, { credentials: 'same-origin', cache: 'no-store' })
-        if (!response.ok) return
-        const page = new DOMParser().parseFromString(await response.text(), 'text/html')
-        const fresh = page.getElementById('support-live')
-        if (fresh) live.replaceChildren(...fresh.childNodes)
-        const nowWaiting = document.querySelectorAll('#waiting tbody tr').length
-        if (nowWaiting > waiting) arrived()
-        waiting = nowWaiting
+        do {
+          refreshAgain = false
+          await refreshOnce()
+        } while (refreshAgain)
       } finally {
         refreshing = null
       }
@@ -44,9 +46,49 @@ function start (root) {
     return refreshing
   }
 
-  function arrived () {
+  async function refreshOnce () {
+    const response = await fetch(window.location.href, { credentials: 'same-origin', cache: 'no-store' })
+    if (!response.ok) return
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+    const fresh = page.getElementById('support-live')
+    if (fresh) {
+      const focused = focusedInLive()
+      const heardBefore = personMessages()
+      live.replaceChildren(...fresh.childNodes)
+      refocus(focused)
+      // Counted, not taken from a frame: a message that came while the connection was
+      // coming back (sending a reply reloads the page) is announced too.
+      if (conversationId && personMessages() > heardBefore) announcer.textContent = 'New message from the person.'
+    }
+    const nowWaiting = document.querySelectorAll('#waiting tbody tr').length
+    if (nowWaiting > waiting) arrived()
+    if (nowWaiting === 0) someoneNew = false
+    waiting = nowWaiting
+    // The page's copy of the banner is always hidden: it stays shown until nobody waits.
     const banner = document.getElementById('support-new')
-    if (banner) banner.hidden = false
+    if (banner) banner.hidden = !someoneNew
+  }
+
+  // A keyboard or screen reader user on a button in the queue keeps their place when it
+  // updates: the same control (same kind, same words) is focused again in the new copy.
+  function focusedInLive () {
+    const active = document.activeElement
+    if (!active || active === live || !live.contains(active)) return null
+    return { tag: active.tagName, text: active.textContent.trim() }
+  }
+
+  function refocus (focused) {
+    if (!focused) return
+    const again = [...live.querySelectorAll(focused.tag)].find((el) => el.textContent.trim() === focused.text)
+    if (again) again.focus()
+  }
+
+  function personMessages () {
+    return live.querySelectorAll('.app-talk__message--person').length
+  }
+
+  function arrived () {
+    someoneNew = true
     announcer.textContent = 'Someone new is waiting to talk.'
     document.title = `(new) ${document.title.replace(/^\(new\) /, '')}`
     if (soundOn && soundOn.checked) beep()
@@ -79,7 +121,6 @@ function start (root) {
         refresh()
       } else if (frame.type === 'support_message' && (!conversationId || frame.conversation_id === conversationId)) {
         refresh()
-        if (conversationId && frame.from === 'person') announcer.textContent = 'New message from the person.'
       }
     }
   })

@@ -26,6 +26,8 @@ function start (section) {
   let lastSeq = 0
   let pending = null
   let lastQuestionId = null
+  // The conversation this device forgot: its last frames may still arrive, and are not shown.
+  let forgottenId = null
 
   function send (frame) {
     const live = socket()
@@ -80,7 +82,9 @@ function start (section) {
     if (!status || !panel || panel.querySelector('.app-talk-offer')) return
     const content = panel.querySelector('.govuk-notification-banner__content')
     if (status.on_duty.length === 0) {
-      content.append(element('p', 'govuk-body app-talk-offer', status.message))
+      const message = element('p', 'govuk-body app-talk-offer', status.message)
+      content.append(message)
+      message.scrollIntoView({ block: 'nearest' })
       return
     }
     const offer = element('button', 'govuk-button govuk-button--warning app-talk-offer', `Talk privately now to ${status.on_duty[0]}`)
@@ -90,12 +94,16 @@ function start (section) {
       open(lastQuestionId)
     })
     content.append(offer)
+    // On a phone the box is already taller than the screen, and the asker's own question
+    // has just been listed above it: without this the offer lands below the fold.
+    offer.scrollIntoView({ block: 'nearest' })
   })
 
   document.addEventListener('outreach:frame', (event) => {
     const frame = event.detail
     switch (frame.type) {
       case 'support_conversation':
+        if (frame.conversation_id === forgottenId) break
         showConversation(frame)
         break
       case 'support_message':
@@ -125,6 +133,22 @@ function start (section) {
         }
         break
     }
+  })
+
+  // "Forget my questions on this device" ended it: nothing of it stays on the page.
+  document.addEventListener('outreach:device-forgotten', () => {
+    if (conversation) forgottenId = conversation.conversation_id
+    conversation = null
+    lastSeq = 0
+    pending = null
+    list.replaceChildren()
+    withLine.textContent = ''
+    waiting.hidden = true
+    ends.textContent = ''
+    body.value = ''
+    errorBox.hidden = true
+    pane.hidden = true
+    if (exitButton) exitButton.setAttribute('href', neutralExit)
   })
 
   function showConversation (frame) {

@@ -27,7 +27,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import EVENT_MANAGERS, MODERATORS, PANELLISTS
+from accounts.roles import CRISIS_WORKERS, EVENT_MANAGERS, MODERATORS, PANELLISTS
 from archive.services import transcript_archive
 from chat import services as chat_services
 from demo.loader import demo_load
@@ -71,6 +71,7 @@ def signed_in(user: User) -> str:
 managers = Group.objects.get(name=EVENT_MANAGERS)
 moderators = Group.objects.get(name=MODERATORS)
 panellists = Group.objects.get(name=PANELLISTS)
+crisis_workers = Group.objects.get(name=CRISIS_WORKERS)
 
 manager, manager_secret = role_holder(
     "events@example.org", managers, is_staff=True, full_name="Priya Shah"
@@ -89,6 +90,13 @@ sam = Panellist.objects.get(name="DCI Sam Faulkner")
 sam.user = sam_user
 sam.save(update_fields=["user"])
 live.moderators.add(moderator)
+# The seed's Crisis Intervention Worker, with an account: assigned per webchat by the tests
+# that use the private lane (test_private_lane.py makes its own webchats, so the shared live
+# one keeps nobody on duty and its help box stays as the other tests expect).
+jo_user, jo_secret = role_holder("jo.keogh@example.org", crisis_workers, full_name="Jo Keogh")
+jo = Panellist.objects.get(name="Jo Keogh")
+jo.user = jo_user
+jo.save(update_fields=["user"])
 
 # The live demo: an announcement, a question answered by the panel, and one waiting question
 # with a phone number in it (the moderator console shows what it found).
@@ -193,6 +201,13 @@ print(
                 "name": str(moderator),
                 "secret": moderator_secret,
                 "session": signed_in(moderator),
+            },
+            "crisis_worker": {
+                "id": jo_user.pk,
+                "email": jo_user.email,
+                "secret": jo_secret,
+                "session": signed_in(jo_user),
+                "panellist_id": jo.pk,
             },
             "member": {"email": member.email, "session": signed_in(member)},
             "panellist": {

@@ -12,6 +12,7 @@ from accounts.models import User
 from archive import services as archive_services
 from archive.downloads import FORMATS
 from chat.guests import GUEST_COOKIE_NAME
+from chat.models import Question
 from events import services as event_services
 from support import services
 from support.enums import ConversationState, EndedBy, Outcome
@@ -182,6 +183,23 @@ def test_the_worker_takes_replies_and_ends_with_an_outcome(
     )
 
 
+def test_ending_without_an_outcome_is_refused_on_the_conversation_page(
+    lane: tuple[LiveEvent, User],
+) -> None:
+    _live, worker = lane
+    conversation = start_talking(Client())
+    client = Client()
+    client.force_login(worker)
+    client.post(url("claim"))
+
+    response = client.post(url("end", conversation.pk), {}, follow=True)
+
+    assert response.redirect_chain == [(url("conversation", conversation.pk), 302)]
+    assert "Choose an outcome to record." in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.state == ConversationState.HELD
+
+
 def test_nothing_of_a_conversation_reaches_the_transcript_search_or_report(
     lane: tuple[LiveEvent, User],
 ) -> None:
@@ -258,3 +276,25 @@ def test_the_report_counts_conversations_and_hides_small_numbers_when_shared(
     assert "Conversations,6" in rows
     assert "Ended: told to call 999,fewer than 5" in rows
     assert "words that stay out" not in rows
+
+
+def test_the_asker_sees_a_passed_question_as_passed_not_published(
+    lane: tuple[LiveEvent, User],
+) -> None:
+    live, _ = lane
+    client = Client()
+    client.post(
+        reverse("chat:ask", args=[SLUG]),
+        {"client_id": str(uuid.uuid4()), "body": "My dad hits my mum when he drinks."},
+    )
+    question = Question.objects.get()
+    services.question_pass_to_crisis_worker(
+        event_id=live.event.pk, question_id=question.pk, actor_id=live.moderator.pk
+    )
+
+    html = client.get(reverse("chat:live", args=[SLUG])).content.decode()
+
+    own = html.split('id="own-questions"', 1)[1].split("</ul>", 1)[0]
+    assert "My dad hits my mum when he drinks." in own
+    assert "Passed to the crisis worker" in own
+    assert "Published" not in own
