@@ -5,9 +5,10 @@ loaded per call, and no model unless the learned scorer (safeguarding.crisis_sco
 beside the rules (SAFEGUARDING_LEARNED_SCORER, on by default; it adds flags, and overrules
 a flag from the weaker rules only when it is confident the question is not a crisis). A
 question is normalised into a canonical string of words (case, punctuation, missing
-apostrophes, contractions, text-speak, l33t, repeated letters and common misspellings, the
-last with rapidfuzz's edit distance against the few dozen words the rules use), then
-searched with precompiled patterns:
+apostrophes, contractions, text-speak, l33t, repeated letters, and misspellings: a token that
+is not an English word is read as the rule word one edit from it, safeguarding.spelling; an
+English word is never corrected, so "calling" stays "calling"), then searched with
+precompiled patterns:
 
 - danger now: someone threatening to kill or hurt someone (who + threat verb + whom, also
   with a condition: "if i leave he will..."), violence in progress ("is hitting me", "being
@@ -36,7 +37,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from safeguarding import crisis_scorer
+from safeguarding import crisis_scorer, spelling
 
 DANGER_NOW = "danger_now"
 SELF_HARM = "self_harm"
@@ -176,7 +177,6 @@ TOKEN_REWRITES = {
     "knifes": "knives",
     "hurtin": "hurting",
     "dy": "die",
-    "dye": "die",
     "ded": "dead",
     "nite": "night",
     "wiv": "with",
@@ -187,55 +187,8 @@ LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 
-# Words near a crisis word that are not misspellings of it (fuzzy matching leaves them alone).
-NOT_TYPOS = frozenset(
-    {
-        "anger",
-        "dancer",
-        "ranger",
-        "manger",
-        "hanger",
-        "banger",
-        "dagger",
-        "murders",
-        "herself",
-        "himself",
-        "itself",
-        "yourself",
-        "thyself",
-        "suited",
-        "outside",
-        "beside",
-        "decide",
-        "decided",
-        "sitting",
-        "fitting",
-        "willing",
-        "filling",
-        "billing",
-        "stabbing",
-        "shooting",
-        "threat",
-        "threats",
-        "treating",
-        "treatment",
-        "strangers",
-        "stranger",
-        "strangely",
-        "tracking",
-        "cracking",
-        "following",
-        "hollowing",
-        "tablets",
-        "overdue",
-        "overdone",
-        "overground",
-    }
-)
-
-# The longer words the rules depend on: a token within one or two edits of one of these
-# (and not a real word listed above) is read as it. Short words are not fuzzy-matched:
-# "kill" is one edit from "will", "bill" and "fill".
+# The longer words the rules depend on: a token that is not an English word, has no English
+# word one edit away, and is two edits from one of these, is read as it ("antidepresents").
 FUZZY_TARGETS = (
     "suicide",
     "suicidal",
@@ -269,7 +222,9 @@ FUZZY_TARGETS = (
     "pills",
 )
 
-_WORD = re.compile(r"[a-z0-9@$]+")
+# Letters of any alphabet, digits, and the symbols l33t uses as letters: "smörgåsbord" is one
+# word (cut at the "ö" it read as "sm rg sbord", and "sbord" as "sword").
+_WORD = re.compile(r"(?:[^\W_]|[@$])+")
 
 
 def _squeeze(word: str) -> str:
@@ -1026,6 +981,7 @@ _RULE_WORDS = frozenset(
     for _, source in (*DANGER_RULES, *SELF_HARM_RULES)
     for word in re.findall(r"[a-z]{2,}", source.replace("\\w", " ").replace("\\b", " "))
 ) | frozenset(("me", "i", "a"))
+_FUZZY_RULE_WORDS = _RULE_WORDS | frozenset(FUZZY_TARGETS)
 _SQUEEZED_RULE_WORDS = {
     _squeeze(word): word for word in sorted(_RULE_WORDS, key=len) if _squeeze(word) != word
 }
@@ -1033,7 +989,11 @@ _SQUEEZED_RULE_WORDS = {
 
 @lru_cache(maxsize=8192)
 def _canonical_token(token: str) -> str:
-    """One token as the rules spell it (may become several words: "gonna" -> "going to")."""
+    """One token as the rules spell it (may become several words: "gonna" -> "going to").
+
+    An English word is left as it is, whatever it is near ("calling" is not "killing"):
+    only the rewrites above, written by hand, and l33t change one. A token that is not a
+    word is read as a rule word it is a misspelling of (safeguarding.spelling), if any."""
     if token in TOKEN_REWRITES:
         return TOKEN_REWRITES[token]
     if not token.isdigit() and any(char.isdigit() or char in "@$" for char in token):
@@ -1041,10 +1001,12 @@ def _canonical_token(token: str) -> str:
         token = token.translate(LEET)
         if token in TOKEN_REWRITES:
             return TOKEN_REWRITES[token]
-    if token in _RULE_WORDS or token in NOT_TYPOS or token.isdigit():
-        return token
-    if token.endswith("in") and token + "g" in _RULE_WORDS:  # "hurtin", "killin"
+    if len(token) > 4 and token.endswith("in") and token + "g" in _RULE_WORDS:  # "killin"
         return token + "g"
+    if token in _RULE_WORDS or token.isdigit() or spelling.is_english_word(token):
+        return token
+    if token.endswith("s") and spelling.is_english_word(token[:-1]):
+        return token  # a possessive without its apostrophe: "fun's" is not "guns"
     squeezed = _squeeze(token)
     if squeezed in TOKEN_REWRITES:
         return TOKEN_REWRITES[squeezed]
@@ -1054,13 +1016,13 @@ def _canonical_token(token: str) -> str:
         return _SQUEEZED_RULE_WORDS[squeezed]
     if squeezed.endswith("in") and _SQUEEZED_RULE_WORDS.get(squeezed + "g"):
         return _SQUEEZED_RULE_WORDS[squeezed + "g"]
-    if len(token) >= 5:
-        best = process.extractOne(
-            token,
-            FUZZY_TARGETS,
-            scorer=OSA.distance,
-            score_cutoff=1 if len(token) <= 6 else 2,
-        )
+    if len(token) < 5:
+        return token  # four letters are one edit from too many words: "blts" is not "bats"
+    nearest = spelling.nearest_words(token)
+    if nearest:
+        return next((word for word in nearest if word in _FUZZY_RULE_WORDS), token)
+    if len(token) >= 7:
+        best = process.extractOne(token, FUZZY_TARGETS, scorer=OSA.distance, score_cutoff=2)
         if best is not None:
             return str(best[0])
     return token
