@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from safeguarding import crisis_scorer
+from safeguarding.crisis import Review
 from safeguarding.detection import CRISIS_PHRASES
 from safeguarding.evaluation import scoring as safeguarding_eval
 
@@ -94,8 +95,9 @@ def test_learned_scorer_with_the_rules_meets_the_false_alarm_target() -> None:
 
 
 def test_learned_scorer_overrules_no_dev_crisis_message_the_rules_flag() -> None:
-    # veto_below is chosen so that the overrule costs no dev recall: each dev crisis message
-    # the rules flag, with its cross-validated probability, is still flagged.
+    # veto_below and strong_veto_below are chosen so that the overrule costs no dev recall:
+    # each dev crisis message the rules flag, with its cross-validated probability, is still
+    # flagged, and both kinds of flag are open to review.
     scorer = crisis_scorer.committed_scorer()
     probabilities = safeguarding_eval.cross_validated_probabilities()
     flagged_by_rules = [
@@ -106,12 +108,11 @@ def test_learned_scorer_overrules_no_dev_crisis_message_the_rules_flag() -> None
         if verdict.flagged
     ]
 
-    assert scorer.veto_below > 0.0
-    assert sum(verdict.overrulable for _, verdict in flagged_by_rules) > 100
+    assert scorer.veto_below > scorer.strong_veto_below > 0.0
+    assert sum(verdict.review is Review.WEAK for _, verdict in flagged_by_rules) > 100
+    assert sum(verdict.review is Review.STRONG for _, verdict in flagged_by_rules) > 100
     for text, verdict in flagged_by_rules:
-        assert safeguarding_eval.flagged_with_scorer(
-            verdict, probabilities[text], scorer.threshold, scorer.veto_below
-        ), text
+        assert safeguarding_eval.flagged_with_scorer(verdict, probabilities[text], scorer), text
 
 
 def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
