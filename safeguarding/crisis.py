@@ -1,9 +1,10 @@
 """Does a question say someone is in danger now, or at risk of suicide or self-harm?
 
 Runs on every question before it is stored, so it is plain text work: no network, nothing
-loaded per call, and no model unless the learned scorer (safeguarding.crisis_scorer) is switched on
-beside the rules (SAFEGUARDING_LEARNED_SCORER, on by default; it adds flags, and overrules
-a flag from the weaker rules only when it is confident the question is not a crisis). A
+loaded per call (the word lists and the learned layer's model are read once per process), and
+no model unless the learned layer (safeguarding.crisis_scorer) is switched on beside the rules
+(SAFEGUARDING_LEARNED_SCORER, on by default; it adds flags, and may overrule any flag but a
+staff phrase marked always urgent when it is confident the question is not a crisis). A
 question is normalised into a canonical string of words (case, punctuation, missing
 apostrophes, contractions, text-speak, l33t, repeated letters, and misspellings: a token that
 is not an English word is read as the rule word one edit from it, safeguarding.spelling; an
@@ -951,6 +952,8 @@ _NOT_A_CRISIS = re.compile(
     r"(?:is|are|was|were) (?:literally |actually |really )?killing me|"
     r"(?:when|if|whose|where|whether) (?:\w+ ){0,4}(?:is|are|was|were|be) in (?:\w+ )?danger|"
     r"dying (?:to|of|for) (?:know|see|hear|boredom|laughter|a|the)|"
+    r"(?:battery|phone|laptop|tablet|charge|signal|wifi|car) (?:is |has )?(?:about to |going to "
+    r"|gonna |nearly |almost )?(?:die|dying|dead|died)|"
     r"(?:assisted|physician assisted) suicide|"
     r"(?:i am |i was )?(?:not|never) in (?:\w+ )?danger|"
     r"(?:videos?|clips?|posts?|content) (?:of|about|showing) (?:someone|somebody|people|"
@@ -1159,6 +1162,9 @@ class Review(enum.Enum):
 class RulesVerdict:
     first: CrisisMatch | None  # the first staff phrase or rule that matched
     review: Review = Review.WEAK  # how far the learned layer may overrule the flag
+    # Not flagged, and the rules read a figure of speech, talk about a subject, a what-if or
+    # an account only of the past in it: the learned layer adds no flag to such a question.
+    about_a_crisis: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -1171,7 +1177,7 @@ def rules_verdict(
     always = {_normalised_phrase(phrase) for phrase in always_urgent}
     matches = list(rule_matches(normalised, staff_phrases))
     if not matches:
-        return RulesVerdict(None)
+        return RulesVerdict(None, about_a_crisis=reads_as_about_a_crisis(normalised))
     reviews = {review_of(match, always) for match in matches}
     strictest = next(r for r in (Review.NEVER, Review.STRONG, Review.WEAK) if r in reviews)
     return RulesVerdict(matches[0], strictest)
@@ -1195,12 +1201,20 @@ def flagged_with_scorer(
     Used by `crisis_match` and, with cross-validated probabilities, by
     safeguarding.evaluation.scoring."""
     if not verdict.flagged:
-        return probability > scorer.threshold
+        return probability > scorer.threshold and not verdict.about_a_crisis
     if verdict.review is Review.WEAK:
         return probability >= scorer.veto_below
     if verdict.review is Review.STRONG:
         return probability >= scorer.strong_veto_below
     return True
+
+
+def reads_as_about_a_crisis(normalised: str) -> bool:
+    """The rules read a figure of speech ("my battery is about to die"), talk about a subject,
+    a what-if or an account only of the past in the question."""
+    if _HISTORIC.search(normalised) and not _NOW.search(normalised):
+        return True
+    return _NOT_A_CRISIS.search(normalised) is not None
 
 
 def rule_matches(normalised: str, staff_phrases: Iterable[str] = ()) -> Iterator[CrisisMatch]:

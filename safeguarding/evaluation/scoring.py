@@ -23,9 +23,10 @@ CRISIS_CATEGORIES = (crisis.DANGER_NOW, crisis.SELF_HARM)
 ORDINARY_CATEGORIES = ("ordinary", "near_miss")
 ALL_ORDINARY = "all ordinary"
 ALL_DETAILS = "all details"
-# The targets in issue 15: share of crisis messages flagged, of ordinary ones flagged.
-CRISIS_RECALL_TARGET = 0.95
-CRISIS_FALSE_ALARM_TARGET = 0.05
+# The targets in issue 29: share of crisis messages flagged; of ordinary ones flagged, by kind
+# (plain questions none, near misses 3%). Details keep issue 15's.
+CRISIS_RECALL_TARGET = 0.97
+CRISIS_FALSE_ALARM_TARGETS = {"ordinary": 0.0, "near_miss": 0.03, ALL_ORDINARY: 0.03}
 DETAILS_RECALL_TARGET = 0.90
 DETAILS_FALSE_POSITIVE_TARGET = 0.02
 # The learned scorer (safeguarding.crisis_scorer), trained on dev only. Its settings were chosen by
@@ -38,7 +39,7 @@ DETAILS_FALSE_POSITIVE_TARGET = 0.02
 # own flags are not counted against it: the rules were written on dev, so their dev false
 # alarms (near none) say nothing of how many they raise on new messages.
 SCORER_FOLDS = 5
-SCORER_C = 0.3
+SCORER_C = 1.0
 SCORER_MIN_DOCUMENTS = 2
 SCORER_KEEP = 6000
 SCORER_FALSE_ALARM_LIMIT = 0.02
@@ -237,7 +238,8 @@ def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict
         probabilities, crisis_verdicts, crisis.Review.STRONG, SCORER_STRONG_VETO_MARGIN
     )
     # The ordinary questions the rules flag once the scorer has overruled what it may: the
-    # threshold for adding flags is chosen on top of that.
+    # threshold for adding flags is chosen on top of that. (It is chosen as if the scorer
+    # could flag a question the rules read as about a crisis, which it may not: a margin.)
     vetoes = crisis_scorer.Scorer(
         0.0, {}, threshold=1.0, veto_below=veto_below, strong_veto_below=strong_veto_below
     )
@@ -291,16 +293,17 @@ def _scores(
     examples: Iterable[Example],
     groups: dict[str, tuple[str, ...]],
     measure: str,
-    target: float,
+    target: float | dict[str, float],
     hit: Callable[[Example], bool],
 ) -> list[Score]:
     examples = list(examples)
     scores = []
     for label, categories in groups.items():
+        goal = target[label] if isinstance(target, dict) else target
         for split in SPLITS:
             chosen = [e for e in examples if e.split == split and e.category in categories]
             scores.append(
-                Score(label, split, measure, sum(hit(e) for e in chosen), len(chosen), target)
+                Score(label, split, measure, sum(hit(e) for e in chosen), len(chosen), goal)
             )
     return scores
 
@@ -342,7 +345,7 @@ def crisis_scores(
             examples,
             {**{c: (c,) for c in ORDINARY_CATEGORIES}, ALL_ORDINARY: ORDINARY_CATEGORIES},
             "false alarms",
-            CRISIS_FALSE_ALARM_TARGET,
+            CRISIS_FALSE_ALARM_TARGETS,
             lambda e: flagged[e.text],
         ),
     ]
@@ -364,7 +367,9 @@ def scorer_alone_dev_scores(*, last: int | None = None) -> list[Score]:
             "recall" if label in CRISIS_CATEGORIES else "false alarms",
             sum(probabilities[e.text] > threshold for e in chosen),
             len(chosen),
-            CRISIS_RECALL_TARGET if label in CRISIS_CATEGORIES else CRISIS_FALSE_ALARM_TARGET,
+            CRISIS_RECALL_TARGET
+            if label in CRISIS_CATEGORIES
+            else CRISIS_FALSE_ALARM_TARGETS[label],
         )
         for label, members in categories.items()
         for chosen in ([e for e in examples if e.category in members],)
@@ -401,15 +406,17 @@ def personal_details_scores() -> list[Score]:
     ]
 
 
-def crisis_misses(
-    split: str = "dev", staff_phrases: tuple[str, ...] = CRISIS_PHRASES
-) -> list[Example]:
-    """Crisis messages not flagged and ordinary ones flagged, in one split."""
+def crisis_misses(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Example]:
+    """Dev crisis messages not flagged and dev ordinary ones flagged by the rules and the
+    learned layer together, each scored by a scorer trained on the other folds of dev."""
+    scorer = crisis_scorer.committed_scorer()
+    probabilities = cross_validated_probabilities()
     return [
         e
         for e in crisis_corpus()
-        if e.split == split
-        and crisis_flagged(e.text, staff_phrases) != (e.category in CRISIS_CATEGORIES)
+        if e.split == "dev"
+        and flagged_with_scorer(rules_verdict(e.text, staff_phrases), probabilities[e.text], scorer)
+        != (e.category in CRISIS_CATEGORIES)
     ]
 
 
@@ -567,3 +574,48 @@ def format_blind(report: BlindReport) -> str:
         f"reading the word lists and the model first {report.warm_up_ms:.0f} ms",
     ]
     return "\n".join(lines)
+
+
+def compare_designs() -> list[Score]:
+    """The A/B behind the learned layer's design: each design in DESIGNS alone (without the
+    rules), its threshold set so that its cross-validated flags stay within
+    SCORER_FALSE_ALARM_LIMIT of the dev ordinary questions and of the near misses; recall
+    and false alarms cross-validated on dev, and on held-out for a scorer trained on all of
+    dev. Scores are labelled "<design>: <category>"."""
+    corpus = crisis_corpus()
+    dev = [e for e in corpus if e.split == "dev"]
+    held_out = [e for e in corpus if e.split == "heldout"]
+    categories = {
+        crisis.DANGER_NOW: (crisis.DANGER_NOW,),
+        crisis.SELF_HARM: (crisis.SELF_HARM,),
+        "near_miss": ("near_miss",),
+        ALL_ORDINARY: ORDINARY_CATEGORIES,
+    }
+    scores = []
+    for design in DESIGNS:
+        probabilities = cross_validated_probabilities(design)
+        threshold = scorer_threshold(
+            probabilities,
+            {e.text: False for e in dev if e.category in ORDINARY_CATEGORIES},
+            {e.text for e in dev if e.category == "near_miss"},
+        )
+        scorer = fit_crisis_scorer(dev, design)
+        flagged = {e.text: probabilities[e.text] > threshold for e in dev} | {
+            e.text: scorer.probability(e.text, crisis.normalise(e.text)) > threshold
+            for e in held_out
+        }
+        for label, members in categories.items():
+            recall = label in CRISIS_CATEGORIES
+            for split, examples in (("dev", dev), ("heldout", held_out)):
+                chosen = [e for e in examples if e.category in members]
+                scores.append(
+                    Score(
+                        f"{design}: {label}",
+                        split,
+                        "recall" if recall else "false alarms",
+                        sum(flagged[e.text] for e in chosen),
+                        len(chosen),
+                        CRISIS_RECALL_TARGET if recall else CRISIS_FALSE_ALARM_TARGETS[label],
+                    )
+                )
+    return scores

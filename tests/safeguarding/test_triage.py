@@ -330,3 +330,48 @@ def test_a_question_about_a_crisis_told_or_framed_elsewhere_is_not_one() -> None
     # the same framings with something happening now are still flagged
     assert crisis_match("i was punched in march and hes outside right now")
     assert crisis_match("she took an overdose years ago and has taken one again tonight")
+
+
+# Issue 29's everyday hate crime and learning-disability plain English: not an emergency.
+EVERYDAY_NOT_URGENT = [
+    "People keep calling me names because I have a learning disability",
+    "they call me names on the bus",
+    "they laugh at me and take my money",
+    "My battery is about to die so I'll be quick",
+]
+
+
+@pytest.mark.parametrize("body", EVERYDAY_NOT_URGENT)
+def test_everyday_hate_crime_and_plain_english_are_not_urgent_with_the_learned_layer(
+    live_event: LiveEvent, settings: Settings, body: str
+) -> None:
+    settings.SAFEGUARDING_LEARNED_SCORER = True
+
+    outcome = guest_asks(live_event, body)
+
+    assert outcome.help_now is False
+    assert Question.objects.get(body=body).is_urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a what-if with words between "if someone" and the verb
+        "what should i do if someone at my work keeps threatening me",
+        # a professional asking how to help
+        "how can we support pupils who self harm",
+        # past markers beyond the calendar
+        "he hit me a few weeks ago, can i still report it",
+        "she threatened to stab me a while back, is it too late to tell the police",
+        # "again" inside "against" is not a sign of now
+        "he hit me years ago, is there a law against it",
+        # a general question about refuges and danger
+        "how do refuges decide who is in the most danger",
+    ],
+)
+def test_time_and_stance_keep_a_question_about_violence_from_being_urgent(text: str) -> None:
+    assert crisis_match(text) is None
+
+
+def test_a_past_marker_does_not_hide_danger_that_is_happening_now() -> None:
+    assert crisis_match("he hit me a few weeks ago and now hes outside with a knife") is not None

@@ -100,8 +100,11 @@ class Command(BaseCommand):
             )
         )
         if options["show_misses"]:
-            self.stdout.write("\nCrisis triage, dev messages it gets wrong:")
-            for example in safeguarding_eval.crisis_misses("dev", staff_phrases):
+            self.stdout.write(
+                "\nCrisis triage, dev messages the rules and the learned layer get wrong "
+                "(cross-validated):"
+            )
+            for example in safeguarding_eval.crisis_misses(staff_phrases):
                 self.stdout.write(f"  {example.category:<11} {example.text}")
             self.stdout.write("\nPersonal details, dev messages it gets wrong:")
             for example in safeguarding_eval.personal_details_misses("dev"):
