@@ -619,3 +619,61 @@ def compare_designs() -> list[Score]:
                     )
                 )
     return scores
+
+
+@dataclass(frozen=True)
+class OverruleCount:
+    split: str
+    review: str  # crisis.Review's value
+    crisis_flagged: int  # crisis messages the rules flag with this review
+    crisis_cleared: int  # of those, overruled (a miss the overrule caused)
+    ordinary_flagged: int  # ordinary questions the rules flag with this review
+    ordinary_cleared: int  # of those, overruled (a false alarm the overrule removed)
+
+
+def overrule_counts(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[OverruleCount]:
+    """The overrule protocol measured: for each kind of flag the rules raise, how many crisis
+    messages and ordinary questions it flags and how many of those the learned layer clears;
+    dev cross-validated, held-out by the committed scorer."""
+    scorer = crisis_scorer.committed_scorer()
+    probabilities = cross_validated_probabilities()
+    counts = []
+    for split in SPLITS:
+        rows = []
+        for e in crisis_corpus():
+            if e.split != split:
+                continue
+            verdict = rules_verdict(e.text, staff_phrases)
+            if not verdict.flagged:
+                continue
+            probability = (
+                probabilities[e.text]
+                if split == "dev"
+                else scorer.probability(e.text, crisis.normalise(e.text))
+            )
+            cleared = not flagged_with_scorer(verdict, probability, scorer)
+            rows.append((verdict.review, _is_crisis(e), cleared))
+        for review in crisis.Review:
+            mine = [(is_crisis, cleared) for r, is_crisis, cleared in rows if r is review]
+            counts.append(
+                OverruleCount(
+                    split,
+                    review.value,
+                    sum(is_crisis for is_crisis, _ in mine),
+                    sum(is_crisis and cleared for is_crisis, cleared in mine),
+                    sum(not is_crisis for is_crisis, _ in mine),
+                    sum(not is_crisis and cleared for is_crisis, cleared in mine),
+                )
+            )
+    return counts
+
+
+def format_overrules(counts: list[OverruleCount]) -> str:
+    lines = ["The overrules (flags the rules raise, and how many the learned layer clears):"]
+    for count in counts:
+        lines.append(
+            f"  {count.split:<8} {count.review:<7} crisis messages cleared "
+            f"{count.crisis_cleared}/{count.crisis_flagged}, ordinary questions cleared "
+            f"{count.ordinary_cleared}/{count.ordinary_flagged}"
+        )
+    return "\n".join(lines)

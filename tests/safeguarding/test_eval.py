@@ -119,6 +119,15 @@ def test_learned_scorer_overrules_no_dev_crisis_message_the_rules_flag() -> None
         assert safeguarding_eval.flagged_with_scorer(verdict, probabilities[text], scorer), text
 
 
+def test_overrule_clears_no_crisis_message_and_some_false_alarms_held_out() -> None:
+    # 2026-12-07: of the rules' flags on held-out messages, the learned layer cleared no
+    # crisis message and 4 of 8 false alarms (docs/safeguarding.md, "Overrules").
+    held_out = [c for c in safeguarding_eval.overrule_counts() if c.split == "heldout"]
+
+    assert sum(c.crisis_cleared for c in held_out) == 0
+    assert sum(c.ordinary_cleared for c in held_out) >= 4
+
+
 def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
     held_out = {
         s.category: s for s in safeguarding_eval.personal_details_scores() if s.split == "heldout"
@@ -163,6 +172,12 @@ def test_command_prints_both_tables_with_dev_and_held_out_figures() -> None:
     combined = _held_out_scores_with_the_learned_scorer()["all ordinary"]
     assert f"{combined.hits:>3}/{combined.total:<3}" in printed
     assert "The learned scorer alone, cross-validated on dev: danger_now" in printed
+    for count in safeguarding_eval.overrule_counts():
+        assert (
+            f"  {count.split:<8} {count.review:<7} crisis messages cleared "
+            f"{count.crisis_cleared}/{count.crisis_flagged}, ordinary questions cleared "
+            f"{count.ordinary_cleared}/{count.ordinary_flagged}"
+        ) in printed
     assert "Personal details" in printed
     for row in ("danger_now", "self_harm", "near_miss", "all ordinary", "all details"):
         assert f"\n{row} " in printed

@@ -86,6 +86,9 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
+            safeguarding_eval.format_overrules(safeguarding_eval.overrule_counts(staff_phrases))
+        )
+        self.stdout.write(
             "The learned scorer alone, cross-validated on dev: "
             + ", ".join(
                 f"{s.category} {s.hits}/{s.total} {s.rate:.1%}"
