@@ -952,6 +952,12 @@ _NOT_A_CRISIS = re.compile(
     r"(?:is|are|was|were) (?:literally |actually |really )?killing me|"
     r"(?:when|if|whose|where|whether) (?:\w+ ){0,4}(?:is|are|was|were|be) in (?:\w+ )?danger|"
     r"dying (?:to|of|for) (?:know|see|hear|boredom|laughter|a|the)|"
+    # idioms: "I wanted to die of embarrassment", "she hurt my feelings", "my boss will kill
+    # me if I'm late" (a boss or teacher: a parent's words may be a real threat)
+    r"(?:die|died|dying) (?:of|from) (?:embarrassment|shame|laughing|laughter|boredom|cringe)|"
+    r"hurt (?:my|her|his|their|your|our) feelings|"
+    r"(?:boss|manager|teacher|tutor|coach|supervisor) (?:will|would|is going to) (?:kill|murder) "
+    r"(?:me|us) if|"
     r"(?:battery|phone|laptop|tablet|charge|signal|wifi|car) (?:is |has )?(?:about to |going to "
     r"|gonna |nearly |almost )?(?:die|dying|dead|died)|"
     r"(?:assisted|physician assisted) suicide|"
