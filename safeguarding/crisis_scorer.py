@@ -129,3 +129,8 @@ def warm() -> None:
     """Read the weights and the embedding model now rather than on the first question."""
     committed_scorer()
     meaning("warm")
+
+
+def is_warm() -> bool:
+    """The weights and the embedding model are in memory (read by `warm` or a first use)."""
+    return committed_scorer.cache_info().currsize == 1 and _embedder.cache_info().currsize == 1

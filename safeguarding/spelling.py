@@ -40,6 +40,11 @@ def warm() -> None:
     _common_words()
 
 
+def is_warm() -> bool:
+    """Both word lists are in memory."""
+    return _checker.cache_info().currsize == 1 and _common_words.cache_info().currsize == 1
+
+
 def is_english_word(token: str) -> bool:
     return token in _common_words() or token in _checker()
 
