@@ -37,6 +37,7 @@ from realtime.broadcast import (
 )
 from realtime.groups import moderation_group, participant_group
 from safeguarding import detection as safeguarding
+from safeguarding import selectors as safeguarding_selectors
 
 DEFAULT_ELSEWHERE_NOTE = "Another reply in this webchat answers this question."
 MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webchat."
@@ -283,7 +284,7 @@ def question_ask(
     # Help first: whether the text says someone is in danger is known before anything that
     # could refuse the question or needs Redis, so a refusal still carries the help.
     text = safeguarding.visible_text(body).strip()
-    in_danger = safeguarding.says_in_danger_now(text)
+    in_danger = safeguarding_selectors.question_in_danger_now(text)
     with transaction.atomic():
         participant = Participant.objects.select_related("event__lead_agency").get(
             pk=participant_id, event_id=event_id

@@ -9,7 +9,7 @@ from safeguarding.models import SafeguardingPhrase
 class SafeguardingPhraseAdmin(admin.ModelAdmin):
     """Staff keep these lists: crisis phrases (urgent, help at once) and blocked words."""
 
-    list_display = ("phrase", "kind", "is_active")
-    list_filter = ("kind", "is_active")
-    list_editable = ("is_active",)
+    list_display = ("phrase", "kind", "is_active", "always_urgent")
+    list_filter = ("kind", "is_active", "always_urgent")
+    list_editable = ("is_active", "always_urgent")
     search_fields = ("phrase",)

@@ -25,6 +25,17 @@ class SafeguardingPhrase(models.Model):
         ),
     )
     is_active = models.BooleanField(default=True)
+    always_urgent = models.BooleanField(
+        "always urgent",
+        default=False,
+        help_text=(
+            "Crisis phrases only. A question with a crisis phrase is marked urgent, but the "
+            "learned check that reads each question as a whole may clear the mark when it is "
+            "confident the question is not a crisis (as it may for the built-in rules). Tick "
+            "this and it never may: every question with this phrase is urgent and its asker "
+            "is shown emergency help."
+        ),
+    )
 
     class Meta:
         db_table = "chat_safeguardingphrase"

@@ -15,6 +15,7 @@ from chat.services import ChatError
 from realtime.codes import CloseCode
 from realtime.groups import participant_group
 from safeguarding import detection as safeguarding
+from safeguarding import selectors as safeguarding_selectors
 
 if TYPE_CHECKING:
     from chat.consumers.connection import EventChatConsumer
@@ -87,7 +88,9 @@ async def _ask(connection: "EventChatConsumer", fields: dict[str, Any]) -> None:
 def _says_in_danger_now(body: str) -> bool:
     text = safeguarding.visible_text(body)
     try:
-        return safeguarding.says_in_danger_now(text)
+        return safeguarding_selectors.question_in_danger_now(text)
     except DatabaseError:
         # The staff phrases are in the database; the built-in detection is not.
-        return safeguarding.says_in_danger_now(text, phrases=())
+        return safeguarding_selectors.question_in_danger_now(
+            text, safeguarding_selectors.CrisisPhrases.none()
+        )

@@ -23,34 +23,37 @@ CRISIS_CATEGORIES = (crisis.DANGER_NOW, crisis.SELF_HARM)
 ORDINARY_CATEGORIES = ("ordinary", "near_miss")
 ALL_ORDINARY = "all ordinary"
 ALL_DETAILS = "all details"
-# The targets in issue 15: share of crisis messages flagged, of ordinary ones flagged.
-CRISIS_RECALL_TARGET = 0.95
-CRISIS_FALSE_ALARM_TARGET = 0.05
-# Issue 29's, for personal details: every kind masked, clean questions flagged.
+# The targets in issue 29: share of crisis messages flagged; of ordinary ones flagged, by kind
+# (plain questions none, near misses 3%); every kind of personal detail masked, clean
+# questions flagged.
+CRISIS_RECALL_TARGET = 0.97
+CRISIS_FALSE_ALARM_TARGETS = {"ordinary": 0.0, "near_miss": 0.03, ALL_ORDINARY: 0.03}
 DETAILS_RECALL_TARGET = 0.95
 DETAILS_FALSE_POSITIVE_TARGET = 0.01
 # The learned scorer (safeguarding.crisis_scorer), trained on dev only. Its settings were chosen by
-# SCORER_FOLDS-fold cross-validation on dev (docs/safeguarding.md, "The learned scorer"): an
-# L2-regularised logistic regression, full-batch gradient descent from zero, features seen in
-# at least SCORER_MIN_DOCUMENTS training messages, the SCORER_KEEP heaviest weights kept; the
-# threshold is the lowest at which the flags the scorer adds, cross-validated, stay at or
-# under SCORER_FALSE_ALARM_LIMIT both of all dev ordinary and near-miss questions and of the
-# near misses alone. The rules' own flags are not counted against it since the third round:
-# the rules were written on dev, so their dev false alarms (near none) say nothing of how
-# many they raise on new messages (about 5% of ordinary questions on first contact), and
-# counting them let the scorer take the whole allowance as the rules improved.
+# SCORER_FOLDS-fold cross-validation on dev (docs/safeguarding.md, "The learned layer"): an
+# L2-regularised logistic regression (scikit-learn's, inverse strength SCORER_C) over the
+# meaning features and the written features seen in at least SCORER_MIN_DOCUMENTS training
+# messages, the SCORER_KEEP heaviest written weights kept; the threshold is the lowest at
+# which the flags the scorer adds, cross-validated, stay at or under SCORER_FALSE_ALARM_LIMIT
+# both of all dev ordinary and near-miss questions and of the near misses alone. The rules'
+# own flags are not counted against it: the rules were written on dev, so their dev false
+# alarms (near none) say nothing of how many they raise on new messages.
 SCORER_FOLDS = 5
-SCORER_L2 = 0.01
-SCORER_EPOCHS = 200
-SCORER_STEP = 1.0
+SCORER_C = 1.0
 SCORER_MIN_DOCUMENTS = 2
-SCORER_KEEP = 3000
+SCORER_KEEP = 6000
 SCORER_FALSE_ALARM_LIMIT = 0.02
-# The scorer overrules a flag raised only by safeguarding.crisis.OVERRULABLE_RULES when its
+# The designs `manage.py safeguarding_train --compare` scores side by side (the A/B).
+DESIGNS = ("written", "meaning", "both")
+# The overrule protocol (docs/safeguarding.md, "Overrules"): the learned layer overrules a flag
+# that only the weaker rules or staff phrases raised (safeguarding.crisis.Review.WEAK) when its
 # probability is below veto_below: this share of the lowest cross-validated probability of
-# any dev crisis message that only those rules flag, so that no dev crisis message is
-# overruled and there is room to spare (a miss costs more than a false alarm).
+# any dev crisis message flagged that way, so that no dev crisis message is overruled and
+# there is room to spare (a miss costs more than a false alarm). A flag from the other rules
+# (Review.STRONG) is overruled below strong_veto_below, the same with a wider margin.
 SCORER_VETO_MARGIN = 0.5
+SCORER_STRONG_VETO_MARGIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -133,62 +136,73 @@ def dev_folds(examples: Iterable[Example]) -> dict[str, int]:
     return folds
 
 
-def fit_crisis_scorer(examples: list[Example]) -> tuple[float, dict[str, float]]:
-    """A logistic regression (bias, weights rounded to 4 places) for crisis or not, trained on
-    `examples`. Plain Python and deterministic: the same messages give the same weights."""
-    documents = [crisis_scorer.features(crisis.normalise(e.text)) for e in examples]
+def fit_crisis_scorer(examples: list[Example], design: str = "both") -> crisis_scorer.Scorer:
+    """A logistic regression for crisis or not, trained on `examples` with scikit-learn
+    (deterministic: the same messages give the same weights), as the Scorer that runs it
+    (threshold and veto_below left for the caller). `design`: read how the question is
+    written, what it means, or both."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     labels = [_is_crisis(e) for e in examples]
-    seen: dict[str, int] = {}
-    for document in documents:
-        for feature in document:
-            seen[feature] = seen.get(feature, 0) + 1
-    vocabulary = sorted(f for f, count in seen.items() if count >= SCORER_MIN_DOCUMENTS)
-    index = {feature: i for i, feature in enumerate(vocabulary)}
-    rows = [sorted(index[f] for f in document if f in index) for document in documents]
-    weights = [0.0] * len(vocabulary)
-    bias = 0.0
-    for _ in range(SCORER_EPOCHS):
-        gradient = [0.0] * len(vocabulary)
-        bias_gradient = 0.0
-        for row, label in zip(rows, labels, strict=True):
-            score = bias + sum(weights[i] for i in row)
-            error = crisis_scorer.sigmoid(score) - label
-            bias_gradient += error
-            for i in row:
-                gradient[i] += error
-        bias -= SCORER_STEP * bias_gradient / len(rows)
-        for i, weight in enumerate(weights):
-            weights[i] = weight - SCORER_STEP * (gradient[i] / len(rows) + SCORER_L2 * weight)
-    heaviest = sorted(range(len(vocabulary)), key=lambda i: (-abs(weights[i]), vocabulary[i]))
-    kept = {vocabulary[i]: round(weights[i], 4) for i in heaviest[:SCORER_KEEP]}
-    return round(bias, 4), {f: w for f, w in sorted(kept.items()) if w != 0.0}
+    columns = []
+    names: list[str] = []
+    if design in ("written", "both"):
+        vectoriser = CountVectorizer(
+            analyzer=crisis_scorer.features, binary=True, min_df=SCORER_MIN_DOCUMENTS
+        )
+        columns.append(vectoriser.fit_transform([crisis.normalise(e.text) for e in examples]))
+        names = [str(name) for name in vectoriser.get_feature_names_out()]
+    if design in ("meaning", "both"):
+        meanings = np.array([crisis_scorer.meaning(e.text) for e in examples])
+        columns.append(sparse.csr_matrix(meanings))
+    model = LogisticRegression(C=SCORER_C, max_iter=10_000)
+    model.fit(sparse.hstack(columns).tocsr(), labels)
+    coefficients = [float(c) for c in model.coef_[0]]
+    written = coefficients[: len(names)]
+    heaviest = sorted(range(len(names)), key=lambda i: (-abs(written[i]), names[i]))
+    kept = {names[i]: round(written[i], 4) for i in heaviest[:SCORER_KEEP]}
+    return crisis_scorer.Scorer(
+        bias=round(float(model.intercept_[0]), 4),
+        weights={f: w for f, w in sorted(kept.items()) if w != 0.0},
+        threshold=1.0,
+        meaning_weights=tuple(round(c, 5) for c in coefficients[len(names) :]),
+    )
 
 
-@lru_cache(maxsize=1)
-def cross_validated_probabilities() -> dict[str, float]:
+@lru_cache(maxsize=len(DESIGNS))
+def cross_validated_probabilities(design: str = "both") -> dict[str, float]:
     """Every dev message's probability from a scorer trained on the other folds of dev."""
     dev = [e for e in crisis_corpus() if e.split == "dev"]
     folds = dev_folds(dev)
     probabilities = {}
     for fold in range(SCORER_FOLDS):
-        bias, weights = fit_crisis_scorer([e for e in dev if folds[e.text] != fold])
-        scorer = crisis_scorer.Scorer(bias, weights, threshold=1.0)
+        scorer = fit_crisis_scorer([e for e in dev if folds[e.text] != fold], design)
         for example in dev:
             if folds[example.text] == fold:
-                probabilities[example.text] = scorer.probability(crisis.normalise(example.text))
+                probabilities[example.text] = scorer.probability(
+                    example.text, crisis.normalise(example.text)
+                )
     return probabilities
 
 
 def scorer_veto_below(
-    probabilities: dict[str, float], crisis_verdicts: dict[str, RulesVerdict]
+    probabilities: dict[str, float],
+    crisis_verdicts: dict[str, RulesVerdict],
+    review: crisis.Review,
+    margin: float,
 ) -> float:
-    """SCORER_VETO_MARGIN of the lowest cross-validated probability of a dev crisis message
-    (`crisis_verdicts`) that only overrulable rules flag, rounded down to four places; 0.0
-    (never overrule) when there is none."""
-    lowest = [probabilities[t] for t, v in crisis_verdicts.items() if v.flagged and v.overrulable]
+    """`margin` times the lowest cross-validated probability of a dev crisis message
+    (`crisis_verdicts`) whose flag has this `review`, rounded down to four places; 0.0 (never
+    overrule) when there is none."""
+    lowest = [
+        probabilities[t] for t, v in crisis_verdicts.items() if v.flagged and v.review is review
+    ]
     if not lowest:
         return 0.0
-    return math.floor(SCORER_VETO_MARGIN * min(lowest) * 10_000) / 10_000
+    return math.floor(margin * min(lowest) * 10_000) / 10_000
 
 
 def scorer_threshold(
@@ -217,33 +231,44 @@ def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict
     dev = [e for e in crisis_corpus() if e.split == "dev"]
     probabilities = cross_validated_probabilities()
     verdicts = {e.text: rules_verdict(e.text, staff_phrases) for e in dev}
+    crisis_verdicts = {e.text: verdicts[e.text] for e in dev if _is_crisis(e)}
     veto_below = scorer_veto_below(
-        probabilities, {e.text: verdicts[e.text] for e in dev if _is_crisis(e)}
+        probabilities, crisis_verdicts, crisis.Review.WEAK, SCORER_VETO_MARGIN
+    )
+    strong_veto_below = scorer_veto_below(
+        probabilities, crisis_verdicts, crisis.Review.STRONG, SCORER_STRONG_VETO_MARGIN
     )
     # The ordinary questions the rules flag once the scorer has overruled what it may: the
-    # threshold for adding flags is chosen on top of that.
+    # threshold for adding flags is chosen on top of that. (It is chosen as if the scorer
+    # could flag a question the rules read as about a crisis, which it may not: a margin.)
+    vetoes = crisis_scorer.Scorer(
+        0.0, {}, threshold=1.0, veto_below=veto_below, strong_veto_below=strong_veto_below
+    )
     rules_flagged = {
-        e.text: flagged_with_scorer(verdicts[e.text], probabilities[e.text], 1.0, veto_below)
+        e.text: flagged_with_scorer(verdicts[e.text], probabilities[e.text], vetoes)
         for e in dev
         if e.category in ORDINARY_CATEGORIES
     }
-    bias, weights = fit_crisis_scorer(dev)
+    scorer = fit_crisis_scorer(dev)
     return {
         "about": (
-            "Crisis triage's learned scorer (safeguarding/crisis_scorer.py): logistic "
-            "regression over safeguarding.crisis.normalise's words, word pairs and 3-5 "
-            "character runs, trained on the dev part of safeguarding/evaluation/corpus/"
-            "crisis.tsv by manage.py safeguarding_train. Flags above threshold; overrules a "
-            "flag from safeguarding.crisis.OVERRULABLE_RULES alone below veto_below. Do not "
-            "edit by hand."
+            "Crisis triage's learned layer (safeguarding/crisis_scorer.py): logistic "
+            "regression over WordLlama meaning features (meaning_weights) and "
+            "safeguarding.crisis.normalise's words, word pairs and 3-5 character runs "
+            "(weights), trained on the dev part of safeguarding/evaluation/corpus/crisis.tsv "
+            "by manage.py safeguarding_train. Flags above threshold; overrules a flag that "
+            "may be overruled below veto_below or strong_veto_below (safeguarding.crisis.Review). "
+            "Do not edit by hand."
         ),
         "dev_messages": len(dev),
-        "bias": bias,
+        "bias": scorer.bias,
         "threshold": scorer_threshold(
             probabilities, rules_flagged, {e.text for e in dev if e.category == "near_miss"}
         ),
         "veto_below": veto_below,
-        "weights": weights,
+        "strong_veto_below": strong_veto_below,
+        "weights": scorer.weights,
+        "meaning_weights": list(scorer.meaning_weights),
     }
 
 
@@ -269,16 +294,17 @@ def _scores(
     examples: Iterable[Example],
     groups: dict[str, tuple[str, ...]],
     measure: str,
-    target: float,
+    target: float | dict[str, float],
     hit: Callable[[Example], bool],
 ) -> list[Score]:
     examples = list(examples)
     scores = []
     for label, categories in groups.items():
+        goal = target[label] if isinstance(target, dict) else target
         for split in SPLITS:
             chosen = [e for e in examples if e.split == split and e.category in categories]
             scores.append(
-                Score(label, split, measure, sum(hit(e) for e in chosen), len(chosen), target)
+                Score(label, split, measure, sum(hit(e) for e in chosen), len(chosen), goal)
             )
     return scores
 
@@ -304,10 +330,7 @@ def crisis_scores(
         for e in examples:
             if e.split == "dev":
                 flagged[e.text] = flagged_with_scorer(
-                    rules_verdict(e.text, staff_phrases),
-                    probabilities[e.text],
-                    scorer.threshold,
-                    scorer.veto_below,
+                    rules_verdict(e.text, staff_phrases), probabilities[e.text], scorer
                 )
             else:
                 flagged[e.text] = crisis_flagged(e.text, staff_phrases, learned=True)
@@ -323,7 +346,7 @@ def crisis_scores(
             examples,
             {**{c: (c,) for c in ORDINARY_CATEGORIES}, ALL_ORDINARY: ORDINARY_CATEGORIES},
             "false alarms",
-            CRISIS_FALSE_ALARM_TARGET,
+            CRISIS_FALSE_ALARM_TARGETS,
             lambda e: flagged[e.text],
         ),
     ]
@@ -345,7 +368,9 @@ def scorer_alone_dev_scores(*, last: int | None = None) -> list[Score]:
             "recall" if label in CRISIS_CATEGORIES else "false alarms",
             sum(probabilities[e.text] > threshold for e in chosen),
             len(chosen),
-            CRISIS_RECALL_TARGET if label in CRISIS_CATEGORIES else CRISIS_FALSE_ALARM_TARGET,
+            CRISIS_RECALL_TARGET
+            if label in CRISIS_CATEGORIES
+            else CRISIS_FALSE_ALARM_TARGETS[label],
         )
         for label, members in categories.items()
         for chosen in ([e for e in examples if e.category in members],)
@@ -386,15 +411,17 @@ def personal_details_scores(*, last: int | None = None) -> list[Score]:
     ]
 
 
-def crisis_misses(
-    split: str = "dev", staff_phrases: tuple[str, ...] = CRISIS_PHRASES
-) -> list[Example]:
-    """Crisis messages not flagged and ordinary ones flagged, in one split."""
+def crisis_misses(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[Example]:
+    """Dev crisis messages not flagged and dev ordinary ones flagged by the rules and the
+    learned layer together, each scored by a scorer trained on the other folds of dev."""
+    scorer = crisis_scorer.committed_scorer()
+    probabilities = cross_validated_probabilities()
     return [
         e
         for e in crisis_corpus()
-        if e.split == split
-        and crisis_flagged(e.text, staff_phrases) != (e.category in CRISIS_CATEGORIES)
+        if e.split == "dev"
+        and flagged_with_scorer(rules_verdict(e.text, staff_phrases), probabilities[e.text], scorer)
+        != (e.category in CRISIS_CATEGORIES)
     ]
 
 
@@ -432,3 +459,226 @@ def format_table(title: str, scores: list[Score]) -> str:
         )
     lines.append("(! = misses the target)")
     return "\n".join(line.rstrip() for line in lines)
+
+
+# An external batch (`manage.py safeguarding_eval --blind PATH`): JSON lines with the text, its
+# label and its group. Crisis rows are counted by label, ordinary ones by group.
+BLIND_LABELS = (crisis.DANGER_NOW, crisis.SELF_HARM, "ordinary")
+BLIND_ORDINARY_GROUPS = ("near_miss", "ld_plain", "hate_everyday", "plain")
+BLIND_GROUPS = (*BLIND_ORDINARY_GROUPS, crisis.DANGER_NOW, crisis.SELF_HARM)
+
+
+class BlindFileError(ValueError):
+    """A line of a blind batch that is not what --blind reads (the message says which)."""
+
+
+@dataclass(frozen=True)
+class BlindRow:
+    text: str
+    label: str
+    group: str
+
+
+@dataclass(frozen=True)
+class BlindReport:
+    caught: dict[str, tuple[int, int]]  # crisis label: (flagged, of)
+    flagged: dict[str, tuple[int, int]]  # ordinary group: (flagged, of)
+    median_us: float  # triage time per question, microseconds
+    p99_us: float
+    warm_up_ms: float  # reading the word lists and the model, once per process
+
+
+def read_blind(path: Path) -> list[BlindRow]:
+    rows = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                row = BlindRow(str(data["text"]), str(data["label"]), str(data["group"]))
+            except (ValueError, KeyError, TypeError) as error:
+                raise BlindFileError(
+                    f"line {number}: not {{text, label, group}}: {error}"
+                ) from error
+            if row.label not in BLIND_LABELS or row.group not in BLIND_GROUPS:
+                raise BlindFileError(
+                    f"line {number}: label must be one of {', '.join(BLIND_LABELS)} and group "
+                    f"one of {', '.join(BLIND_GROUPS)}"
+                )
+            rows.append(row)
+    return rows
+
+
+def blind_scores(
+    rows: list[BlindRow],
+    staff_phrases: tuple[str, ...] = CRISIS_PHRASES,
+    always_urgent: tuple[str, ...] = (),
+    *,
+    learned: bool = True,
+) -> BlindReport:
+    """Crisis triage as the ask path runs it (the rules, the staff phrases and, with
+    `learned`, the learned layer) on each row, timed one question at a time."""
+    import time
+
+    started = time.perf_counter_ns()
+    crisis.warm(learned=learned)  # as the server does at start-up: timed apart
+    warm_up = time.perf_counter_ns() - started
+    timings = []
+    flags = []
+    for row in rows:
+        started = time.perf_counter_ns()
+        match = crisis.crisis_match(
+            row.text, staff_phrases, learned=learned, always_urgent=always_urgent
+        )
+        timings.append(time.perf_counter_ns() - started)
+        flags.append(match is not None)
+    ordered = sorted(timings)
+    caught = {
+        label: (
+            sum(f for r, f in zip(rows, flags, strict=True) if r.label == label),
+            sum(r.label == label for r in rows),
+        )
+        for label in CRISIS_CATEGORIES
+    }
+    flagged = {
+        group: (
+            sum(
+                f
+                for r, f in zip(rows, flags, strict=True)
+                if r.label == "ordinary" and r.group == group
+            ),
+            sum(r.label == "ordinary" and r.group == group for r in rows),
+        )
+        for group in BLIND_ORDINARY_GROUPS
+    }
+    return BlindReport(
+        caught=caught,
+        flagged=flagged,
+        median_us=(ordered[len(ordered) // 2] / 1e3) if ordered else 0.0,
+        p99_us=(ordered[int(len(ordered) * 0.99)] / 1e3) if ordered else 0.0,
+        warm_up_ms=warm_up / 1e6,
+    )
+
+
+def format_blind(report: BlindReport) -> str:
+    def share(hits: int, total: int) -> str:
+        return f"{hits}/{total} ({hits / total:.1%})" if total else "0/0 (no rows)"
+
+    names = {
+        "near_miss": "near misses flagged urgent",
+        "plain": "plain flagged",
+        "ld_plain": "ld_plain flagged",
+        "hate_everyday": "hate_everyday flagged",
+    }
+    lines = [
+        f"danger_now caught {share(*report.caught[crisis.DANGER_NOW])}",
+        f"self_harm caught {share(*report.caught[crisis.SELF_HARM])}",
+        *(f"{names[group]} {share(*report.flagged[group])}" for group in BLIND_ORDINARY_GROUPS),
+        f"cost: median {report.median_us:.0f} us, p99 {report.p99_us:.0f} us per question; "
+        f"reading the word lists and the model first {report.warm_up_ms:.0f} ms",
+    ]
+    return "\n".join(lines)
+
+
+def compare_designs() -> list[Score]:
+    """The A/B behind the learned layer's design: each design in DESIGNS alone (without the
+    rules), its threshold set so that its cross-validated flags stay within
+    SCORER_FALSE_ALARM_LIMIT of the dev ordinary questions and of the near misses; recall
+    and false alarms cross-validated on dev, and on held-out for a scorer trained on all of
+    dev. Scores are labelled "<design>: <category>"."""
+    corpus = crisis_corpus()
+    dev = [e for e in corpus if e.split == "dev"]
+    held_out = [e for e in corpus if e.split == "heldout"]
+    categories = {
+        crisis.DANGER_NOW: (crisis.DANGER_NOW,),
+        crisis.SELF_HARM: (crisis.SELF_HARM,),
+        "near_miss": ("near_miss",),
+        ALL_ORDINARY: ORDINARY_CATEGORIES,
+    }
+    scores = []
+    for design in DESIGNS:
+        probabilities = cross_validated_probabilities(design)
+        threshold = scorer_threshold(
+            probabilities,
+            {e.text: False for e in dev if e.category in ORDINARY_CATEGORIES},
+            {e.text for e in dev if e.category == "near_miss"},
+        )
+        scorer = fit_crisis_scorer(dev, design)
+        flagged = {e.text: probabilities[e.text] > threshold for e in dev} | {
+            e.text: scorer.probability(e.text, crisis.normalise(e.text)) > threshold
+            for e in held_out
+        }
+        for label, members in categories.items():
+            recall = label in CRISIS_CATEGORIES
+            for split, examples in (("dev", dev), ("heldout", held_out)):
+                chosen = [e for e in examples if e.category in members]
+                scores.append(
+                    Score(
+                        f"{design}: {label}",
+                        split,
+                        "recall" if recall else "false alarms",
+                        sum(flagged[e.text] for e in chosen),
+                        len(chosen),
+                        CRISIS_RECALL_TARGET if recall else CRISIS_FALSE_ALARM_TARGETS[label],
+                    )
+                )
+    return scores
+
+
+@dataclass(frozen=True)
+class OverruleCount:
+    split: str
+    review: str  # crisis.Review's value
+    crisis_flagged: int  # crisis messages the rules flag with this review
+    crisis_cleared: int  # of those, overruled (a miss the overrule caused)
+    ordinary_flagged: int  # ordinary questions the rules flag with this review
+    ordinary_cleared: int  # of those, overruled (a false alarm the overrule removed)
+
+
+def overrule_counts(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> list[OverruleCount]:
+    """The overrule protocol measured: for each kind of flag the rules raise, how many crisis
+    messages and ordinary questions it flags and how many of those the learned layer clears;
+    dev cross-validated, held-out by the committed scorer."""
+    scorer = crisis_scorer.committed_scorer()
+    probabilities = cross_validated_probabilities()
+    counts = []
+    for split in SPLITS:
+        rows = []
+        for e in crisis_corpus():
+            if e.split != split:
+                continue
+            verdict = rules_verdict(e.text, staff_phrases)
+            if not verdict.flagged:
+                continue
+            probability = (
+                probabilities[e.text]
+                if split == "dev"
+                else scorer.probability(e.text, crisis.normalise(e.text))
+            )
+            cleared = not flagged_with_scorer(verdict, probability, scorer)
+            rows.append((verdict.review, _is_crisis(e), cleared))
+        for review in crisis.Review:
+            mine = [(is_crisis, cleared) for r, is_crisis, cleared in rows if r is review]
+            counts.append(
+                OverruleCount(
+                    split,
+                    review.value,
+                    sum(is_crisis for is_crisis, _ in mine),
+                    sum(is_crisis and cleared for is_crisis, cleared in mine),
+                    sum(not is_crisis for is_crisis, _ in mine),
+                    sum(not is_crisis and cleared for is_crisis, cleared in mine),
+                )
+            )
+    return counts
+
+
+def format_overrules(counts: list[OverruleCount]) -> str:
+    lines = ["The overrules (flags the rules raise, and how many the learned layer clears):"]
+    for count in counts:
+        lines.append(
+            f"  {count.split:<8} {count.review:<7} crisis messages cleared "
+            f"{count.crisis_cleared}/{count.crisis_flagged}, ordinary questions cleared "
+            f"{count.ordinary_cleared}/{count.ordinary_flagged}"
+        )
+    return "\n".join(lines)

@@ -21,3 +21,20 @@ def test_the_url_map_and_views_are_imported_before_the_first_request(tmp_path: P
     env = child_env(f"sqlite:///{tmp_path / 'db.sqlite3'}")
 
     assert run_python(env, SCRIPT) == {"url_map": True, "views": [True, True]}
+
+
+WARM_TRIAGE = """
+import json
+import outreach.asgi
+from safeguarding import crisis_scorer, spelling
+print(json.dumps({"word lists": spelling.is_warm(), "learned layer": crisis_scorer.is_warm()}))
+"""
+
+
+def test_crisis_triage_word_lists_and_model_are_read_before_the_first_question(
+    tmp_path: Path,
+) -> None:
+    # Reading them takes about half a second; at 18:00 that would be the first asker's wait.
+    env = child_env(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    assert run_python(env, WARM_TRIAGE) == {"word lists": True, "learned layer": True}

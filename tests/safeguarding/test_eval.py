@@ -3,13 +3,16 @@ against): issue 15's targets where they are met, today's floor where they are no
 recall), and `manage.py safeguarding_eval` prints the tables."""
 
 import io
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from safeguarding import crisis_scorer
+from safeguarding.crisis import Review
 from safeguarding.detection import CRISIS_PHRASES
 from safeguarding.evaluation import scoring as safeguarding_eval
 
@@ -19,25 +22,26 @@ def _held_out_crisis_scores() -> dict[str, safeguarding_eval.Score]:
 
 
 def test_crisis_triage_rules_alone_false_alarms_do_not_rise_above_today() -> None:
-    # The rules alone flag 6.7% of held-out ordinary questions (7/104, all near misses;
-    # third round, 2026-11-26), over the 5% target that the rules and the learned scorer
-    # together meet (below). The ceiling is that rounded up to a whole 5%; plain questions
-    # must stay within the target.
+    # The rules alone flag 6.2% of held-out ordinary questions (8/129, all near misses;
+    # 2026-12-07, ten batches). The ceiling is that rounded up to a whole 5%; plain questions
+    # must stay at issue 29's target, none.
     held_out = _held_out_crisis_scores()
 
     assert held_out["all ordinary"].rate <= 0.10
-    assert held_out["ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
+    assert held_out["ordinary"].hits == 0
 
 
 def test_crisis_triage_recall_on_the_held_out_messages_does_not_fall_below_today() -> None:
-    # Issue 15's target is 95%; the rules' held-out recall is below it (85.5% danger now,
-    # 86.8% self-harm on 2026-11-26 with eight batches, docs/safeguarding.md). This holds the
-    # line at that rounded down to a whole 5% (it was 80% while the figures were below 85%)
-    # so that a change that loses recall fails; raise it as the figures improve.
+    # The rules alone catch 79.1% danger now and 82.1% self-harm held-out (2026-12-07, ten
+    # batches, docs/safeguarding.md): lower than the 85% of eight batches because the ninth
+    # and tenth were written in the wordings rules do not reach (danger implied by place and
+    # state, farewells), which issue 29 leaves to the learned layer rather than to more rule
+    # data. This holds the line at that rounded down to a whole 5% so that a change that
+    # loses recall fails; raise it as the figures improve.
     held_out = _held_out_crisis_scores()
 
-    assert held_out["danger_now"].rate >= 0.85
-    assert held_out["self_harm"].rate >= 0.85
+    assert held_out["danger_now"].rate >= 0.75
+    assert held_out["self_harm"].rate >= 0.80
 
 
 def _held_out_scores_with_the_learned_scorer() -> dict[str, safeguarding_eval.Score]:
@@ -74,28 +78,30 @@ def test_learned_scorer_is_trained_without_reading_a_held_out_message(
 
 
 def test_learned_scorer_with_the_rules_holds_its_held_out_recall() -> None:
-    # 98.7% danger now, 95.6% self-harm on 2026-11-26, third round (docs/safeguarding.md);
-    # the floor is that rounded down to a whole 5%, which is issue 15's target.
+    # 97.7% danger now, 97.4% self-harm on 2026-12-07 (docs/safeguarding.md): issue 29's
+    # target, 97%, is the floor.
     held_out = _held_out_scores_with_the_learned_scorer()
 
-    assert held_out["danger_now"].rate >= 0.95
-    assert held_out["self_harm"].rate >= 0.95
+    assert held_out["danger_now"].rate >= safeguarding_eval.CRISIS_RECALL_TARGET
+    assert held_out["self_harm"].rate >= safeguarding_eval.CRISIS_RECALL_TARGET
 
 
-def test_learned_scorer_with_the_rules_meets_the_false_alarm_target() -> None:
-    # On by default. With the rules, held-out false alarms were 3.8% of ordinary questions
-    # (4/104, all near misses; 0 of 39 plain ones) on 2026-11-26, third round (7.0% in the
-    # second, 11.8% in the first): within issue 15's 5% target.
+def test_learned_scorer_with_the_rules_flags_no_plain_question_and_no_more_near_misses() -> None:
+    # On by default. With the rules, held-out: 0 of 55 plain questions flagged (issue 29's
+    # target, none), and 6 of 74 near misses, 8.1% (2026-12-07): over issue 29's 3%. The
+    # near-miss ceiling is today's rounded up to a whole 5%, so that more false alarms fail;
+    # lower it as the figures improve.
     held_out = _held_out_scores_with_the_learned_scorer()
 
     assert settings.SAFEGUARDING_LEARNED_SCORER is True
-    assert held_out["ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
-    assert held_out["all ordinary"].rate <= safeguarding_eval.CRISIS_FALSE_ALARM_TARGET
+    assert held_out["ordinary"].hits == 0
+    assert held_out["near_miss"].rate <= 0.10
 
 
 def test_learned_scorer_overrules_no_dev_crisis_message_the_rules_flag() -> None:
-    # veto_below is chosen so that the overrule costs no dev recall: each dev crisis message
-    # the rules flag, with its cross-validated probability, is still flagged.
+    # veto_below and strong_veto_below are chosen so that the overrule costs no dev recall:
+    # each dev crisis message the rules flag, with its cross-validated probability, is still
+    # flagged, and both kinds of flag are open to review.
     scorer = crisis_scorer.committed_scorer()
     probabilities = safeguarding_eval.cross_validated_probabilities()
     flagged_by_rules = [
@@ -106,12 +112,20 @@ def test_learned_scorer_overrules_no_dev_crisis_message_the_rules_flag() -> None
         if verdict.flagged
     ]
 
-    assert scorer.veto_below > 0.0
-    assert sum(verdict.overrulable for _, verdict in flagged_by_rules) > 100
+    assert scorer.veto_below > scorer.strong_veto_below > 0.0
+    assert sum(verdict.review is Review.WEAK for _, verdict in flagged_by_rules) > 100
+    assert sum(verdict.review is Review.STRONG for _, verdict in flagged_by_rules) > 100
     for text, verdict in flagged_by_rules:
-        assert safeguarding_eval.flagged_with_scorer(
-            verdict, probabilities[text], scorer.threshold, scorer.veto_below
-        ), text
+        assert safeguarding_eval.flagged_with_scorer(verdict, probabilities[text], scorer), text
+
+
+def test_overrule_clears_no_crisis_message_and_some_false_alarms_held_out() -> None:
+    # 2026-12-07: of the rules' flags on held-out messages, the learned layer cleared no
+    # crisis message and 4 of 8 false alarms (docs/safeguarding.md, "Overrules").
+    held_out = [c for c in safeguarding_eval.overrule_counts() if c.split == "heldout"]
+
+    assert sum(c.crisis_cleared for c in held_out) == 0
+    assert sum(c.ordinary_cleared for c in held_out) >= 4
 
 
 def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
@@ -131,8 +145,8 @@ def test_corpus_is_large_enough_and_a_fifth_of_each_category_is_held_out() -> No
     assert len({e.text for e in examples}) == len(examples)
     for category in ("danger_now", "self_harm", "ordinary", "near_miss"):
         total = splits[(category, "dev")] + splits[(category, "heldout")]
-        # A fifth of each batch (eight so far), so within one message per batch of a fifth.
-        assert abs(splits[(category, "heldout")] - total / 5) <= 8
+        # A fifth of each batch (nine so far), so within one message per batch of a fifth.
+        assert abs(splits[(category, "heldout")] - total / 5) <= 9
     for example in safeguarding_eval.personal_details_corpus():
         assert all(detail in example.text for detail in example.details)
 
@@ -158,6 +172,12 @@ def test_command_prints_both_tables_with_dev_and_held_out_figures() -> None:
     combined = _held_out_scores_with_the_learned_scorer()["all ordinary"]
     assert f"{combined.hits:>3}/{combined.total:<3}" in printed
     assert "The learned scorer alone, cross-validated on dev: danger_now" in printed
+    for count in safeguarding_eval.overrule_counts():
+        assert (
+            f"  {count.split:<8} {count.review:<7} crisis messages cleared "
+            f"{count.crisis_cleared}/{count.crisis_flagged}, ordinary questions cleared "
+            f"{count.ordinary_cleared}/{count.ordinary_flagged}"
+        ) in printed
     assert "Personal details" in printed
     for row in ("danger_now", "self_harm", "near_miss", "all ordinary", "all details"):
         assert f"\n{row} " in printed
@@ -178,3 +198,66 @@ def test_command_scores_the_newest_batch_alone_when_asked() -> None:
     assert sum(s.total for s in newest if s.category in categories) == 160
     for score in newest:
         assert f"{score.hits:>3}/{score.total:<3}" in printed
+
+
+def _write_batch(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path.write_text(
+        "".join(
+            json.dumps({"text": text, "label": label, "group": group}) + "\n"
+            for text, label, group in rows
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_command_scores_an_external_batch_by_label_and_group(tmp_path: Path) -> None:
+    batch = _write_batch(
+        tmp_path / "batch.jsonl",
+        [
+            ("he is outside my door with a knife", "danger_now", "danger_now"),
+            ("hes hitting me right now", "danger_now", "danger_now"),
+            ("i am going to kill myself tonight", "self_harm", "self_harm"),
+            ("How do I kill time while waiting for the panel?", "ordinary", "near_miss"),
+            # mislabelled on purpose: an ordinary row that is flagged is counted as flagged
+            ("he has locked me in the bedroom", "ordinary", "near_miss"),
+            ("What time does the chat start?", "ordinary", "plain"),
+            ("I am Jo. I have a learning disability. Where do I sit?", "ordinary", "ld_plain"),
+            (
+                "People keep calling me names because I have a learning disability",
+                "ordinary",
+                "hate_everyday",
+            ),
+        ],
+    )
+    out = io.StringIO()
+
+    call_command("safeguarding_eval", "--blind", str(batch), stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        "Crisis triage on batch.jsonl (8 messages), with the 18 default staff phrases, "
+        "learned layer on:"
+    )
+    assert lines[1:7] == [
+        "danger_now caught 2/2 (100.0%)",
+        "self_harm caught 1/1 (100.0%)",
+        "near misses flagged urgent 1/2 (50.0%)",
+        "ld_plain flagged 0/1 (0.0%)",
+        "hate_everyday flagged 0/1 (0.0%)",
+        "plain flagged 0/1 (0.0%)",
+    ]
+    assert lines[7].startswith("cost: median ")
+    assert "Personal details" not in out.getvalue()
+
+
+def test_command_refuses_a_batch_line_it_cannot_read(tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        '{"text": "hello", "label": "ordinary", "group": "plain"}\n'
+        '{"text": "hello", "label": "urgent", "group": "plain"}\n',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError, match="line 2: label must be one of"):
+        call_command("safeguarding_eval", "--blind", str(batch), stdout=io.StringIO())

@@ -15,10 +15,12 @@ from safeguarding.crisis import (
     LEARNED,
     SELF_HARM,
     STAFF_PHRASE,
+    CrisisMatch,
     crisis_match,
     normalise,
 )
 from safeguarding.detection import HELP_NOW_MESSAGE, says_in_danger_now
+from safeguarding.models import SafeguardingPhrase
 from tests.live import LiveEvent, guest_asks, make_live_event
 
 # Every message issue 15 found missed by the old phrase list.
@@ -248,7 +250,7 @@ ABOUT_A_CRISIS = [
     "my nephew wants to hurt the lad who bullied him at school, how do we handle it?",
     "our youth group is running a session on how volunteers should answer a caller who is "
     "suicidal, any leaflets?",
-    "can I claim criminal injuries compensation if I was attacked outside a pub, it was ages ago",
+    "can I claim criminal injuries compensation for being attacked outside a pub",
 ]
 
 
@@ -258,23 +260,49 @@ def test_learned_scorer_overrules_a_weak_rule_on_a_question_about_a_crisis(text:
     assert crisis_match(text, learned=True) is None
 
 
-def test_learned_scorer_never_overrules_a_plain_statement_or_a_staff_phrase(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A scorer that would overrule anything it may: only the weaker rules give way to it.
+@pytest.fixture
+def overruling_scorer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A learned layer that overrules every flag it may, and adds none."""
     committed = crisis_scorer.committed_scorer()
-    overruling = dataclasses.replace(committed, threshold=1.0, veto_below=1.0)
+    overruling = dataclasses.replace(
+        committed, threshold=1.0, veto_below=1.0, strong_veto_below=1.0
+    )
     monkeypatch.setattr(crisis_scorer, "committed_scorer", lambda: overruling)
 
+
+@pytest.mark.usefixtures("overruling_scorer")
+def test_learned_layer_may_overrule_any_flag_but_an_always_urgent_staff_phrase() -> None:
     assert crisis_match(ABOUT_A_CRISIS[0], learned=True) is None
-    assert crisis_match("i am going to kill myself", learned=True).kind == SELF_HARM
-    assert crisis_match("he is outside my flat", learned=True).kind == DANGER_NOW
-    # a weaker rule beside a plain one: the plain one stands
-    assert crisis_match("he is going to kill me, hes locked me in", learned=True).kind == DANGER_NOW
+    assert crisis_match("i am going to kill myself", learned=True) is None
+    assert crisis_match("he is outside my flat", learned=True) is None
+    staff = ("wants to hurt", "blue door code")
+
     assert (
-        crisis_match("my son wants to hurt the boy", ("wants to hurt",), learned=True).kind
-        == STAFF_PHRASE
+        crisis_match("my son wants to hurt the boy", staff, learned=True, always_urgent=()) is None
     )
+    match = crisis_match(
+        "my son wants to hurt the boy", staff, learned=True, always_urgent=("wants to hurt",)
+    )
+    assert match == CrisisMatch(STAFF_PHRASE, "wants to hurt")
+    # a caller that does not say which phrases are always urgent gets them all so
+    assert crisis_match("the blue door code", staff, learned=True).kind == STAFF_PHRASE
+
+
+@pytest.mark.usefixtures("overruling_scorer")
+def test_staff_phrase_marked_always_urgent_makes_the_question_urgent_whatever_the_scorer_says(
+    live_event: LiveEvent, settings: Settings
+) -> None:
+    settings.SAFEGUARDING_LEARNED_SCORER = True
+    SafeguardingPhrase.objects.create(kind="crisis", phrase="red umbrella", always_urgent=True)
+    SafeguardingPhrase.objects.create(kind="crisis", phrase="green umbrella")
+
+    always = guest_asks(live_event, "I have the red umbrella with me")
+    reviewed = guest_asks(live_event, "I have the green umbrella with me")
+
+    assert always.help_now is True
+    assert Question.objects.get(body="I have the red umbrella with me").is_urgent is True
+    assert reviewed.help_now is False
+    assert Question.objects.get(body="I have the green umbrella with me").is_urgent is False
 
 
 def test_new_wordings_of_a_crisis_are_caught_by_the_rules() -> None:
@@ -302,3 +330,48 @@ def test_a_question_about_a_crisis_told_or_framed_elsewhere_is_not_one() -> None
     # the same framings with something happening now are still flagged
     assert crisis_match("i was punched in march and hes outside right now")
     assert crisis_match("she took an overdose years ago and has taken one again tonight")
+
+
+# Issue 29's everyday hate crime and learning-disability plain English: not an emergency.
+EVERYDAY_NOT_URGENT = [
+    "People keep calling me names because I have a learning disability",
+    "they call me names on the bus",
+    "they laugh at me and take my money",
+    "My battery is about to die so I'll be quick",
+]
+
+
+@pytest.mark.parametrize("body", EVERYDAY_NOT_URGENT)
+def test_everyday_hate_crime_and_plain_english_are_not_urgent_with_the_learned_layer(
+    live_event: LiveEvent, settings: Settings, body: str
+) -> None:
+    settings.SAFEGUARDING_LEARNED_SCORER = True
+
+    outcome = guest_asks(live_event, body)
+
+    assert outcome.help_now is False
+    assert Question.objects.get(body=body).is_urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a what-if with words between "if someone" and the verb
+        "what should i do if someone at my work keeps threatening me",
+        # a professional asking how to help
+        "how can we support pupils who self harm",
+        # past markers beyond the calendar
+        "he hit me a few weeks ago, can i still report it",
+        "she threatened to stab me a while back, is it too late to tell the police",
+        # "again" inside "against" is not a sign of now
+        "he hit me years ago, is there a law against it",
+        # a general question about refuges and danger
+        "how do refuges decide who is in the most danger",
+    ],
+)
+def test_time_and_stance_keep_a_question_about_violence_from_being_urgent(text: str) -> None:
+    assert crisis_match(text) is None
+
+
+def test_a_past_marker_does_not_hide_danger_that_is_happening_now() -> None:
+    assert crisis_match("he hit me a few weeks ago and now hes outside with a knife") is not None

@@ -1,9 +1,10 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safeguarding import crisis_scorer
+from safeguarding import crisis_scorer, selectors
 from safeguarding import detection as safeguarding
 from safeguarding.evaluation import scoring as safeguarding_eval
 from safeguarding.evaluation.blind_details import blind_details_report, corpus_details_left
@@ -35,6 +36,17 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--blind",
+            type=Path,
+            metavar="PATH",
+            help=(
+                "Score crisis triage, as the ask path runs it with the default settings, on an "
+                'external batch instead: JSON lines {"text", "label": danger_now|self_harm|'
+                'ordinary, "group": near_miss|ld_plain|hate_everyday|plain|danger_now|'
+                "self_harm}. Prints the figures and the cost per question, never a message."
+            ),
+        )
+        parser.add_argument(
             "--show-misses",
             action="store_true",
             help="List the dev messages each detector gets wrong (never the held-out ones).",
@@ -63,6 +75,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["blind_details"]:
             self.stdout.write(blind_details_report(options["blind_details"]))
+            if not options["blind"]:
+                return
+        if options["blind"]:
+            self.score_blind(options["blind"], staff_phrases=options["staff_phrases"])
             return
         if options["staff_phrases"]:
             staff_phrases = safeguarding.active_phrases("crisis")
@@ -85,13 +101,17 @@ class Command(BaseCommand):
             safeguarding_eval.format_table(
                 f"{crisis_title}: the rules and the learned scorer together\n"
                 f"(flagged when the rules flag it or the scorer's probability is above "
-                f"{scorer.threshold}, unless only the weaker rules flag it and the probability "
-                f"is below {scorer.veto_below}; dev: each message scored by a scorer trained on "
-                "the other "
+                f"{scorer.threshold}, unless only the weaker rules or staff phrases flag it and "
+                f"the probability is below {scorer.veto_below}, or only rules that state the "
+                f"danger outright and it is below {scorer.strong_veto_below}; dev: each message "
+                "scored by a scorer trained on the other "
                 f"{safeguarding_eval.SCORER_FOLDS - 1} folds of dev; held-out: the committed "
                 "scorer, trained on all of dev)",
                 safeguarding_eval.crisis_scores(staff_phrases, last=options["last"], learned=True),
             )
+        )
+        self.stdout.write(
+            safeguarding_eval.format_overrules(safeguarding_eval.overrule_counts(staff_phrases))
         )
         self.stdout.write(
             "The learned scorer alone, cross-validated on dev: "
@@ -120,8 +140,11 @@ class Command(BaseCommand):
             f"{len(left)}/{details} details left their text or a run of 3+ digits"
         )
         if options["show_misses"]:
-            self.stdout.write("\nCrisis triage, dev messages it gets wrong:")
-            for example in safeguarding_eval.crisis_misses("dev", staff_phrases):
+            self.stdout.write(
+                "\nCrisis triage, dev messages the rules and the learned layer get wrong "
+                "(cross-validated):"
+            )
+            for example in safeguarding_eval.crisis_misses(staff_phrases):
                 self.stdout.write(f"  {example.category:<11} {example.text}")
             self.stdout.write("\nPersonal details, dev messages it gets wrong:")
             for example in safeguarding_eval.personal_details_misses("dev"):
@@ -130,3 +153,24 @@ class Command(BaseCommand):
                     f"  {example.category:<11} {example.text}  -> "
                     f"{[(f.kind, f.text) for f in found]}"
                 )
+
+    def score_blind(self, path: Path, *, staff_phrases: bool) -> None:
+        try:
+            rows = safeguarding_eval.read_blind(path)
+        except (OSError, safeguarding_eval.BlindFileError) as error:
+            raise CommandError(f"{path}: {error}") from error
+        if staff_phrases:
+            phrases = selectors.crisis_phrases()
+            source = f"the {len(phrases.phrases)} active staff phrases in the admin"
+        else:
+            phrases = selectors.CrisisPhrases(safeguarding.CRISIS_PHRASES, ())
+            source = f"the {len(phrases.phrases)} default staff phrases"
+        learned = settings.SAFEGUARDING_LEARNED_SCORER
+        self.stdout.write(
+            f"Crisis triage on {path.name} ({len(rows)} messages), with {source}, "
+            f"learned layer {'on' if learned else 'off'}:"
+        )
+        report = safeguarding_eval.blind_scores(
+            rows, phrases.phrases, phrases.always_urgent, learned=learned
+        )
+        self.stdout.write(safeguarding_eval.format_blind(report))

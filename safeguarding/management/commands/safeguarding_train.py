@@ -19,8 +19,27 @@ class Command(BaseCommand):
             action="store_true",
             help="Write nothing; fail if the committed file is not what training gives.",
         )
+        parser.add_argument(
+            "--compare",
+            action="store_true",
+            help=(
+                "Write nothing; print the A/B between the designs (how a question is written, "
+                "what it means, both), each without the rules: cross-validated on dev, and on "
+                "held-out for a scorer trained on dev."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["compare"]:
+            self.stdout.write(
+                safeguarding_eval.format_table(
+                    "The learned layer's designs, each alone, its threshold at "
+                    f"{safeguarding_eval.SCORER_FALSE_ALARM_LIMIT:.0%} cross-validated false "
+                    "alarms on dev",
+                    safeguarding_eval.compare_designs(),
+                )
+            )
+            return
         text = safeguarding_eval.crisis_scorer_json(safeguarding_eval.train_crisis_scorer())
         path = crisis_scorer.WEIGHTS_PATH
         if options["check"]:
