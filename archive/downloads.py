@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from archive import services as transcripts
 from archive.models import Transcript
+from chat.payloads import panellist_byline
 from core.spreadsheets import spreadsheet_cell
 from events.models import Event
 
@@ -69,7 +70,7 @@ def render_text(event: Event, transcript: Transcript) -> str:
         f"{starts:%A %d %B %Y, %H:%M} (UK time), led by {document['event']['lead_agency']['name']}",
         "",
         "Panel:",
-        *(f"  {m['name']}, {m['role']}, {m['agency']}" for m in document["panel"]),
+        *(f"  {panellist_byline(member)}" for member in document["panel"]),
         "",
     ]
     if document.get("correction"):

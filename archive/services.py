@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from archive.models import Transcript, TranscriptEntry
 from chat.models import FeedItem
-from chat.payloads import iso_utc
+from chat.payloads import iso_utc, panellist_byline
 from events import services as event_services
 from events.enums import EventStatus
 from events.models import Event, PanelSeat
@@ -180,9 +180,7 @@ def speaker_of(item: dict[str, Any]) -> tuple[str, str]:
     """Who said an item, as the public record names them, and their agency's slug."""
     if item["kind"] == "answer":
         panellist = item["panellist"]
-        return f"{panellist['name']}, {panellist['role']}, {panellist['agency']}", panellist[
-            "agency_slug"
-        ]
+        return panellist_byline(panellist), panellist["agency_slug"]
     if item["kind"] == "announcement":
         return "Moderator", ""
     return item.get("asker", "Member of the public"), ""

@@ -4,6 +4,8 @@ Public payloads carry no personal data: no nickname, no account, no participant,
 asker's original text when a moderator edited it.
 """
 
+import re
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
@@ -54,10 +56,38 @@ def question_public(question: Question) -> dict[str, Any]:
     }
 
 
+def panellist_byline(panellist: Mapping[str, Any]) -> str:
+    """How an answer names its panellist: "name, role, agency", with the agency left out when
+    the role already names it ("Crisis Intervention Worker, Metropolitan Police Service" or
+    "Legal and Stakeholder Manager, CPS London"), so no byline says the agency twice.
+
+    Takes the payload's dict, not the model, so transcripts archived before the byline
+    existed render the same way."""
+    role = str(panellist.get("role") or "")
+    agency_names = (panellist.get("agency"), panellist.get("agency_short_name"))
+    role_names_agency = any(
+        name and re.search(rf"\b{re.escape(str(name))}\b", role, re.IGNORECASE)
+        for name in agency_names
+    )
+    parts = [panellist.get("name"), role]
+    if not role_names_agency:
+        parts.append(panellist.get("agency"))
+    return ", ".join(str(part) for part in parts if part)
+
+
 def answer_public(
     answer: Answer, seat: PanelSeat | None, question_seq: int | None
 ) -> dict[str, Any]:
     panellist = answer.panellist
+    who: dict[str, Any] = {
+        "id": panellist.pk,
+        "name": panellist.name,
+        "role": seat.role if seat else panellist.role_title,
+        "agency": panellist.agency.name,
+        "agency_short_name": panellist.agency.short_name,
+        "agency_slug": panellist.agency.slug,
+    }
+    who["byline"] = panellist_byline(who)
     return {
         "kind": "answer",
         "answer_id": answer.pk,
@@ -65,14 +95,7 @@ def answer_public(
         "question_seq": question_seq,
         "mode": answer.mode,
         "body": answer.body,
-        "panellist": {
-            "id": panellist.pk,
-            "name": panellist.name,
-            "role": seat.role if seat else panellist.role_title,
-            "agency": panellist.agency.name,
-            "agency_short_name": panellist.agency.short_name,
-            "agency_slug": panellist.agency.slug,
-        },
+        "panellist": who,
     }
 
 

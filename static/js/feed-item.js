@@ -11,7 +11,8 @@ function addressedTo (to) {
 
 function answerMeta (item) {
   const p = item.panellist
-  const who = `${p.name}, ${p.role}, ${p.agency}`
+  // The server's byline (chat/payloads.py:panellist_byline) names the agency once.
+  const who = p.byline || `${p.name}, ${p.role}, ${p.agency}`
   const meta = element('p', 'app-feed__meta')
   // A text webchat has no "verbally": the panellist's note says another reply covers it.
   if (item.mode === 'elsewhere') meta.append(element('strong', '', 'Answered in another reply'), `: a note from ${who}`)

@@ -243,6 +243,7 @@ async def test_panellist_answer_is_published_with_name_role_and_agency(
             "agency": "Mencap",
             "agency_short_name": "Mencap",
             "agency_slug": "mencap",
+            "byline": "Jo Davies, Campaigns and Policy Officer, Mencap",
         },
         "published_at": answer["published_at"],
     }

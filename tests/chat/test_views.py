@@ -11,6 +11,7 @@ from chat.enums import AnswerMode, QuestionState
 from chat.guests import GUEST_COOKIE_NAME
 from chat.models import FeedItem, Question
 from events import services as event_services
+from events.models import PanelSeat
 from tests.factories import UserFactory
 from tests.live import LiveEvent, make_live_event
 
@@ -291,3 +292,22 @@ def test_moderator_console_names_each_kind_of_personal_detail_in_words(
     assert "date of birth “<bdi>14/03/1987</bdi>”" in html
     assert "national insurance number “<bdi>QQ 12 34 56 C</bdi>”" in html
     assert "dateofbirth" not in html
+
+
+def test_answer_byline_names_the_agency_once_when_the_role_already_names_it(
+    client: Client, live: LiveEvent
+) -> None:
+    # As the seed's panel is written: each role ends with the agency.
+    PanelSeat.objects.filter(event=live.event, panellist=live.panellist).update(
+        role_at_event="Campaigns and Policy Officer, Mencap"
+    )
+    question = _publish(live, "Can I report online?")
+    services.question_answer(question_id=question.pk, actor_id=live.panellist_user.pk, body="Yes.")
+
+    html = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+    answer = FeedItem.objects.get(event=live.event, kind="answer").payload
+
+    assert "Answer</strong> from Jo Davies, Campaigns and Policy Officer, Mencap</p>" in html
+    assert "Mencap, Mencap" not in html
+    # What the live page's script shows for an answer that arrives over the socket.
+    assert answer["panellist"]["byline"] == "Jo Davies, Campaigns and Policy Officer, Mencap"
