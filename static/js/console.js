@@ -379,6 +379,23 @@ function start (root) {
     return li
   }
 
+  // As templates/chat/includes/panel_question.html: a long answer is cut at 200 characters
+  // with an ellipsis, and the whole of it is one click away.
+  const ANSWER_PREVIEW = 200
+  function answerShown (frame) {
+    const body = frame.body
+    if (body.length <= ANSWER_PREVIEW) return [userText(body)]
+    const details = element('details', 'govuk-details govuk-!-margin-bottom-0 app-whole-answer')
+    const summary = element('summary', 'govuk-details__summary')
+    const label = element('span', 'govuk-details__summary-text', 'Read the whole answer')
+    label.append(element('span', 'govuk-visually-hidden', ` from ${frame.panellist.name}`))
+    summary.append(label)
+    const whole = element('div', 'govuk-details__text')
+    whole.append(userText(body))
+    details.append(summary, whole)
+    return [userText(body.slice(0, ANSWER_PREVIEW - 1) + '…'), details]
+  }
+
   function panellistFrame (frame) {
     if (frame.type !== 'message') return
     if (frame.kind === 'question' && !document.getElementById(`question-${frame.question_id}`)) {
@@ -390,7 +407,7 @@ function start (root) {
       if (list) {
         const line = element('li', 'govuk-body-s')
         const elsewhere = frame.mode === 'elsewhere' ? ' (answered in another reply)' : ''
-        line.append(element('strong', '', frame.panellist.name), `${elsewhere}: `, userText(frame.body.slice(0, 200)))
+        line.append(element('strong', '', frame.panellist.name), `${elsewhere}: `, ...answerShown(frame))
         list.append(line)
       }
     }

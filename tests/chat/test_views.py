@@ -311,3 +311,31 @@ def test_answer_byline_names_the_agency_once_when_the_role_already_names_it(
     assert "Mencap, Mencap" not in html
     # What the live page's script shows for an answer that arrives over the socket.
     assert answer["panellist"]["byline"] == "Jo Davies, Campaigns and Policy Officer, Mencap"
+
+
+def test_panellist_console_cuts_a_long_answer_with_an_ellipsis_and_keeps_the_whole(
+    client: Client, live: LiveEvent
+) -> None:
+    question = _publish(live, "What support is there in court?")
+    whole = "Special measures. " * 20 + "Ask the witness care unit."
+    services.question_answer(question_id=question.pk, actor_id=live.panellist_user.pk, body=whole)
+    client.force_login(live.panellist_user)
+
+    html = client.get(reverse("chat:panel", args=[live.event.slug])).content.decode()
+
+    assert f"<bdi>{whole[:199]}…</bdi>" in html
+    assert "Read the whole answer" in html
+    assert f'<div class="govuk-details__text"><bdi>{whole}</bdi></div>' in html
+
+
+def test_panellist_console_shows_a_short_answer_whole_without_an_ellipsis(
+    client: Client, live: LiveEvent
+) -> None:
+    question = _publish(live, "Can I report online?")
+    services.question_answer(question_id=question.pk, actor_id=live.panellist_user.pk, body="Yes.")
+    client.force_login(live.panellist_user)
+
+    html = client.get(reverse("chat:panel", args=[live.event.slug])).content.decode()
+
+    assert "<bdi>Yes.</bdi>" in html
+    assert "Read the whole answer" not in html
