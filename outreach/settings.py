@@ -256,6 +256,8 @@ MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Outreach")
 # Accept the code from the 30 seconds before too: slow typists are caught by the change.
 MFA_TOTP_TOLERANCE = 1
 MFA_REQUIRED_FOR_ROLES = env.bool("MFA_REQUIRED_FOR_ROLES", default=True)
+# One secret per set-up: a reload shows the QR code first scanned (accounts/forms.py).
+MFA_FORMS = {"activate_totp": "accounts.forms.SteadyActivateTOTPForm"}
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
