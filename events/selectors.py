@@ -1,7 +1,7 @@
 """Reads for agencies and events: what the public and staff pages list."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -146,3 +146,43 @@ def user_follows_event(*, user_id: int | None, event_id: int) -> bool:
     if user_id is None:
         return False
     return EventFollow.objects.filter(user_id=user_id, event_id=event_id).exists()
+
+
+def _london(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M}"
+
+
+def event_next_step(event: Event) -> str:
+    """What state an event is in and what happens next, in the words staff read after
+    saving it, on its admin page and on their "Your webchats" page."""
+    status = EventStatus(event.status)
+    if status == EventStatus.DRAFT:
+        return (
+            "Draft: only staff can see it, and it will not open. To publish it, press "
+            "“Save and schedule” on its page (or choose “Schedule selected events” on the "
+            "event list)."
+        )
+    if status == EventStatus.SCHEDULED:
+        advance = (
+            f" Questions in advance open at {_london(event.questions_open_at)}."
+            if event.questions_open_at and event.questions_open_at > timezone.now()
+            else " It is taking questions in advance now."
+            if event.questions_open_at
+            else ""
+        )
+        return (
+            f"Scheduled: the public can see it. It goes live by itself at "
+            f"{_london(event.starts_at)} and closes at {_london(event.ends_at)} (UK time)."
+            + advance
+        )
+    if status == EventStatus.LIVE:
+        return f"Live now: it closes by itself at {_london(event.ends_at)} (UK time)."
+    if status == EventStatus.CLOSED:
+        return (
+            "Finished: its transcript is published once it is archived (in a minute or "
+            "two), and its report is ready."
+        )
+    if status == EventStatus.ARCHIVED:
+        return "Finished: its transcript is published and its report is ready."
+    return "Cancelled: the public see it as cancelled. Nothing more happens."
