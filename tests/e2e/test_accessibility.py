@@ -69,7 +69,12 @@ def test_signed_in_account_pages_have_no_axe_violations(
     portal: Portal, new_context: NewContext, axe_script: Path
 ) -> None:
     page = new_context(session=portal.data["moderator"]["session"]).new_page()
-    for path in ("/accounts/2fa/", "/accounts/password/change/", "/accounts/email/"):
+    for path in (
+        "/your-webchats/",
+        "/accounts/2fa/",
+        "/accounts/password/change/",
+        "/accounts/email/",
+    ):
         page.goto(path)
         assert_no_axe_violations(page, axe_script, path)
 
