@@ -74,6 +74,7 @@ def own_question(question: Question) -> dict[str, Any]:
     return {
         "type": "own_question",
         "question_id": question.pk,
+        "number": question.number,
         "client_id": str(question.client_id),
         "body": question.body,
         "published_body": question.published_body or None,
@@ -100,7 +101,15 @@ def queue_add(question: Question) -> dict[str, Any]:
 
 
 def queue_remove(question: Question) -> dict[str, Any]:
-    return {"type": "queue_remove", "question_id": question.pk, "state": question.state}
+    # `number`: its public number once published, so the console says the number the
+    # public sees ("Question 3 published"), not the staff reference.
+    return {
+        "type": "queue_remove",
+        "question_id": question.pk,
+        "ref": question.staff_ref,
+        "number": question.number,
+        "state": question.state,
+    }
 
 
 def participant_muted(participant_id: int) -> dict[str, Any]:

@@ -50,6 +50,7 @@ def question_public(question: Question) -> dict[str, Any]:
     return {
         "kind": "question",
         "question_id": question.pk,
+        "number": question.number,
         "body": question.published_body,
         "asker": MEMBER_OF_THE_PUBLIC,
         "to": addressed_to(question),
@@ -75,6 +76,24 @@ def panellist_byline(panellist: Mapping[str, Any]) -> str:
     return ", ".join(str(part) for part in parts if part)
 
 
+def with_question_numbers(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A whole record's items (a transcript, in seq order) with every question's public
+    number and every answer's `question_number`: as stored, or, for a record archived before
+    questions had numbers, counted in the order they were published, as numbers are given."""
+    numbers: dict[int, int] = {}
+    numbered = []
+    for item in items:
+        if item["kind"] == "question":
+            number = item.get("number") or len(numbers) + 1
+            numbers[item["question_id"]] = number
+            numbered.append({**item, "number": number})
+        elif item["kind"] == "answer" and not item.get("question_number"):
+            numbered.append({**item, "question_number": numbers.get(item["question_id"])})
+        else:
+            numbered.append(item)
+    return numbered
+
+
 def answer_public(
     answer: Answer, seat: PanelSeat | None, question_seq: int | None
 ) -> dict[str, Any]:
@@ -93,6 +112,7 @@ def answer_public(
         "answer_id": answer.pk,
         "question_id": answer.question_id,
         "question_seq": question_seq,
+        "question_number": answer.question.number,
         "mode": answer.mode,
         "body": answer.body,
         "panellist": who,
@@ -107,6 +127,7 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
     """What moderators see in the queue: the asker's own words and how to reach them."""
     return {
         "question_id": question.pk,
+        "ref": question.staff_ref,
         "body": question.body,
         "nickname": question.nickname,
         "participant_id": question.participant_id,

@@ -109,6 +109,15 @@ def _locked_room(event_id: int) -> ChatRoom:
         return ChatRoom.objects.select_for_update().get(event_id=event_id)
 
 
+def _question_number_next(event_id: int) -> int:
+    """The event's next public question number, under the room's lock (as seq is): numbers
+    run 1, 2, 3... in the order questions are published, with no gaps."""
+    room = _locked_room(event_id)
+    room.last_question_number += 1
+    room.save(update_fields=["last_question_number"])
+    return room.last_question_number
+
+
 def _publish(
     *,
     event_id: int,
@@ -447,7 +456,10 @@ def question_approve(
         if details and not publish_unmasked:
             raise UnmaskedDetails(details)
         question_transition(
-            question, QuestionState.PUBLISHED, actor=actor, changes={"published_body": text}
+            question,
+            QuestionState.PUBLISHED,
+            actor=actor,
+            changes={"published_body": text, "number": _question_number_next(event.pk)},
         )
         _publish(
             event_id=event.pk,
@@ -627,6 +639,7 @@ def demo_exchange_publish(
             published_body=question,
             state=QuestionState.ANSWERED,
             moderated_at=timezone.now(),
+            number=_question_number_next(event.pk),
         )
         question_item = _publish(
             event_id=event.pk,

@@ -27,14 +27,14 @@ export function renderFeedItem (item, questionBodies) {
   if (item.kind === 'question') {
     li.dataset.questionId = item.question_id
     const meta = element('p', 'app-feed__meta')
-    meta.append(element('strong', '', `Question ${item.seq}`), ` from a member of the public${addressedTo(item.to)}`)
+    meta.append(element('strong', '', `Question ${item.number}`), ` from a member of the public${addressedTo(item.to)}`)
     li.append(meta)
   } else if (item.kind === 'answer') {
     li.dataset.answers = item.question_id
     li.append(answerMeta(item))
     if (item.question_seq) {
       const context = element('p', 'app-feed__context', 'In reply to ')
-      const link = element('a', 'govuk-link', `question ${item.question_seq}`)
+      const link = element('a', 'govuk-link', `question ${item.question_number}`)
       link.href = `#item-${item.question_seq}`
       context.append(link)
       const body = questionBodies.get(item.question_id)
@@ -51,7 +51,8 @@ export function renderFeedItem (item, questionBodies) {
   li.append(body)
   const permalink = element('a', 'govuk-link app-feed__permalink', `Link to this ${item.kind}`)
   permalink.href = `#item-${item.seq}`
-  permalink.append(element('span', 'govuk-visually-hidden', ` (${item.seq})`))
+  const about = item.kind === 'question' ? ` (question ${item.number})` : item.kind === 'answer' && item.question_number ? ` (answer to question ${item.question_number})` : ''
+  permalink.append(element('span', 'govuk-visually-hidden', about))
   li.append(permalink)
   return li
 }

@@ -178,14 +178,15 @@ def test_csv_download_neutralises_spreadsheet_formulas(client: Client) -> None:
     assert rows[0] == [
         "seq",
         "kind",
+        "question",
         "in_reply_to_seq",
         "speaker",
         "body",
         "published_at",
         "corrected",
     ]
-    assert rows[2][4] == "'" + services_body
-    assert rows[1][4].startswith("How do I report")
+    assert rows[2][5] == "'" + services_body
+    assert rows[1][5].startswith("How do I report")
 
 
 def test_text_download_reads_as_a_transcript(client: Client) -> None:
@@ -193,9 +194,7 @@ def test_text_download_reads_as_a_transcript(client: Client) -> None:
 
     text = client.get(reverse("archive:transcript_text", args=[live.event.slug])).content.decode()
 
-    assert (
-        "[2] Answer (to question 1) from Jo Davies, Campaigns and Policy Officer, Mencap:" in text
-    )
+    assert "Answer to question 1 from Jo Davies, Campaigns and Policy Officer, Mencap:" in text
     assert text.splitlines()[0] == "Hate crime webchat"
 
 
@@ -390,6 +389,6 @@ def test_transcript_archived_before_bylines_names_the_agency_once(client: Client
     )
 
     assert f"Answer</strong> from {byline}</p>" in html
-    assert f"[2] Answer (to question 1) from {byline}:" in text
-    assert rows[2][3] == byline
+    assert f"Answer to question 1 from {byline}:" in text
+    assert rows[2][4] == byline
     assert f"{agency}, {agency}" not in html + text

@@ -87,6 +87,7 @@ async def test_ask_is_acked_and_reaches_only_moderators_and_the_asker(
     queued = await moderator.until_type("queue_add")
     assert queued["question"] == {
         "question_id": question.pk,
+        "ref": f"W-{question.pk}",
         "body": frame["body"],
         "nickname": "Sam",
         "participant_id": question.participant_id,
@@ -146,12 +147,19 @@ async def test_approve_publishes_to_every_viewer_without_the_author(
         "seq": 1,
         "kind": "question",
         "question_id": ack["question_id"],
+        "number": 1,
         "body": "Is online reporting anonymous?",
         "asker": "Member of the public",
         "to": None,
         "published_at": published["published_at"],
     }
-    assert (await moderator.until_type("queue_remove"))["state"] == "published"
+    assert await moderator.until_type("queue_remove") == {
+        "type": "queue_remove",
+        "question_id": ack["question_id"],
+        "ref": f"W-{ack['question_id']}",
+        "number": 1,
+        "state": "published",
+    }
     assert await asker.until(lambda f: f["type"] == "own_question" and f["state"] == "published")
     assert "Alex" not in json.dumps(viewer.frames)
 
@@ -234,6 +242,7 @@ async def test_panellist_answer_is_published_with_name_role_and_agency(
         "answer_id": answer["answer_id"],
         "question_id": question_id,
         "question_seq": question_seq,
+        "question_number": 1,
         "mode": "written",
         "body": "Use True Vision.",
         "panellist": {

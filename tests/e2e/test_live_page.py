@@ -249,4 +249,6 @@ def test_an_answer_arriving_live_appears_beneath_its_question(
         f"#feed > li[data-answers='{question.get_attribute('data-question-id')}']"
     ).last
     expect(arrived).to_contain_text("Answered in another reply: a note from DCI Sam Faulkner")
-    expect(arrived).to_contain_text(f"In reply to question {question_seq}")
+    # Named by the question's public number, as the question itself shows it.
+    shown_as = question.locator(".app-feed__meta strong").inner_text()  # "Question 1"
+    expect(arrived).to_contain_text(f"In reply to {shown_as.lower()}")
