@@ -54,6 +54,7 @@ def render_csv(event: Event, transcript: Transcript) -> str:
             "body",
             "published_at",
             "corrected",
+            "me_too",
         ]
     )
     for item in with_question_numbers(json.loads(transcript.content)["items"]):
@@ -69,6 +70,7 @@ def render_csv(event: Event, transcript: Transcript) -> str:
                 item["body"],
                 item.get("published_at"),
                 "yes" if item.get("corrected") else "",
+                item.get("me_too", "") if item["kind"] == "question" else "",
             )
         )
     return buffer.getvalue()
@@ -95,7 +97,9 @@ def render_text(event: Event, transcript: Transcript) -> str:
             said = f"Answer to question {item['question_number']}"
         else:
             said = item["kind"].capitalize()
-        lines += [f"{said} from {speaker}:", item["body"], ""]
+        wanted = item.get("me_too") or 0
+        also = [f"({wanted} {'person' if wanted == 1 else 'people'} wanted to know this too)"]
+        lines += [f"{said} from {speaker}:", item["body"], *(also if wanted else []), ""]
     lines.append(f"SHA-256 of the JSON record: {transcript.sha256}")
     return "\n".join(lines)
 

@@ -84,6 +84,11 @@ def own_question(question: Question) -> dict[str, Any]:
     }
 
 
+def me_too(*, question_id: int, count: int) -> dict[str, Any]:
+    """To the person who said "I want to know this too": counted, and how many have."""
+    return {"type": "me_too", "question_id": question_id, "count": count}
+
+
 def help_now(message_text: str) -> dict[str, Any]:
     return {"type": "help_now", "message": message_text}
 

@@ -124,6 +124,9 @@ class Question(models.Model):
     # Its one public number (1, 2, 3... per event, in the order published), the same on the
     # live page, both consoles, the transcript and the downloads. None until published.
     number = models.PositiveIntegerField(null=True, blank=True)
+    # How many people said "I want to know this too" (MeToo rows), kept here so the panel
+    # can sort by it and the transcript and report can show it without counting rows.
+    me_too_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["asked_at", "id"]
@@ -151,6 +154,25 @@ class Question(models.Model):
     @property
     def was_edited(self) -> bool:
         return bool(self.published_body) and self.published_body != self.body
+
+
+class MeToo(models.Model):
+    """One person's "I want to know this too" on a published question: once per participant
+    (a signed-in user, or a guest's cookie: chat/guests.py), no account needed."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="me_toos")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "participant"], name="me_too_once_per_participant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"me too on question {self.question_id}"
 
 
 class Answer(models.Model):

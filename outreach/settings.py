@@ -403,6 +403,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Live chat limits: questions per participant per window (count, seconds).
 _ask_rate = env.str("CHAT_ASK_RATE_LIMIT", default="5/60")
 CHAT_ASK_RATE_LIMIT = tuple(int(part) for part in _ask_rate.split("/", 1))
+# "Me too" on published questions, per participant: count/seconds (chat.services.question_me_too).
+_me_too_rate = env.str("CHAT_ME_TOO_RATE_LIMIT", default="20/60")
+CHAT_ME_TOO_RATE_LIMIT = tuple(int(part) for part in _me_too_rate.split("/", 1))
 # Per network address (hashed) per event: generous, as many people share one address
 # (a library, a mobile network), but it stops one machine posing as many askers.
 _network_rate = env.str("CHAT_ASK_RATE_LIMIT_PER_NETWORK", default="20/60")

@@ -49,6 +49,16 @@ export function renderFeedItem (item, questionBodies) {
   const body = element('p', 'app-feed__body')
   body.append(userText(item.body))
   li.append(body)
+  if (item.kind === 'question') {
+    // As templates/chat/includes/feed_item.html (static/js/live.js sends it live).
+    const meToo = element('p', 'govuk-body-s app-me-too')
+    const link = element('a', 'govuk-link app-me-too__link', 'I want to know this too')
+    link.href = `../live/questions/${Number(item.question_id)}/me-too/`
+    link.dataset.questionId = item.question_id
+    link.append(element('span', 'govuk-visually-hidden', ` (question ${item.number})`))
+    meToo.append(link)
+    li.append(meToo)
+  }
   const permalink = element('a', 'govuk-link app-feed__permalink', `Link to this ${item.kind}`)
   permalink.href = `#item-${item.seq}`
   const about = item.kind === 'question' ? ` (question ${item.number})` : item.kind === 'answer' && item.question_number ? ` (answer to question ${item.question_number})` : ''
