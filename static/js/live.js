@@ -204,6 +204,8 @@ function start (root) {
     const body = text.length > 200 ? text.slice(0, 199) + '…' : text
     const state = element('p', 'govuk-body-s')
     state.append(element('strong', `govuk-tag ${modifier}`, label))
+    // Its public number, as the feed shows it (templates/chat/includes/own_questions.html).
+    if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(` as question ${own.number}`)
     if (own.reason && (own.state === 'rejected' || own.state === 'unhandled')) state.append(' ', userText(own.reason))
     const bodyText = element('p', 'govuk-body govuk-!-margin-bottom-1')
     bodyText.append(userText(body))

@@ -411,3 +411,16 @@ def _ask_and_wait(live: LiveEvent, body: str) -> Question:
         body=body,
     )
     return Question.objects.get(pk=outcome.question["question_id"])
+
+
+def test_the_asker_sees_the_public_number_their_question_was_published_as(
+    client: Client, live: LiveEvent
+) -> None:
+    _publish(live, "Somebody else's question")
+    client.post(reverse("chat:ask", args=[live.event.slug]), _ask_form(body="Mine"))
+    mine = Question.objects.get(body="Mine")
+    services.question_approve(question_id=mine.pk, actor_id=live.moderator.pk)
+
+    page = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+
+    assert '<strong class="govuk-tag govuk-tag--blue">Published</strong> as question 2' in page
