@@ -305,6 +305,7 @@ def test_the_admin_home_links_event_managers_to_reports(client: Client) -> None:
     page = client.get(reverse("admin:index")).content.decode()
 
     assert f'<a href="{reverse("reports:reports")}">Reports</a>' in page
+    assert f'<a href="{reverse("events:staff_webchats")}">Your webchats</a>' in page
 
 
 def test_the_admin_home_offers_reports_only_to_who_may_read_them(client: Client) -> None:
