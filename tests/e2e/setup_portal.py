@@ -179,6 +179,7 @@ print(
             "upcoming_slug": upcoming.slug,
             "live_slug": live.slug,
             "live_id": live.pk,
+            "published_question_id": asked.question["question_id"],
             "moderator_id": moderator.pk,
             "sam_panellist_id": sam.pk,
             "admin": {"email": admin.email, "session": signed_in(admin)},
