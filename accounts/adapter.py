@@ -7,9 +7,10 @@ from allauth.core import context, ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from accounts import onboarding
-from accounts.roles import user_mfa_missing
+from accounts.roles import user_holds_role, user_mfa_missing
 from core.networks import network_hash
 
 WRONG_CODE = "The code is wrong or too old. Type the newest code from your app."
@@ -65,6 +66,13 @@ class AccountAdapter(DefaultAccountAdapter):
             onboarding.mark_signed_in(request.session)
             response["Location"] = onboarding.mfa_setup_url()
         return response
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Staff land on "Your webchats" (their consoles), everyone else where allauth
+        would send them; a `next` from the sign-in link still wins (allauth reads it first)."""
+        if user_holds_role(request.user):
+            return reverse("events:staff_webchats")
+        return super().get_login_redirect_url(request)
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up the app right after signing in does not ask for the password again."""

@@ -107,6 +107,7 @@ def user_invite(*, user_id: int, invited_by_id: int) -> None:
         "is_staff": user.is_staff,
         "link": settings.SITE_URL + path,
         "sign_in_url": settings.SITE_URL + reverse("account_login"),
+        "staff_webchats_url": settings.SITE_URL + reverse("events:staff_webchats"),
         "valid_for_days": timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT).days,
         "site_name": settings.SITE_NAME,
     }

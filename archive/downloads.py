@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from archive import services as transcripts
 from archive.models import Transcript
+from chat.payloads import panellist_byline, with_question_numbers
 from core.spreadsheets import spreadsheet_cell
 from events.models import Event
 
@@ -41,21 +42,35 @@ def render_json(event: Event, transcript: Transcript) -> str:
 def render_csv(event: Event, transcript: Transcript) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    # `question`: the question's public number, as the page shows it (for an answer, the
+    # question it answers); `seq`: the item's place in the record.
     writer.writerow(
-        ["seq", "kind", "in_reply_to_seq", "speaker", "body", "published_at", "corrected"]
+        [
+            "seq",
+            "kind",
+            "question",
+            "in_reply_to_seq",
+            "speaker",
+            "body",
+            "published_at",
+            "corrected",
+            "me_too",
+        ]
     )
-    for item in json.loads(transcript.content)["items"]:
+    for item in with_question_numbers(json.loads(transcript.content)["items"]):
         speaker, _ = transcripts.speaker_of(item)
         writer.writerow(
             spreadsheet_cell(value)
             for value in (
                 item["seq"],
                 item["kind"],
+                item.get("number") or item.get("question_number") or "",
                 item.get("question_seq") or "",
                 speaker,
                 item["body"],
                 item.get("published_at"),
                 "yes" if item.get("corrected") else "",
+                item.get("me_too", "") if item["kind"] == "question" else "",
             )
         )
     return buffer.getvalue()
@@ -69,20 +84,22 @@ def render_text(event: Event, transcript: Transcript) -> str:
         f"{starts:%A %d %B %Y, %H:%M} (UK time), led by {document['event']['lead_agency']['name']}",
         "",
         "Panel:",
-        *(f"  {m['name']}, {m['role']}, {m['agency']}" for m in document["panel"]),
+        *(f"  {panellist_byline(member)}" for member in document["panel"]),
         "",
     ]
     if document.get("correction"):
         lines += [f"Corrected: {document['correction']['reason']}", ""]
-    labels = {"question": "Question", "answer": "Answer", "announcement": "Announcement"}
-    for item in document["items"]:
+    for item in with_question_numbers(document["items"]):
         speaker, _ = transcripts.speaker_of(item)
-        reply = f" (to question {item['question_seq']})" if item.get("question_seq") else ""
-        lines += [
-            f"[{item['seq']}] {labels[item['kind']]}{reply} from {speaker}:",
-            item["body"],
-            "",
-        ]
+        if item["kind"] == "question":
+            said = f"Question {item['number']}"
+        elif item["kind"] == "answer" and item.get("question_number"):
+            said = f"Answer to question {item['question_number']}"
+        else:
+            said = item["kind"].capitalize()
+        wanted = item.get("me_too") or 0
+        also = [f"({wanted} {'person' if wanted == 1 else 'people'} wanted to know this too)"]
+        lines += [f"{said} from {speaker}:", item["body"], *(also if wanted else []), ""]
     lines.append(f"SHA-256 of the JSON record: {transcript.sha256}")
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.html import escape
 
 from archive.models import TranscriptEntry
+from chat.payloads import with_question_numbers
 from events.models import Event
 from events.selectors import events_with_agency_and_topic
 
@@ -155,6 +156,7 @@ class TranscriptView:
 
 
 def transcript_view(document: dict[str, Any], *, only_agency: str = "") -> TranscriptView:
+    document = {**document, "items": with_question_numbers(document["items"])}
     answers: dict[int, list[dict[str, Any]]] = {}
     question_ids = {item["question_id"] for item in document["items"] if item["kind"] == "question"}
     for item in document["items"]:

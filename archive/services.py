@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from archive.models import Transcript, TranscriptEntry
-from chat.models import FeedItem
-from chat.payloads import iso_utc
+from chat.models import FeedItem, Question
+from chat.payloads import iso_utc, panellist_byline
 from events import services as event_services
 from events.enums import EventStatus
 from events.models import Event, PanelSeat
@@ -58,11 +58,17 @@ def transcript_document(event: Event) -> dict[str, Any]:
     no personal data (askers are "Member of the public"; waiting and declined questions,
     nicknames and accounts never enter the feed)."""
     header, panel = _event_header(event)
+    # How many people said "I want to know this too" of each question, as it ended.
+    me_too = dict(
+        Question.objects.filter(event=event, me_too_count__gt=0).values_list("pk", "me_too_count")
+    )
     items = []
     for payload in (
         FeedItem.objects.filter(event=event).order_by("seq").values_list("payload", flat=True)
     ):
         item = {key: value for key, value in payload.items() if key != "type"}
+        if item["kind"] == "question":
+            item["me_too"] = me_too.get(item["question_id"], 0)
         items.append(item)
     return {
         "format": FORMAT,
@@ -180,9 +186,7 @@ def speaker_of(item: dict[str, Any]) -> tuple[str, str]:
     """Who said an item, as the public record names them, and their agency's slug."""
     if item["kind"] == "answer":
         panellist = item["panellist"]
-        return f"{panellist['name']}, {panellist['role']}, {panellist['agency']}", panellist[
-            "agency_slug"
-        ]
+        return panellist_byline(panellist), panellist["agency_slug"]
     if item["kind"] == "announcement":
         return "Moderator", ""
     return item.get("asker", "Member of the public"), ""

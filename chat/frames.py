@@ -74,6 +74,7 @@ def own_question(question: Question) -> dict[str, Any]:
     return {
         "type": "own_question",
         "question_id": question.pk,
+        "number": question.number,
         "client_id": str(question.client_id),
         "body": question.body,
         "published_body": question.published_body or None,
@@ -81,6 +82,11 @@ def own_question(question: Question) -> dict[str, Any]:
         "state": question.state,
         "reason": payloads.reason_for_asker(question),
     }
+
+
+def me_too(*, question_id: int, count: int) -> dict[str, Any]:
+    """To the person who said "I want to know this too": counted, and how many have."""
+    return {"type": "me_too", "question_id": question_id, "count": count}
 
 
 def help_now(message_text: str) -> dict[str, Any]:
@@ -100,7 +106,15 @@ def queue_add(question: Question) -> dict[str, Any]:
 
 
 def queue_remove(question: Question) -> dict[str, Any]:
-    return {"type": "queue_remove", "question_id": question.pk, "state": question.state}
+    # `number`: its public number once published, so the console says the number the
+    # public sees ("Question 3 published"), not the staff reference.
+    return {
+        "type": "queue_remove",
+        "question_id": question.pk,
+        "ref": question.staff_ref,
+        "number": question.number,
+        "state": question.state,
+    }
 
 
 def participant_muted(participant_id: int) -> dict[str, Any]:

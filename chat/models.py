@@ -83,6 +83,12 @@ class NetworkMute(models.Model):
         return f"network mute in {self.event_id}"
 
 
+def staff_ref(question_id: int) -> str:
+    """Staff's reference for a question that is not (yet) public: the letter keeps it apart
+    from the public numbers, so "W-12" and "question 12" can never be taken for each other."""
+    return f"W-{question_id}"
+
+
 class Question(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
     participant = models.ForeignKey(
@@ -115,6 +121,12 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rejection_reason = models.CharField(max_length=500, blank=True)
+    # Its one public number (1, 2, 3... per event, in the order published), the same on the
+    # live page, both consoles, the transcript and the downloads. None until published.
+    number = models.PositiveIntegerField(null=True, blank=True)
+    # How many people said "I want to know this too" (MeToo rows), kept here so the panel
+    # can sort by it and the transcript and report can show it without counting rows.
+    me_too_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["asked_at", "id"]
@@ -123,6 +135,11 @@ class Question(models.Model):
             models.UniqueConstraint(
                 fields=["event", "client_id"], name="question_client_id_once_per_event"
             ),
+            models.UniqueConstraint(
+                fields=["event", "number"],
+                condition=models.Q(number__isnull=False),
+                name="question_number_once_per_event",
+            ),
         ]
         indexes = [models.Index(fields=["event", "state"])]
 
@@ -130,8 +147,32 @@ class Question(models.Model):
         return f"question {self.pk} ({self.state})"
 
     @property
+    def staff_ref(self) -> str:
+        """How staff name it while it waits: never a public number ("W-" and its id)."""
+        return staff_ref(self.pk)
+
+    @property
     def was_edited(self) -> bool:
         return bool(self.published_body) and self.published_body != self.body
+
+
+class MeToo(models.Model):
+    """One person's "I want to know this too" on a published question: once per participant
+    (a signed-in user, or a guest's cookie: chat/guests.py), no account needed."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="me_toos")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "participant"], name="me_too_once_per_participant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"me too on question {self.question_id}"
 
 
 class Answer(models.Model):
@@ -152,10 +193,12 @@ class Answer(models.Model):
 
 
 class ChatRoom(models.Model):
-    """Per-event live state: the feed's sequence counter (locked to number items) and the pin."""
+    """Per-event live state: the feed's sequence counter (locked to number items), the
+    questions' public number counter (advanced under the same lock) and the pin."""
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="chat_room")
     last_seq = models.PositiveIntegerField(default=0)
+    last_question_number = models.PositiveIntegerField(default=0)
     pinned_seq = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:

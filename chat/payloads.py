@@ -4,6 +4,8 @@ Public payloads carry no personal data: no nickname, no account, no participant,
 asker's original text when a moderator edited it.
 """
 
+import re
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
@@ -48,31 +50,72 @@ def question_public(question: Question) -> dict[str, Any]:
     return {
         "kind": "question",
         "question_id": question.pk,
+        "number": question.number,
         "body": question.published_body,
         "asker": MEMBER_OF_THE_PUBLIC,
         "to": addressed_to(question),
     }
 
 
+def panellist_byline(panellist: Mapping[str, Any]) -> str:
+    """How an answer names its panellist: "name, role, agency", with the agency left out when
+    the role already names it ("Crisis Intervention Worker, Metropolitan Police Service" or
+    "Legal and Stakeholder Manager, CPS London"), so no byline says the agency twice.
+
+    Takes the payload's dict, not the model, so transcripts archived before the byline
+    existed render the same way."""
+    role = str(panellist.get("role") or "")
+    agency_names = (panellist.get("agency"), panellist.get("agency_short_name"))
+    role_names_agency = any(
+        name and re.search(rf"\b{re.escape(str(name))}\b", role, re.IGNORECASE)
+        for name in agency_names
+    )
+    parts = [panellist.get("name"), role]
+    if not role_names_agency:
+        parts.append(panellist.get("agency"))
+    return ", ".join(str(part) for part in parts if part)
+
+
+def with_question_numbers(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A whole record's items (a transcript, in seq order) with every question's public
+    number and every answer's `question_number`: as stored, or, for a record archived before
+    questions had numbers, counted in the order they were published, as numbers are given."""
+    numbers: dict[int, int] = {}
+    numbered = []
+    for item in items:
+        if item["kind"] == "question":
+            number = item.get("number") or len(numbers) + 1
+            numbers[item["question_id"]] = number
+            numbered.append({**item, "number": number})
+        elif item["kind"] == "answer" and not item.get("question_number"):
+            numbered.append({**item, "question_number": numbers.get(item["question_id"])})
+        else:
+            numbered.append(item)
+    return numbered
+
+
 def answer_public(
     answer: Answer, seat: PanelSeat | None, question_seq: int | None
 ) -> dict[str, Any]:
     panellist = answer.panellist
+    who: dict[str, Any] = {
+        "id": panellist.pk,
+        "name": panellist.name,
+        "role": seat.role if seat else panellist.role_title,
+        "agency": panellist.agency.name,
+        "agency_short_name": panellist.agency.short_name,
+        "agency_slug": panellist.agency.slug,
+    }
+    who["byline"] = panellist_byline(who)
     return {
         "kind": "answer",
         "answer_id": answer.pk,
         "question_id": answer.question_id,
         "question_seq": question_seq,
+        "question_number": answer.question.number,
         "mode": answer.mode,
         "body": answer.body,
-        "panellist": {
-            "id": panellist.pk,
-            "name": panellist.name,
-            "role": seat.role if seat else panellist.role_title,
-            "agency": panellist.agency.name,
-            "agency_short_name": panellist.agency.short_name,
-            "agency_slug": panellist.agency.slug,
-        },
+        "panellist": who,
     }
 
 
@@ -84,6 +127,7 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
     """What moderators see in the queue: the asker's own words and how to reach them."""
     return {
         "question_id": question.pk,
+        "ref": question.staff_ref,
         "body": question.body,
         "nickname": question.nickname,
         "participant_id": question.participant_id,

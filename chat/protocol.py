@@ -90,6 +90,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "announce": {"body": Field(str, max_chars=MAX_ANNOUNCEMENT_CHARS)},
     "pin": {"seq": Field(int, nullable=True)},
     "mute": {"participant_id": _ID},
+    "me_too": {"question_id": _ID},
 }
 TO_FIELDS = {"agency": str, "panellist": int}
 

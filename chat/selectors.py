@@ -334,9 +334,18 @@ def feed_for_display(feed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return shown
 
 
-def questions_for_panel(*, feed: list[dict[str, Any]], roles: EventRoles) -> list[dict[str, Any]]:
+def questions_for_panel(
+    *,
+    feed: list[dict[str, Any]],
+    roles: EventRoles,
+    me_too: dict[int, int] | None = None,
+    most_wanted_first: bool = False,
+) -> list[dict[str, Any]]:
     """Published questions with their answers, those addressed to this panellist or their
-    agency marked, newest first (the panel works down from the latest)."""
+    agency marked, newest first (the panel works down from the latest), or with
+    `most_wanted_first` the most "me too" first (then newest). `me_too`: counts by question
+    id (me_too_counts)."""
+    me_too = me_too or {}
     answers: dict[int, list[dict[str, Any]]] = {}
     for item in feed:
         if item["kind"] == "answer":
@@ -350,13 +359,18 @@ def questions_for_panel(*, feed: list[dict[str, Any]], roles: EventRoles) -> lis
             {
                 **item,
                 "answers": answers.get(item["question_id"], []),
+                "me_too": me_too.get(item["question_id"], 0),
                 "for_me": bool(
                     (roles.panellist_id and to.get("panellist_id") == roles.panellist_id)
                     or (roles.agency_slug and to.get("agency_slug") == roles.agency_slug)
                 ),
             }
         )
-    return list(reversed(questions))
+    newest_first = list(reversed(questions))
+    if most_wanted_first:
+        # sorted() is stable: equal counts stay newest first.
+        return sorted(newest_first, key=lambda question: -question["me_too"])
+    return newest_first
 
 
 def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
@@ -391,3 +405,31 @@ def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
             }
         )
     return list(events.values())
+
+
+def question_seq(*, event_id: int, question_id: int) -> int | None:
+    """The feed item (its seq) a published question is on the page as, if it is."""
+    return (
+        FeedItem.objects.filter(event_id=event_id, question_id=question_id, kind="question")
+        .values_list("seq", flat=True)
+        .first()
+    )
+
+
+def me_too_counts(*, event_id: int) -> dict[int, int]:
+    """How many people said "I want to know this too", by question id (those with any)."""
+    return dict(
+        Question.objects.filter(event_id=event_id, me_too_count__gt=0).values_list(
+            "pk", "me_too_count"
+        )
+    )
+
+
+def published_question(*, event_id: int, question_id: int) -> dict[str, Any] | None:
+    """A published question as the public sees it (its feed payload), or None."""
+    payload = (
+        FeedItem.objects.filter(event_id=event_id, question_id=question_id, kind="question")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    return dict(payload) if payload is not None else None

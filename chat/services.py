@@ -23,7 +23,15 @@ from chat.enums import (
     FeedKind,
     QuestionState,
 )
-from chat.models import Answer, ChatRoom, FeedItem, NetworkMute, Participant, Question
+from chat.models import (
+    Answer,
+    ChatRoom,
+    FeedItem,
+    MeToo,
+    NetworkMute,
+    Participant,
+    Question,
+)
 from chat.protocol import ErrorCode
 from chat.ratelimit import allow
 from events.enums import EventStatus
@@ -109,6 +117,15 @@ def _locked_room(event_id: int) -> ChatRoom:
     except ChatRoom.DoesNotExist:
         ChatRoom.objects.get_or_create(event_id=event_id)
         return ChatRoom.objects.select_for_update().get(event_id=event_id)
+
+
+def _question_number_next(event_id: int) -> int:
+    """The event's next public question number, under the room's lock (as seq is): numbers
+    run 1, 2, 3... in the order questions are published, with no gaps."""
+    room = _locked_room(event_id)
+    room.last_question_number += 1
+    room.save(update_fields=["last_question_number"])
+    return room.last_question_number
 
 
 def _publish(
@@ -361,6 +378,44 @@ def question_ask(
     return AskOutcome(question=own, created=True, help_now=in_danger)
 
 
+ME_TOO_STATES = (QuestionState.PUBLISHED, QuestionState.ANSWERED)
+
+
+def question_me_too(*, event_id: int, participant_id: int, question_id: int) -> int:
+    """ "I want to know this too" on a published question of a live webchat: counted once per
+    participant (saying it again changes nothing) and rate-limited. Returns the count.
+
+    Nothing is broadcast: the person who said it is answered with the count, and staff see
+    the counts (and sort by them) when their console loads."""
+    with transaction.atomic():
+        question = (
+            Question.objects.select_related("event")
+            .filter(pk=question_id, event_id=event_id, state__in=ME_TOO_STATES)
+            .first()
+        )
+        if question is None:
+            raise ChatError(ErrorCode.NOT_FOUND, "There is no published question with that id.")
+        if question.event.status != EventStatus.LIVE:
+            raise ChatError(
+                ErrorCode.EVENT_NOT_OPEN, "You can say this only while the webchat is live."
+            )
+        if MeToo.objects.filter(question=question, participant_id=participant_id).exists():
+            return question.me_too_count
+        limit, window = settings.CHAT_ME_TOO_RATE_LIMIT
+        if not allow(f"me_too:participant:{participant_id}", limit=limit, window_seconds=window):
+            raise ChatError(
+                ErrorCode.RATE_LIMITED, "You have done that a lot just now. Wait a minute."
+            )
+        try:
+            with transaction.atomic():
+                MeToo.objects.create(question=question, participant_id=participant_id)
+        except IntegrityError:
+            # The same person's other tab, at the same moment: counted once.
+            return Question.objects.get(pk=question.pk).me_too_count
+        Question.objects.filter(pk=question.pk).update(me_too_count=F("me_too_count") + 1)
+        return Question.objects.values_list("me_too_count", flat=True).get(pk=question.pk)
+
+
 def lock_question(question_id: int, event_id: int | None) -> Question:
     filters: dict[str, Any] = {"pk": question_id}
     if event_id is not None:
@@ -456,7 +511,10 @@ def question_approve(
         if details and not publish_unmasked:
             raise UnmaskedDetails(details)
         question_transition(
-            question, QuestionState.PUBLISHED, actor=actor, changes={"published_body": text}
+            question,
+            QuestionState.PUBLISHED,
+            actor=actor,
+            changes={"published_body": text, "number": _question_number_next(event.pk)},
         )
         _publish(
             event_id=event.pk,
@@ -636,6 +694,7 @@ def demo_exchange_publish(
             published_body=question,
             state=QuestionState.ANSWERED,
             moderated_at=timezone.now(),
+            number=_question_number_next(event.pk),
         )
         question_item = _publish(
             event_id=event.pk,

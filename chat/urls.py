@@ -9,6 +9,11 @@ urlpatterns = [
     path("accounts/questions/", views.my_questions, name="my_questions"),
     path("events/<slug:slug>/live/", views.event_live, name="live"),
     path("events/<slug:slug>/live/ask/", views.event_ask, name="ask"),
+    path(
+        "events/<slug:slug>/live/questions/<int:question_id>/me-too/",
+        views.event_me_too,
+        name="me_too",
+    ),
     path("events/<slug:slug>/live/forget/", views.event_forget_questions, name="forget_questions"),
     path("events/<slug:slug>/embed/", embed.event_embed, name="embed"),
     path("events/<slug:slug>/moderate/", views.moderator_console, name="moderate"),

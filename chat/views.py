@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.middleware import role_page
 from accounts.selectors import signed_in_user_id
@@ -284,6 +284,45 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "POST"])
+def event_me_too(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    """ "I want to know this too" without JavaScript: the question's link opens a one-button
+    form (the feed's items are kept without a form of their own), whose post calls the same
+    service as the `me_too` frame, then goes back to the question."""
+    event = public_event_or_404(slug)
+    if request.method == "GET":
+        question = selectors.published_question(event_id=event.pk, question_id=question_id)
+        if question is None:
+            raise Http404("No such published question.")
+        return render(request, "chat/me_too.html", {"event": event, "question": question})
+    token = request_guest_token(request)
+    try:
+        participant = services.participant_for(
+            event_id=event.pk, user_id=_user_id(request), guest_token=token
+        )
+        count = services.question_me_too(
+            event_id=event.pk, participant_id=participant.pk, question_id=question_id
+        )
+    except ChatError as refusal:
+        messages.warning(request, refusal.message)
+    else:
+        messages.success(request, me_too_said(count))
+    seq = selectors.question_seq(event_id=event.pk, question_id=question_id)
+    anchor = f"#item-{seq}" if seq else ""
+    response = HttpResponseRedirect(_ask_return_path(request, slug) + anchor)
+    set_request_guest_cookie(request, response, token)
+    return response
+
+
+def me_too_said(count: int) -> str:
+    """What the person who said "me too" is told (static/js/live.js says the same)."""
+    others = count - 1
+    if others <= 0:
+        return "Thank you: the panel can see you want to know this too."
+    people = "person" if others == 1 else "people"
+    return f"Thank you: the panel can see you want to know this too, with {others} other {people}."
+
+
 def _ask_return_path(request: HttpRequest, slug: str) -> str:
     """Back to the page the question came from: this event's live page or its embed, never
     anywhere else (an open redirect would lend the site's name to any link)."""
@@ -334,13 +373,20 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
 def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
     event, roles = _console_event(request, slug, lambda roles: roles.is_panellist)
     feed = selectors.feed_after(event_id=event.pk)
+    most_wanted = request.GET.get("sort") == "most-wanted"
     return render(
         request,
         "chat/panel.html",
         {
             "event": event,
             "roles": roles,
-            "questions": selectors.questions_for_panel(feed=feed, roles=roles),
+            "questions": selectors.questions_for_panel(
+                feed=feed,
+                roles=roles,
+                me_too=selectors.me_too_counts(event_id=event.pk),
+                most_wanted_first=most_wanted,
+            ),
+            "most_wanted_first": most_wanted,
             "last_seq": feed[-1]["seq"] if feed else 0,
         },
     )

@@ -1,24 +1,35 @@
 """Demo data: the seed article's webchat (Met, CPS and Mencap), plus one event live now.
 
-Safe to load any number of times: everything is looked up by its natural key first.
+Safe to load any number of times, whatever staff have added: each demo row is found by the
+loader's own key for it (demo.models.DemoRow), never by a name staff may also use. A demo row
+that a superuser deleted (`manage.py remove_demo`, or the admin) is not made again.
 """
 
+import functools
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import CRISIS_WORKERS
+from archive.models import Transcript
 from chat.services import demo_exchange_publish
+from demo.models import DemoRow
 from events import services
 from events.enums import AgencyKind, EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat, Topic
 
 LONDON = ZoneInfo("Europe/London")
+M = TypeVar("M", bound=models.Model)
 
 AGENCIES = [
     {
@@ -123,98 +134,184 @@ def next_london_slot(
 
 @dataclass(frozen=True)
 class DemoSummary:
-    seed_event: Event
-    live_event: Event
+    # None when a superuser deleted it (it is not made again).
+    seed_event: Event | None
+    live_event: Event | None
     created: int
     # The administrators made the demo webchats' crisis workers (their emails).
     crisis_workers: list[str]
 
 
+def agency_key(slug: str) -> str:
+    return f"agency:{slug}"
+
+
+def panellist_key(name: str) -> str:
+    return f"panellist:{name}"
+
+
+def topic_key(slug: str) -> str:
+    return f"topic:{slug}"
+
+
+def event_key(slug: str) -> str:
+    return f"event:{slug}"
+
+
+class _Rows:
+    """The demo's own rows, found by their DemoRow key. What staff made is never taken for
+    demo data, and a demo row a superuser deleted is not made again."""
+
+    def __init__(self) -> None:
+        self.recorded = {row.key: row for row in DemoRow.objects.all()}
+        self.created = 0
+
+    def get_or_make(self, key: str, model: type[M], make: Callable[[], M]) -> M | None:
+        row = self.recorded.get(key)
+        if row is not None:
+            return model._default_manager.filter(pk=row.object_id).first()
+        made = make()
+        self.recorded[key] = DemoRow.objects.create(
+            key=key, content_type=ContentType.objects.get_for_model(model), object_id=made.pk
+        )
+        self.created += 1
+        return made
+
+
+def _unused(model: type[models.Model], **fields: str) -> dict[str, str]:
+    """`fields` (unique ones: name, slug) as given, or marked "(demo)" where staff already use
+    one, so a team's own "Mencap" and the demo's never collide."""
+    taken = model._default_manager.filter(
+        functools.reduce(operator.or_, (Q(**{name: value}) for name, value in fields.items()))
+    ).exists()
+    if not taken:
+        return fields
+    return {
+        name: f"{value}-demo" if name == "slug" else f"{value} (demo)"
+        for name, value in fields.items()
+    }
+
+
+def _agency_make(fields: Mapping[str, object]) -> Agency:
+    other = {key: value for key, value in fields.items() if key not in ("slug", "name")}
+    return Agency.objects.create(
+        **_unused(Agency, slug=str(fields["slug"]), name=str(fields["name"])), **other
+    )
+
+
+def _topic_make(*, name: str, slug: str) -> Topic:
+    return Topic.objects.create(**_unused(Topic, slug=slug, name=name))
+
+
 @transaction.atomic
 def demo_load(*, now: datetime | None = None) -> DemoSummary:
     now = now or timezone.now()
-    created = 0
-    agencies: dict[str, Agency] = {}
-    for fields in AGENCIES:
-        slug = str(fields["slug"])
-        agency, made = Agency.objects.get_or_create(
-            slug=slug, defaults={k: v for k, v in fields.items() if k != "slug"}
+    rows = _Rows()
+    agencies = {
+        str(fields["slug"]): rows.get_or_make(
+            agency_key(str(fields["slug"])), Agency, functools.partial(_agency_make, fields)
         )
-        agencies[slug] = agency
-        created += made
-
-    panellists = []
+        for fields in AGENCIES
+    }
+    panellists: list[Panellist | None] = []
     for name, role, agency_slug in PANELLISTS:
-        panellist, made = Panellist.objects.get_or_create(
-            name=name, agency=agencies[agency_slug], defaults={"role_title": role}
+        agency = agencies[agency_slug]
+        panellists.append(
+            None
+            if agency is None
+            else rows.get_or_make(
+                panellist_key(name),
+                Panellist,
+                functools.partial(
+                    Panellist.objects.create, name=name, role_title=role, agency=agency
+                ),
+            )
         )
-        panellists.append(panellist)
-        created += made
+    topics = [
+        topic
+        for name, slug in TOPICS
+        if (
+            topic := rows.get_or_make(
+                topic_key(slug), Topic, functools.partial(_topic_make, name=name, slug=slug)
+            )
+        )
+        is not None
+    ]
 
-    topics = []
-    for name, slug in TOPICS:
-        topic, made = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
-        topics.append(topic)
-        created += made
-
-    starts, ends = next_london_slot(now=now)
-    seed_event, made = Event.objects.get_or_create(
-        slug=SEED_EVENT_SLUG,
-        defaults={
-            "title": "Hate crime and domestic violence: ask the panel",
-            "summary": "Put your questions to the Met, the Crown Prosecution Service and "
-            "Mencap about preventing hate crime and domestic violence and supporting victims.",
-            "description": SEED_EVENT_DESCRIPTION,
-            "starts_at": starts,
-            "ends_at": ends,
-            "questions_open_at": min(now, starts),
-            "lead_agency": agencies["metropolitan-police"],
-        },
-    )
-    created += made
-    _seat_panel(seed_event, panellists)
-    seed_event.topics.add(*topics)
-    if seed_event.status == EventStatus.DRAFT:
-        services.event_schedule(event_id=seed_event.pk)
+    met = agencies["metropolitan-police"]
+    seed_event = live_event = None
+    if met is not None:
+        starts, ends = next_london_slot(now=now)
+        seed_event = rows.get_or_make(
+            event_key(SEED_EVENT_SLUG),
+            Event,
+            lambda: Event.objects.create(
+                **_unused(Event, slug=SEED_EVENT_SLUG),
+                title="Hate crime and domestic violence: ask the panel",
+                summary="Put your questions to the Met, the Crown Prosecution Service and "
+                "Mencap about preventing hate crime and domestic violence and supporting "
+                "victims.",
+                description=SEED_EVENT_DESCRIPTION,
+                starts_at=starts,
+                ends_at=ends,
+                questions_open_at=min(now, starts),
+                lead_agency=met,
+            ),
+        )
+    if seed_event is not None:
+        _seat_panel(seed_event, panellists)
+        seed_event.topics.add(*topics)
+        if seed_event.status == EventStatus.DRAFT:
+            services.event_schedule(event_id=seed_event.pk)
 
     # A fresh live demo each day, so a newcomer always finds a chat in progress.
     live_starts = now.replace(second=0, microsecond=0) - timedelta(minutes=5)
-    live_day = now.astimezone(LONDON).date().isoformat()
-    live_event, made = Event.objects.get_or_create(
-        slug=f"live-demo-{live_day}",
-        defaults={
-            "title": "Staying safe: live demo webchat",
-            "summary": "A demonstration webchat that is live now, so you can see how "
-            "questions and answers appear.",
-            "description": "This is demo data loaded by `manage.py load_demo`.",
-            "starts_at": live_starts,
-            "ends_at": live_starts + timedelta(hours=4),
-            "questions_open_at": live_starts,
-            "lead_agency": agencies["metropolitan-police"],
-        },
-    )
-    created += made
-    _seat_panel(live_event, [panellists[3], panellists[1]])
-    live_event.topics.add(*topics)
-    if live_event.status == EventStatus.DRAFT:
-        services.event_schedule(event_id=live_event.pk)
-        services.event_open(event_id=live_event.pk, reason="demo data")
-    if made:
-        # A newcomer sees at once what a webchat looks like: questions with their answers.
-        for question, answer, answered_by in DEMO_EXCHANGES:
-            demo_exchange_publish(
-                event_id=live_event.pk,
-                question=question,
-                answer=answer,
-                panellist_id=panellists[answered_by].pk,
+    live_slug = f"live-demo-{now.astimezone(LONDON).date().isoformat()}"
+    live_panel = [panellists[3], panellists[1]]
+    made_live = False
+    if met is not None and all(live_panel):
+
+        def make_live() -> Event:
+            nonlocal made_live
+            made_live = True
+            return Event.objects.create(
+                **_unused(Event, slug=live_slug),
+                title="Staying safe: live demo webchat",
+                summary="A demonstration webchat that is live now, so you can see how "
+                "questions and answers appear.",
+                description="This is demo data loaded by `manage.py load_demo`.",
+                starts_at=live_starts,
+                ends_at=live_starts + timedelta(hours=4),
+                questions_open_at=live_starts,
+                lead_agency=met,
             )
-    crisis_workers = _demo_crisis_workers([seed_event, live_event])
-    seed_event.refresh_from_db()
-    live_event.refresh_from_db()
+
+        live_event = rows.get_or_make(event_key(live_slug), Event, make_live)
+    if live_event is not None:
+        _seat_panel(live_event, live_panel)
+        live_event.topics.add(*topics)
+        if live_event.status == EventStatus.DRAFT:
+            services.event_schedule(event_id=live_event.pk)
+            services.event_open(event_id=live_event.pk, reason="demo data")
+        if made_live:
+            # A newcomer sees at once what a webchat looks like: questions with answers.
+            for question, answer, answered_by in DEMO_EXCHANGES:
+                answerer = panellists[answered_by]
+                if answerer is not None:  # always: the live panel is complete (above)
+                    demo_exchange_publish(
+                        event_id=live_event.pk,
+                        question=question,
+                        answer=answer,
+                        panellist_id=answerer.pk,
+                    )
+        live_event.refresh_from_db()
+    if seed_event is not None:
+        seed_event.refresh_from_db()
+    crisis_workers = _demo_crisis_workers([e for e in (seed_event, live_event) if e is not None])
     return DemoSummary(
         seed_event=seed_event,
         live_event=live_event,
-        created=created,
+        created=rows.created,
         crisis_workers=crisis_workers,
     )
 
@@ -232,8 +329,55 @@ def _demo_crisis_workers(events: list[Event]) -> list[str]:
     return [admin.email for admin in admins]
 
 
-def _seat_panel(event: Event, panellists: list[Panellist]) -> None:
+def _seat_panel(event: Event, panellists: list[Panellist | None]) -> None:
     for position, panellist in enumerate(panellists):
-        PanelSeat.objects.get_or_create(
-            event=event, panellist=panellist, defaults={"position": position}
-        )
+        if panellist is not None:
+            PanelSeat.objects.get_or_create(
+                event=event, panellist=panellist, defaults={"position": position}
+            )
+
+
+@dataclass(frozen=True)
+class DemoRemoval:
+    deleted: dict[str, int]
+    # Demo rows kept because staff's own data uses them (a demo panellist on a real panel).
+    kept: list[str]
+
+
+@transaction.atomic
+def demo_remove() -> DemoRemoval:
+    """Delete every demo row still there; `demo_load` (and so `make run`) then makes none of
+    them again. Events first (with their questions, feed and transcripts), then panellists,
+    agencies and topics."""
+    deleted: dict[str, int] = {}
+    kept: list[str] = []
+    order = (Event, Panellist, Agency, Topic)
+    for model in order:
+        content_type = ContentType.objects.get_for_model(model)
+        for row in DemoRow.objects.filter(content_type=content_type):
+            found = model._default_manager.filter(pk=row.object_id)
+            if not found.exists():
+                continue
+            if model is Event:
+                # A demo webchat's transcript is no public record of a real one: it goes
+                # with its event (transcripts are otherwise never deleted).
+                Transcript.objects.filter(event_id=row.object_id).delete()
+            try:
+                with transaction.atomic():
+                    found.delete()
+            except ProtectedError:
+                kept.append(row.key)
+                continue
+            name = str(model._meta.verbose_name_plural)
+            deleted[name] = deleted.get(name, 0) + 1
+    return DemoRemoval(deleted=deleted, kept=kept)
+
+
+def demo_forget_deleted() -> int:
+    """Forget the demo rows that were deleted, so the next `demo_load` makes them afresh."""
+    missing = []
+    for row in DemoRow.objects.select_related("content_type"):
+        model = row.content_type.model_class()
+        if model is None or not model._default_manager.filter(pk=row.object_id).exists():
+            missing.append(row.pk)
+    return DemoRow.objects.filter(pk__in=missing).delete()[0]

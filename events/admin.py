@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import ForeignKey, ManyToManyField, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -14,9 +14,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 
+from accounts.models import User
 from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS
 from core.admin_site import LabelledDateTimeAdmin
-from events import services
+from events import selectors, services
+from events.enums import EventStatus
 from events.models import Agency, Event, EventStatusChange, Panellist, PanelSeat, Topic
 from events.services import LATE_AFTER, EventTransitionError, TransitionResult
 
@@ -168,13 +170,21 @@ def _report(
 
 @admin.register(Event)
 class EventAdmin(LabelledDateTimeAdmin):
-    list_display = ("title", "starts_london", "ends_london", "status", "lead_agency", "consoles")
+    list_display = (
+        "title",
+        "starts_london",
+        "ends_london",
+        "status",
+        "lead_agency",
+        "consoles",
+        "report",
+    )
     list_filter = ("status", "lead_agency", "starts_at", "topics")
     list_select_related = ("lead_agency",)
     search_fields = ("title", "summary")
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("status", "status_changed_at", "consoles")
+    readonly_fields = ("status", "next_step", "status_changed_at", "consoles")
     inlines = (PanelSeatInline, EventStatusChangeInline)
     actions = ("schedule_events", "open_events_now", "close_events_now", "cancel_events")
     fieldsets = (
@@ -199,7 +209,7 @@ class EventAdmin(LabelledDateTimeAdmin):
         ),
         ("Consoles", {"fields": ("consoles",)}),
         ("Live chat", {"fields": ("show_viewer_count", "embed_origins")}),
-        ("Status", {"fields": ("status", "status_changed_at")}),
+        ("Status", {"fields": ("status", "next_step", "status_changed_at")}),
     )
 
     def formfield_for_manytomany(
@@ -223,6 +233,60 @@ class EventAdmin(LabelledDateTimeAdmin):
     def consoles(self, event: Event) -> SafeString | str:
         # Superusers may moderate any event: the first admin finds the demo's console here.
         return event_console_links(event) if event.pk else "-"
+
+    @admin.display(description="What happens next")
+    def next_step(self, event: Event) -> str:
+        if not event.pk:
+            return "It is saved as a draft. “Save and schedule” publishes it at once."
+        return selectors.event_next_step(event)
+
+    def response_add(
+        self, request: HttpRequest, obj: Event, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        self._schedule_if_asked(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Event) -> HttpResponse:
+        self._schedule_if_asked(request, obj)
+        return super().response_change(request, obj)
+
+    def _schedule_if_asked(self, request: HttpRequest, event: Event) -> None:
+        """The "Save and schedule" button: the same transition as the list action. Either
+        way, the save message (message_user) says what state the event is in now."""
+        if "_schedule" in request.POST:
+            try:
+                actor = request.user if isinstance(request.user, User) else None
+                services.event_schedule(event_id=event.pk, actor=actor)
+            except EventTransitionError as refusal:
+                self.message_user(request, f"Not scheduled: {refusal}", messages.ERROR)
+            event.refresh_from_db()
+        request._saved_event = event  # type: ignore[attr-defined]
+
+    def message_user(
+        self,
+        request: HttpRequest,
+        message: Any,
+        level: int | str = messages.INFO,
+        extra_tags: str = "",
+        fail_silently: bool = False,
+    ) -> None:
+        # Django's "was added successfully" says nothing of the event's state: after a save
+        # staff are told what it is now and what happens next.
+        event = getattr(request, "_saved_event", None)
+        if event is not None and level == messages.SUCCESS:
+            message = f"“{event.title}” is saved. {selectors.event_next_step(event)}"
+        super().message_user(request, message, level, extra_tags, fail_silently)
+
+    @admin.display(description="Report")
+    def report(self, event: Event) -> SafeString | str:
+        # A report exists once the webchat has taken place (reports/selectors.py).
+        if not EventStatus(event.status).had_webchat:
+            return "-"
+        return format_html(
+            '<a href="{}">Report<span class="visually-hidden"> on {}</span></a>',
+            reverse("reports:report", args=[event.slug]),
+            event.title,
+        )
 
     @admin.display(description="Starts", ordering="starts_at")
     def starts_london(self, event: Event) -> str:

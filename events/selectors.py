@@ -1,12 +1,19 @@
 """Reads for agencies and events: what the public and staff pages list."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from events.enums import ENDED_EVENT_STATUSES, PUBLIC_EVENT_STATUSES, EventStatus
+from accounts.models import User
+from events.consoles import roles_by_event
+from events.enums import (
+    ENDED_EVENT_STATUSES,
+    FINISHED_EVENT_STATUSES,
+    PUBLIC_EVENT_STATUSES,
+    EventStatus,
+)
 from events.models import Agency, Event, EventFollow, PanelSeat
 
 RECENT_PAST_DAYS = 90
@@ -158,3 +165,96 @@ def event_public_details(event: Event) -> tuple[str, ...]:
     details = [value for row in agencies.values_list("helpline_number", "address") for value in row]
     details += PanelSeat.objects.filter(event=event).values_list("panellist__name", flat=True)
     return tuple(value for value in details if value)
+
+
+def _london(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M}"
+
+
+def event_next_step(event: Event) -> str:
+    """What state an event is in and what happens next, in the words staff read after
+    saving it, on its admin page and on their "Your webchats" page."""
+    status = EventStatus(event.status)
+    if status == EventStatus.DRAFT:
+        return (
+            "Draft: only staff can see it, and it will not open. To publish it, press "
+            "“Save and schedule” on its page (or choose “Schedule selected events” on the "
+            "event list)."
+        )
+    if status == EventStatus.SCHEDULED:
+        advance = (
+            f" Questions in advance open at {_london(event.questions_open_at)}."
+            if event.questions_open_at and event.questions_open_at > timezone.now()
+            else " It is taking questions in advance now."
+            if event.questions_open_at
+            else ""
+        )
+        return (
+            f"Scheduled: the public can see it. It goes live by itself at "
+            f"{_london(event.starts_at)} and closes at {_london(event.ends_at)} (UK time)."
+            + advance
+        )
+    if status == EventStatus.LIVE:
+        return f"Live now: it closes by itself at {_london(event.ends_at)} (UK time)."
+    if status == EventStatus.CLOSED:
+        return (
+            "Finished: its transcript is published once it is archived (in a minute or "
+            "two), and its report is ready."
+        )
+    if status == EventStatus.ARCHIVED:
+        return "Finished: its transcript is published and its report is ready."
+    return "Cancelled: the public see it as cancelled. Nothing more happens."
+
+
+@dataclass(frozen=True)
+class StaffWebchat:
+    event: Event
+    # (role title, console label, console URL), one per role held at this event.
+    roles: list[tuple[str, str, str]]
+    next_step: str
+    # Whether its report can be read yet (reports:report): once the webchat took place.
+    has_report: bool
+
+
+@dataclass(frozen=True)
+class StaffWebchats:
+    live: list[StaffWebchat]
+    upcoming: list[StaffWebchat]
+    finished: list[StaffWebchat]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.live or self.upcoming or self.finished)
+
+
+def staff_webchats(*, user: User, finished_days: int = RECENT_PAST_DAYS) -> StaffWebchats:
+    """Every webchat `user` moderates or answers (events/consoles.py), live first, then
+    coming up (soonest first), then those finished in the last `finished_days` days."""
+    roles = roles_by_event(user)
+    since = timezone.now() - timedelta(days=finished_days)
+    events = (
+        Event.objects.filter(pk__in=roles)
+        .exclude(status__in=FINISHED_EVENT_STATUSES, ends_at__lt=since)
+        .select_related("lead_agency")
+        .order_by("starts_at")
+    )
+    live, upcoming, finished = [], [], []
+    for event in events:
+        status = EventStatus(event.status)
+        webchat = StaffWebchat(
+            event=event,
+            roles=[
+                (role.title, role.console_label, role.console_url(event))
+                for role in roles[event.pk]
+            ],
+            next_step=event_next_step(event),
+            has_report=status.had_webchat,
+        )
+        if status == EventStatus.LIVE:
+            live.append(webchat)
+        elif status.is_finished:
+            finished.append(webchat)
+        else:
+            upcoming.append(webchat)
+    return StaffWebchats(live=live, upcoming=upcoming, finished=finished[::-1])

@@ -9,11 +9,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import role_page
+from accounts.models import User
 from accounts.selectors import signed_in_user_id
 from core import kept_pages
 from events import selectors, services
 from events.calendar import calendar_ics
 from events.models import Agency, Event
+from events.selectors import RECENT_PAST_DAYS
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -106,6 +109,22 @@ def events_calendar(request: HttpRequest) -> HttpResponse:
         name="Upcoming public webchats",
         filename="webchats.ics",
     )
+
+
+@role_page
+@login_required
+def staff_webchats(request: HttpRequest) -> HttpResponse:
+    """Where staff land after signing in: each webchat they work on, and its console."""
+    user = request.user
+    if not isinstance(user, User):  # never: login_required
+        raise Http404
+    response = render(
+        request,
+        "events/staff_webchats.html",
+        {"webchats": selectors.staff_webchats(user=user), "finished_days": RECENT_PAST_DAYS},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from accounts.roles import user_holds_role
 from events.selectors import agency_helplines
 
 
@@ -15,4 +16,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "quick_exit_url": settings.QUICK_EXIT_URL,
         # Lazy: only pages that show the help panel query it, and then once.
         "agency_helplines": SimpleLazyObject(agency_helplines),
+        # Lazy: asked only for a signed-in person (the "Your webchats" link), once a page.
+        "holds_staff_role": SimpleLazyObject(lambda: user_holds_role(request.user)),
     }

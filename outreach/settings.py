@@ -257,6 +257,8 @@ MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Outreach")
 # Accept the code from the 30 seconds before too: slow typists are caught by the change.
 MFA_TOTP_TOLERANCE = 1
 MFA_REQUIRED_FOR_ROLES = env.bool("MFA_REQUIRED_FOR_ROLES", default=True)
+# One secret per set-up: a reload shows the QR code first scanned (accounts/forms.py).
+MFA_FORMS = {"activate_totp": "accounts.forms.SteadyActivateTOTPForm"}
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -410,6 +412,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Live chat limits: questions per participant per window (count, seconds).
 _ask_rate = env.str("CHAT_ASK_RATE_LIMIT", default="5/60")
 CHAT_ASK_RATE_LIMIT = tuple(int(part) for part in _ask_rate.split("/", 1))
+# "Me too" on published questions, per participant: count/seconds (chat.services.question_me_too).
+_me_too_rate = env.str("CHAT_ME_TOO_RATE_LIMIT", default="20/60")
+CHAT_ME_TOO_RATE_LIMIT = tuple(int(part) for part in _me_too_rate.split("/", 1))
 # Per network address (hashed) per event: generous, as many people share one address
 # (a library, a mobile network), but it stops one machine posing as many askers.
 _network_rate = env.str("CHAT_ASK_RATE_LIMIT_PER_NETWORK", default="20/60")

@@ -76,6 +76,8 @@ class Viewer(Protocol):
     """What the hub needs of a connection (realtime/outbox.py: ViewerOutbox)."""
 
     sees_viewer_count: bool
+    # Whether this connection is one of the people watching (staff consoles are not).
+    counts_as_watching: bool
 
     def deliver(self, frame: OutboundFrame) -> bool: ...
 
@@ -574,7 +576,8 @@ class EventHub:
         """Each process writes its own count with a time stamp; the total skips stale ones
         (deleted) and malformed ones (left alone: whoever wrote them, they end no loop)."""
         now = time.time()
-        await client.hset(key, PROCESS_ID, viewer_counts.count_format(len(self.viewers), now=now))
+        watching = sum(1 for viewer in self.viewers if viewer.counts_as_watching)
+        await client.hset(key, PROCESS_ID, viewer_counts.count_format(watching, now=now))
         await client.expire(key, int(viewer_counts.STALE_SECONDS * 3))
         counts = viewer_counts.counts_read(await client.hgetall(key), now=now)
         for process in counts.stale:

@@ -47,6 +47,7 @@ class ViewerOutbox:
         "_send_text",
         "backlog",
         "closing",
+        "counts_as_watching",
         "eager",
         "in_flight",
         "live",
@@ -72,6 +73,7 @@ class ViewerOutbox:
         self.eager = self.socket is None and eager_send_enabled()
         self.in_flight: asyncio.Task[None] | None = None
         self.sees_viewer_count = sees_viewer_count
+        self.counts_as_watching = True
         # The highest published seq this viewer has been sent (snapshot, resume or live).
         self.sent_seq = 0
         self.live = False

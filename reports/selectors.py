@@ -10,7 +10,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -32,6 +32,8 @@ PUBLISHED_STATES = (QuestionState.PUBLISHED, QuestionState.ANSWERED)
 DECLINED_STATES = (QuestionState.REJECTED, QuestionState.REMOVED)
 UNHANDLED_STATES = (QuestionState.PENDING, QuestionState.UNHANDLED)
 TOP_WORDS = 20
+# The report lists this many of the questions most people said "me too" of.
+MOST_WANTED = 10
 # Timing over time: questions grouped by when they were published, in slots this long.
 TIMING_SLOT = timedelta(minutes=15)
 # The viewers chart and table show the peak in each slot; the slot grows with the event so
@@ -135,6 +137,9 @@ class EventReport:
     agencies: list[AgencyFigures]
     top_words: list[tuple[str, int]]
     answers: int
+    # Published questions people said "I want to know this too" of: (number, text, count),
+    # most first, at most MOST_WANTED.
+    most_wanted: list[tuple[int | None, str, int]] = field(default_factory=list)
     # When the question counts were frozen, before the retention purge (None: live counts).
     counts_frozen_at: datetime | None = None
     # The private lane's counts (support/): never a word of what was said.
@@ -286,6 +291,8 @@ def event_report(*, event: Event) -> EventReport:
             "published_body",
             "to_agency_id",
             "to_panellist__agency_id",
+            "number",
+            "me_too_count",
         )
     )
     answers = list(
@@ -331,7 +338,20 @@ def event_report(*, event: Event) -> EventReport:
     addressed: Counter[int] = Counter()
     addressed_answered: Counter[int] = Counter()
     published_texts: list[str] = []
-    for pk, state, asked_at, moderated_at, body, to_agency, to_panellist_agency in questions:
+    wanted: list[tuple[int | None, str, int]] = []
+    for (
+        pk,
+        state,
+        asked_at,
+        moderated_at,
+        body,
+        to_agency,
+        to_panellist_agency,
+        number,
+        me_too,
+    ) in questions:
+        if me_too and state in PUBLISHED_STATES:
+            wanted.append((number, body, me_too))
         if state not in PUBLISHED_STATES or moderated_at is None:
             continue
         # Published questions only: the purge deletes the others, and only these can be
@@ -396,6 +416,7 @@ def event_report(*, event: Event) -> EventReport:
         agencies=agencies,
         top_words=top_words(published_texts),
         answers=len(answers),
+        most_wanted=sorted(wanted, key=lambda row: (-row[2], row[0] or 0))[:MOST_WANTED],
         counts_frozen_at=tally.frozen_at if (tally := _tally(event)) else None,
         lane=lane_report(event),
     )

@@ -162,6 +162,19 @@ def report_tables(report: EventReport, *, share: bool) -> dict[str, Table]:
             ],
         ),
         Table(
+            "most_wanted",
+            "Questions people most wanted answered (“I want to know this too”)",
+            (
+                Column("Question"),
+                Column("Published text"),
+                Column("People who wanted to know too", "count"),
+            ),
+            [
+                (f"Question {number}" if number else "-", text, shareable(count, share=share))
+                for number, text, count in report.most_wanted
+            ],
+        ),
+        Table(
             "words",
             "Most frequent words in published questions",
             (Column("Word"), Column("Questions using it", "count")),

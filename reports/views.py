@@ -61,22 +61,51 @@ def event_report(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+# The exact figures' CSV says what it is on its first line and in its name, so a copy that
+# travels (an email, a shared drive) still says it must not be published.
+EXACT_WARNING = (
+    "EXACT FIGURES: contains small numbers, do not publish",
+    "For use inside your organisation only. Share the other CSV, where counts under "
+    f'{SMALL_NUMBER} are shown as "{FEWER_THAN_5}".',
+)
+SHAREABLE_NOTE = ("Small numbers", f'Counts under {SMALL_NUMBER} are shown as "{FEWER_THAN_5}".')
+
+
+def _csv_filename(stem: str, *, share: bool) -> str:
+    return f"{stem}.csv" if share else f"{stem}-exact-do-not-publish.csv"
+
+
 @role_page
 @login_required
 def event_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    return _event_report_csv(request, slug, share=True)
+
+
+@role_page
+@login_required
+def event_report_exact_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same tables with exact figures, for the readers of the report page (which shows
+    them too), labelled as not for publication."""
+    return _event_report_csv(request, slug, share=False)
+
+
+def _event_report_csv(request: HttpRequest, slug: str, *, share: bool) -> HttpResponse:
     event = _readable_event(request, slug)
     report = selectors.event_report(event=event)
     starts = timezone.localtime(event.starts_at)
     heading = [
+        *([] if share else [EXACT_WARNING]),
         ("Webchat", event.title),
         ("Starts (UK time)", starts.isoformat(timespec="minutes")),
         ("Ends (UK time)", timezone.localtime(event.ends_at).isoformat(timespec="minutes")),
         ("Lead agency", event.lead_agency.name),
         ("Topics", ", ".join(report.topics)),
-        ("Small numbers", f'Counts under {SMALL_NUMBER} are shown as "{FEWER_THAN_5}".'),
+        *([SHAREABLE_NOTE] if share else []),
     ]
-    content = tables_csv(heading, report_tables(report, share=True).values())
-    return _csv_response(content, f"report-{event.slug}-{starts:%Y-%m-%d}.csv")
+    content = tables_csv(heading, report_tables(report, share=share).values())
+    return _csv_response(
+        content, _csv_filename(f"report-{event.slug}-{starts:%Y-%m-%d}", share=share)
+    )
 
 
 def _filtered_rows(request: HttpRequest) -> tuple[ReportFilterForm, list[selectors.EventRow]]:
@@ -118,6 +147,16 @@ def reports_across_events(request: HttpRequest) -> HttpResponse:
 @role_page
 @login_required
 def reports_across_events_csv(request: HttpRequest) -> HttpResponse:
+    return _across_events_csv(request, share=True)
+
+
+@role_page
+@login_required
+def reports_across_events_exact_csv(request: HttpRequest) -> HttpResponse:
+    return _across_events_csv(request, share=False)
+
+
+def _across_events_csv(request: HttpRequest, *, share: bool) -> HttpResponse:
     form, rows = _filtered_rows(request)
     if form.is_bound and not form.is_valid():
         return HttpResponse(
@@ -126,8 +165,11 @@ def reports_across_events_csv(request: HttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     heading = [
+        *([] if share else [EXACT_WARNING]),
         ("Finished webchats", str(len(rows))),
-        ("Small numbers", f'Counts under {SMALL_NUMBER} are shown as "{FEWER_THAN_5}".'),
+        *([SHAREABLE_NOTE] if share else []),
     ]
-    content = tables_csv(heading, [headline_table(rows, share=True)])
-    return _csv_response(content, f"webchat-reports-{timezone.localdate():%Y-%m-%d}.csv")
+    content = tables_csv(heading, [headline_table(rows, share=share)])
+    return _csv_response(
+        content, _csv_filename(f"webchat-reports-{timezone.localdate():%Y-%m-%d}", share=share)
+    )

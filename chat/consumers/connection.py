@@ -186,6 +186,8 @@ class EventChatConsumer(ChannelsLoop):
         uvicorn_websockets.count_pings(self.base_send, self.frames_in.take_ping)
         self.is_staff = ctx.is_moderator or ctx.panellist_id is not None or ctx.in_support_lane
         self.outbox.sees_viewer_count = self.is_staff
+        # The watching count is the public's: a moderator's or panellist's console is not.
+        self.outbox.counts_as_watching = not self.is_staff
         if ctx.is_moderator:
             self.reader.start()
         after = await self._after_asked_for()

@@ -1,4 +1,4 @@
-"""The frames anyone may send: `ask` and `resume`."""
+"""The frames anyone may send: `ask`, `me_too` and `resume`."""
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -43,21 +43,40 @@ async def handle_ask(connection: "EventChatConsumer", frame: ClientFrame) -> Non
         raise
 
 
+@handles("me_too")
+async def handle_me_too(connection: "EventChatConsumer", frame: ClientFrame) -> None:
+    """ "I want to know this too": once per person, answered with the count."""
+    participant_id, cut_off = await _participant(connection)
+    question_id = frame.fields["question_id"]
+    count = await calls.db(services.question_me_too)(
+        event_id=connection.ctx.event_id, participant_id=participant_id, question_id=question_id
+    )
+    await connection.send_frame(frames.me_too(question_id=question_id, count=count))
+    if cut_off is not None:
+        await connection.close_once(CloseCode.UNAVAILABLE)
+
+
+async def _participant(connection: "EventChatConsumer") -> tuple[int, Exception | None]:
+    """This connection's participant, made on its first question or "me too" (a guest who
+    only watches has none), and the Redis failure, if any, that kept it out of its group."""
+    ctx = connection.ctx
+    if ctx.participant_id is not None:
+        return ctx.participant_id, None
+    participant = await calls.db(services.participant_for)(
+        event_id=ctx.event_id, user_id=ctx.user_id, guest_token=connection.guest_token
+    )
+    connection.ctx = replace(ctx, participant_id=participant.pk)
+    try:
+        # From now on this connection hears about its own questions.
+        await connection.join_group(participant_group(participant.pk))
+    except (redis.RedisError, OSError) as error:
+        return participant.pk, error  # what it asked is still taken; the connection ends after
+    return participant.pk, None
+
+
 async def _ask(connection: "EventChatConsumer", fields: dict[str, Any]) -> None:
     ctx = connection.ctx
-    participant_id = ctx.participant_id
-    cut_off: Exception | None = None
-    if participant_id is None:
-        participant = await calls.db(services.participant_for)(
-            event_id=ctx.event_id, user_id=ctx.user_id, guest_token=connection.guest_token
-        )
-        participant_id = participant.pk
-        connection.ctx = replace(ctx, participant_id=participant_id)
-        try:
-            # From now on this connection hears about its own questions.
-            await connection.join_group(participant_group(participant_id))
-        except (redis.RedisError, OSError) as error:
-            cut_off = error  # the question is still taken; the connection ends after it
+    participant_id, cut_off = await _participant(connection)
     outcome = await calls.db(services.question_ask)(
         event_id=ctx.event_id,
         participant_id=participant_id,

@@ -14,6 +14,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from chat.payloads import panellist_byline
 from safeguarding.detection import visible_text
 
 register = template.Library()
@@ -31,3 +32,10 @@ def isolated(value: object) -> SafeString:
 def visible(value: object) -> str:
     """`value` without invisible controls (escaped as usual by the template)."""
     return visible_text(str(value))
+
+
+@register.filter
+def byline(panellist: dict[str, object]) -> str:
+    """An answer's panellist as chat.payloads.panellist_byline names them (also for items
+    archived before the payload carried a byline)."""
+    return panellist_byline(panellist)

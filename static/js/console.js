@@ -114,6 +114,8 @@ function start (root) {
     li.dataset.questionId = q.question_id
     li.dataset.participantId = q.participant_id ?? ''
     const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
+    // The staff reference ("W-12"): never a public number (chat/models.py: staff_ref).
+    meta.append(element('strong', 'app-staff-ref', q.ref), ' ')
     if (q.is_urgent) meta.append(element('strong', 'govuk-tag govuk-tag--red', 'Urgent'), ' ')
     const asker = q.nickname ? ['“', userText(q.nickname), '”'] : ['an anonymous member of the public']
     const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
@@ -125,8 +127,8 @@ function start (root) {
     // Each detail found, as it was typed, isolated: a fresh list of nodes for each place.
     const found = () => q.findings.flatMap((f, i) => [`${i ? '; ' : ''}${f.kind.replace(/_/g, ' ')} “`, userText(f.text), '”'])
     const approve = hasFindings
-      ? formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish without masking', ` question ${q.question_id}`, 'govuk-button--warning')
-      : formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish', ` question ${q.question_id}`, '')
+      ? formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish without masking', ` ${q.ref}`, 'govuk-button--warning')
+      : formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish', ` ${q.ref}`, '')
     approve.className = 'app-approve-form'
     const text = element('textarea', 'govuk-textarea')
     text.name = 'body'
@@ -152,7 +154,7 @@ function start (root) {
       approve.prepend(bodyField)
     }
 
-    const reject = formWithButton(`${base}/questions/${q.question_id}/reject/`, 'Decline', ` question ${q.question_id}`, 'govuk-button--warning')
+    const reject = formWithButton(`${base}/questions/${q.question_id}/reject/`, 'Decline', ` ${q.ref}`, 'govuk-button--warning')
     reject.className = 'app-reject-form'
     const reason = element('input', 'govuk-input')
     reason.name = 'reason'
@@ -165,7 +167,7 @@ function start (root) {
       const details = element('details', 'govuk-details app-unmasked')
       const summary = element('summary', 'govuk-details__summary')
       const summaryText = element('span', 'govuk-details__summary-text', 'Edit the text, or publish without masking')
-      summaryText.append(element('span', 'govuk-visually-hidden', ` (question ${q.question_id})`))
+      summaryText.append(element('span', 'govuk-visually-hidden', ` (${q.ref})`))
       summary.append(summaryText)
       const inside = element('div', 'govuk-details__text')
       inside.append(approve)
@@ -175,7 +177,7 @@ function start (root) {
       actions.append(approve, reject)
     }
     if (q.participant_id) {
-      const mute = formWithButton(`${base}/participants/${q.participant_id}/mute/`, 'Mute this person', ` (asker of question ${q.question_id})`, 'govuk-button--secondary')
+      const mute = formWithButton(`${base}/participants/${q.participant_id}/mute/`, 'Mute this person', ` (asker of ${q.ref})`, 'govuk-button--secondary')
       mute.className = 'app-mute-form'
       actions.append(mute)
     }
@@ -199,7 +201,7 @@ function start (root) {
       const findings = element('p', 'govuk-body govuk-!-font-weight-bold app-findings', 'Personal details found: ')
       findings.append(...found())
       li.append(findings)
-      const masked = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish with details masked', ` (question ${q.question_id})`, '')
+      const masked = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish with details masked', ` (${q.ref})`, '')
       masked.className = 'app-approve-masked-form'
       const hidden = element('input')
       hidden.type = 'hidden'
@@ -265,7 +267,8 @@ function start (root) {
       if (li && frame.state === 'unhandled') addUnhandled(li)
       li?.remove()
       refreshQueueCount()
-      say(`Question ${frame.question_id} ${REMOVED_AS[frame.state] || frame.state}.`)
+      // Published: the number the public sees; otherwise the staff reference it had.
+      say(frame.number ? `${frame.ref} published as question ${frame.number}.` : `${frame.ref} ${REMOVED_AS[frame.state] || frame.state}.`)
     } else if (frame.type === 'participant_muted') {
       for (const li of queue.querySelectorAll(`[data-participant-id="${frame.participant_id}"] .app-mute-form`)) {
         li.replaceWith(element('strong', 'govuk-tag govuk-tag--grey', 'Muted'))
@@ -299,6 +302,19 @@ function start (root) {
     document.getElementById('unhandled-section').hidden = false
   }
 
+  // As templates/chat/moderate.html: questions by their public number.
+  function publishedLabel (item) {
+    if (item.kind === 'question') return `Question ${item.number}`
+    if (item.kind === 'answer') return `Answer to question ${item.question_number}`
+    return 'Announcement'
+  }
+
+  function pinnedLabel (item) {
+    if (item.kind === 'question') return `question (${item.number})`
+    if (item.kind === 'answer') return `answer (to question ${item.question_number})`
+    return 'announcement'
+  }
+
   function addPublished (item) {
     const feed = document.getElementById('feed')
     if (document.getElementById(`item-${item.seq}`)) return
@@ -307,9 +323,9 @@ function start (root) {
     li.dataset.seq = item.seq
     const who = item.panellist ? ` from ${item.panellist.name}` : ''
     const meta = element('p', 'app-feed__meta')
-    meta.append(element('strong', '', item.kind[0].toUpperCase() + item.kind.slice(1)), ` ${item.seq}${who}`)
+    meta.append(element('strong', '', publishedLabel(item)), who)
     const body = item.body.length > 200 ? item.body.slice(0, 199) + '…' : item.body
-    const pin = formWithButton(`/events/${slug}/moderate/pin/${item.seq}/`, 'Pin', ` item ${item.seq}`, 'govuk-button--secondary govuk-!-margin-bottom-0')
+    const pin = formWithButton(`/events/${slug}/moderate/pin/${item.seq}/`, 'Pin', ` this ${pinnedLabel(item)}`, 'govuk-button--secondary govuk-!-margin-bottom-0')
     pin.className = 'app-pin-form'
     wirePin(pin, item.seq)
     const bodyText = element('p', 'app-feed__body')
@@ -368,22 +384,22 @@ function start (root) {
     const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
     if (forMe) meta.append(element('strong', 'govuk-tag govuk-tag--orange', 'For you'), ' ')
     const toText = item.to ? (item.to.panellist ? `, for ${item.to.panellist} (${item.to.agency})` : `, for ${item.to.agency}`) : ''
-    meta.append(`Question ${item.seq}${toText}`)
+    meta.append(`Question ${item.number}${toText}`)
     const base = `/events/${slug}/panel/questions/${item.question_id}`
-    const answer = formWithButton(`${base}/answer/`, 'Publish answer', ` to question ${item.seq}`, '')
+    const answer = formWithButton(`${base}/answer/`, 'Publish answer', ` to question ${item.number}`, '')
     answer.className = 'app-answer-form'
     const text = element('textarea', 'govuk-textarea')
     text.name = 'body'
     text.rows = 4
     text.maxLength = 5000
-    answer.prepend(field(`answer-body-${item.question_id}`, `Your answer to question ${item.seq}`, text))
-    const elsewhere = formWithButton(`${base}/answered/`, 'Mark answered in another reply', ` (question ${item.seq})`, 'govuk-button--secondary')
+    answer.prepend(field(`answer-body-${item.question_id}`, `Your answer to question ${item.number}`, text))
+    const elsewhere = formWithButton(`${base}/answered/`, 'Mark answered in another reply', ` (question ${item.number})`, 'govuk-button--secondary')
     elsewhere.className = 'app-mark-answered-form'
     const note = element('input', 'govuk-input')
     note.type = 'text'
     note.name = 'note'
     note.maxLength = 500
-    elsewhere.prepend(field(`answered-note-${item.question_id}`, `Which reply answers question ${item.seq}? (optional, published as your note)`, note))
+    elsewhere.prepend(field(`answered-note-${item.question_id}`, `Which reply answers question ${item.number}? (optional, published as your note)`, note))
     const body = element('p', 'govuk-body app-feed__body')
     body.append(userText(item.body))
     li.append(meta, body, element('ul', 'govuk-list app-answers'), answer, elsewhere)
@@ -391,18 +407,35 @@ function start (root) {
     return li
   }
 
+  // As templates/chat/includes/panel_question.html: a long answer is cut at 200 characters
+  // with an ellipsis, and the whole of it is one click away.
+  const ANSWER_PREVIEW = 200
+  function answerShown (frame) {
+    const body = frame.body
+    if (body.length <= ANSWER_PREVIEW) return [userText(body)]
+    const details = element('details', 'govuk-details govuk-!-margin-bottom-0 app-whole-answer')
+    const summary = element('summary', 'govuk-details__summary')
+    const label = element('span', 'govuk-details__summary-text', 'Read the whole answer')
+    label.append(element('span', 'govuk-visually-hidden', ` from ${frame.panellist.name}`))
+    summary.append(label)
+    const whole = element('div', 'govuk-details__text')
+    whole.append(userText(body))
+    details.append(summary, whole)
+    return [userText(body.slice(0, ANSWER_PREVIEW - 1) + '…'), details]
+  }
+
   function panellistFrame (frame) {
     if (frame.type !== 'message') return
     if (frame.kind === 'question' && !document.getElementById(`question-${frame.question_id}`)) {
       questions.prepend(panelQuestion(frame))
       questionsEmpty.hidden = true
-      say(`New question ${frame.seq} published.`)
+      say(`New question ${frame.number} published.`)
     } else if (frame.kind === 'answer') {
       const list = document.querySelector(`#question-${frame.question_id} .app-answers`)
       if (list) {
         const line = element('li', 'govuk-body-s')
         const elsewhere = frame.mode === 'elsewhere' ? ' (answered in another reply)' : ''
-        line.append(element('strong', '', frame.panellist.name), `${elsewhere}: `, userText(frame.body.slice(0, 200)))
+        line.append(element('strong', '', frame.panellist.name), `${elsewhere}: `, ...answerShown(frame))
         list.append(line)
       }
     }

@@ -11,7 +11,8 @@ function addressedTo (to) {
 
 function answerMeta (item) {
   const p = item.panellist
-  const who = `${p.name}, ${p.role}, ${p.agency}`
+  // The server's byline (chat/payloads.py:panellist_byline) names the agency once.
+  const who = p.byline || `${p.name}, ${p.role}, ${p.agency}`
   const meta = element('p', 'app-feed__meta')
   // A text webchat has no "verbally": the panellist's note says another reply covers it.
   if (item.mode === 'elsewhere') meta.append(element('strong', '', 'Answered in another reply'), `: a note from ${who}`)
@@ -26,14 +27,14 @@ export function renderFeedItem (item, questionBodies) {
   if (item.kind === 'question') {
     li.dataset.questionId = item.question_id
     const meta = element('p', 'app-feed__meta')
-    meta.append(element('strong', '', `Question ${item.seq}`), ` from a member of the public${addressedTo(item.to)}`)
+    meta.append(element('strong', '', `Question ${item.number}`), ` from a member of the public${addressedTo(item.to)}`)
     li.append(meta)
   } else if (item.kind === 'answer') {
     li.dataset.answers = item.question_id
     li.append(answerMeta(item))
     if (item.question_seq) {
       const context = element('p', 'app-feed__context', 'In reply to ')
-      const link = element('a', 'govuk-link', `question ${item.question_seq}`)
+      const link = element('a', 'govuk-link', `question ${item.question_number}`)
       link.href = `#item-${item.question_seq}`
       context.append(link)
       const body = questionBodies.get(item.question_id)
@@ -48,9 +49,20 @@ export function renderFeedItem (item, questionBodies) {
   const body = element('p', 'app-feed__body')
   body.append(userText(item.body))
   li.append(body)
+  if (item.kind === 'question') {
+    // As templates/chat/includes/feed_item.html (static/js/live.js sends it live).
+    const meToo = element('p', 'govuk-body-s app-me-too')
+    const link = element('a', 'govuk-link app-me-too__link', 'I want to know this too')
+    link.href = `../live/questions/${Number(item.question_id)}/me-too/`
+    link.dataset.questionId = item.question_id
+    link.append(element('span', 'govuk-visually-hidden', ` (question ${item.number})`))
+    meToo.append(link)
+    li.append(meToo)
+  }
   const permalink = element('a', 'govuk-link app-feed__permalink', `Link to this ${item.kind}`)
   permalink.href = `#item-${item.seq}`
-  permalink.append(element('span', 'govuk-visually-hidden', ` (${item.seq})`))
+  const about = item.kind === 'question' ? ` (question ${item.number})` : item.kind === 'answer' && item.question_number ? ` (answer to question ${item.question_number})` : ''
+  permalink.append(element('span', 'govuk-visually-hidden', about))
   li.append(permalink)
   return li
 }

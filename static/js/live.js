@@ -89,6 +89,7 @@ function start (root) {
 
   function finish (status) {
     finished = true
+    for (const line of document.querySelectorAll('.app-me-too')) line.hidden = true
     if (paused) setPaused(false) // nothing new will come: show what was held back
     pauseButton.hidden = true
     viewerCount.hidden = true
@@ -136,6 +137,9 @@ function start (root) {
       case 'help_now':
         showHelpNow(frame.message)
         document.dispatchEvent(new CustomEvent('outreach:help-now', { detail: { questionId: lastQuestionId } }))
+        break
+      case 'me_too':
+        meTooCounted(frame.question_id, frame.count)
         break
       case 'viewers':
         if (finished) break
@@ -209,6 +213,8 @@ function start (root) {
     const body = text.length > 200 ? text.slice(0, 199) + '…' : text
     const state = element('p', 'govuk-body-s')
     state.append(element('strong', `govuk-tag ${modifier}`, label))
+    // Its public number, as the feed shows it (templates/chat/includes/own_questions.html).
+    if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(` as question ${own.number}`)
     if (own.reason && (own.state === 'rejected' || own.state === 'unhandled')) state.append(' ', userText(own.reason))
     const bodyText = element('p', 'govuk-body govuk-!-margin-bottom-1')
     bodyText.append(userText(body))
@@ -243,6 +249,26 @@ function start (root) {
       to: kind === 'panellist' ? { panellist: Number(key) } : kind === 'agency' ? { agency: key } : null
     })
   })
+
+  // "I want to know this too": over the live connection when it is open; otherwise the
+  // link opens the one-button form (chat.views.event_me_too).
+  feed.addEventListener('click', (event) => {
+    const link = event.target.closest('.app-me-too__link')
+    if (!link || finished) return
+    if (socket.send({ type: 'me_too', question_id: Number(link.dataset.questionId) })) event.preventDefault()
+  })
+
+  // As chat.views.me_too_said.
+  function meTooCounted (questionId, count) {
+    const others = count - 1
+    const said = others <= 0
+      ? 'Thank you: the panel can see you want to know this too.'
+      : `Thank you: the panel can see you want to know this too, with ${others} other ${others === 1 ? 'person' : 'people'}.`
+    for (const line of document.querySelectorAll(`.app-me-too__link[data-question-id="${Number(questionId)}"]`)) {
+      line.parentElement.replaceChildren(said)
+    }
+    announcer.textContent = said
+  }
 
   function questionSent () {
     pendingClientId = null

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("chat", "0016_alter_question_state"),
+        ("chat", "0018_alter_question_state"),
         ("events", "0007_event_crisis_workers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

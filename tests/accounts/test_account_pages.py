@@ -20,6 +20,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.test import Client
 from django.urls import reverse
 
+from accounts import forms as accounts_forms
 from accounts.adapter import WRONG_CODE
 from accounts.models import User
 from tests.factories import UserFactory
@@ -460,3 +461,32 @@ def test_signing_out_says_so(client: Client) -> None:
     assert response.status_code == 200
     assert "You are signed out." in response.text
     assert "_auth_user_id" not in client.session
+
+
+def test_totp_setup_reloaded_shows_the_same_secret_and_takes_the_first_codes(
+    client: Client,
+) -> None:
+    user = verified_user()
+    sign_in(client, user)
+    scanned = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    reloaded = client.get(reverse("mfa_activate_totp"))
+    code_in_app = format_hotp_value(hotp_value(scanned, int(time.time()) // 30))
+
+    response = client.post(reverse("mfa_activate_totp"), {"code": code_in_app}, follow=True)
+
+    assert reloaded.context["form"].secret == scanned
+    assert 'id="authenticator-secret">' in reloaded.text
+    assert_account_page(response, "Your recovery codes")
+    assert user.authenticator_set.filter(type="totp").exists()
+
+
+def test_totp_setup_left_for_over_15_minutes_starts_with_a_new_secret(client: Client) -> None:
+    sign_in(client, verified_user())
+    first = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    session = client.session
+    session[accounts_forms.SETUP_SECRET_SESSION_KEY]["since"] -= 15 * 60 + 1
+    session.save()
+
+    second = client.get(reverse("mfa_activate_totp")).context["form"].secret
+
+    assert second != first

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import MODERATORS
-from tests.factories import StaffFactory, UserFactory, grant_role
+from tests.factories import StaffFactory, UserFactory, grant_role, with_totp
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long unusual passphrase 41"
@@ -33,7 +33,8 @@ def code_from_the_app(client: Client) -> str:
 
 
 @pytest.mark.parametrize(
-    ("next_path", "lands_on"), [("/admin/events/event/", "/admin/events/event/"), ("", "/")]
+    ("next_path", "lands_on"),
+    [("/admin/events/event/", "/admin/events/event/"), ("", "/your-webchats/")],
 )
 def test_a_role_holder_without_an_app_sets_one_up_at_sign_in_then_goes_on(
     client: Client, next_path: str, lands_on: str
@@ -69,6 +70,19 @@ def test_opening_the_admin_without_an_app_comes_back_to_the_admin_after_setting_
     client.post(reverse("mfa_activate_totp"), {"code": code_from_the_app(client)})
     codes = client.get(reverse("mfa_view_recovery_codes")).content.decode()
     assert f'href="{reverse("admin:chat_question_changelist")}"' in codes
+
+
+def test_a_moderator_with_an_app_signs_in_to_your_webchats(client: Client) -> None:
+    moderator = verified(grant_role(UserFactory(), MODERATORS, mfa=False))
+    secret = with_totp(moderator)
+    client.post(reverse("account_login"), {"login": moderator.email, "password": PASSWORD})
+
+    second_step = client.post(
+        reverse("mfa_authenticate"),
+        {"code": format_hotp_value(hotp_value(secret, int(time.time()) // 30))},
+    )
+
+    assert second_step["Location"] == reverse("events:staff_webchats")
 
 
 def test_a_member_of_the_public_signs_in_as_before(client: Client) -> None:
@@ -108,6 +122,10 @@ def test_an_administrator_invites_a_new_moderator_who_chooses_a_password_and_sig
     assert "Ada Admin (ada@example.org) has made you an account on Outreach" in invitation.body
     assert "moderate webchats: read every question before the public sees it" in invitation.body
     assert "has given your email address" not in invitation.body
+    assert (
+        'After that you arrive at "Your webchats" (http://127.0.0.1:8000/your-webchats/)'
+        in invitation.body
+    )
     link = re.search(r"http://127\.0\.0\.1:8000(/accounts/password/reset/key/\S+)", invitation.body)
     assert link, invitation.body
 
@@ -123,6 +141,9 @@ def test_an_administrator_invites_a_new_moderator_who_chooses_a_password_and_sig
     assert EmailAddress.objects.get(user=new).verified
     signed_in = invited.post(reverse("account_login"), {"login": new.email, "password": PASSWORD})
     assert signed_in["Location"] == reverse("mfa_activate_totp")
+    invited.post(reverse("mfa_activate_totp"), {"code": code_from_the_app(invited)})
+    codes = invited.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert f'href="{reverse("events:staff_webchats")}"' in codes
     # The link works once.
     assert "This link does not work" in Client().get(link[1], follow=True).content.decode()
 

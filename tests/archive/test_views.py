@@ -178,14 +178,16 @@ def test_csv_download_neutralises_spreadsheet_formulas(client: Client) -> None:
     assert rows[0] == [
         "seq",
         "kind",
+        "question",
         "in_reply_to_seq",
         "speaker",
         "body",
         "published_at",
         "corrected",
+        "me_too",
     ]
-    assert rows[2][4] == "'" + services_body
-    assert rows[1][4].startswith("How do I report")
+    assert rows[2][5] == "'" + services_body
+    assert rows[1][5].startswith("How do I report")
 
 
 def test_text_download_reads_as_a_transcript(client: Client) -> None:
@@ -193,9 +195,7 @@ def test_text_download_reads_as_a_transcript(client: Client) -> None:
 
     text = client.get(reverse("archive:transcript_text", args=[live.event.slug])).content.decode()
 
-    assert (
-        "[2] Answer (to question 1) from Jo Davies, Campaigns and Policy Officer, Mencap:" in text
-    )
+    assert "Answer to question 1 from Jo Davies, Campaigns and Policy Officer, Mencap:" in text
     assert text.splitlines()[0] == "Hate crime webchat"
 
 
@@ -363,3 +363,33 @@ def test_every_download_format_is_listed_on_the_page_and_in_the_index(client: Cl
         response = client.get(url)
         assert response["Content-Type"] == download.content_type
         assert response["Content-Disposition"].endswith(f'.{download.extension}"')
+
+
+def test_transcript_archived_before_bylines_names_the_agency_once(client: Client) -> None:
+    # Its answers were frozen with "role" and "agency" but no byline.
+    event = bulk_archived("older", pairs=1)
+    document = json.loads(Transcript.objects.get(event=event).content)
+    answer = document["items"][1]
+    agency = answer["panellist"]["agency"]
+    assert "byline" not in answer["panellist"]
+    Transcript.objects.filter(event=event).update(
+        content=Transcript.objects.get(event=event).content.replace(
+            '"role":"Officer"', f'"role":"Detective Chief Inspector, {agency}"'
+        )
+    )
+    byline = f"Jo, Detective Chief Inspector, {agency}"
+
+    html = client.get(reverse("archive:transcript", args=[event.slug])).content.decode()
+    text = client.get(reverse("archive:transcript_text", args=[event.slug])).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("archive:transcript_csv", args=[event.slug])).content.decode()
+            )
+        )
+    )
+
+    assert f"Answer</strong> from {byline}</p>" in html
+    assert f"Answer to question 1 from {byline}:" in text
+    assert rows[2][4] == byline
+    assert f"{agency}, {agency}" not in html + text

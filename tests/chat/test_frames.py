@@ -47,6 +47,7 @@ def built_frames(live: LiveEvent) -> list[dict[str, Any]]:
         frames.ack(client_id=own["client_id"], question=own),
         own,
         frames.help_now("Call 999."),
+        frames.me_too(question_id=question.pk, count=7),
         frames.muted("Stopped."),
         frames.queue([payloads.question_for_moderators(question)]),
         frames.queue_add(question),

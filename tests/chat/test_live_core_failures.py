@@ -168,6 +168,7 @@ class FakeViewer:
     def __init__(self, *, broken: bool = False) -> None:
         self.broken = broken
         self.sees_viewer_count = False
+        self.counts_as_watching = True
         self.frames: list[OutboundFrame] = []
         self.failed_with: int | None = None
 

@@ -52,6 +52,8 @@ def test_a_move_records_who_and_tells_moderators_and_the_asker_after_commit(
     assert sent[0][1]["frame"] == {
         "type": "queue_remove",
         "question_id": question_id,
+        "ref": f"W-{question_id}",
+        "number": None,
         "state": "rejected",
     }
     assert sent[1][1]["frame"]["state"] == "rejected"

@@ -78,6 +78,8 @@ async def test_mute_removes_waiting_questions_and_holds_across_a_new_identity(
     assert await moderator.until_type("queue_remove") == {
         "type": "queue_remove",
         "question_id": question_id,
+        "ref": f"W-{question_id}",
+        "number": None,
         "state": "removed",
     }
     own = await asker.until(lambda f: f["type"] == "own_question" and f["state"] != "pending")
@@ -104,6 +106,8 @@ async def test_questions_waiting_at_the_close_are_reported_to_asker_and_moderato
     assert await moderator.until_type("queue_remove") == {
         "type": "queue_remove",
         "question_id": question_id,
+        "ref": f"W-{question_id}",
+        "number": None,
         "state": "unhandled",
     }
     own = await asker.until(lambda f: f["type"] == "own_question" and f["state"] != "pending")

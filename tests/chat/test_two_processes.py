@@ -100,6 +100,8 @@ async def test_published_items_reach_viewers_on_both_servers_in_seq_order(
         assert await moderator.of_type("queue_remove", question_id=question_id) == {
             "type": "queue_remove",
             "question_id": question_id,
+            "ref": f"W-{question_id}",
+            "number": 1,
             "state": "published",
         }
         for viewer in (viewer_a, viewer_b, asker):
@@ -109,6 +111,7 @@ async def test_published_items_reach_viewers_on_both_servers_in_seq_order(
                 "seq": 1,
                 "kind": "question",
                 "question_id": question_id,
+                "number": 1,
                 "body": edited,
                 "asker": "Member of the public",
                 "to": None,

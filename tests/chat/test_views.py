@@ -1,16 +1,20 @@
 """The live page and consoles through the Django test client: they work without JavaScript."""
 
+import csv
+import io
 import uuid
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from archive import services as transcripts
 from chat import services
 from chat.enums import AnswerMode, QuestionState
 from chat.guests import GUEST_COOKIE_NAME
 from chat.models import FeedItem, Question
 from events import services as event_services
+from events.models import PanelSeat
 from tests.factories import UserFactory
 from tests.live import LiveEvent, make_live_event
 
@@ -92,7 +96,7 @@ def test_live_page_shows_each_answer_beneath_its_question_numbered_as_on_the_tra
     assert [item["seq"] for item in page.context["feed"]] == [1, 4, 5, 2, 3]
     html = page.content.decode()
     assert "<strong>Question 1</strong> from a member of the public" in html
-    assert 'Link to this question<span class="govuk-visually-hidden"> (1)</span>' in html
+    assert 'Link to this question<span class="govuk-visually-hidden"> (question 1)</span>' in html
     # A text webchat has no "verbally": the panellist's note says another reply covers it.
     assert "<strong>Answered in another reply</strong>: a note from Jo Davies" in html
     assert services.DEFAULT_ELSEWHERE_NOTE in html
@@ -291,3 +295,132 @@ def test_moderator_console_names_each_kind_of_personal_detail_in_words(
     assert "date of birth “<bdi>14/03/1987</bdi>”" in html
     assert "national insurance number “<bdi>QQ 12 34 56 C</bdi>”" in html
     assert "dateofbirth" not in html
+
+
+def test_answer_byline_names_the_agency_once_when_the_role_already_names_it(
+    client: Client, live: LiveEvent
+) -> None:
+    # As the seed's panel is written: each role ends with the agency.
+    PanelSeat.objects.filter(event=live.event, panellist=live.panellist).update(
+        role_at_event="Campaigns and Policy Officer, Mencap"
+    )
+    question = _publish(live, "Can I report online?")
+    services.question_answer(question_id=question.pk, actor_id=live.panellist_user.pk, body="Yes.")
+
+    html = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+    answer = FeedItem.objects.get(event=live.event, kind="answer").payload
+
+    assert "Answer</strong> from Jo Davies, Campaigns and Policy Officer, Mencap</p>" in html
+    assert "Mencap, Mencap" not in html
+    # What the live page's script shows for an answer that arrives over the socket.
+    assert answer["panellist"]["byline"] == "Jo Davies, Campaigns and Policy Officer, Mencap"
+
+
+def test_panellist_console_cuts_a_long_answer_with_an_ellipsis_and_keeps_the_whole(
+    client: Client, live: LiveEvent
+) -> None:
+    question = _publish(live, "What support is there in court?")
+    whole = "Special measures. " * 20 + "Ask the witness care unit."
+    services.question_answer(question_id=question.pk, actor_id=live.panellist_user.pk, body=whole)
+    client.force_login(live.panellist_user)
+
+    html = client.get(reverse("chat:panel", args=[live.event.slug])).content.decode()
+
+    assert f"<bdi>{whole[:199]}…</bdi>" in html
+    assert "Read the whole answer" in html
+    assert f'<div class="govuk-details__text"><bdi>{whole}</bdi></div>' in html
+
+
+def test_panellist_console_shows_a_short_answer_whole_without_an_ellipsis(
+    client: Client, live: LiveEvent
+) -> None:
+    question = _publish(live, "Can I report online?")
+    services.question_answer(question_id=question.pk, actor_id=live.panellist_user.pk, body="Yes.")
+    client.force_login(live.panellist_user)
+
+    html = client.get(reverse("chat:panel", args=[live.event.slug])).content.decode()
+
+    assert "<bdi>Yes.</bdi>" in html
+    assert "Read the whole answer" not in html
+
+
+def test_a_question_has_one_number_on_the_live_page_both_consoles_and_the_transcript(
+    client: Client, live: LiveEvent
+) -> None:
+    """Issue 31: the public saw questions 1, 2, 3, 7 and a moderator's button said one
+    number while the status said another. Numbers are the questions' own: 1, 2, 3..."""
+    first = _publish(live, "Can I report online?")
+    services.question_answer(question_id=first.pk, actor_id=live.panellist_user.pk, body="Yes.")
+    services.announcement_post(event_id=live.event.pk, actor_id=live.moderator.pk, body="Hi")
+    declined = _ask_and_wait(live, "Something off topic")
+    services.question_reject(question_id=declined.pk, actor_id=live.moderator.pk, reason="No.")
+    second = _publish(live, "What happens at court?")
+    waiting = _ask_and_wait(live, "Still waiting here")
+
+    public = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+    moderator = Client()
+    moderator.force_login(live.moderator)
+    console = moderator.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    panellist = Client()
+    panellist.force_login(live.panellist_user)
+    panel = panellist.get(reverse("chat:panel", args=[live.event.slug])).content.decode()
+
+    second.refresh_from_db()
+    assert (FeedItem.objects.get(question=second, kind="question").seq, second.number) == (4, 2)
+    assert "<strong>Question 2</strong> from a member of the public" in public
+    assert "Question 4" not in public and "Question 3" not in public
+    assert "<strong>Question 2</strong>" in console
+    assert "<strong>Answer to question 1</strong> from Jo Davies" in console
+    assert "Your answer to question 2</label>" in panel
+    # A waiting question has a staff reference that no public number can be taken for.
+    assert f'<strong class="app-staff-ref">W-{waiting.pk}</strong>' in console
+    assert f'Publish<span class="govuk-visually-hidden"> W-{waiting.pk}</span>' in console
+
+    event_services.event_close(event_id=live.event.pk)
+    transcripts.transcript_archive(event_id=live.event.pk)
+    transcript = client.get(reverse("archive:transcript", args=[live.event.slug])).content.decode()
+    text = client.get(reverse("archive:transcript_text", args=[live.event.slug])).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("archive:transcript_csv", args=[live.event.slug])
+                ).content.decode()
+            )
+        )
+    )
+    assert "<strong>Question 2</strong>" in transcript
+    assert "Question 2 from Member of the public:\nWhat happens at court?" in text
+    assert "Answer to question 1 from Jo Davies" in text
+    assert [(row[1], row[2]) for row in rows[1:]] == [
+        ("question", "1"),
+        ("answer", "1"),
+        ("announcement", ""),
+        ("question", "2"),
+    ]
+
+
+def _ask_and_wait(live: LiveEvent, body: str) -> Question:
+    participant = services.participant_for(
+        event_id=live.event.pk, user_id=None, guest_token=uuid.uuid4()
+    )
+    outcome = services.question_ask(
+        event_id=live.event.pk,
+        participant_id=participant.pk,
+        client_id=str(uuid.uuid4()),
+        body=body,
+    )
+    return Question.objects.get(pk=outcome.question["question_id"])
+
+
+def test_the_asker_sees_the_public_number_their_question_was_published_as(
+    client: Client, live: LiveEvent
+) -> None:
+    _publish(live, "Somebody else's question")
+    client.post(reverse("chat:ask", args=[live.event.slug]), _ask_form(body="Mine"))
+    mine = Question.objects.get(body="Mine")
+    services.question_approve(question_id=mine.pk, actor_id=live.moderator.pk)
+
+    page = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+
+    assert '<strong class="govuk-tag govuk-tag--blue">Published</strong> as question 2' in page

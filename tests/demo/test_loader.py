@@ -1,13 +1,18 @@
+import io
 from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
 
+from archive import services as transcripts
+from archive.models import Transcript
 from chat.models import Question
 from chat.selectors import feed_after, feed_for_display
-from demo.loader import next_london_slot
+from demo.loader import demo_load, demo_remove, next_london_slot
+from events import services as event_services
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat, Topic
+from tests.factories import AgencyFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +90,72 @@ def test_next_london_slot_is_always_18_00_london(now: datetime, expected_start: 
 
     assert starts == expected_start
     assert (ends - starts).total_seconds() == 3600
+
+
+def test_load_demo_stays_idempotent_after_staff_add_a_namesake_panellist() -> None:
+    call_command("load_demo")
+    mencap = Agency.objects.get(slug="mencap")
+    # What a team did in the issue: their own Jo Davies at Mencap, beside the demo's.
+    Panellist.objects.create(name="Jo Davies", role_title="Policy Officer", agency=mencap)
+    before = _counts()
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    assert _counts() == before
+    assert Panellist.objects.filter(name="Jo Davies").count() == 2
+
+
+def test_load_demo_leaves_an_agency_staff_made_first_alone() -> None:
+    ours = Agency.objects.create(name="Mencap", short_name="Mencap", slug="mencap")
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    ours.refresh_from_db()
+    assert (ours.name, ours.slug, ours.panellists.count()) == ("Mencap", "mencap", 0)
+    demo = Agency.objects.get(slug="mencap-demo")
+    assert demo.name == "Mencap (demo)"
+    assert list(demo.panellists.values_list("name", flat=True)) == ["Jo Davies"]
+
+
+def test_remove_demo_deletes_it_and_load_demo_then_makes_none_again() -> None:
+    call_command("load_demo")
+    ours = Agency.objects.create(name="Victim Support", short_name="VS", slug="victim-support")
+    out = io.StringIO()
+
+    call_command("remove_demo", stdout=out)
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+
+    assert _counts() == {"Agency": 1, "Panellist": 0, "Topic": 0, "Event": 0, "PanelSeat": 0}
+    assert list(Agency.objects.all()) == [ours]
+    assert out.getvalue().splitlines()[0] == (
+        "Demo data deleted: 2 events, 4 panellists, 3 agencies, 2 topics."
+    )
+    assert "Demo data was deleted, so none is loaded" in again.getvalue()
+
+
+def test_remove_demo_deletes_an_archived_demo_webchat_and_keeps_a_panellist_staff_seated() -> None:
+    summary = demo_load()
+    assert summary.live_event is not None
+    event_services.event_close(event_id=summary.live_event.pk)
+    transcripts.transcript_archive(event_id=summary.live_event.pk)
+    jo = Panellist.objects.get(name="Jo Davies")
+    ours = EventFactory(slug="our-webchat", lead_agency=AgencyFactory())
+    PanelSeat.objects.create(event=ours, panellist=jo, position=0)
+
+    removal = demo_remove()
+
+    assert removal.kept == ["panellist:Jo Davies", "agency:mencap"]
+    assert list(Event.objects.values_list("slug", flat=True)) == ["our-webchat"]
+    assert not Transcript.objects.exists()
+
+
+def test_load_demo_again_brings_back_what_was_deleted() -> None:
+    call_command("load_demo")
+    call_command("remove_demo", stdout=io.StringIO())
+
+    call_command("load_demo", "--again", stdout=io.StringIO())
+
+    assert _counts() == {"Agency": 3, "Panellist": 4, "Topic": 2, "Event": 2, "PanelSeat": 6}

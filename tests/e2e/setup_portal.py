@@ -40,6 +40,7 @@ call_command("migrate", verbosity=0, interactive=False)
 now = timezone.now().replace(microsecond=0)
 demo = demo_load(now=now)
 upcoming, live = demo.seed_event, demo.live_event
+assert upcoming is not None and live is not None  # a fresh database: the whole demo
 met = Agency.objects.get(slug="metropolitan-police")
 
 
@@ -186,6 +187,7 @@ print(
             "upcoming_slug": upcoming.slug,
             "live_slug": live.slug,
             "live_id": live.pk,
+            "published_question_id": asked.question["question_id"],
             "moderator_id": moderator.pk,
             "sam_panellist_id": sam.pk,
             "admin": {"email": admin.email, "session": signed_in(admin)},

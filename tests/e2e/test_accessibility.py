@@ -32,6 +32,8 @@ PUBLIC_PAGES = {
     "transcript": "/transcripts/{archived_slug}/",
     "agency": "/agencies/{agency_slug}/",
     "staying safe online": "/staying-safe-online/",
+    # "I want to know this too" without JavaScript: the one-button form.
+    "me-too form": "/events/{live_slug}/live/questions/{published_question_id}/me-too/",
     "not found": "/events/no-such-webchat/",
 }
 ACCOUNT_PAGES = {
@@ -51,7 +53,7 @@ def test_public_page_has_no_axe_violations(
 ) -> None:
     page = new_context(viewport=width).new_page()
     page.goto(public_path(portal, name))
-    if "/live/" in page.url and "archived" not in name:
+    if page.url.endswith("/live/") and "archived" not in name:
         page.get_by_text("Live updates on.").wait_for()
     assert_no_axe_violations(page, axe_script, name)
 
@@ -69,7 +71,12 @@ def test_signed_in_account_pages_have_no_axe_violations(
     portal: Portal, new_context: NewContext, axe_script: Path
 ) -> None:
     page = new_context(session=portal.data["moderator"]["session"]).new_page()
-    for path in ("/accounts/2fa/", "/accounts/password/change/", "/accounts/email/"):
+    for path in (
+        "/your-webchats/",
+        "/accounts/2fa/",
+        "/accounts/password/change/",
+        "/accounts/email/",
+    ):
         page.goto(path)
         assert_no_axe_violations(page, axe_script, path)
 

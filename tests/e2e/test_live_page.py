@@ -5,6 +5,7 @@ console (a signed-in session made by the setup) publishing announcements when a 
 something new to arrive.
 """
 
+import re
 from typing import Any
 
 import pytest
@@ -249,4 +250,29 @@ def test_an_answer_arriving_live_appears_beneath_its_question(
         f"#feed > li[data-answers='{question.get_attribute('data-question-id')}']"
     ).last
     expect(arrived).to_contain_text("Answered in another reply: a note from DCI Sam Faulkner")
-    expect(arrived).to_contain_text(f"In reply to question {question_seq}")
+    # Named by the question's public number, as the question itself shows it.
+    shown_as = question.locator(".app-feed__meta strong").inner_text()  # "Question 1"
+    expect(arrived).to_contain_text(f"In reply to {shown_as.lower()}")
+
+
+def test_me_too_over_the_live_connection_thanks_once_and_a_panellist_sees_the_count(
+    portal: Portal, new_context: NewContext
+) -> None:
+    slug = portal.data["live_slug"]
+    page = new_context().new_page()
+    page.goto(f"/events/{slug}/live/")
+    expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+    question = page.locator("#feed > li.app-feed__item--question").last
+    said = question.locator(".app-me-too")
+
+    question.get_by_role("link", name="I want to know this too").click()
+
+    # Answered over the socket: no page load, and the link is gone so it cannot be said twice.
+    expect(said).to_have_text(
+        re.compile(r"^Thank you: the panel can see you want to know this too")
+    )
+    assert page.url.endswith(f"/events/{slug}/live/")
+    panellist = new_context(session=portal.data["panellist"]["session"]).new_page()
+    panellist.goto(f"/events/{slug}/panel/?sort=most-wanted")
+    first = panellist.locator("#panel-questions > li").first
+    expect(first.locator(".app-me-too-count")).to_contain_text("1 person wants to know this too")

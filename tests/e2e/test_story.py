@@ -89,14 +89,11 @@ def staff_create_event(page, portal: Portal) -> datetime:
     page.get_by_text("Add another Panel seat").click()
     page.locator("#id_panel_seats-1-position").fill("1")
     choose(page, "id_panel_seats-1-panellist", "Toks Adesuyan (CPS)")
-    page.locator("input[name=_save]").click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-
-    # Publish it: the schedule action, on the event just made.
-    page.locator("tr", has_text=TITLE).locator("input.action-select").check()
-    page.locator("select[name=action]").select_option(value="schedule_events")
-    page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text(f'"{TITLE}" is scheduled.')
+    # Saved and published in one step; the message says what happens next.
+    page.locator("input[name=_schedule]").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"“{TITLE}” is saved. Scheduled: the public can see it. It goes live by itself at"
+    )
     return starts_at
 
 

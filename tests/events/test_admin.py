@@ -2,12 +2,21 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from accounts.roles import EVENT_MANAGERS, MODERATORS
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist
-from tests.factories import AgencyFactory, EventFactory, PanellistFactory, admin_event_form
+from tests.factories import (
+    AgencyFactory,
+    EventFactory,
+    PanellistFactory,
+    UserFactory,
+    admin_event_form,
+    grant_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +229,89 @@ def test_the_event_list_links_each_event_to_its_moderator_console(staff_client: 
     page = staff_client.get(reverse("admin:events_event_changelist")).content.decode()
 
     assert f'<a href="{reverse("chat:moderate", args=[event.slug])}">Moderator console</a>' in page
+
+
+def _messages(response: HttpResponse) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_saving_a_new_event_says_it_is_a_draft_and_how_to_schedule_it(
+    staff_client: Client,
+) -> None:
+    agency = AgencyFactory()
+
+    response = staff_client.post(
+        reverse("admin:events_event_add"), admin_event_form(lead_agency=str(agency.pk))
+    )
+
+    assert Event.objects.get().status == EventStatus.DRAFT
+    assert _messages(response) == [
+        "“Hate crime: ask the panel” is saved. Draft: only staff can see it, and it will not "
+        "open. To publish it, press “Save and schedule” on its page (or choose “Schedule "
+        "selected events” on the event list)."
+    ]
+
+
+def test_save_and_schedule_publishes_the_event_and_says_when_it_opens(
+    staff_client: Client,
+) -> None:
+    agency = AgencyFactory()
+    form = admin_event_form(lead_agency=str(agency.pk), _schedule="Save and schedule")
+
+    response = staff_client.post(reverse("admin:events_event_add"), form)
+
+    event = Event.objects.get()
+    assert event.status == EventStatus.SCHEDULED
+    assert event.status_changes.get().changed_by is not None
+    assert _messages(response) == [
+        "“Hate crime: ask the panel” is saved. Scheduled: the public can see it. It goes live "
+        "by itself at Friday 20 November 2026, 18:00 and closes at Friday 20 November 2026, "
+        "19:00 (UK time)."
+    ]
+
+
+def test_the_event_page_offers_save_and_schedule_only_while_a_draft(
+    staff_client: Client,
+) -> None:
+    draft = EventFactory(status=EventStatus.DRAFT)
+    scheduled = EventFactory(status=EventStatus.SCHEDULED)
+
+    add = staff_client.get(reverse("admin:events_event_add")).content.decode()
+    draft_page = staff_client.get(reverse("admin:events_event_change", args=[draft.pk]))
+    scheduled_page = staff_client.get(reverse("admin:events_event_change", args=[scheduled.pk]))
+
+    button = '<input type="submit" value="Save and schedule" name="_schedule">'
+    assert button in add and button in draft_page.content.decode()
+    assert button not in scheduled_page.content.decode()
+    assert "Draft: only staff can see it" in draft_page.content.decode()
+    assert "Scheduled: the public can see it." in scheduled_page.content.decode()
+
+
+def test_the_event_list_links_a_finished_webchat_to_its_report(staff_client: Client) -> None:
+    finished = EventFactory(title="Finished one", status=EventStatus.CLOSED)
+    upcoming = EventFactory(title="Upcoming one", status=EventStatus.SCHEDULED)
+
+    page = staff_client.get(reverse("admin:events_event_changelist")).content.decode()
+
+    report = reverse("reports:report", args=[finished.slug])
+    assert f'<a href="{report}">Report<span class="visually-hidden"> on Finished one' in page
+    assert reverse("reports:report", args=[upcoming.slug]) not in page
+
+
+def test_the_admin_home_links_event_managers_to_reports(client: Client) -> None:
+    manager = grant_role(UserFactory(is_staff=True), EVENT_MANAGERS)
+    client.force_login(manager)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert f'<a href="{reverse("reports:reports")}">Reports</a>' in page
+    assert f'<a href="{reverse("events:staff_webchats")}">Your webchats</a>' in page
+
+
+def test_the_admin_home_offers_reports_only_to_who_may_read_them(client: Client) -> None:
+    client.force_login(grant_role(UserFactory(is_staff=True), MODERATORS))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert reverse("reports:reports") not in response.content.decode()

@@ -57,6 +57,7 @@ def unused_event_id() -> int:
 class FakeViewer:
     def __init__(self, *, sees_viewer_count: bool = False) -> None:
         self.sees_viewer_count = sees_viewer_count
+        self.counts_as_watching = True
         self.frames: list[OutboundFrame] = []
         self.failed_with: int | None = None
 

@@ -936,3 +936,62 @@ def test_purge_twice_keeps_the_first_frozen_counts(webchat: Webchat) -> None:
 
     tally = QuestionTally.objects.get(event=webchat.event)
     assert (tally.received, tally.frozen_at) == (6, T0 + timedelta(days=31))
+
+
+def test_exact_report_csv_gives_every_figure_and_says_do_not_publish(
+    webchat: Webchat, client: Client
+) -> None:
+    response = _manager_client(client).get(reverse("reports:report_exact_csv", args=["hate-crime"]))
+
+    assert response["Content-Disposition"] == (
+        'attachment; filename="report-hate-crime-2026-11-19-exact-do-not-publish.csv"'
+    )
+    tables = _csv_tables(response.content.decode())
+    assert tables["heading"][0] == [
+        "EXACT FIGURES: contains small numbers, do not publish",
+        "For use inside your organisation only. Share the other CSV, where counts under 5 "
+        'are shown as "fewer than 5".',
+    ]
+    assert tables["Questions"][1:4] == [
+        ["Received", "6"],
+        ["Asked in advance", "1"],
+        ["Published", "4"],
+    ]
+    assert not any(FEWER_THAN_5 in row for table in tables.values() for row in table[1:])
+
+
+def test_report_page_offers_both_csvs_with_what_each_is_for(
+    webchat: Webchat, client: Client
+) -> None:
+    html = _manager_client(client).get(_report_url(webchat.event)).content.decode()
+
+    assert (
+        f'href="{reverse("reports:report_csv", args=["hate-crime"])}" download>Download the '
+        "tables as CSV (for sharing: small numbers hidden)"
+    ) in html
+    assert (
+        f'href="{reverse("reports:report_exact_csv", args=["hate-crime"])}" download>Download '
+        "the tables as CSV with exact figures (contains small numbers, do not publish"
+    ) in html
+
+
+def test_exact_report_csv_is_refused_to_whoever_cannot_read_the_report(
+    webchat: Webchat, client: Client
+) -> None:
+    url = reverse("reports:report_exact_csv", args=["hate-crime"])
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+
+def test_view_across_webchats_exact_csv_gives_the_small_numbers(
+    webchat: Webchat, client: Client
+) -> None:
+    response = _manager_client(client).get(reverse("reports:reports_exact_csv"))
+
+    tables = _csv_tables(response.content.decode())
+    assert tables["heading"][0][0] == "EXACT FIGURES: contains small numbers, do not publish"
+    row = tables["Finished webchats"][1]
+    assert row[0] == "Hate crime: ask the panel"
+    assert FEWER_THAN_5 not in row
+    assert response["Content-Disposition"].endswith('-exact-do-not-publish.csv"')

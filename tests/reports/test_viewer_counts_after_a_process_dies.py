@@ -2,9 +2,10 @@
 
 Six people watch: three on server A, a moderator and two viewers on server B. A is killed
 (SIGKILL: nothing of it cleans up) and its three viewers join again on B, as the page does.
-What staff notice: the moderator's count goes back to six within seconds, instead of
-counting A's viewers twice until A's field went stale (20 s); and the report's series,
-sampled meanwhile as beat's task does, never stores more than six (it stored nine).
+What staff notice: the moderator's count goes back to the five viewers within seconds (the
+moderator's own console is not counted), instead of counting A's viewers twice until A's
+field went stale (20 s); and the report's series, sampled meanwhile as beat's task does,
+never stores more than five (it stored eight).
 """
 
 import asyncio
@@ -52,7 +53,7 @@ async def test_a_killed_process_viewers_leave_the_count_and_are_never_sampled_tw
         on_a = [await connect_client(f"viewer {n} on A", server_a.port, slug) for n in range(3)]
         on_b = [await connect_client(f"viewer {n} on B", server_b.port, slug) for n in range(2)]
         clients += on_a + on_b
-        await moderator.until(is_count(6), timeout=15)
+        await moderator.until(is_count(5), timeout=15)
 
         server_a.process.kill()
         server_a.process.wait()
@@ -63,14 +64,14 @@ async def test_a_killed_process_viewers_leave_the_count_and_are_never_sampled_tw
         clients += moved
         sampling = asyncio.create_task(asyncio.to_thread(run_django, env, SAMPLE_SCRIPT))
 
-        # Six connections, all on B: A's three are no longer counted. The old rule kept a
-        # dead process's count for 20 s, so nine was all the moderator saw for that long.
-        await moderator.until(is_count(6), timeout=10)
+        # Five viewers, all on B: A's three are no longer counted. The old rule kept a
+        # dead process's count for 20 s, so eight was all the moderator saw for that long.
+        await moderator.until(is_count(5), timeout=10)
         samples = json.loads((await sampling).strip().splitlines()[-1])
     finally:
         for client in clients:
             await client.ws.close()
 
     assert len(samples) == 3
-    assert max(samples) <= 6, samples
-    assert samples[-1] == 6
+    assert max(samples) <= 5, samples
+    assert samples[-1] == 5

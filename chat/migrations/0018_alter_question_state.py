@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chat", "0015_question_client_id_once_per_event"),
+        ("chat", "0017_me_too"),
     ]
 
     operations = [
