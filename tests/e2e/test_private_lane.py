@@ -452,7 +452,9 @@ def test_a_moderator_passes_a_question_to_the_crisis_worker(
     pane = person.locator("#private-messages")
     expect(pane.locator("> li").nth(0)).to_contain_text(PASSED_QUESTION)
     expect(pane.locator("> li").nth(1)).to_contain_text(
-        "A moderator passed this question to the crisis worker instead of publishing it."
+        "A moderator passed your question to the webchat's crisis worker instead of publishing "
+        "it. Jo Keogh, Crisis Intervention Worker, Metropolitan Police Service will reply to you "
+        "here, privately."
     )
     expect(own.locator("li", has_text=PASSED_QUESTION)).to_contain_text(
         "Passed to the crisis worker"
