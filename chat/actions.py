@@ -26,6 +26,7 @@ from chat.forms import (
     ConfirmForm,
     MarkAnsweredForm,
     RejectForm,
+    RouteForm,
 )
 from chat.protocol import SCHEMA
 from chat.services import ChatError
@@ -115,6 +116,12 @@ def _mark_answered(event_id: int, actor_id: int, fields: Fields) -> object:
     )
 
 
+def _route(event_id: int, actor_id: int, fields: Fields) -> object:
+    return services.question_route(
+        question_id=fields["question_id"], actor_id=actor_id, to=fields["to"], event_id=event_id
+    )
+
+
 def _announce(event_id: int, actor_id: int, fields: Fields) -> object:
     return services.announcement_post(event_id=event_id, actor_id=actor_id, body=fields["body"])
 
@@ -173,6 +180,14 @@ ACTIONS: dict[str, StaffAction] = {
             MODERATOR,
             "Announcement published.",
             batch=_announce_all,
+        ),
+        StaffAction(
+            "route",
+            _route,
+            ("question_id", "to"),
+            RouteForm,
+            MODERATOR,
+            "Routing saved. The panel sees it on their console.",
         ),
         StaffAction("pin", _pin, ("seq",), ConfirmForm, MODERATOR, "Pinned item updated."),
         StaffAction(

@@ -15,6 +15,11 @@ class QuestionState(models.TextChoices):
     PASSED = "passed", "Passed to the crisis worker"
 
 
+# A moderator may route (question_route) a question that is waiting or on the page.
+ROUTABLE_STATES = frozenset(
+    {QuestionState.PENDING, QuestionState.PUBLISHED, QuestionState.ANSWERED}
+)
+
 # A question leaves `pending` once, and a published one may then be answered.
 QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
     QuestionState.PENDING: frozenset(
@@ -56,3 +61,12 @@ class AnswerMode(models.TextChoices):
     WRITTEN = "written", "Written answer"
     # A text webchat has no "verbally": the panellist notes that another reply covers it.
     ELSEWHERE = "elsewhere", "Answered in another reply"
+
+
+class PanelGroup(models.TextChoices):
+    """The panellist console's groups, in the order shown: what was sent (by the asker or a
+    moderator's routing) to this panellist, then to their agency, then the rest."""
+
+    FOR_YOU = "for_you", "For you"
+    FOR_AGENCY = "for_agency", "For your agency"
+    REST = "rest", "Everything else"

@@ -37,13 +37,27 @@ class AskForm(forms.Form):
         to_field.choices = [("", "Anyone on the panel"), *to_choices]
 
     def to_target(self) -> dict[str, object] | None:
-        value = self.cleaned_data.get("to") or ""
-        kind, _, key = value.partition(":")
-        if kind == "panellist" and key.isdigit():
-            return {"panellist": int(key)}
-        if kind == "agency" and key:
-            return {"agency": key}
-        return None
+        return to_target(self.cleaned_data.get("to") or "")
+
+
+def to_target(value: str) -> dict[str, object] | None:
+    """A form's "agency:<slug>" or "panellist:<id>" as a frame's `to`; anything else, None."""
+    kind, _, key = value.partition(":")
+    if kind == "panellist" and key.isdigit():
+        return {"panellist": int(key)}
+    if kind == "agency" and key:
+        return {"agency": key}
+    return None
+
+
+class RouteForm(forms.Form):
+    """Where a moderator sends a question: the service checks the panel (question_route);
+    an empty choice clears the routing."""
+
+    to = forms.CharField(label="Route to", required=False, max_length=100)
+
+    def clean_to(self) -> dict[str, object] | None:
+        return to_target(self.cleaned_data.get("to") or "")
 
 
 class ApproveForm(forms.Form):

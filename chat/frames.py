@@ -117,6 +117,19 @@ def queue_remove(question: Question) -> dict[str, Any]:
     }
 
 
+def question_routed(question: Question) -> dict[str, Any]:
+    """To the event's moderators and panellists (never the public): where a moderator sent
+    the question; `routed_to` null when the routing was cleared."""
+    return {
+        "type": "question_routed",
+        "question_id": question.pk,
+        "ref": question.staff_ref,
+        "number": question.number,
+        "state": question.state,
+        "routed_to": payloads.routed_to(question),
+    }
+
+
 def participant_muted(participant_id: int) -> dict[str, Any]:
     return {"type": "participant_muted", "participant_id": participant_id}
 

@@ -110,6 +110,18 @@ class Question(models.Model):
     state = models.CharField(
         max_length=20, choices=QuestionState.choices, default=QuestionState.PENDING
     )
+    # Where a moderator sent it (question_route): staff only, never in a public payload. It
+    # takes the place of the asker's `to_*` on the panel's console.
+    routed_to_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    routed_to_panellist = models.ForeignKey(
+        Panellist, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    routed_at = models.DateTimeField(null=True, blank=True)
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_urgent = models.BooleanField(default=False)
     # Blocked words it contains (safeguarding.detection), for the moderator; never published as is.
     blocked_words = models.JSONField(default=list, blank=True)

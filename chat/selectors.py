@@ -7,10 +7,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from accounts.models import User
 from accounts.selectors import session_identity
 from chat import askers, frames, payloads
-from chat.enums import QuestionState
+from chat.enums import PanelGroup, QuestionState
 from chat.guests import guest_token_from_cookie
 from chat.models import ChatRoom, FeedItem, Participant, Question
 from events.enums import PUBLIC_EVENT_STATUSES
@@ -285,11 +287,20 @@ def pinned_seq(*, event_id: int) -> int | None:
     return room.pinned_seq if room else None
 
 
+# What a question's staff payload (payloads.question_for_moderators) reads beside it.
+QUESTION_FOR_STAFF = (
+    "to_agency",
+    "to_panellist__agency",
+    "routed_to_agency",
+    "routed_to_panellist__agency",
+)
+
+
 def moderation_queue(*, event_id: int) -> list[dict[str, Any]]:
     """Waiting questions: urgent ones first, then oldest first."""
     questions = (
         Question.objects.filter(event_id=event_id, state=QuestionState.PENDING)
-        .select_related("to_agency", "to_panellist__agency")
+        .select_related(*QUESTION_FOR_STAFF)
         .order_by("-is_urgent", "asked_at", "id")
     )
     return [payloads.question_for_moderators(question) for question in questions]
@@ -299,7 +310,7 @@ def unhandled_questions(*, event_id: int) -> list[dict[str, Any]]:
     """Questions still waiting when the webchat closed, oldest first, for the moderators."""
     questions = (
         Question.objects.filter(event_id=event_id, state=QuestionState.UNHANDLED)
-        .select_related("to_agency", "to_panellist__agency")
+        .select_related(*QUESTION_FOR_STAFF)
         .order_by("asked_at", "id")
     )
     return [payloads.question_for_moderators(question) for question in questions]
@@ -334,18 +345,48 @@ def feed_for_display(feed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return shown
 
 
+def question_routes(*, event_id: int) -> dict[int, dict[str, Any]]:
+    """Where moderators routed this event's questions (question_route), by question id:
+    staff only, never in a public payload. One query."""
+    questions = Question.objects.filter(event_id=event_id).filter(
+        Q(routed_to_agency__isnull=False) | Q(routed_to_panellist__isnull=False)
+    )
+    routes = {}
+    for question in questions.select_related("routed_to_agency", "routed_to_panellist__agency"):
+        routed = payloads.routed_to(question)
+        if routed is not None:
+            routes[question.pk] = routed
+    return routes
+
+
+def panel_group(*, to: dict[str, Any] | None, roles: EventRoles) -> PanelGroup:
+    """Which of a panellist's groups a question sent `to` (an asker's address or a
+    moderator's routing, as payloads.addressed_to) falls in."""
+    to = to or {}
+    if roles.panellist_id and to.get("panellist_id") == roles.panellist_id:
+        return PanelGroup.FOR_YOU
+    # One addressed to a colleague is theirs, not the agency's.
+    to_agency_itself = not to.get("panellist_id") and to.get("agency_slug")
+    if roles.agency_slug and to_agency_itself == roles.agency_slug:
+        return PanelGroup.FOR_AGENCY
+    return PanelGroup.REST
+
+
 def questions_for_panel(
     *,
     feed: list[dict[str, Any]],
     roles: EventRoles,
     me_too: dict[int, int] | None = None,
     most_wanted_first: bool = False,
+    routes: dict[int, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Published questions with their answers, those addressed to this panellist or their
-    agency marked, newest first (the panel works down from the latest), or with
-    `most_wanted_first` the most "me too" first (then newest). `me_too`: counts by question
-    id (me_too_counts)."""
+    """Published questions with their answers, in the panellist's groups (PanelGroup: for
+    them, for their agency, the rest), each newest first (the panel works down from the
+    latest), or with `most_wanted_first` the most "me too" first (then newest). A
+    moderator's routing (`routes`, question_routes) takes the place of the asker's address.
+    `me_too`: counts by question id (me_too_counts)."""
     me_too = me_too or {}
+    routes = routes or {}
     answers: dict[int, list[dict[str, Any]]] = {}
     for item in feed:
         if item["kind"] == "answer":
@@ -354,23 +395,40 @@ def questions_for_panel(
     for item in feed:
         if item["kind"] != "question":
             continue
-        to = item.get("to") or {}
+        routed = routes.get(item["question_id"])
+        group = panel_group(to=routed or item.get("to"), roles=roles)
         questions.append(
             {
                 **item,
                 "answers": answers.get(item["question_id"], []),
                 "me_too": me_too.get(item["question_id"], 0),
-                "for_me": bool(
-                    (roles.panellist_id and to.get("panellist_id") == roles.panellist_id)
-                    or (roles.agency_slug and to.get("agency_slug") == roles.agency_slug)
-                ),
+                "routed_to": routed,
+                "group": group,
+                "for_me": group != PanelGroup.REST,
             }
         )
-    newest_first = list(reversed(questions))
-    if most_wanted_first:
-        # sorted() is stable: equal counts stay newest first.
-        return sorted(newest_first, key=lambda question: -question["me_too"])
-    return newest_first
+    order = list(PanelGroup)
+    # sorted() is stable: within a group, equal keys stay newest first.
+    return sorted(
+        reversed(questions),
+        key=lambda question: (
+            order.index(question["group"]),
+            -question["me_too"] if most_wanted_first else 0,
+        ),
+    )
+
+
+def panel_sections(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """questions_for_panel's questions under their group headings, every group present
+    (an empty one says so), for the panellist console."""
+    return [
+        {
+            "key": group.value,
+            "label": group.label,
+            "questions": [question for question in questions if question["group"] == group],
+        }
+        for group in PanelGroup
+    ]
 
 
 def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from chat import askers, frames, payloads
 from chat.enums import (
     NEVER_PUBLISHED_STATES,
     QUESTION_TRANSITIONS,
+    ROUTABLE_STATES,
     AnswerMode,
     FeedKind,
     QuestionState,
@@ -43,7 +44,7 @@ from realtime.broadcast import (
     publish_on_commit,
     send_frame_on_commit,
 )
-from realtime.groups import moderation_group, participant_group
+from realtime.groups import moderation_group, panel_group, participant_group
 from safeguarding import detection as safeguarding
 from safeguarding import selectors as safeguarding_selectors
 
@@ -422,7 +423,13 @@ def lock_question(question_id: int, event_id: int | None) -> Question:
         filters["event_id"] = event_id
     question = (
         Question.objects.select_for_update(of=("self",))
-        .select_related("event__lead_agency", "to_agency", "to_panellist__agency")
+        .select_related(
+            "event__lead_agency",
+            "to_agency",
+            "to_panellist__agency",
+            "routed_to_agency",
+            "routed_to_panellist__agency",
+        )
         .filter(**filters)
         .first()
     )
@@ -617,6 +624,46 @@ def question_answer(
                 participant_group(question.participant_id), frames.own_question(question)
             )
     return item.seq
+
+
+def question_route(
+    *,
+    question_id: int,
+    actor_id: int,
+    to: dict[str, Any] | None,
+    event_id: int | None = None,
+) -> bool:
+    """A moderator sends a waiting or published question to an agency or a panellist of
+    this event's panel (`to`: {"agency": slug} or {"panellist": id}, as an asker's), or
+    clears the routing (None). Staff only: the public payloads never carry it. True if
+    changed; after commit, moderators and panellists hear where it now goes."""
+    with transaction.atomic():
+        question = lock_question(question_id, event_id)
+        event = question.event
+        actor = _moderator(event, actor_id)
+        if question.state not in ROUTABLE_STATES:
+            raise ChatError(
+                ErrorCode.CONFLICT,
+                f"This question is {QuestionState(question.state).label.lower()}: "
+                "only waiting or published questions can be routed.",
+            )
+        agency, panellist = _resolve_to(event, to)
+        if (question.routed_to_agency_id, question.routed_to_panellist_id) == (
+            agency.pk if agency else None,
+            panellist.pk if panellist else None,
+        ):
+            return False
+        question.routed_to_agency = agency
+        question.routed_to_panellist = panellist
+        question.routed_at = timezone.now()
+        question.routed_by = actor
+        question.save(
+            update_fields=["routed_to_agency", "routed_to_panellist", "routed_at", "routed_by"]
+        )
+        routed = frames.question_routed(question)
+        send_frame_on_commit(moderation_group(event.pk), routed)
+        send_frame_on_commit(panel_group(event.pk), routed)
+    return True
 
 
 # --- announcements and the pin --------------------------------------------------------

@@ -32,6 +32,11 @@ urlpatterns = [
         views.moderate_mute,
         name="mute",
     ),
+    path(
+        "events/<slug:slug>/moderate/questions/<int:question_id>/route/",
+        views.moderate_route,
+        name="route",
+    ),
     path("events/<slug:slug>/moderate/announce/", views.moderate_announce, name="announce"),
     path("events/<slug:slug>/moderate/pin/<int:seq>/", views.moderate_pin, name="pin"),
     path("events/<slug:slug>/panel/", views.panel_console, name="panel"),

@@ -350,16 +350,24 @@ def _console_event(
 def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
     event, _ = _console_event(request, slug, lambda roles: roles.is_moderator)
     feed = selectors.feed_after(event_id=event.pk)
+    routes = selectors.question_routes(event_id=event.pk)
     return render(
         request,
         "chat/moderate.html",
         {
             "event": event,
             "queue": selectors.moderation_queue(event_id=event.pk),
+            # Where a question may be routed: the same choices an asker has.
+            "route_choices": ask_to_choices(event),
             # The event has crisis workers: a waiting question can go to them (support/).
             "crisis_lane": event.has_crisis_lane,
             "unhandled": selectors.unhandled_questions(event_id=event.pk),
-            "feed": feed,
+            "feed": [
+                {**item, "routed_to": routes.get(item["question_id"])}
+                if item["kind"] == "question"
+                else item
+                for item in feed
+            ],
             "pinned_seq": selectors.pinned_seq(event_id=event.pk),
             "last_seq": feed[-1]["seq"] if feed else 0,
             "announce_form": AnnounceForm(),
@@ -374,18 +382,21 @@ def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
     event, roles = _console_event(request, slug, lambda roles: roles.is_panellist)
     feed = selectors.feed_after(event_id=event.pk)
     most_wanted = request.GET.get("sort") == "most-wanted"
+    questions = selectors.questions_for_panel(
+        feed=feed,
+        roles=roles,
+        me_too=selectors.me_too_counts(event_id=event.pk),
+        most_wanted_first=most_wanted,
+        routes=selectors.question_routes(event_id=event.pk),
+    )
     return render(
         request,
         "chat/panel.html",
         {
             "event": event,
             "roles": roles,
-            "questions": selectors.questions_for_panel(
-                feed=feed,
-                roles=roles,
-                me_too=selectors.me_too_counts(event_id=event.pk),
-                most_wanted_first=most_wanted,
-            ),
+            "questions": questions,
+            "sections": selectors.panel_sections(questions),
             "most_wanted_first": most_wanted,
             "last_seq": feed[-1]["seq"] if feed else 0,
         },
@@ -447,6 +458,11 @@ def moderate_mute(request: HttpRequest, slug: str, participant_id: int) -> HttpR
 @require_POST
 def moderate_announce(request: HttpRequest, slug: str) -> HttpResponse:
     return console_action(request, slug, "announce")
+
+
+@require_POST
+def moderate_route(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    return console_action(request, slug, "route", question_id=question_id)
 
 
 @require_POST

@@ -27,3 +27,8 @@ def support_group(event_id: int) -> str:
     """An event's crisis workers and safeguarding lead: the private lane's queue and words.
     Nobody else ever joins it (chat/consumers/joining.py)."""
     return f"event.{event_id}.support"
+
+
+def panel_group(event_id: int) -> str:
+    """An event's panellists: staff news for the panel (a question routed), never public."""
+    return f"event.{event_id}.panel"

@@ -53,6 +53,7 @@ def built_frames(live: LiveEvent) -> list[dict[str, Any]]:
         frames.queue_add(question),
         frames.queue_remove(question),
         frames.participant_muted(question.participant_id),
+        frames.question_routed(question),
         frames.feed(live=False),
         frames.viewers(3),
         frames.error("invalid", "No.", client_id=own["client_id"]),
