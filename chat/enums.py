@@ -70,3 +70,31 @@ class PanelGroup(models.TextChoices):
     FOR_YOU = "for_you", "For you"
     FOR_AGENCY = "for_agency", "For your agency"
     REST = "rest", "Everything else"
+
+
+class DraftState(models.TextChoices):
+    """An answer at an event that reviews answers (Event.answers_reviewed): never public
+    until a reviewer publishes it."""
+
+    SUBMITTED = "submitted", "Waiting for review"
+    RETURNED = "returned", "Returned to the panellist"
+    PUBLISHED = "published", "Published"
+
+
+# Who moves a draft where: a reviewer publishes or returns what was submitted; its panellist
+# resubmits what was returned.
+DRAFT_TRANSITIONS: dict[str, frozenset[str]] = {
+    DraftState.SUBMITTED: frozenset({DraftState.PUBLISHED, DraftState.RETURNED}),
+    DraftState.RETURNED: frozenset({DraftState.SUBMITTED}),
+    DraftState.PUBLISHED: frozenset(),
+}
+
+
+class DraftAction(models.TextChoices):
+    """One line of a draft's history (AnswerDraftEvent), kept for audit."""
+
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned with a comment"
+    RESUBMITTED = "resubmitted", "Revised and resubmitted"
+    EDITED = "edited", "Edited by the reviewer"
+    PUBLISHED = "published", "Published"

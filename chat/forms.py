@@ -98,3 +98,20 @@ class MarkAnsweredForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A button with no fields (mute, pin): the URL says what, CSRF says who."""
+
+
+class DraftPublishForm(forms.Form):
+    """A reviewer publishes a draft answer: as it is, or with their edit."""
+
+    body = forms.CharField(
+        label="Answer to publish", max_length=MAX_ANSWER_CHARS, required=False, strip=True
+    )
+
+
+class DraftReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What should the panellist change?",
+        max_length=MAX_REASON_CHARS,
+        strip=True,
+        error_messages={"required": "Tell the panellist what to change."},
+    )

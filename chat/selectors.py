@@ -12,9 +12,16 @@ from django.db.models import Q
 from accounts.models import User
 from accounts.selectors import session_identity
 from chat import askers, frames, payloads
-from chat.enums import PanelGroup, QuestionState
+from chat.enums import DraftAction, DraftState, PanelGroup, QuestionState
 from chat.guests import guest_token_from_cookie
-from chat.models import ChatRoom, FeedItem, Participant, Question
+from chat.models import (
+    AnswerDraft,
+    AnswerDraftEvent,
+    ChatRoom,
+    FeedItem,
+    Participant,
+    Question,
+)
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
 from events.roles import PUBLIC, EventRoles, event_roles
@@ -35,6 +42,8 @@ class ConnectionContext:
     user_id: int | None
     # A crisis worker or the safeguarding lead here: hears the private lane (support/).
     in_support_lane: bool = False
+    # Publishes or returns this event's draft answers (answer review).
+    reviews_answers: bool = False
     # Pages elsewhere that may embed this event's live chat (chat/origins.py).
     embed_origins: tuple[str, ...] = ()
 
@@ -128,6 +137,7 @@ def connection_context(
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
         in_support_lane=roles.in_support_lane,
+        reviews_answers=roles.reviews_answers,
         embed_origins=tuple(event.embed_origin_list),
     )
 
@@ -491,3 +501,61 @@ def published_question(*, event_id: int, question_id: int) -> dict[str, Any] | N
         .first()
     )
     return dict(payload) if payload is not None else None
+
+
+def _draft_row(draft: AnswerDraft) -> dict[str, Any]:
+    question = draft.question
+    return {
+        **frames.answer_draft(draft),
+        "question_body": question.published_body or question.body,
+        "state_label": DraftState(draft.state).label,
+        "updated_at": draft.updated_at,
+    }
+
+
+def drafts_for_review(*, event_id: int) -> list[dict[str, Any]]:
+    """Draft answers waiting for a reviewer, oldest first, each with its question as the
+    public sees it. Two queries."""
+    drafts = (
+        AnswerDraft.objects.filter(question__event_id=event_id, state=DraftState.SUBMITTED)
+        .select_related("question", "panellist")
+        .order_by("updated_at", "id")
+    )
+    return [_draft_row(draft) for draft in drafts]
+
+
+def drafts_returned(*, event_id: int) -> list[dict[str, Any]]:
+    """Draft answers a reviewer returned and their panellist has not resubmitted yet."""
+    drafts = (
+        AnswerDraft.objects.filter(question__event_id=event_id, state=DraftState.RETURNED)
+        .select_related("question", "panellist")
+        .order_by("updated_at", "id")
+    )
+    return [_draft_row(draft) for draft in drafts]
+
+
+def drafts_of_panellist(*, event_id: int, panellist_id: int) -> list[dict[str, Any]]:
+    """A panellist's unpublished answers at this event, returned ones first (they wait on
+    them), then those waiting for review; oldest first within each."""
+    drafts = (
+        AnswerDraft.objects.filter(question__event_id=event_id, panellist_id=panellist_id)
+        .exclude(state=DraftState.PUBLISHED)
+        .select_related("question", "panellist")
+        .order_by("updated_at", "id")
+    )
+    rows = [_draft_row(draft) for draft in drafts]
+    return sorted(rows, key=lambda row: row["state"] != DraftState.RETURNED)
+
+
+def draft_history(*, draft_id: int) -> list[dict[str, Any]]:
+    """Every step of a draft, oldest first, with the text as it stood: the audit trail."""
+    return [
+        {
+            "action": DraftAction(step.action).label,
+            "actor": str(step.actor) if step.actor else "",
+            "body": step.body,
+            "comment": step.comment,
+            "at": step.at,
+        }
+        for step in AnswerDraftEvent.objects.filter(draft_id=draft_id).select_related("actor")
+    ]

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +28,7 @@ from accounts.middleware import role_page
 from accounts.selectors import signed_in_user_id
 from chat import live_page, selectors, services
 from chat.actions import ACTIONS, SessionCheck, StaffRole
-from chat.forms import AnnounceForm, AskForm
+from chat.forms import AnnounceForm, AnswerForm, AskForm, DraftPublishForm, DraftReturnForm
 from chat.guests import (
     GUEST_COOKIE_NAME,
     forget_guest_cookie,
@@ -397,10 +398,109 @@ def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
             "roles": roles,
             "questions": questions,
             "sections": selectors.panel_sections(questions),
+            "drafts": selectors.drafts_of_panellist(
+                event_id=event.pk, panellist_id=roles.panellist_id or 0
+            ),
             "most_wanted_first": most_wanted,
             "last_seq": feed[-1]["seq"] if feed else 0,
         },
     )
+
+
+@never_cache
+@role_page
+@login_required
+def review_console(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event's draft answers for its reviewers (or its moderators, when it names none):
+    publish as it is, edit then publish, or return with a comment. Plain forms."""
+    event, _ = _console_event(request, slug, lambda roles: roles.reviews_answers)
+    waiting = selectors.drafts_for_review(event_id=event.pk)
+    for draft in waiting:
+        draft["history"] = selectors.draft_history(draft_id=draft["draft_id"])
+    return render(
+        request,
+        "chat/review.html",
+        {
+            "event": event,
+            "waiting": waiting,
+            "returned": selectors.drafts_returned(event_id=event.pk),
+        },
+    )
+
+
+def _draft_decision(
+    request: HttpRequest, slug: str, form: forms.Form, decide: Callable[[int], object], done: str
+) -> None:
+    """Take a form's decision on a draft as the signed-in user and say how it went."""
+    signed_in = _signed_in(request)
+    actor_id = signed_in()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return
+    try:
+        decide(actor_id)
+    except ChatError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+
+
+@require_POST
+def review_publish(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    event = public_event_or_404(slug)
+    form = DraftPublishForm(request.POST)
+    _draft_decision(
+        request,
+        slug,
+        form,
+        lambda actor_id: services.answer_draft_publish(
+            draft_id=draft_id,
+            actor_id=actor_id,
+            body=form.cleaned_data["body"],
+            event_id=event.pk,
+        ),
+        "Answer published.",
+    )
+    return HttpResponseRedirect(reverse("chat:review", kwargs={"slug": slug}))
+
+
+@require_POST
+def review_return(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    event = public_event_or_404(slug)
+    form = DraftReturnForm(request.POST)
+    _draft_decision(
+        request,
+        slug,
+        form,
+        lambda actor_id: services.answer_draft_return(
+            draft_id=draft_id,
+            actor_id=actor_id,
+            comment=form.cleaned_data["comment"],
+            event_id=event.pk,
+        ),
+        "Answer returned to the panellist with your comment.",
+    )
+    return HttpResponseRedirect(reverse("chat:review", kwargs={"slug": slug}))
+
+
+@require_POST
+def panel_resubmit(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    event = public_event_or_404(slug)
+    form = AnswerForm(request.POST)
+    _draft_decision(
+        request,
+        slug,
+        form,
+        lambda actor_id: services.answer_draft_resubmit(
+            draft_id=draft_id,
+            actor_id=actor_id,
+            body=form.cleaned_data["body"],
+            event_id=event.pk,
+        ),
+        "Your revised answer is with the reviewers.",
+    )
+    return HttpResponseRedirect(reverse("chat:panel", kwargs={"slug": slug}))
 
 
 CONSOLES = {StaffRole.MODERATOR: "chat:moderate", StaffRole.PANELLIST: "chat:panel"}
@@ -427,13 +527,13 @@ def console_action(request: HttpRequest, slug: str, name: str, **target: Any) ->
     form = action.form(request.POST)
     if form.is_valid():
         try:
-            action.perform(
+            result = action.perform(
                 event_id=event.pk, signed_in=signed_in, fields={**form.cleaned_data, **target}
             )
         except ChatError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, action.done)
+            messages.success(request, action.done_message(result))
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))

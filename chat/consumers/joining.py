@@ -22,7 +22,9 @@ from core.ablation import design_choice_on
 from realtime.groups import (
     moderation_group,
     panel_group,
+    panellist_group,
     participant_group,
+    review_group,
     support_group,
     user_group,
 )
@@ -137,8 +139,8 @@ def after_from_query(scope: dict[str, Any]) -> int:
 
 def groups_for(ctx: ConnectionContext) -> list[str]:
     """The groups a connection joins: its user's (sign-outs and role changes reach every
-    connection of this user), the moderation group (moderators), the panel's (panellists),
-    its participant's."""
+    connection of this user), the moderation group (moderators), the panel's and their own
+    (panellists), the review group (who reviews answers), its participant's."""
     groups = []
     if ctx.user_id is not None:
         groups.append(user_group(ctx.user_id))
@@ -146,6 +148,9 @@ def groups_for(ctx: ConnectionContext) -> list[str]:
         groups.append(moderation_group(ctx.event_id))
     if ctx.panellist_id is not None:
         groups.append(panel_group(ctx.event_id))
+        groups.append(panellist_group(ctx.event_id, ctx.panellist_id))
+    if ctx.reviews_answers:
+        groups.append(review_group(ctx.event_id))
     if ctx.participant_id:
         groups.append(participant_group(ctx.participant_id))
     if ctx.in_support_lane:

@@ -516,6 +516,12 @@ function start (root) {
       if (group === 'for_you') say(`Question ${frame.number} was routed to you.`)
       return
     }
+    if (frame.type === 'answer_draft') {
+      // Answer review: the panellist's own draft moved; the page lists them on reload.
+      const said = { submitted: 'is with the reviewers', returned: 'was returned to you with a comment: reload the page to revise it', published: 'was published' }
+      say(`Your answer to question ${frame.number} ${said[frame.state] || frame.state}.`)
+      return
+    }
     if (frame.type !== 'message') return
     if (frame.kind === 'question' && !document.getElementById(`question-${frame.question_id}`)) {
       const li = panelQuestion(frame)
