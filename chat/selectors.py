@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from accounts.models import User
 from accounts.selectors import session_identity
@@ -515,13 +515,19 @@ def _draft_row(draft: AnswerDraft) -> dict[str, Any]:
 
 def drafts_for_review(*, event_id: int) -> list[dict[str, Any]]:
     """Draft answers waiting for a reviewer, oldest first, each with its question as the
-    public sees it. Two queries."""
+    public sees it and its history (draft_history). Two queries, however many."""
     drafts = (
         AnswerDraft.objects.filter(question__event_id=event_id, state=DraftState.SUBMITTED)
         .select_related("question", "panellist")
+        .prefetch_related(
+            Prefetch("history", queryset=AnswerDraftEvent.objects.select_related("actor"))
+        )
         .order_by("updated_at", "id")
     )
-    return [_draft_row(draft) for draft in drafts]
+    return [
+        {**_draft_row(draft), "history": [_history_step(step) for step in draft.history.all()]}
+        for draft in drafts
+    ]
 
 
 def drafts_returned(*, event_id: int) -> list[dict[str, Any]]:
@@ -549,13 +555,15 @@ def drafts_of_panellist(*, event_id: int, panellist_id: int) -> list[dict[str, A
 
 def draft_history(*, draft_id: int) -> list[dict[str, Any]]:
     """Every step of a draft, oldest first, with the text as it stood: the audit trail."""
-    return [
-        {
-            "action": DraftAction(step.action).label,
-            "actor": str(step.actor) if step.actor else "",
-            "body": step.body,
-            "comment": step.comment,
-            "at": step.at,
-        }
-        for step in AnswerDraftEvent.objects.filter(draft_id=draft_id).select_related("actor")
-    ]
+    steps = AnswerDraftEvent.objects.filter(draft_id=draft_id).select_related("actor")
+    return [_history_step(step) for step in steps]
+
+
+def _history_step(step: AnswerDraftEvent) -> dict[str, Any]:
+    return {
+        "action": DraftAction(step.action).label,
+        "actor": str(step.actor) if step.actor else "",
+        "body": step.body,
+        "comment": step.comment,
+        "at": step.at,
+    }

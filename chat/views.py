@@ -414,15 +414,12 @@ def review_console(request: HttpRequest, slug: str) -> HttpResponse:
     """The event's draft answers for its reviewers (or its moderators, when it names none):
     publish as it is, edit then publish, or return with a comment. Plain forms."""
     event, _ = _console_event(request, slug, lambda roles: roles.reviews_answers)
-    waiting = selectors.drafts_for_review(event_id=event.pk)
-    for draft in waiting:
-        draft["history"] = selectors.draft_history(draft_id=draft["draft_id"])
     return render(
         request,
         "chat/review.html",
         {
             "event": event,
-            "waiting": waiting,
+            "waiting": selectors.drafts_for_review(event_id=event.pk),
             "returned": selectors.drafts_returned(event_id=event.pk),
         },
     )

@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from chat import services
+from chat import selectors, services
 from chat.enums import DraftAction, DraftState, QuestionState
 from chat.models import Answer, AnswerDraft, AnswerDraftEvent, FeedItem, Question
 from chat.protocol import ErrorCode
 from chat.services import ChatError
 from events.consoles import roles_by_event
-from tests.factories import ReviewerFactory
+from tests.factories import ReviewerFactory, StaffFactory
 from tests.live import LiveEvent, asked_question, db, make_live_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -321,3 +321,34 @@ def _seat_other_panellist(live: LiveEvent) -> object:
     live.other_panellist.user = user
     live.other_panellist.save(update_fields=["user"])
     return user
+
+
+def test_review_list_reads_in_two_queries_however_many_drafts(
+    live: LiveEvent, django_assert_num_queries
+) -> None:
+    for number in range(3):
+        draft = _draft(live, _published(live, f"Question {number}?"), body=f"Answer {number}.")
+    services.answer_draft_publish(draft_id=draft.pk, actor_id=live.moderator.pk, body=None)
+
+    with django_assert_num_queries(2):
+        waiting = selectors.drafts_for_review(event_id=live.event.pk)
+
+    assert [(row["body"], [step["action"] for step in row["history"]]) for row in waiting] == [
+        ("Answer 0.", ["Submitted"]),
+        ("Answer 1.", ["Submitted"]),
+    ]
+
+
+def test_admin_shows_a_drafts_history_for_audit(client: Client, live: LiveEvent) -> None:
+    draft = _draft(live, _published(live), body="Maybe.")
+    services.answer_draft_return(
+        draft_id=draft.pk, actor_id=live.moderator.pk, comment="Name the form."
+    )
+    client.force_login(StaffFactory(email="admin@example.org"))
+
+    page = client.get(reverse("admin:chat_answerdraft_change", args=[draft.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.index("Submitted") < html.index("Returned with a comment")
+    assert "Name the form." in html
