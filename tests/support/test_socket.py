@@ -196,7 +196,13 @@ async def test_moderator_passes_a_question_and_the_asker_is_told_privately(
     moderator = await connect("live-chat", user=live.moderator)
     await moderator.send({"type": "pass_to_crisis_worker", "question_id": question_id})
     removed = await moderator.until_type("queue_remove")
-    assert removed == {"type": "queue_remove", "question_id": question_id, "state": "passed"}
+    assert removed == {
+        "type": "queue_remove",
+        "question_id": question_id,
+        "ref": f"W-{question_id}",
+        "number": None,
+        "state": "passed",
+    }
     own = await person.until(
         lambda frame: frame["type"] == "own_question" and frame["state"] == "passed"
     )
