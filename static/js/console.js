@@ -467,7 +467,9 @@ function start (root) {
     const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
     meta.append(`Question ${item.number}${item.to ? `, for ${toText(item.to)}` : ''}`, element('span', 'app-routed'))
     const base = `/events/${slug}/panel/questions/${item.question_id}`
-    const answer = formWithButton(`${base}/answer/`, 'Publish answer', ` to question ${item.number}`, '')
+    // At a webchat that reviews answers, the answer goes to the reviewers first.
+    const answerLabel = root.dataset.answersReviewed === 'true' ? 'Send answer for review' : 'Publish answer'
+    const answer = formWithButton(`${base}/answer/`, answerLabel, ` to question ${item.number}`, '')
     answer.className = 'app-answer-form'
     const text = element('textarea', 'govuk-textarea')
     text.name = 'body'

@@ -352,3 +352,16 @@ def test_admin_shows_a_drafts_history_for_audit(client: Client, live: LiveEvent)
     assert page.status_code == 200
     assert html.index("Submitted") < html.index("Returned with a comment")
     assert "Name the form." in html
+
+
+def test_panel_console_says_an_answer_goes_for_review_first(
+    client: Client, live: LiveEvent
+) -> None:
+    _published(live)
+    client.force_login(live.panellist_user)
+
+    html = client.get(reverse("chat:panel", args=[live.event.slug])).content.decode()
+
+    assert "Send answer for review" in html
+    assert "Publish answer" not in html
+    assert 'data-answers-reviewed="true"' in html
