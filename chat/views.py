@@ -349,7 +349,7 @@ def _console_event(
 @role_page
 @login_required
 def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
-    event, _ = _console_event(request, slug, lambda roles: roles.is_moderator)
+    event, roles = _console_event(request, slug, lambda roles: roles.is_moderator)
     feed = selectors.feed_after(event_id=event.pk)
     routes = selectors.question_routes(event_id=event.pk)
     return render(
@@ -357,6 +357,8 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
         "chat/moderate.html",
         {
             "event": event,
+            # The event reviews answers and names no reviewers: its moderators review.
+            "reviews_answers": roles.reviews_answers,
             "queue": selectors.moderation_queue(event_id=event.pk),
             # Where a question may be routed: the same choices an asker has.
             "route_choices": ask_to_choices(event),

@@ -365,3 +365,18 @@ def test_panel_console_says_an_answer_goes_for_review_first(
     assert "Send answer for review" in html
     assert "Publish answer" not in html
     assert 'data-answers-reviewed="true"' in html
+
+
+def test_moderator_console_links_to_the_review_console_while_moderators_review(
+    client: Client, live: LiveEvent
+) -> None:
+    client.force_login(live.moderator)
+    review = reverse("chat:review", args=[live.event.slug])
+    moderate = reverse("chat:moderate", args=[live.event.slug])
+
+    before = client.get(moderate).content.decode()
+    live.event.reviewers.add(ReviewerFactory(email="named-reviewer@example.org"))
+    after = client.get(moderate).content.decode()
+
+    assert f'href="{review}"' in before
+    assert f'href="{review}"' not in after
