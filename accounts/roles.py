@@ -18,7 +18,10 @@ MODERATORS = "Moderators"
 PANELLISTS = "Panellists"
 # Created by accounts/0003: crisis workers talk privately with people at an event (support/).
 CRISIS_WORKERS = "Crisis workers"
-ROLE_GROUPS = (EVENT_MANAGERS, MODERATORS, PANELLISTS, CRISIS_WORKERS)
+# Created by accounts/0004: reviewers publish, edit or return panellists' answers at events
+# that review answers (Event.answers_reviewed, Event.reviewers).
+REVIEWERS = "Reviewers"
+ROLE_GROUPS = (EVENT_MANAGERS, MODERATORS, PANELLISTS, CRISIS_WORKERS, REVIEWERS)
 
 
 def user_group_names(user: User) -> frozenset[str]:

@@ -26,6 +26,7 @@ from chat.forms import (
     ConfirmForm,
     MarkAnsweredForm,
     RejectForm,
+    RouteForm,
 )
 from chat.protocol import SCHEMA
 from chat.services import ChatError
@@ -52,13 +53,16 @@ class StaffAction:
     fields: tuple[str, ...]
     form: type[forms.Form]
     role: StaffRole
-    # What the console says once it is done.
-    done: str
+    # What the console says once it is done (from the service's result, when it depends).
+    done: str | Callable[[object], str]
     # Several of these frames that arrived together, committed together (one transaction,
     # one PUBLISH): each one's outcome in order, its result or the ChatError refusing it.
     batch: Callable[[int, int, list[Fields]], list[object | ChatError]] | None = None
     # The console form's URL name, when another app serves it (else "chat:<name>").
     url_name: str | None = None
+
+    def done_message(self, result: object) -> str:
+        return self.done(result) if callable(self.done) else self.done
 
     @property
     def console_url_name(self) -> str:
@@ -115,6 +119,12 @@ def _mark_answered(event_id: int, actor_id: int, fields: Fields) -> object:
     )
 
 
+def _route(event_id: int, actor_id: int, fields: Fields) -> object:
+    return services.question_route(
+        question_id=fields["question_id"], actor_id=actor_id, to=fields["to"], event_id=event_id
+    )
+
+
 def _announce(event_id: int, actor_id: int, fields: Fields) -> object:
     return services.announcement_post(event_id=event_id, actor_id=actor_id, body=fields["body"])
 
@@ -135,6 +145,13 @@ def _mute(event_id: int, actor_id: int, fields: Fields) -> object:
     return services.participant_mute(
         event_id=event_id, participant_id=fields["participant_id"], actor_id=actor_id
     )
+
+
+def _answered(seq: object) -> str:
+    # question_answer's None: the event reviews answers, and this one is a draft.
+    if seq is None:
+        return "Your answer is with the reviewers. It is not public until one publishes it."
+    return "Answer published."
 
 
 MODERATOR, PANELLIST = StaffRole.MODERATOR, StaffRole.PANELLIST
@@ -174,10 +191,16 @@ ACTIONS: dict[str, StaffAction] = {
             "Announcement published.",
             batch=_announce_all,
         ),
-        StaffAction("pin", _pin, ("seq",), ConfirmForm, MODERATOR, "Pinned item updated."),
         StaffAction(
-            "answer", _answer, ("question_id", "body"), AnswerForm, PANELLIST, "Answer published."
+            "route",
+            _route,
+            ("question_id", "to"),
+            RouteForm,
+            MODERATOR,
+            "Routing saved. The panel sees it on their console.",
         ),
+        StaffAction("pin", _pin, ("seq",), ConfirmForm, MODERATOR, "Pinned item updated."),
+        StaffAction("answer", _answer, ("question_id", "body"), AnswerForm, PANELLIST, _answered),
         StaffAction(
             "mark_answered",
             _mark_answered,

@@ -15,6 +15,11 @@ class QuestionState(models.TextChoices):
     PASSED = "passed", "Passed to the crisis worker"
 
 
+# A moderator may route (question_route) a question that is waiting or on the page.
+ROUTABLE_STATES = frozenset(
+    {QuestionState.PENDING, QuestionState.PUBLISHED, QuestionState.ANSWERED}
+)
+
 # A question leaves `pending` once, and a published one may then be answered.
 QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
     QuestionState.PENDING: frozenset(
@@ -56,3 +61,40 @@ class AnswerMode(models.TextChoices):
     WRITTEN = "written", "Written answer"
     # A text webchat has no "verbally": the panellist notes that another reply covers it.
     ELSEWHERE = "elsewhere", "Answered in another reply"
+
+
+class PanelGroup(models.TextChoices):
+    """The panellist console's groups, in the order shown: what was sent (by the asker or a
+    moderator's routing) to this panellist, then to their agency, then the rest."""
+
+    FOR_YOU = "for_you", "For you"
+    FOR_AGENCY = "for_agency", "For your agency"
+    REST = "rest", "Everything else"
+
+
+class DraftState(models.TextChoices):
+    """An answer at an event that reviews answers (Event.answers_reviewed): never public
+    until a reviewer publishes it."""
+
+    SUBMITTED = "submitted", "Waiting for review"
+    RETURNED = "returned", "Returned to the panellist"
+    PUBLISHED = "published", "Published"
+
+
+# Who moves a draft where: a reviewer publishes or returns what was submitted; its panellist
+# resubmits what was returned.
+DRAFT_TRANSITIONS: dict[str, frozenset[str]] = {
+    DraftState.SUBMITTED: frozenset({DraftState.PUBLISHED, DraftState.RETURNED}),
+    DraftState.RETURNED: frozenset({DraftState.SUBMITTED}),
+    DraftState.PUBLISHED: frozenset(),
+}
+
+
+class DraftAction(models.TextChoices):
+    """One line of a draft's history (AnswerDraftEvent), kept for audit."""
+
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned with a comment"
+    RESUBMITTED = "resubmitted", "Revised and resubmitted"
+    EDITED = "edited", "Edited by the reviewer"
+    PUBLISHED = "published", "Published"

@@ -37,13 +37,27 @@ class AskForm(forms.Form):
         to_field.choices = [("", "Anyone on the panel"), *to_choices]
 
     def to_target(self) -> dict[str, object] | None:
-        value = self.cleaned_data.get("to") or ""
-        kind, _, key = value.partition(":")
-        if kind == "panellist" and key.isdigit():
-            return {"panellist": int(key)}
-        if kind == "agency" and key:
-            return {"agency": key}
-        return None
+        return to_target(self.cleaned_data.get("to") or "")
+
+
+def to_target(value: str) -> dict[str, object] | None:
+    """A form's "agency:<slug>" or "panellist:<id>" as a frame's `to`; anything else, None."""
+    kind, _, key = value.partition(":")
+    if kind == "panellist" and key.isdigit():
+        return {"panellist": int(key)}
+    if kind == "agency" and key:
+        return {"agency": key}
+    return None
+
+
+class RouteForm(forms.Form):
+    """Where a moderator sends a question: the service checks the panel (question_route);
+    an empty choice clears the routing."""
+
+    to = forms.CharField(label="Route to", required=False, max_length=100)
+
+    def clean_to(self) -> dict[str, object] | None:
+        return to_target(self.cleaned_data.get("to") or "")
 
 
 class ApproveForm(forms.Form):
@@ -84,3 +98,20 @@ class MarkAnsweredForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A button with no fields (mute, pin): the URL says what, CSRF says who."""
+
+
+class DraftPublishForm(forms.Form):
+    """A reviewer publishes a draft answer: as it is, or with their edit."""
+
+    body = forms.CharField(
+        label="Answer to publish", max_length=MAX_ANSWER_CHARS, required=False, strip=True
+    )
+
+
+class DraftReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What should the panellist change?",
+        max_length=MAX_REASON_CHARS,
+        strip=True,
+        error_messages={"required": "Tell the panellist what to change."},
+    )

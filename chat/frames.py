@@ -8,7 +8,7 @@ one in its frame.
 from typing import Any
 
 from chat import payloads
-from chat.models import Question
+from chat.models import AnswerDraft, Question
 from events.models import Event
 
 
@@ -114,6 +114,35 @@ def queue_remove(question: Question) -> dict[str, Any]:
         "ref": question.staff_ref,
         "number": question.number,
         "state": question.state,
+    }
+
+
+def question_routed(question: Question) -> dict[str, Any]:
+    """To the event's moderators and panellists (never the public): where a moderator sent
+    the question; `routed_to` null when the routing was cleared."""
+    return {
+        "type": "question_routed",
+        "question_id": question.pk,
+        "ref": question.staff_ref,
+        "number": question.number,
+        "state": question.state,
+        "routed_to": payloads.routed_to(question),
+    }
+
+
+def answer_draft(draft: AnswerDraft) -> dict[str, Any]:
+    """A draft answer as it now stands, to the event's reviewers and its panellist only
+    (answer review): `comment` is the reviewer's when it was returned."""
+    return {
+        "type": "answer_draft",
+        "draft_id": draft.pk,
+        "question_id": draft.question_id,
+        "number": draft.question.number,
+        "panellist": {"id": draft.panellist_id, "name": draft.panellist.name},
+        "mode": draft.mode,
+        "body": draft.body,
+        "state": draft.state,
+        "comment": draft.comment or None,
     }
 
 

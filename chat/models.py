@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from chat.enums import AnswerMode, FeedKind, QuestionState
+from chat.enums import AnswerMode, DraftAction, DraftState, FeedKind, QuestionState
 from events.models import Agency, Event, Panellist
 
 
@@ -110,6 +110,18 @@ class Question(models.Model):
     state = models.CharField(
         max_length=20, choices=QuestionState.choices, default=QuestionState.PENDING
     )
+    # Where a moderator sent it (question_route): staff only, never in a public payload. It
+    # takes the place of the asker's `to_*` on the panel's console.
+    routed_to_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    routed_to_panellist = models.ForeignKey(
+        Panellist, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    routed_at = models.DateTimeField(null=True, blank=True)
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_urgent = models.BooleanField(default=False)
     # Blocked words it contains (safeguarding.detection), for the moderator; never published as is.
     blocked_words = models.JSONField(default=list, blank=True)
@@ -190,6 +202,57 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer {self.pk} to question {self.question_id}"
+
+
+class AnswerDraft(models.Model):
+    """A panellist's answer at an event that reviews answers: never public until a reviewer
+    publishes it (chat.services.answer_draft_publish), which makes its Answer. Its history,
+    every version and decision, is in AnswerDraftEvent."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="drafts")
+    panellist = models.ForeignKey(Panellist, on_delete=models.PROTECT, related_name="drafts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    mode = models.CharField(max_length=20, choices=AnswerMode.choices, default=AnswerMode.WRITTEN)
+    # The current version: the panellist's, or the reviewer's edit once published.
+    body = models.TextField()
+    state = models.CharField(
+        max_length=20, choices=DraftState.choices, default=DraftState.SUBMITTED
+    )
+    # The reviewer's comment when it was last returned, for the panellist.
+    comment = models.CharField(max_length=500, blank=True)
+    answer = models.OneToOneField(
+        Answer, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["question", "state"])]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} to question {self.question_id} ({self.state})"
+
+
+class AnswerDraftEvent(models.Model):
+    """One step in a draft's history, with the text as it stood then: kept for audit."""
+
+    draft = models.ForeignKey(AnswerDraft, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=20, choices=DraftAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField()
+    comment = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} of draft {self.draft_id}"
 
 
 class ChatRoom(models.Model):

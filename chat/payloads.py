@@ -46,6 +46,25 @@ def addressed_to(question: Question) -> dict[str, Any] | None:
     return None
 
 
+def routed_to(question: Question) -> dict[str, Any] | None:
+    """Where a moderator routed the question (question_route), for staff only; the same
+    shape as `addressed_to`."""
+    if question.routed_to_panellist_id and question.routed_to_panellist:
+        panellist = question.routed_to_panellist
+        return {
+            "panellist_id": panellist.pk,
+            "panellist": panellist.name,
+            "agency": panellist.agency.short_name,
+            "agency_slug": panellist.agency.slug,
+        }
+    if question.routed_to_agency_id and question.routed_to_agency:
+        return {
+            "agency": question.routed_to_agency.short_name,
+            "agency_slug": question.routed_to_agency.slug,
+        }
+    return None
+
+
 def question_public(question: Question) -> dict[str, Any]:
     return {
         "kind": "question",
@@ -133,6 +152,7 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "participant_id": question.participant_id,
         "is_urgent": question.is_urgent,
         "to": addressed_to(question),
+        "routed_to": routed_to(question),
         "asked_at": iso_utc(question.asked_at),
         "state": question.state,
         "findings": [{"kind": f["kind"], "text": f["text"]} for f in question.findings],

@@ -90,6 +90,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "announce": {"body": Field(str, max_chars=MAX_ANNOUNCEMENT_CHARS)},
     "pin": {"seq": Field(int, nullable=True)},
     "mute": {"participant_id": _ID},
+    # A moderator sends a question to {"agency": slug} or {"panellist": id}; null clears it.
+    "route": {"question_id": _ID, "to": Field(dict, nullable=True)},
     "me_too": {"question_id": _ID},
 }
 TO_FIELDS = {"agency": str, "panellist": int}

@@ -118,6 +118,28 @@ def role_membership_changed(
         _access_changed(pk_set or [])
 
 
+@receiver(m2m_changed, sender=Event.reviewers.through, dispatch_uid="chat.reviewers_changed")
+def reviewers_changed(
+    sender: Any, *, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """An event's reviewers changed: those added or removed, and its moderators too (they
+    review only while it names nobody), re-check their rights."""
+    if not isinstance(instance, Event):
+        _access_changed(
+            Event.moderators.through.objects.filter(event_id__in=pk_set or []).values_list(
+                "user_id", flat=True
+            )
+        )
+        _access_changed([instance.pk])
+        return
+    if action == "pre_clear":
+        _access_changed(instance.reviewers.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove"}:
+        _access_changed(pk_set or [])
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _access_changed(instance.moderators.values_list("pk", flat=True))
+
+
 @receiver(pre_save, sender=Event, dispatch_uid="chat.safeguarding_lead_changing")
 def safeguarding_lead_changing(sender: Any, *, instance: Event, **kwargs: Any) -> None:
     if instance.pk:

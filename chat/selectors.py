@@ -7,12 +7,21 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch, Q
+
 from accounts.models import User
 from accounts.selectors import session_identity
 from chat import askers, frames, payloads
-from chat.enums import QuestionState
+from chat.enums import DraftAction, DraftState, PanelGroup, QuestionState
 from chat.guests import guest_token_from_cookie
-from chat.models import ChatRoom, FeedItem, Participant, Question
+from chat.models import (
+    AnswerDraft,
+    AnswerDraftEvent,
+    ChatRoom,
+    FeedItem,
+    Participant,
+    Question,
+)
 from events.enums import PUBLIC_EVENT_STATUSES
 from events.models import Event
 from events.roles import PUBLIC, EventRoles, event_roles
@@ -33,6 +42,8 @@ class ConnectionContext:
     user_id: int | None
     # A crisis worker or the safeguarding lead here: hears the private lane (support/).
     in_support_lane: bool = False
+    # Publishes or returns this event's draft answers (answer review).
+    reviews_answers: bool = False
     # Pages elsewhere that may embed this event's live chat (chat/origins.py).
     embed_origins: tuple[str, ...] = ()
 
@@ -126,6 +137,7 @@ def connection_context(
         participant_id=participant.pk if participant else None,
         user_id=user.pk if user else None,
         in_support_lane=roles.in_support_lane,
+        reviews_answers=roles.reviews_answers,
         embed_origins=tuple(event.embed_origin_list),
     )
 
@@ -285,11 +297,20 @@ def pinned_seq(*, event_id: int) -> int | None:
     return room.pinned_seq if room else None
 
 
+# What a question's staff payload (payloads.question_for_moderators) reads beside it.
+QUESTION_FOR_STAFF = (
+    "to_agency",
+    "to_panellist__agency",
+    "routed_to_agency",
+    "routed_to_panellist__agency",
+)
+
+
 def moderation_queue(*, event_id: int) -> list[dict[str, Any]]:
     """Waiting questions: urgent ones first, then oldest first."""
     questions = (
         Question.objects.filter(event_id=event_id, state=QuestionState.PENDING)
-        .select_related("to_agency", "to_panellist__agency")
+        .select_related(*QUESTION_FOR_STAFF)
         .order_by("-is_urgent", "asked_at", "id")
     )
     return [payloads.question_for_moderators(question) for question in questions]
@@ -299,7 +320,7 @@ def unhandled_questions(*, event_id: int) -> list[dict[str, Any]]:
     """Questions still waiting when the webchat closed, oldest first, for the moderators."""
     questions = (
         Question.objects.filter(event_id=event_id, state=QuestionState.UNHANDLED)
-        .select_related("to_agency", "to_panellist__agency")
+        .select_related(*QUESTION_FOR_STAFF)
         .order_by("asked_at", "id")
     )
     return [payloads.question_for_moderators(question) for question in questions]
@@ -334,18 +355,48 @@ def feed_for_display(feed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return shown
 
 
+def question_routes(*, event_id: int) -> dict[int, dict[str, Any]]:
+    """Where moderators routed this event's questions (question_route), by question id:
+    staff only, never in a public payload. One query."""
+    questions = Question.objects.filter(event_id=event_id).filter(
+        Q(routed_to_agency__isnull=False) | Q(routed_to_panellist__isnull=False)
+    )
+    routes = {}
+    for question in questions.select_related("routed_to_agency", "routed_to_panellist__agency"):
+        routed = payloads.routed_to(question)
+        if routed is not None:
+            routes[question.pk] = routed
+    return routes
+
+
+def panel_group(*, to: dict[str, Any] | None, roles: EventRoles) -> PanelGroup:
+    """Which of a panellist's groups a question sent `to` (an asker's address or a
+    moderator's routing, as payloads.addressed_to) falls in."""
+    to = to or {}
+    if roles.panellist_id and to.get("panellist_id") == roles.panellist_id:
+        return PanelGroup.FOR_YOU
+    # One addressed to a colleague is theirs, not the agency's.
+    to_agency_itself = not to.get("panellist_id") and to.get("agency_slug")
+    if roles.agency_slug and to_agency_itself == roles.agency_slug:
+        return PanelGroup.FOR_AGENCY
+    return PanelGroup.REST
+
+
 def questions_for_panel(
     *,
     feed: list[dict[str, Any]],
     roles: EventRoles,
     me_too: dict[int, int] | None = None,
     most_wanted_first: bool = False,
+    routes: dict[int, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Published questions with their answers, those addressed to this panellist or their
-    agency marked, newest first (the panel works down from the latest), or with
-    `most_wanted_first` the most "me too" first (then newest). `me_too`: counts by question
-    id (me_too_counts)."""
+    """Published questions with their answers, in the panellist's groups (PanelGroup: for
+    them, for their agency, the rest), each newest first (the panel works down from the
+    latest), or with `most_wanted_first` the most "me too" first (then newest). A
+    moderator's routing (`routes`, question_routes) takes the place of the asker's address.
+    `me_too`: counts by question id (me_too_counts)."""
     me_too = me_too or {}
+    routes = routes or {}
     answers: dict[int, list[dict[str, Any]]] = {}
     for item in feed:
         if item["kind"] == "answer":
@@ -354,23 +405,40 @@ def questions_for_panel(
     for item in feed:
         if item["kind"] != "question":
             continue
-        to = item.get("to") or {}
+        routed = routes.get(item["question_id"])
+        group = panel_group(to=routed or item.get("to"), roles=roles)
         questions.append(
             {
                 **item,
                 "answers": answers.get(item["question_id"], []),
                 "me_too": me_too.get(item["question_id"], 0),
-                "for_me": bool(
-                    (roles.panellist_id and to.get("panellist_id") == roles.panellist_id)
-                    or (roles.agency_slug and to.get("agency_slug") == roles.agency_slug)
-                ),
+                "routed_to": routed,
+                "group": group,
+                "for_me": group != PanelGroup.REST,
             }
         )
-    newest_first = list(reversed(questions))
-    if most_wanted_first:
-        # sorted() is stable: equal counts stay newest first.
-        return sorted(newest_first, key=lambda question: -question["me_too"])
-    return newest_first
+    order = list(PanelGroup)
+    # sorted() is stable: within a group, equal keys stay newest first.
+    return sorted(
+        reversed(questions),
+        key=lambda question: (
+            order.index(question["group"]),
+            -question["me_too"] if most_wanted_first else 0,
+        ),
+    )
+
+
+def panel_sections(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """questions_for_panel's questions under their group headings, every group present
+    (an empty one says so), for the panellist console."""
+    return [
+        {
+            "key": group.value,
+            "label": group.label,
+            "questions": [question for question in questions if question["group"] == group],
+        }
+        for group in PanelGroup
+    ]
 
 
 def questions_of_user(*, user_id: int) -> list[dict[str, Any]]:
@@ -433,3 +501,69 @@ def published_question(*, event_id: int, question_id: int) -> dict[str, Any] | N
         .first()
     )
     return dict(payload) if payload is not None else None
+
+
+def _draft_row(draft: AnswerDraft) -> dict[str, Any]:
+    question = draft.question
+    return {
+        **frames.answer_draft(draft),
+        "question_body": question.published_body or question.body,
+        "state_label": DraftState(draft.state).label,
+        "updated_at": draft.updated_at,
+    }
+
+
+def drafts_for_review(*, event_id: int) -> list[dict[str, Any]]:
+    """Draft answers waiting for a reviewer, oldest first, each with its question as the
+    public sees it and its history (draft_history). Two queries, however many."""
+    drafts = (
+        AnswerDraft.objects.filter(question__event_id=event_id, state=DraftState.SUBMITTED)
+        .select_related("question", "panellist")
+        .prefetch_related(
+            Prefetch("history", queryset=AnswerDraftEvent.objects.select_related("actor"))
+        )
+        .order_by("updated_at", "id")
+    )
+    return [
+        {**_draft_row(draft), "history": [_history_step(step) for step in draft.history.all()]}
+        for draft in drafts
+    ]
+
+
+def drafts_returned(*, event_id: int) -> list[dict[str, Any]]:
+    """Draft answers a reviewer returned and their panellist has not resubmitted yet."""
+    drafts = (
+        AnswerDraft.objects.filter(question__event_id=event_id, state=DraftState.RETURNED)
+        .select_related("question", "panellist")
+        .order_by("updated_at", "id")
+    )
+    return [_draft_row(draft) for draft in drafts]
+
+
+def drafts_of_panellist(*, event_id: int, panellist_id: int) -> list[dict[str, Any]]:
+    """A panellist's unpublished answers at this event, returned ones first (they wait on
+    them), then those waiting for review; oldest first within each."""
+    drafts = (
+        AnswerDraft.objects.filter(question__event_id=event_id, panellist_id=panellist_id)
+        .exclude(state=DraftState.PUBLISHED)
+        .select_related("question", "panellist")
+        .order_by("updated_at", "id")
+    )
+    rows = [_draft_row(draft) for draft in drafts]
+    return sorted(rows, key=lambda row: row["state"] != DraftState.RETURNED)
+
+
+def draft_history(*, draft_id: int) -> list[dict[str, Any]]:
+    """Every step of a draft, oldest first, with the text as it stood: the audit trail."""
+    steps = AnswerDraftEvent.objects.filter(draft_id=draft_id).select_related("actor")
+    return [_history_step(step) for step in steps]
+
+
+def _history_step(step: AnswerDraftEvent) -> dict[str, Any]:
+    return {
+        "action": DraftAction(step.action).label,
+        "actor": str(step.actor) if step.actor else "",
+        "body": step.body,
+        "comment": step.comment,
+        "at": step.at,
+    }

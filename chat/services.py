@@ -17,14 +17,20 @@ from django.utils import timezone
 from accounts.models import User
 from chat import askers, frames, payloads
 from chat.enums import (
+    DRAFT_TRANSITIONS,
     NEVER_PUBLISHED_STATES,
     QUESTION_TRANSITIONS,
+    ROUTABLE_STATES,
     AnswerMode,
+    DraftAction,
+    DraftState,
     FeedKind,
     QuestionState,
 )
 from chat.models import (
     Answer,
+    AnswerDraft,
+    AnswerDraftEvent,
     ChatRoom,
     FeedItem,
     MeToo,
@@ -43,7 +49,13 @@ from realtime.broadcast import (
     publish_on_commit,
     send_frame_on_commit,
 )
-from realtime.groups import moderation_group, participant_group
+from realtime.groups import (
+    moderation_group,
+    panel_group,
+    panellist_group,
+    participant_group,
+    review_group,
+)
 from safeguarding import detection as safeguarding
 from safeguarding import selectors as safeguarding_selectors
 
@@ -422,7 +434,13 @@ def lock_question(question_id: int, event_id: int | None) -> Question:
         filters["event_id"] = event_id
     question = (
         Question.objects.select_for_update(of=("self",))
-        .select_related("event__lead_agency", "to_agency", "to_panellist__agency")
+        .select_related(
+            "event__lead_agency",
+            "to_agency",
+            "to_panellist__agency",
+            "routed_to_agency",
+            "routed_to_panellist__agency",
+        )
         .filter(**filters)
         .first()
     )
@@ -572,8 +590,10 @@ def question_answer(
     body: str,
     mode: AnswerMode = AnswerMode.WRITTEN,
     event_id: int | None = None,
-) -> int:
-    """Publish a panellist's answer (with their name, role and agency). Returns its seq."""
+) -> int | None:
+    """A panellist's answer (with their name, role and agency): published at once, its seq
+    returned; or, at an event that reviews answers, kept as a draft for its reviewers and
+    never public until one publishes it (None returned)."""
     body = body.strip()
     with transaction.atomic():
         question = lock_question(question_id, event_id)
@@ -581,42 +601,237 @@ def question_answer(
         seat_id = _roles(event, actor_id).panel_seat_id
         if seat_id is None:
             raise _not_allowed()
-        if event.status != EventStatus.LIVE:
-            raise ChatError(
-                ErrorCode.EVENT_NOT_OPEN, "Answers can be published only while it is live."
-            )
-        if question.state not in (QuestionState.PUBLISHED, QuestionState.ANSWERED):
-            raise ChatError(ErrorCode.CONFLICT, "Only published questions can be answered.")
-        if mode == AnswerMode.ELSEWHERE:
-            body = body or DEFAULT_ELSEWHERE_NOTE
-        elif not body:
-            raise ChatError(ErrorCode.INVALID, "Write the answer before sending it.")
+        body = _answerable(question, body=body, mode=mode)
         seat = PanelSeat.objects.select_related("panellist__agency").get(pk=seat_id)
-        answer = Answer.objects.create(
-            question=question,
-            panellist=seat.panellist,
-            mode=mode,
-            body=body,
-            answered_by_id=actor_id,
-        )
-        answered_now = question_transition(question, QuestionState.ANSWERED, actor=None)
-        question_item = question.feed_items.filter(kind=FeedKind.QUESTION).first()
-        item = _publish(
-            event_id=event.pk,
-            kind=FeedKind.ANSWER,
-            payload=payloads.answer_public(
-                answer, seat, question_item.seq if question_item else None
-            ),
-            question=question,
-            answer=answer,
-            actor=answer.answered_by,
-        )
-        if not answered_now and question.participant_id:
-            # A further answer: the question's state is unchanged, but its asker sees it.
-            send_frame_on_commit(
-                participant_group(question.participant_id), frames.own_question(question)
+        if event.answers_reviewed:
+            draft = AnswerDraft.objects.create(
+                question=question,
+                panellist=seat.panellist,
+                author_id=actor_id,
+                mode=mode,
+                body=body,
             )
-    return item.seq
+            _draft_history(draft, DraftAction.SUBMITTED, actor_id=actor_id)
+            _draft_broadcast(draft)
+            return None
+        return _answer_publish(
+            question, seat=seat, body=body, mode=mode, answered_by_id=actor_id
+        ).seq
+
+
+def _answerable(question: Question, *, body: str, mode: AnswerMode) -> str:
+    """The answer's text once it may be published now: the webchat live, the question on
+    the page, and some text (an "answered elsewhere" note has a default)."""
+    if question.event.status != EventStatus.LIVE:
+        raise ChatError(ErrorCode.EVENT_NOT_OPEN, "Answers can be published only while it is live.")
+    if question.state not in (QuestionState.PUBLISHED, QuestionState.ANSWERED):
+        raise ChatError(ErrorCode.CONFLICT, "Only published questions can be answered.")
+    if mode == AnswerMode.ELSEWHERE:
+        return body or DEFAULT_ELSEWHERE_NOTE
+    if not body:
+        raise ChatError(ErrorCode.INVALID, "Write the answer before sending it.")
+    return body
+
+
+def _answer_publish(
+    question: Question, *, seat: PanelSeat, body: str, mode: str, answered_by_id: int | None
+) -> FeedItem:
+    """Publish an answer to a locked question: the one path, whether a panellist's answer
+    goes out at once or a reviewer publishes a draft (numbering, the broadcast after commit
+    and the transcript are the same)."""
+    answer = Answer.objects.create(
+        question=question,
+        panellist=seat.panellist,
+        mode=mode,
+        body=body,
+        answered_by_id=answered_by_id,
+    )
+    answered_now = question_transition(question, QuestionState.ANSWERED, actor=None)
+    question_item = question.feed_items.filter(kind=FeedKind.QUESTION).first()
+    item = _publish(
+        event_id=question.event_id,
+        kind=FeedKind.ANSWER,
+        payload=payloads.answer_public(answer, seat, question_item.seq if question_item else None),
+        question=question,
+        answer=answer,
+        actor=answer.answered_by,
+    )
+    if not answered_now and question.participant_id:
+        # A further answer: the question's state is unchanged, but its asker sees it.
+        send_frame_on_commit(
+            participant_group(question.participant_id), frames.own_question(question)
+        )
+    return item
+
+
+# --- answer review (Event.answers_reviewed) ------------------------------------------
+
+
+def _draft_history(
+    draft: AnswerDraft, action: DraftAction, *, actor_id: int | None, comment: str = ""
+) -> None:
+    AnswerDraftEvent.objects.create(
+        draft=draft, action=action, actor_id=actor_id, body=draft.body, comment=comment
+    )
+
+
+def _draft_broadcast(draft: AnswerDraft) -> None:
+    """After commit, the draft as it now stands to the event's reviewers (or its moderators,
+    when it names none) and to its panellist: never to the public, nor to other panellists."""
+    frame = frames.answer_draft(draft)
+    event_id = draft.question.event_id
+    send_frame_on_commit(review_group(event_id), frame)
+    send_frame_on_commit(panellist_group(event_id, draft.panellist_id), frame)
+
+
+def _locked_draft(draft_id: int, event_id: int | None) -> AnswerDraft:
+    filters: dict[str, Any] = {"pk": draft_id}
+    if event_id is not None:
+        filters["question__event_id"] = event_id
+    draft = (
+        AnswerDraft.objects.select_for_update(of=("self",))
+        .select_related("question__event", "panellist")
+        .filter(**filters)
+        .first()
+    )
+    if draft is None:
+        raise ChatError(ErrorCode.NOT_FOUND, "No such draft answer at this webchat.")
+    return draft
+
+
+def _draft_transition(draft: AnswerDraft, to_state: DraftState) -> bool:
+    """Move a locked draft along DRAFT_TRANSITIONS; False when already there, `conflict`
+    when the move is not allowed (another reviewer got there first)."""
+    if draft.state == to_state:
+        return False
+    if to_state not in DRAFT_TRANSITIONS[draft.state]:
+        raise ChatError(
+            ErrorCode.CONFLICT,
+            f"This answer is already {DraftState(draft.state).label.lower()}.",
+        )
+    draft.state = to_state
+    return True
+
+
+def _reviewer(event: Event, actor_id: int) -> User:
+    actor = _user(actor_id)
+    if actor is None or not event_roles(user=actor, event=event).reviews_answers:
+        raise _not_allowed()
+    return actor
+
+
+def answer_draft_publish(
+    *, draft_id: int, actor_id: int, body: str | None = None, event_id: int | None = None
+) -> bool:
+    """A reviewer publishes a draft answer, as it is or with their edit (`body`), through
+    the same path as any answer. True if published now; False if it already was, as is."""
+    edited = (body or "").strip()
+    with transaction.atomic():
+        draft = _locked_draft(draft_id, event_id)
+        event = draft.question.event
+        actor = _reviewer(event, actor_id)
+        if draft.state == DraftState.PUBLISHED and (not edited or edited == draft.body):
+            return False
+        if not _draft_transition(draft, DraftState.PUBLISHED):
+            return False
+        question = lock_question(draft.question_id, event.pk)
+        if edited and edited != draft.body:
+            draft.body = edited
+            _draft_history(draft, DraftAction.EDITED, actor_id=actor.pk)
+        text = _answerable(question, body=draft.body, mode=AnswerMode(draft.mode))
+        seat = PanelSeat.objects.select_related("panellist__agency").get(
+            event=event, panellist_id=draft.panellist_id
+        )
+        item = _answer_publish(
+            question, seat=seat, body=text, mode=draft.mode, answered_by_id=draft.author_id
+        )
+        draft.answer = item.answer
+        draft.comment = ""
+        draft.save(update_fields=["state", "body", "answer", "comment", "updated_at"])
+        _draft_history(draft, DraftAction.PUBLISHED, actor_id=actor.pk)
+        _draft_broadcast(draft)
+    return True
+
+
+def answer_draft_return(
+    *, draft_id: int, actor_id: int, comment: str, event_id: int | None = None
+) -> bool:
+    """A reviewer returns a draft to its panellist with a comment (required): it stays
+    unpublished until they revise and resubmit it. True if changed."""
+    comment = comment.strip()
+    with transaction.atomic():
+        draft = _locked_draft(draft_id, event_id)
+        actor = _reviewer(draft.question.event, actor_id)
+        if not comment:
+            raise ChatError(ErrorCode.INVALID, "Tell the panellist what to change.")
+        if not _draft_transition(draft, DraftState.RETURNED):
+            return False
+        draft.comment = comment
+        draft.save(update_fields=["state", "comment", "updated_at"])
+        _draft_history(draft, DraftAction.RETURNED, actor_id=actor.pk, comment=comment)
+        _draft_broadcast(draft)
+    return True
+
+
+def answer_draft_resubmit(
+    *, draft_id: int, actor_id: int, body: str, event_id: int | None = None
+) -> bool:
+    """The panellist revises a returned draft and sends it back for review. True if
+    changed."""
+    body = body.strip()
+    with transaction.atomic():
+        draft = _locked_draft(draft_id, event_id)
+        if _roles(draft.question.event, actor_id).panellist_id != draft.panellist_id:
+            raise _not_allowed()
+        if not body:
+            raise ChatError(ErrorCode.INVALID, "Write the answer before sending it.")
+        if not _draft_transition(draft, DraftState.SUBMITTED):
+            return False
+        draft.body = body
+        draft.save(update_fields=["state", "body", "updated_at"])
+        _draft_history(draft, DraftAction.RESUBMITTED, actor_id=actor_id)
+        _draft_broadcast(draft)
+    return True
+
+
+def question_route(
+    *,
+    question_id: int,
+    actor_id: int,
+    to: dict[str, Any] | None,
+    event_id: int | None = None,
+) -> bool:
+    """A moderator sends a waiting or published question to an agency or a panellist of
+    this event's panel (`to`: {"agency": slug} or {"panellist": id}, as an asker's), or
+    clears the routing (None). Staff only: the public payloads never carry it. True if
+    changed; after commit, moderators and panellists hear where it now goes."""
+    with transaction.atomic():
+        question = lock_question(question_id, event_id)
+        event = question.event
+        actor = _moderator(event, actor_id)
+        if question.state not in ROUTABLE_STATES:
+            raise ChatError(
+                ErrorCode.CONFLICT,
+                f"This question is {QuestionState(question.state).label.lower()}: "
+                "only waiting or published questions can be routed.",
+            )
+        agency, panellist = _resolve_to(event, to)
+        if (question.routed_to_agency_id, question.routed_to_panellist_id) == (
+            agency.pk if agency else None,
+            panellist.pk if panellist else None,
+        ):
+            return False
+        question.routed_to_agency = agency
+        question.routed_to_panellist = panellist
+        question.routed_at = timezone.now()
+        question.routed_by = actor
+        question.save(
+            update_fields=["routed_to_agency", "routed_to_panellist", "routed_at", "routed_by"]
+        )
+        routed = frames.question_routed(question)
+        send_frame_on_commit(moderation_group(event.pk), routed)
+        send_frame_on_commit(panel_group(event.pk), routed)
+    return True
 
 
 # --- announcements and the pin --------------------------------------------------------

@@ -32,9 +32,30 @@ urlpatterns = [
         views.moderate_mute,
         name="mute",
     ),
+    path(
+        "events/<slug:slug>/moderate/questions/<int:question_id>/route/",
+        views.moderate_route,
+        name="route",
+    ),
     path("events/<slug:slug>/moderate/announce/", views.moderate_announce, name="announce"),
     path("events/<slug:slug>/moderate/pin/<int:seq>/", views.moderate_pin, name="pin"),
+    path("events/<slug:slug>/review/", views.review_console, name="review"),
+    path(
+        "events/<slug:slug>/review/drafts/<int:draft_id>/publish/",
+        views.review_publish,
+        name="review_publish",
+    ),
+    path(
+        "events/<slug:slug>/review/drafts/<int:draft_id>/return/",
+        views.review_return,
+        name="review_return",
+    ),
     path("events/<slug:slug>/panel/", views.panel_console, name="panel"),
+    path(
+        "events/<slug:slug>/panel/drafts/<int:draft_id>/resubmit/",
+        views.panel_resubmit,
+        name="resubmit",
+    ),
     path(
         "events/<slug:slug>/panel/questions/<int:question_id>/answer/",
         views.panel_answer,

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +28,7 @@ from accounts.middleware import role_page
 from accounts.selectors import signed_in_user_id
 from chat import live_page, selectors, services
 from chat.actions import ACTIONS, SessionCheck, StaffRole
-from chat.forms import AnnounceForm, AskForm
+from chat.forms import AnnounceForm, AnswerForm, AskForm, DraftPublishForm, DraftReturnForm
 from chat.guests import (
     GUEST_COOKIE_NAME,
     forget_guest_cookie,
@@ -348,18 +349,28 @@ def _console_event(
 @role_page
 @login_required
 def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
-    event, _ = _console_event(request, slug, lambda roles: roles.is_moderator)
+    event, roles = _console_event(request, slug, lambda roles: roles.is_moderator)
     feed = selectors.feed_after(event_id=event.pk)
+    routes = selectors.question_routes(event_id=event.pk)
     return render(
         request,
         "chat/moderate.html",
         {
             "event": event,
+            # The event reviews answers and names no reviewers: its moderators review.
+            "reviews_answers": roles.reviews_answers,
             "queue": selectors.moderation_queue(event_id=event.pk),
+            # Where a question may be routed: the same choices an asker has.
+            "route_choices": ask_to_choices(event),
             # The event has crisis workers: a waiting question can go to them (support/).
             "crisis_lane": event.has_crisis_lane,
             "unhandled": selectors.unhandled_questions(event_id=event.pk),
-            "feed": feed,
+            "feed": [
+                {**item, "routed_to": routes.get(item["question_id"])}
+                if item["kind"] == "question"
+                else item
+                for item in feed
+            ],
             "pinned_seq": selectors.pinned_seq(event_id=event.pk),
             "last_seq": feed[-1]["seq"] if feed else 0,
             "announce_form": AnnounceForm(),
@@ -374,22 +385,121 @@ def panel_console(request: HttpRequest, slug: str) -> HttpResponse:
     event, roles = _console_event(request, slug, lambda roles: roles.is_panellist)
     feed = selectors.feed_after(event_id=event.pk)
     most_wanted = request.GET.get("sort") == "most-wanted"
+    questions = selectors.questions_for_panel(
+        feed=feed,
+        roles=roles,
+        me_too=selectors.me_too_counts(event_id=event.pk),
+        most_wanted_first=most_wanted,
+        routes=selectors.question_routes(event_id=event.pk),
+    )
     return render(
         request,
         "chat/panel.html",
         {
             "event": event,
             "roles": roles,
-            "questions": selectors.questions_for_panel(
-                feed=feed,
-                roles=roles,
-                me_too=selectors.me_too_counts(event_id=event.pk),
-                most_wanted_first=most_wanted,
+            "questions": questions,
+            "sections": selectors.panel_sections(questions),
+            "drafts": selectors.drafts_of_panellist(
+                event_id=event.pk, panellist_id=roles.panellist_id or 0
             ),
             "most_wanted_first": most_wanted,
             "last_seq": feed[-1]["seq"] if feed else 0,
         },
     )
+
+
+@never_cache
+@role_page
+@login_required
+def review_console(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event's draft answers for its reviewers (or its moderators, when it names none):
+    publish as it is, edit then publish, or return with a comment. Plain forms."""
+    event, _ = _console_event(request, slug, lambda roles: roles.reviews_answers)
+    return render(
+        request,
+        "chat/review.html",
+        {
+            "event": event,
+            "waiting": selectors.drafts_for_review(event_id=event.pk),
+            "returned": selectors.drafts_returned(event_id=event.pk),
+        },
+    )
+
+
+def _draft_decision(
+    request: HttpRequest, slug: str, form: forms.Form, decide: Callable[[int], object], done: str
+) -> None:
+    """Take a form's decision on a draft as the signed-in user and say how it went."""
+    signed_in = _signed_in(request)
+    actor_id = signed_in()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return
+    try:
+        decide(actor_id)
+    except ChatError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+
+
+@require_POST
+def review_publish(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    event = public_event_or_404(slug)
+    form = DraftPublishForm(request.POST)
+    _draft_decision(
+        request,
+        slug,
+        form,
+        lambda actor_id: services.answer_draft_publish(
+            draft_id=draft_id,
+            actor_id=actor_id,
+            body=form.cleaned_data["body"],
+            event_id=event.pk,
+        ),
+        "Answer published.",
+    )
+    return HttpResponseRedirect(reverse("chat:review", kwargs={"slug": slug}))
+
+
+@require_POST
+def review_return(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    event = public_event_or_404(slug)
+    form = DraftReturnForm(request.POST)
+    _draft_decision(
+        request,
+        slug,
+        form,
+        lambda actor_id: services.answer_draft_return(
+            draft_id=draft_id,
+            actor_id=actor_id,
+            comment=form.cleaned_data["comment"],
+            event_id=event.pk,
+        ),
+        "Answer returned to the panellist with your comment.",
+    )
+    return HttpResponseRedirect(reverse("chat:review", kwargs={"slug": slug}))
+
+
+@require_POST
+def panel_resubmit(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    event = public_event_or_404(slug)
+    form = AnswerForm(request.POST)
+    _draft_decision(
+        request,
+        slug,
+        form,
+        lambda actor_id: services.answer_draft_resubmit(
+            draft_id=draft_id,
+            actor_id=actor_id,
+            body=form.cleaned_data["body"],
+            event_id=event.pk,
+        ),
+        "Your revised answer is with the reviewers.",
+    )
+    return HttpResponseRedirect(reverse("chat:panel", kwargs={"slug": slug}))
 
 
 CONSOLES = {StaffRole.MODERATOR: "chat:moderate", StaffRole.PANELLIST: "chat:panel"}
@@ -416,13 +526,13 @@ def console_action(request: HttpRequest, slug: str, name: str, **target: Any) ->
     form = action.form(request.POST)
     if form.is_valid():
         try:
-            action.perform(
+            result = action.perform(
                 event_id=event.pk, signed_in=signed_in, fields={**form.cleaned_data, **target}
             )
         except ChatError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, action.done)
+            messages.success(request, action.done_message(result))
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
@@ -447,6 +557,11 @@ def moderate_mute(request: HttpRequest, slug: str, participant_id: int) -> HttpR
 @require_POST
 def moderate_announce(request: HttpRequest, slug: str) -> HttpResponse:
     return console_action(request, slug, "announce")
+
+
+@require_POST
+def moderate_route(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    return console_action(request, slug, "route", question_id=question_id)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 
 from accounts.models import User
-from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS
+from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS, REVIEWERS
 from core.admin_site import LabelledDateTimeAdmin
 from events import selectors, services
 from events.enums import EventStatus
@@ -196,7 +196,14 @@ class EventAdmin(LabelledDateTimeAdmin):
         (
             "Who",
             {
-                "fields": ("lead_agency", "moderators", "crisis_workers", "safeguarding_lead"),
+                "fields": (
+                    "lead_agency",
+                    "moderators",
+                    "crisis_workers",
+                    "safeguarding_lead",
+                    "answers_reviewed",
+                    "reviewers",
+                ),
                 # Rendered as HTML by the admin; our own words and URLs only.
                 "description": format_lazy(
                     "The panel is listed at the foot of this page. Any panellist can sit on "
@@ -225,6 +232,12 @@ class EventAdmin(LabelledDateTimeAdmin):
                 CRISIS_WORKERS,
                 "talk privately with people at this event who may be in danger, from the "
                 "crisis worker console (a panellist may be one too)",
+            )
+        if db_field.name == "reviewers":
+            kwargs["help_text"] = who_can_be_chosen(
+                REVIEWERS,
+                "review answers at this event when answers are reviewed (none: its moderators "
+                "review them)",
             )
         kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)

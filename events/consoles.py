@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS, user_group_names
+from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS, REVIEWERS, user_group_names
 from events.models import Event
 
 
@@ -49,6 +49,12 @@ def _in_the_private_lane(user: User, groups: frozenset[str]) -> QuerySet[Event]:
     return Event.objects.filter(Q(crisis_workers=user) | Q(safeguarding_lead=user))
 
 
+def _reviewed(user: User, groups: frozenset[str]) -> QuerySet[Event]:
+    if REVIEWERS not in groups:
+        return Event.objects.none()
+    return Event.objects.filter(reviewers=user)
+
+
 STAFF_ROLES: tuple[StaffRole, ...] = (
     StaffRole("moderator", "Moderator", "Moderator console", "chat:moderate", _moderated),
     StaffRole("panellist", "Panellist", "Panellist console", "chat:panel", _answered),
@@ -59,6 +65,7 @@ STAFF_ROLES: tuple[StaffRole, ...] = (
         "support:console",
         _in_the_private_lane,
     ),
+    StaffRole("reviewer", "Reviewer", "Review console", "chat:review", _reviewed),
 )
 
 

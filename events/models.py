@@ -187,6 +187,20 @@ class Event(models.Model):
         help_text="Optional. Sees every private conversation at this event, can take one over, "
         "and is the one who may end a conversation marked at risk.",
     )
+    answers_reviewed = models.BooleanField(
+        default=False,
+        help_text="Answers are reviewed before they are published (for example a legal check): "
+        "a panellist's answer waits for a reviewer, who publishes it, edits it or returns it "
+        "with a comment. Reviewers are those named below, or else the event's moderators.",
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_events",
+        limit_choices_to={"groups__name": "Reviewers"},
+        help_text="Members of the Reviewers group who review answers at this event. None: its "
+        "moderators review them.",
+    )
     show_viewer_count = models.BooleanField(
         default=False, help_text="Show the public how many people are watching the live chat."
     )

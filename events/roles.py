@@ -9,6 +9,7 @@ from accounts.roles import (
     CRISIS_WORKERS,
     MODERATORS,
     PANELLISTS,
+    REVIEWERS,
     user_group_names,
     user_mfa_missing,
 )
@@ -28,6 +29,11 @@ class EventRoles:
     # conversation, takes one over, and ends those marked at risk.
     is_crisis_worker: bool = False
     is_safeguarding_lead: bool = False
+    # Named as a reviewer of this event's answers (Event.reviewers).
+    is_reviewer: bool = False
+    # Publishes, edits or returns answers here: a named reviewer, or a moderator of an event
+    # that reviews answers and names no reviewers.
+    reviews_answers: bool = False
 
     @property
     def is_panellist(self) -> bool:
@@ -44,6 +50,8 @@ class EventRoles:
             names.append("crisis_worker")
         if self.is_safeguarding_lead:
             names.append("safeguarding_lead")
+        if self.is_reviewer:
+            names.append("reviewer")
         return names
 
     @property
@@ -82,7 +90,13 @@ def event_roles(*, user: User | AnonymousUser | None, event: Event) -> EventRole
     is_crisis_worker = is_lead or (
         in_crisis_group and event.crisis_workers.filter(pk=user.pk).exists()
     )
+    is_reviewer = REVIEWERS in groups and event.reviewers.filter(pk=user.pk).exists()
+    reviews_answers = event.answers_reviewed and (
+        is_reviewer or (is_moderator and not event.reviewers.exists())
+    )
     return EventRoles(
+        is_reviewer=is_reviewer,
+        reviews_answers=reviews_answers,
         is_crisis_worker=is_crisis_worker,
         is_safeguarding_lead=is_lead,
         is_moderator=is_moderator,

@@ -27,3 +27,19 @@ def support_group(event_id: int) -> str:
     """An event's crisis workers and safeguarding lead: the private lane's queue and words.
     Nobody else ever joins it (chat/consumers/joining.py)."""
     return f"event.{event_id}.support"
+
+
+def panel_group(event_id: int) -> str:
+    """An event's panellists: staff news for the panel (a question routed), never public."""
+    return f"event.{event_id}.panel"
+
+
+def panellist_group(event_id: int, panellist_id: int) -> str:
+    """One panellist at one event: their own draft answers' news (answer review)."""
+    return f"event.{event_id}.panellist.{panellist_id}"
+
+
+def review_group(event_id: int) -> str:
+    """Who reviews an event's answers (its reviewers, or else its moderators): the drafts,
+    never public."""
+    return f"event.{event_id}.review"

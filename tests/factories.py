@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
-from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS
+from accounts.roles import CRISIS_WORKERS, MODERATORS, PANELLISTS, REVIEWERS
 from events.models import Agency, Event, Panellist, PanelSeat, Topic
 
 
@@ -64,6 +64,13 @@ class PanellistUserFactory(UserFactory):
     def role(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             grant_role(obj, PANELLISTS)
+
+
+class ReviewerFactory(UserFactory):
+    @factory.post_generation
+    def role(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            grant_role(obj, REVIEWERS)
 
 
 class CrisisWorkerFactory(UserFactory):

@@ -73,7 +73,11 @@ class AccessWatch:
         self.checked_at = time.monotonic()
         if now is not None and now.user_id != connection.ctx.user_id:
             await connection.close_once(CloseCode.SIGNED_OUT)
-        elif now is None or now.roles != connection.ctx.roles:
+        elif now is None or (now.roles, now.reviews_answers) != (
+            connection.ctx.roles,
+            connection.ctx.reviews_answers,
+        ):
+            # (A moderator stops reviewing when the event names reviewers: not a role name.)
             # Rights only ever change by reconnecting: the client reconnects (the live
             # page) or stops and asks for a reload (a console).
             await connection.close_once(CloseCode.ACCESS_CHANGED)

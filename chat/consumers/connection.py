@@ -184,7 +184,12 @@ class EventChatConsumer(ChannelsLoop):
         # Pings never reach a consumer; counted all the same, so a flood of them ends as one
         # of frames does (1008).
         uvicorn_websockets.count_pings(self.base_send, self.frames_in.take_ping)
-        self.is_staff = ctx.is_moderator or ctx.panellist_id is not None or ctx.in_support_lane
+        self.is_staff = (
+            ctx.is_moderator
+            or ctx.panellist_id is not None
+            or ctx.in_support_lane
+            or ctx.reviews_answers
+        )
         self.outbox.sees_viewer_count = self.is_staff
         # The watching count is the public's: a moderator's or panellist's console is not.
         self.outbox.counts_as_watching = not self.is_staff

@@ -19,7 +19,15 @@ from chat.guests import GUEST_COOKIE_NAME, guest_token_from_cookie
 from chat.protocol import parse_seq
 from chat.selectors import ConnectionContext
 from core.ablation import design_choice_on
-from realtime.groups import moderation_group, participant_group, support_group, user_group
+from realtime.groups import (
+    moderation_group,
+    panel_group,
+    panellist_group,
+    participant_group,
+    review_group,
+    support_group,
+    user_group,
+)
 
 if TYPE_CHECKING:
     from chat.consumers.connection import EventChatConsumer
@@ -131,12 +139,18 @@ def after_from_query(scope: dict[str, Any]) -> int:
 
 def groups_for(ctx: ConnectionContext) -> list[str]:
     """The groups a connection joins: its user's (sign-outs and role changes reach every
-    connection of this user), the moderation group (moderators), its participant's."""
+    connection of this user), the moderation group (moderators), the panel's and their own
+    (panellists), the review group (who reviews answers), its participant's."""
     groups = []
     if ctx.user_id is not None:
         groups.append(user_group(ctx.user_id))
     if ctx.is_moderator:
         groups.append(moderation_group(ctx.event_id))
+    if ctx.panellist_id is not None:
+        groups.append(panel_group(ctx.event_id))
+        groups.append(panellist_group(ctx.event_id, ctx.panellist_id))
+    if ctx.reviews_answers:
+        groups.append(review_group(ctx.event_id))
     if ctx.participant_id:
         groups.append(participant_group(ctx.participant_id))
     if ctx.in_support_lane:

@@ -78,6 +78,53 @@ function start (root) {
     return group
   }
 
+  // Where a question goes, as the server words it (payloads.addressed_to / routed_to).
+  function toText (to) {
+    return to.panellist ? `${to.panellist} (${to.agency})` : to.agency
+  }
+
+  // ---------------------------------------------------------------- routing (moderators)
+  // The choices of templates/chat/includes/route_form.html: [value, label] pairs.
+  const routeChoicesData = document.getElementById('route-choices')
+  const routeChoices = routeChoicesData ? JSON.parse(routeChoicesData.textContent) : []
+
+  // "agency:<slug>" or "panellist:<id>" as a frame's `to` (chat.forms.to_target).
+  function routeTarget (value) {
+    const [kind, key] = String(value || '').split(/:(.*)/s)
+    if (kind === 'panellist' && /^[0-9]+$/.test(key || '')) return { panellist: Number(key) }
+    if (kind === 'agency' && key) return { agency: key }
+    return null
+  }
+
+  function routeChoice (routed) {
+    if (!routed) return ''
+    return routed.panellist_id ? `panellist:${routed.panellist_id}` : `agency:${routed.agency_slug}`
+  }
+
+  function routeForm (questionId, name, routed) {
+    const form = formWithButton(`/events/${slug}/moderate/questions/${questionId}/route/`, 'Route', ` ${name}`, 'govuk-button--secondary')
+    form.className = 'app-route-form'
+    const select = element('select', 'govuk-select')
+    select.name = 'to'
+    const choices = [['', 'As asked (nobody in particular)'], ...routeChoices]
+    for (const [value, label] of choices) {
+      const option = element('option', '', label)
+      option.value = value
+      select.append(option)
+    }
+    select.value = routeChoice(routed)
+    const group = field(`route-to-${questionId}`, `Route ${name} to (only staff see this)`, select)
+    group.classList.add('govuk-!-margin-bottom-2')
+    form.prepend(group)
+    wireRoute(form, questionId)
+    return form
+  }
+
+  function wireRoute (form, questionId) {
+    if (!form) return
+    intercept(form, (data) => ({ type: 'route', question_id: questionId, to: routeTarget(data.get('to')) }))
+  }
+
   // ---------------------------------------------------------------- moderators
   const queue = document.getElementById('queue')
   const queueEmpty = document.getElementById('queue-empty')
@@ -90,6 +137,7 @@ function start (root) {
     const mute = li.querySelector('.app-mute-form')
     const pass = li.querySelector('.app-pass-form')
     if (pass) intercept(pass, () => ({ type: 'pass_to_crisis_worker', question_id: questionId }))
+    wireRoute(li.querySelector('.app-route-form'), questionId)
     const original = li.querySelector('.app-feed__body').textContent
     intercept(approve, (data) => {
       const body = String(data.get('body') || '').trim()
@@ -120,6 +168,9 @@ function start (root) {
     const asker = q.nickname ? ['“', userText(q.nickname), '”'] : ['an anonymous member of the public']
     const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
     meta.append(`Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} by `, ...asker, to)
+    // As templates/chat/includes/queue_item.html: where a moderator routed it, for staff.
+    const routedNote = element('span', 'app-routed', q.routed_to ? `Routed to ${toText(q.routed_to)}` : '')
+    meta.append(q.routed_to ? '. ' : '', routedNote)
     const actions = element('div', 'app-queue-item__actions')
     const base = `/events/${slug}/moderate`
 
@@ -176,6 +227,7 @@ function start (root) {
     } else {
       actions.append(approve, reject)
     }
+    actions.append(routeForm(q.question_id, q.ref, q.routed_to))
     if (q.participant_id) {
       const mute = formWithButton(`${base}/participants/${q.participant_id}/mute/`, 'Mute this person', ` (asker of ${q.ref})`, 'govuk-button--secondary')
       mute.className = 'app-mute-form'
@@ -269,6 +321,14 @@ function start (root) {
       refreshQueueCount()
       // Published: the number the public sees; otherwise the staff reference it had.
       say(frame.number ? `${frame.ref} published as question ${frame.number}.` : `${frame.ref} ${REMOVED_AS[frame.state] || frame.state}.`)
+    } else if (frame.type === 'question_routed') {
+      for (const form of document.querySelectorAll(`form.app-route-form[action$="/questions/${frame.question_id}/route/"]`)) {
+        form.querySelector('select').value = routeChoice(frame.routed_to)
+      }
+      const note = document.querySelector(`#queue-${frame.question_id} .app-routed`)
+      if (note) note.textContent = frame.routed_to ? `Routed to ${toText(frame.routed_to)}` : ''
+      const name = frame.number ? `Question ${frame.number}` : frame.ref
+      say(frame.routed_to ? `${name} routed to ${toText(frame.routed_to)}.` : `${name}: routing cleared.`)
     } else if (frame.type === 'participant_muted') {
       for (const li of queue.querySelectorAll(`[data-participant-id="${frame.participant_id}"] .app-mute-form`)) {
         li.replaceWith(element('strong', 'govuk-tag govuk-tag--grey', 'Muted'))
@@ -330,7 +390,9 @@ function start (root) {
     wirePin(pin, item.seq)
     const bodyText = element('p', 'app-feed__body')
     bodyText.append(userText(body))
-    li.append(meta, bodyText, pin)
+    li.append(meta, bodyText)
+    if (item.kind === 'question') li.append(routeForm(item.question_id, `question ${item.number}`, null))
+    li.append(pin)
     feed.append(li)
   }
 
@@ -340,7 +402,11 @@ function start (root) {
 
   if (kind === 'moderator') {
     queue.querySelectorAll('.app-queue-item').forEach(wireQueueItem)
-    document.querySelectorAll('#feed .app-feed__item').forEach((li) => wirePin(li.querySelector('.app-pin-form'), Number(li.dataset.seq)))
+    document.querySelectorAll('#feed .app-feed__item').forEach((li) => {
+      wirePin(li.querySelector('.app-pin-form'), Number(li.dataset.seq))
+      const route = li.querySelector('.app-route-form')
+      if (route) wireRoute(route, Number(route.dataset.questionId))
+    })
     wirePin(document.getElementById('unpin-form'), null)
     const announce = document.getElementById('announce-form')
     intercept(announce, (data) => {
@@ -352,10 +418,29 @@ function start (root) {
   }
 
   // ---------------------------------------------------------------- panellists
-  const questions = document.getElementById('panel-questions')
   const questionsEmpty = document.getElementById('questions-empty')
   const myPanellist = Number(root.dataset.panellistId || 0)
   const myAgency = root.dataset.agencySlug || ''
+  // Moderators' routings heard on this page (question_routed), by question id: a question
+  // routed while it waited is placed by it once published.
+  const routings = new Map()
+
+  // As chat/selectors.py panel_group: for this panellist, for their agency, or the rest.
+  function groupOf (to) {
+    to = to || {}
+    if (myPanellist && to.panellist_id === myPanellist) return 'for_you'
+    if (myAgency && !to.panellist_id && to.agency_slug === myAgency) return 'for_agency'
+    return 'rest'
+  }
+
+  function placeInGroup (li, group) {
+    const list = document.getElementById(`panel-group-${group}`)
+    li.classList.toggle('app-feed__item--for-me', group !== 'rest')
+    list.prepend(li)
+    for (const section of document.querySelectorAll('.app-panel-questions')) {
+      section.closest('section').querySelector('.app-panel-group__count').textContent = String(section.children.length)
+    }
+  }
 
   function wireQuestion (li) {
     const questionId = Number(li.dataset.questionId)
@@ -375,18 +460,16 @@ function start (root) {
   }
 
   function panelQuestion (item) {
-    const to = item.to || {}
-    const forMe = (myPanellist && to.panellist_id === myPanellist) || (myAgency && to.agency_slug === myAgency)
-    const li = element('li', `app-queue-item${forMe ? ' app-feed__item--for-me' : ''}`)
+    const li = element('li', 'app-queue-item')
     li.id = `question-${item.question_id}`
     li.dataset.questionId = item.question_id
     li.dataset.seq = item.seq
     const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
-    if (forMe) meta.append(element('strong', 'govuk-tag govuk-tag--orange', 'For you'), ' ')
-    const toText = item.to ? (item.to.panellist ? `, for ${item.to.panellist} (${item.to.agency})` : `, for ${item.to.agency}`) : ''
-    meta.append(`Question ${item.number}${toText}`)
+    meta.append(`Question ${item.number}${item.to ? `, for ${toText(item.to)}` : ''}`, element('span', 'app-routed'))
     const base = `/events/${slug}/panel/questions/${item.question_id}`
-    const answer = formWithButton(`${base}/answer/`, 'Publish answer', ` to question ${item.number}`, '')
+    // At a webchat that reviews answers, the answer goes to the reviewers first.
+    const answerLabel = root.dataset.answersReviewed === 'true' ? 'Send answer for review' : 'Publish answer'
+    const answer = formWithButton(`${base}/answer/`, answerLabel, ` to question ${item.number}`, '')
     answer.className = 'app-answer-form'
     const text = element('textarea', 'govuk-textarea')
     text.name = 'body'
@@ -425,9 +508,29 @@ function start (root) {
   }
 
   function panellistFrame (frame) {
+    if (frame.type === 'question_routed') {
+      routings.set(frame.question_id, frame.routed_to)
+      const li = document.getElementById(`question-${frame.question_id}`)
+      if (!li) return
+      showRouting(li, frame.routed_to)
+      const group = groupOf(frame.routed_to || JSON.parse(li.dataset.to || 'null'))
+      placeInGroup(li, group)
+      if (group === 'for_you') say(`Question ${frame.number} was routed to you.`)
+      return
+    }
+    if (frame.type === 'answer_draft') {
+      // Answer review: the panellist's own draft moved; the page lists them on reload.
+      const said = { submitted: 'is with the reviewers', returned: 'was returned to you with a comment: reload the page to revise it', published: 'was published' }
+      say(`Your answer to question ${frame.number} ${said[frame.state] || frame.state}.`)
+      return
+    }
     if (frame.type !== 'message') return
     if (frame.kind === 'question' && !document.getElementById(`question-${frame.question_id}`)) {
-      questions.prepend(panelQuestion(frame))
+      const li = panelQuestion(frame)
+      li.dataset.to = JSON.stringify(frame.to || null)
+      const routed = routings.get(frame.question_id)
+      showRouting(li, routed)
+      placeInGroup(li, groupOf(routed || frame.to))
       questionsEmpty.hidden = true
       say(`New question ${frame.number} published.`)
     } else if (frame.kind === 'answer') {
@@ -441,7 +544,11 @@ function start (root) {
     }
   }
 
-  if (kind === 'panellist') questions.querySelectorAll('.app-queue-item').forEach(wireQuestion)
+  function showRouting (li, routed) {
+    li.querySelector('.app-routed').textContent = routed ? `. Routed by a moderator to ${toText(routed)}` : ''
+  }
+
+  if (kind === 'panellist') document.querySelectorAll('.app-panel-questions .app-queue-item').forEach(wireQuestion)
 
   socket.connect()
 }

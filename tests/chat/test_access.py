@@ -12,6 +12,7 @@ from pytest_django import Settings
 
 from accounts.roles import MODERATORS
 from realtime.codes import CloseCode
+from tests.factories import ReviewerFactory
 from tests.live import LiveEvent, Socket, db, make_live_event
 
 CLOSE_TIMEOUT = 5
@@ -109,3 +110,20 @@ async def test_a_guest_is_not_affected_by_someone_elses_changes(
 @pytest.fixture
 def live(transactional_db: None) -> LiveEvent:
     return make_live_event()
+
+
+async def test_naming_a_reviewer_disconnects_the_moderator_who_reviewed_until_then(
+    live: LiveEvent, connect: Any
+) -> None:
+    def reviewed() -> None:
+        live.event.answers_reviewed = True
+        live.event.save(update_fields=["answers_reviewed"])
+
+    await db(reviewed)()
+    moderator = await connect(live.event.slug, user=live.moderator)
+    reviewer = await db(ReviewerFactory)(email="reviewer@example.org")
+
+    await db(live.event.reviewers.add)(reviewer)
+
+    # Rights change by reconnecting: the moderator no longer hears the drafts.
+    assert await closed_with(moderator) == CloseCode.ACCESS_CHANGED

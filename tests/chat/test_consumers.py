@@ -93,6 +93,7 @@ async def test_ask_is_acked_and_reaches_only_moderators_and_the_asker(
         "participant_id": question.participant_id,
         "is_urgent": False,
         "to": {"agency": "Mencap", "agency_slug": "mencap"},
+        "routed_to": None,
         "asked_at": queued["question"]["asked_at"],
         "state": "pending",
         "findings": [],

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chat import frames, payloads
-from chat.models import Question
+from chat.models import AnswerDraft, Question
 from tests.live import LiveEvent, guest_asks
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
@@ -53,6 +53,12 @@ def built_frames(live: LiveEvent) -> list[dict[str, Any]]:
         frames.queue_add(question),
         frames.queue_remove(question),
         frames.participant_muted(question.participant_id),
+        frames.question_routed(question),
+        frames.answer_draft(
+            AnswerDraft(
+                pk=7, question=question, panellist=live.panellist, body="Draft.", comment="Why?"
+            )
+        ),
         frames.feed(live=False),
         frames.viewers(3),
         frames.error("invalid", "No.", client_id=own["client_id"]),

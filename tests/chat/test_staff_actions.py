@@ -15,7 +15,8 @@ from chat.models import FeedItem, Question
 from chat.protocol import PRIVILEGED_FRAMES, SCHEMA
 from tests.live import LiveEvent, guest_asks
 
-SAMPLE_VALUES: dict[Any, Any] = {int: 1, str: "Sample text.", bool: True}
+# `to` as the console form posts it (the socket's is a dict, checked by the service).
+SAMPLE_VALUES: dict[Any, Any] = {int: 1, str: "Sample text.", bool: True, dict: "agency:mencap"}
 
 
 def sample_fields(name: str) -> dict[str, Any]:

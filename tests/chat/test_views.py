@@ -248,9 +248,10 @@ def test_panellist_console_marks_questions_for_them_and_answers_by_form(
         {"body": "Call our helpline."},
     )
 
-    assert [(q["body"], q["for_me"]) for q in console.context["questions"]] == [
-        ("For anyone", False),
-        ("For Mencap", True),
+    # Addressed to their agency comes first, under "For your agency", though it is older.
+    assert [(q["body"], q["group"]) for q in console.context["questions"]] == [
+        ("For Mencap", "for_agency"),
+        ("For anyone", "rest"),
     ]
     answer = FeedItem.objects.get(kind="answer")
     assert answer.payload["panellist"]["name"] == "Jo Davies"

@@ -236,7 +236,7 @@ def test_an_answer_arriving_live_appears_beneath_its_question(
     panellist = new_context(session=portal.data["panellist"]["session"]).new_page()
     panellist.goto(f"/events/{portal.data['live_slug']}/panel/")
     expect(panellist.locator("#connection-status")).to_have_text("Live updates on.")
-    asked = panellist.locator(f"#panel-questions > li[data-seq='{question_seq}']")
+    asked = panellist.locator(f".app-panel-questions > li[data-seq='{question_seq}']")
     asked.get_by_label("Which reply answers question").fill("See the answer to question 1 above.")
     asked.get_by_role("button", name="Mark answered in another reply").click()
 
@@ -274,5 +274,35 @@ def test_me_too_over_the_live_connection_thanks_once_and_a_panellist_sees_the_co
     assert page.url.endswith(f"/events/{slug}/live/")
     panellist = new_context(session=portal.data["panellist"]["session"]).new_page()
     panellist.goto(f"/events/{slug}/panel/?sort=most-wanted")
-    first = panellist.locator("#panel-questions > li").first
+    # The most wanted first within its group (For you, For your agency, Everything else).
+    question_id = question.get_attribute("data-question-id")
+    first = panellist.locator(f".app-panel-questions:has(#question-{question_id}) > li").first
+    expect(first).to_have_id(f"question-{question_id}")
     expect(first.locator(".app-me-too-count")).to_contain_text("1 person wants to know this too")
+
+
+def test_routing_a_published_question_moves_it_to_for_you_on_the_panellists_console(
+    portal: Portal, new_context: NewContext
+) -> None:
+    slug, question_id = portal.data["live_slug"], portal.data["published_question_id"]
+    panellist = new_context(session=portal.data["panellist"]["session"]).new_page()
+    panellist.goto(f"/events/{slug}/panel/")
+    expect(panellist.locator("#connection-status")).to_have_text("Live updates on.")
+    public = new_context().new_page()
+    public.goto(f"/events/{slug}/live/")
+    expect(public.locator("#connection-status")).to_have_text("Live updates on.")
+    moderator = moderator_console(portal, new_context)
+
+    moderator.locator(f"#route-to-{question_id}").select_option(
+        f"panellist:{portal.data['sam_panellist_id']}"
+    )
+    moderator.locator(f"#route-to-{question_id}").locator("xpath=ancestor::form").get_by_role(
+        "button", name="Route"
+    ).click()
+
+    # Over the socket: the panellist's page moves it without a reload, and says why.
+    routed = panellist.locator(f"#panel-group-for_you > #question-{question_id}")
+    expect(routed).to_contain_text(f"Routed by a moderator to {portal.data['panellist']['name']}")
+    expect(moderator.locator("#console-announcer")).to_contain_text("routed to")
+    assert moderator.url.endswith(f"/events/{slug}/moderate/")
+    expect(public.locator("#feed")).not_to_contain_text("Routed")

@@ -161,7 +161,7 @@ def test_a_webchat_from_setup_to_transcript(portal: Portal, new_context: NewCont
     # The panellist answers the first question.
     panellist = new_context().new_page()
     sign_in(panellist, portal.data["panellist"], f"/events/{SLUG}/panel/")
-    question = panellist.locator("#panel-questions > li", has_text=ADVANCE_QUESTION)
+    question = panellist.locator(".app-panel-questions > li", has_text=ADVANCE_QUESTION)
     question.get_by_label("Your answer to question").fill(ANSWER)
     question.get_by_role("button", name="Publish answer").click()
     expect(question.locator(".app-answers")).to_contain_text(ANSWER)
