@@ -487,6 +487,7 @@ PRIVILEGED_SAMPLES = {
     "pin": {"seq": None},
     "mute": {"participant_id": 1},
     "pass_to_crisis_worker": {"question_id": 1},
+    "route": {"question_id": 1, "to": None},
 }
 
 
