@@ -26,7 +26,10 @@ def worker_label(user: User | None) -> str:
     when they sit on a panel, else "Crisis worker")."""
     if user is None:
         return "A crisis worker"
-    panellist = Panellist.objects.filter(user=user).select_related("agency").first()
+    try:
+        panellist: Panellist | None = user.panellist
+    except Panellist.DoesNotExist:
+        panellist = None
     name = user.full_name or "A crisis worker"
     if panellist is not None:
         return f"{panellist.name or name}, {panellist.role_title}"
@@ -35,7 +38,11 @@ def worker_label(user: User | None) -> str:
 
 def workers_on_duty(*, event_id: int) -> list[str]:
     """The labels of the crisis workers on duty now (their console says so)."""
-    duties = Duty.objects.filter(event_id=event_id).select_related("worker").order_by("started_at")
+    duties = (
+        Duty.objects.filter(event_id=event_id)
+        .select_related("worker__panellist")
+        .order_by("started_at")
+    )
     return [worker_label(duty.worker) for duty in duties if duty.worker.is_active]
 
 

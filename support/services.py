@@ -16,14 +16,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat.enums import QuestionState
-from chat.models import Participant, Question
+from chat.models import Question
 from chat.protocol import ErrorCode
 from chat.ratelimit import allow
 from chat.services import ChatError, lock_question, participant_for, question_transition
 from events.enums import EventStatus
 from events.models import Event
 from events.roles import EventRoles, event_roles
-from realtime.broadcast import send_frame_on_commit
+from realtime.broadcast import send_frame_on_commit, send_now
 from realtime.groups import participant_group, support_group
 from support import frames, selectors
 from support.enums import (
@@ -84,16 +84,6 @@ def _lock(conversation_id: int, event_id: int) -> Conversation:
 def _lane_open(event: Event) -> bool:
     """A conversation can begin while the webchat takes questions or is live."""
     return event.status == EventStatus.LIVE or event.accepts_questions()
-
-
-def _person_participant(person: Person, *, create: bool) -> Participant | None:
-    if create:
-        return participant_for(
-            event_id=person.event_id, user_id=person.user_id, guest_token=person.guest_token
-        )
-    return selectors.participant_of(
-        event_id=person.event_id, user_id=person.user_id, guest_token=person.guest_token
-    )
 
 
 def _announce(conversation: Conversation) -> None:
@@ -174,8 +164,6 @@ def duty_end(*, event_id: int, actor_id: int) -> bool:
 
 def _lane_changed(event_id: int) -> None:
     """Who is on duty changed: crisis workers' consoles refresh (the person's pane asks)."""
-    from realtime.broadcast import send_now
-
     send_now(support_group(event_id), {"type": "private.frame", "frame": frames.duty_changed()})
 
 
@@ -194,7 +182,8 @@ def conversation_open(
     one, is returned as it is: one per person and event."""
     client_uuid = uuid.UUID(client_id)
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=person.event_id)
+        # No lock on the event: one open conversation per person is a database constraint.
+        event = Event.objects.get(pk=person.event_id)
         participant = participant_for(
             event_id=person.event_id, user_id=person.user_id, guest_token=person.guest_token
         )
@@ -251,7 +240,9 @@ def conversation_open(
 
 
 def _persons_conversation(person: Person, conversation_id: int) -> Conversation:
-    participant = _person_participant(person, create=False)
+    participant = selectors.participant_of(
+        event_id=person.event_id, user_id=person.user_id, guest_token=person.guest_token
+    )
     conversation = _lock(conversation_id, person.event_id)
     if participant is None or conversation.participant_id != participant.pk:
         raise ChatError(ErrorCode.NOT_FOUND, "No such conversation at this webchat.")
@@ -286,7 +277,9 @@ def person_leaves(
     workers see that they left; the outcome is theirs to record."""
     with transaction.atomic():
         if conversation_id is None:
-            participant = _person_participant(person, create=False)
+            participant = selectors.participant_of(
+                event_id=person.event_id, user_id=person.user_id, guest_token=person.guest_token
+            )
             if participant is None:
                 return None
             found = selectors.open_conversation_of(participant_id=participant.pk)
@@ -454,10 +447,8 @@ def conversation_mark_risk(
         event = Event.objects.get(pk=event_id)
         _, roles = _worker(event, actor_id)
         conversation = _lock(conversation_id, event_id)
-        if conversation.state == ConversationState.WAITING:
-            # Any crisis worker may raise a waiting one to the top of the queue.
-            pass
-        else:
+        # Any crisis worker may raise a waiting one to the top of the queue.
+        if conversation.state != ConversationState.WAITING:
             _held_or_lead(conversation, actor_id, roles)
         if conversation.at_risk != at_risk:
             conversation.at_risk = at_risk

@@ -179,86 +179,36 @@ async def handle_resume(connection: "EventChatConsumer", frame: ClientFrame) -> 
         await connection.send_frame(outgoing)
 
 
-async def _as_worker(connection: "EventChatConsumer", perform: Any) -> Any:
+# Each crisis worker's frame and the service it calls: the frame's fields are the service's
+# keyword arguments (the schemas above name them so), with the event and the signed-in actor.
+WORKER_SERVICES = {
+    "support_claim": "conversation_claim",
+    "support_reply": "worker_says",
+    "support_hand_over": "conversation_hand_over",
+    "support_risk": "conversation_mark_risk",
+    "support_end": "conversation_end",
+}
+
+
+async def handle_worker_frame(connection: "EventChatConsumer", frame: ClientFrame) -> None:
     """A crisis worker's frame: refused at once for anyone else, then through the session
-    check to the service (which reads their roles at this event again)."""
+    check to its service (looked up when called), which reads their roles at this event
+    again. A reply is acknowledged with its seq."""
     if not connection.ctx.in_support_lane:
         raise ChatError(ErrorCode.NOT_ALLOWED, "You cannot do that in this webchat.")
     event_id = connection.ctx.event_id
+    service = getattr(services, WORKER_SERVICES[frame.type])
 
     def act(signed_in: SessionCheck) -> Any:
-        return perform(event_id, signed_in())
+        return service(event_id=event_id, actor_id=signed_in(), **frame.fields)
 
-    return await connection.access.as_signed_in(act)
-
-
-@handles("support_claim")
-async def handle_claim(connection: "EventChatConsumer", frame: ClientFrame) -> None:
-    conversation_id = frame.fields.get("conversation_id")
-    await _as_worker(
-        connection,
-        lambda event_id, actor_id: services.conversation_claim(
-            event_id=event_id, actor_id=actor_id, conversation_id=conversation_id
-        ),
-    )
+    result = await connection.access.as_signed_in(act)
+    if isinstance(result, Message):
+        await connection.send_frame(frames.ack(client_id=frame.fields["client_id"], message=result))
 
 
-@handles("support_reply")
-async def handle_reply(connection: "EventChatConsumer", frame: ClientFrame) -> None:
-    fields = frame.fields
-    message = await _as_worker(
-        connection,
-        lambda event_id, actor_id: services.worker_says(
-            event_id=event_id,
-            actor_id=actor_id,
-            conversation_id=fields["conversation_id"],
-            client_id=fields["client_id"],
-            body=fields["body"],
-        ),
-    )
-    await connection.send_frame(frames.ack(client_id=fields["client_id"], message=message))
-
-
-@handles("support_hand_over")
-async def handle_hand_over(connection: "EventChatConsumer", frame: ClientFrame) -> None:
-    fields = frame.fields
-    await _as_worker(
-        connection,
-        lambda event_id, actor_id: services.conversation_hand_over(
-            event_id=event_id,
-            actor_id=actor_id,
-            conversation_id=fields["conversation_id"],
-            to_user_id=fields["to_user_id"],
-        ),
-    )
-
-
-@handles("support_risk")
-async def handle_risk(connection: "EventChatConsumer", frame: ClientFrame) -> None:
-    fields = frame.fields
-    await _as_worker(
-        connection,
-        lambda event_id, actor_id: services.conversation_mark_risk(
-            event_id=event_id,
-            actor_id=actor_id,
-            conversation_id=fields["conversation_id"],
-            at_risk=fields["at_risk"],
-        ),
-    )
-
-
-@handles("support_end")
-async def handle_end(connection: "EventChatConsumer", frame: ClientFrame) -> None:
-    fields = frame.fields
-    await _as_worker(
-        connection,
-        lambda event_id, actor_id: services.conversation_end(
-            event_id=event_id,
-            actor_id=actor_id,
-            conversation_id=fields["conversation_id"],
-            outcome=fields["outcome"],
-        ),
-    )
+for _frame_type in WORKER_SERVICES:
+    handles(_frame_type)(handle_worker_frame)
 
 
 @on_join

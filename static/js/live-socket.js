@@ -179,3 +179,13 @@ export function summarise (item) {
   if (item.kind === 'answer') return `New answer from ${item.panellist.name}, ${item.panellist.agency_short_name}.`
   return 'New announcement from the moderators.'
 }
+
+// A client_id for a frame that is stored once (ask, support_say): a random UUID.
+export function newClientId () {
+  if (window.crypto.randomUUID) return window.crypto.randomUUID()
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
+  bytes[6] = (bytes[6] & 0x0f) | 0x40
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}

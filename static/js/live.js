@@ -1,6 +1,6 @@
 // The public live page: live items, pause, private notices, and asking over the socket.
 // Without JavaScript the page still shows everything published and asks by form post.
-import { LiveSocket, element, renderConnection, renderStatusTag, summarise, userText } from './live-socket.js'
+import { LiveSocket, element, newClientId, renderConnection, renderStatusTag, summarise, userText } from './live-socket.js'
 import { placeFeedItem, renderFeedItem } from './feed-item.js'
 
 
@@ -297,13 +297,4 @@ function start (root) {
   }
 
   socket.connect()
-}
-
-function newClientId () {
-  if (window.crypto.randomUUID) return window.crypto.randomUUID()
-  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
-  bytes[6] = (bytes[6] & 0x0f) | 0x40
-  bytes[8] = (bytes[8] & 0x3f) | 0x80
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }

@@ -2,7 +2,7 @@
 // live page's own socket (docs/protocol.md, "Talking privately"). Messages arrive once, in
 // order, by seq; a reconnect resumes from the last one. Nothing is kept in the browser:
 // the server tells a returning tab of the conversation as it joins.
-import { element, userText } from './live-socket.js'
+import { element, newClientId, userText } from './live-socket.js'
 
 const section = document.getElementById('private-talk')
 if (section) start(section)
@@ -208,13 +208,4 @@ function start (section) {
   leave.addEventListener('click', () => {
     if (conversation) send({ type: 'support_leave', conversation_id: conversation.conversation_id })
   })
-}
-
-function newClientId () {
-  if (window.crypto.randomUUID) return window.crypto.randomUUID()
-  const bytes = window.crypto.getRandomValues(new Uint8Array(16))
-  bytes[6] = (bytes[6] & 0x0f) | 0x40
-  bytes[8] = (bytes[8] & 0x3f) | 0x80
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
