@@ -15,6 +15,12 @@ from accounts.roles import (
 )
 from events.models import Event, PanelSeat
 
+# The role names (EventRoles.names) that make someone staff of an event: its staff room
+# (staffroom/) is theirs, the public never.
+STAFF_ROLE_NAMES = frozenset(
+    {"moderator", "panellist", "crisis_worker", "safeguarding_lead", "reviewer"}
+)
+
 
 @dataclass(frozen=True)
 class EventRoles:
@@ -53,6 +59,11 @@ class EventRoles:
         if self.is_reviewer:
             names.append("reviewer")
         return names
+
+    @property
+    def is_staff(self) -> bool:
+        """Moderates, answers, reviews or talks privately with people at this event."""
+        return self.reviews_answers or not STAFF_ROLE_NAMES.isdisjoint(self.names)
 
     @property
     def in_support_lane(self) -> bool:

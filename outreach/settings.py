@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "chat",
     "support",
+    "staffroom",
     "archive",
     "reports",
     "demo",
@@ -427,6 +428,8 @@ CHAT_NETWORK_HASH_HOURS = env.int("CHAT_NETWORK_HASH_HOURS", default=48)
 SUPPORT_AFTER_CLOSE_MINUTES = env.int("SUPPORT_AFTER_CLOSE_MINUTES", default=60)
 SUPPORT_RETENTION_DAYS = env.int("SUPPORT_RETENTION_DAYS", default=30)
 SUPPORT_OPENS_PER_NETWORK = env.int("SUPPORT_OPENS_PER_NETWORK", default=20)
+# The staff room (staffroom/): messages each member of staff may post a minute at one event.
+STAFFROOM_MESSAGES_PER_MINUTE = env.int("STAFFROOM_MESSAGES_PER_MINUTE", default=30)
 # Days after an event ends that unpublished questions, edited originals, nicknames and the
 # question-asker link are kept for moderation and complaints (chat/retention.py).
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=30)

@@ -43,3 +43,9 @@ def review_group(event_id: int) -> str:
     """Who reviews an event's answers (its reviewers, or else its moderators): the drafts,
     never public."""
     return f"event.{event_id}.review"
+
+
+def staffroom_group(event_id: int) -> str:
+    """An event's staff (moderators, panellists, reviewers, crisis workers): the staff room's
+    messages, never public. Nobody else ever joins it (staffroom/socket.py)."""
+    return f"event.{event_id}.staffroom"

@@ -124,5 +124,6 @@ function start (root) {
       }
     }
   })
+  window.outreachLive = socket // the staff room pane (staffroom-pane.js) listens on it too
   socket.connect()
 }
