@@ -30,10 +30,5 @@ def ack(*, client_id: str, seq: int) -> dict[str, Any]:
     return {"type": "staff_ack", "client_id": client_id, "seq": seq}
 
 
-def room(*, last_seq: int) -> dict[str, Any]:
-    """As a staff connection joins: the room's last seq, so the pane asks for what it missed."""
-    return {"type": "staff_room", "last_seq": last_seq}
-
-
 def synced(*, last_seq: int, more: bool) -> dict[str, Any]:
     return {"type": "staff_synced", "last_seq": last_seq, "more": more}

@@ -10,7 +10,7 @@ from chat.models import ChatRoom
 from events.models import Event
 from events.roles import STAFF_ROLE_NAMES, EventRoles, event_roles
 from staffroom import references
-from staffroom.models import StaffMessage, StaffRoom
+from staffroom.models import StaffMessage
 
 # The most a resume or a page is sent at once; a longer history comes in pages.
 PAGE_SIZE = 200
@@ -27,11 +27,6 @@ def staff_roles(*, user_id: int | None, event: Event) -> EventRoles | None:
 def is_staff_connection(*, roles: list[str], reviews_answers: bool) -> bool:
     """The same rule for a live connection's context (chat.selectors.ConnectionContext)."""
     return reviews_answers or not STAFF_ROLE_NAMES.isdisjoint(roles)
-
-
-def last_seq(*, event_id: int) -> int:
-    room = StaffRoom.objects.filter(event_id=event_id).values_list("last_seq", flat=True).first()
-    return room or 0
 
 
 def feed_last_seq(*, event_id: int) -> int:

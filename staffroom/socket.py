@@ -9,7 +9,6 @@ the sender's session check to a service or selector that reads their roles here 
 from typing import TYPE_CHECKING, Any
 
 from chat.actions import SessionCheck
-from chat.consumers import calls
 from chat.consumers.handlers import handles
 from chat.consumers.joining import on_join
 from chat.protocol import ClientFrame, ErrorCode, Field, register_frames
@@ -86,10 +85,8 @@ async def handle_resume(connection: "EventChatConsumer", frame: ClientFrame) -> 
 
 @on_join
 async def join_staff_room(connection: "EventChatConsumer") -> None:
-    """A staff connection hears the room from now on, then is told its last seq: the pane
-    asks for whatever it has not got (after a reconnect, what was said meanwhile)."""
-    if not _is_staff(connection):
-        return
-    await connection.join_group(staffroom_group(connection.ctx.event_id))
-    last_seq = await calls.staff_db(selectors.last_seq)(event_id=connection.ctx.event_id)
-    await connection.send_frame(frames.room(last_seq=last_seq))
+    """A staff connection hears the room from now on. The pane then asks for what it has
+    not got (`staff_resume`, sent as the socket opens: a connection handles its frames only
+    once it has joined, so nothing said in between is missed)."""
+    if _is_staff(connection):
+        await connection.join_group(staffroom_group(connection.ctx.event_id))

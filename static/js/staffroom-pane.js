@@ -24,18 +24,27 @@ function start (pane) {
 
   let socket = window.outreachLive
   if (socket) {
-    // The console's socket: its frames go to the console first, then here.
+    // The console's socket: its frames and states go to the console first, then here.
     const consoleFrame = socket.onFrame
+    const consoleState = socket.onState
     socket.onFrame = (frame) => {
       consoleFrame(frame)
       staffFrame(frame)
     }
+    socket.onState = (state, delay) => {
+      consoleState(state, delay)
+      staffState(state)
+    }
   } else {
+    const connection = document.getElementById('connection-status')
     socket = new LiveSocket({
       path: pane.dataset.wsPath,
       lastSeq: Number(pane.dataset.feedSeq || 0),
       stopWhenAccessChanges: true,
-      onState: (state) => renderConnection(document.getElementById('connection-status'), state),
+      onState: (state) => {
+        renderConnection(connection, state)
+        staffState(state)
+      },
       onFrame: staffFrame
     })
     window.outreachLive = socket
@@ -46,11 +55,20 @@ function start (pane) {
     if (!resuming) resuming = socket.send({ type: 'staff_resume', after: lastSeq })
   }
 
+  // Each time the socket opens (the first time and after every reconnect): whatever was
+  // said since the last message shown. A request on a socket that closed is lost with it.
+  let socketOpen = false
+  function staffState (state) {
+    const open = state === 'connected' || state === 'delayed'
+    if (open && !socketOpen) {
+      resuming = false
+      resume()
+    }
+    socketOpen = open
+  }
+
   function staffFrame (frame) {
-    if (frame.type === 'staff_room') {
-      // Joined (or joined again): ask for whatever was said meanwhile.
-      if (frame.last_seq > lastSeq) resume()
-    } else if (frame.type === 'staff_message') {
+    if (frame.type === 'staff_message') {
       receive(frame)
     } else if (frame.type === 'staff_synced') {
       resuming = false
