@@ -147,3 +147,8 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     client.get(PAGE)  # warm the session and caches
     with django_assert_max_num_queries(25):  # type: ignore[operator]
         client.get(PAGE)
+
+
+def test_your_webchats_links_to_the_staff_room(live: LiveEvent) -> None:
+    page = signed_in(live.panellist_user).get("/your-webchats/").content.decode()
+    assert '<a class="govuk-link" href="/events/live-chat/staff-room/">Staff room' in page
