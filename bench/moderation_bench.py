@@ -58,6 +58,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from fanout_bench import cores, median, pinned, spread  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
+from websockets.typing import Origin  # noqa: E402
 
 from outreach.embedded_redis import EmbeddedRedis  # noqa: E402
 from tests import harness  # noqa: E402
@@ -305,7 +307,16 @@ class Bench:
                     self.later(writing, lambda answer=answer: client.send(answer))
 
     async def ask(self, text: str, duplicate: bool) -> None:
-        client = await harness.connect_client("asker", self.port, SLUG)
+        # As the live page does: it carries the feed, and its socket joins from the last item.
+        ws = await connect(
+            f"ws://127.0.0.1:{self.port}/ws/events/{SLUG}/?after={self.last_seq()}",
+            origin=Origin(f"http://127.0.0.1:{self.port}"),
+            proxy=None,
+            open_timeout=60,
+            close_timeout=2,
+        )
+        client = harness.Client("asker", ws)
+        await client.until(lambda f: f["type"] == "synced", timeout=60)
         client_id = str(uuid.uuid4())
         self.duplicate[client_id] = duplicate
         self.by_body.setdefault(text, []).append(client_id)
@@ -316,11 +327,16 @@ class Bench:
             self.refusals.append(acked)
         await client.ws.close()
 
+    def last_seq(self) -> int:
+        seqs = [f["seq"] for f in self.watcher.frames if f["type"] == "message"]
+        return seqs[-1] if seqs else 0
+
     # -- the run ----------------------------------------------------------------------
 
     async def run(self) -> dict[str, Any]:
         self.by_body: dict[str, list[str]] = {}
         watcher = await harness.connect_client("watcher", self.port, SLUG, after=0)
+        self.watcher = watcher
         moderators = [
             await harness.connect_client(f"moderator {i}", self.port, SLUG, session=session)
             for i, session in enumerate(self.data["moderator_sessions"])
