@@ -21,6 +21,8 @@ function start (pane) {
   let lastSeq = Number(pane.dataset.lastSeq || 0)
   let resuming = false
   let pending = null // the client_id of the message on its way
+  let socketOpen = false
+  let ownSocket = false
 
   let socket = window.outreachLive
   if (socket) {
@@ -35,6 +37,8 @@ function start (pane) {
       consoleState(state, delay)
       staffState(state)
     }
+    // Opened before this module ran: ask now.
+    if (socket.isOpen) staffState('connected')
   } else {
     const connection = document.getElementById('connection-status')
     socket = new LiveSocket({
@@ -48,7 +52,7 @@ function start (pane) {
       onFrame: staffFrame
     })
     window.outreachLive = socket
-    socket.connect()
+    ownSocket = true
   }
 
   function resume () {
@@ -57,7 +61,6 @@ function start (pane) {
 
   // Each time the socket opens (the first time and after every reconnect): whatever was
   // said since the last message shown. A request on a socket that closed is lost with it.
-  let socketOpen = false
   function staffState (state) {
     const open = state === 'connected' || state === 'delayed'
     if (open && !socketOpen) {
@@ -144,4 +147,5 @@ function start (pane) {
 
   // The newest message in view on arrival.
   log.scrollTop = log.scrollHeight
+  if (ownSocket) socket.connect()
 }

@@ -58,6 +58,20 @@ for body in ("Can I report online?", "What counts as a hate incident?"):
 print(json.dumps({"slug": event.slug, "question_ids": ids}))
 """
 
+SAY_SCRIPT = """
+import json, os, uuid
+import django
+django.setup()
+from events.models import Event
+from staffroom.services import staff_message_post
+event = Event.objects.get(slug=os.environ["E2E_SLUG"])
+message = staff_message_post(
+    event_id=event.pk, actor_id=int(os.environ["E2E_MODERATOR_ID"]),
+    client_id=str(uuid.uuid4()), body="Back at 19:30",
+)
+print(json.dumps({"seq": message.seq}))
+"""
+
 MESSAGE = "Sam, can you take #2? The asker sounds worried."
 
 
@@ -139,6 +153,13 @@ def test_the_staff_room_page_works_without_javascript(
     assert message.get_by_role("link", name="#1").get_attribute("href", timeout=1000) is not None
 
     with_script = new_context(session=portal.data["panellist"]["session"]).new_page()
+    errors: list[str] = []
+    with_script.on("pageerror", lambda error: errors.append(str(error)))
     with_script.goto(f"/events/{slug}/staff-room/")
     expect(with_script.locator("#connection-status")).to_have_text("Live updates on.")
     assert_no_axe_violations(with_script, axe_script, "the staff room's page")
+    # Live on its own page too: a message from elsewhere arrives without a reload.
+    portal.run(SAY_SCRIPT, E2E_SLUG=slug, E2E_MODERATOR_ID=str(portal.data["moderator_id"]))
+    expect(with_script.locator("#staff-room-messages > li")).to_have_count(2)
+    expect(with_script.locator("#staff-room-messages")).to_contain_text("Back at 19:30")
+    assert errors == []
