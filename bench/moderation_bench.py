@@ -225,6 +225,7 @@ class Bench:
         self.decided_state: dict[int, str] = {}
         self.removed_heard: dict[int, list[int]] = {}  # question_id -> per moderator
         self.refusals: list[dict[str, Any]] = []
+        self.repeated_adds: list[tuple[int, int]] = []  # (moderator, question_id)
         self.answers_sent = 0
         self.answered_numbers: set[int] = set()
         self.tasks: set[asyncio.Task[None]] = set()
@@ -242,6 +243,7 @@ class Bench:
 
     async def moderator(self, index: int, client: harness.Client) -> None:
         reading = self.args.reading_ms / 1000
+        seen: set[int] = set()
         while True:
             await client.receive(timeout=3600)
             frame = client.frames.pop()
@@ -249,6 +251,12 @@ class Bench:
                 self.refusals.append(frame)
             elif frame["type"] == "queue_add":
                 question_id = frame["question"]["question_id"]
+                # As the console does (static/js/console.js): a question already in the queue,
+                # or already gone from it, is not added again; counted, not decided twice.
+                if question_id in seen:
+                    self.repeated_adds.append((index, question_id))
+                    continue
+                seen.add(question_id)
                 if question_id % MODERATORS == index:
                     self.queued_at[question_id] = time.monotonic()
                     self.decide(client, question_id, frame["question"]["body"], reading)
@@ -557,6 +565,11 @@ def main() -> int:
             f"published answers per panellist action: {ratio:.2f} "
             f"({counts['answers']} published / {bench.answers_sent} answer frames)"
         )
+        if bench.repeated_adds:
+            print(
+                f"note: {len(bench.repeated_adds)} queue_add frames reached a moderator a second "
+                f"time (moderator, question): {bench.repeated_adds[:10]}"
+            )
         print(
             f"checked: {counts['published_items']} public items once each in order; "
             f"{counts['published_questions']} published, "
