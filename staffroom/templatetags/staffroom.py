@@ -11,7 +11,10 @@ from staffroom import selectors, services
 
 register = template.Library()
 
+# The last messages shown: on a console, and on the staff room's own page (all are kept; the
+# admin shows every one).
 PANE_MESSAGES = 50
+PAGE_MESSAGES = 200
 
 
 @register.inclusion_tag("staffroom/pane.html", takes_context=True)
@@ -21,7 +24,9 @@ def staff_room_pane(context: template.Context, event: Event) -> dict[str, Any]:
     if roles is None:
         return {"shown": False}
     kind = selectors.link_kind(roles)
-    latest = selectors.latest_messages(event_id=event.pk, limit=PANE_MESSAGES)
+    on_own_page = bool(context.get("staff_room_page", False))
+    limit = PAGE_MESSAGES if on_own_page else PANE_MESSAGES
+    latest = selectors.latest_messages(event_id=event.pk, limit=limit)
     return {
         "shown": True,
         "event": event,
@@ -37,5 +42,5 @@ def staff_room_pane(context: template.Context, event: Event) -> dict[str, Any]:
         "next": request.get_full_path(),
         "max_chars": services.MAX_MESSAGE_CHARS,
         "csrf_token": context.get("csrf_token"),
-        "on_own_page": context.get("staff_room_page", False),
+        "on_own_page": on_own_page,
     }
