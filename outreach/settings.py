@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "chat",
     "support",
+    "similar",
     "archive",
     "reports",
     "demo",

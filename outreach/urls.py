@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("archive.urls")),
     path("", include("reports.urls")),
     path("", include("support.urls")),
+    path("", include("similar.urls")),
     path("", include("chat.urls")),
     path("", include("events.urls")),
 ]
