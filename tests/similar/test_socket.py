@@ -119,3 +119,31 @@ async def test_the_public_and_panellists_cannot_detach_or_publish(
         await socket.send({"type": "similar_detach", "question_id": first_id})
         refused = await socket.until_type("error")
         assert refused["code"] == "not_allowed"
+
+
+async def test_attaching_to_a_published_question_tells_every_viewer_the_count(
+    live: LiveEvent, connect: Any
+) -> None:
+    console = await connect("live-chat", user=live.moderator)
+    asker = await connect("live-chat", guest_of=LIVE_URL)
+    await asker.send(ask(FIRST))
+    first_id = (await asker.until_type("ack"))["question_id"]
+    await console.send({"type": "approve", "question_id": first_id})
+    await console.until(lambda frame: frame["type"] == "queue_remove")
+    late = await connect("live-chat", guest_of=LIVE_URL)
+    await late.send(ask(SAME))
+    late_id = (await late.until_type("ack"))["question_id"]
+    found = await console.until_type("similar_found")
+    assert (found["question_id"], found["lead"]["number"]) == (late_id, 1)
+    viewer = await connect("live-chat")
+
+    await console.send(
+        {"type": "similar_attach", "question_id": late_id, "to_question_id": first_id}
+    )
+
+    counted = await viewer.until_type("asked_by")
+    assert counted == {"type": "asked_by", "question_id": first_id, "number": 1, "count": 2}
+    told = await late.until(
+        lambda frame: frame["type"] == "own_question" and frame["state"] == "merged"
+    )
+    assert told["published_with"] == {"number": 1, "state": "published", "asked_by": 2}
