@@ -54,6 +54,7 @@ def render_csv(event: Event, transcript: Transcript) -> str:
             "body",
             "published_at",
             "corrected",
+            "asked_by",
             "me_too",
         ]
     )
@@ -70,6 +71,8 @@ def render_csv(event: Event, transcript: Transcript) -> str:
                 item["body"],
                 item.get("published_at"),
                 "yes" if item.get("corrected") else "",
+                # How many people asked it (similar questions attached), once published.
+                item.get("asked_by", "") if item["kind"] == "question" else "",
                 item.get("me_too", "") if item["kind"] == "question" else "",
             )
         )
@@ -97,6 +100,9 @@ def render_text(event: Event, transcript: Transcript) -> str:
             said = f"Answer to question {item['question_number']}"
         else:
             said = item["kind"].capitalize()
+        asked_by = item.get("asked_by") or 1
+        if asked_by > 1:
+            said += f" (asked by {asked_by} people)"
         wanted = item.get("me_too") or 0
         also = [f"({wanted} {'person' if wanted == 1 else 'people'} wanted to know this too)"]
         lines += [f"{said} from {speaker}:", item["body"], *(also if wanted else []), ""]

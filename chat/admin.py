@@ -36,6 +36,8 @@ class QuestionAdmin(ReadOnlyAdmin):
         "moderated_at",
         "moderated_by",
         "rejection_reason",
+        "askers_count",
+        "published_with",
     )
     fields = readonly_fields
 

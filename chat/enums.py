@@ -13,6 +13,10 @@ class QuestionState(models.TextChoices):
     # A moderator passed it to the event's crisis worker: out of the public queue, never
     # published; its words begin a private conversation (support/).
     PASSED = "passed", "Passed to the crisis worker"
+    # A moderator attached it to a published question that asks the same (similar/): never
+    # published itself; its asker is told of that question's publication and answer, and
+    # the public sees one more person asked it (Question.askers_count).
+    MERGED = "merged", "Published with a similar question"
 
 
 # A moderator may route (question_route) a question that is waiting or on the page.
@@ -29,6 +33,7 @@ QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
             QuestionState.UNHANDLED,
             QuestionState.REMOVED,
             QuestionState.PASSED,
+            QuestionState.MERGED,
         }
     ),
     QuestionState.PUBLISHED: frozenset({QuestionState.ANSWERED}),
@@ -37,6 +42,7 @@ QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
     QuestionState.UNHANDLED: frozenset(),
     QuestionState.REMOVED: frozenset(),
     QuestionState.PASSED: frozenset(),
+    QuestionState.MERGED: frozenset(),
 }
 
 # Never seen by the public: deleted by retention, and with an account that is deleted.
@@ -47,6 +53,7 @@ NEVER_PUBLISHED_STATES = frozenset(
         QuestionState.UNHANDLED,
         QuestionState.REMOVED,
         QuestionState.PASSED,
+        QuestionState.MERGED,
     }
 )
 

@@ -81,12 +81,25 @@ def own_question(question: Question) -> dict[str, Any]:
         "edited": question.was_edited,
         "state": question.state,
         "reason": payloads.reason_for_asker(question),
+        # `merged`: the published question it was attached to, which answers it too.
+        "published_with": payloads.published_with(question),
     }
 
 
 def me_too(*, question_id: int, count: int) -> dict[str, Any]:
     """To the person who said "I want to know this too": counted, and how many have."""
     return {"type": "me_too", "question_id": question_id, "count": count}
+
+
+def asked_by(question: Question) -> dict[str, Any]:
+    """Public: more people asked a published question (a moderator attached similar
+    questions to it after it was published). A count, never who."""
+    return {
+        "type": "asked_by",
+        "question_id": question.pk,
+        "number": question.number,
+        "count": question.askers_count,
+    }
 
 
 def help_now(message_text: str) -> dict[str, Any]:

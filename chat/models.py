@@ -139,6 +139,18 @@ class Question(models.Model):
     # How many people said "I want to know this too" (MeToo rows), kept here so the panel
     # can sort by it and the transcript and report can show it without counting rows.
     me_too_count = models.PositiveIntegerField(default=0)
+    # How many people asked it: its asker and those whose questions a moderator attached to
+    # it as the same question (similar/); public once published ("asked by 6 people").
+    askers_count = models.PositiveIntegerField(default=1)
+    # The published question a moderator attached this one to (state `merged`): its asker
+    # is told of that one's publication and answer. Staff and its asker only, never public.
+    published_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attached_questions",
+    )
 
     class Meta:
         ordering = ["asked_at", "id"]

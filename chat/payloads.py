@@ -73,7 +73,20 @@ def question_public(question: Question) -> dict[str, Any]:
         "body": question.published_body,
         "asker": MEMBER_OF_THE_PUBLIC,
         "to": addressed_to(question),
+        # How many people asked it (similar questions attached by a moderator): a count,
+        # never who.
+        "asked_by": question.askers_count,
     }
+
+
+def published_with(question: Question) -> dict[str, Any] | None:
+    """For the asker of a question a moderator attached to a published one (`merged`):
+    that question's public number, its state (published or answered) and how many asked
+    it. Nothing of the other askers."""
+    lead = question.published_with if question.published_with_id else None
+    if question.state != QuestionState.MERGED or lead is None:
+        return None
+    return {"number": lead.number, "state": lead.state, "asked_by": lead.askers_count}
 
 
 def panellist_byline(panellist: Mapping[str, Any]) -> str:
@@ -176,6 +189,22 @@ PASSED_MESSAGE = (
 )
 
 
+def merged_message(lead: Mapping[str, Any] | None) -> str | None:
+    """What the asker of an attached question is told: it is asked, as question N, and
+    whether that has been answered yet."""
+    if lead is None:
+        return None
+    others = int(lead["asked_by"]) - 1
+    people = f"{others} other {'person' if others == 1 else 'people'}"
+    said = (
+        f"A moderator published a question that asks the same as yours, as question "
+        f"{lead['number']}: you and {people} asked it."
+    )
+    if lead["state"] == QuestionState.ANSWERED:
+        return f"{said} It has been answered: see question {lead['number']} on this page."
+    return f"{said} You will be told here when it is answered."
+
+
 def reason_for_asker(question: Question) -> str | None:
     """Why the question was not published, for its asker: the moderator's reason for a
     decline, or that the panel did not get to it (with where to find help)."""
@@ -183,4 +212,6 @@ def reason_for_asker(question: Question) -> str | None:
         return UNHANDLED_MESSAGE
     if question.state == QuestionState.PASSED:
         return PASSED_MESSAGE
+    if question.state == QuestionState.MERGED:
+        return merged_message(published_with(question))
     return question.rejection_reason or None

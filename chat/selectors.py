@@ -329,7 +329,11 @@ def unhandled_questions(*, event_id: int) -> list[dict[str, Any]]:
 def own_questions(*, participant_id: int | None) -> list[dict[str, Any]]:
     if participant_id is None:
         return []
-    questions = Question.objects.filter(participant_id=participant_id).order_by("asked_at", "id")
+    questions = (
+        Question.objects.filter(participant_id=participant_id)
+        .select_related("published_with")
+        .order_by("asked_at", "id")
+    )
     return [frames.own_question(question) for question in questions]
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chat",
     "support",
     "staffroom",
+    "similar",
     "archive",
     "reports",
     "demo",

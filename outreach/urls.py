@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("support.urls")),
     path("", include("staffroom.urls")),
+    path("", include("similar.urls")),
     path("", include("chat.urls")),
     path("", include("events.urls")),
 ]

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding import embedding
+
 WEIGHTS_PATH = Path(__file__).resolve().parent / "crisis_scorer.json"
 CHAR_NGRAMS = (3, 4, 5)
 # The meaning features are multiplied by this before the regression sees them, so that the
@@ -79,27 +81,13 @@ def features(normalised: str) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=1)
-def _embedder() -> Any:
-    import wordllama
-
-    # The wheel holds the 256-dimension weights and their tokenizer; pointing the cache at
-    # the package finds both there (its default cache is under the home directory, and it
-    # would try to download what it does not find).
-    return wordllama.WordLlama.load(
-        cache_dir=Path(wordllama.__file__).resolve().parent, disable_download=True
-    )
-
-
 def meaning(text: str) -> Vector:
     """The question's meaning features: the mean and the maximum of its tokens' WordLlama
     vectors, each scaled to length 1, times MEANING_SCALE (zeros for a question with no
     token)."""
-    embedder = _embedder()
-    ids = embedder.tokenizer.encode(text.lower(), add_special_tokens=False).ids
-    if not ids:
+    vectors = embedding.token_vectors(text)
+    if not len(vectors):
         return np.zeros(MEANING_DIMENSIONS)
-    vectors = embedder.embedding[ids].astype(np.float64)
     pooled = []
     for vector in (vectors.mean(axis=0), vectors.max(axis=0)):
         length = float(np.linalg.norm(vector))
@@ -133,4 +121,4 @@ def warm() -> None:
 
 def is_warm() -> bool:
     """The weights and the embedding model are in memory (read by `warm` or a first use)."""
-    return committed_scorer.cache_info().currsize == 1 and _embedder.cache_info().currsize == 1
+    return committed_scorer.cache_info().currsize == 1 and embedding.is_loaded()

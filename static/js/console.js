@@ -23,6 +23,8 @@ function start (root) {
       if (frame.type === 'status') renderStatusTag(document.getElementById('live-status'), frame)
       if (frame.type === 'viewers') viewerCount.textContent = `Viewers: ${frame.count}`
       if (frame.type === 'error') showError(frame.message)
+      // Other apps' modules on the page hear every frame (static/js/similar-console.js).
+      document.dispatchEvent(new CustomEvent('outreach:frame', { detail: frame }))
       if (kind === 'moderator') moderatorFrame(frame)
       else panellistFrame(frame)
     }

@@ -20,6 +20,11 @@ function answerMeta (item) {
   return meta
 }
 
+// As templates/chat/includes/asked_by.html: how many asked it, when more than one did.
+export function askedBy (count) {
+  return count > 1 ? `. Asked by ${count} people` : ''
+}
+
 export function renderFeedItem (item, questionBodies) {
   const li = element('li', `app-feed__item app-feed__item--${item.kind}`)
   li.id = `item-${item.seq}`
@@ -28,6 +33,7 @@ export function renderFeedItem (item, questionBodies) {
     li.dataset.questionId = item.question_id
     const meta = element('p', 'app-feed__meta')
     meta.append(element('strong', '', `Question ${item.number}`), ` from a member of the public${addressedTo(item.to)}`)
+    meta.append(element('span', 'app-asked-by', askedBy(item.asked_by)))
     li.append(meta)
   } else if (item.kind === 'answer') {
     li.dataset.answers = item.question_id

@@ -1,7 +1,7 @@
 // The public live page: live items, pause, private notices, and asking over the socket.
 // Without JavaScript the page still shows everything published and asks by form post.
 import { LiveSocket, element, newClientId, renderConnection, renderStatusTag, summarise, userText } from './live-socket.js'
-import { placeFeedItem, renderFeedItem } from './feed-item.js'
+import { askedBy, placeFeedItem, renderFeedItem } from './feed-item.js'
 
 
 const root = document.getElementById('live-chat')
@@ -138,6 +138,12 @@ function start (root) {
         showHelpNow(frame.message)
         document.dispatchEvent(new CustomEvent('outreach:help-now', { detail: { questionId: lastQuestionId } }))
         break
+      case 'asked_by':
+        // A moderator attached similar questions to a published one: how many asked it.
+        for (const line of document.querySelectorAll(`[data-question-id="${Number(frame.question_id)}"] .app-asked-by`)) {
+          line.textContent = askedBy(frame.count)
+        }
+        break
       case 'me_too':
         meTooCounted(frame.question_id, frame.count)
         break
@@ -195,7 +201,9 @@ function start (root) {
     unhandled: ['Not reached', 'govuk-tag--grey'],
     removed: ['Not published', 'govuk-tag--grey'],
     // Not published: a moderator gave it to the crisis worker (the private pane says so).
-    passed: ['Passed to the crisis worker', 'govuk-tag--purple']
+    passed: ['Passed to the crisis worker', 'govuk-tag--purple'],
+    // Attached by a moderator to a published question that asks the same (`reason` says which).
+    merged: ['Published with similar questions', 'govuk-tag--blue']
   }
   const EDITED_NOTE = 'A moderator removed some details before publishing your question. This is how everyone sees it.'
 
@@ -207,7 +215,8 @@ function start (root) {
       li.id = `own-${own.question_id}`
       ownList.append(li)
     }
-    const [label, modifier] = OWN_STATES[own.state] || [own.state, 'govuk-tag--grey']
+    const answeredWith = own.state === 'merged' && own.published_with?.state === 'answered'
+    const [label, modifier] = answeredWith ? OWN_STATES.answered : OWN_STATES[own.state] || [own.state, 'govuk-tag--grey']
     // Edited by a moderator (to remove details): show what everyone sees, not the original.
     const text = own.edited ? own.published_body : own.body
     const body = text.length > 200 ? text.slice(0, 199) + '…' : text
@@ -215,7 +224,7 @@ function start (root) {
     state.append(element('strong', `govuk-tag ${modifier}`, label))
     // Its public number, as the feed shows it (templates/chat/includes/own_questions.html).
     if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(` as question ${own.number}`)
-    if (own.reason && (own.state === 'rejected' || own.state === 'unhandled')) state.append(' ', userText(own.reason))
+    if (own.reason && ['rejected', 'unhandled', 'merged'].includes(own.state)) state.append(' ', userText(own.reason))
     const bodyText = element('p', 'govuk-body govuk-!-margin-bottom-1')
     bodyText.append(userText(body))
     li.replaceChildren(bodyText)

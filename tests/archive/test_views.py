@@ -184,6 +184,7 @@ def test_csv_download_neutralises_spreadsheet_formulas(client: Client) -> None:
         "body",
         "published_at",
         "corrected",
+        "asked_by",
         "me_too",
     ]
     assert rows[2][5] == "'" + services_body

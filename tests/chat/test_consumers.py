@@ -152,6 +152,7 @@ async def test_approve_publishes_to_every_viewer_without_the_author(
         "body": "Is online reporting anonymous?",
         "asker": "Member of the public",
         "to": None,
+        "asked_by": 1,
         "published_at": published["published_at"],
     }
     assert await moderator.until_type("queue_remove") == {

@@ -48,6 +48,7 @@ def built_frames(live: LiveEvent) -> list[dict[str, Any]]:
         own,
         frames.help_now("Call 999."),
         frames.me_too(question_id=question.pk, count=7),
+        frames.asked_by(question),
         frames.muted("Stopped."),
         frames.queue([payloads.question_for_moderators(question)]),
         frames.queue_add(question),
