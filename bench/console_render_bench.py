@@ -17,6 +17,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -95,10 +96,10 @@ def make_live_webchat(slug: str, waiting: int) -> tuple[str, int]:
     return slug, questions.first().pk  # type: ignore[union-attr]
 
 
-_moderators: dict[str, object] = {}
+_moderators: dict[str, Any] = {}
 
 
-def moderator_user(event: object) -> object:
+def moderator_user(event: Any) -> Any:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Group
 
@@ -111,7 +112,7 @@ def moderator_user(event: object) -> object:
         user.groups.add(Group.objects.get_or_create(name=MODERATORS)[0])
         TOTP.activate(user, generate_totp_secret())
         _moderators["user"] = user
-    event.moderators.add(user)  # type: ignore[attr-defined]
+    event.moderators.add(user)
     return user
 
 
@@ -128,7 +129,7 @@ def run(runs: int) -> None:
         )
         if client is None:
             client = Client()
-            client.force_login(_moderators["user"])  # type: ignore[arg-type]
+            client.force_login(_moderators["user"])
         base = f"/events/{slug}/moderate/"
         for label, url in (
             ("whole queue", base),
