@@ -40,6 +40,7 @@ from chat.models import (
 )
 from chat.protocol import ErrorCode
 from chat.ratelimit import allow
+from chat.signals import question_left_queue
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
@@ -482,6 +483,9 @@ def question_transition(
         fields.append(name)
     question.save(update_fields=fields)
     if from_state == QuestionState.PENDING:
+        question_left_queue.send(
+            sender=Question, event_id=question.event_id, question_id=question.pk
+        )
         send_frame_on_commit(
             moderation_group(question.event_id),
             frames.queue_remove(question),

@@ -10,3 +10,8 @@ personal_data_purging = Signal()
 # quick exit from a private conversation): sent before the guest's cookie is dropped.
 # Arguments: event_id, user_id (or None), guest_token (or None).
 device_forgotten = Signal()
+
+# A waiting question left the moderators' queue (published, declined, passed on, not reached):
+# sent inside question_transition's transaction, so receivers' writes commit with it.
+# Arguments: event_id, question_id.
+question_left_queue = Signal()

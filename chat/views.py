@@ -36,6 +36,13 @@ from chat.guests import (
     guest_token_from_cookie,
     set_guest_cookie,
 )
+from chat.queue_filters import (
+    TRAITS,
+    QueueFilters,
+    queue_rows,
+    target_counts,
+    trait_counts,
+)
 from chat.selectors import PARTICIPANT_SESSION_KEY, questions_of_user
 from chat.services import ChatError
 from chat.signals import device_forgotten
@@ -352,6 +359,16 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
     event, roles = _console_event(request, slug, lambda roles: roles.is_moderator)
     feed = selectors.feed_after(event_id=event.pk)
     routes = selectors.question_routes(event_id=event.pk)
+    # Where a question may be routed: the same choices an asker has.
+    route_choices = ask_to_choices(event)
+    # Filters, search and the open row from the GET (chat/queue_filters.py): every row is
+    # rendered, those filtered out hidden, so the console's script can filter as one types.
+    filters = QueueFilters.from_query(request.GET, to_choices={value for value, _ in route_choices})
+    queue = queue_rows(
+        selectors.moderation_queue(event_id=event.pk), starts_at=event.starts_at, filters=filters
+    )
+    counts = trait_counts(queue)
+    by_target = target_counts(queue)
     return render(
         request,
         "chat/moderate.html",
@@ -359,9 +376,24 @@ def moderator_console(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             # The event reviews answers and names no reviewers: its moderators review.
             "reviews_answers": roles.reviews_answers,
-            "queue": selectors.moderation_queue(event_id=event.pk),
-            # Where a question may be routed: the same choices an asker has.
-            "route_choices": ask_to_choices(event),
+            "queue": queue,
+            "shown_count": sum(row.shown for row in queue),
+            "filters": filters,
+            "trait_filters": [
+                {"name": trait.name, "label": trait.label, "count": counts[trait.name]}
+                for trait in TRAITS
+            ],
+            # An agency's choice counts its panellists' questions too: "(anyone)" would mislead.
+            "for_choices": [
+                {
+                    "value": value,
+                    "label": label.removesuffix(" (anyone)"),
+                    "count": by_target.get(value, 0),
+                }
+                for value, label in route_choices
+            ],
+            "filter_query": filters.query(),
+            "route_choices": route_choices,
             # The event has crisis workers: a waiting question can go to them (support/).
             "crisis_lane": event.has_crisis_lane,
             "unhandled": selectors.unhandled_questions(event_id=event.pk),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "support",
     "staffroom",
     "similar",
+    "question_locks",
     "archive",
     "reports",
     "demo",
@@ -493,6 +494,10 @@ CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=
 # A moderator's connection reads up to this many frames ahead of its handler, so that
 # announcements sent together are committed together (realtime/readahead.py); 0: off.
 CHAT_STAFF_READ_AHEAD = env.int("CHAT_STAFF_READ_AHEAD", default=64)
+# A question a moderator opened on the console shows as taken by them to the event's other
+# moderators for this long after they opened it (or last typed in it), unless let go sooner
+# (question_locks/).
+QUESTION_LOCK_SECONDS = env.int("QUESTION_LOCK_SECONDS", default=60)
 # At most this many announcements in one commit.
 CHAT_ANNOUNCE_BATCH = env.int("CHAT_ANNOUNCE_BATCH", default=32)
 # The web process's collector thresholds (gc.set_threshold), "gen0,gen1,gen2": ten times

@@ -49,6 +49,9 @@ class EventChatConsumer(ChannelsLoop):
         private channel (this connection's groups) has a task of its own, started when the
         first group is joined: a guest who only watches never waits on Redis for nothing."""
         self.event_id: int | None = None
+        # This connection's own identity: what it holds (a question it has open) is
+        # recorded against it, and let go when it ends.
+        self.connection_id = uuid.uuid4()
         self.private = PrivateChannel(self)
         # One message handled at a time, the client's and the groups', as Channels does.
         self.handling = asyncio.Lock()
@@ -149,7 +152,17 @@ class EventChatConsumer(ChannelsLoop):
             self.hub.leave(self.outbox)
         self.hub = None
         self.access.stop()
+        if self.accepted:
+            await self._run_leave_hooks()
         await self.private.leave_all()
+
+    async def _run_leave_hooks(self) -> None:
+        for hook in joining.LEAVE_HOOKS:
+            try:
+                await hook(self)
+            except Exception:
+                # One line; what the hook holds expires on its own (question_locks: a minute).
+                logger.warning("leave hook %s failed for event %s", hook.__name__, self.event_id)
 
     # -- connecting ------------------------------------------------------------------
 

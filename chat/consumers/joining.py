@@ -167,3 +167,14 @@ JOIN_HOOKS: list[JoinHook] = []
 def on_join(hook: JoinHook) -> JoinHook:
     JOIN_HOOKS.append(hook)
     return hook
+
+
+# What other apps undo when a connection ends, whatever ends it (a moderator's "taken" mark on
+# a question, question_locks/): run from the connection's clean-up, each on its own, so one
+# that fails (the database away) does not stop the others. Registered from AppConfig.ready.
+LEAVE_HOOKS: list[JoinHook] = []
+
+
+def on_leave(hook: JoinHook) -> JoinHook:
+    LEAVE_HOOKS.append(hook)
+    return hook

@@ -128,19 +128,37 @@ function start (root) {
   }
 
   // ---------------------------------------------------------------- moderators
+  // The queue is compact rows; one row at a time is open, with its full form (as
+  // templates/chat/includes/queue_item.html and queue_detail.html). Opening a row tells the
+  // event's other moderators it is taken (queue_take; question_locks/), until it is acted on,
+  // closed, the console goes, or a minute has passed.
   const queue = document.getElementById('queue')
   const queueEmpty = document.getElementById('queue-empty')
   const queueCount = document.getElementById('queue-count')
+  const noneShown = document.getElementById('queue-none-shown')
+  const myUserId = Number(root.dataset.userId || 0)
+  // Each waiting question's payload, by id: from the `queue` frame and `queue_add`.
+  const payloads = new Map()
+  // Questions open on another moderator's console: id -> { by, timer }.
+  const takenByOthers = new Map()
+  let openId = null
+  let lastTake = 0
+  const RENEW_AFTER_MS = 20000
+
+  function rowOf (questionId) {
+    return document.getElementById(`queue-${questionId}`)
+  }
 
   function wireQueueItem (li) {
     const questionId = Number(li.dataset.questionId)
     const approve = li.querySelector('.app-approve-form')
+    if (!approve) return
     const reject = li.querySelector('.app-reject-form')
     const mute = li.querySelector('.app-mute-form')
     const pass = li.querySelector('.app-pass-form')
     if (pass) intercept(pass, () => ({ type: 'pass_to_crisis_worker', question_id: questionId }))
     wireRoute(li.querySelector('.app-route-form'), questionId)
-    const original = li.querySelector('.app-feed__body').textContent
+    const original = visibleText(payloads.get(questionId)?.body ?? li.querySelector('.app-queue-row__body').textContent)
     intercept(approve, (data) => {
       const body = String(data.get('body') || '').trim()
       const frame = { type: 'approve', question_id: questionId, body: body && body !== original ? body : null }
@@ -156,23 +174,78 @@ function start (root) {
     if (masked) {
       intercept(masked, (data) => ({ type: 'approve', question_id: questionId, body: String(data.get('body')) }))
     }
+    // Still working on it: it stays taken while they type (question_locks renews it).
+    li.querySelector('.app-queue-row__detail').addEventListener('input', () => {
+      if (openId === questionId && Date.now() - lastTake > RENEW_AFTER_MS) take(questionId)
+    })
   }
 
+  // As chat/queue_filters.py: what the filters know of a question.
+  function traitsOf (q) {
+    const traits = []
+    if (q.is_urgent) traits.push('urgent')
+    if (q.findings && q.findings.length) traits.push('details')
+    if (queue.dataset.startsAt && new Date(q.asked_at) < new Date(queue.dataset.startsAt)) traits.push('advance')
+    if (targetsOf(q).length) traits.push('addressed')
+    return traits
+  }
+
+  function targetsOf (q) {
+    const targets = []
+    for (const to of [q.to, q.routed_to]) {
+      if (!to) continue
+      if (to.panellist_id) targets.push(`panellist:${to.panellist_id}`)
+      if (to.agency_slug) targets.push(`agency:${to.agency_slug}`)
+    }
+    return targets
+  }
+
+  function tag (text, colour) {
+    return element('strong', `govuk-tag govuk-tag--${colour}`, text)
+  }
+
+  // A compact row: reference, tags, who asked and for whom, and the text cut to two lines.
   function queueItem (q) {
-    const li = element('li', `app-queue-item${q.is_urgent ? ' app-queue-item--urgent' : ''}`)
+    const li = element('li', `app-queue-item app-queue-row${q.is_urgent ? ' app-queue-item--urgent' : ''}`)
     li.id = `queue-${q.question_id}`
     li.dataset.questionId = q.question_id
     li.dataset.participantId = q.participant_id ?? ''
-    const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
+    const traits = traitsOf(q)
+    li.dataset.traits = traits.join(' ')
+    li.dataset.to = targetsOf(q).join(' ')
+    li.tabIndex = -1
+    li.setAttribute('aria-labelledby', `queue-${q.question_id}-ref`)
+    const meta = element('p', 'govuk-body-s govuk-!-margin-bottom-1 app-queue-row__meta')
     // The staff reference ("W-12"): never a public number (chat/models.py: staff_ref).
-    meta.append(element('strong', 'app-staff-ref', q.ref), ' ')
-    if (q.is_urgent) meta.append(element('strong', 'govuk-tag govuk-tag--red', 'Urgent'), ' ')
+    const ref = element('strong', 'app-staff-ref', q.ref)
+    ref.id = `queue-${q.question_id}-ref`
+    meta.append(ref, ' ')
+    if (q.is_urgent) meta.append(tag('Urgent', 'red'), ' ')
+    if (traits.includes('details')) meta.append(tag('Personal details', 'orange'), ' ')
+    if (traits.includes('advance')) meta.append(tag('In advance', 'grey'), ' ')
+    const taken = tag('', 'purple')
+    taken.classList.add('app-queue-row__taken')
+    taken.hidden = true
+    meta.append(taken)
     const asker = q.nickname ? ['“', userText(q.nickname), '”'] : ['an anonymous member of the public']
     const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
-    meta.append(`Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} by `, ...asker, to)
+    meta.append(` Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })} by `, ...asker, to)
     // As templates/chat/includes/queue_item.html: where a moderator routed it, for staff.
     const routedNote = element('span', 'app-routed', q.routed_to ? `Routed to ${toText(q.routed_to)}` : '')
     meta.append(q.routed_to ? '. ' : '', routedNote)
+    const body = markedBody(q)
+    body.classList.add('app-queue-row__body')
+    const toggle = element('a', 'govuk-link app-queue-row__toggle', 'Open')
+    toggle.href = `?open=${q.question_id}#queue-${q.question_id}`
+    toggle.append(element('span', 'govuk-visually-hidden', ` ${q.ref}`))
+    li.append(meta, body, toggle)
+    showTaken(li)
+    return li
+  }
+
+  // The open row's actions, as templates/chat/includes/queue_detail.html.
+  function queueDetail (q) {
+    const detail = element('div', 'app-queue-row__detail')
     const actions = element('div', 'app-queue-item__actions')
     const base = `/events/${slug}/moderate`
 
@@ -189,7 +262,7 @@ function start (root) {
     text.value = visibleText(q.body)
     const bodyField = field(`approve-body-${q.question_id}`, 'Text to publish (edit to remove personal details)', text)
     if (hasFindings) {
-      // The same second step as templates/chat/includes/queue_item.html.
+      // The same second step as templates/chat/includes/queue_detail.html.
       const boxes = element('div', 'govuk-checkboxes govuk-checkboxes--small govuk-form-group')
       const item = element('div', 'govuk-checkboxes__item')
       const box = element('input', 'govuk-checkboxes__input')
@@ -235,26 +308,25 @@ function start (root) {
       mute.className = 'app-mute-form'
       actions.append(mute)
     }
-    li.append(meta, markedBody(q))
     if (root.dataset.crisisLane === 'true') {
       if (q.is_urgent) {
         const advice = element('p', 'govuk-body app-urgent-advice')
         advice.append(element('strong', null, 'Someone may be in danger now.'), ' Pass this to the crisis worker, who can talk with them privately. Do not publish it.')
-        li.append(advice)
+        detail.append(advice)
       }
       const pass = formWithButton(`${base}/questions/${q.question_id}/pass/`, 'Pass to the crisis worker', ` (question ${q.question_id})`, q.is_urgent ? 'govuk-button--warning' : 'govuk-button--secondary')
       pass.className = 'app-pass-form'
-      li.append(pass)
+      detail.append(pass)
     }
     if (q.blocked_words && q.blocked_words.length) {
       const flagged = element('p', 'govuk-body')
-      flagged.append(element('strong', 'govuk-tag govuk-tag--orange', 'Blocked words'), ` ${q.blocked_words.join(', ')}`)
-      li.append(flagged)
+      flagged.append(tag('Blocked words', 'orange'), ` ${q.blocked_words.join(', ')}`)
+      detail.append(flagged)
     }
     if (hasFindings) {
       const findings = element('p', 'govuk-body govuk-!-font-weight-bold app-findings', 'Personal details found: ')
       findings.append(...found())
-      li.append(findings)
+      detail.append(findings)
       const masked = formWithButton(`${base}/questions/${q.question_id}/approve/`, 'Publish with details masked', ` (${q.ref})`, '')
       masked.className = 'app-approve-masked-form'
       const hidden = element('input')
@@ -264,11 +336,10 @@ function start (root) {
       const maskedText = element('p', 'govuk-body-s', 'With the details masked: “')
       maskedText.append(userText(q.masked_body), '”')
       masked.prepend(hidden, maskedText)
-      li.append(masked)
+      detail.append(masked)
     }
-    li.append(actions)
-    wireQueueItem(li)
-    return li
+    detail.append(actions)
+    return detail
   }
 
   // The question with each personal detail found in a <mark>, built from text nodes only,
@@ -290,10 +361,270 @@ function start (root) {
     return p
   }
 
+  // ------------------------------------------------ opening, closing, "taken"
+  function refOf (li) {
+    return li.querySelector('.app-staff-ref').textContent
+  }
+
+  function take (questionId) {
+    if (socket.send({ type: 'queue_take', question_id: questionId })) lastTake = Date.now()
+  }
+
+  function openRow (li) {
+    const questionId = Number(li.dataset.questionId)
+    if (openId !== null && openId !== questionId) {
+      const current = rowOf(openId)
+      if (current) closeRow(current, { letGo: false })
+    }
+    if (!li.querySelector('.app-queue-row__detail')) {
+      const q = payloads.get(questionId)
+      // Not heard from the server yet: the page opens it instead.
+      if (!q) {
+        window.location.assign(li.querySelector('.app-queue-row__toggle').href)
+        return false
+      }
+      li.append(queueDetail(q))
+      wireQueueItem(li)
+    }
+    li.classList.add('app-queue-row--open')
+    setToggle(li, 'Close')
+    openId = questionId
+    const other = takenByOthers.get(questionId)
+    if (other) {
+      say(`${refOf(li)} opened. ${other.by} has it open too.`)
+    } else {
+      take(questionId)
+      say(`${refOf(li)} opened.`)
+    }
+    return true
+  }
+
+  function closeRow (li, { letGo = true } = {}) {
+    const questionId = Number(li.dataset.questionId)
+    li.querySelector('.app-queue-row__detail')?.remove()
+    li.classList.remove('app-queue-row--open')
+    setToggle(li, 'Open')
+    if (openId === questionId) {
+      openId = null
+      // Opening another lets go of this one on the server (one open per console).
+      if (letGo) socket.send({ type: 'queue_let_go', question_id: questionId })
+    }
+  }
+
+  function setToggle (li, label) {
+    const toggle = li.querySelector('.app-queue-row__toggle')
+    toggle.firstChild.textContent = label
+  }
+
+  function showTaken (li) {
+    const other = takenByOthers.get(Number(li.dataset.questionId))
+    const note = li.querySelector('.app-queue-row__taken')
+    li.classList.toggle('app-queue-row--taken', Boolean(other))
+    note.hidden = !other
+    note.textContent = other ? `Open by ${other.by}` : ''
+  }
+
+  function markTaken (frame) {
+    const previous = takenByOthers.get(frame.question_id)
+    if (previous) clearTimeout(previous.timer)
+    if (frame.by_user_id === myUserId) {
+      takenByOthers.delete(frame.question_id)
+    } else {
+      // After its minute it is over, whether or not the release reaches this console.
+      const timer = setTimeout(() => markReleased(frame.question_id), frame.seconds * 1000)
+      takenByOthers.set(frame.question_id, { by: frame.by, timer })
+    }
+    const li = rowOf(frame.question_id)
+    if (!li) return
+    showTaken(li)
+    if (!previous && frame.by_user_id !== myUserId && li.contains(document.activeElement)) say(`${refOf(li)} is open on ${frame.by}'s console.`)
+  }
+
+  function markReleased (questionId) {
+    const previous = takenByOthers.get(questionId)
+    if (previous) clearTimeout(previous.timer)
+    takenByOthers.delete(questionId)
+    const li = rowOf(questionId)
+    if (li) showTaken(li)
+  }
+
+  // ------------------------------------------------ filters and search (chat/queue_filters.py)
+  const filterForm = document.getElementById('queue-filters')
+  const searchBox = document.getElementById('queue-search')
+  const forSelect = document.getElementById('queue-for')
+  const shownStatus = document.getElementById('queue-shown')
+
+  function currentFilters () {
+    const traits = [...filterForm.querySelectorAll('.govuk-checkboxes__input:checked')].map((box) => box.name)
+    const words = searchBox.value.toLowerCase().split(/\s+/).filter(Boolean)
+    return { traits, to: forSelect.value, words }
+  }
+
+  function searchText (li) {
+    const q = payloads.get(Number(li.dataset.questionId))
+    if (!q) return li.textContent.toLowerCase()
+    const toWords = (to) => (to ? `${to.panellist || ''} ${to.agency}` : '')
+    return [q.ref, q.body, q.nickname || '', toWords(q.to), toWords(q.routed_to)].join(' ').toLowerCase()
+  }
+
+  function matches (li, filters) {
+    const traits = li.dataset.traits.split(' ')
+    return filters.traits.every((trait) => traits.includes(trait)) &&
+      (!filters.to || li.dataset.to.split(' ').includes(filters.to)) &&
+      filters.words.every((word) => searchText(li).includes(word))
+  }
+
+  function applyFilters () {
+    if (!filterForm) return
+    const filters = currentFilters()
+    const rows = [...queue.children]
+    let shown = 0
+    for (const li of rows) {
+      li.hidden = !matches(li, filters)
+      if (li.hidden && Number(li.dataset.questionId) === openId) closeRow(li)
+      if (!li.hidden) shown += 1
+    }
+    const counts = {}
+    const targets = {}
+    for (const li of rows) {
+      for (const trait of li.dataset.traits.split(' ').filter(Boolean)) counts[trait] = (counts[trait] || 0) + 1
+      for (const target of new Set(li.dataset.to.split(' ').filter(Boolean))) targets[target] = (targets[target] || 0) + 1
+    }
+    for (const count of filterForm.querySelectorAll('[data-count]')) count.textContent = String(counts[count.dataset.count] || 0)
+    for (const option of forSelect.querySelectorAll('option[data-label]')) option.textContent = `${option.dataset.label} (${targets[option.value] || 0})`
+    const active = filters.traits.length || filters.to || filters.words.length
+    shownStatus.textContent = active ? `Showing ${shown} of ${rows.length} waiting questions.` : ''
+    noneShown.hidden = !(rows.length && !shown)
+    keepOneTabStop()
+  }
+
+  function filtersChanged () {
+    applyFilters()
+    // The address keeps the filters: a reload (or the page without JavaScript) shows the same.
+    const params = new URLSearchParams()
+    for (const [name, value] of new FormData(filterForm)) if (value) params.append(name, value)
+    const query = params.toString()
+    window.history.replaceState(null, '', query ? `?${query}` : window.location.pathname)
+  }
+
+  // ------------------------------------------------ keys (the help panel lists them)
+  // One row is in the Tab order; the keys move between rows. They act only while the focus
+  // is on a row or a button in it, never in a text box, select or link's own Enter.
+  function visibleRows () {
+    return [...queue.children].filter((li) => !li.hidden)
+  }
+
+  function keepOneTabStop (current) {
+    const rows = visibleRows()
+    const stop = current && !current.hidden ? current : rows.find((li) => li.tabIndex === 0) || rows[0]
+    for (const li of queue.children) li.tabIndex = li === stop ? 0 : -1
+  }
+
+  function focusRow (li) {
+    if (!li) return
+    keepOneTabStop(li)
+    li.focus()
+  }
+
+  function move (li, step) {
+    const rows = visibleRows()
+    const next = rows[rows.indexOf(li) + step]
+    if (next) focusRow(next)
+  }
+
+  function needsOpen (li, key, what) {
+    if (Number(li.dataset.questionId) === openId) return false
+    if (openRow(li)) say(`${refOf(li)} opened. Press ${key} again to ${what}.`)
+    return true
+  }
+
+  const shortcuts = document.getElementById('console-shortcuts')
+
+  function onQueueKey (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return
+    const target = event.target
+    const li = target.closest('.app-queue-row')
+    if (!li || !queue.contains(li)) return
+    if (target.closest('input, textarea, select, [contenteditable="true"]')) {
+      // Typing is left alone; Esc goes back to the question.
+      if (event.key === 'Escape') {
+        event.preventDefault()
+        focusRow(li)
+      }
+      return
+    }
+    const onRow = target === li
+    switch (event.key) {
+      case 'j':
+      case 'ArrowDown':
+        move(li, 1)
+        break
+      case 'k':
+      case 'ArrowUp':
+        move(li, -1)
+        break
+      case 'Enter':
+        if (!onRow) return
+        if (Number(li.dataset.questionId) === openId) closeRow(li)
+        else openRow(li)
+        break
+      case 'o':
+        openRow(li)
+        focusRow(li)
+        break
+      case 'Escape':
+        closeRow(li)
+        focusRow(li)
+        break
+      case 'm': {
+        if (needsOpen(li, 'm', 'publish it with the details masked')) break
+        const masked = li.querySelector('.app-approve-masked-form')
+        if (masked) masked.requestSubmit()
+        else say('No personal details were found in this question: press p to publish it.')
+        break
+      }
+      case 'p':
+        if (needsOpen(li, 'p', 'publish it')) break
+        if (li.querySelector('.app-approve-masked-form')) say('This question has personal details: press m to publish it with them masked.')
+        else li.querySelector('.app-approve-form').requestSubmit()
+        break
+      case 'd': {
+        if (Number(li.dataset.questionId) !== openId && !openRow(li)) break
+        const reason = li.querySelector('.app-reject-form input[name=reason]')
+        reason.focus()
+        reason.select()
+        say('Reason for declining: edit it, then press Enter to decline.')
+        break
+      }
+      case 'c': {
+        if (needsOpen(li, 'c', 'pass it to the crisis worker')) break
+        const pass = li.querySelector('.app-pass-form')
+        if (pass) pass.requestSubmit()
+        else say('This webchat has no crisis worker.')
+        break
+      }
+      case 'r':
+        if (Number(li.dataset.questionId) !== openId && !openRow(li)) break
+        li.querySelector('.app-route-form select').focus()
+        break
+      case '/':
+        searchBox.focus()
+        break
+      case '?':
+        shortcuts.open = !shortcuts.open
+        break
+      default:
+        return
+    }
+    event.preventDefault()
+  }
+
+  // ------------------------------------------------ the queue from the server
   function refreshQueueCount () {
     const count = queue.children.length
     queueCount.textContent = String(count)
     queueEmpty.hidden = count > 0
+    applyFilters()
   }
 
   function placeInQueue (li, q) {
@@ -306,26 +637,70 @@ function start (root) {
     }
   }
 
+  // The whole queue (on every connect): rows already shown stay as they are (open, focused),
+  // in the server's order; others come and go.
+  function replaceQueue (questions) {
+    const ids = new Set(questions.map((q) => q.question_id))
+    for (const li of [...queue.children]) {
+      if (!ids.has(Number(li.dataset.questionId))) removeRow(li)
+    }
+    let at = queue.firstElementChild
+    for (const q of questions) {
+      payloads.set(q.question_id, q)
+      const li = rowOf(q.question_id) || queueItem(q)
+      if (li === at) at = at.nextElementSibling
+      else queue.insertBefore(li, at)
+    }
+    refreshQueueCount()
+    // The row open before the connection came (or dropped) is taken again.
+    if (openId !== null) take(openId)
+  }
+
+  function removeRow (li) {
+    const questionId = Number(li.dataset.questionId)
+    const hadFocus = li.contains(document.activeElement)
+    const rows = visibleRows()
+    const after = rows[rows.indexOf(li) + 1] || rows[rows.indexOf(li) - 1]
+    if (openId === questionId) openId = null
+    payloads.delete(questionId)
+    markReleased(questionId)
+    li.remove()
+    // Acted on from the keyboard: the focus goes on to the next question.
+    if (hadFocus) focusRow(after)
+  }
+
   function moderatorFrame (frame) {
     if (frame.type === 'queue') {
-      queue.replaceChildren(...frame.questions.map(queueItem))
-      refreshQueueCount()
+      replaceQueue(frame.questions)
     } else if (frame.type === 'queue_add') {
-      if (!document.getElementById(`queue-${frame.question.question_id}`)) {
+      if (!rowOf(frame.question.question_id)) {
+        payloads.set(frame.question.question_id, frame.question)
         placeInQueue(queueItem(frame.question), frame.question)
         refreshQueueCount()
         say(frame.question.is_urgent ? 'New urgent question waiting.' : 'New question waiting.')
       }
     } else if (frame.type === 'queue_remove') {
-      const li = document.getElementById(`queue-${frame.question_id}`)
+      const li = rowOf(frame.question_id)
       if (li && frame.state === 'unhandled') addUnhandled(li)
-      li?.remove()
+      if (li) removeRow(li)
       refreshQueueCount()
       // Published: the number the public sees; otherwise the staff reference it had.
       say(frame.number ? `${frame.ref} published as question ${frame.number}.` : `${frame.ref} ${REMOVED_AS[frame.state] || frame.state}.`)
+    } else if (frame.type === 'queue_taken') {
+      markTaken(frame)
+    } else if (frame.type === 'queue_released') {
+      markReleased(frame.question_id)
     } else if (frame.type === 'question_routed') {
       for (const form of document.querySelectorAll(`form.app-route-form[action$="/questions/${frame.question_id}/route/"]`)) {
         form.querySelector('select').value = routeChoice(frame.routed_to)
+      }
+      const q = payloads.get(frame.question_id)
+      const li = rowOf(frame.question_id)
+      if (q && li) {
+        q.routed_to = frame.routed_to
+        li.dataset.to = targetsOf(q).join(' ')
+        li.dataset.traits = traitsOf(q).join(' ')
+        applyFilters()
       }
       const note = document.querySelector(`#queue-${frame.question_id} .app-routed`)
       if (note) note.textContent = frame.routed_to ? `Routed to ${toText(frame.routed_to)}` : ''
@@ -333,7 +708,7 @@ function start (root) {
       say(frame.routed_to ? `${name} routed to ${toText(frame.routed_to)}.` : `${name}: routing cleared.`)
     } else if (frame.type === 'participant_muted') {
       for (const li of queue.querySelectorAll(`[data-participant-id="${frame.participant_id}"] .app-mute-form`)) {
-        li.replaceWith(element('strong', 'govuk-tag govuk-tag--grey', 'Muted'))
+        li.replaceWith(tag('Muted', 'grey'))
       }
       say('Participant muted.')
     } else if (frame.type === 'message') {
@@ -403,7 +778,40 @@ function start (root) {
   }
 
   if (kind === 'moderator') {
-    queue.querySelectorAll('.app-queue-item').forEach(wireQueueItem)
+    // Without a socket yet, a row the page opened (?open=) is already open: its forms post.
+    for (const li of queue.querySelectorAll('.app-queue-row--open')) {
+      openId = Number(li.dataset.questionId)
+      wireQueueItem(li)
+    }
+    queue.addEventListener('click', (event) => {
+      const toggle = event.target.closest('.app-queue-row__toggle')
+      if (!toggle) return
+      const li = toggle.closest('.app-queue-row')
+      if (Number(li.dataset.questionId) === openId) {
+        closeRow(li)
+      } else if (!openRow(li)) {
+        return
+      }
+      event.preventDefault()
+      focusRow(li)
+    })
+    queue.addEventListener('keydown', onQueueKey)
+    queue.addEventListener('focusin', (event) => {
+      if (event.target.classList.contains('app-queue-row')) keepOneTabStop(event.target)
+    })
+    if (filterForm) {
+      filterForm.addEventListener('submit', (event) => {
+        event.preventDefault()
+        filtersChanged()
+      })
+      let typing = null
+      searchBox.addEventListener('input', () => {
+        clearTimeout(typing)
+        typing = setTimeout(filtersChanged, 150)
+      })
+      filterForm.addEventListener('change', filtersChanged)
+    }
+    keepOneTabStop(queue.querySelector('.app-queue-row--open'))
     document.querySelectorAll('#feed .app-feed__item').forEach((li) => {
       wirePin(li.querySelector('.app-pin-form'), Number(li.dataset.seq))
       const route = li.querySelector('.app-route-form')

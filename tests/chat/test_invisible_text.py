@@ -62,13 +62,15 @@ def test_text_with_bidi_overrides_is_shown_isolated_in_the_consoles_and_the_live
     moderator = Client()
     moderator.force_login(live.moderator)
 
-    console = moderator.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    console = moderator.get(
+        reverse("chat:moderate", args=[live.event.slug]) + f"?open={question_id}"
+    ).content.decode()
 
     assert RLO not in console and PDF not in console
     assert "by “<bdi>Kim</bdi>”" in console
     assert (
-        '<p class="govuk-body app-feed__body"><bdi>Please ring me on <mark>07700 900123</mark> '
-        "after six</bdi></p>"
+        '<p class="govuk-body app-feed__body app-queue-row__body"><bdi>Please ring me on '
+        "<mark>07700 900123</mark> after six</bdi></p>"
     ) in console
     assert 'name="body" rows="3">Please ring me on 07700 900123 after six</textarea>' in console
 

@@ -180,7 +180,7 @@ def test_route_by_the_console_form_saves_and_goes_back(client: Client, live: Liv
     assert response["Location"] == reverse("chat:moderate", args=[live.event.slug])
     question.refresh_from_db()
     assert question.routed_to_agency.slug == "mencap"
-    html = client.get(response["Location"]).content.decode()
+    html = client.get(f"{response['Location']}?open={question.pk}").content.decode()
     assert "Routing saved. The panel sees it on their console." in html
     assert '<option value="agency:mencap" selected>' in html
 

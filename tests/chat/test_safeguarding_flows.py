@@ -288,10 +288,13 @@ def test_moderator_console_lists_questions_not_reached(
 def test_console_makes_publishing_masked_the_primary_action(
     client: Client, live: LiveEvent
 ) -> None:
-    asked_question(live, PHONE_QUESTION)
+    question = asked_question(live, PHONE_QUESTION)
     client.force_login(live.moderator)
 
-    page = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    # The question opened on the console (its row's "Open" link).
+    page = client.get(
+        reverse("chat:moderate", args=[live.event.slug]) + f"?open={question.pk}"
+    ).content.decode()
     item = page[page.index('class="app-queue-item') :]
 
     buttons = [

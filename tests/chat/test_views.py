@@ -179,7 +179,10 @@ def test_moderator_console_lists_the_queue_and_works_by_form(
         reverse("chat:reject", args=[live.event.slug, decline_me.pk]), {"reason": "Off topic"}
     )
 
-    assert [q["body"] for q in console.context["queue"]] == ["Publish me", "Decline me"]
+    assert [row.question["body"] for row in console.context["queue"]] == [
+        "Publish me",
+        "Decline me",
+    ]
     publish_me.refresh_from_db()
     decline_me.refresh_from_db()
     assert (publish_me.state, publish_me.published_body) == ("published", "Publish me, edited")
@@ -291,7 +294,10 @@ def test_moderator_console_names_each_kind_of_personal_detail_in_words(
     )
     client.force_login(live.moderator)
 
-    html = client.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    opened = Question.objects.get()
+    html = client.get(
+        reverse("chat:moderate", args=[live.event.slug]) + f"?open={opened.pk}"
+    ).content.decode()
 
     assert "date of birth “<bdi>14/03/1987</bdi>”" in html
     assert "national insurance number “<bdi>QQ 12 34 56 C</bdi>”" in html
@@ -361,7 +367,9 @@ def test_a_question_has_one_number_on_the_live_page_both_consoles_and_the_transc
     public = client.get(reverse("chat:live", args=[live.event.slug])).content.decode()
     moderator = Client()
     moderator.force_login(live.moderator)
-    console = moderator.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    console = moderator.get(
+        reverse("chat:moderate", args=[live.event.slug]) + f"?open={waiting.pk}"
+    ).content.decode()
     panellist = Client()
     panellist.force_login(live.panellist_user)
     panel = panellist.get(reverse("chat:panel", args=[live.event.slug])).content.decode()
@@ -374,7 +382,9 @@ def test_a_question_has_one_number_on_the_live_page_both_consoles_and_the_transc
     assert "<strong>Answer to question 1</strong> from Jo Davies" in console
     assert "Your answer to question 2</label>" in panel
     # A waiting question has a staff reference that no public number can be taken for.
-    assert f'<strong class="app-staff-ref">W-{waiting.pk}</strong>' in console
+    assert f'<strong class="app-staff-ref" id="queue-{waiting.pk}-ref">W-{waiting.pk}</strong>' in (
+        console
+    )
     assert f'Publish<span class="govuk-visually-hidden"> W-{waiting.pk}</span>' in console
 
     event_services.event_close(event_id=live.event.pk)

@@ -173,6 +173,15 @@ def test_keyboard_only_public_visitor_and_moderator(
     # The moderator publishes it with the keyboard.
     moderator = moderator_console(portal, new_context)
     item = moderator.locator("#queue > li", has_text=question)
+    # The row is compact: its "Open" link, reached with Tab, opens its full form.
+    toggle = item.locator(".app-queue-row__toggle")
+    for _ in range(200):
+        moderator.keyboard.press("Tab")
+        if toggle.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the question's Open link is not reachable with Tab")
+    moderator.keyboard.press("Enter")
     publish = item.locator(".app-approve-form button")
     for _ in range(200):
         moderator.keyboard.press("Tab")

@@ -442,6 +442,7 @@ def test_a_moderator_passes_a_question_to_the_crisis_worker(
     moderator.goto(f"/events/{slug}/moderate/")
     expect(moderator.locator("#connection-status")).to_have_text("Live updates on.")
     item = moderator.locator("#queue > li", has_text=PASSED_QUESTION)
+    item.locator(".app-queue-row__toggle").click()
     item.get_by_role("button", name=re.compile("^Pass to the crisis worker")).click()
     expect(item).to_have_count(0)
 

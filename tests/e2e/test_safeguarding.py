@@ -42,6 +42,7 @@ def test_console_publishes_masked_first_and_unmasked_only_when_named(
     moderator.goto(f"/events/{portal.data['live_slug']}/moderate/")
     expect(moderator.locator("#connection-status")).to_have_text("Live updates on.")
     item = moderator.locator("#queue > li", has_text="07700 900789")
+    item.locator(".app-queue-row__toggle").click()
     expect(item).to_contain_text("Personal details found: phone “07700 900789”")
 
     # The first and only visible publishing action masks; the other is folded away.

@@ -116,7 +116,9 @@ def test_moderator_publishes_with_details_masked_in_one_click(live: LiveEvent) -
     moderator = Client()
     moderator.force_login(live.moderator)
 
-    console = moderator.get(reverse("chat:moderate", args=[live.event.slug])).content.decode()
+    console = moderator.get(
+        reverse("chat:moderate", args=[live.event.slug]) + f"?open={question.pk}"
+    ).content.decode()
     assert "Publish with details masked" in console
     moderator.post(
         reverse("chat:approve", args=[live.event.slug, question.pk]),
