@@ -61,7 +61,8 @@ async def handle_let_go(connection: "EventChatConsumer", frame: ClientFrame) -> 
 async def tell_moderator_what_is_open(connection: "EventChatConsumer") -> None:
     if not connection.ctx.is_moderator:
         return
-    for frame in await calls.db(selectors.locks_held)(event_id=connection.ctx.event_id):
+    # Staff work on the staff threads: not behind the public's joins (chat/consumers/calls.py).
+    for frame in await calls.staff_db(selectors.locks_held)(event_id=connection.ctx.event_id):
         await connection.send_frame(frame)
 
 
@@ -70,6 +71,6 @@ async def let_go_of_what_was_open(connection: "EventChatConsumer") -> None:
     # Only a moderator's connection can hold anything: no database trip for the public's.
     if connection.event_id is None or not connection.ctx.is_moderator:
         return
-    await calls.db(services.question_locks_release_connection)(
+    await calls.staff_db(services.question_locks_release_connection)(
         connection_id=connection.connection_id
     )

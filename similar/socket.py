@@ -107,7 +107,8 @@ async def tell_moderator_of_groups(connection: "EventChatConsumer") -> None:
     reconnect), after the queue."""
     if not connection.ctx.is_moderator:
         return
-    frame = await calls.db(_groups_frame)(connection.ctx.event_id)
+    # Staff work on the staff threads: not behind the public's joins (chat/consumers/calls.py).
+    frame = await calls.staff_db(_groups_frame)(connection.ctx.event_id)
     await connection.send_frame(frame)
 
 
