@@ -1,0 +1,46 @@
+"""textstat without a download at run time.
+
+textstat (written for 0.7.13) counts syllables from NLTK's copy of the CMU Pronouncing
+Dictionary, which it downloads on first use (`nltk.download('cmudict')`); here nothing may
+download at run time, and a download from inside a request would hang it. Where the
+dictionary has no word, textstat counts its syllables with Pyphen's hyphenation patterns,
+which ship inside the pyphen package. This module makes that textstat's only path: its
+dictionary lookup answers "no dictionary", as it does for every language but English.
+
+It leans on one name inside textstat, `textstat.backend.counts._count_syllables.get_cmudict`,
+checked when the app starts; the path in use is logged once. EASY_READ_TEXTSTAT_OFFLINE=false
+leaves textstat as it is (with NLTK's cmudict installed where NLTK looks for it).
+"""
+
+import logging
+from importlib import import_module
+from importlib.metadata import version
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+WRITTEN_FOR = ("0.7.",)
+_COUNTER_MODULE = "textstat.backend.counts._count_syllables"
+
+
+def _no_dictionary(lang: str) -> None:
+    return None
+
+
+def use_offline_syllables() -> bool:
+    """Point textstat's syllable count at Pyphen alone; True if it now is."""
+    if not settings.EASY_READ_TEXTSTAT_OFFLINE:
+        logger.info("readability: textstat as installed (EASY_READ_TEXTSTAT_OFFLINE=false)")
+        return False
+    installed = version("textstat")
+    counter = import_module(_COUNTER_MODULE)
+    if not installed.startswith(WRITTEN_FOR) or not callable(getattr(counter, "get_cmudict", None)):
+        # Refuse to guess: a readability hint is not worth a request hanging on a download.
+        raise RuntimeError(
+            f"textstat {installed} is not the one easyread/syllables.py was written for "
+            f"({WRITTEN_FOR}); check its syllable counting and update the module"
+        )
+    counter.get_cmudict = _no_dictionary  # type: ignore[attr-defined]
+    logger.info("readability: textstat %s counts syllables with Pyphen only", installed)
+    return True
