@@ -6,6 +6,6 @@ class EasyReadConfig(AppConfig):
     verbose_name = "Easy Read"
 
     def ready(self) -> None:
-        from easyread.syllables import use_offline_syllables
+        from easyread.syllables import check_version
 
-        use_offline_syllables()
+        check_version()

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import textstat
+from easyread.syllables import offline_textstat
 
 # Bounded work whatever arrives: the answer box itself holds at most 5,000 characters.
 MAX_CHARS = 5000
@@ -73,7 +73,7 @@ def readability_hint(text: str, *, kind: str = "answer") -> ReadabilityHint | No
     long_sentences = [_opening(s) for s in sentences if len(_WORD.findall(s)) > longest]
     acronyms = list(dict.fromkeys(_ACRONYM.findall(text)))
     return ReadabilityHint(
-        grade=round(max(0.0, float(textstat.flesch_kincaid_grade(text))), 1),
+        grade=round(max(0.0, float(offline_textstat().flesch_kincaid_grade(text))), 1),
         target_grade=TARGET_GRADE[kind],
         longest_sentence=longest,
         long_sentences=long_sentences[:MAX_LISTED],

@@ -89,7 +89,7 @@ def test_the_easy_read_journey_from_home_to_quick_exit(
     expect(page.locator("#connection-status")).to_have_text("Live updates on.")
     expect(page.get_by_role("heading", name="What happens to your question")).to_be_visible()
     page.get_by_role("button", name="I want to know…").click()
-    box = page.get_by_label("Your question")
+    box = page.get_by_role("textbox", name="Your question", exact=True)
     expect(box).to_have_value("I want to know ")
     expect(box).to_be_focused()
     page.keyboard.type("who reads my question")

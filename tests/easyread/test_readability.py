@@ -98,3 +98,18 @@ def test_only_the_events_panellists_get_a_hint(live: LiveEvent) -> None:
 
     assert stranger.post(url, {"body": HARD}).status_code == 403
     assert Client().post(url, {"body": HARD}).status_code == 302  # to sign in
+
+
+def test_a_hint_never_downloads_a_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nltk
+
+    def no_dictionary(*args: object, **kwargs: object) -> None:
+        raise LookupError("no cmudict here")
+
+    def no_download(*args: object, **kwargs: object) -> None:
+        raise AssertionError("textstat tried to download at run time")
+
+    monkeypatch.setattr(nltk.data, "find", no_dictionary)
+    monkeypatch.setattr(nltk, "download", no_download)
+    hint = readability_hint("Your report is read by a trained officer.")
+    assert hint is not None and hint.grade > 0
