@@ -137,6 +137,7 @@ LIVE_MESSAGES: dict[str, Promise] = {
     "sent": _("We got your question. A person will read it first."),
     "closed": _("Questions are closed. You cannot send a question now."),
     "empty": _("Please write your question in the box first."),
+    "finished": _("This webchat has finished. Thank you for taking part."),
     "answer_title": _("Easy Read answer"),
     "answer_full": _("The full answer:"),
 }

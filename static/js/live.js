@@ -170,6 +170,8 @@ function start (root) {
   function setAccepting (isAccepting, over) {
     accepting = isAccepting
     closedBanner.hidden = !over
+    const finishedWords = over && easyReadMessage('finished') // the closing message in Easy Read
+    if (finishedWords) closedBanner.querySelector('.govuk-notification-banner__heading').textContent = finishedWords
     closedNote.hidden = isAccepting
     if (over) closedNote.textContent = easyReadMessage('closed') || 'Questions are closed.'
     askButton.disabled = !isAccepting

@@ -41,3 +41,18 @@ def test_every_live_question_state_has_an_easy_read_message() -> None:
     from chat.enums import QuestionState
 
     assert set(content.QUESTION_STATE_MESSAGES) == set(QuestionState.values)
+
+
+def test_the_welsh_catalogue_is_complete() -> None:
+    catalogue = (ROOT / "easyread/locale/cy/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = [entry for entry in catalogue.split("\n\n") if "\nmsgid " in f"\n{entry}"]
+    untranslated = []
+    for entry in entries[1:]:  # the first is the header
+        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', entry.split("msgstr")[0], re.M))
+        msgstr = "".join(re.findall(r'"(.*)"', entry.split("msgstr", 1)[1]))
+        if not msgstr or "#, fuzzy" in entry:
+            untranslated.append(msgid)
+    assert len(entries) > 80
+    assert untranslated == []
+    for line in LINES:
+        assert f'msgid "{line.text}"' in catalogue, line.text

@@ -105,3 +105,39 @@ async def test_the_answer_frame_carries_the_easy_read_version_to_every_viewer(
 
     frame = await viewer.until(lambda frame: frame.get("kind") == "answer")
     assert (frame["body"], frame["easy_read_body"]) == (ANSWER, EASY_READ)
+
+
+def test_an_askers_own_question_says_what_happened_in_easy_read(live: LiveEvent) -> None:
+    asker = Client()
+    asker.cookies[COOKIE_NAME] = "easy"
+    url = reverse("chat:live", args=[live.event.slug])
+    asker.get(url)
+    asker.post(
+        reverse("chat:ask", args=[live.event.slug]),
+        {"client_id": "5b0f3e4c-0000-4000-8000-000000000001", "body": "Who reads this?"},
+    )
+
+    waiting = asker.get(url).content.decode()
+    assert "Waiting. A person will read your question first." in waiting
+    assert 'src="/static/easyread/pictograms/waiting.svg" alt="Picture of an egg timer"' in waiting
+
+    from chat.models import Question
+
+    question = Question.objects.get(body="Who reads this?")
+    services.question_reject(
+        question_id=question.pk, actor_id=live.moderator.pk, reason="Personal details"
+    )
+    declined = asker.get(url).content.decode()
+    assert "The moderator said no to this question. We will not show it." in declined
+
+
+def test_a_finished_webchat_starts_with_its_closing_message(live: LiveEvent) -> None:
+    event_services.event_close(event_id=live.event.pk)
+    reader = Client()
+    reader.cookies[COOKIE_NAME] = "words"
+    page = reader.get(reverse("chat:live", args=[live.event.slug])).content.decode()
+
+    assert "The webchat has finished" in page
+    assert "This webchat has finished. Thank you for taking part." in page
+    assert page.index("The webchat has finished") < page.index("What happens to your question")
+    assert "easyread/pictograms/" not in page
