@@ -120,3 +120,41 @@ def test_the_standard_view_is_back_after_switching_off(
     page.wait_for_url(portal.url("/transcripts/"))
     expect(page.get_by_role("heading", name="About transcripts")).to_have_count(0)
     expect(page.get_by_role("link", name="Easy Read", exact=True)).to_be_visible()
+
+
+def test_a_panellists_readability_hint_and_easy_read_answer_reach_the_easy_read_view(
+    portal: Portal, new_context: NewContext, axe_script: Path
+) -> None:
+    slug = portal.data["live_slug"]
+    easy = new_context().new_page()
+    easy.goto("/")
+    easy.get_by_role("link", name="Easy Read", exact=True).click()
+    easy.goto(f"/events/{slug}/live/")
+    standard = new_context().new_page()
+    standard.goto(f"/events/{slug}/live/")
+    for page in (easy, standard):
+        expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+
+    panellist = new_context(session=portal.data["panellist"]["session"]).new_page()
+    panellist.goto(f"/events/{slug}/panel/")
+    expect(panellist.locator("#connection-status")).to_have_text("Live updates on.")
+    asked = panellist.locator(".app-panel-questions > li").first
+    asked.get_by_label("Your answer to question").fill(
+        "Your report was reviewed by the CPS and a decision was taken."
+    )
+    # The hint comes as they type, without a button (the no-JavaScript one is hidden).
+    hint = asked.locator(".app-readability")
+    # The process's first hint imports textstat (and NLTK: seconds on a busy machine).
+    expect(hint).to_contain_text("Acronyms (write them out): CPS", timeout=60_000)
+    expect(hint).to_contain_text("Maybe passive (say who does it):")
+    expect(asked.get_by_role("button", name="Check readability")).to_be_hidden()
+    asked.get_by_label("Easy Read version (optional)").fill("A lawyer read your report.")
+    expect(hint).to_contain_text("Easy Read version:")
+    assert_no_axe_violations(panellist, axe_script, "panel console with a readability hint")
+    asked.get_by_role("button", name="Publish answer").click()
+
+    # Live, in the Easy Read view only (the item's markup is the same for both).
+    expect(easy.locator("#feed .app-easy-read-answer").last).to_be_visible()
+    expect(easy.locator("#feed")).to_contain_text("A lawyer read your report.")
+    expect(standard.locator("#feed")).to_contain_text("a decision was taken")
+    expect(standard.locator("#feed .app-easy-read-answer").last).to_be_hidden()
