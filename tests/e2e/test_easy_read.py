@@ -158,3 +158,23 @@ def test_a_panellists_readability_hint_and_easy_read_answer_reach_the_easy_read_
     expect(easy.locator("#feed")).to_contain_text("A lawyer read your report.")
     expect(standard.locator("#feed")).to_contain_text("a decision was taken")
     expect(standard.locator("#feed .app-easy-read-answer").last).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_other_public_pages_in_easy_read_have_no_axe_violations(
+    portal: Portal, new_context: NewContext, axe_script: Path, width: dict[str, int]
+) -> None:
+    context = new_context(viewport=width)
+    context.add_cookies([{"name": "outreach_reading", "value": "easy", "url": portal.base_url}])
+    page = context.new_page()
+    for name, path in {
+        "finished live page": f"/events/{portal.data['archived_slug']}/live/",
+        "embed": f"/events/{portal.data['live_slug']}/embed/",
+        "transcripts": "/transcripts/",
+        "transcript": f"/transcripts/{portal.data['archived_slug']}/",
+        "staying safe online": "/staying-safe-online/",
+        "agency": f"/agencies/{portal.data['agency_slug']}/",
+    }.items():
+        page.goto(path)
+        expect(page.get_by_role("heading", name="Get help now")).to_be_visible()
+        assert_no_axe_violations(page, axe_script, f"Easy Read {name}")
