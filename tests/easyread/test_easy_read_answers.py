@@ -141,3 +141,31 @@ def test_a_finished_webchat_starts_with_its_closing_message(live: LiveEvent) -> 
     assert "This webchat has finished. Thank you for taking part." in page
     assert page.index("The webchat has finished") < page.index("What happens to your question")
     assert "easyread/pictograms/" not in page
+
+
+def test_at_a_reviewed_event_the_reviewer_sees_the_easy_read_version_it_is_published_with(
+    live: LiveEvent,
+) -> None:
+    live.event.answers_reviewed = True
+    live.event.save(update_fields=["answers_reviewed"])
+    question = _publish(live, "What is hate crime?")
+    services.question_answer(
+        question_id=question.pk,
+        actor_id=live.panellist_user.pk,
+        body=ANSWER,
+        easy_read_body=EASY_READ,
+    )
+    assert not FeedItem.objects.filter(kind="answer").exists()
+    reviewer = Client()
+    reviewer.force_login(live.moderator)
+    page = reviewer.get(reverse("chat:review", args=[live.event.slug])).content.decode()
+    assert "Easy Read version, published with the answer as written" in page
+    assert EASY_READ in page
+
+    from chat.models import AnswerDraft
+
+    draft = AnswerDraft.objects.get()
+    reviewer.post(
+        reverse("chat:review_publish", args=[live.event.slug, draft.pk]), {"body": ANSWER}
+    )
+    assert FeedItem.objects.get(kind="answer").payload["easy_read_body"] == EASY_READ
