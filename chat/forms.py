@@ -90,6 +90,13 @@ class AnswerForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    easy_read_body = forms.CharField(
+        label="Easy Read version (optional)",
+        max_length=MAX_ANSWER_CHARS,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class MarkAnsweredForm(forms.Form):

@@ -54,7 +54,7 @@ def watcher_page(
     tokens = _versions_unless_asked(event.event_id, token)
     if tokens is None:
         return None
-    key = ("live", template, event.event_id)
+    key = ("live", template, event.event_id, *kept_pages.reader_variant(request.COOKIES))
     kept = kept_pages.current(key, tokens)
     if kept is None:
         with kept_pages.building(key):

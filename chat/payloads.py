@@ -139,7 +139,7 @@ def answer_public(
         "agency_slug": panellist.agency.slug,
     }
     who["byline"] = panellist_byline(who)
-    return {
+    payload: dict[str, Any] = {
         "kind": "answer",
         "answer_id": answer.pk,
         "question_id": answer.question_id,
@@ -149,6 +149,10 @@ def answer_public(
         "body": answer.body,
         "panellist": who,
     }
+    if answer.easy_read_body:
+        # Only when written: an answer without one has the same payload as before.
+        payload["easy_read_body"] = answer.easy_read_body
+    return payload
 
 
 def announcement_public(body: str) -> dict[str, Any]:

@@ -594,11 +594,14 @@ def question_answer(
     body: str,
     mode: AnswerMode = AnswerMode.WRITTEN,
     event_id: int | None = None,
+    easy_read_body: str = "",
 ) -> int | None:
     """A panellist's answer (with their name, role and agency): published at once, its seq
     returned; or, at an event that reviews answers, kept as a draft for its reviewers and
-    never public until one publishes it (None returned)."""
+    never public until one publishes it (None returned). `easy_read_body`: the panellist's
+    Easy Read version, if any, published with it."""
     body = body.strip()
+    easy_read_body = easy_read_body.strip()
     with transaction.atomic():
         question = lock_question(question_id, event_id)
         event = question.event
@@ -614,12 +617,18 @@ def question_answer(
                 author_id=actor_id,
                 mode=mode,
                 body=body,
+                easy_read_body=easy_read_body,
             )
             _draft_history(draft, DraftAction.SUBMITTED, actor_id=actor_id)
             _draft_broadcast(draft)
             return None
         return _answer_publish(
-            question, seat=seat, body=body, mode=mode, answered_by_id=actor_id
+            question,
+            seat=seat,
+            body=body,
+            mode=mode,
+            answered_by_id=actor_id,
+            easy_read_body=easy_read_body,
         ).seq
 
 
@@ -638,7 +647,13 @@ def _answerable(question: Question, *, body: str, mode: AnswerMode) -> str:
 
 
 def _answer_publish(
-    question: Question, *, seat: PanelSeat, body: str, mode: str, answered_by_id: int | None
+    question: Question,
+    *,
+    seat: PanelSeat,
+    body: str,
+    mode: str,
+    answered_by_id: int | None,
+    easy_read_body: str = "",
 ) -> FeedItem:
     """Publish an answer to a locked question: the one path, whether a panellist's answer
     goes out at once or a reviewer publishes a draft (numbering, the broadcast after commit
@@ -648,6 +663,7 @@ def _answer_publish(
         panellist=seat.panellist,
         mode=mode,
         body=body,
+        easy_read_body=easy_read_body,
         answered_by_id=answered_by_id,
     )
     answered_now = question_transition(question, QuestionState.ANSWERED, actor=None)
@@ -747,7 +763,12 @@ def answer_draft_publish(
             event=event, panellist_id=draft.panellist_id
         )
         item = _answer_publish(
-            question, seat=seat, body=text, mode=draft.mode, answered_by_id=draft.author_id
+            question,
+            seat=seat,
+            body=text,
+            mode=draft.mode,
+            answered_by_id=draft.author_id,
+            easy_read_body=draft.easy_read_body,
         )
         draft.answer = item.answer
         draft.comment = ""

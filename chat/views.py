@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,6 +36,7 @@ from chat.guests import (
     guest_token_from_cookie,
     set_guest_cookie,
 )
+from chat.protocol import MAX_ANSWER_CHARS
 from chat.queue_filters import (
     TRAITS,
     QueueFilters,
@@ -47,6 +48,7 @@ from chat.selectors import PARTICIPANT_SESSION_KEY, questions_of_user
 from chat.services import ChatError
 from chat.signals import device_forgotten
 from core import networks
+from easyread.readability import readability_hint
 from events import selectors as event_selectors
 from events.models import Event
 from events.roles import EventRoles, event_roles
@@ -605,6 +607,39 @@ def moderate_pin(request: HttpRequest, slug: str, seq: int) -> HttpResponse:
 @require_POST
 def panel_answer(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     return console_action(request, slug, "answer", question_id=question_id)
+
+
+@never_cache
+@require_POST
+@login_required
+def panel_readability(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    """The readability hint for an answer being written (easyread/readability.py): JSON for
+    the console's script as the panellist types; without JavaScript, a page with the hint
+    and the answer's words in the answer form again, so nothing typed is lost."""
+    event, _ = _console_event(request, slug, lambda roles: roles.is_panellist)
+    # Bounded like the answer itself; an over-long text is cut for the hint, not refused.
+    body = request.POST.get("body", "")[:MAX_ANSWER_CHARS]
+    easy_read_body = request.POST.get("easy_read_body", "")[:MAX_ANSWER_CHARS]
+    hints = {
+        "answer": readability_hint(body, kind="answer"),
+        "easy_read": readability_hint(easy_read_body, kind="easy_read"),
+    }
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {kind: hint.as_dict() if hint else None for kind, hint in hints.items()}
+        )
+    return render(
+        request,
+        "chat/panel_readability.html",
+        {
+            "event": event,
+            "question_id": question_id,
+            "body": body,
+            "easy_read_body": easy_read_body,
+            "answer_hint": hints["answer"],
+            "easy_read_hint": hints["easy_read"],
+        },
+    )
 
 
 @require_POST

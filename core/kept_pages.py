@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from core import redis as core_redis
+from easyread.preferences import reading_view
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,12 @@ def changed(*scopes: str) -> None:
             pipeline.execute()
     except (redis.RedisError, OSError) as error:
         logger.warning("kept pages of %s not renewed, Redis unavailable: %s", scopes, error)
+
+
+def reader_variant(cookies: Mapping[str, str]) -> tuple[str, ...]:
+    """What a reader chose that makes their page another kept page (the key's last part):
+    the reading view (easyread/preferences.py). The front door keys its routes on it too."""
+    return (reading_view(cookies).value,)
 
 
 def is_reader(request: HttpRequest) -> bool:
@@ -326,6 +333,7 @@ def serve(
     or Redis cannot say what is current: the caller renders the page as usual."""
     if not is_reader(request):
         return None
+    key = (*key, *reader_variant(request.COOKIES))
     scopes = tuple(scopes)
     found = versions(scopes)
     if found is None:

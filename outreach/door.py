@@ -47,7 +47,9 @@ MAX_ROUTES = 10_000
 BUILD_WAIT_SECONDS = 2.0
 _SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie"}
 
-Route = tuple[str, str, str]
+# Scheme, host, path, then what the reader chose (kept_pages.reader_variant): an Easy
+# Read reader and a standard one are answered from different kept pages.
+Route = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,12 @@ class FrontDoor:
             return None
         scope["outreach.cookies"] = cookies
         host = headers.get(b"host", b"").decode("latin-1")
-        return (scope.get("scheme", "http"), host, scope["path"])
+        return (
+            scope.get("scheme", "http"),
+            host,
+            scope["path"],
+            *kept_pages.reader_variant(cookies),
+        )
 
     def _learning(
         self, send: Callable[[dict[str, Any]], Awaitable[None]], route: Route | None

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     # One app per concern, ground floor first (docs/architecture.md; CI checks the order).
+    "easyread",
     "core",
     "accounts",
     "events",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "outreach.context_processors.site",
+                "easyread.context_processors.reading",
             ],
         },
     },
@@ -491,6 +493,9 @@ CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # per call (realtime/internals/asgiref.py). A kill switch: that path overrides asgiref's and
 # Channels' thread handler (docs/operations.md, "Kill switches").
 CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=True)
+# textstat counts syllables with Pyphen alone, never downloading NLTK's cmudict at run time
+# (easyread/syllables.py, one name inside textstat; docs/operations.md, "Kill switches").
+EASY_READ_TEXTSTAT_OFFLINE = env.bool("EASY_READ_TEXTSTAT_OFFLINE", default=True)
 # A moderator's connection reads up to this many frames ahead of its handler, so that
 # announcements sent together are committed together (realtime/readahead.py); 0: off.
 CHAT_STAFF_READ_AHEAD = env.int("CHAT_STAFF_READ_AHEAD", default=64)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("easyread.urls")),
     path("", include("archive.urls")),
     path("", include("reports.urls")),
     path("", include("support.urls")),

@@ -3,6 +3,7 @@
 // as templates/chat/includes/feed_item.html, numbered as on the transcript, and placed as
 // the server places it (chat/selectors.py:feed_for_display): each answer beneath its question.
 import { element, userText } from './live-socket.js'
+import { easyReadMessage } from '../easyread/easy-read.js'
 
 function addressedTo (to) {
   if (!to) return ''
@@ -23,6 +24,18 @@ function answerMeta (item) {
 // As templates/chat/includes/asked_by.html: how many asked it, when more than one did.
 export function askedBy (count) {
   return count > 1 ? `. Asked by ${count} people` : ''
+}
+
+// As easyread/templates/easyread/includes/easy_read_answer.html: shown in the Easy Read
+// view only (static/css/app.css), with the words the page gives it (none in the standard view).
+function easyReadAnswer (item) {
+  const box = element('div', 'app-easy-read-answer')
+  const title = element('p', 'app-feed__meta')
+  title.append(element('strong', '', easyReadMessage('answer_title') || 'Easy Read answer'))
+  const body = element('p', 'app-feed__body app-easy-read-answer__body')
+  body.append(userText(item.easy_read_body))
+  box.append(title, body, element('p', 'app-feed__meta', easyReadMessage('answer_full') || 'The full answer:'))
+  return box
 }
 
 export function renderFeedItem (item, questionBodies) {
@@ -52,6 +65,7 @@ export function renderFeedItem (item, questionBodies) {
     meta.append(element('strong', '', 'Announcement'), ' from the moderators')
     li.append(meta)
   }
+  if (item.easy_read_body) li.append(easyReadAnswer(item))
   const body = element('p', 'app-feed__body')
   body.append(userText(item.body))
   li.append(body)

@@ -2,6 +2,7 @@
 // Without JavaScript the page still shows everything published and asks by form post.
 import { LiveSocket, element, newClientId, renderConnection, renderStatusTag, summarise, userText } from './live-socket.js'
 import { askedBy, placeFeedItem, renderFeedItem } from './feed-item.js'
+import { easyReadMessage } from '../easyread/easy-read.js'
 
 
 const root = document.getElementById('live-chat')
@@ -175,8 +176,10 @@ function start (root) {
   function setAccepting (isAccepting, over) {
     accepting = isAccepting
     closedBanner.hidden = !over
+    const finishedWords = over && easyReadMessage('finished') // the closing message in Easy Read
+    if (finishedWords) closedBanner.querySelector('.govuk-notification-banner__heading').textContent = finishedWords
     closedNote.hidden = isAccepting
-    if (over) closedNote.textContent = 'Questions are closed.'
+    if (over) closedNote.textContent = easyReadMessage('closed') || 'Questions are closed.'
     askButton.disabled = !isAccepting
     askButton.setAttribute('aria-disabled', String(!isAccepting))
     // The draft stays in the box whatever happens: the asker never loses their words.
@@ -230,7 +233,23 @@ function start (root) {
     li.replaceChildren(bodyText)
     if (own.edited) li.append(element('p', 'govuk-body-s govuk-!-margin-bottom-1 app-own-question__edited', EDITED_NOTE))
     li.append(state)
+    const plain = easyReadMessage(`state:${own.state}`) // Easy Read's words for the state
+    if (plain) li.append(easyReadState(plain))
     ownSection.hidden = false
+  }
+
+  // As easyread/templates/easyread/includes/question_state.html.
+  function easyReadState (plain) {
+    const line = element('p', 'app-easy-read__state')
+    if (plain.picture) { // none in the words-only view
+      const picture = element('img', 'app-easy-read__picture')
+      picture.src = plain.picture
+      picture.alt = plain.alt
+      picture.width = picture.height = 64
+      line.append(picture)
+    }
+    line.append(element('span', 'app-easy-read__words', plain.text))
+    return line
   }
 
   form.addEventListener('submit', (event) => {
@@ -238,7 +257,7 @@ function start (root) {
     event.preventDefault()
     const body = form.elements.body.value.trim()
     if (!body) {
-      questionRefused('Please write your question before sending it.')
+      questionRefused(easyReadMessage('empty') || 'Please write your question before sending it.')
       return
     }
     if (!accepting) {
@@ -286,7 +305,7 @@ function start (root) {
     form.elements.client_id.value = newClientId()
     askError.hidden = true
     askButton.disabled = !accepting
-    announcer.textContent = 'Your question was sent. A moderator will read it before it is published.'
+    announcer.textContent = easyReadMessage('sent') || 'Your question was sent. A moderator will read it before it is published.'
   }
 
   function showHelpNow (message) {
