@@ -16,7 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.middleware import role_page
 from accounts.selectors import signed_in_user_id
 from chat import live_page, selectors, services
-from chat.actions import ACTIONS, SessionCheck, StaffRole
+from chat.actions import ACTIONS, SessionCheck, StaffAction, StaffRole
 from chat.forms import AnnounceForm, AnswerForm, AskForm, DraftPublishForm, DraftReturnForm
 from chat.guests import (
     GUEST_COOKIE_NAME,
@@ -570,7 +577,20 @@ def console_action(request: HttpRequest, slug: str, name: str, **target: Any) ->
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
-    return HttpResponseRedirect(reverse(CONSOLES[action.role], kwargs={"slug": slug}))
+    return HttpResponseRedirect(_console_return(request, slug, action, target))
+
+
+def _console_return(request: HttpRequest, slug: str, action: StaffAction, target: Any) -> str:
+    """Back to the console; to a moderator's with the queue's filters as they were (the
+    form's `console_query`), and a routed question still open."""
+    console = reverse(CONSOLES[action.role], kwargs={"slug": slug})
+    if action.role != StaffRole.MODERATOR:
+        return console
+    kept = QueueFilters.from_query(
+        QueryDict(request.POST.get("console_query", "")[:1000]), to_choices=None
+    )
+    query = kept.query(open=target.get("question_id") if action.name == "route" else None)
+    return f"{console}?{query}" if query else console
 
 
 @require_POST
