@@ -15,6 +15,8 @@ The CSRF token and cookie are made by Django's own CsrfViewMiddleware, the guest
 chat/guests.py. WEB_FRONT_DOOR=false (a benchmark A/B switch) sends everything to Django.
 """
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -45,7 +47,7 @@ DOOR_HEADER = kept_pages.DOOR_HEADER.lower().encode()
 MAX_ROUTES = 10_000
 # A reader arriving while the page is being built waits for it at most this long.
 BUILD_WAIT_SECONDS = 2.0
-_SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie"}
+_SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie", b"content-encoding"}
 
 Route = tuple[str, str, str]
 
@@ -56,6 +58,14 @@ class DoorRoute:
     headers: tuple[tuple[bytes, bytes], ...]
 
 
+def headers_of(scope: dict[str, Any]) -> dict[bytes, bytes]:
+    """The request's headers by (lower-case) name, made once per request."""
+    found = scope.get("outreach.headers")
+    if found is None:
+        found = scope["outreach.headers"] = dict(scope.get("headers") or ())
+    return found
+
+
 class FrontDoor:
     """ASGI middleware for HTTP (outreach/asgi.py), outermost."""
 
@@ -63,6 +73,10 @@ class FrontDoor:
         self.app = app
         self.routes: dict[Route, DoorRoute] = {}
         self.csrf = CsrfViewMiddleware(lambda request: HttpResponse())
+        # Kept pages found stale, each with the request gone to Django to build it: the
+        # readers after it wait for that one rather than each going to Django (a thread
+        # each, all but one then waiting there for the same build).
+        self.rebuilding: dict[tuple[Any, ...], asyncio.Future[None]] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -73,7 +87,16 @@ class FrontDoor:
             door_route = self.routes.get(route)
             if door_route is not None and await self._serve(scope, door_route, send):
                 return
-        await self.app(scope, receive, self._learning(send, route))
+        rebuilds = scope.pop("outreach.rebuilds", None)
+        if rebuilds is None:
+            await self.app(scope, receive, self._learning(send, route))
+            return
+        self.rebuilding[rebuilds] = done = asyncio.get_running_loop().create_future()
+        try:
+            await self.app(scope, receive, self._learning(send, route))
+        finally:
+            del self.rebuilding[rebuilds]
+            done.set_result(None)
 
     def _route(self, scope: dict[str, Any]) -> Route | None:
         """A reader's plain GET of a URL without a query string, else None."""
@@ -83,7 +106,7 @@ class FrontDoor:
             or not design_choice_on("WEB_FRONT_DOOR")
         ):
             return None
-        headers = dict(scope.get("headers") or ())
+        headers = headers_of(scope)
         cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
         if cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get(CookieStorage.cookie_name):
             return None
@@ -152,10 +175,17 @@ class FrontDoor:
             return False  # their own questions are on their page: Django renders it
         kept = kept_pages.current(info.key, tokens)
         if kept is None:
-            # Being built now (a publication made it stale): wait for that page here.
-            await kept_pages.build_finished(info.key, timeout=BUILD_WAIT_SECONDS)
+            # Stale (a publication since): wait here for the page being built, if it is.
+            rebuilding = self.rebuilding.get(info.key)
+            if rebuilding is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(rebuilding), BUILD_WAIT_SECONDS)
+            else:
+                await kept_pages.build_finished(info.key, timeout=BUILD_WAIT_SECONDS)
             kept = kept_pages.current(info.key, tokens)
         if kept is None:
+            if info.key not in self.rebuilding:
+                scope["outreach.rebuilds"] = info.key  # this reader's request builds it
             return False
         cookie_jar = HttpResponse()
         values: dict[str, str] = {}
@@ -166,9 +196,13 @@ class FrontDoor:
         if info.guest_event_id is not None and guest_token is None:
             value = guest_cookie_value(session_key=None, guest_token=uuid.uuid4())
             set_guest_cookie(cookie_jar, value)
-        body = kept.body(values).encode()
+        gzip = kept_pages.accepts_gzip(
+            headers_of(scope).get(b"accept-encoding", b"").decode("latin-1")
+        )
+        body = kept.content(values, gzip)
         headers = [
             *door_route.headers,
+            *([(b"content-encoding", b"gzip")] if gzip else []),
             (b"content-length", str(len(body)).encode()),
             *(
                 (b"set-cookie", morsel.output(header="").strip().encode("latin-1"))
