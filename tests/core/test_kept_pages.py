@@ -81,6 +81,9 @@ def test_a_gzipped_kept_page_is_the_same_page_with_each_readers_values() -> None
         assert plain == kept.body({"csrf": token}).encode()
         assert gzip.decompress(zipped) == plain
         assert zlib.decompress(zipped, 16 + zlib.MAX_WBITS) == plain
+        # The reader's token is never compressed (with the page's text or anything else): how
+        # well the page compresses tells nothing about it (no BREACH-style guessing).
+        assert token.encode()[:60_000] in zipped
     assert len(kept.content({"csrf": "t"}, gzip=True)) < len(page) / 10
     kept_pages.forget_all()
 
