@@ -15,8 +15,6 @@ The CSRF token and cookie are made by Django's own CsrfViewMiddleware, the guest
 chat/guests.py. WEB_FRONT_DOOR=false (a benchmark A/B switch) sends everything to Django.
 """
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -73,10 +71,6 @@ class FrontDoor:
         self.app = app
         self.routes: dict[Route, DoorRoute] = {}
         self.csrf = CsrfViewMiddleware(lambda request: HttpResponse())
-        # Kept pages found stale, each with the request gone to Django to build it: the
-        # readers after it wait for that one rather than each going to Django (a thread
-        # each, all but one then waiting there for the same build).
-        self.rebuilding: dict[tuple[Any, ...], asyncio.Future[None]] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -87,16 +81,7 @@ class FrontDoor:
             door_route = self.routes.get(route)
             if door_route is not None and await self._serve(scope, door_route, send):
                 return
-        rebuilds = scope.pop("outreach.rebuilds", None)
-        if rebuilds is None:
-            await self.app(scope, receive, self._learning(send, route))
-            return
-        self.rebuilding[rebuilds] = done = asyncio.get_running_loop().create_future()
-        try:
-            await self.app(scope, receive, self._learning(send, route))
-        finally:
-            del self.rebuilding[rebuilds]
-            done.set_result(None)
+        await self.app(scope, receive, self._learning(send, route))
 
     def _route(self, scope: dict[str, Any]) -> Route | None:
         """A reader's plain GET of a URL without a query string, else None."""
@@ -175,17 +160,10 @@ class FrontDoor:
             return False  # their own questions are on their page: Django renders it
         kept = kept_pages.current(info.key, tokens)
         if kept is None:
-            # Stale (a publication since): wait here for the page being built, if it is.
-            rebuilding = self.rebuilding.get(info.key)
-            if rebuilding is not None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(rebuilding), BUILD_WAIT_SECONDS)
-            else:
-                await kept_pages.build_finished(info.key, timeout=BUILD_WAIT_SECONDS)
+            # Being built now (a publication made it stale): wait for that page here.
+            await kept_pages.build_finished(info.key, timeout=BUILD_WAIT_SECONDS)
             kept = kept_pages.current(info.key, tokens)
         if kept is None:
-            if info.key not in self.rebuilding:
-                scope["outreach.rebuilds"] = info.key  # this reader's request builds it
             return False
         cookie_jar = HttpResponse()
         values: dict[str, str] = {}

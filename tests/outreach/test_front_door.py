@@ -2,7 +2,6 @@
 next reader of that URL is answered from the event loop with the same headers, their own
 CSRF token and cookies; anyone else, and any page that is not current, goes to Django."""
 
-import asyncio
 import gzip
 import re
 from typing import Any
@@ -184,19 +183,3 @@ async def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_from_the_door(
     assert token != CSRF_INPUT.search(plain["body"]).group(1)
     assert kept_pages.CSRF_STAND_IN.encode() not in gzip.decompress(zipped["body"])
 
-
-async def test_a_crowd_arriving_after_a_publication_sends_one_request_to_django(
-    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
-) -> None:
-    app, django = door
-    url = reverse("chat:live", args=[live.event.slug])
-    await _get(app, url)
-    assert django.calls == 1
-
-    await _publish(live, "Published as the crowd arrived")
-    crowd = await asyncio.gather(*(_get(app, url) for _ in range(20)))
-
-    assert django.calls == 2  # one reader's request rebuilt the page; the others waited for it
-    for response in crowd:
-        assert response["status"] == 200
-        assert b"Published as the crowd arrived" in response["body"]
