@@ -182,4 +182,3 @@ async def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_from_the_door(
     token = CSRF_INPUT.search(gzip.decompress(zipped["body"])).group(1)
     assert token != CSRF_INPUT.search(plain["body"]).group(1)
     assert kept_pages.CSRF_STAND_IN.encode() not in gzip.decompress(zipped["body"])
-
