@@ -70,7 +70,9 @@ def watcher_page(
                         key, _scopes(event.event_id), guest_event_id=event.event_id
                     ),
                 )
-    response = kept.response(kept_pages.reader_values(request, kept, client=str(uuid.uuid4())))
+    response = kept.response(
+        request, kept_pages.reader_values(request, kept, client=str(uuid.uuid4()))
+    )
     if token is None:
         # The identity a question asked over the socket is linked to (chat/guests.py).
         set_guest_cookie(response, guest_cookie_value(session_key=None, guest_token=uuid.uuid4()))

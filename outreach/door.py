@@ -45,7 +45,7 @@ DOOR_HEADER = kept_pages.DOOR_HEADER.lower().encode()
 MAX_ROUTES = 10_000
 # A reader arriving while the page is being built waits for it at most this long.
 BUILD_WAIT_SECONDS = 2.0
-_SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie"}
+_SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie", b"content-encoding"}
 
 # Scheme, host, path, then what the reader chose (kept_pages.reader_variant): an Easy
 # Read reader and a standard one are answered from different kept pages.
@@ -56,6 +56,14 @@ Route = tuple[str, ...]
 class DoorRoute:
     door_id: str
     headers: tuple[tuple[bytes, bytes], ...]
+
+
+def headers_of(scope: dict[str, Any]) -> dict[bytes, bytes]:
+    """The request's headers by (lower-case) name, made once per request."""
+    found = scope.get("outreach.headers")
+    if found is None:
+        found = scope["outreach.headers"] = dict(scope.get("headers") or ())
+    return found
 
 
 class FrontDoor:
@@ -85,7 +93,7 @@ class FrontDoor:
             or not design_choice_on("WEB_FRONT_DOOR")
         ):
             return None
-        headers = dict(scope.get("headers") or ())
+        headers = headers_of(scope)
         cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
         if cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get(CookieStorage.cookie_name):
             return None
@@ -173,9 +181,13 @@ class FrontDoor:
         if info.guest_event_id is not None and guest_token is None:
             value = guest_cookie_value(session_key=None, guest_token=uuid.uuid4())
             set_guest_cookie(cookie_jar, value)
-        body = kept.body(values).encode()
+        gzip = kept_pages.accepts_gzip(
+            headers_of(scope).get(b"accept-encoding", b"").decode("latin-1")
+        )
+        body = kept.content(values, gzip)
         headers = [
             *door_route.headers,
+            *([(b"content-encoding", b"gzip")] if gzip else []),
             (b"content-length", str(len(body)).encode()),
             *(
                 (b"set-cookie", morsel.output(header="").strip().encode("latin-1"))

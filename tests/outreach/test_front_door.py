@@ -2,6 +2,7 @@
 next reader of that URL is answered from the event loop with the same headers, their own
 CSRF token and cookies; anyone else, and any page that is not current, goes to Django."""
 
+import gzip
 import re
 from typing import Any
 
@@ -30,8 +31,13 @@ class CountingDjango:
         await self.app(scope, receive, send)
 
 
-async def _get(app: Any, path: str, cookies: dict[str, str] | None = None) -> dict[str, Any]:
-    headers = [(b"host", b"testserver")]
+async def _get(
+    app: Any,
+    path: str,
+    cookies: dict[str, str] | None = None,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> dict[str, Any]:
+    headers = [(b"host", b"testserver"), *(extra or [])]
     if cookies:
         jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
         headers.append((b"cookie", jar.encode()))
@@ -41,6 +47,9 @@ async def _get(app: Any, path: str, cookies: dict[str, str] | None = None) -> di
         for name, value in response["headers"]
         if name.lower() == b"set-cookie"
     }
+    response["content_length"] = next(
+        (value for name, value in response["headers"] if name.lower() == b"content-length"), None
+    )
     response["header_map"] = {
         name.lower(): value
         for name, value in response["headers"]
@@ -146,3 +155,30 @@ async def _ask_as(live: LiveEvent, guest_cookie: str, body: str) -> None:
         )
 
     await database_sync_to_async(ask)()
+
+
+async def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_from_the_door(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+    browser = [(b"accept-encoding", b"gzip, deflate, br")]
+    first = await _get(app, url, extra=browser)  # Django: gzipped there too
+    zipped = await _get(app, url, extra=browser)  # the door
+    plain = await _get(app, url, extra=[(b"accept-encoding", b"gzip;q=0, identity")])
+
+    assert django.calls == 1
+    for response in (first, zipped):
+        assert response["header_map"][b"content-encoding"] == b"gzip"
+        assert int(response["content_length"]) == len(response["body"])
+        page = gzip.decompress(response["body"])
+        assert live.event.title.encode() in page
+        assert len(response["body"]) < len(page) / 2
+    assert b"content-encoding" not in plain["header_map"]
+    assert live.event.title.encode() in plain["body"]
+    for response in (first, zipped, plain):
+        assert b"Accept-Encoding" in response["header_map"][b"vary"]
+    # The reader's own token and client id are in the gzipped page as in the plain one.
+    token = CSRF_INPUT.search(gzip.decompress(zipped["body"])).group(1)
+    assert token != CSRF_INPUT.search(plain["body"]).group(1)
+    assert kept_pages.CSRF_STAND_IN.encode() not in gzip.decompress(zipped["body"])
