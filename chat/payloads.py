@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from chat.enums import QuestionState
 from chat.models import Answer, Question
 from events.models import PanelSeat
@@ -16,7 +18,7 @@ from safeguarding.detection import Finding, mask
 
 MEMBER_OF_THE_PUBLIC = "Member of the public"
 # Told privately to the asker of a question still waiting when the webchat closed.
-UNHANDLED_MESSAGE = (
+UNHANDLED_MESSAGE = gettext_noop(
     "The panel did not get to your question before the webchat ended, so it was not "
     "published. If you are in danger now, call 999 (18000 by textphone or Relay UK). "
     "Otherwise call 101, or Samaritans free on 116 123 at any time, or use the helplines "
@@ -169,7 +171,7 @@ def masked_body(question: Question) -> str | None:
     return mask(question.body, findings)
 
 
-PASSED_MESSAGE = (
+PASSED_MESSAGE = gettext_noop(
     "A moderator has passed your question to the webchat's crisis worker instead of "
     "publishing it. They will reply to you privately on this page. If you are in danger now, "
     "call 999."

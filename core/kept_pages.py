@@ -34,6 +34,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
+from core import languages
 from core import redis as core_redis
 
 logger = logging.getLogger(__name__)
@@ -66,12 +67,21 @@ def changed(*scopes: str) -> None:
 
 
 def is_reader(request: HttpRequest) -> bool:
-    """A plain GET with no session and no message waiting: could be served a kept page."""
+    """A plain GET with no session, no message waiting and no query but the language
+    chooser's: could be served a kept page. (Another query's values could end up on the
+    page, in the chooser's links, for the next reader.)"""
     return (
         request.method == "GET"
         and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         and not request.COOKIES.get(CookieStorage.cookie_name)
+        and not set(request.GET) - {languages.LANGUAGE_PARAMETER}
     )
+
+
+def reader_key(request: HttpRequest, key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A kept page's key for this reader: the page's own key and the reader's variant
+    (language), as the front door works it out (core.languages)."""
+    return (*key, languages.request_variant(request))
 
 
 # A kept page's response says which kept page it is, for the front door (outreach/door.py),
@@ -326,6 +336,7 @@ def serve(
     or Redis cannot say what is current: the caller renders the page as usual."""
     if not is_reader(request):
         return None
+    key = reader_key(request, key)
     scopes = tuple(scopes)
     found = versions(scopes)
     if found is None:

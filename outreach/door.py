@@ -34,7 +34,7 @@ from chat.guests import (
     guest_token_from_cookie,
     set_guest_cookie,
 )
-from core import kept_pages
+from core import kept_pages, languages
 from core.ablation import design_choice_on
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,9 @@ MAX_ROUTES = 10_000
 BUILD_WAIT_SECONDS = 2.0
 _SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie"}
 
-Route = tuple[str, str, str]
+# Scheme, host, path and the reader's variant (core.languages: a Welsh reader is never
+# answered with the English page's route, nor the reverse).
+Route = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ class FrontDoor:
         await self.app(scope, receive, self._learning(send, route))
 
     def _route(self, scope: dict[str, Any]) -> Route | None:
-        """A reader's plain GET of a URL without a query string, else None."""
+        """A reader's plain GET of a URL without a query string, with their variant,
+        else None."""
         if (
             scope.get("method") != "GET"
             or scope.get("query_string")
@@ -89,7 +92,10 @@ class FrontDoor:
             return None
         scope["outreach.cookies"] = cookies
         host = headers.get(b"host", b"").decode("latin-1")
-        return (scope.get("scheme", "http"), host, scope["path"])
+        variant = languages.reader_variant(
+            cookies=cookies, accept_language=headers.get(b"accept-language", b"").decode("latin-1")
+        )
+        return (scope.get("scheme", "http"), host, scope["path"], variant)
 
     def _learning(
         self, send: Callable[[dict[str, Any]], Awaitable[None]], route: Route | None

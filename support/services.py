@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat.enums import QuestionState
@@ -36,7 +37,7 @@ from support.enums import (
 )
 from support.models import Conversation, Duty, Message, Reading
 
-NO_WORKER_MESSAGE = (
+NO_WORKER_MESSAGE = gettext_noop(
     "No crisis worker is on duty at this webchat right now, so nobody can reply to you here. "
     "If you are in danger now, call 999. If you cannot speak, call 999 and press 55 when asked. "
     "You can call Samaritans free on 116 123, any time, or the National Domestic Abuse "
