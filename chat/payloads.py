@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language_info, gettext_noop
 
 from chat.enums import QuestionState
 from chat.models import Answer, Question
@@ -151,6 +151,8 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "ref": question.staff_ref,
         "body": question.body,
         "nickname": question.nickname,
+        # The language the asker read the page in, named for staff ("Welsh"); "" if unknown.
+        "language": language_name(question.language),
         "participant_id": question.participant_id,
         "is_urgent": question.is_urgent,
         "to": addressed_to(question),
@@ -161,6 +163,14 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "blocked_words": list(question.blocked_words),
         "masked_body": masked_body(question),
     }
+
+
+def language_name(code: str) -> str:
+    """A language's English name for the consoles (staff pages are in English)."""
+    try:
+        return str(get_language_info(code)["name"]) if code else ""
+    except KeyError:
+        return ""
 
 
 def masked_body(question: Question) -> str | None:

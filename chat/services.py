@@ -312,6 +312,7 @@ def question_ask(
     anonymous: bool | None = False,
     to: dict[str, Any] | None = None,
     network: str = "",
+    language: str = "",
 ) -> AskOutcome:
     """Store a question for moderation. Asking again with the same client_id changes nothing.
 
@@ -376,6 +377,7 @@ def question_ask(
                     client_id=client_id,
                     body=text,
                     nickname="" if anonymous else safeguarding.visible_text(nickname or "").strip(),
+                    language=language,
                     to_agency=to_agency,
                     to_panellist=to_panellist,
                     is_urgent=in_danger,

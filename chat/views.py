@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -263,6 +263,7 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
             anonymous=form.cleaned_data["anonymous"],
             to=form.to_target(),
             network=networks.network_hash(request.META.get("REMOTE_ADDR")),
+            language=get_language(),
         )
     except ChatError as refusal:
         # The asker keeps their text: the form is shown again with it and the reason.

@@ -165,6 +165,8 @@ function start (root) {
     // The staff reference ("W-12"): never a public number (chat/models.py: staff_ref).
     meta.append(element('strong', 'app-staff-ref', q.ref), ' ')
     if (q.is_urgent) meta.append(element('strong', 'govuk-tag govuk-tag--red', 'Urgent'), ' ')
+    // The language the asker read the page in: a question is published in its own language.
+    if (q.language) meta.append(element('strong', 'govuk-tag govuk-tag--grey app-question-language', `In ${q.language}`), ' ')
     const asker = q.nickname ? ['“', userText(q.nickname), '”'] : ['an anonymous member of the public']
     const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
     meta.append(`Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} by `, ...asker, to)

@@ -215,3 +215,28 @@ def test_a_welsh_reader_never_gets_the_english_kept_page_nor_the_reverse(
     with django_assert_num_queries(0):
         assert html_lang(Client().get(url, **welsh_reader)) == "cy"
         assert html_lang(Client().get(url, **english_reader)) == "en"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("cy", "Welsh"), ("en", "English")])
+def test_moderators_see_the_language_a_question_was_asked_in(
+    live: LiveEvent, language: str, shown: str
+) -> None:
+    import uuid
+
+    from chat import selectors
+
+    asker = chose(language)
+    url = reverse("chat:live", args=[live.event.slug])
+    asker.get(url)
+
+    asker.post(
+        reverse("chat:ask", args=[live.event.slug]),
+        {"client_id": str(uuid.uuid4()), "body": "Sut mae rhoi gwybod am drosedd casineb?"},
+    )
+
+    (queued,) = selectors.moderation_queue(event_id=live.event.pk)
+    assert queued["language"] == shown
+    moderator = Client()
+    moderator.force_login(live.moderator)
+    console = moderator.get(reverse("chat:moderate", args=[live.event.slug]))
+    assert f'app-question-language">In {shown}</strong>' in console.content.decode()
