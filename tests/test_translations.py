@@ -133,7 +133,8 @@ def test_makemessages_would_add_nothing_new(fresh_extraction: Path, domain: str)
 # ---- No English left on a page read in Welsh ----------------------------------------------
 
 WORD = re.compile(r"[A-Za-zÀ-ÿŵŷŴŶ\u2019']+")
-SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
+# Scripts, styles and code (a checksum, a command) are not words in a language.
+SCRIPT_OR_STYLE = re.compile(r"<(script|style|code)\b.*?</\1>", re.S)
 ATTRIBUTE_TEXT = re.compile(r'\s(?:aria-label|title|alt|placeholder|data-i18n[\w.-]*)="([^"]*)"')
 TAGS = re.compile(r"<[^>]+>")
 OTHER_LANGUAGE = re.compile(r'<(a|span)\b[^>]*\blang="(?!cy)[^"]*"[^>]*>.*?</\1>', re.S)
@@ -186,9 +187,18 @@ def visible_words(html: str) -> set[str]:
 
 @pytest.fixture
 def webchat_with_items(live: LiveEvent) -> LiveEvent:
+    """The live webchat with an item published, and another webchat finished and archived
+    (its words are Welsh words from the catalogue: what people type is never translated)."""
     from tests.chat.test_live_page import _publish
+    from tests.live import finished_webchat, make_live_event
 
     _publish(live, "Yn gyhoeddus")
+    finished_webchat(
+        make_live_event("archived-chat"),
+        published=("Cwestiwn", "Nina"),
+        answer="Ateb",
+        announcement="Cyhoeddiad",
+    )
     return live
 
 
@@ -203,7 +213,10 @@ def welsh_pages(live: LiveEvent) -> dict[str, str]:
         "staying safe": reverse("events:staying_safe"),
         "agency": reverse("events:agency_detail", args=[agency]),
         "transcripts": reverse("archive:transcripts"),
-        "transcripts search": reverse("archive:transcripts") + "?q=gyhoeddus",
+        "transcripts search": reverse("archive:transcripts") + "?q=cwestiwn",
+        "transcript": reverse("archive:transcript", args=["archived-chat"]),
+        "archived event": reverse("events:event_detail", args=["archived-chat"]),
+        "archived live page": reverse("chat:live", args=["archived-chat"]),
         "not found": "/dim-tudalen/",
     }
 
