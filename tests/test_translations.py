@@ -190,9 +190,12 @@ def webchat_with_items(live: LiveEvent) -> LiveEvent:
     """The live webchat with an item published, and another webchat finished and archived
     (its words are Welsh words from the catalogue: what people type is never translated)."""
     from tests.chat.test_live_page import _publish
-    from tests.live import finished_webchat, make_live_event
+    from chat import services as chat_services
+    from tests.live import asked_question, finished_webchat, make_live_event
 
     _publish(live, "Yn gyhoeddus")
+    question = asked_question(live, "Cwestiwn", "Nina")
+    chat_services.question_approve(question_id=question.pk, actor_id=live.moderator.pk)
     finished_webchat(
         make_live_event("archived-chat"),
         published=("Cwestiwn", "Nina"),
@@ -203,9 +206,15 @@ def webchat_with_items(live: LiveEvent) -> LiveEvent:
 
 
 def welsh_pages(live: LiveEvent) -> dict[str, str]:
+    from chat.models import Question
+
     slug = live.event.slug
     agency = live.event.lead_agency.slug
+    published = Question.objects.filter(event=live.event, number__isnull=False).first()
+    assert published is not None
     return {
+        "me too": reverse("chat:me_too", args=[slug, published.pk]),
+        "talk privately": reverse("support:talk", args=[slug]),
         "home": reverse("events:home"),
         "event": reverse("events:event_detail", args=[slug]),
         "live": reverse("chat:live", args=[slug]),
