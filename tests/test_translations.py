@@ -189,8 +189,8 @@ def visible_words(html: str) -> set[str]:
 def webchat_with_items(live: LiveEvent) -> LiveEvent:
     """The live webchat with an item published, and another webchat finished and archived
     (its words are Welsh words from the catalogue: what people type is never translated)."""
-    from tests.chat.test_live_page import _publish
     from chat import services as chat_services
+    from tests.chat.test_live_page import _publish
     from tests.live import asked_question, finished_webchat, make_live_event
 
     _publish(live, "Yn gyhoeddus")
