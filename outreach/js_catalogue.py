@@ -1,43 +1,22 @@
-"""The JavaScript catalogue the public pages load before their scripts: Django's
-JavaScriptCatalog for the `djangojs` domain, with the project's `django` domain merged in.
-
-Frames carry the server's English text where they carry any (an error's or a help
-message's words; codes say what happened): a page shows it with gettext(), so it needs
-those msgids too. The catalogue is the same for every reader of a language, so each
-process builds it once per language (the .po files change only with a deploy) and the
-browser keeps it for an hour.
-"""
+"""The public scripts' catalogue as a view (/jsi18n/?lang=…), for a deployment whose
+static files were collected before `compile_catalogues` wrote them, and for tests. The
+pages load the static copy (core/catalogues.py: static/jsi18n/<code>.js)."""
 
 import functools
-import gettext as gettext_module
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language, to_locale
-from django.utils.translation.trans_real import DjangoTranslation
-from django.views.i18n import JavaScriptCatalog
+from django.utils.translation import get_language
 
-from core.catalogues import locale_dirs
+from core.catalogues import script_catalogue
 
 MAX_AGE_SECONDS = 3600
 
 
 @functools.cache
 def catalogue_script(language: str) -> bytes:
-    view = JavaScriptCatalog()
-    view.domain = "djangojs"
-    view.translation = DjangoTranslation(language, domain="djangojs")
-    # Django's own view reads the catalogue so (JavaScriptCatalog.get_catalog).
-    merged = view.translation._catalog  # type: ignore[attr-defined]
-    for directory in locale_dirs():
-        server = gettext_module.translation(
-            "django", localedir=str(directory), languages=[to_locale(language)], fallback=True
-        )
-        for msgid, text in getattr(server, "_catalog", {}).items():
-            if msgid and msgid not in merged:
-                merged[msgid] = text
-    response = view.render_to_response(view.get_context_data())
-    return bytes(response.content)
+    # The same for every reader of a language; the .po files change only with a deploy.
+    return script_catalogue(language)
 
 
 def javascript_catalogue(request: HttpRequest) -> HttpResponse:

@@ -240,3 +240,18 @@ def test_moderators_see_the_language_a_question_was_asked_in(
     moderator.force_login(live.moderator)
     console = moderator.get(reverse("chat:moderate", args=[live.event.slug]))
     assert f'app-question-language">In {shown}</strong>' in console.content.decode()
+
+
+def test_pages_load_the_scripts_catalogue_as_a_static_file_in_their_language(
+    client: Client, live: LiveEvent
+) -> None:
+    from core.catalogues import script_catalogue
+
+    for language in ("en", "cy"):
+        page = client.get(reverse("chat:live", args=[live.event.slug]) + f"?lang={language}")
+        found = re.search(r'<script src="([^"]+)"></script>', page.content.decode())
+        assert found is not None
+        assert found.group(1) == f"/static/jsi18n/{language}.js"
+        served = client.get(found.group(1))
+        assert served.status_code == 200
+        assert b"".join(served.streaming_content) == script_catalogue(language)

@@ -1,4 +1,5 @@
-"""Compile every committed .po catalogue to its .mo, without GNU gettext.
+"""Compile every committed .po catalogue to its .mo, without GNU gettext, and write the
+public scripts' catalogue for each language as a static file (static/jsi18n/<code>.js).
 
 Django's own compilemessages needs msgfmt, which a fresh machine may lack; Babel reads and
 writes the same files in pure Python. make install, make run, make test and CI run this;
@@ -12,7 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.core.management.base import BaseCommand, CommandError
 
-from core.catalogues import catalogue_files
+from core.catalogues import catalogue_files, write_script_catalogues
 
 
 class Command(BaseCommand):
@@ -35,8 +36,12 @@ class Command(BaseCommand):
                 write_mo(mo_file, catalogue, use_fuzzy=False)
             partial.replace(mo_path)
             compiled += 1
+        # After the .mo files: the scripts' catalogues are built from them.
+        written = write_script_catalogues()
         if options["verbosity"] > 0:
-            self.stdout.write(f"{compiled} catalogue(s) compiled")
+            self.stdout.write(
+                f"{compiled} catalogue(s) compiled; {len(written)} script catalogue(s) written"
+            )
 
 
 def _up_to_date(po_path: Path, mo_path: Path) -> bool:
