@@ -35,6 +35,7 @@ IGNORED = [
     "deploy/*",
     "demo/*",
     "static/vendor/*",
+    "static/jsi18n/*",
     "staticfiles/*",
     "*/node_modules/*",
     "node_modules/*",
