@@ -110,11 +110,12 @@ def fresh_extraction(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ignore = [f"--ignore={pattern}" for pattern in IGNORED]
     env = {**os.environ, "DEBUG": "true", "PYTHONPATH": str(copy)}
     for domain in ("django", "djangojs"):
-        subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+        done = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
             [sys.executable, "manage.py", "makemessages", "-l", "cy", "-d", domain,
              "--no-location", *ignore],
-            cwd=copy, env=env, check=True, capture_output=True, timeout=600,
+            cwd=copy, env=env, capture_output=True, text=True, timeout=600,
         )  # fmt: skip
+        assert done.returncode == 0, f"makemessages -d {domain} failed:\n{done.stderr}"
     return copy
 
 
