@@ -101,6 +101,9 @@ class Question(models.Model):
         blank=True, help_text="What the public sees: the body, or the moderator's edit."
     )
     nickname = models.CharField(max_length=40, blank=True)
+    # The language the asker was reading the page in (core.languages), shown to moderators:
+    # a question is published in the language it was written in.
+    language = models.CharField(max_length=10, blank=True)
     to_agency = models.ForeignKey(
         Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

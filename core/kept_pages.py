@@ -37,6 +37,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from core import languages
 from core import redis as core_redis
 from easyread.preferences import reading_view
 
@@ -69,19 +70,29 @@ def changed(*scopes: str) -> None:
         logger.warning("kept pages of %s not renewed, Redis unavailable: %s", scopes, error)
 
 
-def reader_variant(cookies: Mapping[str, str]) -> tuple[str, ...]:
-    """What a reader chose that makes their page another kept page (the key's last part):
-    the reading view (easyread/preferences.py). The front door keys its routes on it too."""
+def reading_variant(cookies: Mapping[str, str]) -> tuple[str, ...]:
+    """The reading view a reader chose (easyread/preferences.py): an Easy Read reader and a
+    standard one get different kept pages. Part of every reader's key (reader_key) and of
+    the front door's routes."""
     return (reading_view(cookies).value,)
 
 
 def is_reader(request: HttpRequest) -> bool:
-    """A plain GET with no session and no message waiting: could be served a kept page."""
+    """A plain GET with no session, no message waiting and no query but the language
+    chooser's: could be served a kept page. (Another query's values could end up on the
+    page, in the chooser's links, for the next reader.)"""
     return (
         request.method == "GET"
         and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         and not request.COOKIES.get(CookieStorage.cookie_name)
+        and not set(request.GET) - {languages.LANGUAGE_PARAMETER}
     )
+
+
+def reader_key(request: HttpRequest, key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A kept page's key for this reader: the page's own key, the reader's language
+    (core.languages) and reading view, as the front door works them out."""
+    return (*key, languages.request_variant(request), *reading_variant(request.COOKIES))
 
 
 # A kept page's response says which kept page it is, for the front door (outreach/door.py),
@@ -487,7 +498,7 @@ def serve(
     or Redis cannot say what is current: the caller renders the page as usual."""
     if not is_reader(request):
         return None
-    key = (*key, *reader_variant(request.COOKIES))
+    key = reader_key(request, key)
     scopes = tuple(scopes)
     found = versions(scopes)
     if found is None:

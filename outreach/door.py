@@ -34,7 +34,7 @@ from chat.guests import (
     guest_token_from_cookie,
     set_guest_cookie,
 )
-from core import kept_pages
+from core import kept_pages, languages
 from core.ablation import design_choice_on
 
 logger = logging.getLogger(__name__)
@@ -47,8 +47,9 @@ MAX_ROUTES = 10_000
 BUILD_WAIT_SECONDS = 2.0
 _SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie", b"content-encoding"}
 
-# Scheme, host, path, then what the reader chose (kept_pages.reader_variant): an Easy
-# Read reader and a standard one are answered from different kept pages.
+# Scheme, host, path, then the reader's language (core.languages) and reading view
+# (kept_pages.reading_variant): a Welsh or an Easy Read reader is never answered with
+# another reader's page.
 Route = tuple[str, ...]
 
 
@@ -86,7 +87,8 @@ class FrontDoor:
         await self.app(scope, receive, self._learning(send, route))
 
     def _route(self, scope: dict[str, Any]) -> Route | None:
-        """A reader's plain GET of a URL without a query string, else None."""
+        """A reader's plain GET of a URL without a query string, with their variant,
+        else None."""
         if (
             scope.get("method") != "GET"
             or scope.get("query_string")
@@ -99,11 +101,15 @@ class FrontDoor:
             return None
         scope["outreach.cookies"] = cookies
         host = headers.get(b"host", b"").decode("latin-1")
+        language = languages.reader_variant(
+            cookies=cookies, accept_language=headers.get(b"accept-language", b"").decode("latin-1")
+        )
         return (
             scope.get("scheme", "http"),
             host,
             scope["path"],
-            *kept_pages.reader_variant(cookies),
+            language,
+            *kept_pages.reading_variant(cookies),
         )
 
     def _learning(

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware choosing with core.languages (the front door's rule too).
+    "core.middleware.ReaderLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -278,7 +280,15 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Outreach <noreply@localhost>")
 
-LANGUAGE_CODE = "en-gb"
+LANGUAGE_CODE = "en"
+# The public pages in English and Welsh (docs/accessibility.md, "Languages": adding one).
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+# Compiled from the committed .po files by `manage.py compile_catalogues` (make does it).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The chosen language lasts for the browser session only: a shared device forgets it.
+LANGUAGE_COOKIE_NAME = "outreach_language"
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Stored in UTC, shown in this zone (Europe/London: GMT in winter, BST in summer).
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True

@@ -21,6 +21,7 @@ from typing import Any
 
 import phonenumbers
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from safeguarding import crisis
 from safeguarding.bank_details import bank_details
@@ -64,7 +65,7 @@ BLOCKED_WORDS = (
     "twat",
     "dickhead",
 )
-HELP_NOW_MESSAGE = (
+HELP_NOW_MESSAGE = gettext_noop(
     "If you or someone else is in danger now, call 999. If you are deaf or cannot speak, "
     "call 18000 with a textphone or the Relay UK app, or text 999 if you have registered "
     "for emergencySMS. If you are thinking about ending your life, you can call "

@@ -227,6 +227,8 @@ function start (root) {
     taken.classList.add('app-queue-row__taken')
     taken.hidden = true
     meta.append(taken)
+    // The language the asker read the page in: a question is published in its own language.
+    if (q.language) meta.append(element('strong', 'govuk-tag govuk-tag--grey app-question-language', `In ${q.language}`), ' ')
     const asker = q.nickname ? ['“', userText(q.nickname), '”'] : ['an anonymous member of the public']
     const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
     meta.append(` Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })} by `, ...asker, to)

@@ -3,6 +3,7 @@
 import { LiveSocket, element, newClientId, renderConnection, renderStatusTag, summarise, userText } from './live-socket.js'
 import { askedBy, placeFeedItem, renderFeedItem } from './feed-item.js'
 import { easyReadMessage } from '../easyread/easy-read.js'
+import { gettext, interpolate, ngettext, systemText } from './i18n.js'
 
 
 const root = document.getElementById('live-chat')
@@ -71,8 +72,8 @@ function start (root) {
 
   function updatePauseLabel () {
     pauseButton.textContent = paused
-      ? `Resume live updates${held.length ? ` (${held.length} new)` : ''}`
-      : 'Pause live updates'
+      ? (held.length ? interpolate(gettext('Resume live updates (%(count)s new)'), { count: held.length }) : gettext('Resume live updates'))
+      : gettext('Pause live updates')
     renderStatusLine()
   }
 
@@ -82,7 +83,7 @@ function start (root) {
     if (finished) {
       connection.textContent = ''
     } else if (paused) {
-      connection.textContent = `Live updates paused${held.length ? ` (${held.length} new)` : ''}.`
+      connection.textContent = held.length ? interpolate(gettext('Live updates paused (%(count)s new).'), { count: held.length }) : gettext('Live updates paused.')
     } else {
       renderConnection(connection, connectionState)
     }
@@ -130,13 +131,13 @@ function start (root) {
         showOwnQuestion(frame)
         break
       case 'error':
-        if (frame.client_id && frame.client_id === pendingClientId) questionRefused(frame.message)
+        if (frame.client_id && frame.client_id === pendingClientId) questionRefused(systemText(frame.message))
         break
       case 'muted':
-        questionRefused(frame.message)
+        questionRefused(systemText(frame.message))
         break
       case 'help_now':
-        showHelpNow(frame.message)
+        showHelpNow(systemText(frame.message))
         document.dispatchEvent(new CustomEvent('outreach:help-now', { detail: { questionId: lastQuestionId } }))
         break
       case 'asked_by':
@@ -151,7 +152,7 @@ function start (root) {
       case 'viewers':
         if (finished) break
         viewerCount.hidden = false
-        viewerCount.textContent = ` ${frame.count} watching`
+        viewerCount.textContent = ' ' + interpolate(ngettext('%(count)s watching', '%(count)s watching', frame.count), { count: frame.count })
         break
     }
   }
@@ -179,7 +180,7 @@ function start (root) {
     const finishedWords = over && easyReadMessage('finished') // the closing message in Easy Read
     if (finishedWords) closedBanner.querySelector('.govuk-notification-banner__heading').textContent = finishedWords
     closedNote.hidden = isAccepting
-    if (over) closedNote.textContent = easyReadMessage('closed') || 'Questions are closed.'
+    if (over) closedNote.textContent = easyReadMessage('closed') || gettext('Questions are closed.')
     askButton.disabled = !isAccepting
     askButton.setAttribute('aria-disabled', String(!isAccepting))
     // The draft stays in the box whatever happens: the asker never loses their words.
@@ -197,18 +198,18 @@ function start (root) {
   }
 
   const OWN_STATES = {
-    pending: ['Waiting for a moderator', 'govuk-tag--yellow'],
-    published: ['Published', 'govuk-tag--blue'],
-    answered: ['Answered', 'govuk-tag--green'],
-    rejected: ['Declined', 'govuk-tag--red'],
-    unhandled: ['Not reached', 'govuk-tag--grey'],
-    removed: ['Not published', 'govuk-tag--grey'],
+    pending: [gettext('Waiting for a moderator'), 'govuk-tag--yellow'],
+    published: [gettext('Published'), 'govuk-tag--blue'],
+    answered: [gettext('Answered'), 'govuk-tag--green'],
+    rejected: [gettext('Declined'), 'govuk-tag--red'],
+    unhandled: [gettext('Not reached'), 'govuk-tag--grey'],
+    removed: [gettext('Not published'), 'govuk-tag--grey'],
     // Not published: a moderator gave it to the crisis worker (the private pane says so).
-    passed: ['Passed to the crisis worker', 'govuk-tag--purple'],
+    passed: [gettext('Passed to the crisis worker'), 'govuk-tag--purple'],
     // Attached by a moderator to a published question that asks the same (`reason` says which).
-    merged: ['Published with similar questions', 'govuk-tag--blue']
+    merged: [gettext('Published with similar questions'), 'govuk-tag--blue']
   }
-  const EDITED_NOTE = 'A moderator removed some details before publishing your question. This is how everyone sees it.'
+  const EDITED_NOTE = gettext('A moderator removed some details before publishing your question. This is how everyone sees it.')
 
 
   function showOwnQuestion (own) {
@@ -226,8 +227,8 @@ function start (root) {
     const state = element('p', 'govuk-body-s')
     state.append(element('strong', `govuk-tag ${modifier}`, label))
     // Its public number, as the feed shows it (templates/chat/includes/own_questions.html).
-    if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(` as question ${own.number}`)
-    if (own.reason && ['rejected', 'unhandled', 'merged'].includes(own.state)) state.append(' ', userText(own.reason))
+    if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(' ', interpolate(gettext('as question %(number)s'), { number: own.number }))
+    if (own.reason && ['rejected', 'unhandled', 'merged'].includes(own.state)) state.append(' ', userText(systemText(own.reason)))
     const bodyText = element('p', 'govuk-body govuk-!-margin-bottom-1')
     bodyText.append(userText(body))
     li.replaceChildren(bodyText)
@@ -257,11 +258,11 @@ function start (root) {
     event.preventDefault()
     const body = form.elements.body.value.trim()
     if (!body) {
-      questionRefused(easyReadMessage('empty') || 'Please write your question before sending it.')
+      questionRefused(easyReadMessage('empty') || gettext('Please write your question before sending it.'))
       return
     }
     if (!accepting) {
-      questionRefused('Questions are not open for this webchat.')
+      questionRefused(gettext('Questions are not open for this webchat.'))
       return
     }
     pendingClientId = form.elements.client_id.value
@@ -290,8 +291,8 @@ function start (root) {
   function meTooCounted (questionId, count) {
     const others = count - 1
     const said = others <= 0
-      ? 'Thank you: the panel can see you want to know this too.'
-      : `Thank you: the panel can see you want to know this too, with ${others} other ${others === 1 ? 'person' : 'people'}.`
+      ? gettext('Thank you: the panel can see you want to know this too.')
+      : interpolate(ngettext('Thank you: the panel can see you want to know this too, with %(others)s other person.', 'Thank you: the panel can see you want to know this too, with %(others)s other people.', others), { others })
     for (const line of document.querySelectorAll(`.app-me-too__link[data-question-id="${Number(questionId)}"]`)) {
       line.parentElement.replaceChildren(said)
     }
@@ -305,7 +306,7 @@ function start (root) {
     form.elements.client_id.value = newClientId()
     askError.hidden = true
     askButton.disabled = !accepting
-    announcer.textContent = easyReadMessage('sent') || 'Your question was sent. A moderator will read it before it is published.'
+    announcer.textContent = easyReadMessage('sent') || gettext('Your question was sent. A moderator will read it before it is published.')
   }
 
   function showHelpNow (message) {

@@ -36,8 +36,11 @@ async def _get(
     path: str,
     cookies: dict[str, str] | None = None,
     extra: list[tuple[bytes, bytes]] | None = None,
+    accept_language: str | None = None,
 ) -> dict[str, Any]:
     headers = [(b"host", b"testserver"), *(extra or [])]
+    if accept_language:
+        headers.append((b"accept-language", accept_language.encode()))
     if cookies:
         jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
         headers.append((b"cookie", jar.encode()))
@@ -182,3 +185,28 @@ async def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_from_the_door(
     token = CSRF_INPUT.search(gzip.decompress(zipped["body"])).group(1)
     assert token != CSRF_INPUT.search(plain["body"]).group(1)
     assert kept_pages.CSRF_STAND_IN.encode() not in gzip.decompress(zipped["body"])
+
+
+async def test_the_door_answers_each_reader_in_their_own_language(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+
+    english = await _get(app, url, accept_language="en-GB")  # Django: the English page
+    welsh = await _get(app, url, accept_language="cy")  # Django: the Welsh page
+    chose_welsh = await _get(app, url, cookies={"outreach_language": "cy"})  # the door
+    english_again = await _get(app, url, accept_language="en-GB")  # the door
+    chose_english = await _get(
+        app, url, cookies={"outreach_language": "en"}, accept_language="cy"
+    )  # the door
+
+    assert django.calls == 2
+    for response in (welsh, chose_welsh):
+        assert b'<html lang="cy"' in response["body"]
+        assert b"Gadael y dudalen hon" in response["body"]
+        assert response["header_map"][b"content-language"] == b"cy"
+    for response in (english, english_again, chose_english):
+        assert b'<html lang="en"' in response["body"]
+        assert b"Gadael y dudalen hon" not in response["body"]
+        assert response["header_map"][b"content-language"] == b"en"
