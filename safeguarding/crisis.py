@@ -951,6 +951,13 @@ _NOW = re.compile(
     r"happening)|again|today)(?!\w)"
 )
 
+# Not being around for something ahead, which a date beside it ("in June", "next year") must
+# not turn into a past account or a what-if.
+_NOT_AROUND = re.compile(
+    r" (?:will not|am not going to|not going to|never going to|do not think i will) "
+    r"(?:be (?:here|around|alive|there|at)|make it to|see|live to)\b"
+)
+
 # Figures of speech, hypotheticals and talk about a subject that share words with a crisis;
 # cut out before the rules and the staff phrases are matched ("this queue is killing me",
 # "when someone's life is in danger", "suicide prevention", "talk to children about
@@ -1234,10 +1241,20 @@ def flagged_with_scorer(
     return True
 
 
+def _only_about_the_past(normalised: str) -> bool:
+    """A past account, a what-if or a story, with nothing said about now or about the writer
+    not being around in the future ("I won't be here next year", "won't see June")."""
+    return (
+        _HISTORIC.search(normalised) is not None
+        and not _NOW.search(normalised)
+        and not _NOT_AROUND.search(normalised)
+    )
+
+
 def reads_as_about_a_crisis(normalised: str) -> bool:
     """The rules read a figure of speech ("my battery is about to die"), talk about a subject,
     a what-if or an account only of the past in the question."""
-    if _HISTORIC.search(normalised) and not _NOW.search(normalised):
+    if _only_about_the_past(normalised):
         return True
     return _NOT_A_CRISIS.search(normalised) is not None
 
@@ -1245,7 +1262,7 @@ def reads_as_about_a_crisis(normalised: str) -> bool:
 def rule_matches(normalised: str, staff_phrases: Iterable[str] = ()) -> Iterator[CrisisMatch]:
     """Every staff phrase and rule that matches the normalised question, in the order they
     are tried (lazily: the first is all most callers need)."""
-    if _HISTORIC.search(normalised) and not _NOW.search(normalised):
+    if _only_about_the_past(normalised):
         return
     normalised = _NOT_A_CRISIS.sub(" ", normalised)
     for phrase in staff_phrases:

@@ -16,8 +16,10 @@ from safeguarding.crisis import (
     SELF_HARM,
     STAFF_PHRASE,
     CrisisMatch,
+    RulesVerdict,
     crisis_match,
     normalise,
+    rules_verdict,
 )
 from safeguarding.detection import HELP_NOW_MESSAGE, says_in_danger_now
 from safeguarding.models import SafeguardingPhrase
@@ -411,3 +413,17 @@ def test_everyday_words_near_a_rule_are_not_a_crisis(text: str) -> None:
 )
 def test_the_same_rules_still_catch_the_crisis_beside_them(text: str) -> None:
     assert crisis_match(text) is not None
+
+
+def test_a_date_ahead_does_not_turn_not_being_around_into_a_past_account() -> None:
+    # "in June" is a past marker ("he hit me in June"), but not beside "I won't be at": the
+    # learned layer may read the farewell.
+    farewell = verdict_of("I wont be at my son's wedding in June")
+    past = verdict_of("He hit me in June, can I still report it?")
+
+    assert farewell.about_a_crisis is False
+    assert past.about_a_crisis is True
+
+
+def verdict_of(text: str) -> RulesVerdict:
+    return rules_verdict(normalise(text))
