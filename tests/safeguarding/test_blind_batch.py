@@ -39,6 +39,11 @@ TRIAGE_PINS = {
         caught_at_least={"danger_now": 104, "self_harm": 84},
         flagged_at_most={"near_miss": 4, "ld_plain": 0, "hate_everyday": 4, "plain": 0},
     ),
+    "2026-12-07b-triage.jsonl": TriagePins(
+        totals={"danger_now": 126, "self_harm": 126},
+        caught_at_least={"danger_now": 120, "self_harm": 99},
+        flagged_at_most={"near_miss": 11, "ld_plain": 1, "hate_everyday": 8, "plain": 0},
+    ),
 }
 DETAILS_PINS = {
     "2026-12-07-details.jsonl": DetailsPins(
@@ -59,6 +64,25 @@ DETAILS_PINS = {
         clean_total=65,
         clean_flagged_at_most=1,
         left_at_most=10,
+    ),
+    "2026-12-07b-details.jsonl": DetailsPins(
+        masked_at_least={
+            "account_number": 10,
+            "address": 29,
+            "card_number": 14,
+            "date_of_birth": 14,
+            "email": 17,
+            "iban": 11,
+            "national_insurance_number": 13,
+            "phone": 31,
+            "postcode": 25,
+            "private_name": 33,
+            "sort_code": 11,
+            "vehicle": 16,
+        },
+        clean_total=69,
+        clean_flagged_at_most=2,
+        left_at_most=18,
     ),
 }
 
