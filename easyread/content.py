@@ -130,6 +130,10 @@ QUESTION_STATE_MESSAGES: dict[str, tuple[str, Promise]] = {
     "unhandled": ("maybe-not-answered", _("The panel did not have time for this question.")),
     "removed": ("declined", _("The moderator took this question off the page.")),
     "passed": ("reads-first", _("A support worker will talk to you about this question.")),
+    "merged": (
+        "published",
+        _("Other people asked the same question. It is on the page for everyone."),
+    ),
 }
 
 # What the live page says as things happen (static/js/live.js reads these in Easy Read).

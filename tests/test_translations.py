@@ -299,7 +299,7 @@ def served_catalogue(client: Client, language: str) -> dict[str, object]:
 
 
 # Scripts whose words are staff's (the consoles): English for now (docs/accessibility.md).
-STAFF_SCRIPTS = {"console.js", "support-console.js"}
+STAFF_SCRIPTS = {"console.js", "support-console.js", "similar-console.js", "staffroom-pane.js"}
 HUMAN_LITERAL = re.compile(r"(?<![\w.])'([A-Z][a-z]+(?: [a-z]+){2,}[^']*)'")
 
 

@@ -4,7 +4,7 @@
 // the server places it (chat/selectors.py:feed_for_display): each answer beneath its question.
 import { element, userText } from './live-socket.js'
 import { easyReadMessage } from '../easyread/easy-read.js'
-import { gettext, interpolate } from './i18n.js'
+import { gettext, interpolate, ngettext } from './i18n.js'
 
 function addressedTo (to) {
   if (!to) return ''
@@ -26,7 +26,7 @@ function answerMeta (item) {
 
 // As templates/chat/includes/asked_by.html: how many asked it, when more than one did.
 export function askedBy (count) {
-  return count > 1 ? interpolate(gettext('. Asked by %(count)s people'), { count }) : ''
+  return count > 1 ? interpolate(ngettext('. Asked by %(count)s person', '. Asked by %(count)s people', count), { count }) : ''
 }
 
 // As easyread/templates/easyread/includes/easy_read_answer.html: shown in the Easy Read
