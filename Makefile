@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lock lint format frontend bench bench-report bench-fanout bench-door clean
+.PHONY: run test install catalogues lock lint format frontend bench bench-report bench-fanout bench-door clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip check
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed catalogues
+
+# The translations (locale/ and any app's locale/): the committed .po files compiled to .mo
+# in pure Python (Babel), so no GNU gettext is needed. docs/accessibility.md, "Languages".
+catalogues: $(VENV)/.installed
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py compile_catalogues -v0
 
 # Re-resolve pyproject.toml's ranges in a fresh virtualenv and write the exact versions.
 lock:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from archive import services as transcripts
 from archive.models import Transcript
@@ -23,9 +25,9 @@ class DownloadFormat:
     name: str
     extension: str
     content_type: str
-    # How the transcript page lists it.
-    label: str
-    note: str
+    # How the transcript page lists it (in the reader's language).
+    label: "str | Promise"
+    note: "str | Promise"
     render: Callable[[Event, Transcript], str]
     # Extra response headers, from the transcript.
     headers: Callable[[Transcript], dict[str, str]] = field(default=lambda transcript: {})
@@ -118,7 +120,7 @@ FORMATS: dict[str, DownloadFormat] = {
             extension="json",
             content_type="application/json; charset=utf-8",
             label="JSON",
-            note="(the archived record)",
+            note=gettext_lazy("(the archived record)"),
             render=render_json,
             headers=lambda transcript: {"X-Transcript-SHA256": transcript.sha256},
         ),
@@ -126,15 +128,15 @@ FORMATS: dict[str, DownloadFormat] = {
             name="csv",
             extension="csv",
             content_type="text/csv; charset=utf-8",
-            label="CSV",
-            note="(for spreadsheets)",
+            label=gettext_lazy("CSV"),
+            note=gettext_lazy("(for spreadsheets)"),
             render=render_csv,
         ),
         DownloadFormat(
             name="text",
             extension="txt",
             content_type="text/plain; charset=utf-8",
-            label="Plain text",
+            label=gettext_lazy("Plain text"),
             note="",
             render=render_text,
         ),

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from archive.models import Transcript, TranscriptEntry
@@ -188,8 +189,9 @@ def speaker_of(item: dict[str, Any]) -> tuple[str, str]:
         panellist = item["panellist"]
         return panellist_byline(panellist), panellist["agency_slug"]
     if item["kind"] == "announcement":
-        return "Moderator", ""
-    return item.get("asker", "Member of the public"), ""
+        return gettext_noop("Moderator"), ""
+    # Stored in English; the search results show it in the reader's language.
+    return item.get("asker", gettext_noop("Member of the public")), ""
 
 
 def _index(transcript: Transcript) -> None:

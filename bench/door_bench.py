@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from door_worker import ACCEPT_ENCODING  # noqa: E402
 from fanout_bench import (  # noqa: E402
     TASKSET,
     Worker,
@@ -404,7 +405,12 @@ class Door:
     # -- pages/s (wrk) -----------------------------------------------------------------
 
     def wrk(self, name: str, path: str, cookie: str = "") -> dict[str, Any]:
-        headers = [f"Host: {HOST}", "X-Forwarded-Proto: https", "Accept: text/html"]
+        headers = [
+            f"Host: {HOST}",
+            "X-Forwarded-Proto: https",
+            "Accept: text/html",
+            f"Accept-Encoding: {ACCEPT_ENCODING}",
+        ]
         if cookie:
             headers.append(f"Cookie: {cookie}")
         command = [
@@ -546,11 +552,15 @@ def run(door: Door, args: argparse.Namespace) -> None:
         print(f"-- round {round_number + 1} of {args.rounds}", flush=True)
         door.new_event(round_number + 1)
         for n in args.sizes:
-            if not args.pages_only:
+            if args.pages_only:
+                continue
+            if "door" in args.storms:
                 door.door(n)
+            if "socket" in args.storms:
                 # Alternate which socket-only storm comes first, round by round.
                 for cookies in (True, False) if round_number % 2 == 0 else (False, True):
                     door.socket_only(n, cookies)
+            if "embed" in args.storms:
                 door.embed(n)
         if not args.no_wrk:
             door.pages_round()
@@ -593,6 +603,12 @@ def main() -> None:
     )
     parser.add_argument("--no-wrk", action="store_true", help="the storms only")
     parser.add_argument("--pages-only", action="store_true", help="wrk only")
+    parser.add_argument(
+        "--storms",
+        type=lambda text: set(text.split(",")),
+        default={"door", "socket", "embed"},
+        help="which storms, comma-separated (default door,socket,embed)",
+    )
     parser.add_argument("--no-probe", action="store_true", help="no moderator announcing")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--log-dir", type=Path, help="keep the web process's log here")

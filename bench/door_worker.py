@@ -40,6 +40,9 @@ FEED_SEQ = re.compile(r'<li [^>]*data-seq="(\d+)"')
 TITLE = re.compile(r"<title>\s*(.*?)\s*</title>", re.S)
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) door-bench"
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# What a browser offers (brotli too: the portal does not answer with it, and the worker
+# refuses an encoding it cannot read rather than misreading it).
+ACCEPT_ENCODING = "gzip, deflate, br"
 
 
 class PageError(Exception):
@@ -102,7 +105,7 @@ class Browser:
         writer.write(
             (
                 f"GET {path} HTTP/1.1\r\n{self.headers.common()}Accept: {ACCEPT_HTML}\r\n"
-                "Accept-Encoding: gzip\r\nAccept-Language: en-GB,en;q=0.9\r\n"
+                f"Accept-Encoding: {ACCEPT_ENCODING}\r\nAccept-Language: en-GB,en;q=0.9\r\n"
                 + (f"Cookie: {cookie}\r\n" if cookie else "")
                 + "\r\n"
             ).encode()
@@ -128,8 +131,13 @@ class Browser:
         else:
             body = await reader.read()
             self.close()
-        if found.get("content-encoding", "").lower() == "gzip":
+        encoding = found.get("content-encoding", "identity").lower()
+        if encoding == "gzip":
             body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            body = zlib.decompress(body)
+        elif encoding != "identity":
+            raise PageError(f"HTTP {status}: a Content-Encoding the worker cannot read: {encoding}")
         if found.get("connection", "").lower() == "close":
             self.close()
         for name, value in fields:

@@ -106,6 +106,7 @@ def _answer(event_id: int, actor_id: int, fields: Fields) -> object:
         actor_id=actor_id,
         body=fields["body"],
         event_id=event_id,
+        easy_read_body=fields.get("easy_read_body") or "",
     )
 
 
@@ -200,7 +201,14 @@ ACTIONS: dict[str, StaffAction] = {
             "Routing saved. The panel sees it on their console.",
         ),
         StaffAction("pin", _pin, ("seq",), ConfirmForm, MODERATOR, "Pinned item updated."),
-        StaffAction("answer", _answer, ("question_id", "body"), AnswerForm, PANELLIST, _answered),
+        StaffAction(
+            "answer",
+            _answer,
+            ("question_id", "body", "easy_read_body"),
+            AnswerForm,
+            PANELLIST,
+            _answered,
+        ),
         StaffAction(
             "mark_answered",
             _mark_answered,

@@ -1,6 +1,7 @@
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from chat.protocol import (
     MAX_ANNOUNCEMENT_CHARS,
@@ -16,25 +17,25 @@ class AskForm(forms.Form):
 
     client_id = forms.UUIDField(widget=forms.HiddenInput)
     body = forms.CharField(
-        label="Your question",
+        label=_("Your question"),
         max_length=MAX_QUESTION_CHARS,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Please write your question before sending it."},
+        error_messages={"required": _("Please write your question before sending it.")},
     )
     nickname = forms.CharField(
-        label="Nickname (optional)",
+        label=_("Nickname (optional)"),
         required=False,
         max_length=MAX_NICKNAME_CHARS,
-        help_text="Only the moderators see it. Published questions never show who asked.",
+        help_text=_("Only the moderators see it. Published questions never show who asked."),
     )
-    anonymous = forms.BooleanField(label="Ask anonymously", required=False)
-    to = forms.ChoiceField(label="Who is it for? (optional)", required=False)
+    anonymous = forms.BooleanField(label=_("Ask anonymously"), required=False)
+    to = forms.ChoiceField(label=_("Who is it for? (optional)"), required=False)
 
     def __init__(self, *args: object, to_choices: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         to_field = cast(forms.ChoiceField, self.fields["to"])
-        to_field.choices = [("", "Anyone on the panel"), *to_choices]
+        to_field.choices = [("", _("Anyone on the panel")), *to_choices]
 
     def to_target(self) -> dict[str, object] | None:
         return to_target(self.cleaned_data.get("to") or "")
@@ -87,6 +88,13 @@ class AnswerForm(forms.Form):
     body = forms.CharField(
         label="Your answer",
         max_length=MAX_ANSWER_CHARS,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    easy_read_body = forms.CharField(
+        label="Easy Read version (optional)",
+        max_length=MAX_ANSWER_CHARS,
+        required=False,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -21,6 +21,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from chat import askers, selectors
 from chat.guests import (
@@ -54,7 +55,7 @@ def watcher_page(
     tokens = _versions_unless_asked(event.event_id, token)
     if tokens is None:
         return None
-    key = ("live", template, event.event_id)
+    key = kept_pages.reader_key(request, ("live", template, event.event_id))
     kept = kept_pages.current(key, tokens)
     if kept is None:
         with kept_pages.building(key):
@@ -70,7 +71,9 @@ def watcher_page(
                         key, _scopes(event.event_id), guest_event_id=event.event_id
                     ),
                 )
-    response = kept.response(kept_pages.reader_values(request, kept, client=str(uuid.uuid4())))
+    response = kept.response(
+        request, kept_pages.reader_values(request, kept, client=str(uuid.uuid4()))
+    )
     if token is None:
         # The identity a question asked over the socket is linked to (chat/guests.py).
         set_guest_cookie(response, guest_cookie_value(session_key=None, guest_token=uuid.uuid4()))
@@ -122,7 +125,8 @@ def feed_html(items: list[dict[str, Any]]) -> SafeString:
     fragments kept per item (an item's payload is frozen once published)."""
     parts = []
     for item in items:
-        key = json.dumps(item, sort_keys=True, default=str)
+        # Its words are in the reader's language: one fragment per language.
+        key = get_language() + json.dumps(item, sort_keys=True, default=str)
         fragment = _fragments.get(key)
         if fragment is None:
             if len(_fragments) >= MAX_FRAGMENTS:

@@ -101,6 +101,9 @@ class Question(models.Model):
         blank=True, help_text="What the public sees: the body, or the moderator's edit."
     )
     nickname = models.CharField(max_length=40, blank=True)
+    # The language the asker was reading the page in (core.languages), shown to moderators:
+    # a question is published in the language it was written in.
+    language = models.CharField(max_length=10, blank=True)
     to_agency = models.ForeignKey(
         Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -204,6 +207,9 @@ class Answer(models.Model):
     panellist = models.ForeignKey(Panellist, on_delete=models.PROTECT, related_name="answers")
     mode = models.CharField(max_length=20, choices=AnswerMode.choices, default=AnswerMode.WRITTEN)
     body = models.TextField()
+    # The panellist's own Easy Read version, if they wrote one: shown in the Easy Read view
+    # of the live page and on the transcript (docs/accessibility.md, "Easy Read").
+    easy_read_body = models.TextField(blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -229,6 +235,8 @@ class AnswerDraft(models.Model):
     mode = models.CharField(max_length=20, choices=AnswerMode.choices, default=AnswerMode.WRITTEN)
     # The current version: the panellist's, or the reviewer's edit once published.
     body = models.TextField()
+    # The panellist's Easy Read version, published with the answer.
+    easy_read_body = models.TextField(blank=True)
     state = models.CharField(
         max_length=20, choices=DraftState.choices, default=DraftState.SUBMITTED
     )

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
+from django.utils.translation import get_language_info, gettext_noop
+
 from chat.enums import QuestionState
 from chat.models import Answer, Question
 from events.models import PanelSeat
@@ -16,7 +18,7 @@ from safeguarding.detection import Finding, mask
 
 MEMBER_OF_THE_PUBLIC = "Member of the public"
 # Told privately to the asker of a question still waiting when the webchat closed.
-UNHANDLED_MESSAGE = (
+UNHANDLED_MESSAGE = gettext_noop(
     "The panel did not get to your question before the webchat ended, so it was not "
     "published. If you are in danger now, call 999 (18000 by textphone or Relay UK). "
     "Otherwise call 101, or Samaritans free on 116 123 at any time, or use the helplines "
@@ -139,7 +141,7 @@ def answer_public(
         "agency_slug": panellist.agency.slug,
     }
     who["byline"] = panellist_byline(who)
-    return {
+    payload: dict[str, Any] = {
         "kind": "answer",
         "answer_id": answer.pk,
         "question_id": answer.question_id,
@@ -149,6 +151,10 @@ def answer_public(
         "body": answer.body,
         "panellist": who,
     }
+    if answer.easy_read_body:
+        # Only when written: an answer without one has the same payload as before.
+        payload["easy_read_body"] = answer.easy_read_body
+    return payload
 
 
 def announcement_public(body: str) -> dict[str, Any]:
@@ -162,6 +168,8 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
         "ref": question.staff_ref,
         "body": question.body,
         "nickname": question.nickname,
+        # The language the asker read the page in, named for staff ("Welsh"); "" if unknown.
+        "language": language_name(question.language),
         "participant_id": question.participant_id,
         "is_urgent": question.is_urgent,
         "to": addressed_to(question),
@@ -174,6 +182,14 @@ def question_for_moderators(question: Question) -> dict[str, Any]:
     }
 
 
+def language_name(code: str) -> str:
+    """A language's English name for the consoles (staff pages are in English)."""
+    try:
+        return str(get_language_info(code)["name"]) if code else ""
+    except KeyError:
+        return ""
+
+
 def masked_body(question: Question) -> str | None:
     """The question with its personal details replaced, for one-click masking."""
     if not question.findings:
@@ -182,7 +198,7 @@ def masked_body(question: Question) -> str | None:
     return mask(question.body, findings)
 
 
-PASSED_MESSAGE = (
+PASSED_MESSAGE = gettext_noop(
     "A moderator has passed your question to the webchat's crisis worker instead of "
     "publishing it. They will reply to you privately on this page. If you are in danger now, "
     "call 999."

@@ -82,7 +82,12 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "publish_unmasked": Field(bool, required=False, nullable=True),
     },
     "reject": {"question_id": _ID, "reason": Field(str, max_chars=MAX_REASON_CHARS)},
-    "answer": {"question_id": _ID, "body": Field(str, max_chars=MAX_ANSWER_CHARS)},
+    "answer": {
+        "question_id": _ID,
+        "body": Field(str, max_chars=MAX_ANSWER_CHARS),
+        # The panellist's Easy Read version of the answer (optional).
+        "easy_read_body": Field(str, required=False, max_chars=MAX_ANSWER_CHARS, nullable=True),
+    },
     "mark_answered": {
         "question_id": _ID,
         "note": Field(str, required=False, max_chars=MAX_REASON_CHARS, nullable=True),

@@ -6,6 +6,7 @@ queue. static/js/console.js filters the same way as the moderator types (the row
 `data-traits` and `data-to`, and its text); without JavaScript the form's GET does it here.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+WELL_FORMED_CHOICE = re.compile(r"(agency:[\w-]{1,100}|panellist:[0-9]{1,15})")
 # The longest search kept: a search is a few words, and every byte from the network is hostile.
 MAX_SEARCH_CHARS = 200
 
@@ -43,10 +45,14 @@ class QueueFilters:
     open_id: int | None = None
 
     @classmethod
-    def from_query(cls, query: QueryDict, *, to_choices: set[str]) -> "QueueFilters":
-        """From the console's GET; anything it does not know is ignored, not an error."""
+    def from_query(cls, query: QueryDict, *, to_choices: set[str] | None) -> "QueueFilters":
+        """From the console's GET; anything it does not know is ignored, not an error.
+        `to_choices` None (a form post naming the filters to go back to): any well-formed
+        choice is kept, the console's GET then checks it."""
         traits = frozenset(name for name in TRAIT_NAMES if query.get(name))
         to = query.get("for", "")
+        if to_choices is None:
+            to_choices = {to} if WELL_FORMED_CHOICE.fullmatch(to) else set()
         open_text = query.get("open", "")
         return cls(
             traits=traits,

@@ -512,6 +512,8 @@ def _draft_row(draft: AnswerDraft) -> dict[str, Any]:
     return {
         **frames.answer_draft(draft),
         "question_body": question.published_body or question.body,
+        # Published with the answer as written: the reviewer reads it too (not in the frame).
+        "easy_read_body": draft.easy_read_body,
         "state_label": DraftState(draft.state).label,
         "updated_at": draft.updated_at,
     }

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat import askers, frames, payloads
@@ -61,7 +62,7 @@ from safeguarding import detection as safeguarding
 from safeguarding import selectors as safeguarding_selectors
 
 DEFAULT_ELSEWHERE_NOTE = "Another reply in this webchat answers this question."
-MUTED_MESSAGE = "A moderator has stopped you sending more questions to this webchat."
+MUTED_MESSAGE = gettext_noop("A moderator has stopped you sending more questions to this webchat.")
 
 
 class ChatError(Exception):
@@ -94,7 +95,9 @@ def describe_findings(findings: list[safeguarding.Finding]) -> str:
 
 
 def _not_allowed() -> ChatError:
-    return ChatError(ErrorCode.NOT_ALLOWED, "You are not allowed to do that at this event.")
+    return ChatError(
+        ErrorCode.NOT_ALLOWED, gettext_noop("You are not allowed to do that at this event.")
+    )
 
 
 def _user(user_id: int | None) -> User | None:
@@ -115,11 +118,11 @@ def _moderator(event: Event, actor_id: int) -> User:
 
 def _not_open(event: Event, *, help_now: bool = False) -> ChatError:
     if event.status_enum.had_webchat:
-        message = "This webchat has finished: questions are closed."
+        message = gettext_noop("This webchat has finished: questions are closed.")
     elif event.status == EventStatus.CANCELLED:
-        message = "This webchat was cancelled."
+        message = gettext_noop("This webchat was cancelled.")
     else:
-        message = "Questions are not open yet for this webchat."
+        message = gettext_noop("Questions are not open yet for this webchat.")
     return ChatError(ErrorCode.EVENT_NOT_OPEN, message, help_now=help_now)
 
 
@@ -279,11 +282,15 @@ def _resolve_to(event: Event, to: dict[str, Any] | None) -> tuple[Agency | None,
     if "panellist" in to:
         seat = seats.filter(panellist_id=to["panellist"]).first()
         if seat is None:
-            raise ChatError(ErrorCode.INVALID, "That panellist is not on this webchat's panel.")
+            raise ChatError(
+                ErrorCode.INVALID, gettext_noop("That panellist is not on this webchat's panel.")
+            )
         return None, seat.panellist
     seat = seats.filter(panellist__agency__slug=to.get("agency")).first()
     if seat is None and event.lead_agency.slug != to.get("agency"):
-        raise ChatError(ErrorCode.INVALID, "That agency is not taking part in this webchat.")
+        raise ChatError(
+            ErrorCode.INVALID, gettext_noop("That agency is not taking part in this webchat.")
+        )
     return (seat.panellist.agency if seat else event.lead_agency), None
 
 
@@ -306,6 +313,7 @@ def question_ask(
     anonymous: bool | None = False,
     to: dict[str, Any] | None = None,
     network: str = "",
+    language: str = "",
 ) -> AskOutcome:
     """Store a question for moderation. Asking again with the same client_id changes nothing.
 
@@ -333,11 +341,13 @@ def question_ask(
         ):
             raise ChatError(
                 ErrorCode.MUTED,
-                "A moderator has stopped you sending questions here.",
+                gettext_noop("A moderator has stopped you sending questions here."),
                 help_now=in_danger,
             )
         if not text:
-            raise ChatError(ErrorCode.INVALID, "Please write your question before sending it.")
+            raise ChatError(
+                ErrorCode.INVALID, gettext_noop("Please write your question before sending it.")
+            )
         limit, window = settings.CHAT_ASK_RATE_LIMIT
         network_limit, network_window = settings.CHAT_ASK_RATE_LIMIT_PER_NETWORK
         if not allow(f"ask:participant:{participant.pk}", limit=limit, window_seconds=window) or (
@@ -350,7 +360,9 @@ def question_ask(
         ):
             raise ChatError(
                 ErrorCode.RATE_LIMITED,
-                "You have sent several questions quickly. Please wait a minute and try again.",
+                gettext_noop(
+                    "You have sent several questions quickly. Please wait a minute and try again."
+                ),
                 help_now=in_danger,
             )
         if network and network != participant.network_hash:
@@ -366,6 +378,7 @@ def question_ask(
                     client_id=client_id,
                     body=text,
                     nickname="" if anonymous else safeguarding.visible_text(nickname or "").strip(),
+                    language=language,
                     to_agency=to_agency,
                     to_panellist=to_panellist,
                     is_urgent=in_danger,
@@ -407,17 +420,21 @@ def question_me_too(*, event_id: int, participant_id: int, question_id: int) -> 
             .first()
         )
         if question is None:
-            raise ChatError(ErrorCode.NOT_FOUND, "There is no published question with that id.")
+            raise ChatError(
+                ErrorCode.NOT_FOUND, gettext_noop("There is no published question with that id.")
+            )
         if question.event.status != EventStatus.LIVE:
             raise ChatError(
-                ErrorCode.EVENT_NOT_OPEN, "You can say this only while the webchat is live."
+                ErrorCode.EVENT_NOT_OPEN,
+                gettext_noop("You can say this only while the webchat is live."),
             )
         if MeToo.objects.filter(question=question, participant_id=participant_id).exists():
             return question.me_too_count
         limit, window = settings.CHAT_ME_TOO_RATE_LIMIT
         if not allow(f"me_too:participant:{participant_id}", limit=limit, window_seconds=window):
             raise ChatError(
-                ErrorCode.RATE_LIMITED, "You have done that a lot just now. Wait a minute."
+                ErrorCode.RATE_LIMITED,
+                gettext_noop("You have done that a lot just now. Wait a minute."),
             )
         try:
             with transaction.atomic():
@@ -594,11 +611,14 @@ def question_answer(
     body: str,
     mode: AnswerMode = AnswerMode.WRITTEN,
     event_id: int | None = None,
+    easy_read_body: str = "",
 ) -> int | None:
     """A panellist's answer (with their name, role and agency): published at once, its seq
     returned; or, at an event that reviews answers, kept as a draft for its reviewers and
-    never public until one publishes it (None returned)."""
+    never public until one publishes it (None returned). `easy_read_body`: the panellist's
+    Easy Read version, if any, published with it."""
     body = body.strip()
+    easy_read_body = easy_read_body.strip()
     with transaction.atomic():
         question = lock_question(question_id, event_id)
         event = question.event
@@ -614,12 +634,18 @@ def question_answer(
                 author_id=actor_id,
                 mode=mode,
                 body=body,
+                easy_read_body=easy_read_body,
             )
             _draft_history(draft, DraftAction.SUBMITTED, actor_id=actor_id)
             _draft_broadcast(draft)
             return None
         return _answer_publish(
-            question, seat=seat, body=body, mode=mode, answered_by_id=actor_id
+            question,
+            seat=seat,
+            body=body,
+            mode=mode,
+            answered_by_id=actor_id,
+            easy_read_body=easy_read_body,
         ).seq
 
 
@@ -638,7 +664,13 @@ def _answerable(question: Question, *, body: str, mode: AnswerMode) -> str:
 
 
 def _answer_publish(
-    question: Question, *, seat: PanelSeat, body: str, mode: str, answered_by_id: int | None
+    question: Question,
+    *,
+    seat: PanelSeat,
+    body: str,
+    mode: str,
+    answered_by_id: int | None,
+    easy_read_body: str = "",
 ) -> FeedItem:
     """Publish an answer to a locked question: the one path, whether a panellist's answer
     goes out at once or a reviewer publishes a draft (numbering, the broadcast after commit
@@ -648,6 +680,7 @@ def _answer_publish(
         panellist=seat.panellist,
         mode=mode,
         body=body,
+        easy_read_body=easy_read_body,
         answered_by_id=answered_by_id,
     )
     answered_now = question_transition(question, QuestionState.ANSWERED, actor=None)
@@ -747,7 +780,12 @@ def answer_draft_publish(
             event=event, panellist_id=draft.panellist_id
         )
         item = _answer_publish(
-            question, seat=seat, body=text, mode=draft.mode, answered_by_id=draft.author_id
+            question,
+            seat=seat,
+            body=text,
+            mode=draft.mode,
+            answered_by_id=draft.author_id,
+            easy_read_body=draft.easy_read_body,
         )
         draft.answer = item.answer
         draft.comment = ""

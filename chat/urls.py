@@ -66,4 +66,9 @@ urlpatterns = [
         views.panel_mark_answered,
         name="mark_answered",
     ),
+    path(
+        "events/<slug:slug>/panel/questions/<int:question_id>/readability/",
+        views.panel_readability,
+        name="readability",
+    ),
 ]

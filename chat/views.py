@@ -16,18 +16,26 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.middleware import role_page
 from accounts.selectors import signed_in_user_id
 from chat import live_page, selectors, services
-from chat.actions import ACTIONS, SessionCheck, StaffRole
+from chat.actions import ACTIONS, SessionCheck, StaffAction, StaffRole
 from chat.forms import AnnounceForm, AnswerForm, AskForm, DraftPublishForm, DraftReturnForm
 from chat.guests import (
     GUEST_COOKIE_NAME,
@@ -36,6 +44,7 @@ from chat.guests import (
     guest_token_from_cookie,
     set_guest_cookie,
 )
+from chat.protocol import MAX_ANSWER_CHARS
 from chat.queue_filters import (
     TRAITS,
     QueueFilters,
@@ -47,6 +56,7 @@ from chat.selectors import PARTICIPANT_SESSION_KEY, questions_of_user
 from chat.services import ChatError
 from chat.signals import device_forgotten
 from core import networks
+from easyread.readability import readability_hint
 from events import selectors as event_selectors
 from events.models import Event
 from events.roles import EventRoles, event_roles
@@ -54,13 +64,13 @@ from events.selectors import events_followed
 from safeguarding import detection as safeguarding
 
 LIVE_TEMPLATE = "chat/live.html"
-FORGOTTEN_MESSAGE = (
+FORGOTTEN_MESSAGE = gettext_noop(
     "Your questions are no longer shown on this device. A moderator will still read any "
     "that were waiting."
 )
 logger = logging.getLogger(__name__)
 
-QUESTION_NOT_STORED_MESSAGE = (
+QUESTION_NOT_STORED_MESSAGE = gettext_noop(
     "We could not save your question just now. Your text is still here: please try again "
     "in a minute."
 )
@@ -99,7 +109,12 @@ def ask_to_choices(event: Event) -> list[tuple[str, str]]:
     """Whom a question may be addressed to: each agency on the panel, and each panellist."""
     choices: list[tuple[str, str]] = []
     for group in event_selectors.panel_grouped_by_agency(event=event):
-        choices.append((f"agency:{group.agency.slug}", f"{group.agency.name} (anyone)"))
+        choices.append(
+            (
+                f"agency:{group.agency.slug}",
+                gettext("%(agency)s (anyone)") % {"agency": group.agency.name},
+            )
+        )
         choices.extend(
             (f"panellist:{seat.panellist_id}", f"{seat.panellist.name}, {group.agency.short_name}")
             for seat in group.seats
@@ -210,7 +225,9 @@ def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
     if request.user.is_authenticated:
         messages.info(
             request,
-            "Your questions are kept with your account. To hide them on this device, sign out.",
+            gettext(
+                "Your questions are kept with your account. To hide them on this device, sign out."
+            ),
         )
     else:
         event = public_event_or_404(slug)
@@ -219,7 +236,7 @@ def event_forget_questions(request: HttpRequest, slug: str) -> HttpResponse:
             sender=None, event_id=event.pk, user_id=None, guest_token=request_guest_token(request)
         )
         request.session.flush()
-        messages.success(request, FORGOTTEN_MESSAGE)
+        messages.success(request, gettext(FORGOTTEN_MESSAGE))
     response = HttpResponseRedirect(reverse("chat:live", kwargs={"slug": slug}) + "#ask-panel")
     if not request.user.is_authenticated:
         # The guest cookie named the forgotten session's token (chat/guests.py).
@@ -262,12 +279,13 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
             anonymous=form.cleaned_data["anonymous"],
             to=form.to_target(),
             network=networks.network_hash(request.META.get("REMOTE_ADDR")),
+            language=get_language(),
         )
     except ChatError as refusal:
         # The asker keeps their text: the form is shown again with it and the reason.
-        form.add_error(None, refusal.message)
+        form.add_error(None, gettext(refusal.message))
         if refusal.help_now:
-            messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
+            messages.warning(request, gettext(safeguarding.HELP_NOW_MESSAGE))
         return render_live_page(
             request,
             event,
@@ -279,13 +297,13 @@ def event_ask(request: HttpRequest, slug: str) -> HttpResponse:
         # The database is away: nothing was stored. Never a bare error page for a question:
         # the text stays in the form, and the help is shown whatever the question says.
         logger.warning("question not stored for event %s: database unavailable", event.pk)
-        form.add_error(None, QUESTION_NOT_STORED_MESSAGE)
-        messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
+        form.add_error(None, gettext(QUESTION_NOT_STORED_MESSAGE))
+        messages.warning(request, gettext(safeguarding.HELP_NOW_MESSAGE))
         return render_live_page(request, event, form, status=503, guest_token=token)
     if outcome.help_now:
-        messages.warning(request, safeguarding.HELP_NOW_MESSAGE)
+        messages.warning(request, gettext(safeguarding.HELP_NOW_MESSAGE))
     messages.success(
-        request, "Your question was sent. A moderator will read it before it is published."
+        request, gettext("Your question was sent. A moderator will read it before it is published.")
     )
     response = HttpResponseRedirect(_ask_return_path(request, slug) + "#your-questions")
     set_request_guest_cookie(request, response, token)
@@ -312,7 +330,7 @@ def event_me_too(request: HttpRequest, slug: str, question_id: int) -> HttpRespo
             event_id=event.pk, participant_id=participant.pk, question_id=question_id
         )
     except ChatError as refusal:
-        messages.warning(request, refusal.message)
+        messages.warning(request, gettext(refusal.message))
     else:
         messages.success(request, me_too_said(count))
     seq = selectors.question_seq(event_id=event.pk, question_id=question_id)
@@ -326,9 +344,12 @@ def me_too_said(count: int) -> str:
     """What the person who said "me too" is told (static/js/live.js says the same)."""
     others = count - 1
     if others <= 0:
-        return "Thank you: the panel can see you want to know this too."
-    people = "person" if others == 1 else "people"
-    return f"Thank you: the panel can see you want to know this too, with {others} other {people}."
+        return gettext("Thank you: the panel can see you want to know this too.")
+    return ngettext(
+        "Thank you: the panel can see you want to know this too, with %(others)d other person.",
+        "Thank you: the panel can see you want to know this too, with %(others)d other people.",
+        others,
+    ) % {"others": others}
 
 
 def _ask_return_path(request: HttpRequest, slug: str) -> str:
@@ -568,7 +589,20 @@ def console_action(request: HttpRequest, slug: str, name: str, **target: Any) ->
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
-    return HttpResponseRedirect(reverse(CONSOLES[action.role], kwargs={"slug": slug}))
+    return HttpResponseRedirect(_console_return(request, slug, action, target))
+
+
+def _console_return(request: HttpRequest, slug: str, action: StaffAction, target: Any) -> str:
+    """Back to the console; to a moderator's with the queue's filters as they were (the
+    form's `console_query`), and a routed question still open."""
+    console = reverse(CONSOLES[action.role], kwargs={"slug": slug})
+    if action.role != StaffRole.MODERATOR:
+        return console
+    kept = QueueFilters.from_query(
+        QueryDict(request.POST.get("console_query", "")[:1000]), to_choices=None
+    )
+    query = kept.query(open=target.get("question_id") if action.name == "route" else None)
+    return f"{console}?{query}" if query else console
 
 
 @require_POST
@@ -605,6 +639,39 @@ def moderate_pin(request: HttpRequest, slug: str, seq: int) -> HttpResponse:
 @require_POST
 def panel_answer(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     return console_action(request, slug, "answer", question_id=question_id)
+
+
+@never_cache
+@require_POST
+@login_required
+def panel_readability(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    """The readability hint for an answer being written (easyread/readability.py): JSON for
+    the console's script as the panellist types; without JavaScript, a page with the hint
+    and the answer's words in the answer form again, so nothing typed is lost."""
+    event, _ = _console_event(request, slug, lambda roles: roles.is_panellist)
+    # Bounded like the answer itself; an over-long text is cut for the hint, not refused.
+    body = request.POST.get("body", "")[:MAX_ANSWER_CHARS]
+    easy_read_body = request.POST.get("easy_read_body", "")[:MAX_ANSWER_CHARS]
+    hints = {
+        "answer": readability_hint(body, kind="answer"),
+        "easy_read": readability_hint(easy_read_body, kind="easy_read"),
+    }
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {kind: hint.as_dict() if hint else None for kind, hint in hints.items()}
+        )
+    return render(
+        request,
+        "chat/panel_readability.html",
+        {
+            "event": event,
+            "question_id": question_id,
+            "body": body,
+            "easy_read_body": easy_read_body,
+            "answer_hint": hints["answer"],
+            "easy_read_hint": hints["easy_read"],
+        },
+    )
 
 
 @require_POST

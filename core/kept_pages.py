@@ -17,12 +17,15 @@ LIFETIME_SECONDS once Redis is back.
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import struct
 import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +35,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from core import languages
 from core import redis as core_redis
+from easyread.preferences import reading_view
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +70,29 @@ def changed(*scopes: str) -> None:
         logger.warning("kept pages of %s not renewed, Redis unavailable: %s", scopes, error)
 
 
+def reading_variant(cookies: Mapping[str, str]) -> tuple[str, ...]:
+    """The reading view a reader chose (easyread/preferences.py): an Easy Read reader and a
+    standard one get different kept pages. Part of every reader's key (reader_key) and of
+    the front door's routes."""
+    return (reading_view(cookies).value,)
+
+
 def is_reader(request: HttpRequest) -> bool:
-    """A plain GET with no session and no message waiting: could be served a kept page."""
+    """A plain GET with no session, no message waiting and no query but the language
+    chooser's: could be served a kept page. (Another query's values could end up on the
+    page, in the chooser's links, for the next reader.)"""
     return (
         request.method == "GET"
         and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         and not request.COOKIES.get(CookieStorage.cookie_name)
+        and not set(request.GET) - {languages.LANGUAGE_PARAMETER}
     )
+
+
+def reader_key(request: HttpRequest, key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A kept page's key for this reader: the page's own key, the reader's language
+    (core.languages) and reading view, as the front door works them out."""
+    return (*key, languages.request_variant(request), *reading_variant(request.COOKIES))
 
 
 # A kept page's response says which kept page it is, for the front door (outreach/door.py),
@@ -110,6 +131,44 @@ def _door_id(info: DoorInfo) -> int:
         return found
 
 
+# A gzip member's header: deflate, no name, no time, no extra flags, unknown OS.
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+# A deflate stream's last block: final, fixed codes, empty.
+DEFLATE_END = b"\x03\x00"
+GZIP_LEVEL = 6
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header's value allows gzip (named, or `*`, and not q=0)."""
+    for part in accept_encoding.split(","):
+        name, _, parameters = part.partition(";")
+        if name.strip().lower() not in {"gzip", "x-gzip", "*"}:
+            continue
+        quality = parameters.strip().lower().removeprefix("q=").strip()
+        try:
+            if not parameters.strip() or float(quality) > 0:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _deflated(data: bytes) -> bytes:
+    """`data` as deflate blocks that end on a byte boundary and are not final: blocks made
+    separately can follow each other in one stream."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _stored(data: bytes) -> bytes:
+    """`data` as stored (uncompressed) deflate blocks, not final: a reader's own values."""
+    blocks = []
+    for start in range(0, max(len(data), 1), 0xFFFF):
+        chunk = data[start : start + 0xFFFF]
+        blocks.append(b"\x00" + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk)
+    return b"".join(blocks)
+
+
 @dataclass(frozen=True)
 class KeptPage:
     versions: tuple[bytes, ...]
@@ -119,6 +178,10 @@ class KeptPage:
     # The body cut at the stand-ins: text, slot, text, slot, ..., text.
     pieces: tuple[str, ...]
     door: DoorInfo | None = None
+    # The texts between the slots, encoded, and compressed once for every reader who
+    # accepts gzip (about a seventh of the size: docs/performance.md, "The door").
+    texts: tuple[bytes, ...] = ()
+    deflated_texts: tuple[bytes, ...] = ()
 
     @property
     def slots(self) -> frozenset[str]:
@@ -129,10 +192,40 @@ class KeptPage:
             piece if index % 2 == 0 else values[piece] for index, piece in enumerate(self.pieces)
         )
 
-    def response(self, values: dict[str, str]) -> HttpResponse:
-        response = HttpResponse(self.body(values), status=self.status)
+    def content(self, values: dict[str, str], gzip: bool) -> bytes:
+        """The body for a reader, gzipped if `gzip`: the texts as compressed when the page
+        was kept, the reader's values as stored blocks between them (no compression per
+        request), one gzip member whose checksum covers it all."""
+        slots = [values[slot].encode() for slot in self.pieces[1::2]]
+        if not gzip:
+            return b"".join(
+                part
+                for text, value in zip(self.texts, [*slots, b""], strict=True)
+                for part in (text, value)
+            )
+        parts = [GZIP_HEADER]
+        checksum = size = 0
+        for text, deflated, value in zip(
+            self.texts, self.deflated_texts, [*slots, b""], strict=True
+        ):
+            parts.append(deflated)
+            checksum = zlib.crc32(text, checksum)
+            if value:
+                parts.append(_stored(value))
+                checksum = zlib.crc32(value, checksum)
+            size += len(text) + len(value)
+        parts.append(DEFLATE_END)
+        parts.append(struct.pack("<II", checksum, size & 0xFFFFFFFF))
+        return b"".join(parts)
+
+    def response(self, request: HttpRequest, values: dict[str, str]) -> HttpResponse:
+        gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        response = HttpResponse(self.content(values, gzip), status=self.status)
         for name, value in self.headers:
             response[name] = value
+        if gzip:
+            response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept-Encoding"])
         add_never_cache_headers(response)
         if self.door is not None:
             response[DOOR_HEADER] = str(_door_id(self.door))
@@ -235,6 +328,7 @@ def keep(
                     cut.append(slot)
                 cut.append(part)
         pieces = cut
+    texts = [piece.encode() for piece in pieces[0::2]]
     kept = KeptPage(
         versions=versions,
         expires_at=time.monotonic() + LIFETIME_SECONDS,
@@ -242,10 +336,13 @@ def keep(
         headers=tuple(
             (name, value)
             for name, value in response.items()
-            if name.lower() not in {"content-length", "cache-control", "expires"}
+            if name.lower()
+            not in {"content-length", "cache-control", "expires", "content-encoding"}
         ),
         pieces=tuple(pieces),
         door=door,
+        texts=tuple(texts),
+        deflated_texts=tuple(_deflated(text) for text in texts),
     )
     with _kept_lock:
         _kept[key] = kept
@@ -284,16 +381,13 @@ async def aversions(
     scopes: Sequence[str], also: Callable[[Any], None] | None = None
 ) -> tuple[tuple[bytes, ...], list[Any]] | None:
     """`versions` for an event loop; None also when a token is missing (a full render
-    makes it)."""
-    try:
-        async with _async_client().pipeline(transaction=False) as pipeline:
-            for scope in scopes:
-                pipeline.get(core_redis.public_version_key(scope))
-            if also is not None:
-                also(pipeline)
-            replies = await pipeline.execute()
-    except (aioredis.RedisError, OSError) as error:
-        logger.debug("pages not kept, Redis unavailable: %s", error)
+    makes it). The readers of one loop turn share one round trip (`_VersionReads`)."""
+    loop = asyncio.get_running_loop()
+    reads = _version_reads.get(loop)
+    if reads is None:
+        reads = _version_reads[loop] = _VersionReads(loop)
+    replies = await reads.read(scopes, also)
+    if replies is None:
         return None
     tokens = tuple(replies[: len(scopes)])
     if not all(isinstance(token, bytes) for token in tokens):
@@ -301,6 +395,84 @@ async def aversions(
     return tokens, list(replies[len(scopes) :])
 
 
+# Batches of version reads waiting for Redis at once, at most: when Redis is slow to answer
+# (a busy machine), the readers arriving meanwhile wait for one batch more rather than each
+# turn opening a connection of its own (the pool's hundred ran out: "Too many connections").
+MAX_READS_IN_FLIGHT = 4
+
+
+class _VersionReads:
+    """The version reads asked for in one turn of the loop, sent together in one pipeline
+    at the end of the turn. At 18:00 hundreds of readers arrive per turn: one round trip
+    (and one pooled connection) for all of them rather than one each. Nothing is shared
+    across turns: a read is sent after its reader arrived, so it sees every change
+    committed before that (a reader reloading after a publication gets the new page)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pending: list[
+            tuple[Sequence[str], Callable[[Any], None] | None, asyncio.Future[list[Any] | None]]
+        ] = []
+        self.sends: set[asyncio.Task[None]] = set()
+
+    def read(
+        self, scopes: Sequence[str], also: Callable[[Any], None] | None
+    ) -> "asyncio.Future[list[Any] | None]":
+        future: asyncio.Future[list[Any] | None] = self.loop.create_future()
+        if not self.pending and len(self.sends) < MAX_READS_IN_FLIGHT:
+            self.loop.call_soon(self._send_pending)
+        self.pending.append((scopes, also, future))
+        return future
+
+    def _send_pending(self) -> None:
+        if not self.pending or len(self.sends) >= MAX_READS_IN_FLIGHT:
+            return  # sent when a read in flight comes back
+        batch, self.pending = self.pending, []
+        task = self.loop.create_task(self._send(batch))
+        self.sends.add(task)
+        task.add_done_callback(self._sent)
+
+    def _sent(self, task: "asyncio.Task[None]") -> None:
+        self.sends.discard(task)
+        if self.pending:
+            self.loop.call_soon(self._send_pending)
+
+    async def _send(
+        self,
+        batch: list[
+            tuple[Sequence[str], Callable[[Any], None] | None, asyncio.Future[list[Any] | None]]
+        ],
+    ) -> None:
+        spans: list[int] = []
+        replies: list[Any] | None = None
+        try:
+            async with _async_client().pipeline(transaction=False) as pipeline:
+                for scopes, also, _ in batch:
+                    before = len(pipeline.command_stack)
+                    for scope in scopes:
+                        pipeline.get(core_redis.public_version_key(scope))
+                    if also is not None:
+                        also(pipeline)
+                    spans.append(len(pipeline.command_stack) - before)
+                replies = await pipeline.execute()
+        except (aioredis.RedisError, OSError) as error:
+            logger.debug("pages not kept, Redis unavailable: %s", error)
+        finally:
+            # Every reader gets an answer (None: Django renders their page), whatever failed.
+            starts = [0, *itertools.accumulate(spans)]
+            for index, (_, _, future) in enumerate(batch):
+                if future.done():
+                    continue
+                if replies is None:
+                    future.set_result(None)
+                else:
+                    start = starts[index]
+                    future.set_result(list(replies[start : start + spans[index]]))
+
+
+_version_reads: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _VersionReads]" = (
+    weakref.WeakKeyDictionary()
+)
 _async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis]" = (
     weakref.WeakKeyDictionary()
 )
@@ -326,6 +498,7 @@ def serve(
     or Redis cannot say what is current: the caller renders the page as usual."""
     if not is_reader(request):
         return None
+    key = reader_key(request, key)
     scopes = tuple(scopes)
     found = versions(scopes)
     if found is None:
@@ -340,7 +513,7 @@ def serve(
                 if response.status_code != 200:
                     return response
                 kept = keep(key, tokens, response, {"csrf": CSRF_STAND_IN}, DoorInfo(key, scopes))
-    return kept.response(reader_values(request, kept))
+    return kept.response(request, reader_values(request, kept))
 
 
 def reader_values(request: HttpRequest, kept: KeptPage, **values: str) -> dict[str, str]:

@@ -215,7 +215,7 @@ class EventAdmin(LabelledDateTimeAdmin):
             },
         ),
         ("Consoles", {"fields": ("consoles",)}),
-        ("Live chat", {"fields": ("show_viewer_count", "embed_origins")}),
+        ("Live chat", {"fields": ("panel_languages", "show_viewer_count", "embed_origins")}),
         ("Status", {"fields": ("status", "next_step", "status_changed_at")}),
     )
 

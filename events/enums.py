@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 
 
 class AgencyKind(models.TextChoices):
@@ -25,7 +26,7 @@ class EventStatus(models.TextChoices):
     @property
     def public_label(self) -> str:
         """How the public sees this status (the tag on every page and in the live page)."""
-        return _PUBLIC_TAGS[self][0]
+        return gettext(_PUBLIC_TAGS[self][0])
 
     @property
     def tag_class(self) -> str:
@@ -44,12 +45,12 @@ class EventStatus(models.TextChoices):
 
 
 _PUBLIC_TAGS: dict[str, tuple[str, str]] = {
-    EventStatus.DRAFT: ("Draft", "govuk-tag--grey"),
-    EventStatus.SCHEDULED: ("Upcoming", "govuk-tag--blue"),
-    EventStatus.LIVE: ("Live now", "govuk-tag--green"),
-    EventStatus.CLOSED: ("Finished", "govuk-tag--grey"),
-    EventStatus.ARCHIVED: ("Finished", "govuk-tag--grey"),
-    EventStatus.CANCELLED: ("Cancelled", "govuk-tag--red"),
+    EventStatus.DRAFT: (gettext_noop("Draft"), "govuk-tag--grey"),
+    EventStatus.SCHEDULED: (gettext_noop("Upcoming"), "govuk-tag--blue"),
+    EventStatus.LIVE: (gettext_noop("Live now"), "govuk-tag--green"),
+    EventStatus.CLOSED: (gettext_noop("Finished"), "govuk-tag--grey"),
+    EventStatus.ARCHIVED: (gettext_noop("Finished"), "govuk-tag--grey"),
+    EventStatus.CANCELLED: (gettext_noop("Cancelled"), "govuk-tag--red"),
 }
 # The webchat happened and is over (a transcript, a report).
 ENDED_EVENT_STATUSES = frozenset({EventStatus.CLOSED, EventStatus.ARCHIVED})

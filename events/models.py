@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from events.enums import AgencyKind, EventStatus
 
@@ -123,6 +124,28 @@ def embed_origins_parse(text: str) -> list[str]:
     return origins
 
 
+def panel_language_codes(text: str) -> list[str]:
+    """ "en, cy" -> ["en", "cy"]: the codes as written, in order, each once."""
+    codes: list[str] = []
+    for part in text.replace(";", ",").split(","):
+        code = part.strip().lower()
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def validate_panel_languages(text: str) -> None:
+    known = {code for code, _name in settings.LANGUAGES}
+    unknown = [code for code in panel_language_codes(text) if code not in known]
+    if unknown or not panel_language_codes(text):
+        raise ValidationError(
+            "Give the languages as codes the site offers (%(known)s), separated by commas: "
+            "%(unknown)s is not one.",
+            code="unknown_language",
+            params={"known": ", ".join(sorted(known)), "unknown": ", ".join(unknown) or "none"},
+        )
+
+
 def validate_embed_origins(text: str) -> None:
     # Staff see their typo in the admin instead of a frame that silently stays blank.
     invalid = [
@@ -204,6 +227,14 @@ class Event(models.Model):
     show_viewer_count = models.BooleanField(
         default=False, help_text="Show the public how many people are watching the live chat."
     )
+    panel_languages = models.CharField(
+        max_length=50,
+        default="en",
+        validators=[validate_panel_languages],
+        help_text="The languages the panel answers in, as codes separated by commas (en, cy): "
+        "shown on the event and live pages. Questions and answers are published in the "
+        "language they were written in.",
+    )
     embed_origins = models.TextField(
         blank=True,
         validators=[validate_embed_origins],
@@ -239,6 +270,15 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    def panel_language_names(self) -> list[str]:
+        """The panel's languages, named in the reader's language ("Welsh", "Cymraeg")."""
+        known = {code for code, _name in settings.LANGUAGES}
+        return [
+            str(get_language_info(code)["name_translated"])
+            for code in panel_language_codes(self.panel_languages)
+            if code in known
+        ]
 
     @property
     def has_crisis_lane(self) -> bool:
@@ -339,6 +379,8 @@ class EventFollow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the reminder is claimed for sending: each follow is reminded at most once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The language the page was read in when they asked: the reminder is written in it.
+    language = models.CharField(max_length=10, default="en")
 
     class Meta:
         constraints = [

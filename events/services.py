@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from events.enums import EVENT_TRANSITIONS, EventStatus
@@ -173,9 +173,15 @@ def event_schedule_reconcile(*, now: datetime | None = None) -> list[ScheduledCh
 # --- following an event ---------------------------------------------------------------
 
 
-def event_follow(*, event_id: int, user_id: int) -> bool:
-    """Remind this user by email before the event starts. True if newly following."""
-    _, created = EventFollow.objects.get_or_create(event_id=event_id, user_id=user_id)
+def event_follow(*, event_id: int, user_id: int, language: str = "en") -> bool:
+    """Remind this user by email before the event starts, in `language` (the page's, as they
+    read it). True if newly following."""
+    follow, created = EventFollow.objects.get_or_create(
+        event_id=event_id, user_id=user_id, defaults={"language": language}
+    )
+    if not created and follow.language != language:
+        follow.language = language
+        follow.save(update_fields=["language"])
     return created
 
 
@@ -204,6 +210,7 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
         .select_related("event", "user")
         .order_by("pk")
     )
+    languages = {code for code, _name in settings.LANGUAGES}
     sent = 0
     for follow in due:
         claimed = EventFollow.objects.filter(pk=follow.pk, reminder_sent_at__isnull=True).update(
@@ -220,12 +227,11 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
             "site_name": settings.SITE_NAME,
         }
         try:
-            send_mail(
-                render_to_string("events/email/reminder_subject.txt", context).strip(),
-                render_to_string("events/email/reminder_body.txt", context),
-                None,
-                [follow.user.email],
-            )
+            # In the language they read the page in (a language since removed: the site's).
+            with translation.override(follow.language if follow.language in languages else None):
+                subject = render_to_string("events/email/reminder_subject.txt", context)
+                body = render_to_string("events/email/reminder_body.txt", context)
+            send_mail(subject.strip(), body, None, [follow.user.email])
         except Exception:
             logger.exception("reminder for follow %s could not be sent", follow.pk)
             continue

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import role_page
@@ -75,10 +76,12 @@ def event_follow(request: HttpRequest, slug: str) -> HttpResponse:
     user_id = signed_in_user_id(request)
     if request.POST.get("follow") == "no":
         services.event_unfollow(event_id=event.pk, user_id=user_id)
-        messages.success(request, "You will not get a reminder for this webchat.")
+        messages.success(request, gettext("You will not get a reminder for this webchat."))
     else:
-        services.event_follow(event_id=event.pk, user_id=user_id)
-        messages.success(request, "We will email you a reminder before this webchat starts.")
+        services.event_follow(event_id=event.pk, user_id=user_id, language=get_language())
+        messages.success(
+            request, gettext("We will email you a reminder before this webchat starts.")
+        )
     return HttpResponseRedirect(reverse("events:event_detail", kwargs={"slug": slug}))
 
 

@@ -20,9 +20,14 @@ import re
 import time
 from collections import deque
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.conf import settings
+from django.http.cookie import parse_cookie
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from core import languages
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +50,8 @@ class BusyDoor:
         self.finished: deque[float] = deque(maxlen=2000)
         self.turned_away = 0
         self.logged_at = 0.0
-        self._page: bytes | None = None
+        # Rendered once per language (core.languages decides it, as for the page itself).
+        self._pages: dict[str, bytes] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if not self._may_wait(scope):
@@ -93,7 +99,7 @@ class BusyDoor:
                 self.turned_away,
             )
         seconds = self.retry_seconds()
-        body = self.page().replace(b"RETRY_SECONDS", str(seconds).encode())
+        body = self.page(reader_language(scope)).replace(b"RETRY_SECONDS", str(seconds).encode())
         await send(
             {
                 "type": "http.response.start",
@@ -113,8 +119,21 @@ class BusyDoor:
         await send({"type": "http.response.body", "body": body})
         await asyncio.sleep(0)
 
-    def page(self) -> bytes:
-        if self._page is None:
+    def page(self, language: str | None = None) -> bytes:
+        language = language or languages.reader_language(cookies={}, accept_language="")
+        if language not in self._pages:
             context = {"site_name": settings.SITE_NAME, "quick_exit_url": settings.QUICK_EXIT_URL}
-            self._page = render_to_string("busy.html", context).encode()
-        return self._page
+            with translation.override(language):
+                self._pages[language] = render_to_string("busy.html", context).encode()
+        return self._pages[language]
+
+
+def reader_language(scope: dict[str, Any]) -> str:
+    """The waiting page's language: the reader's, by the rule every page uses."""
+    headers = dict(scope.get("headers") or ())
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return languages.reader_language(
+        cookies=parse_cookie(headers.get(b"cookie", b"").decode("latin-1")),
+        accept_language=headers.get(b"accept-language", b"").decode("latin-1"),
+        chosen=(query.get(languages.LANGUAGE_PARAMETER) or [None])[0],
+    )

@@ -34,7 +34,7 @@ from chat.guests import (
     guest_token_from_cookie,
     set_guest_cookie,
 )
-from core import kept_pages
+from core import kept_pages, languages
 from core.ablation import design_choice_on
 
 logger = logging.getLogger(__name__)
@@ -45,15 +45,26 @@ DOOR_HEADER = kept_pages.DOOR_HEADER.lower().encode()
 MAX_ROUTES = 10_000
 # A reader arriving while the page is being built waits for it at most this long.
 BUILD_WAIT_SECONDS = 2.0
-_SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie"}
+_SKIPPED_HEADERS = {DOOR_HEADER, b"content-length", b"set-cookie", b"content-encoding"}
 
-Route = tuple[str, str, str]
+# Scheme, host, path, then the reader's language (core.languages) and reading view
+# (kept_pages.reading_variant): a Welsh or an Easy Read reader is never answered with
+# another reader's page.
+Route = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class DoorRoute:
     door_id: str
     headers: tuple[tuple[bytes, bytes], ...]
+
+
+def headers_of(scope: dict[str, Any]) -> dict[bytes, bytes]:
+    """The request's headers by (lower-case) name, made once per request."""
+    found = scope.get("outreach.headers")
+    if found is None:
+        found = scope["outreach.headers"] = dict(scope.get("headers") or ())
+    return found
 
 
 class FrontDoor:
@@ -76,20 +87,30 @@ class FrontDoor:
         await self.app(scope, receive, self._learning(send, route))
 
     def _route(self, scope: dict[str, Any]) -> Route | None:
-        """A reader's plain GET of a URL without a query string, else None."""
+        """A reader's plain GET of a URL without a query string, with their variant,
+        else None."""
         if (
             scope.get("method") != "GET"
             or scope.get("query_string")
             or not design_choice_on("WEB_FRONT_DOOR")
         ):
             return None
-        headers = dict(scope.get("headers") or ())
+        headers = headers_of(scope)
         cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
         if cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get(CookieStorage.cookie_name):
             return None
         scope["outreach.cookies"] = cookies
         host = headers.get(b"host", b"").decode("latin-1")
-        return (scope.get("scheme", "http"), host, scope["path"])
+        language = languages.reader_variant(
+            cookies=cookies, accept_language=headers.get(b"accept-language", b"").decode("latin-1")
+        )
+        return (
+            scope.get("scheme", "http"),
+            host,
+            scope["path"],
+            language,
+            *kept_pages.reading_variant(cookies),
+        )
 
     def _learning(
         self, send: Callable[[dict[str, Any]], Awaitable[None]], route: Route | None
@@ -166,9 +187,13 @@ class FrontDoor:
         if info.guest_event_id is not None and guest_token is None:
             value = guest_cookie_value(session_key=None, guest_token=uuid.uuid4())
             set_guest_cookie(cookie_jar, value)
-        body = kept.body(values).encode()
+        gzip = kept_pages.accepts_gzip(
+            headers_of(scope).get(b"accept-encoding", b"").decode("latin-1")
+        )
+        body = kept.content(values, gzip)
         headers = [
             *door_route.headers,
+            *([(b"content-encoding", b"gzip")] if gzip else []),
             (b"content-length", str(len(body)).encode()),
             *(
                 (b"set-cookie", morsel.output(header="").strip().encode("latin-1"))

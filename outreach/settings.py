@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     # One app per concern, ground floor first (docs/architecture.md; CI checks the order).
+    "easyread",
     "core",
     "accounts",
     "events",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware choosing with core.languages (the front door's rule too).
+    "core.middleware.ReaderLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "outreach.context_processors.site",
+                "easyread.context_processors.reading",
             ],
         },
     },
@@ -276,7 +280,15 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Outreach <noreply@localhost>")
 
-LANGUAGE_CODE = "en-gb"
+LANGUAGE_CODE = "en"
+# The public pages in English and Welsh (docs/accessibility.md, "Languages": adding one).
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+# Compiled from the committed .po files by `manage.py compile_catalogues` (make does it).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The chosen language lasts for the browser session only: a shared device forgets it.
+LANGUAGE_COOKIE_NAME = "outreach_language"
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Stored in UTC, shown in this zone (Europe/London: GMT in winter, BST in summer).
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
@@ -491,6 +503,9 @@ CHAT_STAFF_THREADS = env.int("CHAT_STAFF_THREADS", default=2)
 # per call (realtime/internals/asgiref.py). A kill switch: that path overrides asgiref's and
 # Channels' thread handler (docs/operations.md, "Kill switches").
 CHAT_KEEP_SQLITE_CONNECTIONS = env.bool("CHAT_KEEP_SQLITE_CONNECTIONS", default=True)
+# textstat counts syllables with Pyphen alone, never downloading NLTK's cmudict at run time
+# (easyread/syllables.py, one name inside textstat; docs/operations.md, "Kill switches").
+EASY_READ_TEXTSTAT_OFFLINE = env.bool("EASY_READ_TEXTSTAT_OFFLINE", default=True)
 # A moderator's connection reads up to this many frames ahead of its handler, so that
 # announcements sent together are committed together (realtime/readahead.py); 0: off.
 CHAT_STAFF_READ_AHEAD = env.int("CHAT_STAFF_READ_AHEAD", default=64)

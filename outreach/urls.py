@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from outreach.health import healthz
+from outreach.js_catalogue import javascript_catalogue
 
 # Staff sign in through allauth, so the second factor and its rate limits apply to the admin.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -12,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("easyread.urls")),
+    # The scripts' words in the page's language (?lang= as the page has it).
+    path("jsi18n/", javascript_catalogue, name="javascript_catalogue"),
     path("", include("archive.urls")),
     path("", include("reports.urls")),
     path("", include("support.urls")),

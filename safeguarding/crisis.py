@@ -460,7 +460,9 @@ DANGER_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "someone_in_my_place",
-        rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) {_PLACE}|"
+        # not "people in my street laugh at me": someone in the street is not in the home
+        rf"(?:someone|somebody|a man|men|people) (?:is |are )?in (?:my|our) "
+        rf"(?!street\b|road\b|building\b|work\b|school\b|office\b|station\b|shop\b){_PLACE}|"
         rf"(?:someone|somebody|men|people|lads|boys|guys|gang|strangers|they|he|she) "
         rf"(?:{_W}{{0,3}})?(?:have|has|are|is) (?:come|got|forced (?:their|his|her) way|"
         rf"pushed (?:their|his|her) way) (?:in|into) (?:my|our) {_PLACE}",
@@ -674,7 +676,9 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     (
         "not_want_to_live",
         rf"(?:do not|does not|dont|not) (?:{_W}{{0,1}})?(?:want to|wanna|wish to) (?:be alive|"
-        rf"live|exist|be here|wake up|go on|carry on|be around)",
+        rf"live|exist|be here|wake up|go on|carry on|be around)"
+        # not "go on the bus", "wake up to more letters", "live near him", "be around at 3"
+        r"(?! (?:to|on|the|a|an|my|our|his|her|their|at|near|next|there|with him|with her)\b)",
     ),
     (
         "no_reason_to_live",
@@ -788,7 +792,9 @@ SELF_HARM_RULES: tuple[tuple[str, str], ...] = (
     ("rope", r"(?:got|have|bought|tied|made) (?:a |the )?(?:rope|noose|ligature)|noose|ligature"),
     (
         "last_night_alive",
-        r"(?:will be|is|this is) my last (?:night|day|time|message|post|goodbye)|"
+        r"(?:will be|is|this is) my last (?:night|day|time|message|post|goodbye)"
+        # not "my last day at work", "my last time in court"; "my last day on earth" is
+        r"(?! (?:at|of|in|before|as|with|here at)\b| on (?!earth\b))|"
         r"last (?:night|day) (?:(?:that |you |i |she |he |they |will |would |ever |are |is |"
         r"am ){0,4})?(?:be )?(?:alive|on earth)|planned it (?:all|out)|"
         r"(?:all|everything) (?:is )?planned|"
@@ -922,6 +928,11 @@ _HISTORIC = re.compile(
     r"documentary|podcast|novel|video game)|when i was (?:a |young|little|younger|small|at school|"
     r"a kid|a child|\d+)|"
     r"when we were (?:together|married|living)|in the past|back then|as a (?:child|kid|teenager)|"
+    # "yesterday", and a weekday after a past verb ("threw a bottle at me on saturday",
+    # "it was on tuesday"; not "he is coming round on saturday")
+    r"yesterday|(?:was|were|happened|did|threw|thrown|pushed|hit|punched|kicked|spat|shoved|"
+    r"grabbed|attacked|shouted|chased|followed) (?:\w+ ){0,8}?on "
+    r"(?:a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"historic|historical|last year|in (?:the )?future|next year|in (?:19|"
     r"20)\d\d|\d+ years|recovered|years back|anymore now)(?!\w)"
 )
@@ -940,12 +951,20 @@ _NOW = re.compile(
     r"happening)|again|today)(?!\w)"
 )
 
+# Not being around for something ahead, which a date beside it ("in June", "next year") must
+# not turn into a past account or a what-if.
+_NOT_AROUND = re.compile(
+    r" (?:will not|am not going to|not going to|never going to|do not think i will) "
+    r"(?:be (?:here|around|alive|there|at)|make it to|see|live to)\b"
+)
+
 # Figures of speech, hypotheticals and talk about a subject that share words with a crisis;
 # cut out before the rules and the staff phrases are matched ("this queue is killing me",
 # "when someone's life is in danger", "suicide prevention", "talk to children about
 # self-harm").
 _NOT_A_CRISIS = re.compile(
-    r"(?<!\w)(?:(?:queue|wait|waiting|suspense|feet|back|head|legs|this|it|that|heat|job|work|stress|"
+    r"(?<!\w)(?:cutting (?:back|down) on|(?:more|less) (?:common|likely) (?:in|among|for)|"
+    r"(?:queue|wait|waiting|suspense|feet|back|head|legs|this|it|that|heat|job|work|stress|"
     r"boredom|tooth|neck|knees|traffic|drama|show|series|film|game|kids|homework|form|"
     r"forms|paperwork|website|app|admin|process|exams?|revision|hangover|commute|wifi|"
     r"deadlines?|essay|assignment|dissertation|shifts?|rent|bills|noise|weather|cold) "
@@ -1084,7 +1103,14 @@ def normalise(text: str) -> str:
     # "kill my self" reads as "kill myself".
     words = re.sub(r"\b(my|her|him|your) self\b", r"\1self", words)
     words = re.sub(r"\b(them|our) selves\b", r"\1selves", words)
+    # Misspellings of a means that are English words themselves, so the corrector leaves
+    # them: read as the means only where the word cannot be the English one ("took an
+    # overdoes", "a bottle of pils" is corrected already).
+    words = _MEANS_MISSPELT_AS_WORDS.sub(r"\1 overdose", words)
     return f" {words} "
+
+
+_MEANS_MISSPELT_AS_WORDS = re.compile(r"\b(an|took|taken|take|taking|had|have) overdoes\b")
 
 
 # Rules whose words also turn up in questions about a crisis ("training for callers who are
@@ -1215,10 +1241,20 @@ def flagged_with_scorer(
     return True
 
 
+def _only_about_the_past(normalised: str) -> bool:
+    """A past account, a what-if or a story, with nothing said about now or about the writer
+    not being around in the future ("I won't be here next year", "won't see June")."""
+    return (
+        _HISTORIC.search(normalised) is not None
+        and not _NOW.search(normalised)
+        and not _NOT_AROUND.search(normalised)
+    )
+
+
 def reads_as_about_a_crisis(normalised: str) -> bool:
     """The rules read a figure of speech ("my battery is about to die"), talk about a subject,
     a what-if or an account only of the past in the question."""
-    if _HISTORIC.search(normalised) and not _NOW.search(normalised):
+    if _only_about_the_past(normalised):
         return True
     return _NOT_A_CRISIS.search(normalised) is not None
 
@@ -1226,7 +1262,7 @@ def reads_as_about_a_crisis(normalised: str) -> bool:
 def rule_matches(normalised: str, staff_phrases: Iterable[str] = ()) -> Iterator[CrisisMatch]:
     """Every staff phrase and rule that matches the normalised question, in the order they
     are tried (lazily: the first is all most callers need)."""
-    if _HISTORIC.search(normalised) and not _NOW.search(normalised):
+    if _only_about_the_past(normalised):
         return
     normalised = _NOT_A_CRISIS.sub(" ", normalised)
     for phrase in staff_phrases:

@@ -21,6 +21,7 @@ from typing import Any
 
 import phonenumbers
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from safeguarding import crisis
 from safeguarding.bank_details import bank_details
@@ -64,7 +65,7 @@ BLOCKED_WORDS = (
     "twat",
     "dickhead",
 )
-HELP_NOW_MESSAGE = (
+HELP_NOW_MESSAGE = gettext_noop(
     "If you or someone else is in danger now, call 999. If you are deaf or cannot speak, "
     "call 18000 with a textphone or the Relay UK app, or text 999 if you have registered "
     "for emergencySMS. If you are thinking about ending your life, you can call "
@@ -318,6 +319,24 @@ _LOWER_CASE_STREET = re.compile(
     r"new|old|long|dead|one|council)\b)[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?\s+(?:road|street|lane|"
     r"avenue|close|crescent|drive|grove|terrace|way|gardens|place|court|rd|st|ave))\b"
 )
+# Said after the street, in its sentence: "Market Street, above the shop, is where he lives".
+_LIVES_THERE_AFTER = re.compile(
+    r"[^.?!\n]{0,60}?\b(?:where|that)\s+(?:i|he|she|they|we|my\s+\w+|his\s+\w+|her\s+\w+)\s+"
+    r"(?:live|lives|lived|stay|stays|stayed|is\s+living|are\s+living|am\s+living)\b",
+    re.IGNORECASE,
+)
+# A home described by what is beside it, right before the street it is on: "the flat above
+# the chip shop on the High Street", "the house at the end of Holly Lane".
+_HOME_DESCRIBED_BEFORE = re.compile(
+    r"(?P<home>\b(?:the|a|my|our|his|her|their)\s+(?:[a-z-]+\s+){0,2}"
+    r"(?:house|home|bungalow|flat|cottage|caravan|maisonette|room|bedsit)\s+)"
+    r"(?:is\s+(?:just\s+)?)?"
+    r"(?P<beside>(?:the\s+one\s+)?(?:opposite|next\s+(?:door\s+)?to|behind|across\s+from|"
+    r"beside|above|below|over|near|by|on\s+the\s+corner\s+of|at\s+the\s+(?:end|top|bottom)\s+of|"
+    r"with\s+the\s+[a-z]+\s+door)(?:\s+[\w'-]+){0,4}?\s+)?"
+    r"(?:on|in|off|of|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _LIVES_BY = re.compile(
     r"\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:just\s+)?"
     r"(?:above|over|behind|next\s+to|opposite|near|by|beside|across\s+from)\b",
@@ -483,10 +502,20 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
     ]
     for m in _STREET_NAME.finditer(text):
         sentence_start = _sentence_start(text, m.start())
-        if _RESIDENCE_CUE.search(text, sentence_start, m.start()) or _SOMEONE_IS_ON.search(
-            text, sentence_start, m.start()
+        if (
+            _RESIDENCE_CUE.search(text, sentence_start, m.start())
+            or _SOMEONE_IS_ON.search(text, sentence_start, m.start())
+            or _LIVES_THERE_AFTER.match(text, m.end())
         ):
-            found.append(Finding("address", m.start(), m.end(), m.group(0)))
+            # "the flat above the chip shop on the High Street": the description goes too.
+            home = _HOME_DESCRIBED_BEFORE.search(text, sentence_start, m.start())
+            start = m.start()
+            if home and home.group("beside"):
+                # From "the flat" on; from what it is beside when the sentence says "my flat
+                # is above...", so the mask does not swallow the sentence.
+                is_between = home.end("home") < home.start("beside")
+                start = home.start("beside") if is_between else home.start()
+            found.append(Finding("address", start, m.end(), text[start : m.end()]))
     # "Rose Cottage, Mill Lane": the street after a house goes with it.
     found = [
         Finding("address", f.start, street.end(), text[f.start : street.end()])
@@ -620,7 +649,7 @@ def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding
     # Most questions hold no digit, and every kind below needs one: skipping them halves the
     # cost of an ordinary question.
     if not _DIGIT.search(text):
-        return _without_public(text, findings, public)
+        return _without_public(text, _with_town_and_postcode(text, findings), public)
     findings += _phones(text) + _vehicles(text) + bank_details(text)
     findings += [
         Finding("national_insurance_number", m.start(), m.end(), m.group(0))

@@ -249,6 +249,21 @@ def private_names(text: str, beside: list[Finding]) -> list[Finding]:
             if m.start() - _BESIDE_AT_MOST <= e <= m.start()
             and _BESIDE.fullmatch(text, e, m.start())
         ]
-        if (after and after.end() in edges) or before:
+        if (after and after.end() in edges) or before or _in_a_sentence_with(text, m, beside):
             found.append(Finding("name", m.start(), m.end(), name))
     return found
+
+
+def _in_a_sentence_with(text: str, name: re.Match[str], beside: list[Finding]) -> bool:
+    """A full name inside its sentence (not its first words: "Victim Support said...") that
+    also gives someone's address, number, email or car: "The lad is Liam Grant and he's at 3
+    Mill Lane". Whoever is named beside a private detail is more likely private than not."""
+    start = max(text.rfind(mark, 0, name.start()) for mark in ".?!\n") + 1
+    if not text[start : name.start()].strip():
+        return False
+    ends = [i for mark in ".?!\n" if (i := text.find(mark, name.end())) != -1]
+    end = min(ends, default=len(text))
+    return any(start <= f.start and f.end <= end and f.kind in _DETAILS_NAMED for f in beside)
+
+
+_DETAILS_NAMED = frozenset(("address", "phone", "email", "vehicle", "address_and_postcode"))

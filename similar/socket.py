@@ -15,6 +15,7 @@ from chat.consumers.staff import handle_staff_frame
 from chat.forms import ApproveForm, ConfirmForm
 from chat.protocol import MAX_QUESTION_CHARS, Field, register_frames
 from similar import frames, selectors, services
+from similar.forms import AttachForm
 
 if TYPE_CHECKING:
     from chat.consumers.connection import EventChatConsumer
@@ -82,7 +83,7 @@ for _action in (
         "similar_attach",
         _attach,
         ("question_id", "to_question_id"),
-        ConfirmForm,
+        AttachForm,
         StaffRole.MODERATOR,
         "Question attached. Its asker has been told.",
         url_name="similar:attach",

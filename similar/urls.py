@@ -11,7 +11,7 @@ urlpatterns = [
         name="publish",
     ),
     path(
-        "events/<slug:slug>/moderate/questions/<int:question_id>/attach/<int:to_question_id>/",
+        "events/<slug:slug>/moderate/questions/<int:question_id>/attach/",
         views.attach,
         name="attach",
     ),

@@ -13,10 +13,8 @@ def publish(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
 
 
 @require_POST
-def attach(request: HttpRequest, slug: str, question_id: int, to_question_id: int) -> HttpResponse:
-    return console_action(
-        request, slug, "similar_attach", question_id=question_id, to_question_id=to_question_id
-    )
+def attach(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    return console_action(request, slug, "similar_attach", question_id=question_id)
 
 
 @require_POST

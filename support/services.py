@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat.enums import QuestionState
@@ -36,11 +37,19 @@ from support.enums import (
 )
 from support.models import Conversation, Duty, Message, Reading
 
-NO_WORKER_MESSAGE = (
+NO_WORKER_MESSAGE = gettext_noop(
     "No crisis worker is on duty at this webchat right now, so nobody can reply to you here. "
     "If you are in danger now, call 999. If you cannot speak, call 999 and press 55 when asked. "
     "You can call Samaritans free on 116 123, any time, or the National Domestic Abuse "
     "Helpline free on 0808 2000 247, any time."
+)
+# The same help, said when the lane is closed (one text, so a page can show it translated).
+LANE_CLOSED_MESSAGE = gettext_noop(
+    "You can ask to talk privately while the webchat is open. No crisis worker is on duty at "
+    "this webchat right now, so nobody can reply to you here. If you are in danger now, call "
+    "999. If you cannot speak, call 999 and press 55 when asked. You can call Samaritans free "
+    "on 116 123, any time, or the National Domestic Abuse Helpline free on 0808 2000 247, any "
+    "time."
 )
 
 
@@ -193,7 +202,7 @@ def conversation_open(
         if not _lane_open(event):
             raise ChatError(
                 ErrorCode.EVENT_NOT_OPEN,
-                "You can ask to talk privately while the webchat is open. " + NO_WORKER_MESSAGE,
+                LANE_CLOSED_MESSAGE,
             )
         if not selectors.workers_on_duty(event_id=event.pk):
             raise ChatError(ErrorCode.NO_CRISIS_WORKER, NO_WORKER_MESSAGE)
@@ -204,8 +213,10 @@ def conversation_open(
         ):
             raise ChatError(
                 ErrorCode.RATE_LIMITED,
-                "Too many requests to talk privately from this network. If you are in danger "
-                "now, call 999.",
+                gettext_noop(
+                    "Too many requests to talk privately from this network. If you are in "
+                    "danger now, call 999."
+                ),
             )
         question = None
         origin = Origin.SELF
@@ -253,7 +264,7 @@ def person_says(*, person: Person, conversation_id: int, client_id: str, body: s
     """A message from the person: stored once (its client_id), then sent to both sides."""
     body = body.strip()
     if not body:
-        raise ChatError(ErrorCode.INVALID, "Write a message first.")
+        raise ChatError(ErrorCode.INVALID, gettext_noop("Write a message first."))
     with transaction.atomic():
         conversation = _persons_conversation(person, conversation_id)
         client_uuid = uuid.UUID(client_id)
@@ -263,8 +274,10 @@ def person_says(*, person: Person, conversation_id: int, client_id: str, body: s
         if conversation.state == ConversationState.ENDED:
             raise ChatError(
                 ErrorCode.CONFLICT,
-                "This conversation has ended, so nobody will read that. You can ask to talk "
-                "privately again. If you are in danger now, call 999.",
+                gettext_noop(
+                    "This conversation has ended, so nobody will read that. You can ask to talk "
+                    "privately again. If you are in danger now, call 999."
+                ),
             )
         return _add_message(conversation, sender=Sender.PERSON, body=body, client_id=client_uuid)
 

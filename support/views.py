@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import role_page
@@ -100,7 +101,7 @@ def _render_talk(
             if conversation and conversation.worker
             else None
         ),
-        "no_worker_message": services.NO_WORKER_MESSAGE,
+        "no_worker_message": gettext(services.NO_WORKER_MESSAGE),
         "exit_url": frames.exit_url(conversation) if conversation else None,
         "client_id": uuid.uuid4(),
         "max_chars": 2000,
@@ -154,7 +155,7 @@ def talk_start(request: HttpRequest, slug: str) -> HttpResponse:
                 body=first_words,
             )
     except ChatError as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, gettext(refusal.message))
         return _render_talk(request, event, draft=first_words, status=400)
     response = _back_to_talk(slug)
     if person.guest_token:
@@ -182,7 +183,7 @@ def talk_say(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except (ChatError, ValueError) as refusal:
         # The words stay with the person: the page again, with them in the box.
-        messages.error(request, getattr(refusal, "message", "That could not be sent."))
+        messages.error(request, gettext(getattr(refusal, "message", "That could not be sent.")))
         return _render_talk(request, event, draft=body, status=400)
     return _no_store(_back_to_talk(slug))
 
@@ -191,7 +192,7 @@ def talk_say(request: HttpRequest, slug: str) -> HttpResponse:
 def talk_leave(request: HttpRequest, slug: str) -> HttpResponse:
     event = public_event_or_404(slug)
     services.person_leaves(person=_person(request, event))
-    messages.success(request, "You have ended the private conversation.")
+    messages.success(request, gettext("You have ended the private conversation."))
     return _no_store(_back_to_talk(slug))
 
 
@@ -314,7 +315,7 @@ def _worker_action(
     try:
         result = perform(event.pk, _user_pk(request))
     except ChatError as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, gettext(refusal.message))
         result = None
         to = refused_to or to
     else:

@@ -19,6 +19,15 @@ from tests.live import (  # noqa: F401 - fixtures for every app's tests
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues() -> None:
+    """The translations compiled from the committed .po files (make does it too; this keeps
+    a bare `pytest` right after a .po change)."""
+    from django.core.management import call_command
+
+    call_command("compile_catalogues", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(settings: Settings) -> None:
     """Each test its own cache namespace (rate limits, ...) on the shared Redis, which is

@@ -144,6 +144,7 @@ def admin_event_form(**overrides: object) -> dict[str, object]:
         "ends_at_1": "19:00:00",
         "questions_open_at_0": "",
         "questions_open_at_1": "",
+        "panel_languages": "en",
         "panel_seats-TOTAL_FORMS": "0",
         "panel_seats-INITIAL_FORMS": "0",
         "panel_seats-MIN_NUM_FORMS": "0",

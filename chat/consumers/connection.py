@@ -28,7 +28,7 @@ from chat.consumers.private import PrivateChannel
 from chat.origins import origin_allowed
 from chat.protocol import FrameError
 from chat.selectors import ConnectionContext
-from core import networks
+from core import languages, networks
 from realtime.codes import CloseCode
 from realtime.hub import EventHub, hub_for
 from realtime.internals import uvicorn_websockets
@@ -174,6 +174,12 @@ class EventChatConsumer(ChannelsLoop):
         self.access.session_key = self.scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
         client = self.scope.get("client") or (None, None)
         self.network = networks.network_hash(client[0])
+        # The page's language, by the rule the page itself used: a question is marked with it.
+        headers = dict(self.scope.get("headers") or ())
+        self.language = languages.reader_language(
+            cookies=self.scope.get("cookies", {}),
+            accept_language=headers.get(b"accept-language", b"").decode("latin-1"),
+        )
         ctx, guest_token = await joining.connection_context(
             self.scope, session_key=self.access.session_key
         )

@@ -86,6 +86,7 @@ async def _ask(connection: "EventChatConsumer", fields: dict[str, Any]) -> None:
         anonymous=fields.get("anonymous"),
         to=fields.get("to"),
         network=connection.network,
+        language=connection.language,
     )
     await connection.send_frame(
         frames.ack(client_id=fields["client_id"], question=outcome.question)

@@ -13,6 +13,7 @@ static/js/live-socket.js (`userText`) does the same for what arrives live.
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import gettext
 
 from chat.payloads import panellist_byline
 from safeguarding.detection import visible_text
@@ -39,3 +40,12 @@ def byline(panellist: dict[str, object]) -> str:
     """An answer's panellist as chat.payloads.panellist_byline names them (also for items
     archived before the payload carried a byline)."""
     return panellist_byline(panellist)
+
+
+@register.filter
+def system_text(value: str | None) -> str:
+    """A text the server wrote in English (a frame's or a payload's message: its msgid), in
+    the reader's language; a person's own words pass through as they are."""
+    if not value:
+        return value or ""
+    return gettext(value)

@@ -227,6 +227,8 @@ function start (root) {
     taken.classList.add('app-queue-row__taken')
     taken.hidden = true
     meta.append(taken)
+    // The language the asker read the page in: a question is published in its own language.
+    if (q.language) meta.append(element('strong', 'govuk-tag govuk-tag--grey app-question-language', `In ${q.language}`), ' ')
     const asker = q.nickname ? ['“', userText(q.nickname), '”'] : ['an anonymous member of the public']
     const to = q.to ? (q.to.panellist ? `, for ${q.to.panellist} (${q.to.agency})` : `, for ${q.to.agency}`) : ''
     meta.append(` Asked ${new Date(q.asked_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })} by `, ...asker, to)
@@ -858,8 +860,9 @@ function start (root) {
     intercept(answer, (data) => {
       const body = String(data.get('body') || '').trim()
       if (!body) return null
+      const easyReadBody = String(data.get('easy_read_body') || '').trim()
       answer.reset()
-      return { type: 'answer', question_id: questionId, body }
+      return { type: 'answer', question_id: questionId, body, easy_read_body: easyReadBody || null }
     })
     const answered = li.querySelector('.app-mark-answered-form')
     intercept(answered, (data) => {
@@ -886,6 +889,15 @@ function start (root) {
     text.rows = 4
     text.maxLength = 5000
     answer.prepend(field(`answer-body-${item.question_id}`, `Your answer to question ${item.number}`, text))
+    // As easyread/templates/easyread/includes/panel_answer_fields.html.
+    const easyRead = element('textarea', 'govuk-textarea')
+    easyRead.name = 'easy_read_body'
+    easyRead.rows = 3
+    easyRead.maxLength = 5000
+    const hint = element('div', 'app-readability')
+    hint.setAttribute('aria-live', 'polite')
+    hint.dataset.readabilityUrl = `${base}/readability/`
+    answer.querySelector('button').before(field(`answer-easy-read-${item.question_id}`, 'Easy Read version (optional)', easyRead), hint)
     const elsewhere = formWithButton(`${base}/answered/`, 'Mark answered in another reply', ` (question ${item.number})`, 'govuk-button--secondary')
     elsewhere.className = 'app-mark-answered-form'
     const note = element('input', 'govuk-input')

@@ -3,10 +3,14 @@
 // as templates/chat/includes/feed_item.html, numbered as on the transcript, and placed as
 // the server places it (chat/selectors.py:feed_for_display): each answer beneath its question.
 import { element, userText } from './live-socket.js'
+import { easyReadMessage } from '../easyread/easy-read.js'
+import { gettext, interpolate, ngettext } from './i18n.js'
 
 function addressedTo (to) {
   if (!to) return ''
-  return to.panellist ? `, for ${to.panellist} (${to.agency})` : `, for ${to.agency}`
+  return to.panellist
+    ? interpolate(gettext(', for %(panellist)s (%(agency)s)'), { panellist: to.panellist, agency: to.agency })
+    : interpolate(gettext(', for %(agency)s'), { agency: to.agency })
 }
 
 function answerMeta (item) {
@@ -15,14 +19,32 @@ function answerMeta (item) {
   const who = p.byline || `${p.name}, ${p.role}, ${p.agency}`
   const meta = element('p', 'app-feed__meta')
   // A text webchat has no "verbally": the panellist's note says another reply covers it.
-  if (item.mode === 'elsewhere') meta.append(element('strong', '', 'Answered in another reply'), `: a note from ${who}`)
-  else meta.append(element('strong', '', 'Answer'), ` from ${who}`)
+  if (item.mode === 'elsewhere') meta.append(element('strong', '', gettext('Answered in another reply')), interpolate(gettext(': a note from %(who)s'), { who }))
+  else meta.append(element('strong', '', gettext('Answer')), ' ', interpolate(gettext('from %(who)s'), { who }))
   return meta
 }
 
 // As templates/chat/includes/asked_by.html: how many asked it, when more than one did.
 export function askedBy (count) {
-  return count > 1 ? `. Asked by ${count} people` : ''
+  return count > 1 ? interpolate(ngettext('. Asked by %(count)s person', '. Asked by %(count)s people', count), { count }) : ''
+}
+
+// As easyread/templates/easyread/includes/easy_read_answer.html: shown in the Easy Read
+// view only (static/css/app.css), with the words the page gives it (none in the standard view).
+function easyReadAnswer (item) {
+  const box = element('div', 'app-easy-read-answer')
+  const title = element('p', 'app-feed__meta')
+  title.append(element('strong', '', easyReadMessage('answer_title') || gettext('Easy Read answer')))
+  const body = element('p', 'app-feed__body app-easy-read-answer__body')
+  body.append(userText(item.easy_read_body))
+  box.append(title, body, element('p', 'app-feed__meta', easyReadMessage('answer_full') || gettext('The full answer:')))
+  return box
+}
+
+const PERMALINK_TEXT = {
+  question: gettext('Link to this question'),
+  answer: gettext('Link to this answer'),
+  announcement: gettext('Link to this announcement')
 }
 
 export function renderFeedItem (item, questionBodies) {
@@ -34,13 +56,16 @@ export function renderFeedItem (item, questionBodies) {
     const meta = element('p', 'app-feed__meta')
     meta.append(element('strong', '', `Question ${item.number}`), ` from a member of the public${addressedTo(item.to)}`)
     meta.append(element('span', 'app-asked-by', askedBy(item.asked_by)))
+}
+
+    meta.append(element('strong', '', interpolate(gettext('Question %(number)s'), { number: item.number })), ' ', gettext('from a member of the public'), addressedTo(item.to))
     li.append(meta)
   } else if (item.kind === 'answer') {
     li.dataset.answers = item.question_id
     li.append(answerMeta(item))
     if (item.question_seq) {
-      const context = element('p', 'app-feed__context', 'In reply to ')
-      const link = element('a', 'govuk-link', `question ${item.question_number}`)
+      const context = element('p', 'app-feed__context', gettext('In reply to') + ' ')
+      const link = element('a', 'govuk-link', interpolate(gettext('question %(number)s'), { number: item.question_number }))
       link.href = `#item-${item.question_seq}`
       context.append(link)
       const body = questionBodies.get(item.question_id)
@@ -49,25 +74,28 @@ export function renderFeedItem (item, questionBodies) {
     }
   } else {
     const meta = element('p', 'app-feed__meta')
-    meta.append(element('strong', '', 'Announcement'), ' from the moderators')
+    meta.append(element('strong', '', gettext('Announcement')), ' ', gettext('from the moderators'))
     li.append(meta)
   }
+  if (item.easy_read_body) li.append(easyReadAnswer(item))
   const body = element('p', 'app-feed__body')
   body.append(userText(item.body))
   li.append(body)
   if (item.kind === 'question') {
     // As templates/chat/includes/feed_item.html (static/js/live.js sends it live).
     const meToo = element('p', 'govuk-body-s app-me-too')
-    const link = element('a', 'govuk-link app-me-too__link', 'I want to know this too')
+    const link = element('a', 'govuk-link app-me-too__link', gettext('I want to know this too'))
     link.href = `../live/questions/${Number(item.question_id)}/me-too/`
     link.dataset.questionId = item.question_id
-    link.append(element('span', 'govuk-visually-hidden', ` (question ${item.number})`))
+    link.append(element('span', 'govuk-visually-hidden', ' ' + interpolate(gettext('(question %(number)s)'), { number: item.number })))
     meToo.append(link)
     li.append(meToo)
   }
-  const permalink = element('a', 'govuk-link app-feed__permalink', `Link to this ${item.kind}`)
+  const permalink = element('a', 'govuk-link app-feed__permalink', PERMALINK_TEXT[item.kind] || PERMALINK_TEXT.announcement)
   permalink.href = `#item-${item.seq}`
-  const about = item.kind === 'question' ? ` (question ${item.number})` : item.kind === 'answer' && item.question_number ? ` (answer to question ${item.question_number})` : ''
+  const about = item.kind === 'question'
+    ? ' ' + interpolate(gettext('(question %(number)s)'), { number: item.number })
+    : item.kind === 'answer' && item.question_number ? ' ' + interpolate(gettext('(answer to question %(number)s)'), { number: item.question_number }) : ''
   permalink.append(element('span', 'govuk-visually-hidden', about))
   li.append(permalink)
   return li

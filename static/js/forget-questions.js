@@ -1,5 +1,7 @@
 // "Forget my questions on this device" without leaving the page (the draft in the question
 // box stays). Without JavaScript the form posts and the page reloads without them.
+import { gettext } from './i18n.js'
+
 const form = document.getElementById('forget-questions-form')
 if (form) {
   form.addEventListener('submit', async (event) => {
@@ -21,7 +23,7 @@ if (form) {
     document.getElementById('own-questions').replaceChildren()
     form.hidden = true
     const done = document.getElementById('forget-questions-done')
-    done.textContent = 'Your questions are no longer shown on this device. A moderator will still read any that were waiting.'
+    done.textContent = gettext('Your questions are no longer shown on this device. A moderator will still read any that were waiting.')
     done.hidden = false
     // A private conversation on this device ended with it: the lane's pane clears itself.
     document.dispatchEvent(new CustomEvent('outreach:device-forgotten'))

@@ -1,5 +1,7 @@
 // A WebSocket to one event's live chat that reconnects with backoff and resumes by seq.
 // Shared by the public live page (live.js) and the consoles (console.js).
+import { gettext, gettext_noop, interpolate, systemText } from './i18n.js'
+
 
 const CLOSE_NO_SUCH_EVENT = 4404
 // Signed out, or a role at this event was taken away (docs/protocol.md).
@@ -156,28 +158,31 @@ export function userText (text) {
 
 // The `status` frame carries its own label and tag (events.enums.EventStatus).
 export function renderStatusTag (container, status) {
-  container.replaceChildren(element('strong', `govuk-tag ${status.tag}`, status.label))
+  container.replaceChildren(element('strong', `govuk-tag ${status.tag}`, systemText(status.label)))
 }
 
 const CONNECTION_TEXT = {
-  connecting: 'Connecting to live updates…',
-  connected: 'Live updates on.',
-  reconnecting: 'Reconnecting…',
-  waiting: 'Connection lost. Trying again…',
-  unavailable: 'Live updates are unavailable for a moment. Trying again shortly…',
-  delayed: 'Live updates are delayed: new items may take a few seconds to appear.',
-  stopped: 'Live updates are off. Reload the page to see new items.',
-  revoked: 'You were signed out, or your role at this webchat changed. Reload the page.'
+  connecting: gettext('Connecting to live updates…'),
+  connected: gettext('Live updates on.'),
+  reconnecting: gettext('Reconnecting…'),
+  waiting: gettext('Connection lost. Trying again…'),
+  unavailable: gettext('Live updates are unavailable for a moment. Trying again shortly…'),
+  delayed: gettext('Live updates are delayed: new items may take a few seconds to appear.'),
+  stopped: gettext('Live updates are off. Reload the page to see new items.'),
+  revoked: gettext('You were signed out, or your role at this webchat changed. Reload the page.')
 }
+// The status frame's label is the server's English (events.enums.EventStatus): these mark
+// its words for this catalogue, and renderStatusTag shows them translated.
+export const STATUS_LABELS = [gettext_noop('Upcoming'), gettext_noop('Live now'), gettext_noop('Finished'), gettext_noop('Cancelled'), gettext_noop('Draft')]
 
 export function renderConnection (container, state) {
   if (container) container.textContent = CONNECTION_TEXT[state] || ''
 }
 
 export function summarise (item) {
-  if (item.kind === 'question') return 'New question published.'
-  if (item.kind === 'answer') return `New answer from ${item.panellist.name}, ${item.panellist.agency_short_name}.`
-  return 'New announcement from the moderators.'
+  if (item.kind === 'question') return gettext('New question published.')
+  if (item.kind === 'answer') return interpolate(gettext('New answer from %(name)s, %(agency)s.'), { name: item.panellist.name, agency: item.panellist.agency_short_name })
+  return gettext('New announcement from the moderators.')
 }
 
 // A client_id for a frame that is stored once (ask, support_say): a random UUID.

@@ -2,6 +2,8 @@
 // Without JavaScript the page still shows everything published and asks by form post.
 import { LiveSocket, element, newClientId, renderConnection, renderStatusTag, summarise, userText } from './live-socket.js'
 import { askedBy, placeFeedItem, renderFeedItem } from './feed-item.js'
+import { easyReadMessage } from '../easyread/easy-read.js'
+import { gettext, interpolate, ngettext, systemText } from './i18n.js'
 
 
 const root = document.getElementById('live-chat')
@@ -70,8 +72,8 @@ function start (root) {
 
   function updatePauseLabel () {
     pauseButton.textContent = paused
-      ? `Resume live updates${held.length ? ` (${held.length} new)` : ''}`
-      : 'Pause live updates'
+      ? (held.length ? interpolate(gettext('Resume live updates (%(count)s new)'), { count: held.length }) : gettext('Resume live updates'))
+      : gettext('Pause live updates')
     renderStatusLine()
   }
 
@@ -81,7 +83,7 @@ function start (root) {
     if (finished) {
       connection.textContent = ''
     } else if (paused) {
-      connection.textContent = `Live updates paused${held.length ? ` (${held.length} new)` : ''}.`
+      connection.textContent = held.length ? interpolate(gettext('Live updates paused (%(count)s new).'), { count: held.length }) : gettext('Live updates paused.')
     } else {
       renderConnection(connection, connectionState)
     }
@@ -129,13 +131,13 @@ function start (root) {
         showOwnQuestion(frame)
         break
       case 'error':
-        if (frame.client_id && frame.client_id === pendingClientId) questionRefused(frame.message)
+        if (frame.client_id && frame.client_id === pendingClientId) questionRefused(systemText(frame.message))
         break
       case 'muted':
-        questionRefused(frame.message)
+        questionRefused(systemText(frame.message))
         break
       case 'help_now':
-        showHelpNow(frame.message)
+        showHelpNow(systemText(frame.message))
         document.dispatchEvent(new CustomEvent('outreach:help-now', { detail: { questionId: lastQuestionId } }))
         break
       case 'asked_by':
@@ -150,7 +152,7 @@ function start (root) {
       case 'viewers':
         if (finished) break
         viewerCount.hidden = false
-        viewerCount.textContent = ` ${frame.count} watching`
+        viewerCount.textContent = ' ' + interpolate(ngettext('%(count)s watching', '%(count)s watching', frame.count), { count: frame.count })
         break
     }
   }
@@ -175,8 +177,10 @@ function start (root) {
   function setAccepting (isAccepting, over) {
     accepting = isAccepting
     closedBanner.hidden = !over
+    const finishedWords = over && easyReadMessage('finished') // the closing message in Easy Read
+    if (finishedWords) closedBanner.querySelector('.govuk-notification-banner__heading').textContent = finishedWords
     closedNote.hidden = isAccepting
-    if (over) closedNote.textContent = 'Questions are closed.'
+    if (over) closedNote.textContent = easyReadMessage('closed') || gettext('Questions are closed.')
     askButton.disabled = !isAccepting
     askButton.setAttribute('aria-disabled', String(!isAccepting))
     // The draft stays in the box whatever happens: the asker never loses their words.
@@ -194,18 +198,18 @@ function start (root) {
   }
 
   const OWN_STATES = {
-    pending: ['Waiting for a moderator', 'govuk-tag--yellow'],
-    published: ['Published', 'govuk-tag--blue'],
-    answered: ['Answered', 'govuk-tag--green'],
-    rejected: ['Declined', 'govuk-tag--red'],
-    unhandled: ['Not reached', 'govuk-tag--grey'],
-    removed: ['Not published', 'govuk-tag--grey'],
+    pending: [gettext('Waiting for a moderator'), 'govuk-tag--yellow'],
+    published: [gettext('Published'), 'govuk-tag--blue'],
+    answered: [gettext('Answered'), 'govuk-tag--green'],
+    rejected: [gettext('Declined'), 'govuk-tag--red'],
+    unhandled: [gettext('Not reached'), 'govuk-tag--grey'],
+    removed: [gettext('Not published'), 'govuk-tag--grey'],
     // Not published: a moderator gave it to the crisis worker (the private pane says so).
-    passed: ['Passed to the crisis worker', 'govuk-tag--purple'],
+    passed: [gettext('Passed to the crisis worker'), 'govuk-tag--purple'],
     // Attached by a moderator to a published question that asks the same (`reason` says which).
-    merged: ['Published with similar questions', 'govuk-tag--blue']
+    merged: [gettext('Published with similar questions'), 'govuk-tag--blue']
   }
-  const EDITED_NOTE = 'A moderator removed some details before publishing your question. This is how everyone sees it.'
+  const EDITED_NOTE = gettext('A moderator removed some details before publishing your question. This is how everyone sees it.')
 
 
   function showOwnQuestion (own) {
@@ -223,14 +227,30 @@ function start (root) {
     const state = element('p', 'govuk-body-s')
     state.append(element('strong', `govuk-tag ${modifier}`, label))
     // Its public number, as the feed shows it (templates/chat/includes/own_questions.html).
-    if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(` as question ${own.number}`)
-    if (own.reason && ['rejected', 'unhandled', 'merged'].includes(own.state)) state.append(' ', userText(own.reason))
+    if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(' ', interpolate(gettext('as question %(number)s'), { number: own.number }))
+    if (own.reason && ['rejected', 'unhandled', 'merged'].includes(own.state)) state.append(' ', userText(systemText(own.reason)))
     const bodyText = element('p', 'govuk-body govuk-!-margin-bottom-1')
     bodyText.append(userText(body))
     li.replaceChildren(bodyText)
     if (own.edited) li.append(element('p', 'govuk-body-s govuk-!-margin-bottom-1 app-own-question__edited', EDITED_NOTE))
     li.append(state)
+    const plain = easyReadMessage(`state:${own.state}`) // Easy Read's words for the state
+    if (plain) li.append(easyReadState(plain))
     ownSection.hidden = false
+  }
+
+  // As easyread/templates/easyread/includes/question_state.html.
+  function easyReadState (plain) {
+    const line = element('p', 'app-easy-read__state')
+    if (plain.picture) { // none in the words-only view
+      const picture = element('img', 'app-easy-read__picture')
+      picture.src = plain.picture
+      picture.alt = plain.alt
+      picture.width = picture.height = 64
+      line.append(picture)
+    }
+    line.append(element('span', 'app-easy-read__words', plain.text))
+    return line
   }
 
   form.addEventListener('submit', (event) => {
@@ -238,11 +258,11 @@ function start (root) {
     event.preventDefault()
     const body = form.elements.body.value.trim()
     if (!body) {
-      questionRefused('Please write your question before sending it.')
+      questionRefused(easyReadMessage('empty') || gettext('Please write your question before sending it.'))
       return
     }
     if (!accepting) {
-      questionRefused('Questions are not open for this webchat.')
+      questionRefused(gettext('Questions are not open for this webchat.'))
       return
     }
     pendingClientId = form.elements.client_id.value
@@ -271,8 +291,8 @@ function start (root) {
   function meTooCounted (questionId, count) {
     const others = count - 1
     const said = others <= 0
-      ? 'Thank you: the panel can see you want to know this too.'
-      : `Thank you: the panel can see you want to know this too, with ${others} other ${others === 1 ? 'person' : 'people'}.`
+      ? gettext('Thank you: the panel can see you want to know this too.')
+      : interpolate(ngettext('Thank you: the panel can see you want to know this too, with %(others)s other person.', 'Thank you: the panel can see you want to know this too, with %(others)s other people.', others), { others })
     for (const line of document.querySelectorAll(`.app-me-too__link[data-question-id="${Number(questionId)}"]`)) {
       line.parentElement.replaceChildren(said)
     }
@@ -286,7 +306,7 @@ function start (root) {
     form.elements.client_id.value = newClientId()
     askError.hidden = true
     askButton.disabled = !accepting
-    announcer.textContent = 'Your question was sent. A moderator will read it before it is published.'
+    announcer.textContent = easyReadMessage('sent') || gettext('Your question was sent. A moderator will read it before it is published.')
   }
 
   function showHelpNow (message) {

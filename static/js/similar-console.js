@@ -74,7 +74,13 @@ function start (root) {
     else line.append(refLink(lead.question_id, lead.ref), ': publish that one with this attached.')
     inset.append(line)
     if (lead.number) {
-      inset.append(form(`${base}/attach/${lead.question_id}/`, 'app-similar-attach-form', `Attach to question ${lead.number}`, ` (${ref})`, 'govuk-!-margin-bottom-1', { type: 'similar_attach', question_id: questionId, to_question_id: lead.question_id }))
+      const attach = form(`${base}/attach/`, 'app-similar-attach-form', `Attach to question ${lead.number}`, ` (${ref})`, 'govuk-!-margin-bottom-1', { type: 'similar_attach', question_id: questionId, to_question_id: lead.question_id })
+      const target = element('input')
+      target.type = 'hidden'
+      target.name = 'to_question_id'
+      target.value = lead.question_id
+      attach.prepend(target)
+      inset.append(attach)
     }
     inset.append(form(`${base}/detach/`, 'app-similar-detach-form', 'Not the same question', ` (${ref})`, 'govuk-button--secondary govuk-!-margin-bottom-0', { type: 'similar_detach', question_id: questionId }))
     return inset

@@ -3,6 +3,7 @@
 // order, by seq; a reconnect resumes from the last one. Nothing is kept in the browser:
 // the server tells a returning tab of the conversation as it joins.
 import { element, newClientId, userText } from './live-socket.js'
+import { gettext, interpolate, ngettext, systemText } from './i18n.js'
 
 const section = document.getElementById('private-talk')
 if (section) start(section)
@@ -82,12 +83,12 @@ function start (section) {
     if (!status || !panel || panel.querySelector('.app-talk-offer')) return
     const content = panel.querySelector('.govuk-notification-banner__content')
     if (status.on_duty.length === 0) {
-      const message = element('p', 'govuk-body app-talk-offer', status.message)
+      const message = element('p', 'govuk-body app-talk-offer', systemText(status.message))
       content.append(message)
       message.scrollIntoView({ block: 'nearest' })
       return
     }
-    const offer = element('button', 'govuk-button govuk-button--warning app-talk-offer', `Talk privately now to ${status.on_duty[0]}`)
+    const offer = element('button', 'govuk-button govuk-button--warning app-talk-offer', interpolate(gettext('Talk privately now to %(name)s'), { name: status.on_duty[0] }))
     offer.type = 'button'
     offer.addEventListener('click', () => {
       offer.disabled = true
@@ -124,12 +125,12 @@ function start (section) {
         }
         break
       case 'support_unavailable':
-        showUnavailable(frame.message)
+        showUnavailable(systemText(frame.message))
         break
       case 'error':
         if (pending && frame.client_id === pending) {
           // The words stay in the box; sending again is safe (same client_id).
-          showError(frame.message)
+          showError(systemText(frame.message))
         }
         break
     }
@@ -161,22 +162,23 @@ function start (section) {
     pane.hidden = false
     form.hidden = frame.state === 'ended'
     if (frame.state === 'ended') {
-      withLine.textContent = 'This private conversation has ended. If you are in danger now, call 999.'
+      withLine.textContent = gettext('This private conversation has ended. If you are in danger now, call 999.')
       waiting.hidden = true
       ends.textContent = ''
     } else if (frame.with) {
-      withLine.textContent = `You are talking privately with ${frame.with}.`
+      withLine.textContent = interpolate(gettext('You are talking privately with %(name)s.'), { name: frame.with })
       waiting.hidden = true
     } else {
-      withLine.textContent = 'A crisis worker will reply to you here, privately.'
-      const ahead = frame.waiting && frame.waiting.ahead ? `${frame.waiting.ahead} ${frame.waiting.ahead === 1 ? 'person is' : 'people are'} waiting before you. ` : ''
+      withLine.textContent = gettext('A crisis worker will reply to you here, privately.')
+      const count = frame.waiting ? frame.waiting.ahead : 0
+      const ahead = count ? interpolate(ngettext('%(count)s person is waiting before you.', '%(count)s people are waiting before you.', count), { count }) + ' ' : ''
       const minutes = frame.waiting ? frame.waiting.minutes : 5
-      waiting.textContent = `${ahead}It may take about ${minutes} minute${minutes === 1 ? '' : 's'}. If you are in danger now, call 999.`
+      waiting.textContent = ahead + interpolate(ngettext('It may take about %(minutes)s minute. If you are in danger now, call 999.', 'It may take about %(minutes)s minutes. If you are in danger now, call 999.', minutes), { minutes })
       waiting.hidden = false
     }
     if (frame.state !== 'ended' && frame.closes_at) {
-      const at = new Date(frame.closes_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })
-      ends.textContent = `This conversation stays open until ${at} at the latest, even after the webchat ends.`
+      const at = new Date(frame.closes_at).toLocaleTimeString(document.documentElement.lang || 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })
+      ends.textContent = interpolate(gettext('This conversation stays open until %(time)s at the latest, even after the webchat ends.'), { time: at })
     }
     if (exitButton) exitButton.setAttribute('href', frame.exit_url || neutralExit)
     if (frame.last_seq > lastSeq) {
@@ -187,11 +189,12 @@ function start (section) {
 
   function showMessage (frame) {
     const item = element('li', `app-talk__message app-talk__message--${frame.from}`)
-    const who = frame.from === 'you' ? 'You' : frame.from === 'worker' ? (frame.name || 'Crisis worker') : 'Outreach'
+    const who = frame.from === 'you' ? gettext('You') : frame.from === 'worker' ? (frame.name || gettext('Crisis worker')) : 'Outreach'
     const heading = element('p', 'govuk-body-s govuk-!-margin-bottom-1')
     heading.append(element('strong', null, who))
     const text = element('p', 'govuk-body')
-    text.append(userText(frame.body))
+    // What Outreach itself says is the server's English: shown in the reader's language.
+    text.append(userText(frame.from === 'you' || frame.from === 'worker' ? frame.body : systemText(frame.body)))
     item.append(heading, text)
     list.append(item)
   }
@@ -201,7 +204,7 @@ function start (section) {
     if (!conversation || !body.value.trim()) return
     pending = pending || newClientId()
     if (!send({ type: 'support_say', conversation_id: conversation.conversation_id, client_id: pending, body: body.value })) {
-      showError('Not connected. Your message is still here: try again in a moment.')
+      showError(gettext('Not connected. Your message is still here: try again in a moment.'))
     }
   })
 

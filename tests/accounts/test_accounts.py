@@ -146,6 +146,26 @@ def test_follow_an_event_and_get_one_reminder_before_it_starts(client: Client) -
     assert EventFollow.objects.get(event=later).reminder_sent_at is None
 
 
+def test_a_reminder_is_written_in_the_language_the_page_was_read_in(client: Client) -> None:
+    user = verified_user()
+    soon = timezone.now() + timedelta(minutes=30)
+    event = EventFactory(
+        title="Hate crime webchat", starts_at=soon, ends_at=soon + timedelta(hours=1)
+    )
+    event_services.event_schedule(event_id=event.pk)
+    client.force_login(user)
+    client.get(reverse("events:event_detail", args=[event.slug]) + "?lang=cy")
+
+    client.post(reverse("events:event_follow", args=[event.slug]), {"follow": "yes"})
+    assert send_reminders.delay().get() == 1
+
+    (reminder,) = mail.outbox
+    assert reminder.subject.startswith("Nodyn atgoffa: mae sgwrs we rydych chi'n ei dilyn")
+    assert "Gofynnoch i ni eich atgoffa am y sgwrs we hon:" in reminder.body
+    assert "Hate crime webchat" in reminder.body
+    assert "You asked us" not in reminder.body
+
+
 def test_unfollowing_means_no_reminder_and_cancelled_events_send_none(client: Client) -> None:
     user = verified_user()
     soon = timezone.now() + timedelta(minutes=10)

@@ -151,6 +151,23 @@ def test_open_and_close_links_keep_the_filters(
     assert f'href="?urgent=1&amp;q=door&amp;open={question.pk}#queue-{question.pk}">Open' in closed
 
 
+def test_a_plain_form_post_goes_back_to_the_queue_as_it_was_filtered(
+    client: Client, live: LiveEvent, queue: dict[str, Question]
+) -> None:
+    question = queue["urgent"]
+    _, html = _console(client, live, f"?urgent=1&q=door&open={question.pk}")
+    assert 'name="console_query" value="urgent=1&amp;q=door"' in html
+
+    declined = client.post(
+        reverse("chat:reject", args=[live.event.slug, question.pk]),
+        {"reason": "Please call 999 now.", "console_query": "urgent=1&q=door&evil=<x>"},
+    )
+
+    assert declined["Location"] == (
+        reverse("chat:moderate", args=[live.event.slug]) + "?urgent=1&q=door"
+    )
+
+
 def test_console_queries_do_not_grow_with_the_queue(
     client: Client, live: LiveEvent, django_assert_num_queries
 ) -> None:

@@ -90,6 +90,7 @@ async def test_ask_is_acked_and_reaches_only_moderators_and_the_asker(
         "ref": f"W-{question.pk}",
         "body": frame["body"],
         "nickname": "Sam",
+        "language": "English",
         "participant_id": question.participant_id,
         "is_urgent": False,
         "to": {"agency": "Mencap", "agency_slug": "mencap"},

@@ -488,6 +488,9 @@ PRIVILEGED_SAMPLES = {
     "mute": {"participant_id": 1},
     "pass_to_crisis_worker": {"question_id": 1},
     "route": {"question_id": 1, "to": None},
+    "similar_publish": {"question_id": 1},
+    "similar_attach": {"question_id": 1, "to_question_id": 2},
+    "similar_detach": {"question_id": 1},
 }
 
 

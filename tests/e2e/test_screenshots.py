@@ -8,6 +8,7 @@ copies the README shows:
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,11 @@ PAGES = {
     "live": ("/events/{live_slug}/live/", None),
     "moderator-console": ("/events/{live_slug}/moderate/", "moderator"),
     "transcript": ("/transcripts/{archived_slug}/", None),
+    # The same pages in Welsh, chosen with the language chooser's link.
+    "home-welsh": ("/?lang=cy", None),
+    "live-welsh": ("/events/{live_slug}/live/?lang=cy", None),
 }
+CONNECTED = re.compile(r"^(Live updates on\.|Diweddariadau byw ymlaen\.)$")
 
 
 @pytest.fixture
@@ -44,7 +49,7 @@ def test_screenshots(
         page = new_context(session=session, viewport=width).new_page()
         page.goto(path.format(**portal.data))
         if page.locator("#connection-status").count():
-            expect(page.locator("#connection-status")).to_have_text("Live updates on.")
+            expect(page.locator("#connection-status")).to_have_text(CONNECTED)
         target = screenshot_dir / f"{name}-{label}.png"
         page.screenshot(path=str(target), full_page=True, animations="disabled")
         assert target.stat().st_size > 10_000, f"{target} looks empty"

@@ -91,3 +91,26 @@ def test_the_waiting_page_is_rendered_without_the_database(
     with django_assert_num_queries(0):
         page = BusyDoor(HeldPages()).page().decode()
     assert "RETRY_SECONDS" in page and "Exit this page" in page
+
+
+@pytest.mark.django_db
+def test_the_waiting_page_is_in_the_readers_language(settings: Settings) -> None:
+    from outreach.busy import reader_language
+
+    door = BusyDoor(HeldPages())
+    welsh_browser = {"headers": [(b"accept-language", b"cy-GB,cy;q=0.9")]}
+    chose_welsh = {"headers": [(b"cookie", b"outreach_language=cy")]}
+    chose_english = {"headers": [(b"accept-language", b"cy")], "query_string": b"lang=en"}
+
+    assert [reader_language(scope) for scope in (welsh_browser, chose_welsh, chose_english)] == [
+        "cy",
+        "cy",
+        "en",
+    ]
+    welsh = door.page("cy").decode()
+    assert '<html lang="cy"' in welsh
+    assert "Mae&#x27;r sgwrs we hon yn brysur iawn" in welsh or (
+        "Mae'r sgwrs we hon yn brysur iawn" in welsh
+    )
+    assert "RETRY_SECONDS" in welsh
+    assert "This webchat is very busy" in door.page("en").decode()

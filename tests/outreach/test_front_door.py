@@ -2,6 +2,7 @@
 next reader of that URL is answered from the event loop with the same headers, their own
 CSRF token and cookies; anyone else, and any page that is not current, goes to Django."""
 
+import gzip
 import re
 from typing import Any
 
@@ -30,8 +31,16 @@ class CountingDjango:
         await self.app(scope, receive, send)
 
 
-async def _get(app: Any, path: str, cookies: dict[str, str] | None = None) -> dict[str, Any]:
-    headers = [(b"host", b"testserver")]
+async def _get(
+    app: Any,
+    path: str,
+    cookies: dict[str, str] | None = None,
+    extra: list[tuple[bytes, bytes]] | None = None,
+    accept_language: str | None = None,
+) -> dict[str, Any]:
+    headers = [(b"host", b"testserver"), *(extra or [])]
+    if accept_language:
+        headers.append((b"accept-language", accept_language.encode()))
     if cookies:
         jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
         headers.append((b"cookie", jar.encode()))
@@ -41,6 +50,9 @@ async def _get(app: Any, path: str, cookies: dict[str, str] | None = None) -> di
         for name, value in response["headers"]
         if name.lower() == b"set-cookie"
     }
+    response["content_length"] = next(
+        (value for name, value in response["headers"] if name.lower() == b"content-length"), None
+    )
     response["header_map"] = {
         name.lower(): value
         for name, value in response["headers"]
@@ -146,3 +158,55 @@ async def _ask_as(live: LiveEvent, guest_cookie: str, body: str) -> None:
         )
 
     await database_sync_to_async(ask)()
+
+
+async def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_from_the_door(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+    browser = [(b"accept-encoding", b"gzip, deflate, br")]
+    first = await _get(app, url, extra=browser)  # Django: gzipped there too
+    zipped = await _get(app, url, extra=browser)  # the door
+    plain = await _get(app, url, extra=[(b"accept-encoding", b"gzip;q=0, identity")])
+
+    assert django.calls == 1
+    for response in (first, zipped):
+        assert response["header_map"][b"content-encoding"] == b"gzip"
+        assert int(response["content_length"]) == len(response["body"])
+        page = gzip.decompress(response["body"])
+        assert live.event.title.encode() in page
+        assert len(response["body"]) < len(page) / 2
+    assert b"content-encoding" not in plain["header_map"]
+    assert live.event.title.encode() in plain["body"]
+    for response in (first, zipped, plain):
+        assert b"Accept-Encoding" in response["header_map"][b"vary"]
+    # The reader's own token and client id are in the gzipped page as in the plain one.
+    token = CSRF_INPUT.search(gzip.decompress(zipped["body"])).group(1)
+    assert token != CSRF_INPUT.search(plain["body"]).group(1)
+    assert kept_pages.CSRF_STAND_IN.encode() not in gzip.decompress(zipped["body"])
+
+
+async def test_the_door_answers_each_reader_in_their_own_language(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+
+    english = await _get(app, url, accept_language="en-GB")  # Django: the English page
+    welsh = await _get(app, url, accept_language="cy")  # Django: the Welsh page
+    chose_welsh = await _get(app, url, cookies={"outreach_language": "cy"})  # the door
+    english_again = await _get(app, url, accept_language="en-GB")  # the door
+    chose_english = await _get(
+        app, url, cookies={"outreach_language": "en"}, accept_language="cy"
+    )  # the door
+
+    assert django.calls == 2
+    for response in (welsh, chose_welsh):
+        assert b'<html lang="cy"' in response["body"]
+        assert b"Gadael y dudalen hon" in response["body"]
+        assert response["header_map"][b"content-language"] == b"cy"
+    for response in (english, english_again, chose_english):
+        assert b'<html lang="en"' in response["body"]
+        assert b"Gadael y dudalen hon" not in response["body"]
+        assert response["header_map"][b"content-language"] == b"en"

@@ -2,6 +2,7 @@
 other moderators hear, and every way a lock is let go (closing it, acting, the connection
 ending), with nobody but moderators taking one."""
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -143,3 +144,23 @@ async def test_only_moderators_take_a_question(live: LiveEvent, connect: Any) ->
 
         assert (await socket.until_type("error"))["code"] == "not_allowed"
     assert await db(QuestionLock.objects.count)() == 0
+
+
+async def test_after_its_time_it_is_over_for_everyone(
+    live: LiveEvent, connect: Any, settings: Any
+) -> None:
+    settings.QUESTION_LOCK_SECONDS = 1
+    ann, bea, question_id = await _two_consoles(live, connect)
+    await ann.send({"type": "queue_take", "question_id": question_id})
+    assert (await bea.until_type("queue_taken"))["seconds"] == 1
+
+    await asyncio.sleep(1.2)
+
+    # A console joining now is told nothing is open, and a colleague may take it.
+    later = await connect(live.event.slug, user=await _colleague())
+    assert "queue_taken" not in [frame["type"] for frame in await _frames_within(later)]
+    await bea.send({"type": "queue_take", "question_id": question_id})
+    taken_by_bea = await bea.until(
+        lambda frame: frame["type"] == "queue_taken" and frame["by"] == "Bea Colleague"
+    )
+    assert taken_by_bea["question_id"] == question_id

@@ -1,7 +1,8 @@
-"""The blind batch of 2026-12-07 (safeguarding/evaluation/blind/README.md): written by someone
-who read none of the rules, scored once. Nothing may make its figures worse than they were
-then; these are floors and ceilings from that single scoring, not targets tuned to."""
+"""The blind batches (safeguarding/evaluation/blind/README.md): each written by someone who read
+none of the rules, scored once. Nothing may make their figures worse than they were then;
+these are floors and ceilings from that single scoring, not targets tuned to."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,44 +13,98 @@ from safeguarding.evaluation.blind_details import score_blind_details
 
 BLIND = Path(scoring.__file__).resolve().parent / "blind"
 
-# Scored once, 2026-12-07 (docs/safeguarding.md, "Blind batch figures").
-CAUGHT_AT_LEAST = {"danger_now": 104, "self_harm": 84}
-FLAGGED_AT_MOST = {"near_miss": 4, "ld_plain": 0, "hate_everyday": 4, "plain": 0}
-DETAILS_MASKED_AT_LEAST = {
-    "account_number": 9,
-    "address": 19,
-    "card_number": 10,
-    "date_of_birth": 14,
-    "email": 9,
-    "iban": 9,
-    "national_insurance_number": 10,
-    "phone": 22,
-    "postcode": 16,
-    "private_name": 19,
-    "sort_code": 9,
-    "vehicle": 13,
+
+@dataclass(frozen=True)
+class TriagePins:
+    """A triage batch's figures when it was scored once: each crisis label's total and the
+    fewest caught, each ordinary group's most flagged."""
+
+    totals: dict[str, int]
+    caught_at_least: dict[str, int]
+    flagged_at_most: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DetailsPins:
+    masked_at_least: dict[str, int]  # by kind
+    clean_total: int
+    clean_flagged_at_most: int
+    left_at_most: int  # details with something left in the masked text
+
+
+# Scored once each (docs/safeguarding.md, "Blind batch figures").
+TRIAGE_PINS = {
+    "2026-12-07-triage.jsonl": TriagePins(
+        totals={"danger_now": 108, "self_harm": 110},
+        caught_at_least={"danger_now": 104, "self_harm": 84},
+        flagged_at_most={"near_miss": 4, "ld_plain": 0, "hate_everyday": 4, "plain": 0},
+    ),
+    "2026-12-07b-triage.jsonl": TriagePins(
+        totals={"danger_now": 126, "self_harm": 126},
+        caught_at_least={"danger_now": 120, "self_harm": 99},
+        flagged_at_most={"near_miss": 11, "ld_plain": 1, "hate_everyday": 8, "plain": 0},
+    ),
+}
+DETAILS_PINS = {
+    "2026-12-07-details.jsonl": DetailsPins(
+        masked_at_least={
+            "account_number": 9,
+            "address": 19,
+            "card_number": 10,
+            "date_of_birth": 14,
+            "email": 9,
+            "iban": 9,
+            "national_insurance_number": 10,
+            "phone": 22,
+            "postcode": 16,
+            "private_name": 19,
+            "sort_code": 9,
+            "vehicle": 13,
+        },
+        clean_total=65,
+        clean_flagged_at_most=1,
+        left_at_most=10,
+    ),
+    "2026-12-07b-details.jsonl": DetailsPins(
+        masked_at_least={
+            "account_number": 10,
+            "address": 29,
+            "card_number": 14,
+            "date_of_birth": 14,
+            "email": 17,
+            "iban": 11,
+            "national_insurance_number": 13,
+            "phone": 31,
+            "postcode": 25,
+            "private_name": 33,
+            "sort_code": 11,
+            "vehicle": 16,
+        },
+        clean_total=69,
+        clean_flagged_at_most=2,
+        left_at_most=18,
+    ),
 }
 
 
 @pytest.mark.django_db
-def test_crisis_triage_on_the_blind_batch_is_no_worse_than_when_first_scored() -> None:
-    rows = scoring.read_blind(BLIND / "2026-12-07-triage.jsonl")
-    report = scoring.blind_scores(rows, CRISIS_PHRASES, learned=True)
-    assert {label: total for label, (_, total) in report.caught.items()} == {
-        "danger_now": 108,
-        "self_harm": 110,
-    }
-    for label, floor in CAUGHT_AT_LEAST.items():
+@pytest.mark.parametrize("name", sorted(TRIAGE_PINS))
+def test_crisis_triage_on_a_blind_batch_is_no_worse_than_when_first_scored(name: str) -> None:
+    pins = TRIAGE_PINS[name]
+    report = scoring.blind_scores(scoring.read_blind(BLIND / name), CRISIS_PHRASES, learned=True)
+    assert {label: total for label, (_, total) in report.caught.items()} == pins.totals
+    for label, floor in pins.caught_at_least.items():
         assert report.caught[label][0] >= floor, (label, report.caught[label])
-    for group, ceiling in FLAGGED_AT_MOST.items():
+    for group, ceiling in pins.flagged_at_most.items():
         assert report.flagged[group][0] <= ceiling, (group, report.flagged[group])
 
 
-def test_personal_details_on_the_blind_batch_are_no_worse_than_when_first_scored() -> None:
-    lines = (BLIND / "2026-12-07-details.jsonl").read_text(encoding="utf-8").splitlines()
-    scores = score_blind_details(lines)
-    for kind, floor in DETAILS_MASKED_AT_LEAST.items():
+@pytest.mark.parametrize("name", sorted(DETAILS_PINS))
+def test_personal_details_on_a_blind_batch_are_no_worse_than_when_first_scored(name: str) -> None:
+    pins = DETAILS_PINS[name]
+    scores = score_blind_details((BLIND / name).read_text(encoding="utf-8").splitlines())
+    for kind, floor in pins.masked_at_least.items():
         assert scores.kinds[kind].masked >= floor, (kind, scores.kinds[kind])
-    assert scores.clean_total == 65
-    assert scores.clean_flagged <= 1
-    assert len(scores.left) <= 10
+    assert scores.clean_total == pins.clean_total
+    assert scores.clean_flagged <= pins.clean_flagged_at_most
+    assert len(scores.left) <= pins.left_at_most

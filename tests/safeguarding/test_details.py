@@ -356,3 +356,50 @@ def test_a_detail_written_another_way_is_still_masked_whole(text: str, detail: s
 )
 def test_ordinary_questions_near_the_new_kinds_have_no_findings(text: str) -> None:
     assert find_personal_details(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "I live in the flat above the chip shop on the High Street",
+            "I live in [address removed]",
+        ),
+        ("my flat is above the bookies on Station Road", "my flat is [address removed]"),
+        (
+            "He lives in the big house at the end of Holly Lane with the red door",
+            "He lives in [address removed] with the red door",
+        ),
+        (
+            "Market Street, above the shop, is where he lives",
+            "[address removed], above the shop, is where he lives",
+        ),
+        # a town after an address with no digit in the question
+        ("I live at Hollybank, Mill Lane, Otley", "I live at [address removed]"),
+        # a full name in a sentence that gives where someone lives, with no cue before it
+        (
+            "The lad is Liam Grant and he's at 3 Mill Lane",
+            "The lad is [name removed] and he's at [address removed]",
+        ),
+    ],
+)
+def test_a_home_described_and_a_name_beside_it_are_masked(text: str, masked: str) -> None:
+    assert mask(text, find_personal_details(text)) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The police station is on Park Road, is it open on Sunday?",
+        "Is the court on Market Street where the trial is?",
+        "The shop on the High Street where he works sells knives",
+    ],
+)
+def test_a_street_named_for_a_public_place_is_not_a_finding(text: str) -> None:
+    assert find_personal_details(text) == []
+
+
+def test_an_agency_named_beside_a_private_number_is_not_taken_for_a_name() -> None:
+    text = "Can Victim Support ring me on 07700 900123?"
+
+    assert [f.kind for f in find_personal_details(text)] == ["phone"]

@@ -16,8 +16,10 @@ from safeguarding.crisis import (
     SELF_HARM,
     STAFF_PHRASE,
     CrisisMatch,
+    RulesVerdict,
     crisis_match,
     normalise,
+    rules_verdict,
 )
 from safeguarding.detection import HELP_NOW_MESSAGE, says_in_danger_now
 from safeguarding.models import SafeguardingPhrase
@@ -375,3 +377,53 @@ def test_time_and_stance_keep_a_question_about_violence_from_being_urgent(text: 
 
 def test_a_past_marker_does_not_hide_danger_that_is_happening_now() -> None:
     assert crisis_match("he hit me a few weeks ago and now hes outside with a knife") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a past weekday after a past verb is a past account, like "last week"
+        "some men threw a bottle at me when i was walking home on saturday",
+        "girls at college pulled my hair and called me names yesterday",
+        # everyday words after "don't want to go on / wake up / be around"
+        "I don't want to go on the bus anymore because of the teenagers.",
+        "I don't want to wake up to more letters from the bailiffs",
+        # a last day somewhere is not a last day alive
+        "it's my last day at work today, thank you everyone",
+        # people in the street are not in the home
+        "people in my street laugh at me because I talk different",
+        "i've been cutting back on food to save money, is there a food bank?",
+    ],
+)
+def test_everyday_words_near_a_rule_are_not_a_crisis(text: str) -> None:
+    assert crisis_match(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he said he is coming round on saturday to kill me",
+        "he hit me yesterday and he's outside now",
+        "I don't want to wake up tomorrow",
+        "this is my last day on earth",
+        "there are people in my house and they won't leave",
+        # a means misspelt as another English word
+        "took an overdoes of my tablets about 20 mins ago",
+    ],
+)
+def test_the_same_rules_still_catch_the_crisis_beside_them(text: str) -> None:
+    assert crisis_match(text) is not None
+
+
+def test_a_date_ahead_does_not_turn_not_being_around_into_a_past_account() -> None:
+    # "in June" is a past marker ("he hit me in June"), but not beside "I won't be at": the
+    # learned layer may read the farewell.
+    farewell = verdict_of("I wont be at my son's wedding in June")
+    past = verdict_of("He hit me in June, can I still report it?")
+
+    assert farewell.about_a_crisis is False
+    assert past.about_a_crisis is True
+
+
+def verdict_of(text: str) -> RulesVerdict:
+    return rules_verdict(normalise(text))

@@ -53,7 +53,9 @@ def test_detach_by_form_and_attach_by_form(client: Client, live: LiveEvent) -> N
     assert "asks the same" not in page.lower()
 
     client.post(reverse("chat:approve", args=[live.event.slug, first.pk]))
-    response = client.post(reverse("similar:attach", args=[live.event.slug, same.pk, first.pk]))
+    response = client.post(
+        reverse("similar:attach", args=[live.event.slug, same.pk]), {"to_question_id": first.pk}
+    )
 
     assert [str(m) for m in get_messages(response.wsgi_request)][-1] == (
         "Question attached. Its asker has been told."

@@ -1,0 +1,320 @@
+"""The translations can be trusted: the Welsh catalogues are complete (no untranslated or
+fuzzy entry, the same placeholders and markup as the English), `makemessages` would find
+nothing new, and no English is left on a page read in Welsh (every word on the page comes
+from the Welsh catalogues or from what staff typed, so a string nobody marked fails here).
+CI runs these with the rest of the suite."""
+
+import html as html_module
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils.translation.trans_real import DjangoTranslation
+
+from core.catalogues import catalogue_files
+from tests.live import LiveEvent
+
+BASE_DIR = Path(settings.BASE_DIR)
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%\{\w+\}|%\{\w+\}")
+TAG = re.compile(r"</?([a-z]+)")
+# What makemessages must not read: not the portal's own text.
+IGNORED = [
+    ".venv/*",
+    "tests/*",
+    "bench/*",
+    "frontend/*",
+    "deploy/*",
+    "demo/*",
+    "static/vendor/*",
+    "static/jsi18n/*",
+    "staticfiles/*",
+    "*/node_modules/*",
+    "node_modules/*",
+    "var/*",
+]
+
+
+def welsh_catalogues() -> list[Path]:
+    return [path for path in catalogue_files() if path.parts[-3] == "cy"]
+
+
+def test_there_is_a_welsh_catalogue_for_the_pages_and_the_scripts() -> None:
+    names = {(path.parent.parent.parent, path.name) for path in welsh_catalogues()}
+    assert (BASE_DIR / "locale", "django.po") in names
+    assert (BASE_DIR / "locale", "djangojs.po") in names
+
+
+@pytest.mark.parametrize("po_path", welsh_catalogues(), ids=lambda path: str(path))
+def test_the_welsh_catalogue_is_complete(po_path: Path) -> None:
+    with po_path.open("rb") as po_file:
+        catalogue = read_po(po_file, locale="cy")
+    problems = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            problems.append(f"fuzzy: {sources[0]!r}")
+        if not all(texts):
+            problems.append(f"untranslated: {sources[0]!r}")
+            continue
+        wanted = set(PLACEHOLDER.findall(sources[-1]))
+        for index, text in enumerate(texts):
+            found = set(PLACEHOLDER.findall(text))
+            # The singular form may say "one" in words instead of the number.
+            if found != wanted and not (len(texts) > 1 and index == 0 and found <= wanted):
+                problems.append(f"placeholders {sorted(found)} for {sorted(wanted)}: {text!r}")
+            if sorted(TAG.findall(text)) != sorted(TAG.findall(sources[0])):
+                problems.append(f"markup differs: {text!r}")
+    assert catalogue.num_plurals == 4
+    assert not catalogue.obsolete, f"obsolete entries: {list(catalogue.obsolete)}"
+    assert problems == []
+
+
+@pytest.fixture(scope="module")
+def fresh_extraction(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project copied aside and `makemessages` run over it: the committed .po files,
+    merged with every string the code marks now."""
+    if shutil.which("xgettext") is None or shutil.which("msgmerge") is None:
+        if os.environ.get("CI"):
+            pytest.fail("GNU gettext (xgettext, msgmerge) is needed in CI: apt-get install gettext")
+        pytest.skip("GNU gettext is not installed: makemessages cannot run (CI has it)")
+    copy = tmp_path_factory.mktemp("extraction") / "project"
+    shutil.copytree(
+        BASE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "node_modules",
+            "staticfiles",
+            "var",
+            "*.mo",
+            "__pycache__",
+            ".mypy_cache",
+            ".ruff_cache",
+            ".pytest_cache",
+            ".import_linter_cache",
+        ),
+    )
+    ignore = [f"--ignore={pattern}" for pattern in IGNORED]
+    env = {**os.environ, "DEBUG": "true", "PYTHONPATH": str(copy)}
+    for domain in ("django", "djangojs"):
+        done = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+            [sys.executable, "manage.py", "makemessages", "-l", "cy", "-d", domain,
+             "--no-location", *ignore],
+            cwd=copy, env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert done.returncode == 0, f"makemessages -d {domain} failed:\n{done.stderr}"
+    return copy
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_makemessages_would_add_nothing_new(fresh_extraction: Path, domain: str) -> None:
+    for committed in (path for path in welsh_catalogues() if path.name == f"{domain}.po"):
+        extracted = fresh_extraction / committed.relative_to(BASE_DIR)
+        with committed.open("rb") as before, extracted.open("rb") as after:
+            kept = {message.id for message in read_po(before) if message.id}
+            merged = read_po(after)
+        found = {message.id for message in merged if message.id}
+        assert found - kept == set(), "marked but not in the catalogue: run makemessages"
+        assert kept - found == set(), "in the catalogue but no longer marked"
+        assert not merged.obsolete
+
+
+# ---- No English left on a page read in Welsh ----------------------------------------------
+
+WORD = re.compile(r"[A-Za-zÀ-ÿŵŷŴŶ\u2019']+")
+# Scripts, styles and code (a checksum, a command) are not words in a language.
+SCRIPT_OR_STYLE = re.compile(r"<(script|style|code)\b.*?</\1>", re.S)
+ATTRIBUTE_TEXT = re.compile(r'\s(?:aria-label|title|alt|placeholder|data-i18n[\w.-]*)="([^"]*)"')
+TAGS = re.compile(r"<[^>]+>")
+OTHER_LANGUAGE = re.compile(r'<(a|span)\b[^>]*\blang="(?!cy)[^"]*"[^>]*>.*?</\1>', re.S)
+
+
+def catalogue_words() -> set[str]:
+    """Every word of the Welsh translations: ours, and Django's own (day and month names)."""
+    words: set[str] = set()
+    for po_path in welsh_catalogues():
+        with po_path.open("rb") as po_file:
+            for message in read_po(po_file):
+                texts = message.string if isinstance(message.string, tuple) else (message.string,)
+                for text in texts:
+                    words.update(WORD.findall(TAGS.sub(" ", PLACEHOLDER.sub(" ", text or ""))))
+    django_welsh = DjangoTranslation("cy")
+    for _key, text in django_welsh._catalog.items():  # Django's own catalogue
+        for form in text if isinstance(text, list) else [text]:
+            words.update(WORD.findall(str(form)))
+    return {word.lower().strip("'\u2019") for word in words}
+
+
+def data_words() -> set[str]:
+    """Words staff typed (events, agencies, panellists, topics): never translated."""
+    from events.models import Agency, Event, Panellist, PanelSeat, Topic
+
+    words = set(WORD.findall(settings.SITE_NAME))
+    for model in (Agency, Event, PanelSeat, Panellist, Topic):
+        for row in model.objects.all():
+            for field in row._meta.concrete_fields:
+                value = getattr(row, field.attname)
+                if isinstance(value, str):
+                    words.update(WORD.findall(value))
+    return {word.lower().strip("'\u2019") for word in words}
+
+
+def visible_words(html: str) -> set[str]:
+    html = SCRIPT_OR_STYLE.sub(" ", html)
+    # Text marked as another language is meant to be in it (the chooser's "English").
+    html = OTHER_LANGUAGE.sub(" ", html)
+    texts = ATTRIBUTE_TEXT.findall(html)
+    body = re.sub(r"<!--.*?-->", " ", html, flags=re.S)
+    texts.append(TAGS.sub(" ", body))
+    words = set()
+    for text in texts:
+        text = html_module.unescape(text)
+        text = re.sub(r"https?://\S+|\S+@\S+", " ", text)
+        words.update(word.lower().strip("'\u2019") for word in WORD.findall(text))
+    return words - {""}
+
+
+@pytest.fixture
+def webchat_with_items(live: LiveEvent) -> LiveEvent:
+    """The live webchat with an item published, and another webchat finished and archived
+    (its words are Welsh words from the catalogue: what people type is never translated)."""
+    from chat import services as chat_services
+    from tests.chat.test_live_page import _publish
+    from tests.live import asked_question, finished_webchat, make_live_event
+
+    _publish(live, "Yn gyhoeddus")
+    question = asked_question(live, "Cwestiwn", "Nina")
+    chat_services.question_approve(question_id=question.pk, actor_id=live.moderator.pk)
+    finished_webchat(
+        make_live_event("archived-chat"),
+        published=("Cwestiwn", "Nina"),
+        answer="Ateb",
+        announcement="Cyhoeddiad",
+    )
+    return live
+
+
+def welsh_pages(live: LiveEvent) -> dict[str, str]:
+    from chat.models import Question
+
+    slug = live.event.slug
+    agency = live.event.lead_agency.slug
+    published = Question.objects.filter(event=live.event, number__isnull=False).first()
+    assert published is not None
+    return {
+        "me too": reverse("chat:me_too", args=[slug, published.pk]),
+        "talk privately": reverse("support:talk", args=[slug]),
+        "home": reverse("events:home"),
+        "event": reverse("events:event_detail", args=[slug]),
+        "live": reverse("chat:live", args=[slug]),
+        "embed": reverse("chat:embed", args=[slug]),
+        "staying safe": reverse("events:staying_safe"),
+        "agency": reverse("events:agency_detail", args=[agency]),
+        "transcripts": reverse("archive:transcripts"),
+        "transcripts search": reverse("archive:transcripts") + "?q=cwestiwn",
+        "transcript": reverse("archive:transcript", args=["archived-chat"]),
+        "archived event": reverse("events:event_detail", args=["archived-chat"]),
+        "archived live page": reverse("chat:live", args=["archived-chat"]),
+        "not found": "/dim-tudalen/",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_english_is_left_on_the_public_pages_read_in_welsh(
+    webchat_with_items: LiveEvent,
+) -> None:
+    allowed = catalogue_words() | data_words()
+    reader = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    left: dict[str, set[str]] = {}
+    for name, url in welsh_pages(webchat_with_items).items():
+        response = reader.get(url)
+        assert response.status_code in (200, 404), name
+        assert '<html lang="cy"' in response.content.decode(), name
+        english = visible_words(response.content.decode()) - allowed
+        if english:
+            left[name] = english
+    assert left == {}, "\n".join(f"{name}: {sorted(words)}" for name, words in left.items())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_english_is_left_on_the_error_pages_read_in_welsh(rf) -> None:
+    from django.utils import translation
+
+    from outreach import errors
+
+    allowed = catalogue_words() | data_words()
+    request = rf.get("/")
+    left = {}
+    with translation.override("cy"):
+        for handler, argument in (
+            (errors.bad_request, Exception()),
+            (errors.permission_denied, Exception()),
+            (errors.page_not_found, Exception()),
+        ):
+            english = visible_words(handler(request, argument).content.decode()) - allowed
+            if english:
+                left[handler.__name__] = english
+        english = visible_words(errors.server_error(request).content.decode()) - allowed
+        if english:
+            left["server_error"] = english
+    assert left == {}
+
+
+SCRIPT_TEXT = re.compile(r"\b(?:gettext|gettext_noop)\('((?:[^'\\]|\\.)*)'\)")
+SCRIPT_PLURAL = re.compile(r"\bngettext\('((?:[^'\\]|\\.)*)',")
+
+
+def test_every_text_in_the_public_scripts_is_in_the_welsh_javascript_catalogue(
+    client: Client,
+) -> None:
+    welsh = served_catalogue(client, "cy")
+    english = served_catalogue(client, "en")
+    missing = []
+    for script in sorted((BASE_DIR / "static" / "js").glob("*.js")):
+        source = script.read_text()
+        for text in SCRIPT_TEXT.findall(source) + SCRIPT_PLURAL.findall(source):
+            text = text.replace("\\'", "'")
+            if text not in welsh or text in english:
+                missing.append((script.name, text))
+    assert missing == []
+
+
+def served_catalogue(client: Client, language: str) -> dict[str, object]:
+    script = client.get(reverse("javascript_catalogue") + f"?lang={language}").content.decode()
+    found = re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)
+    return json.loads(found.group(1)) if found else {}
+
+
+# Scripts whose words are staff's (the consoles): English for now (docs/accessibility.md).
+STAFF_SCRIPTS = {"console.js", "support-console.js", "similar-console.js", "staffroom-pane.js"}
+HUMAN_LITERAL = re.compile(r"(?<![\w.])'([A-Z][a-z]+(?: [a-z]+){2,}[^']*)'")
+
+
+def test_no_public_script_shows_a_sentence_without_the_catalogue() -> None:
+    """A sentence in quotes in a public script that is not a gettext call: a string
+    someone forgot to mark."""
+    left = []
+    for script in sorted((BASE_DIR / "static" / "js").glob("*.js")):
+        if script.name in STAFF_SCRIPTS:
+            continue
+        for number, line in enumerate(script.read_text().splitlines(), start=1):
+            if line.lstrip().startswith("//"):
+                continue
+            for text in HUMAN_LITERAL.findall(line):
+                marked = ("gettext(" in line or "gettext_noop(" in line) and f"'{text}'" in line
+                if not marked:
+                    left.append(f"{script.name}:{number}: {text}")
+    assert left == []
