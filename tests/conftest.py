@@ -29,6 +29,18 @@ def compiled_catalogues() -> None:
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts and ends in the default language: Django's LocaleMiddleware leaves the
+    language of a test client's last request active on the test's thread, so a Welsh page
+    in one test would make the next test's lazy strings Welsh."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def isolated_cache(settings: Settings) -> None:
     """Each test its own cache namespace (rate limits, ...) on the shared Redis, which is
     never flushed: REDIS_URL may point at a server that holds other data."""

@@ -54,11 +54,8 @@ export function renderFeedItem (item, questionBodies) {
   if (item.kind === 'question') {
     li.dataset.questionId = item.question_id
     const meta = element('p', 'app-feed__meta')
-    meta.append(element('strong', '', `Question ${item.number}`), ` from a member of the public${addressedTo(item.to)}`)
-    meta.append(element('span', 'app-asked-by', askedBy(item.asked_by)))
-}
-
     meta.append(element('strong', '', interpolate(gettext('Question %(number)s'), { number: item.number })), ' ', gettext('from a member of the public'), addressedTo(item.to))
+    meta.append(element('span', 'app-asked-by', askedBy(item.asked_by)))
     li.append(meta)
   } else if (item.kind === 'answer') {
     li.dataset.answers = item.question_id
