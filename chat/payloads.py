@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
-from django.utils.translation import get_language_info, gettext_noop
+from django.conf import settings
+from django.utils.translation import get_language_info, gettext, gettext_noop, ngettext
 
 from chat.enums import QuestionState
 from chat.models import Answer, Question
-from events.models import PanelSeat
+from events.models import Event, PanelSeat, panel_language_codes
 from safeguarding.detection import Finding, mask
 
 MEMBER_OF_THE_PUBLIC = "Member of the public"
@@ -78,7 +79,22 @@ def question_public(question: Question) -> dict[str, Any]:
         # How many people asked it (similar questions attached by a moderator): a count,
         # never who.
         "asked_by": question.askers_count,
+        # The language it was written in, as far as we know (the asker's reading language),
+        # so a screen reader reads a Welsh question on an English page in Welsh: `lang`.
+        "language": written_in(question.language),
     }
+
+
+def written_in(code: str) -> str:
+    """A language code of ours for a `lang` attribute, or "" when it is not one of ours."""
+    return code if code in {known for known, _name in settings.LANGUAGES} else ""
+
+
+def answer_language(event: Event) -> str:
+    """The language an answer is written in when the event's panel answers in only one;
+    "" when it answers in several (the reader's page language stands)."""
+    codes = panel_language_codes(event.panel_languages)
+    return written_in(codes[0]) if len(codes) == 1 else ""
 
 
 def published_with(question: Question) -> dict[str, Any] | None:
@@ -150,6 +166,7 @@ def answer_public(
         "mode": answer.mode,
         "body": answer.body,
         "panellist": who,
+        "language": answer_language(seat.event if seat else answer.question.event),
     }
     if answer.easy_read_body:
         # Only when written: an answer without one has the same payload as before.
@@ -206,19 +223,33 @@ PASSED_MESSAGE = gettext_noop(
 
 
 def merged_message(lead: Mapping[str, Any] | None) -> str | None:
-    """What the asker of an attached question is told: it is asked, as question N, and
-    whether that has been answered yet."""
+    """What the asker of an attached question is told, in the language being read: it is
+    asked, as question N, and whether that has been answered yet. The live page's script
+    words it again from `published_with` (static/js/live.js, mergedMessage), since a
+    frame's text may be made in another reader's language."""
     if lead is None:
         return None
+    number = lead["number"]
     others = int(lead["asked_by"]) - 1
-    people = f"{others} other {'person' if others == 1 else 'people'}"
-    said = (
-        f"A moderator published a question that asks the same as yours, as question "
-        f"{lead['number']}: you and {people} asked it."
-    )
+    if others > 0:
+        said = ngettext(
+            "A moderator published a question that asks the same as yours, as question "
+            "%(number)s: you and %(others)s other person asked it.",
+            "A moderator published a question that asks the same as yours, as question "
+            "%(number)s: you and %(others)s other people asked it.",
+            others,
+        ) % {"number": number, "others": others}
+    else:
+        said = gettext(
+            "A moderator published a question that asks the same as yours, as question %(number)s."
+        ) % {"number": number}
     if lead["state"] == QuestionState.ANSWERED:
-        return f"{said} It has been answered: see question {lead['number']} on this page."
-    return f"{said} You will be told here when it is answered."
+        then = gettext("It has been answered: see question %(number)s on this page.") % {
+            "number": number
+        }
+    else:
+        then = gettext("You will be told here when it is answered.")
+    return f"{said} {then}"
 
 
 def reason_for_asker(question: Question) -> str | None:

@@ -212,6 +212,21 @@ function start (root) {
   const EDITED_NOTE = gettext('A moderator removed some details before publishing your question. This is how everyone sees it.')
 
 
+  // As chat/payloads.py, merged_message: worded here, in the page's language.
+  function mergedMessage (lead) {
+    const values = { number: lead.number, others: lead.asked_by - 1 }
+    const said = values.others > 0
+      ? interpolate(ngettext(
+        'A moderator published a question that asks the same as yours, as question %(number)s: you and %(others)s other person asked it.',
+        'A moderator published a question that asks the same as yours, as question %(number)s: you and %(others)s other people asked it.',
+        values.others), values)
+      : interpolate(gettext('A moderator published a question that asks the same as yours, as question %(number)s.'), values)
+    const then = lead.state === 'answered'
+      ? interpolate(gettext('It has been answered: see question %(number)s on this page.'), values)
+      : gettext('You will be told here when it is answered.')
+    return `${said} ${then}`
+  }
+
   function showOwnQuestion (own) {
     let li = document.getElementById(`own-${own.question_id}`)
     if (!li) {
@@ -228,7 +243,8 @@ function start (root) {
     state.append(element('strong', `govuk-tag ${modifier}`, label))
     // Its public number, as the feed shows it (templates/chat/includes/own_questions.html).
     if (own.number && (own.state === 'published' || own.state === 'answered')) state.append(' ', interpolate(gettext('as question %(number)s'), { number: own.number }))
-    if (own.reason && ['rejected', 'unhandled', 'merged'].includes(own.state)) state.append(' ', userText(systemText(own.reason)))
+    if (own.state === 'merged' && own.published_with) state.append(' ', mergedMessage(own.published_with))
+    else if (own.reason && ['rejected', 'unhandled'].includes(own.state)) state.append(' ', userText(systemText(own.reason)))
     const bodyText = element('p', 'govuk-body govuk-!-margin-bottom-1')
     bodyText.append(userText(body))
     li.replaceChildren(bodyText)

@@ -154,6 +154,8 @@ async def test_approve_publishes_to_every_viewer_without_the_author(
         "asker": "Member of the public",
         "to": None,
         "asked_by": 1,
+        # The language the asker's page was in (chat/payloads.py, written_in).
+        "language": "en",
         "published_at": published["published_at"],
     }
     assert await moderator.until_type("queue_remove") == {
@@ -257,6 +259,8 @@ async def test_panellist_answer_is_published_with_name_role_and_agency(
             "agency_slug": "mencap",
             "byline": "Jo Davies, Campaigns and Policy Officer, Mencap",
         },
+        # The panel answers in English only (the event's default).
+        "language": "en",
         "published_at": answer["published_at"],
     }
     question = await db(Question.objects.get)(pk=question_id)

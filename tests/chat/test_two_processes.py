@@ -116,6 +116,7 @@ async def test_published_items_reach_viewers_on_both_servers_in_seq_order(
                 "asker": "Member of the public",
                 "to": None,
                 "asked_by": 1,
+                "language": "en",
             }
         own = await asker.of_type("own_question", question_id=question_id, state="published")
         assert (own["body"], own["published_body"]) == (original, edited)

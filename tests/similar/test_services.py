@@ -379,3 +379,31 @@ def test_the_queue_s_groups_are_read_in_one_query(
         groups = selectors.waiting_groups(event_id=live.event.pk)
         assert [len(members) for _, members in groups] == [5]
         assert all(member.staff_ref for _, members in groups for member in members)
+
+
+def test_an_attached_askers_message_is_in_the_language_they_read() -> None:
+    from django.utils import translation
+
+    from chat.payloads import merged_message
+
+    waiting = {"number": 4, "state": "published", "asked_by": 2}
+    answered = {"number": 4, "state": "answered", "asked_by": 5}
+    with translation.override("cy"):
+        assert merged_message(waiting) == (
+            "Cyhoeddodd cymedrolwr gwestiwn sy'n gofyn yr un peth â'ch un chi, fel cwestiwn 4: "
+            "gofynnwyd hyn gennych chi a 1 person arall. "
+            "Byddwch yn cael gwybod yma pan fydd wedi cael ei ateb."
+        )
+        assert merged_message(answered) == (
+            "Cyhoeddodd cymedrolwr gwestiwn sy'n gofyn yr un peth â'ch un chi, fel cwestiwn 4: "
+            "gofynnwyd hyn gennych chi a 4 o bobl eraill. "
+            "Mae wedi cael ei ateb: gweler cwestiwn 4 ar y dudalen hon."
+        )
+    assert merged_message(waiting) == (
+        "A moderator published a question that asks the same as yours, as question 4: "
+        "you and 1 other person asked it. You will be told here when it is answered."
+    )
+    assert merged_message({"number": 4, "state": "published", "asked_by": 1}) == (
+        "A moderator published a question that asks the same as yours, as question 4. "
+        "You will be told here when it is answered."
+    )
