@@ -283,6 +283,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Outreach <noreply@lo
 LANGUAGE_CODE = "en"
 # The public pages in English and Welsh (docs/accessibility.md, "Languages": adding one).
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+# English dates and numbers as in the UK (day first), not Django's American "en" formats.
+FORMAT_MODULE_PATH = ["outreach.formats"]
 # Compiled from the committed .po files by `manage.py compile_catalogues` (make does it).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The chosen language lasts for the browser session only: a shared device forgets it.

@@ -177,7 +177,7 @@ function start (section) {
       waiting.hidden = false
     }
     if (frame.state !== 'ended' && frame.closes_at) {
-      const at = new Date(frame.closes_at).toLocaleTimeString(document.documentElement.lang || 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })
+      const at = new Date(frame.closes_at).toLocaleTimeString(document.documentElement.lang || 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' })
       ends.textContent = interpolate(gettext('This conversation stays open until %(time)s at the latest, even after the webchat ends.'), { time: at })
     }
     if (exitButton) exitButton.setAttribute('href', frame.exit_url || neutralExit)

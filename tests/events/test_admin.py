@@ -206,6 +206,9 @@ def test_the_admin_index_has_one_accounts_section(staff_client: Client) -> None:
         "Agencies and events",
         "Live chat",
         "Safeguarding",
+        # Read-only, for audit: how questions were grouped, what staff said to each other.
+        "Similar questions",
+        "Staff room",
         "Transcript archive",
     ]
 
@@ -315,3 +318,22 @@ def test_the_admin_home_offers_reports_only_to_who_may_read_them(client: Client)
 
     assert response.status_code == 200
     assert reverse("reports:reports") not in response.content.decode()
+
+
+def test_staff_type_and_read_dates_day_first_as_in_the_uk(staff_client: Client) -> None:
+    """07/12/2026 is 7 December (the site's English is British), not 12 July."""
+    event = EventFactory(
+        starts_at=datetime(2026, 12, 7, 18, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 7, 19, 0, tzinfo=UTC),
+    )
+
+    page = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    assert 'name="starts_at_0" value="07/12/2026"' in page.content.decode()
+
+    # What staff type is read the same way: day first.
+    from django.contrib import admin
+
+    form_class = admin.site._registry[Event].get_form(page.wsgi_request, event)
+    field = form_class.base_fields["starts_at"]
+    assert field.clean(["07/12/2026", "18:00:00"]).date().isoformat() == "2026-12-07"
