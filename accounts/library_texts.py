@@ -20,6 +20,8 @@ ALLAUTH_TEXTS = (
     gettext_noop(
         "You cannot generate recovery codes without having two-factor authentication enabled."
     ),
+    # The reauthentication page's other ways to confirm it is you (templates/account/).
+    gettext_noop("Send me a sign-in code"),
     # Field labels and placeholders (our templates write their own labels; these stay right
     # for any field that falls back to allauth's).
     gettext_noop("Email"),
@@ -43,10 +45,10 @@ DJANGO_TEXTS = (
     gettext_noop("Enter a valid email address."),
 )
 
+# (The Welsh account pages' test signs up with a short password: it fails if this changes.)
 DJANGO_PLURAL_TEXTS = (
     ngettext_lazy(
-        "This password is too short. It must contain at least %(min_length)d character.",
-        "This password is too short. It must contain at least %(min_length)d characters.",
-        "min_length",
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
     ),
 )
