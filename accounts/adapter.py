@@ -8,28 +8,37 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import onboarding
 from accounts.roles import user_holds_role, user_mfa_missing
 from core.networks import network_hash
 
-WRONG_CODE = "The code is wrong or too old. Type the newest code from your app."
+# The English msgid (tests read it); the forms show it in the reader's language.
+WRONG_CODE = gettext_noop("The code is wrong or too old. Type the newest code from your app.")
 
 
 class AccountAdapter(DefaultAccountAdapter):
     # Plain words (GOV.UK style; many of our readers have a learning disability).
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "email_password_mismatch": "The email address or password is wrong. Check them and "
-        "try again.",
-        "email_taken": "There is already an account with this email address. Sign in, or "
-        "reset your password if you have forgotten it.",
-        "enter_current_password": "Enter your current password",
-        "incorrect_code": WRONG_CODE,
-        "incorrect_password": "The password is wrong",
-        "invalid_or_expired_key": "This link does not work any more. Ask for a new one.",
-        "too_many_login_attempts": "Too many tries to sign in. Wait a few minutes, then try again.",
-        "rate_limited": "Too many tries. Wait a few minutes, then try again.",
+        "email_password_mismatch": gettext_lazy(
+            "The email address or password is wrong. Check them and try again."
+        ),
+        "email_taken": gettext_lazy(
+            "There is already an account with this email address. Sign in, or "
+            "reset your password if you have forgotten it."
+        ),
+        "enter_current_password": gettext_lazy("Enter your current password"),
+        "incorrect_code": gettext_lazy(WRONG_CODE),
+        "incorrect_password": gettext_lazy("The password is wrong"),
+        "invalid_or_expired_key": gettext_lazy(
+            "This link does not work any more. Ask for a new one."
+        ),
+        "too_many_login_attempts": gettext_lazy(
+            "Too many tries to sign in. Wait a few minutes, then try again."
+        ),
+        "rate_limited": gettext_lazy("Too many tries. Wait a few minutes, then try again."),
     }
 
     def get_client_ip(self, request: HttpRequest) -> str:
@@ -96,7 +105,9 @@ def _failure_limits(network: str, credentials: dict[str, Any]) -> list[tuple[str
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
-        "incorrect_code": WRONG_CODE,
-        "unverified_email": "Confirm your email address first, using the link we sent you. "
-        "Then set up your authenticator app.",
+        "incorrect_code": gettext_lazy(WRONG_CODE),
+        "unverified_email": gettext_lazy(
+            "Confirm your email address first, using the link we sent you. "
+            "Then set up your authenticator app."
+        ),
     }

@@ -4,12 +4,15 @@ from typing import Any
 from allauth.core import context
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
+from django.utils.translation import gettext_lazy
 
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that my account and my personal data will be deleted",
-        error_messages={"required": "Tick the box to confirm you want to delete your account"},
+        label=gettext_lazy("I understand that my account and my personal data will be deleted"),
+        error_messages={
+            "required": gettext_lazy("Tick the box to confirm you want to delete your account")
+        },
     )
 
 

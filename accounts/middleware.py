@@ -3,11 +3,12 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext, gettext_noop
 
 from accounts import onboarding
 from accounts.roles import user_mfa_missing
 
-MFA_SETUP_MESSAGE = (
+MFA_SETUP_MESSAGE = gettext_noop(
     "Set up an authenticator app before you use this page. Your role needs a second "
     "step when you sign in, so that nobody else can act as you."
 )
@@ -50,7 +51,7 @@ class RequireMfaMiddleware:
             match is not None and match.app_name == "admin"
         )
         if needs_mfa and user_mfa_missing(request.user):
-            messages.warning(request, MFA_SETUP_MESSAGE)
+            messages.warning(request, gettext(MFA_SETUP_MESSAGE))
             if request.method == "GET":
                 onboarding.remember_destination(request.session, request.get_full_path())
             return HttpResponseRedirect(onboarding.mfa_setup_url())

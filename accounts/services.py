@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
 from accounts.roles import EVENT_MANAGERS, MODERATORS, PANELLISTS, user_group_names, user_holds_role
@@ -22,9 +23,9 @@ logger = logging.getLogger(__name__)
 
 # What each group lets someone do, in the words of an invitation.
 ROLE_DESCRIPTIONS = {
-    EVENT_MANAGERS: "set up agencies, panellists and webchats",
-    MODERATORS: "moderate webchats: read every question before the public sees it",
-    PANELLISTS: "answer questions in webchats as a member of the panel",
+    EVENT_MANAGERS: gettext_lazy("set up agencies, panellists and webchats"),
+    MODERATORS: gettext_lazy("moderate webchats: read every question before the public sees it"),
+    PANELLISTS: gettext_lazy("answer questions in webchats as a member of the panel"),
 }
 
 
@@ -138,9 +139,12 @@ def user_delete(*, user_id: int) -> None:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
         if user_holds_role(user):
+            # The English msgid: the view shows it in the reader's language.
             raise AccountDeletionRefused(
-                "Your account has a staff, moderator or panellist role. "
-                "Ask an administrator to close it."
+                gettext_noop(
+                    "Your account has a staff, moderator or panellist role. "
+                    "Ask an administrator to close it."
+                )
             )
         user_deleting.send(sender=user_delete, user_id=user.pk)
         user.delete()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts import services
 from accounts.forms import DeleteAccountForm
@@ -22,10 +23,10 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         try:
             services.user_delete(user_id=signed_in_user_id(request))
         except services.AccountDeletionRefused as refusal:
-            messages.error(request, refusal.message)
+            messages.error(request, gettext(refusal.message))
             return HttpResponseRedirect(reverse("accounts:delete"))
         logout(request)
-        messages.success(request, "Your account and your personal data have been deleted.")
+        messages.success(request, gettext("Your account and your personal data have been deleted."))
         return HttpResponseRedirect(reverse("events:home"))
     return render(
         request,

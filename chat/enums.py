@@ -1,22 +1,25 @@
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class QuestionState(models.TextChoices):
-    PENDING = "pending", "Waiting for a moderator"
-    PUBLISHED = "published", "Published"
-    ANSWERED = "answered", "Answered"
-    REJECTED = "rejected", "Declined"
+    """The labels are msgids: a page shows them in the reader's language (|system_text)."""
+
+    PENDING = "pending", gettext_noop("Waiting for a moderator")
+    PUBLISHED = "published", gettext_noop("Published")
+    ANSWERED = "answered", gettext_noop("Answered")
+    REJECTED = "rejected", gettext_noop("Declined")
     # Still waiting when the webchat closed: its asker is told, moderators see it listed.
-    UNHANDLED = "unhandled", "Not reached before the end"
+    UNHANDLED = "unhandled", gettext_noop("Not reached before the end")
     # Its asker was muted while it waited: out of the queue, kept for audit, never published.
-    REMOVED = "removed", "Not published (asker muted)"
+    REMOVED = "removed", gettext_noop("Not published (asker muted)")
     # A moderator passed it to the event's crisis worker: out of the public queue, never
     # published; its words begin a private conversation (support/).
-    PASSED = "passed", "Passed to the crisis worker"
+    PASSED = "passed", gettext_noop("Passed to the crisis worker")
     # A moderator attached it to a published question that asks the same (similar/): never
     # published itself; its asker is told of that question's publication and answer, and
     # the public sees one more person asked it (Question.askers_count).
-    MERGED = "merged", "Published with a similar question"
+    MERGED = "merged", gettext_noop("Published with a similar question")
 
 
 # A moderator may route (question_route) a question that is waiting or on the page.

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from babel.messages.pofile import read_po
@@ -22,6 +23,10 @@ from django.utils.translation.trans_real import DjangoTranslation
 
 from core.catalogues import catalogue_files
 from tests.live import LiveEvent
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
+    from django.http import HttpResponse
 
 BASE_DIR = Path(settings.BASE_DIR)
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%\{\w+\}|%\{\w+\}")
@@ -51,6 +56,35 @@ def test_there_is_a_welsh_catalogue_for_the_pages_and_the_scripts() -> None:
     names = {(path.parent.parent.parent, path.name) for path in welsh_catalogues()}
     assert (BASE_DIR / "locale", "django.po") in names
     assert (BASE_DIR / "locale", "djangojs.po") in names
+    # The accounts app's words, and allauth's and Django's on the account pages.
+    assert (BASE_DIR / "accounts" / "locale", "django.po") in names
+
+
+def library_msgids(*catalogues: Path) -> set[str]:
+    found: set[str] = set()
+    for po_path in catalogues:
+        with po_path.open("rb") as po_file:
+            found.update(message.id for message in read_po(po_file) if isinstance(message.id, str))
+    return found
+
+
+def test_the_library_texts_we_translate_are_still_the_libraries_own() -> None:
+    """accounts/library_texts.py names allauth's and Django's words so that their Welsh is
+    kept: after an upgrade that rewords one, its Welsh would silently stop being used."""
+    import allauth
+    import django
+
+    from accounts import library_texts
+
+    allauth_english = Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES"
+    django_english = [
+        Path(django.__file__).parent / part / "locale" / "en" / "LC_MESSAGES" / "django.po"
+        for part in ("conf", "contrib/auth")
+    ]
+    allauth_ids = library_msgids(allauth_english / "django.po")
+    django_ids = library_msgids(*django_english)
+    assert [text for text in library_texts.ALLAUTH_TEXTS if text not in allauth_ids] == []
+    assert [text for text in library_texts.DJANGO_TEXTS if text not in django_ids] == []
 
 
 @pytest.mark.parametrize("po_path", welsh_catalogues(), ids=lambda path: str(path))
@@ -271,6 +305,149 @@ def test_no_english_is_left_on_the_error_pages_read_in_welsh(rf) -> None:
         if english:
             left["server_error"] = english
     assert left == {}
+
+
+# ---- The account pages and emails, read in Welsh -----------------------------------------
+
+READER_EMAIL = "nerys.jones@example.org"
+
+
+def english_left(response: "HttpResponse", allowed: set[str]) -> set[str]:
+    page = response.content.decode()
+    assert '<html lang="cy"' in page
+    return visible_words(page) - allowed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_english_is_left_on_the_account_pages_read_in_welsh() -> None:
+    """What a member of the public sees of their account, in Welsh: signing in (and getting
+    the password wrong), creating an account (and a password the checks refuse), resetting
+    the password, then, signed in, their questions, email, password, deleting the account
+    and signing out."""
+    from tests.accounts.test_accounts import PASSWORD, verified_user
+
+    allowed = catalogue_words() | data_words()
+    verified_user(READER_EMAIL)
+    reader = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    left: dict[str, set[str]] = {}
+
+    def check(name: str, response: "HttpResponse") -> str:
+        assert response.status_code == 200, name
+        english = english_left(response, allowed)
+        if english:
+            left[name] = english
+        return html_module.unescape(response.content.decode())
+
+    for name, url in {
+        "sign in": reverse("account_login"),
+        "sign up": reverse("account_signup"),
+        "password reset": reverse("account_reset_password"),
+        "password reset sent": reverse("account_reset_password_done"),
+    }.items():
+        check(name, reader.get(url))
+    wrong = check(
+        "wrong password",
+        reader.post(reverse("account_login"), {"login": READER_EMAIL, "password": "anghywir"}),
+    )
+    assert "Mae'r cyfeiriad e-bost neu'r cyfrinair yn anghywir." in wrong
+    refused = check(
+        "refused passwords",
+        reader.post(
+            reverse("account_signup"),
+            {"email": "newydd@example.org", "password1": "1234", "password2": "4321"},
+        ),
+    )
+    assert "Mae'r cyfrinair hwn yn rhy gyffredin." in refused
+    assert "Rhifau yn unig sydd yn y cyfrinair hwn." in refused
+    assert "Rhaid iddo gynnwys o leiaf 8 nod." in refused
+    mismatched = check(
+        "passwords that differ",
+        reader.post(
+            reverse("account_signup"),
+            {"email": "newydd@example.org", "password1": PASSWORD, "password2": PASSWORD + "!"},
+        ),
+    )
+    assert "Rhaid i chi deipio'r un cyfrinair bob tro." in mismatched
+    similar = check(
+        "password like the address",
+        reader.post(
+            reverse("account_signup"),
+            {"email": "gwenllian@example.org", "password1": "gwenllian", "password2": "gwenllian"},
+        ),
+    )
+    assert "Mae'r cyfrinair yn rhy debyg i'r cyfeiriad e-bost." in similar
+
+    signed_in = reader.post(reverse("account_login"), {"login": READER_EMAIL, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    questions = check("my questions", reader.get(reverse("chat:my_questions")))
+    assert "Rydych wedi mewngofnodi." in questions  # allauth's message, ours in Welsh
+    for name, url in {
+        "email addresses": reverse("account_email"),
+        "password change": reverse("account_change_password"),
+        "delete account": reverse("accounts:delete"),
+        "sign out": reverse("account_logout"),
+    }.items():
+        check(name, reader.get(url))
+    # Deleting asks for the password again first.
+    asked = reader.post(reverse("accounts:delete"), {})
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    check("confirm it is you", reader.get(asked["Location"]))
+    reader.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    unticked = check("delete account unticked", reader.post(reverse("accounts:delete"), {}))
+    assert "Ticiwch y blwch i gadarnhau eich bod eisiau dileu eich cyfrif" in unticked
+    wrong_current = check(
+        "password change wrong",
+        reader.post(
+            reverse("account_change_password"),
+            {"oldpassword": "anghywir", "password1": PASSWORD, "password2": PASSWORD},
+        ),
+    )
+    assert "Rhowch eich cyfrinair presennol" in wrong_current
+    assert left == {}, "\n".join(f"{name}: {sorted(words)}" for name, words in left.items())
+
+
+def welsh_email_words(message: "EmailMessage") -> tuple[str, set[str]]:
+    """The subject without allauth's "[site] " prefix, and the words of subject and body."""
+    subject = message.subject.split("] ", 1)[-1]
+    text = re.sub(r"https?://\S+", " ", f"{subject}\n{message.body}")
+    return subject, {word.lower().strip("'\u2019") for word in WORD.findall(text)} - {""}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_account_emails_are_in_welsh_for_a_welsh_reader() -> None:
+    """allauth sends its emails in the language of the request: a person reading in Welsh
+    gets them in Welsh, every word of them."""
+    from django.core import mail
+
+    from tests.accounts.test_accounts import PASSWORD, verified_user
+
+    allowed = catalogue_words()
+    verified_user(READER_EMAIL)
+    reader = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    sent = {}
+    reader.post(
+        reverse("account_signup"),
+        {"email": "newydd@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    sent["signup confirmation"] = mail.outbox[-1]
+    reader.post(reverse("account_reset_password"), {"email": READER_EMAIL})
+    sent["password reset"] = mail.outbox[-1]
+    reader.post(reverse("account_reset_password"), {"email": "neb@example.org"})
+    sent["unknown account"] = mail.outbox[-1]
+
+    subjects = {name: welsh_email_words(message)[0] for name, message in sent.items()}
+    assert subjects == {
+        "signup confirmation": "Cadarnhau eich cyfeiriad e-bost",
+        "password reset": "Gosod cyfrinair newydd",
+        "unknown account": "Eich cais",
+    }
+    for message in sent.values():
+        assert message.body.startswith("Helo,\n")
+        assert message.body.rstrip().endswith(
+            "Anfonwyd yr e-bost hwn yn awtomatig. Peidiwch ag ateb iddo."
+        )
+    english = {name: welsh_email_words(message)[1] - allowed for name, message in sent.items()}
+    assert english == {name: set() for name in sent}
 
 
 SCRIPT_TEXT = re.compile(r"\b(?:gettext|gettext_noop)\('((?:[^'\\]|\\.)*)'\)")

@@ -1,6 +1,7 @@
 """The public journey in Welsh, in a browser: home, the event, the live page, asking, and
-the quick exit, on a phone and a desktop, with axe at zero violations on every page; and
-the language chooser keeps the person on the page they were reading."""
+the quick exit, on a phone and a desktop, with axe at zero violations on every page; the
+sign-in page in Welsh; and the language chooser keeps the person on the page they were
+reading."""
 
 from typing import Any
 
@@ -84,6 +85,28 @@ def test_switching_language_keeps_the_person_on_the_same_page(
     assert page.url == portal.url(f"{live}?lang=cy")
     in_welsh(page)
     assert_no_axe_violations(page, axe_script, "live page after switching back")
+
+
+def test_the_sign_in_page_in_welsh_has_no_axe_violations(
+    portal: Portal, new_context: NewContext, axe_script: Any
+) -> None:
+    # A browser set to Welsh, as a Welsh reader's is.
+    page = new_context(viewport=PHONE, locale="cy-GB").new_page()
+    page.goto("/accounts/login/")
+    in_welsh(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mewngofnodi")
+    expect(page.get_by_label("Cyfeiriad e-bost")).to_be_visible()
+    # GOV.UK's password input: its Show button is written by the script, in Welsh too.
+    expect(page.get_by_role("button", name="Dangos y cyfrinair")).to_have_text("Dangos")
+    assert_no_axe_violations(page, axe_script, "sign in in Welsh")
+
+    page.get_by_label("Cyfeiriad e-bost").fill("neb@example.org")
+    page.get_by_label("Cyfrinair", exact=True).fill("anghywir")
+    page.get_by_role("button", name="Mewngofnodi", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Mae'r cyfeiriad e-bost neu'r cyfrinair yn anghywir."
+    )
+    assert_no_axe_violations(page, axe_script, "sign in in Welsh with an error")
 
 
 def test_the_embed_in_welsh_has_no_axe_violations(
