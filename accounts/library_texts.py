@@ -1,7 +1,8 @@
-"""The words django-allauth and Django's password checks put on our account pages, named here
-so that `makemessages` keeps their Welsh in accounts/locale/ (allauth ships no Welsh, and
-Django's Welsh lacks the password checks). Our own words for allauth's errors are in
-accounts/adapter.py; its field labels are replaced in templates/allauth/includes/.
+"""The words django-allauth and Django's password checks put on our account and 2-step
+verification pages, named here so that `makemessages` keeps their Welsh in accounts/locale/
+(allauth ships no Welsh, and Django's Welsh lacks the password checks). Our own words for
+allauth's errors are in accounts/adapter.py; its field labels are replaced in
+templates/allauth/includes/ and templates/mfa/.
 
 Written for django-allauth 65 and Django 5.2: each text must be a msgid the library has
 exactly, and tests/test_translations.py checks that it still is after an upgrade."""
@@ -33,6 +34,10 @@ ALLAUTH_TEXTS = (
     gettext_noop("New Password (again)"),
     gettext_noop("Remember Me"),
     gettext_noop("Code"),
+    # allauth.mfa's: the authenticator set-up form's code field (its placeholder is "Code").
+    # Its other words on the 2-step pages are its errors: "Incorrect code." and the unverified
+    # email one are replaced by ours (accounts/adapter.py), the rest are listed above.
+    gettext_noop("Authenticator code"),
     gettext_noop("Forgot your password?"),
 )
 
