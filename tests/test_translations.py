@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -318,6 +319,17 @@ def english_left(response: "HttpResponse", allowed: set[str]) -> set[str]:
     return visible_words(page) - allowed
 
 
+def read_in_welsh(
+    left: dict[str, set[str]], allowed: set[str], name: str, response: "HttpResponse"
+) -> str:
+    """Note in `left` any English on the page `name`; the page's text, for what it says."""
+    assert response.status_code == 200, name
+    english = english_left(response, allowed)
+    if english:
+        left[name] = english
+    return html_module.unescape(response.content.decode())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_no_english_is_left_on_the_account_pages_read_in_welsh() -> None:
     """What a member of the public sees of their account, in Welsh: signing in (and getting
@@ -332,11 +344,7 @@ def test_no_english_is_left_on_the_account_pages_read_in_welsh() -> None:
     left: dict[str, set[str]] = {}
 
     def check(name: str, response: "HttpResponse") -> str:
-        assert response.status_code == 200, name
-        english = english_left(response, allowed)
-        if english:
-            left[name] = english
-        return html_module.unescape(response.content.decode())
+        return read_in_welsh(left, allowed, name, response)
 
     for name, url in {
         "sign in": reverse("account_login"),
@@ -403,6 +411,92 @@ def test_no_english_is_left_on_the_account_pages_read_in_welsh() -> None:
         ),
     )
     assert "Rhowch eich cyfrinair presennol" in wrong_current
+    assert left == {}, "\n".join(f"{name}: {sorted(words)}" for name, words in left.items())
+
+
+def code_in_app(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_english_is_left_on_the_two_step_verification_pages_read_in_welsh() -> None:
+    """A member of the public reading in Welsh sets up an authenticator app from their account
+    (getting the code wrong first), looks after their recovery codes, then signs in again with
+    the second step (a wrong code, then a recovery code) and turns the app off."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from accounts.models import User
+    from tests.accounts.test_accounts import PASSWORD, verified_user
+
+    allowed = catalogue_words() | data_words()
+    verified_user(READER_EMAIL)
+    reader = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    left: dict[str, set[str]] = {}
+
+    def check(name: str, response: "HttpResponse") -> str:
+        return read_in_welsh(left, allowed, name, response)
+
+    reader.post(reverse("account_login"), {"login": READER_EMAIL, "password": PASSWORD})
+    off = check("two-step, off", reader.get(reverse("mfa_index")))
+    assert "I ffwrdd</strong> Nid ydych wedi gosod ap dilysu." in off
+    # Setting up the app asks for the password again first.
+    asked = reader.get(reverse("mfa_activate_totp"))
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    reader.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    setup = reader.get(reverse("mfa_activate_totp"))
+    check("set up an authenticator app", setup)
+    wrong = check(
+        "set up, wrong code", reader.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    )
+    assert "Mae'r cod yn anghywir neu'n rhy hen. Teipiwch y cod diweddaraf o'ch ap." in wrong
+    turned_on = check(
+        "set up, right code",
+        reader.post(
+            reverse("mfa_activate_totp"),
+            {"code": code_in_app(setup.context["form"].secret)},
+            follow=True,
+        ),
+    )
+    assert "Mae dilysu dau gam ymlaen." in turned_on  # the message, on the recovery codes
+    assert "Mae gennych <strong>10</strong> cod ar ôl allan o 10." in turned_on
+
+    on = check("two-step, on", reader.get(reverse("mfa_index")))
+    assert "Ymlaen</strong> Rydych yn defnyddio ap dilysu i fewngofnodi." in on
+    assert "Mae gennych <strong>10</strong> cod adfer ar ôl allan o 10." in on
+    for name, url_name in {
+        "recovery codes": "mfa_view_recovery_codes",
+        "make new recovery codes": "mfa_generate_recovery_codes",
+        "confirm it is you with a code": "mfa_reauthenticate",
+        "turn off the app": "mfa_deactivate_totp",
+    }.items():
+        check(name, reader.get(reverse(url_name)))
+    remade = check(
+        "new recovery codes made",
+        reader.post(reverse("mfa_generate_recovery_codes"), follow=True),
+    )
+    assert "Mae gennych godau adfer newydd. Cadwch nhw rywle diogel." in remade
+
+    # Signing in again: the second step, for someone with an authenticator app.
+    reader.post(reverse("account_logout"))
+    reader.post(reverse("account_login"), {"login": READER_EMAIL, "password": PASSWORD})
+    check("second step", reader.get(reverse("mfa_authenticate")))
+    wrong = check(
+        "second step, wrong code", reader.post(reverse("mfa_authenticate"), {"code": "12345678"})
+    )
+    assert "Mae'r cod yn anghywir neu'n rhy hen. Teipiwch y cod diweddaraf o'ch ap." in wrong
+    user = User.objects.get(email=READER_EMAIL)
+    recovery_code = RecoveryCodes.activate(user).get_unused_codes()[0]
+    signed_in = reader.post(reverse("mfa_authenticate"), {"code": recovery_code})
+    assert signed_in.status_code == 302
+    # Turning the app off asks again (allauth counts only a confirmation, not the sign-in).
+    asked = reader.post(reverse("mfa_deactivate_totp"))
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    check("confirm it is you, app on", reader.get(asked["Location"]))
+    reader.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    turned_off = check("app turned off", reader.post(reverse("mfa_deactivate_totp"), follow=True))
+    assert "Mae eich ap dilysu wedi'i ddiffodd." in turned_off
     assert left == {}, "\n".join(f"{name}: {sorted(words)}" for name, words in left.items())
 
 
