@@ -101,7 +101,7 @@ def test_text_with_bidi_overrides_is_shown_isolated_in_the_consoles_and_the_live
         in pages["panel console"].content.decode()
     )
     assert (
-        '<p class="app-feed__body"><bdi>Call 101 or 999 in an emergency</bdi></p>'
+        '<p class="app-feed__body" lang="en"><bdi>Call 101 or 999 in an emergency</bdi></p>'
         in pages["live page"].content.decode()
     )
 

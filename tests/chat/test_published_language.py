@@ -84,10 +84,10 @@ def test_a_panel_answering_in_two_languages_leaves_the_answer_unmarked(live: Liv
 
 
 def test_a_language_that_is_not_ours_is_never_written_into_the_page(live: LiveEvent) -> None:
-    question = asked_question(live, ENGLISH, language='en" onmouseover="x')
+    question = asked_question(live, ENGLISH, language='en"><b>')
     chat_services.question_approve(question_id=question.pk, actor_id=live.moderator.pk)
 
     page = Client().get(reverse("chat:live", args=[live.event.slug])).content.decode()
 
     assert body_languages(page)[ENGLISH] is None
-    assert "onmouseover" not in page
+    assert "<b>" not in page
