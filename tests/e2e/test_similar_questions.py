@@ -61,7 +61,7 @@ print(json.dumps({"slug": event.slug, "first_id": first.question["question_id"]}
 def similar_webchat(portal: Portal) -> dict[str, Any]:
     return portal.run(
         SIMILAR_WEBCHAT_SCRIPT,
-        E2E_SLUG=f"reporting-hate-crime-{next(_numbers)}",
+        E2E_SLUG=f"similar-questions-{next(_numbers)}",
         E2E_MODERATOR_ID=str(portal.data["moderator_id"]),
     )
 
