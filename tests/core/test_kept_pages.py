@@ -4,6 +4,7 @@ for it rather than building it again."""
 import asyncio
 import gzip
 import threading
+import time
 import zlib
 
 import pytest
@@ -18,7 +19,9 @@ def _build(versions: tuple[bytes, ...], started: threading.Event, release: threa
     with kept_pages.building(KEY):
         started.set()
         release.wait(5)
-        kept_pages.keep(KEY, versions, HttpResponse("built for the new version"), {})
+        kept_pages.keep(
+            KEY, versions, HttpResponse("built for the new version"), {}, read_at=time.monotonic()
+        )
 
 
 async def test_a_reader_waiting_for_a_build_gets_the_page_it_builds() -> None:
@@ -73,7 +76,9 @@ def test_a_gzipped_kept_page_is_the_same_page_with_each_readers_values() -> None
     page = "<p>The panel is answering questions now.</p>\n" * 400
     stand_in = kept_pages.CSRF_STAND_IN
     response = HttpResponse(f"{page}<input value='{stand_in}'>{page}<i>{stand_in}</i>end")
-    kept = kept_pages.keep(("gzip test",), (b"v",), response, {"csrf": stand_in})
+    kept = kept_pages.keep(
+        ("gzip test",), (b"v",), response, {"csrf": stand_in}, read_at=time.monotonic()
+    )
 
     for token in ("first-reader-token", "another-readers-token-" + "x" * 70_000):
         plain = kept.content({"csrf": token}, gzip=False)
