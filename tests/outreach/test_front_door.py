@@ -45,7 +45,11 @@ async def _get(
     if cookies:
         jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
         headers.append((b"cookie", jar.encode()))
-    response = await HttpCommunicator(app, "GET", path, headers=headers).get_response(timeout=40)
+    communicator = HttpCommunicator(app, "GET", path, headers=headers)
+    response = await communicator.get_response(timeout=40)
+    # Let Django finish the request (request_finished gives its database connection back
+    # to the pool) rather than have it cancelled when the communicator is dropped.
+    await communicator.wait(timeout=40)
     response["cookies"] = {
         value.decode().split("=", 1)[0]: value.decode().split("=", 1)[1].split(";")[0]
         for name, value in response["headers"]
