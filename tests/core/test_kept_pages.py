@@ -48,6 +48,22 @@ async def test_with_no_build_under_way_a_reader_does_not_wait() -> None:
     await asyncio.wait_for(kept_pages.build_finished(("nothing building",), timeout=30), 0.5)
 
 
+def test_a_page_built_before_a_reader_arrived_is_not_theirs_once_stale() -> None:
+    kept_pages.forget_all()
+    read_at = time.monotonic()
+    kept_pages.keep(
+        KEY, (b"old",), HttpResponse("built before the publication"), {}, read_at=read_at
+    )
+    arrived_after = read_at + 0.001  # a publication renewed the token meanwhile
+
+    assert kept_pages.built_since(KEY, arrived_after) is None
+    assert kept_pages.current(KEY, (b"new",)) is None
+    # A reader who arrived before its versions were read may have it, whatever the tokens.
+    found = kept_pages.built_since(KEY, read_at)
+    assert found is not None and found.body({}) == "built before the publication"
+    kept_pages.forget_all()
+
+
 def test_one_build_at_a_time() -> None:
     inside = 0
     most = 0
