@@ -13,6 +13,7 @@ full. Whether they have is known without a query from the event's askers index i
 """
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -52,6 +53,7 @@ def watcher_page(
     if event is None:
         return None
     token = guest_token_from_cookie(request.COOKIES.get(GUEST_COOKIE_NAME), session_key=None)
+    read_at = time.monotonic()
     tokens = _versions_unless_asked(event.event_id, token)
     if tokens is None:
         return None
@@ -70,6 +72,7 @@ def watcher_page(
                     kept_pages.DoorInfo(
                         key, _scopes(event.event_id), guest_event_id=event.event_id
                     ),
+                    read_at=read_at,
                 )
     response = kept.response(
         request, kept_pages.reader_values(request, kept, client=str(uuid.uuid4()))

@@ -182,6 +182,9 @@ class KeptPage:
     # accepts gzip (about a seventh of the size: docs/performance.md, "The door").
     texts: tuple[bytes, ...] = ()
     deflated_texts: tuple[bytes, ...] = ()
+    # When the version read it was built at was sent (time.monotonic()): the page shows
+    # every change whose token was renewed before then (`built_since`).
+    read_at: float = 0.0
 
     @property
     def slots(self) -> frozenset[str]:
@@ -287,6 +290,12 @@ def _wake(future: "asyncio.Future[None]") -> None:
         future.set_result(None)
 
 
+def in_build(key: tuple[Any, ...]) -> bool:
+    """Whether a thread is building `key` now."""
+    with _kept_lock:
+        return key in _in_build
+
+
 async def build_finished(key: tuple[Any, ...], timeout: float) -> None:
     """Wait (at most `timeout` seconds) for the build of `key` under way, if any, to end:
     a reader who arrives while a publication's page is being built gets that page from
@@ -308,14 +317,28 @@ def current(key: tuple[Any, ...], versions: tuple[bytes, ...]) -> KeptPage | Non
     return kept
 
 
+def built_since(key: tuple[Any, ...], since: float) -> KeptPage | None:
+    """The kept page of `key` if it was built at versions read at or after `since`
+    (time.monotonic()), whatever tokens it carries: it shows every change made before a
+    reader who arrived at `since` came, so it is current enough for them even when a later
+    publication has made it stale since (the front door's readers waiting for a build)."""
+    kept = _kept.get(key)
+    if kept is None or kept.read_at < since or kept.expires_at < time.monotonic():
+        return None
+    return kept
+
+
 def keep(
     key: tuple[Any, ...],
     versions: tuple[bytes, ...],
     response: HttpResponse,
     stand_ins: dict[str, str],
     door: DoorInfo | None = None,
+    *,
+    read_at: float,
 ) -> KeptPage:
-    """Keep `response` (rendered with `stand_ins`: slot name -> the text standing in)."""
+    """Keep `response` (rendered with `stand_ins`: slot name -> the text standing in), built
+    at `versions`, read from Redis at `read_at` (time.monotonic() before the read)."""
     pieces = [response.content.decode()]
     for slot, stand_in in stand_ins.items():
         cut: list[str] = []
@@ -343,6 +366,7 @@ def keep(
         door=door,
         texts=tuple(texts),
         deflated_texts=tuple(_deflated(text) for text in texts),
+        read_at=read_at,
     )
     with _kept_lock:
         _kept[key] = kept
@@ -500,6 +524,7 @@ def serve(
         return None
     key = reader_key(request, key)
     scopes = tuple(scopes)
+    read_at = time.monotonic()
     found = versions(scopes)
     if found is None:
         return None
@@ -512,7 +537,14 @@ def serve(
                 response = render()
                 if response.status_code != 200:
                     return response
-                kept = keep(key, tokens, response, {"csrf": CSRF_STAND_IN}, DoorInfo(key, scopes))
+                kept = keep(
+                    key,
+                    tokens,
+                    response,
+                    {"csrf": CSRF_STAND_IN},
+                    DoorInfo(key, scopes),
+                    read_at=read_at,
+                )
     return kept.response(request, reader_values(request, kept))
 
 

@@ -8,14 +8,23 @@ middleware's: security, CSP, framing) for that URL, and the next reader of it is
 here: the version tokens (and, for a guest with the guest cookie, whether they have asked
 here) read in one round trip to Redis from the loop, the kept body with this reader's CSRF
 token, client id and cookies filled in, and the remembered headers. Anything else (a
-session, a message waiting, a query string, a page that is not current, Redis away) goes to
-Django as before, and Django's answer teaches the door again.
+session, a message waiting, a query string, Redis away) goes to Django as before, and
+Django's answer teaches the door again.
+
+A page made stale by a publication (four a second while staff announce at 18:00) is built
+again by one reader's request to Django at a time; the readers arriving meanwhile wait here
+for that build (at most BUILD_WAIT_SECONDS) and are answered with the new page if it was
+built at versions read after they arrived (`kept_pages.built_since`), so it shows every
+change made before they came. Before, each of them went to Django: in the 2,000 door storm
+about three in four live pages, each a thread of its own (docs/performance.md, "The door").
 
 The CSRF token and cookie are made by Django's own CsrfViewMiddleware, the guest cookie by
 chat/guests.py. WEB_FRONT_DOOR=false (a benchmark A/B switch) sends everything to Django.
 """
 
+import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -59,6 +68,16 @@ class DoorRoute:
     headers: tuple[tuple[bytes, bytes], ...]
 
 
+@dataclass(frozen=True)
+class Rebuild:
+    """A reader's request sent to Django to build a stale kept page again; the readers of
+    that page who arrive meanwhile wait for `done`."""
+
+    key: tuple[Any, ...]
+    done: "asyncio.Future[None]"
+    started_at: float
+
+
 def headers_of(scope: dict[str, Any]) -> dict[bytes, bytes]:
     """The request's headers by (lower-case) name, made once per request."""
     found = scope.get("outreach.headers")
@@ -74,17 +93,28 @@ class FrontDoor:
         self.app = app
         self.routes: dict[Route, DoorRoute] = {}
         self.csrf = CsrfViewMiddleware(lambda request: HttpResponse())
+        # Kept pages being built again by a reader's request to Django, by key.
+        self.rebuilds: dict[tuple[Any, ...], Rebuild] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         route = self._route(scope)
-        if route is not None:
-            door_route = self.routes.get(route)
-            if door_route is not None and await self._serve(scope, door_route, send):
+        door_route = self.routes.get(route) if route is not None else None
+        rebuild = None
+        if door_route is not None:
+            served = await self._serve(scope, door_route, send)
+            if served is True:
                 return
-        await self.app(scope, receive, self._learning(send, route))
+            rebuild = served if isinstance(served, Rebuild) else None
+        try:
+            await self.app(scope, receive, self._learning(send, route))
+        finally:
+            if rebuild is not None:
+                # However Django's answer ended (an error, the reader gone), the readers
+                # waiting for it look again: at the page it built, or one of them builds.
+                self._rebuilt(rebuild)
 
     def _route(self, scope: dict[str, Any]) -> Route | None:
         """A reader's plain GET of a URL without a query string, with their variant,
@@ -145,9 +175,13 @@ class FrontDoor:
             ),
         )
 
-    async def _serve(self, scope: dict[str, Any], door_route: DoorRoute, send: Any) -> bool:
-        """Answer with the kept page if it is current for this reader; False to leave the
-        request to Django."""
+    async def _serve(
+        self, scope: dict[str, Any], door_route: DoorRoute, send: Any
+    ) -> bool | Rebuild:
+        """Answer with the kept page if it is current for this reader: True. Else False to
+        leave the request to Django, or a Rebuild when this reader's request to Django is
+        to build the stale page for the readers waiting for it."""
+        arrived = time.monotonic()
         info = kept_pages.door_info(door_route.door_id)
         if info is None:
             return False
@@ -171,13 +205,9 @@ class FrontDoor:
         tokens, replies = found
         if guest_token is not None and askers.has_asked_reply(replies) is not False:
             return False  # their own questions are on their page: Django renders it
-        kept = kept_pages.current(info.key, tokens)
-        if kept is None:
-            # Being built now (a publication made it stale): wait for that page here.
-            await kept_pages.build_finished(info.key, timeout=BUILD_WAIT_SECONDS)
-            kept = kept_pages.current(info.key, tokens)
-        if kept is None:
-            return False
+        kept = await self._kept_page(info.key, tokens, arrived)
+        if not isinstance(kept, kept_pages.KeptPage):
+            return kept
         cookie_jar = HttpResponse()
         values: dict[str, str] = {}
         if "csrf" in kept.slots:
@@ -203,6 +233,48 @@ class FrontDoor:
         await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         return True
+
+    async def _kept_page(
+        self, key: tuple[Any, ...], tokens: tuple[bytes, ...], arrived: float
+    ) -> kept_pages.KeptPage | Rebuild | bool:
+        """The kept page for a reader who `arrived` when the tokens were `tokens`: the
+        current one, or one built since they arrived. When there is none, one reader's
+        request at a time goes to Django to build it (their Rebuild is returned) while the
+        others wait here, at most BUILD_WAIT_SECONDS; False if the wait ran out."""
+        deadline = arrived + BUILD_WAIT_SECONDS
+        while True:
+            kept = kept_pages.current(key, tokens) or kept_pages.built_since(key, arrived)
+            if kept is not None:
+                return kept
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            rebuild = self.rebuilds.get(key)
+            if rebuild is not None:
+                await asyncio.wait([rebuild.done], timeout=remaining)
+            elif kept_pages.in_build(key):
+                # Built by a request that did not come through here (a query string).
+                await kept_pages.build_finished(key, timeout=remaining)
+            else:
+                rebuild = self.rebuilds[key] = Rebuild(
+                    key, asyncio.get_running_loop().create_future(), time.monotonic()
+                )
+                return rebuild
+
+    def _rebuilt(self, rebuild: Rebuild) -> None:
+        if self.rebuilds.get(rebuild.key) is rebuild:
+            del self.rebuilds[rebuild.key]
+        if not rebuild.done.done():
+            rebuild.done.set_result(None)
+        took = time.monotonic() - rebuild.started_at
+        if took > BUILD_WAIT_SECONDS:
+            logger.warning(
+                "kept page %s took %.1f s to build again; its readers waiting longer than "
+                "%.0f s went to Django",
+                rebuild.key,
+                took,
+                BUILD_WAIT_SECONDS,
+            )
 
     def _csrf_token(self, cookies: dict[str, str], cookie_jar: HttpResponse) -> str:
         """This reader's CSRF token for the page's form, and their CSRF cookie in

@@ -4,6 +4,7 @@ for it rather than building it again."""
 import asyncio
 import gzip
 import threading
+import time
 import zlib
 
 import pytest
@@ -18,7 +19,9 @@ def _build(versions: tuple[bytes, ...], started: threading.Event, release: threa
     with kept_pages.building(KEY):
         started.set()
         release.wait(5)
-        kept_pages.keep(KEY, versions, HttpResponse("built for the new version"), {})
+        kept_pages.keep(
+            KEY, versions, HttpResponse("built for the new version"), {}, read_at=time.monotonic()
+        )
 
 
 async def test_a_reader_waiting_for_a_build_gets_the_page_it_builds() -> None:
@@ -43,6 +46,22 @@ async def test_a_reader_waiting_for_a_build_gets_the_page_it_builds() -> None:
 
 async def test_with_no_build_under_way_a_reader_does_not_wait() -> None:
     await asyncio.wait_for(kept_pages.build_finished(("nothing building",), timeout=30), 0.5)
+
+
+def test_a_page_built_before_a_reader_arrived_is_not_theirs_once_stale() -> None:
+    kept_pages.forget_all()
+    read_at = time.monotonic()
+    kept_pages.keep(
+        KEY, (b"old",), HttpResponse("built before the publication"), {}, read_at=read_at
+    )
+    arrived_after = read_at + 0.001  # a publication renewed the token meanwhile
+
+    assert kept_pages.built_since(KEY, arrived_after) is None
+    assert kept_pages.current(KEY, (b"new",)) is None
+    # A reader who arrived before its versions were read may have it, whatever the tokens.
+    found = kept_pages.built_since(KEY, read_at)
+    assert found is not None and found.body({}) == "built before the publication"
+    kept_pages.forget_all()
 
 
 def test_one_build_at_a_time() -> None:
@@ -73,7 +92,9 @@ def test_a_gzipped_kept_page_is_the_same_page_with_each_readers_values() -> None
     page = "<p>The panel is answering questions now.</p>\n" * 400
     stand_in = kept_pages.CSRF_STAND_IN
     response = HttpResponse(f"{page}<input value='{stand_in}'>{page}<i>{stand_in}</i>end")
-    kept = kept_pages.keep(("gzip test",), (b"v",), response, {"csrf": stand_in})
+    kept = kept_pages.keep(
+        ("gzip test",), (b"v",), response, {"csrf": stand_in}, read_at=time.monotonic()
+    )
 
     for token in ("first-reader-token", "another-readers-token-" + "x" * 70_000):
         plain = kept.content({"csrf": token}, gzip=False)

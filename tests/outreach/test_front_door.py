@@ -2,6 +2,7 @@
 next reader of that URL is answered from the event loop with the same headers, their own
 CSRF token and cookies; anyone else, and any page that is not current, goes to Django."""
 
+import asyncio
 import gzip
 import re
 from typing import Any
@@ -115,6 +116,56 @@ async def test_a_publication_sends_the_next_reader_to_django_once(
     assert b"Published after the door learned the page" in fresh["body"]
     assert b"Published after the door learned the page" in again["body"]
     assert django.calls == 2
+
+
+async def test_readers_arriving_together_after_a_publication_wait_for_one_rebuild(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango]
+) -> None:
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+    await _get(app, url)
+
+    await _publish(live, "Published while a crowd was arriving")
+    crowd = await asyncio.gather(*(_get(app, url) for _ in range(20)))
+
+    # One of them went to Django to build the page again; the others had it from the door.
+    assert django.calls == 2
+    for response in crowd:
+        assert response["status"] == 200
+        assert b"Published while a crowd was arriving" in response["body"]
+    tokens = {CSRF_INPUT.search(response["body"]).group(1) for response in crowd}
+    assert len(tokens) == 20
+
+
+class FailingOnceDjango(CountingDjango):
+    """Django whose answer to the second request fails before anything is sent."""
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.calls += 1
+        if self.calls == 2:
+            await asyncio.sleep(0.2)  # long enough for the others to be waiting for it
+            raise RuntimeError("the rebuild failed")
+        await self.app(scope, receive, send)
+
+
+async def test_readers_waiting_for_a_rebuild_that_fails_are_still_answered(
+    live: LiveEvent,
+) -> None:
+    django = FailingOnceDjango()
+    app = FrontDoor(django)
+    url = reverse("chat:live", args=[live.event.slug])
+    await _get(app, url)
+
+    await _publish(live, "Published before the rebuild failed")
+    answers = await asyncio.gather(*(_get(app, url) for _ in range(5)), return_exceptions=True)
+
+    failed = [answer for answer in answers if isinstance(answer, BaseException)]
+    assert [str(error) for error in failed] == ["the rebuild failed"]
+    # The next reader built it instead, and the rest had it from the door.
+    assert django.calls == 3
+    for response in answers:
+        if not isinstance(response, BaseException):
+            assert b"Published before the rebuild failed" in response["body"]
 
 
 async def test_a_guest_who_asked_and_a_query_string_go_to_django(
