@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, NewContext
 from tests.e2e.helpers import assert_no_axe_violations
@@ -75,7 +76,11 @@ def test_sharing_version_and_view_across_webchats_have_no_axe_violations(
     page.goto("/reports/")
     page.get_by_label("Agency").select_option(label="Metropolitan Police Service")
     page.get_by_role("button", name="Show webchats").click()
-    assert page.get_by_role("link", name="Report: Reporting hate crime: after the webchat").count()
+    page.wait_for_url("**/reports/?*agency=metropolitan-police*")
+    # Waits for the filtered page (each report test made a webchat of this title: .first).
+    expect(
+        page.get_by_role("link", name="Report: Reporting hate crime: after the webchat").first
+    ).to_be_visible()
     assert_no_axe_violations(page, axe_script, "reports across webchats")
 
 
