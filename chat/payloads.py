@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import get_language_info, gettext, gettext_noop, ngettext
 
 from chat.enums import QuestionState
 from chat.models import Answer, Question
+from core import languages
 from events.models import Event, PanelSeat, panel_language_codes
 from safeguarding.detection import Finding, mask
 
@@ -81,20 +81,15 @@ def question_public(question: Question) -> dict[str, Any]:
         "asked_by": question.askers_count,
         # The language it was written in, as far as we know (the asker's reading language),
         # so a screen reader reads a Welsh question on an English page in Welsh: `lang`.
-        "language": written_in(question.language),
+        "language": languages.supported(question.language) or "",
     }
-
-
-def written_in(code: str) -> str:
-    """A language code of ours for a `lang` attribute, or "" when it is not one of ours."""
-    return code if code in {known for known, _name in settings.LANGUAGES} else ""
 
 
 def answer_language(event: Event) -> str:
     """The language an answer is written in when the event's panel answers in only one;
     "" when it answers in several (the reader's page language stands)."""
     codes = panel_language_codes(event.panel_languages)
-    return written_in(codes[0]) if len(codes) == 1 else ""
+    return (languages.supported(codes[0]) or "") if len(codes) == 1 else ""
 
 
 def published_with(question: Question) -> dict[str, Any] | None:

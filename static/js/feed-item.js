@@ -76,7 +76,7 @@ export function renderFeedItem (item, questionBodies) {
   }
   if (item.easy_read_body) li.append(easyReadAnswer(item))
   const body = element('p', 'app-feed__body')
-  // The language it was written in (chat/payloads.py, written_in): a screen reader's voice.
+  // The language it was written in (chat/payloads.py, question_public): a screen reader's voice.
   if (item.language) body.lang = item.language
   body.append(userText(item.body))
   li.append(body)

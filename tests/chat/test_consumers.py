@@ -154,7 +154,7 @@ async def test_approve_publishes_to_every_viewer_without_the_author(
         "asker": "Member of the public",
         "to": None,
         "asked_by": 1,
-        # The language the asker's page was in (chat/payloads.py, written_in).
+        # The language the asker's page was in (chat/payloads.py, question_public).
         "language": "en",
         "published_at": published["published_at"],
     }
