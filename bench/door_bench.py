@@ -197,6 +197,20 @@ class Door:
         print(f"the web process logs to {log}", flush=True)
         self.stack.callback(self.server.stop)
         self.server.wait_until_listening(timeout=60)
+        # The moderator's socket on a web process of its own (docs/deployment.md, "Staff on
+        # a process of their own"), as nginx routes a signed-in person's requests.
+        self.staff_port = self.port
+        if self.args.staff_process:
+            self.staff_port = harness.free_port()
+            staff_server = harness.ServerProcess(
+                pinned(self.load_core, [sys.executable, "-m", "outreach.serve", "web"]),
+                port=self.staff_port,
+                env={**self.env, "WEB_PORT": str(self.staff_port)},
+                log=log.with_name(log.stem + "-staff" + log.suffix),
+            )
+            self.stack.callback(staff_server.stop)
+            staff_server.wait_until_listening(timeout=60)
+            self.config["staff process"] = f"port {self.staff_port}, core {self.load_core}"
         self.probe = self.worker()
         self.first_look()
 
@@ -296,7 +310,7 @@ class Door:
         if probe:
             self.probe.call(
                 op="probe_start",
-                port=self.port,
+                port=self.staff_port,
                 host=HOST,
                 ws_path=self.ws_path,
                 after=last_seq,
@@ -610,6 +624,12 @@ def main() -> None:
         help="which storms, comma-separated (default door,socket,embed)",
     )
     parser.add_argument("--no-probe", action="store_true", help="no moderator announcing")
+    parser.add_argument(
+        "--staff-process",
+        action="store_true",
+        help="the moderator's socket on a second web process (on the load core), as nginx "
+        "routes signed-in people in docs/deployment.md",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--log-dir", type=Path, help="keep the web process's log here")
     args = parser.parse_args()

@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 
 # How long a filled set is trusted to be complete before it is filled again.
 ASKERS_INDEX_SECONDS = 120
+# A set this close to the end of its trust is filled again, in the background, by the next
+# returning reader who finds it (outreach/door.py, chat/live_page.py): readers never find it
+# lapsed, which would send every returning reader's page to Django until it was filled.
+REFILL_BEFORE_SECONDS = 30
 
 
 def token_digest(guest_token: uuid.UUID) -> str:
@@ -83,18 +87,27 @@ REFILL_AFTER_SECONDS = 10.0
 
 
 def add_has_asked(pipeline: Any, *, event_id: int, guest_token: uuid.UUID) -> None:
-    """Add to a sync pipeline the two commands whose replies `has_asked_reply` reads."""
+    """Add to a pipeline the three commands whose replies `has_asked_reply` and
+    `due_for_refill` read."""
     pipeline.exists(askers_complete_key(event_id))
     pipeline.sismember(askers_key(event_id), token_digest(guest_token))
+    pipeline.ttl(askers_complete_key(event_id))
 
 
 def has_asked_reply(replies: list[Any]) -> bool | None:
     """From the replies to `add_has_asked`'s commands: True, False, or None when the index
     cannot say (not filled)."""
-    complete, member = replies
+    complete, member, _ = replies
     if member:
         return True
     return False if complete else None
+
+
+def due_for_refill(replies: list[Any]) -> bool:
+    """From the same replies: the set is complete but within REFILL_BEFORE_SECONDS of the end
+    of its trust."""
+    complete, _, seconds_left = replies
+    return bool(complete) and 0 <= seconds_left < REFILL_BEFORE_SECONDS
 
 
 def begin_fill(event_id: int) -> bool:

@@ -12,6 +12,7 @@ full. Whether they have is known without a query from the event's askers index i
 (chat/askers.py), read in the same round trip as the version tokens.
 """
 
+import contextlib
 import json
 import time
 import uuid
@@ -109,6 +110,9 @@ def _versions_unless_asked(
             except DatabaseError:
                 return None
             continue
+        if asked is False and askers.due_for_refill(replies):
+            with contextlib.suppress(DatabaseError):
+                selectors.fill_askers_index(event_id=event_id)
         return tokens if asked is False else None
     return None
 

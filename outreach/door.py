@@ -30,13 +30,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
-from chat import askers
+from chat import askers, selectors
 from chat.guests import (
     GUEST_COOKIE_NAME,
     guest_cookie_value,
@@ -95,6 +96,8 @@ class FrontDoor:
         self.csrf = CsrfViewMiddleware(lambda request: HttpResponse())
         # Kept pages being built again by a reader's request to Django, by key.
         self.rebuilds: dict[tuple[Any, ...], Rebuild] = {}
+        # Askers indexes being filled again ahead of their lapse, by event id.
+        self.refills: dict[int, asyncio.Task[None]] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -203,8 +206,11 @@ class FrontDoor:
         if found is None:
             return False
         tokens, replies = found
-        if guest_token is not None and askers.has_asked_reply(replies) is not False:
-            return False  # their own questions are on their page: Django renders it
+        if guest_token is not None:
+            if askers.has_asked_reply(replies) is not False:
+                return False  # their own questions are on their page: Django renders it
+            if askers.due_for_refill(replies) and info.guest_event_id is not None:
+                self._refill_askers_index(info.guest_event_id)
         kept = await self._kept_page(info.key, tokens, arrived)
         if not isinstance(kept, kept_pages.KeptPage):
             return kept
@@ -233,6 +239,24 @@ class FrontDoor:
         await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         return True
+
+    def _refill_askers_index(self, event_id: int) -> None:
+        """Fill the event's askers index again before it lapses (chat/askers.py), in the
+        background: this reader is served meanwhile, and so is every returning reader after
+        them, rather than each going to Django once it has lapsed."""
+        if event_id in self.refills:
+            return
+
+        async def refill() -> None:
+            try:
+                await database_sync_to_async(selectors.fill_askers_index)(event_id=event_id)
+            except Exception as error:
+                # It lapses, and the next returning reader's request to Django fills it.
+                logger.warning("askers index for event %s not filled again: %s", event_id, error)
+            finally:
+                self.refills.pop(event_id, None)
+
+        self.refills[event_id] = asyncio.get_running_loop().create_task(refill())
 
     async def _kept_page(
         self, key: tuple[Any, ...], tokens: tuple[bytes, ...], arrived: float

@@ -34,14 +34,27 @@ SITE = PROJECT_ROOT / "deploy" / "nginx" / "outreach.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
-def render_site(ports: list[int], listen: int) -> str:
-    """The shipped site file for plain HTTP on loopback, proxying to `ports`, with the
-    deployment's files (/srv/outreach) read from this checkout."""
+def render_site(ports: list[int], listen: int, staff_ports: list[int] | None = None) -> str:
+    """The shipped site file for plain HTTP on loopback, proxying readers to `ports` and
+    signed-in people to `staff_ports` (the first of `ports` standing in, as shipped), with
+    the deployment's files (/srv/outreach) read from this checkout."""
     text = SITE.read_text().replace("/srv/outreach/", f"{PROJECT_ROOT}/")
     text = re.sub(r"# BEGIN redirect.*?# END redirect\n", "", text, flags=re.S)
-    upstreams = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
-    text, count = re.subn(r"(    server 127\.0\.0\.1:\d+;\n)+", upstreams, text)
-    assert count == 1, "the upstream block's server lines were not found"
+    staff = staff_ports if staff_ports is not None else ports
+    for name, servers in (
+        ("outreach_web", "".join(f"    server 127.0.0.1:{port};\n" for port in ports)),
+        (
+            "outreach_staff",
+            "".join(f"    server 127.0.0.1:{port};\n" for port in staff)
+            + f"    server 127.0.0.1:{ports[0]} backup;\n",
+        ),
+    ):
+        block = re.compile(
+            rf"(upstream {name} \{{\n(?:    #.*\n|    least_conn;\n)*)"
+            r"(?:    server 127\.0\.0\.1:\d+(?: backup)?;\n)+"
+        )
+        text, count = block.subn(lambda found, servers=servers: found.group(1) + servers, text)
+        assert count == 1, f"the {name} block's server lines were not found"
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -64,7 +77,8 @@ pid {prefix}/nginx.pid;
 error_log {prefix}/error.log info;
 events {{ worker_connections 256; }}
 http {{
-    access_log {prefix}/access.log;
+    log_format upstream '$request_uri $upstream_addr';
+    access_log {prefix}/access.log upstream;
     client_body_temp_path {prefix}/body;
     proxy_temp_path {prefix}/proxy;
     fastcgi_temp_path {prefix}/fastcgi;
@@ -83,15 +97,17 @@ def scratch(scratch_database_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def nginx_port(scratch: dict[str, Any], tmp_path: Path) -> Iterator[int]:
+def nginx(scratch: dict[str, Any], tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """nginx in front of two readers' processes and the staff's own process."""
     if NGINX is None:
         pytest.skip("nginx is not installed: apt-get install nginx-light")
-    servers: list[ServerProcess] = start_uvicorn(2, scratch["env"], tmp_path)
+    servers: list[ServerProcess] = start_uvicorn(3, scratch["env"], tmp_path)
+    public, staff = servers[:2], servers[2]
     prefix = tmp_path / "nginx"
     prefix.mkdir()
     port = free_port()
     site = prefix / "outreach.conf"
-    site.write_text(render_site([server.port for server in servers], port))
+    site.write_text(render_site([server.port for server in public], port, [staff.port]))
     conf = prefix / "nginx.conf"
     conf.write_text(nginx_conf(prefix, site))
     # The shipped site file must pass nginx's own check (raises with nginx's complaint).
@@ -104,7 +120,7 @@ def nginx_port(scratch: dict[str, Any], tmp_path: Path) -> Iterator[int]:
     )
     try:
         proxy.wait_until_listening()
-        yield port
+        yield {"port": port, "public": public, "staff": staff, "log": prefix / "access.log"}
     finally:
         proxy.stop()
         for server in servers:
@@ -119,8 +135,9 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 async def test_health_check_and_live_chat_work_through_nginx(
-    nginx_port: int, scratch: dict[str, Any]
+    nginx: dict[str, Any], scratch: dict[str, Any]
 ) -> None:
+    nginx_port = nginx["port"]
     status, _ = await asyncio.to_thread(_get, f"http://127.0.0.1:{nginx_port}/healthz")
     assert status == 200
 
@@ -148,6 +165,52 @@ async def test_health_check_and_live_chat_work_through_nginx(
         assert time.monotonic() - began < 10
     finally:
         await asyncio.gather(*(c.ws.close() for c in clients), return_exceptions=True)
+
+
+def _upstreams(access_log: Path, path_start: str) -> list[str]:
+    """The upstream address nginx used for each finished request whose URI starts so."""
+    deadline = time.monotonic() + 5
+    while True:
+        lines = access_log.read_text().splitlines() if access_log.exists() else []
+        found = [line.split(" ", 1)[1] for line in lines if line.startswith(path_start)]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+async def test_signed_in_people_reach_the_staff_process_which_the_public_ones_stand_in_for(
+    nginx: dict[str, Any], scratch: dict[str, Any]
+) -> None:
+    """A moderator's socket goes to the staff's own process, a reader's never does; with the
+    staff's process down, the moderator still gets in (through a public one)."""
+    nginx_port, slug = nginx["port"], scratch["slug"]
+    public = {f"127.0.0.1:{server.port}" for server in nginx["public"]}
+    staff = f"127.0.0.1:{nginx['staff'].port}"
+
+    viewers = [await connect_client(f"viewer {i}", nginx_port, slug) for i in range(3)]
+    moderator = await connect_client(
+        "moderator", nginx_port, slug, session=scratch["moderator_session"]
+    )
+    assert (await moderator.of_type("session"))["roles"] == ["public", "moderator"]
+    await moderator.send({"type": "announce", "body": "The panel is here."})
+    for viewer in viewers:
+        assert (await viewer.of_type("message", seq=1))["body"] == "The panel is here."
+    await asyncio.gather(*(c.ws.close() for c in [*viewers, moderator]))
+    used = _upstreams(nginx["log"], "/ws/")
+    assert len(used) == 4
+    assert used.count(staff) == 1
+    assert set(used) - {staff} <= public
+
+    nginx["staff"].stop()
+    again = await connect_client(
+        "moderator", nginx_port, slug, session=scratch["moderator_session"]
+    )
+    try:
+        assert (await again.of_type("session"))["roles"] == ["public", "moderator"]
+        await again.send({"type": "announce", "body": "Still here."})
+        assert (await again.of_type("message", seq=2))["body"] == "Still here."
+    finally:
+        await again.ws.close()
 
 
 # --- the page nginx shows when no web process answers ----------------------------------

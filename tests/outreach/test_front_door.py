@@ -8,12 +8,15 @@ import re
 from typing import Any
 
 import pytest
+import redis
 from channels.testing import HttpCommunicator
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.urls import reverse
 
-from chat import services
+from chat import askers, services
 from core import kept_pages
+from core.redis import askers_complete_key
 from outreach.door import FrontDoor
 from tests.live import LiveEvent
 
@@ -100,6 +103,40 @@ async def test_the_next_reader_is_answered_by_the_door_with_the_same_headers(
     # The form's token is made from the reader's own CSRF cookie.
     tokens = [CSRF_INPUT.search(page["body"]).group(1) for page in (first, second, returning)]
     assert len(set(tokens)) == 3
+
+
+async def test_returning_readers_stay_at_the_door_while_the_askers_index_is_filled_again(
+    live: LiveEvent, door: tuple[FrontDoor, CountingDjango], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The askers index is trusted for two minutes; a returning reader who finds it near
+    the end has it filled again in the background and is served by the door, so returning
+    readers never find it lapsed (each would go to Django until it was filled)."""
+    app, django = door
+    url = reverse("chat:live", args=[live.event.slug])
+    first = await _get(app, url)
+    await _get(app, url, cookies=first["cookies"])  # Django: fills the index
+    complete = askers_complete_key(live.event.pk)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.expire(complete, askers.REFILL_BEFORE_SECONDS - 5)
+    # As if the fill were 90 s old, not a moment ago (a process fills an index at most
+    # once in REFILL_AFTER_SECONDS).
+    monkeypatch.setattr(askers, "REFILL_AFTER_SECONDS", 0.0)
+
+    near_the_end = await _get(app, url, cookies=first["cookies"])
+
+    assert near_the_end["status"] == 200
+    assert django.calls == 2
+    for _ in range(100):
+        if client.ttl(complete) > askers.REFILL_BEFORE_SECONDS:
+            break
+        await asyncio.sleep(0.05)
+    assert client.ttl(complete) > askers.REFILL_BEFORE_SECONDS
+    await _get(app, url, cookies=first["cookies"])
+    assert django.calls == 2
+    # Lapsed all the same (Redis lost it): Django fills it, as before.
+    client.delete(complete)
+    await _get(app, url, cookies=first["cookies"])
+    assert django.calls == 3
 
 
 async def test_a_publication_sends_the_next_reader_to_django_once(
