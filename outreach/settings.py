@@ -485,6 +485,9 @@ CHAT_REPLAY_NETWORK_RATE = env.int("CHAT_REPLAY_NETWORK_RATE", default=512 * 102
 # rules raised when it reads the question as ordinary. On by default: with it the held-out
 # figures meet both targets, without it neither (docs/safeguarding.md, "The learned scorer").
 SAFEGUARDING_LEARNED_SCORER = env.bool("SAFEGUARDING_LEARNED_SCORER", default=True)
+# Questions the ask path's triage lets through are read again by a sentence model, in a
+# Celery task (docs/safeguarding.md, "The second reading").
+SAFEGUARDING_SECOND_READING = env.bool("SAFEGUARDING_SECOND_READING", default=True)
 # The direct paths below ASGI (realtime/internals/); off means public APIs only.
 CHAT_DIRECT_SOCKET = env.bool("CHAT_DIRECT_SOCKET", default=True)
 # Client pings (answered by uvicorn, unseen by the consumer) counted against the frame budget.

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from safeguarding import crisis
+from safeguarding import crisis, second_reading
 from safeguarding.models import SafeguardingPhrase
 
 
@@ -44,3 +44,15 @@ def question_in_danger_now(text: str, phrases: CrisisPhrases | None = None) -> b
         always_urgent=staff.always_urgent,
     )
     return match is not None
+
+
+def second_reading_on() -> bool:
+    """Whether questions the ask path's triage lets through are read again, whole, off that
+    path (SAFEGUARDING_SECOND_READING, and the sentence model installed)."""
+    return settings.SAFEGUARDING_SECOND_READING and second_reading.available()
+
+
+def crisis_on_second_reading(text: str) -> bool:
+    """The second reading: someone may be in danger now or at risk of suicide or self-harm,
+    read by a model of whole sentences (docs/safeguarding.md, "The second reading")."""
+    return second_reading.reads_crisis(text)
