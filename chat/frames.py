@@ -102,8 +102,13 @@ def asked_by(question: Question) -> dict[str, Any]:
     }
 
 
-def help_now(message_text: str) -> dict[str, Any]:
-    return {"type": "help_now", "message": message_text}
+def help_now(message_text: str, *, question_id: int | None = None) -> dict[str, Any]:
+    """The help box, to the asker alone. `question_id` when it comes after the question's
+    ack (the second reading), so the page offers the private lane for that question."""
+    frame: dict[str, Any] = {"type": "help_now", "message": message_text}
+    if question_id is not None:
+        frame["question_id"] = question_id
+    return frame
 
 
 def muted(message_text: str) -> dict[str, Any]:
@@ -116,6 +121,12 @@ def queue(questions: list[dict[str, Any]]) -> dict[str, Any]:
 
 def queue_add(question: Question) -> dict[str, Any]:
     return {"type": "queue_add", "question": payloads.question_for_moderators(question)}
+
+
+def queue_urgent(question: Question) -> dict[str, Any]:
+    """To the event's moderators: a waiting question has been flagged urgent since it was
+    queued (the second reading); the console moves it to the top."""
+    return {"type": "queue_urgent", "question": payloads.question_for_moderators(question)}
 
 
 def queue_remove(question: Question) -> dict[str, Any]:

@@ -17,12 +17,15 @@ from accounts.signals import user_deleting
 from chat.middleware import FORGET_GUEST_ATTRIBUTE
 from chat.selectors import event_status_frame
 from chat.services import participant_questions_forget, questions_mark_unhandled
+from chat.signals import question_waiting_unflagged
+from chat.tasks import read_question_again
 from events.enums import EventStatus
 from events.models import Event, Panellist, PanelSeat
 from events.signals import event_status_changed
 from realtime.broadcast import publish_now, send_now
 from realtime.groups import user_group
 from realtime.messages import ACCESS_CHANGED, ACCESS_ENDED
+from safeguarding import selectors as safeguarding_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -177,3 +180,18 @@ def user_changed(sender: Any, *, instance: User, **kwargs: Any) -> None:
 @receiver([post_save, post_delete], sender=Authenticator, dispatch_uid="chat.mfa_changed")
 def mfa_changed(sender: Any, *, instance: Authenticator, **kwargs: Any) -> None:
     _access_changed([instance.user_id])
+
+
+@receiver(question_waiting_unflagged, dispatch_uid="chat.read_again_later")
+def read_again_later(sender: Any, *, question_id: int, **kwargs: Any) -> None:
+    """The second reading, queued for a worker: never on the asker's request."""
+    if not safeguarding_selectors.second_reading_on():
+        return
+    try:
+        read_question_again.delay(question_id)
+    except Exception as error:
+        # The broker is down: the question waits as the ask path left it, and the moderators
+        # read it as they read every question.
+        logger.warning(
+            "question %s not read again, the task queue is unavailable: %s", question_id, error
+        )

@@ -41,7 +41,7 @@ from chat.models import (
 )
 from chat.protocol import ErrorCode
 from chat.ratelimit import allow
-from chat.signals import question_left_queue
+from chat.signals import question_left_queue, question_waiting_unflagged
 from events.enums import EventStatus
 from events.models import Agency, Event, Panellist, PanelSeat
 from events.roles import EventRoles, event_roles
@@ -401,7 +401,48 @@ def question_ask(
         )
         own = frames.own_question(question)
         send_frame_on_commit(participant_group(participant.pk), own)
+        if not in_danger:
+            # Read again, whole, off this path (question_read_again); its receiver only queues.
+            question_id = question.pk
+            transaction.on_commit(
+                lambda: question_waiting_unflagged.send(sender=Question, question_id=question_id),
+                robust=True,
+            )
     return AskOutcome(question=own, created=True, help_now=in_danger)
+
+
+def question_read_again(*, question_id: int) -> bool:
+    """The second reading of a question the ask path's triage let through: a model that reads
+    the whole sentence (safeguarding.selectors.crisis_on_second_reading), too slow for the ask
+    path, run by a Celery task a moment later. When it reads a crisis the question becomes
+    urgent, as if the ask path had flagged it: its asker is shown the help at once (with the
+    private lane when a crisis worker is on duty), and if it is still waiting it goes to the
+    top of the moderators' queue. It only ever adds a flag. True if it added one."""
+    body = (
+        Question.objects.filter(pk=question_id, is_urgent=False)
+        .values_list("body", flat=True)
+        .first()
+    )
+    if body is None or not safeguarding_selectors.crisis_on_second_reading(body):
+        return False
+    with transaction.atomic():
+        question = (
+            Question.objects.select_for_update()
+            .select_related("to_agency", "to_panellist", "routed_to_agency", "routed_to_panellist")
+            .filter(pk=question_id, is_urgent=False)
+            .first()
+        )
+        if question is None:
+            return False
+        question.is_urgent = True
+        question.save(update_fields=["is_urgent"])
+        send_frame_on_commit(
+            participant_group(question.participant_id),
+            frames.help_now(safeguarding.HELP_NOW_MESSAGE, question_id=question.pk),
+        )
+        if question.state == QuestionState.PENDING:
+            send_frame_on_commit(moderation_group(question.event_id), frames.queue_urgent(question))
+    return True
 
 
 ME_TOO_STATES = (QuestionState.PUBLISHED, QuestionState.ANSWERED)

@@ -15,3 +15,8 @@ device_forgotten = Signal()
 # sent inside question_transition's transaction, so receivers' writes commit with it.
 # Arguments: event_id, question_id.
 question_left_queue = Signal()
+
+# A question was stored for moderation and the ask path's triage did not flag it: sent after
+# commit, so that it can be read again, whole, off the 18:00 path (chat.tasks). Arguments:
+# question_id.
+question_waiting_unflagged = Signal()

@@ -36,3 +36,14 @@ def refuse_another_namespace_in_beat(**kwargs: Any) -> None:
     from core.deployment import check_namespace_at_start
 
     check_namespace_at_start("beat")
+
+
+@worker_init.connect
+def read_the_sentence_model(**kwargs: Any) -> None:
+    """A worker reads crisis triage's sentence model (about 120 MB, a quarter of a second)
+    when it starts, before its pool's processes are forked (they share it), not at the first
+    question of 18:00; the web processes never read it (docs/safeguarding.md, "The second
+    reading")."""
+    from safeguarding import second_reading
+
+    second_reading.warm()

@@ -94,6 +94,12 @@ def loaded_model() -> sentence_model.SentenceModel | None:
         return None
 
 
+def model_installed() -> bool:
+    """The model's files are where SAFEGUARDING_SENTENCE_MODEL_DIR says (not read: a web
+    process asks this, and only a worker loads the model)."""
+    return (Path(settings.SAFEGUARDING_SENTENCE_MODEL_DIR) / "model.safetensors").is_file()
+
+
 def is_on() -> bool:
     """SAFEGUARDING_SENTENCE_MODEL is on and the model could be read."""
     return settings.SAFEGUARDING_SENTENCE_MODEL and loaded_model() is not None

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from safeguarding import crisis
+from safeguarding import crisis, second_reading
 from safeguarding.models import SafeguardingPhrase
 
 
@@ -44,3 +44,17 @@ def question_in_danger_now(text: str, phrases: CrisisPhrases | None = None) -> b
         always_urgent=staff.always_urgent,
     )
     return match is not None
+
+
+def second_reading_on() -> bool:
+    """Whether questions the ask path's triage lets through are read again, whole, by a
+    worker (SAFEGUARDING_SENTENCE_MODEL, and the model where make install puts it). Cheap:
+    the web process asks this for every question and never loads the model itself."""
+    return settings.SAFEGUARDING_SENTENCE_MODEL and second_reading.model_installed()
+
+
+def crisis_on_second_reading(text: str) -> bool:
+    """The second reading: someone may be in danger now or at risk of suicide or self-harm,
+    read by a model of whole sentences, in a question the rules (with the staff's crisis
+    phrases) let through (docs/safeguarding.md, "The second reading")."""
+    return second_reading.adds_flag(text, crisis_phrases().phrases)

@@ -681,6 +681,23 @@ function start (root) {
         refreshQueueCount()
         say(frame.question.is_urgent ? 'New urgent question waiting.' : 'New question waiting.')
       }
+    } else if (frame.type === 'queue_urgent') {
+      // Flagged since it was queued (the second reading): tagged and moved up in place, so
+      // the row keeps whatever the moderator had open or typed in it.
+      const known = payloads.get(frame.question.question_id)
+      const li = rowOf(frame.question.question_id)
+      if (known && li && !known.is_urgent) {
+        known.is_urgent = true
+        li.classList.add('app-queue-item--urgent')
+        li.dataset.traits = traitsOf(known).join(' ')
+        li.querySelector('.app-staff-ref').after(' ', tag('Urgent', 'red'))
+        const focused = li.contains(document.activeElement) ? document.activeElement : null
+        placeInQueue(li, known)
+        if (focused) focused.focus()
+        applyFilters()
+        refreshQueueCount()
+        say(`${known.ref} may be from someone in crisis: marked urgent and moved up.`)
+      }
     } else if (frame.type === 'queue_remove') {
       const li = rowOf(frame.question_id)
       if (li && frame.state === 'unhandled') addUnhandled(li)

@@ -138,7 +138,7 @@ function start (root) {
         break
       case 'help_now':
         showHelpNow(systemText(frame.message))
-        document.dispatchEvent(new CustomEvent('outreach:help-now', { detail: { questionId: lastQuestionId } }))
+        document.dispatchEvent(new CustomEvent('outreach:help-now', { detail: { questionId: frame.question_id || lastQuestionId } }))
         break
       case 'asked_by':
         // A moderator attached similar questions to a published one: how many asked it.

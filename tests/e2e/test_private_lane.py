@@ -632,3 +632,62 @@ def test_the_console_by_keyboard_alone(portal: Portal, new_context: NewContext) 
     expect(person.locator("#private-with")).to_have_text(
         "This private conversation has ended. If you are in danger now, call 999."
     )
+
+
+READ_AGAIN_SCRIPT = """
+import json, os
+import django
+django.setup()
+from chat.models import Question
+from chat.services import question_read_again
+from safeguarding import selectors
+# The model's verdict, given: which sentences it reads as a crisis is tested in
+# tests/safeguarding; this is what people see when it does.
+selectors.crisis_on_second_reading = lambda text: True
+question = Question.objects.get(event__slug=os.environ["E2E_SLUG"], body=os.environ["E2E_BODY"])
+question_read_again(question_id=question.pk)
+print(json.dumps({"urgent": Question.objects.get(pk=question.pk).is_urgent}))
+"""
+
+CALM_QUESTION = "Can I report something that happened to my friend last year?"
+FAREWELL = "Thank you all for being kind to me. Please look after my cat for me."
+
+
+def test_a_question_read_again_as_a_crisis_moves_up_and_its_asker_is_offered_a_person(
+    portal: Portal, new_context: NewContext, axe_script: Path
+) -> None:
+    """The second reading (docs/safeguarding.md) flags a question the ask path let through:
+    the moderator's row is tagged and moved above the calm ones without a reload, and the
+    person, still on the page, gets the help box offering the crisis worker by name."""
+    slug = lane_webchat(portal, "Hate crime: ask the panel tonight")
+    worker = new_context(session=portal.data["crisis_worker"]["session"]).new_page()
+    console_on_duty(worker, slug)
+    moderator = new_context(session=portal.data["moderator"]["session"]).new_page()
+    moderator.goto(f"/events/{slug}/moderate/")
+    expect(moderator.locator("#connection-status")).to_have_text("Live updates on.")
+    mark_not_reloaded(moderator)
+
+    other = person_on_phone(new_context, slug)
+    other.get_by_label("Your question", exact=True).fill(CALM_QUESTION)
+    other.get_by_role("button", name="Send question").click()
+    person = person_on_phone(new_context, slug)
+    person.get_by_label("Your question", exact=True).fill(FAREWELL)
+    person.get_by_role("button", name="Send question").click()
+    expect(person.locator("#own-questions")).to_contain_text(FAREWELL)
+    rows = moderator.locator("#queue > li")
+    expect(rows).to_have_count(2)
+
+    assert portal.run(READ_AGAIN_SCRIPT, E2E_SLUG=slug, E2E_BODY=FAREWELL) == {"urgent": True}
+
+    expect(rows.first).to_contain_text(FAREWELL)
+    expect(rows.first.locator(".govuk-tag", has_text="Urgent")).to_be_visible()
+    expect(rows.nth(1)).to_contain_text(CALM_QUESTION)
+    help_now = person.locator("#help-now")
+    expect(help_now).to_be_visible()
+    expect(help_now).to_contain_text("999")
+    expect(
+        help_now.get_by_role("button", name=f"Talk privately now to {WORKER_LABEL}")
+    ).to_be_visible()
+    expect(other.locator("#help-now .app-talk-offer")).to_have_count(0)
+    assert_not_reloaded(moderator)
+    axe_clean(moderator, axe_script, "console, a question flagged on its second reading")
