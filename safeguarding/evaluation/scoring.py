@@ -493,6 +493,10 @@ class BlindReport:
     median_us: float  # triage time per question, microseconds
     p99_us: float
     warm_up_ms: float  # reading the word lists and the model, once per process
+    # With the second reading: its time per question it read (those the ask path let
+    # through), in a worker, milliseconds.
+    second_median_ms: float | None = None
+    second_p99_ms: float | None = None
 
 
 def read_blind(path: Path) -> list[BlindRow]:
@@ -523,9 +527,12 @@ def blind_scores(
     always_urgent: tuple[str, ...] = (),
     *,
     learned: bool = True,
+    second: bool = False,
 ) -> BlindReport:
     """Crisis triage as the ask path runs it (the rules, the staff phrases and, with
-    `learned`, the learned layer) on each row, timed one question at a time."""
+    `learned`, the learned layer) on each row, timed one question at a time; with `second`,
+    then the second reading of each question the ask path let through, as a worker runs it
+    (safeguarding.second_reading.adds_flag)."""
     import time
 
     started = time.perf_counter_ns()
@@ -540,7 +547,17 @@ def blind_scores(
         )
         timings.append(time.perf_counter_ns() - started)
         flags.append(match is not None)
+    second_timings = []
+    if second:
+        second_reading.warm()
+        for index, row in enumerate(rows):
+            if flags[index]:
+                continue
+            started = time.perf_counter_ns()
+            flags[index] = second_reading.adds_flag(row.text, staff_phrases)
+            second_timings.append(time.perf_counter_ns() - started)
     ordered = sorted(timings)
+    second_ordered = sorted(second_timings)
     caught = {
         label: (
             sum(f for r, f in zip(rows, flags, strict=True) if r.label == label),
@@ -565,6 +582,12 @@ def blind_scores(
         median_us=(ordered[len(ordered) // 2] / 1e3) if ordered else 0.0,
         p99_us=(ordered[int(len(ordered) * 0.99)] / 1e3) if ordered else 0.0,
         warm_up_ms=warm_up / 1e6,
+        second_median_ms=(
+            second_ordered[len(second_ordered) // 2] / 1e6 if second_ordered else None
+        ),
+        second_p99_ms=(
+            second_ordered[int(len(second_ordered) * 0.99)] / 1e6 if second_ordered else None
+        ),
     )
 
 
@@ -585,6 +608,11 @@ def format_blind(report: BlindReport) -> str:
         f"cost: median {report.median_us:.0f} us, p99 {report.p99_us:.0f} us per question; "
         f"reading the word lists and the model first {report.warm_up_ms:.0f} ms",
     ]
+    if report.second_median_ms is not None:
+        lines.append(
+            f"second reading, in a worker: median {report.second_median_ms:.1f} ms, p99 "
+            f"{report.second_p99_ms:.1f} ms per question it read"
+        )
     return "\n".join(lines)
 
 

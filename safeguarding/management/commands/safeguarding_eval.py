@@ -174,3 +174,13 @@ class Command(BaseCommand):
             rows, phrases.phrases, phrases.always_urgent, learned=learned
         )
         self.stdout.write(safeguarding_eval.format_blind(report))
+        if not selectors.second_reading_on():
+            self.stdout.write("(the second reading is off, or its model is not installed)")
+            return
+        self.stdout.write(
+            "With the second reading (a worker reads again what the ask path let through):"
+        )
+        report = safeguarding_eval.blind_scores(
+            rows, phrases.phrases, phrases.always_urgent, learned=learned, second=True
+        )
+        self.stdout.write(safeguarding_eval.format_blind(report))
