@@ -44,6 +44,30 @@ TRIAGE_PINS = {
         caught_at_least={"danger_now": 120, "self_harm": 99},
         flagged_at_most={"near_miss": 11, "ld_plain": 1, "hate_everyday": 8, "plain": 0},
     ),
+    "2026-12-07c-triage.jsonl": TriagePins(
+        totals={"danger_now": 130, "self_harm": 130},
+        caught_at_least={"danger_now": 113, "self_harm": 89},
+        flagged_at_most={"near_miss": 4, "ld_plain": 1, "hate_everyday": 1, "plain": 0},
+    ),
+}
+# With the second reading after the ask path (what moderators and askers see a moment later);
+# the third batch was scored once with it, the first two when it was chosen (the A/B).
+SECOND_READING_PINS = {
+    "2026-12-07-triage.jsonl": TriagePins(
+        totals={"danger_now": 108, "self_harm": 110},
+        caught_at_least={"danger_now": 107, "self_harm": 98},
+        flagged_at_most={"near_miss": 4, "ld_plain": 1, "hate_everyday": 6, "plain": 0},
+    ),
+    "2026-12-07b-triage.jsonl": TriagePins(
+        totals={"danger_now": 126, "self_harm": 126},
+        caught_at_least={"danger_now": 125, "self_harm": 115},
+        flagged_at_most={"near_miss": 13, "ld_plain": 2, "hate_everyday": 11, "plain": 0},
+    ),
+    "2026-12-07c-triage.jsonl": TriagePins(
+        totals={"danger_now": 130, "self_harm": 130},
+        caught_at_least={"danger_now": 123, "self_harm": 98},
+        flagged_at_most={"near_miss": 4, "ld_plain": 1, "hate_everyday": 1, "plain": 0},
+    ),
 }
 DETAILS_PINS = {
     "2026-12-07-details.jsonl": DetailsPins(
@@ -84,6 +108,26 @@ DETAILS_PINS = {
         clean_flagged_at_most=2,
         left_at_most=18,
     ),
+    # Its writer named the National Insurance number's kind ni_number.
+    "2026-12-07c-details.jsonl": DetailsPins(
+        masked_at_least={
+            "account_number": 17,
+            "address": 16,
+            "card_number": 15,
+            "date_of_birth": 21,
+            "email": 17,
+            "iban": 16,
+            "ni_number": 16,
+            "phone": 24,
+            "postcode": 21,
+            "private_name": 29,
+            "sort_code": 14,
+            "vehicle": 17,
+        },
+        clean_total=70,
+        clean_flagged_at_most=3,
+        left_at_most=13,
+    ),
 }
 
 
@@ -92,6 +136,22 @@ DETAILS_PINS = {
 def test_crisis_triage_on_a_blind_batch_is_no_worse_than_when_first_scored(name: str) -> None:
     pins = TRIAGE_PINS[name]
     report = scoring.blind_scores(scoring.read_blind(BLIND / name), CRISIS_PHRASES, learned=True)
+    assert {label: total for label, (_, total) in report.caught.items()} == pins.totals
+    for label, floor in pins.caught_at_least.items():
+        assert report.caught[label][0] >= floor, (label, report.caught[label])
+    for group, ceiling in pins.flagged_at_most.items():
+        assert report.flagged[group][0] <= ceiling, (group, report.flagged[group])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SECOND_READING_PINS))
+def test_with_the_second_reading_a_blind_batch_is_no_worse_than_when_first_scored(
+    name: str,
+) -> None:
+    pins = SECOND_READING_PINS[name]
+    report = scoring.blind_scores(
+        scoring.read_blind(BLIND / name), CRISIS_PHRASES, learned=True, second=True
+    )
     assert {label: total for label, (_, total) in report.caught.items()} == pins.totals
     for label, floor in pins.caught_at_least.items():
         assert report.caught[label][0] >= floor, (label, report.caught[label])
