@@ -81,6 +81,8 @@ def record_asker(*, event_id: int, guest_token: uuid.UUID) -> None:
 
 _filling: set[int] = set()
 _filled_at: dict[int, float] = {}
+# Told when a fill ends, so the readers who found one under way can wait for it.
+_fill_ended = threading.Condition(_client_lock)
 # A process fills an event's set at most this often: at 18:00 the first hundred joins all
 # find the marker missing and queue on the database thread, each asking for a fill.
 REFILL_AFTER_SECONDS = 10.0
@@ -92,6 +94,11 @@ def add_has_asked(pipeline: Any, *, event_id: int, guest_token: uuid.UUID) -> No
     pipeline.exists(askers_complete_key(event_id))
     pipeline.sismember(askers_key(event_id), token_digest(guest_token))
     pipeline.ttl(askers_complete_key(event_id))
+
+
+def add_index_complete(pipeline: Any, *, event_id: int) -> None:
+    """Add to a pipeline the command that says whether the event's set is complete."""
+    pipeline.exists(askers_complete_key(event_id))
 
 
 def has_asked_reply(replies: list[Any]) -> bool | None:
@@ -122,10 +129,19 @@ def begin_fill(event_id: int) -> bool:
 
 
 def end_fill(event_id: int, *, filled: bool) -> None:
-    with _client_lock:
+    with _fill_ended:
         _filling.discard(event_id)
         if filled:
             _filled_at[event_id] = time.monotonic()
+        _fill_ended.notify_all()
+
+
+def wait_for_fill(event_id: int, timeout: float) -> None:
+    """Until this process's fill of the event's set, if one is under way, has ended (at most
+    `timeout` s): a reader arriving meanwhile then finds the set complete, rather than each
+    such reader's page being rendered in full."""
+    with _fill_ended:
+        _fill_ended.wait_for(lambda: event_id not in _filling, timeout)
 
 
 def fill(*, event_id: int, guest_tokens: Iterable[uuid.UUID]) -> bool:

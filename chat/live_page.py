@@ -91,8 +91,20 @@ def _versions_unless_asked(
     here, or Redis cannot answer."""
     scopes = _scopes(event_id)
     if guest_token is None:
-        found = kept_pages.versions(scopes)
-        return found[0] if found else None
+
+        def complete(pipeline: object) -> None:
+            askers.add_index_complete(pipeline, event_id=event_id)
+
+        found = kept_pages.versions(scopes, also=complete)
+        if found is None:
+            return None
+        tokens, (filled,) = found
+        if not filled:
+            # Filled now, so that the first returning readers find it (they would each go
+            # to Django until it was): once per process in REFILL_AFTER_SECONDS at most.
+            with contextlib.suppress(DatabaseError):
+                selectors.fill_askers_index(event_id=event_id)
+        return tokens
 
     def has_asked(pipeline: object) -> None:
         askers.add_has_asked(pipeline, event_id=event_id, guest_token=guest_token)

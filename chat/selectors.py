@@ -171,10 +171,16 @@ def guest_join_warm_up(*, slug: str) -> None:
         fill_askers_index(event_id=event.pk)
 
 
+# How long a reader waits for another's fill of the askers index: a fill is one query and one
+# Redis round trip; past this the reader's page is rendered in full.
+FILL_WAIT_SECONDS = 2.0
+
+
 def fill_askers_index(*, event_id: int) -> None:
-    """Fill the event's askers index (chat/askers.py) from its guest participants, unless
-    this process is already filling it."""
+    """Fill the event's askers index (chat/askers.py) from its guest participants; if this
+    process is already filling it, wait for that fill (at most FILL_WAIT_SECONDS)."""
     if not askers.begin_fill(event_id):
+        askers.wait_for_fill(event_id, FILL_WAIT_SECONDS)
         return
     filled = False
     try:
