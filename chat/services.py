@@ -436,10 +436,11 @@ def question_read_again(*, question_id: int) -> bool:
             return False
         question.is_urgent = True
         question.save(update_fields=["is_urgent"])
-        send_frame_on_commit(
-            participant_group(question.participant_id),
-            frames.help_now(safeguarding.HELP_NOW_MESSAGE, question_id=question.pk),
-        )
+        if question.participant_id is not None:  # None: its asker's data already purged
+            send_frame_on_commit(
+                participant_group(question.participant_id),
+                frames.help_now(safeguarding.HELP_NOW_MESSAGE, question_id=question.pk),
+            )
         if question.state == QuestionState.PENDING:
             send_frame_on_commit(moderation_group(question.event_id), frames.queue_urgent(question))
     return True

@@ -18,6 +18,7 @@ or not the model expected) it logs one line and gives no reading: triage goes on
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -36,6 +37,12 @@ WEIGHTS_PATH = Path(__file__).resolve().parent / "second_reading.json"
 # the same regularisation weighs 384 dense values against some 20,000 sparse ones (chosen by
 # cross-validation on dev: docs/safeguarding.md, "The second reading").
 SENTENCE_SCALE = 10.0
+# A sentence model needs a sentence. A greeting or a one- or two-word reply ("ok", "thanks",
+# "hello", "first") reads as a crisis to it: the corpus it learned from has no ordinary
+# questions that short. The short crisis messages there ("suicidal", "kill myself", "kms")
+# are all the rules' to catch, on the ask path.
+MIN_WORDS = 3
+WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -119,10 +126,13 @@ def second_reading_probability(text: str) -> float | None:
 def adds_flag(text: str, staff_phrases: tuple[str, ...] = (), *, strict: bool = False) -> bool:
     """The second reading would flag a question that the rules (with `staff_phrases`) do not
     flag and do not read as a figure of speech, a what-if, talk about a subject or an account
-    of the past, its probability above the threshold (`strict`: the strict threshold): the
-    rule the A/B measured (docs/safeguarding.md). The caller decides what a flag does; the
-    learned layer's own verdict is not consulted here."""
-    verdict = crisis.rules_verdict(crisis.normalise(text), staff_phrases)
+    of the past, of at least MIN_WORDS words, its probability above the threshold (`strict`:
+    the strict threshold): the rule the A/B measured (docs/safeguarding.md). The caller
+    decides what a flag does; the learned layer's own verdict is not consulted here."""
+    normalised = crisis.normalise(text)
+    if len(WORD.findall(normalised)) < MIN_WORDS:
+        return False
+    verdict = crisis.rules_verdict(normalised, staff_phrases)
     if verdict.flagged or verdict.about_a_crisis:
         return False
     probability = second_reading_probability(text)

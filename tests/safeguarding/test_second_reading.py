@@ -5,16 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from pytest_django import Settings
 
 from safeguarding import second_reading
 from safeguarding.evaluation import scoring as safeguarding_eval
-
-needs_model = pytest.mark.skipif(
-    not Path(django_settings.SAFEGUARDING_SENTENCE_MODEL_DIR).is_dir(),
-    reason="no sentence model (make install puts it in .venv/models)",
-)
 
 # Not a corpus message: a farewell the rules do not flag.
 FAREWELL = "thank you for everything, i wont be needing the appointment next month"
@@ -27,7 +21,6 @@ def _fresh_model() -> None:
     second_reading.loaded_model.cache_clear()
 
 
-@needs_model
 def test_committed_second_reading_is_what_training_on_the_dev_messages_gives() -> None:
     # So the weights cannot drift from the corpus: change the corpus or the training and this
     # fails until `manage.py safeguarding_train --second-reading` is run again. (Within a
@@ -46,7 +39,6 @@ def test_the_weights_check_notices_a_changed_weight() -> None:
     assert not safeguarding_eval.same_second_reading(committed, changed)
 
 
-@needs_model
 def test_second_reading_gives_a_probability_when_on(settings: Settings) -> None:
     settings.SAFEGUARDING_SENTENCE_MODEL = True
 
@@ -80,3 +72,19 @@ def test_a_missing_model_logs_one_line_and_triage_goes_on(
     assert [r.getMessage().split(":")[0] for r in caplog.records] == [
         "Crisis triage's second reading is off"
     ]
+
+
+@pytest.mark.parametrize(
+    "greeting", ["ok", "hello", "thanks", "bye", "first", "second", "Hi there", "thank you!!"]
+)
+def test_a_greeting_or_a_word_or_two_is_never_read_as_a_crisis(greeting: str) -> None:
+    """The sentence model reads "ok" or "thanks" as a crisis (the corpus has no ordinary
+    question that short); people type them in a webchat, and a help box for each would be
+    noise. Short crisis messages are the rules' (tests/safeguarding/test_triage.py)."""
+    assert not second_reading.adds_flag(greeting)
+
+
+def test_a_farewell_the_rules_let_through_is_read_as_a_crisis() -> None:
+    text = "I have written letters for my kids and put them in the drawer"
+    assert second_reading.adds_flag(text)
+    assert not second_reading.adds_flag("Can I report something that happened last year?")
