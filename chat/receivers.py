@@ -15,10 +15,10 @@ from django.http import HttpRequest
 from accounts.models import User
 from accounts.signals import user_deleting
 from chat.middleware import FORGET_GUEST_ATTRIBUTE
+from chat.read_again import read_again_soon
 from chat.selectors import event_status_frame
 from chat.services import participant_questions_forget, questions_mark_unhandled
 from chat.signals import question_waiting_unflagged
-from chat.tasks import read_question_again
 from events.enums import EventStatus
 from events.models import Event, Panellist, PanelSeat
 from events.signals import event_status_changed
@@ -185,13 +185,5 @@ def mfa_changed(sender: Any, *, instance: Authenticator, **kwargs: Any) -> None:
 @receiver(question_waiting_unflagged, dispatch_uid="chat.read_again_later")
 def read_again_later(sender: Any, *, question_id: int, **kwargs: Any) -> None:
     """The second reading, queued for a worker: never on the asker's request."""
-    if not safeguarding_selectors.second_reading_on():
-        return
-    try:
-        read_question_again.delay(question_id)
-    except Exception as error:
-        # The broker is down: the question waits as the ask path left it, and the moderators
-        # read it as they read every question.
-        logger.warning(
-            "question %s not read again, the task queue is unavailable: %s", question_id, error
-        )
+    if safeguarding_selectors.second_reading_on():
+        read_again_soon(question_id)
