@@ -198,11 +198,13 @@ def test_publishing_the_masked_text_needs_no_flag(live: LiveEvent) -> None:
 
 
 def test_the_asker_of_an_edited_question_sees_the_published_wording(
-    client: Client, live: LiveEvent
+    client: Client, live: LiveEvent, django_capture_on_commit_callbacks
 ) -> None:
     client.get(reverse("chat:live", args=[live.event.slug]))
     token = guest_token_of(client)
-    asker = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=token)
+    # Committed, as in a request: the askers index learns this guest has asked (chat/askers.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        asker = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=token)
     question = asked_question(live, PHONE_QUESTION, participant=asker)
     services.question_approve(
         question_id=question.pk,
@@ -244,7 +246,8 @@ def test_questions_waiting_at_the_close_are_not_reached_and_listed(
 ) -> None:
     client.get(reverse("chat:live", args=[live.event.slug]))
     token = guest_token_of(client)
-    asker = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        asker = services.participant_for(event_id=live.event.pk, user_id=None, guest_token=token)
     waiting = asked_question(live, "Will anyone read this before the end?", participant=asker)
     answered = asked_question(live, "Published before the end")
     services.question_approve(question_id=answered.pk, actor_id=live.moderator.pk)
