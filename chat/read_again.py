@@ -9,6 +9,7 @@ At most QUEUE_SIZE questions wait for the hand-over; past that a question is not
 import logging
 import queue
 import threading
+import time
 
 from django.db import connections
 
@@ -36,6 +37,18 @@ def read_again_soon(question_id: int) -> None:
         )
 
 
+def wait_until_handed_over(timeout: float = 10.0) -> bool:
+    """Until every question queued so far has been handed over (and, run eagerly, read):
+    for the tests, so that one test's second readings never run into the next test's
+    database. False if that took longer than `timeout`."""
+    deadline = time.monotonic() + timeout
+    while _waiting.unfinished_tasks:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def _start_thread() -> None:
     global _thread
     with _thread_lock:
@@ -61,3 +74,4 @@ def _hand_over() -> None:
             # Run eagerly, the task used this thread's database connection: give it back,
             # as Django does at the end of a request.
             connections.close_all()
+            _waiting.task_done()

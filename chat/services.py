@@ -427,7 +427,7 @@ def question_read_again(*, question_id: int) -> bool:
         return False
     with transaction.atomic():
         question = (
-            Question.objects.select_for_update()
+            Question.objects.select_for_update(of=("self",))
             .select_related("to_agency", "to_panellist", "routed_to_agency", "routed_to_panellist")
             .filter(pk=question_id, is_urgent=False)
             .first()

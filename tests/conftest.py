@@ -29,6 +29,16 @@ def compiled_catalogues() -> None:
 
 
 @pytest.fixture(autouse=True)
+def second_readings_done() -> Iterator[None]:
+    """Each test's questions are read again (chat/read_again.py, a thread of its own; run
+    eagerly in the suite) before the next test's database is set up."""
+    yield
+    from chat import read_again
+
+    assert read_again.wait_until_handed_over(), "a second reading was still running"
+
+
+@pytest.fixture(autouse=True)
 def default_language() -> Iterator[None]:
     """Each test starts and ends in the default language: Django's LocaleMiddleware leaves the
     language of a test client's last request active on the test's thread, so a Welsh page
