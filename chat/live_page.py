@@ -101,9 +101,10 @@ def _versions_unless_asked(
         tokens, (filled,) = found
         if not filled:
             # Filled now, so that the first returning readers find it (they would each go
-            # to Django until it was): once per process in REFILL_AFTER_SECONDS at most.
+            # to Django until it was): once per process in REFILL_AFTER_SECONDS at most. This
+            # reader does not need it, so does not wait for a fill already under way.
             with contextlib.suppress(DatabaseError):
-                selectors.fill_askers_index(event_id=event_id)
+                selectors.fill_askers_index(event_id=event_id, wait=False)
         return tokens
 
     def has_asked(pipeline: object) -> None:

@@ -176,11 +176,13 @@ def guest_join_warm_up(*, slug: str) -> None:
 FILL_WAIT_SECONDS = 2.0
 
 
-def fill_askers_index(*, event_id: int) -> None:
+def fill_askers_index(*, event_id: int, wait: bool = True) -> None:
     """Fill the event's askers index (chat/askers.py) from its guest participants; if this
-    process is already filling it, wait for that fill (at most FILL_WAIT_SECONDS)."""
+    process is already filling it, wait for that fill (at most FILL_WAIT_SECONDS) unless
+    `wait` is False (a reader who does not need the index)."""
     if not askers.begin_fill(event_id):
-        askers.wait_for_fill(event_id, FILL_WAIT_SECONDS)
+        if wait:
+            askers.wait_for_fill(event_id, FILL_WAIT_SECONDS)
         return
     filled = False
     try:
