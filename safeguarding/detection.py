@@ -251,6 +251,71 @@ _STREET_NAME = re.compile(
     r"Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade|Estate|Rd|St|Ave)\b"
     r"|(?<=\bon\s)[A-Z][a-z]+(?:way|gate|side|field|fields|moor|hill|wood|bank|dale|ford)\b"
 )
+_WORDS_BEFORE_A_COMMA = re.compile(r"((?:[\w'-]+\s+){0,3}[\w'-]+),\s*$")
+
+
+def _house_before(text: str, start: int) -> int | None:
+    """Where a house's name or number starts, right before a comma and the address at
+    `start` ("Meadowbank, " of "we live Meadowbank, Tennyson Way"); None if there is none."""
+    words = _WORDS_BEFORE_A_COMMA.search(text, max(0, start - _LOOK_BACK), start)
+    if words is None:
+        return None
+    spans = [m.span() for m in re.finditer(r"[\w'-]+", text[words.start(1) : words.end(1)])]
+    for first, _ in spans:  # the longest run of words that names a house
+        candidate = text[words.start(1) + first : words.end(1)]
+        if _is_house_name(candidate):
+            return words.start(1) + first
+    return None
+
+
+_HOUSE_WORDS = re.compile(rf"\b(?:{_HOUSE_TYPES.lower()}|villa|lodge|house|cottage)\b")
+
+
+def _is_house_name(words: str) -> bool:
+    """A house's name or number ("Meadowbank", "fern villa", "25 Kestrel House"), not the
+    words of a sentence before an address ("we live", "my address is")."""
+    split = words.split()
+    if any(w.lower() in _NOT_HOUSE_NAMES for w in split) or _BUILDING_WORD.search(words):
+        return False
+    if _HOUSE_WORDS.search(words.lower()) or (split[0].isdigit() and len(split) > 1):
+        return True
+    named = split[1:] if split[0].lower() == "the" else split
+    return 0 < len(named) <= 2 and all(w[:1].isupper() for w in named)
+
+
+# A public building's name before its address ("Birmingham Crown Court, 1 Newton Street").
+_BUILDING_WORD = re.compile(
+    r"\b(?:court|station|office|offices|hospital|council|library|centre|center|headquarters|"
+    r"hall|prison|school|college|university|church|mosque|temple|synagogue|gurdwara|surgery|"
+    r"clinic|refuge|bailey|jobcentre|shop|pub|hotel|bank|museum|ministry|parliament)\b",
+    re.IGNORECASE,
+)
+_NOT_HOUSE_NAMES = frozenset(
+    re.findall(
+        r"\S+",
+        """
+        i i'm im we he she they it my our his her their hi hello please thanks yes no and but or
+        so this that there here is was are address live lives at on in to from of near by with for
+        """,
+    )
+)
+
+
+# Right before a street: something happened, or someone is, on it ("at the lights on
+# Ashbourne Way", "all along Sycamore Close", "i'm from Hawthorn Close"). A street where a
+# private person was is theirs to keep; a public building's street is left alone below.
+_ON_A_STREET = re.compile(
+    r"\b(?:on|along|off|from|down|up|round|outside|near|into|onto)\s+$",
+    re.IGNORECASE,
+)
+# "on beech grove", "along harewood mount": a street typed in lower case, after the same words.
+_LOWER_CASE_STREET_ON = re.compile(
+    r"(?i:\b(?:on|along|off|from|down|outside|near|onto|into)\s+)"
+    r"(?P<address>(?!(?:a|an|the|my|our|his|her|their|this|that|same|main|busy|quiet|big|small|"
+    r"new|old|long|dead|one|council|high|every|which|what|whose|any|some|each)\b)"
+    r"[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?\s+(?:road|street|lane|avenue|close|crescent|drive|"
+    r"grove|terrace|gardens|mount|rise|mews|parade|rd|ave))\b"
+)
 _STREET_AFTER = re.compile(
     rf",?\s+(?:(?:on|off)\s+)?(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES}|{_PLACE_SUFFIXES})\b"
 )
@@ -282,9 +347,22 @@ _PUBLIC_BUILDING_BEFORE = re.compile(
     r"school|college|university|museum|shop|supermarket|pub|cafe|restaurant|hotel|bank|branch|"
     r"building|market|service|services|support|trust|foundation|charity|society|association|"
     r"network|project|partnership|bridewell|custody|suite|unit|agency|commission|tribunal|"
-    r"jobcentre|advice|cps)(?:['\u2019]s)?"
+    r"jobcentre|advice|cps|bailey)(?:['\u2019]s)?"
     r"(?:\s+(?:(?:is|are|was|were|still|now|based|located|found|moved|open)\s+){0,3}"
     r"(?:at|on|in|off|near|to)|\s*,)\s*$",
+    re.IGNORECASE,
+)
+# A postcode at the end of a public building's address ("Bristol Crown Court on Small
+# Street, BS1 1DA", "the cps at 102 petty france, london sw1h 9ea"): the building, then only
+# the words of its address, none about a person.
+_PUBLIC_BUILDING_THEN_ADDRESS = re.compile(
+    _PUBLIC_BUILDING_BEFORE.pattern.removesuffix(r")\s*$")
+    + r"|\s)(?P<between>[^.?!\n]{0,50}?)[\s,]*$",
+    re.IGNORECASE,
+)
+_NOT_A_BUILDINGS_ADDRESS = re.compile(
+    r"\b(?:i|me|my|we|our|us|he|him|his|she|her|they|them|their|live|lives|living|home|"
+    r"house|flat|stay|staying)\b",
     re.IGNORECASE,
 )
 # "Is 1 Victoria Street the right address for the department?"
@@ -314,10 +392,14 @@ _NAMED_HOUSE_LIVED_AT = re.compile(
 )
 # "he lives on cranbrook road": a street typed in lower case, right after where someone lives.
 _LOWER_CASE_STREET = re.compile(
-    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|moved)\s+(?:on|in|onto|into|to|at)\s+)"
-    r"(?P<address>(?!(?:a|an|the|my|our|his|her|their|this|that|same|main|busy|quiet|big|small|"
+    r"(?i:\b(?:(?:live|lives|lived|living|stay|stays|staying|moved)\s+(?:on|in|onto|into|to|at)|"
+    r"address\s+(?:[a-z]+\s+){0,4}?(?:is|:))\s+)"
+    # "fern villa, harewood mount": a house's name and a comma may come first.
+    r"(?P<address>(?:(?:the\s+)?[a-z'-]+(?:\s+[a-z'-]+)?,\s+)?"
+    r"(?!(?:a|an|the|my|our|his|her|their|this|that|same|main|busy|quiet|big|small|"
     r"new|old|long|dead|one|council)\b)[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?\s+(?:road|street|lane|"
-    r"avenue|close|crescent|drive|grove|terrace|way|gardens|place|court|rd|st|ave))\b"
+    r"avenue|close|crescent|drive|grove|terrace|way|gardens|place|court|mount|rise|mews|rd|st|"
+    r"ave))\b"
 )
 # Said after the street, in its sentence: "Market Street, above the shop, is where he lives".
 _LIVES_THERE_AFTER = re.compile(
@@ -329,12 +411,20 @@ _LIVES_THERE_AFTER = re.compile(
 # the chip shop on the High Street", "the house at the end of Holly Lane".
 _HOME_DESCRIBED_BEFORE = re.compile(
     r"(?P<home>\b(?:the|a|my|our|his|her|their)\s+(?:[a-z-]+\s+){0,2}"
-    r"(?:house|home|bungalow|flat|cottage|caravan|maisonette|room|bedsit)\s+)"
+    r"(?:house|home|bungalow|flat|cottage|caravan|maisonette|room|bedsit|semi|terrace|"
+    r"detached)\s+)"
     r"(?:is\s+(?:just\s+)?)?"
     r"(?P<beside>(?:the\s+one\s+)?(?:opposite|next\s+(?:door\s+)?to|behind|across\s+from|"
-    r"beside|above|below|over|near|by|on\s+the\s+corner\s+of|at\s+the\s+(?:end|top|bottom)\s+of|"
-    r"with\s+the\s+[a-z]+\s+door)(?:\s+[\w'-]+){0,4}?\s+)?"
+    r"beside|above|below|over|near|by|facing|on\s+the\s+corner\s+of|"
+    r"at\s+the\s+(?:end|top|bottom)\s+of|with\s+(?:the|a)\s+[a-z]+(?:\s+[a-z]+)?"
+    r"(?:\s+on\s+the\s+[a-z]+)?)(?:\s+[\w'-]+){0,4}?\s+)?"
     r"(?:on|in|off|of|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_LANDMARK_AFTER = re.compile(
+    r"\s+(?:opposite|before|after|behind|facing|beside|near|by|next\s+to|across\s+from)\s+"
+    r"(?:the\s+)?[\w'-]+(?:\s+(?!(?:and|but|so|then|keeps?|is|was|has|had|where|who|"
+    r"which|when)\b)[\w'-]+){0,3}",
     re.IGNORECASE,
 )
 _LIVES_BY = re.compile(
@@ -356,19 +446,44 @@ _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_YEAR = r"(?:(?:19|20)\d{2}|'\d{2}|\d{2})"
+# A day said in words: "the twenty second", "first", "thirty-first".
+_ORDINAL_WORDS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    "thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    "thirtieth"
+)
+_SPOKEN_DAY = (
+    rf"(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    rf"|{_ORDINAL_WORDS})"
+)
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:the\s+)?{_SPOKEN_DAY})"
+# A year said in words: "nineteen eighty two", "twenty sixteen", "two thousand and five".
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_SPOKEN_YEAR = (
+    rf"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    rf"(?:[\s-](?:{_UNITS}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    rf"eighteen|nineteen|(?:oh|o)[\s-](?:{_UNITS}))"
+    rf"|two\s+thousand(?:\s+and)?(?:\s+(?:{_UNITS}|ten|eleven|twelve|thirteen|fourteen|"
+    rf"fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:{_UNITS}))?))?)"
+)
+_YEAR = rf"(?:(?:19|20)\d{{2}}|'\d{{2}}|\d{{2}}|{_SPOKEN_YEAR})"
 _DATE = re.compile(
     rf"\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d{{2}}"  # 14/3/87, 14.03.1987
     rf"|(?:19|20)\d{{2}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}"  # 1987-03-14
     rf"|{_DAY}(?:\s+of)?\s+(?:{_MONTHS})\.?,?\s+{_YEAR}"  # 14th of March 1987, 7 june 84
-    rf"|(?:{_MONTHS})\.?\s+{_DAY},?\s+{_YEAR}"  # March 14th, 1987
-    rf"|(?:{_MONTHS})\.?,?\s+(?:(?:19|20)\d{{2}}|'\d{{2}}))"  # March 1987, Oct '89
+    rf"|(?:{_MONTHS})\.?\s+{_DAY},?\s+{_YEAR}"  # March 14th, 1987; july the first 2016
+    rf"|(?:{_MONTHS})\.?,?\s+(?:(?:19|20)\d{{2}}|'\d{{2}}|{_SPOKEN_YEAR}))"  # March 1987
     r"(?![\w'])",
     re.IGNORECASE,
 )
 _BIRTH_CONTEXT = re.compile(
     r"\b(?:born|birthday|date of birth|d\.?\s?o\.?\s?b)(?![a-z])", re.IGNORECASE
+)
+# "dob 220852", "born 21051989", "date of birth is 210589": a date as one run of digits, only
+# right after the words that say it is one.
+_COMPACT_DATE_OF_BIRTH = re.compile(
+    r"(?i:\b(?:born(?:\s+on)?|date\s+of\s+birth(?:\s+is)?|d\.?\s?o\.?\s?b\.?(?:\s+is)?)\s*:?\s*)"
+    r"(?P<date>(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)?\d{2})(?!\d)"
 )
 
 
@@ -430,6 +545,8 @@ def _phones(text: str) -> list[Finding]:
         number = "".join(char for char in match.raw_string if char.isdigit())
         if (
             len(number) >= 10
+            # "11/474760/22": a crime or case reference, not a number anyone rings.
+            and "/" not in match.raw_string
             and number not in PUBLIC_HELPLINES
             and not (_organisations_line(text, match.start, match.end) and _landline(number))
         ):
@@ -500,22 +617,42 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
         Finding("address", m.start(), m.end(), m.group(0))
         for m in _HOUSE_NUMBER_SAID.finditer(text)
     ]
-    for m in _STREET_NAME.finditer(text):
-        sentence_start = _sentence_start(text, m.start())
-        if (
-            _RESIDENCE_CUE.search(text, sentence_start, m.start())
-            or _SOMEONE_IS_ON.search(text, sentence_start, m.start())
-            or _LIVES_THERE_AFTER.match(text, m.end())
-        ):
-            # "the flat above the chip shop on the High Street": the description goes too.
-            home = _HOME_DESCRIBED_BEFORE.search(text, sentence_start, m.start())
-            start = m.start()
-            if home and home.group("beside"):
-                # From "the flat" on; from what it is beside when the sentence says "my flat
-                # is above...", so the mask does not swallow the sentence.
-                is_between = home.end("home") < home.start("beside")
-                start = home.start("beside") if is_between else home.start()
-            found.append(Finding("address", start, m.end(), text[start : m.end()]))
+    streets = [
+        m
+        for m in _STREET_NAME.finditer(text)
+        if _RESIDENCE_CUE.search(
+            text, (sentence_start := _sentence_start(text, m.start())), m.start()
+        )
+        or _SOMEONE_IS_ON.search(text, sentence_start, m.start())
+        or _LIVES_THERE_AFTER.match(text, m.end())
+        or (
+            " " in m.group(0)
+            and _ON_A_STREET.search(text, max(0, m.start() - 12), m.start()) is not None
+        )
+    ]
+    streets += list(_LOWER_CASE_STREET_ON.finditer(text))
+    for m in streets:
+        # "the flat above the chip shop on the High Street": the description goes too.
+        start = m.start("address") if "address" in m.re.groupindex else m.start()
+        end = m.end()
+        home = _HOME_DESCRIBED_BEFORE.search(text, _sentence_start(text, start), start)
+        if home and home.group("beside"):
+            # From "the flat" on; from what it is beside when the sentence says "my flat
+            # is above...", so the mask does not swallow the sentence.
+            is_between = home.end("home") < home.start("beside")
+            start = home.start("beside") if is_between else home.start()
+        if home and (landmark := _LANDMARK_AFTER.match(text, end)):
+            # "... on Nelson Road before the railway bridge": where on the street, too.
+            end = landmark.end()
+        found.append(Finding("address", start, end, text[start:end]))
+    # "Meadowbank, Tennyson Way", "the coach house, hollybush lane", "25 Kestrel House, Alder
+    # Court": a house's name or number right before the street, after a comma, goes with it.
+    found = [
+        Finding("address", start, f.end, text[start : f.end])
+        if (start := _house_before(text, f.start)) is not None
+        else f
+        for f in found
+    ]
     # "Rose Cottage, Mill Lane": the street after a house goes with it.
     found = [
         Finding("address", f.start, street.end(), text[f.start : street.end()])
@@ -571,11 +708,24 @@ def _with_town_and_postcode(text: str, findings: list[Finding]) -> list[Finding]
     return widened
 
 
-def _buildings_postcode(text: str, postcode: Finding, public: list[Finding]) -> bool:
-    return _public_building(text, postcode.start) or any(
+def _buildings_postcode(
+    text: str, postcode: Finding, public: list[Finding], private: list[Finding]
+) -> bool:
+    # "129 Alder Court, N19 5HG": a home's postcode, whatever its street is called.
+    if any(
+        p.end <= postcode.start and _TOWN_BETWEEN.fullmatch(text, p.end, postcode.start)
+        for p in private
+    ):
+        return False
+    if _public_building(text, postcode.start) or any(
         p.end <= postcode.start and _TOWN_BETWEEN.fullmatch(text, p.end, postcode.start)
         for p in public
+    ):
+        return True
+    building = _PUBLIC_BUILDING_THEN_ADDRESS.search(
+        text, max(0, postcode.start - _LOOK_BACK), postcode.start
     )
+    return building is not None and not _NOT_A_BUILDINGS_ADDRESS.search(building["between"])
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -646,6 +796,14 @@ def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding
     addresses, public_addresses = _addresses(text)
     findings = spoken_phone_numbers(text) + _written_out_emails(text) + addresses
     findings += [Finding("email", m.start(), m.end(), m.group(0)) for m in _EMAIL.finditer(text)]
+    if _BIRTH_CONTEXT.search(text):
+        findings += [
+            Finding("date_of_birth", m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)
+        ]
+        findings += [
+            Finding("date_of_birth", m.start("date"), m.end("date"), m.group("date"))
+            for m in _COMPACT_DATE_OF_BIRTH.finditer(text)
+        ]
     # Most questions hold no digit, and every kind below needs one: skipping them halves the
     # cost of an ordinary question.
     if not _DIGIT.search(text):
@@ -658,12 +816,10 @@ def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding
     postcodes = [
         Finding("postcode", m.start(), m.end(), m.group(0)) for m in _POSTCODE.finditer(text)
     ]
-    findings += [p for p in postcodes if not _buildings_postcode(text, p, public_addresses)]
+    findings += [
+        p for p in postcodes if not _buildings_postcode(text, p, public_addresses, addresses)
+    ]
     findings = _with_town_and_postcode(text, findings)
-    if _BIRTH_CONTEXT.search(text):
-        findings += [
-            Finding("date_of_birth", m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)
-        ]
     return _without_public(text, findings, public)
 
 
@@ -678,7 +834,30 @@ def _without_public(text: str, findings: list[Finding], public: Iterable[str]) -
     if names:
         forms = forms or _public_forms(everyone)
         findings += [f for f in names if not _is_public(f, *forms)]
+    if findings:
+        findings += _dates_beside(text, findings)
     return joined(text, findings)
+
+
+# Only commas, brackets or "dob"/"born" between a date and another detail in a list.
+_LIST_GAP = re.compile(r"[\s,;()/-]*")
+
+
+def _dates_beside(text: str, findings: list[Finding]) -> list[Finding]:
+    """A full date (day, month, year) listed right beside someone's name, address or number
+    ("Farah Doherty, 16 April 1982, 144 Grange Crescent"): their date of birth, said or not."""
+    starts = {f.start for f in findings}
+    ends = {f.end for f in findings}
+    dates = []
+    for m in _DATE.finditer(text):
+        if m.start() in starts or not re.search(r"\d.*\D.*\d|\d\s+\w+\s+\w", m.group(0)):
+            continue
+        before = any(_LIST_GAP.fullmatch(text, e, m.start()) for e in ends if e <= m.start())
+        gap = _LIST_GAP.match(text, m.end())
+        after = gap is not None and gap.end() in starts
+        if before or after:
+            dates.append(Finding("date_of_birth", m.start(), m.end(), m.group(0)))
+    return dates
 
 
 @functools.lru_cache(maxsize=64)

@@ -44,9 +44,17 @@ _RELATIONS = (
     r"uncle|aunt|auntie|cousin|brother|sister|son|daughter|dad|mum|mom|father|mother|"
     r"step-?dad|step\s+dad|step-?mum|step\s+mum|stepfather|stepmother|friend|mate|boss|manager|"
     r"teacher|nan|nanna|gran|grandad|grandma|grandpa|flatmate|housemate|lodger|colleague|"
-    r"brother-in-law|sister-in-law|nephew|niece|abuser|attacker|stalker|support\s+worker"
+    r"brother-in-law|sister-in-law|nephew|niece|abuser|attacker|stalker|support\s+worker|"
+    r"grandson|granddaughter|grandchild|volunteer|client|tenant|pupil|student|bf|gf|"
+    r"mother-in-law|father-in-law|kid|child|husband's|wife's"
 )
-_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx)\.?"
+# "my ex girlfriend", "my old flatmate", "my brother's girlfriend", "my sons dad": a relation
+# said in two words.
+_RELATION = (
+    rf"(?:(?:ex|old|former|new|late|best|step|(?:{_RELATIONS})(?:['\u2019]?s)?)[\s-]+)?"
+    rf"(?:{_RELATIONS})"
+)
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|mr|mrs|ms)\.?"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -102,13 +110,32 @@ _NAME_AFTER_GREETING = re.compile(
 # After "is called", "a man named": capitalised only ("I was called racist names").
 _NAME_AFTER_CALLED = re.compile(rf"(?i:\b{_CALLED})\s+(?P<name>{_FULL_NAME})")
 _NAME_AFTER_RELATION = re.compile(
-    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})(?:['\u2019]s)?)(?:\s*[,(]\s*|\s+)"
+    rf"(?i:\b(?:my|our|his|her|their)\s+{_RELATION}(?:['\u2019]s)?)(?:\s*[,(]\s*|\s+)"
     rf"(?P<name>{_FULL_NAME})"
 )
 # "my ex is Jamie Clark": a full name, since one word here is often not one ("is Polish").
 _FULL_NAME_AFTER_RELATION_IS = re.compile(
-    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS})\s+(?:is|was))\s+"
+    rf"(?i:\b(?:my|our|his|her|their)\s+{_RELATION}\s+(?:is|was))\s+"
     rf"(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})"
+)
+# "my son is Adebayo, dob ...", "my kids are Craig and Natasha": one name, when what follows
+# is what follows a name.
+_NAME_AFTER_RELATION_IS = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATION}|kids|children|sons|daughters|"
+    rf"grandchildren|grandkids)\s+(?:is|are|r|was|were))\s+"
+    rf"(?P<name>{_CAPITALISED})(?P<more>(?:\s*(?:,|and|&)\s*{_CAPITALISED})*)"
+    rf"(?=\s*(?:[,.!?;]|$|(?i:and|dob|d\.o\.b|born|aged?|who|hes|he['\u2019]s|shes|"
+    rf"she['\u2019]s|they|\d)\b))"
+)
+# "ask for Zainab", "its Farah here", "name on account Gary Bhatti", "r v Shannon Nowak",
+# "suspect Marek McAllister", "owner is Imran Haworth".
+_NAME_AFTER_ROLE = re.compile(
+    rf"(?:(?i:\b(?:ask\s+for|speak\s+to|name\s+on\s+(?:the\s+)?(?:account|card)"
+    rf"(?:\s+is)?:?|r\s+v\.?|regina\s+v\.?|suspect(?:\s+is)?:?|perpetrator(?:\s+is)?:?|"
+    rf"offender(?:\s+is)?:?|defendant(?:\s+is)?:?|owner(?:\s+is)?:?|account\s+holder(?:\s+is)?:?))"
+    rf"\s+(?P<name>{_FULL_NAME}))"
+    rf"|(?:(?i:\bit['\u2019]?s|\bits|\bthis\s+is)\s+(?P<here>{_FULL_NAME})"
+    rf"(?=\s+(?i:here|again|speaking)\b))"
 )
 # In lower case after a relation only when a verb follows: "my boyfriend jake said".
 _VERBS_AFTER_A_NAME = (
@@ -117,9 +144,16 @@ _VERBS_AFTER_A_NAME = (
     r"texts|messaged|lives|lived|makes|made|wants|wanted|gets|got|shouted|shouts|pushed"
 )
 _LOWER_NAME_AFTER_RELATION = re.compile(
-    rf"(?i:\b(?:my|our|his|her|their)\s+(?:{_RELATIONS}),?)\s+"
+    rf"(?i:\b(?:my|our|his|her|their)\s+{_RELATION})(?:\s*[,(]\s*|\s+)"
     rf"(?!(?:{_VERBS_AFTER_A_NAME}|{_RELATIONS}|got|get|gets|getting|been|being|did|does|do)\b)"
-    rf"(?P<name>{_LOWER})(?=\s+(?:{_VERBS_AFTER_A_NAME})\b)"
+    rf"(?P<name>{_LOWER}(?:\s+{_LOWER})?)"
+    rf"(?=\s+(?:{_VERBS_AFTER_A_NAME}|controls|hacked|laughed|stabbed|at|who|from)\b|\s*[,.;:!?)]|\s*$)"
+)
+# "i'm dariusz, my mobile ...", "im lacey holroyd dob ...": in lower case after "I'm" only
+# when what follows is what follows a name, and only words too rare to be anything else.
+_LOWER_NAME_AFTER_I_AM = re.compile(
+    rf"(?i:\b(?:i['\u2019]?m|im|i\s+am))\s+(?P<name>{_LOWER}(?:\s+{_LOWER})?)"
+    rf"(?=\s*[,.;!]|\s*$|\s+(?i:dob|d\.o\.b|born|my|pls|please|and\s+my|aged?|\d)\b)"
 )
 # "the lad who attacked my son is Callum Reeve", "the man that did it was Lee Ashworth".
 _NAME_OF_WHO_DID_IT = re.compile(
@@ -135,6 +169,7 @@ _FULL_NAME_ONLY = re.compile(
 )
 _BESIDE = re.compile(
     r"(?:['\u2019]s)?\s*[,(:-]?\s*(?:(?:at|of|on|from|born|dob|d\.o\.b\.?|aged?|who\s+lives\s+at|"
+    r"sort\s+code|account(?:\s+(?:number|no\.?))?|acc(?:ount)?\s+no\.?|a/c|ni(?:\s+no\.?)?|"
     r"lives\s+at|(?:(?:his|her|their)\s+)?(?:number|mobile|phone|address|reg|car|email)"
     r"(?:\s+is)?|tel)\b\s*:?)?[\s)]*",
     re.IGNORECASE,
@@ -196,6 +231,36 @@ def _is_nationality(word: str) -> bool:
     return bool(re.search(r"(?:ish|ese|ian)$", word))
 
 
+# A lower-case name is only taken where one of its words is in no English dictionary and none
+# is a common word (wordfreq's Zipf scale: "precious" 4.3 may be a first name beside
+# "mensah"; "scared" 4.6, "fine" 5.2 never). "im deaf", "my friend overdosed" stay as they are.
+_COMMON_AT = 4.5
+
+
+_VERB_AFTER = re.compile(rf"\s+(?:{_VERBS_AFTER_A_NAME})\b")
+
+
+def _needs_rare_words(pattern: re.Pattern[str], match: re.Match[str], group: str) -> bool:
+    """A lower-case name after "I'm", or after a relation without a verb right after it
+    (or in two words), is only taken if its words are rare ("my son cant sleep")."""
+    if pattern is _LOWER_NAME_AFTER_I_AM:
+        return True
+    if pattern is _LOWER_NAME_AFTER_RELATION:
+        return " " in match.group(group) or not _VERB_AFTER.match(match.string, match.end(group))
+    return False
+
+
+def _rare_words(name: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    from safeguarding.spelling import in_dictionary
+
+    words = name.lower().split()
+    return any(not in_dictionary(word) for word in words) and all(
+        zipf_frequency(word, "en") < _COMMON_AT for word in words
+    )
+
+
 def _is_name(name: str) -> bool:
     words = name.split()
     first = words[0]
@@ -227,14 +292,27 @@ def private_names(text: str, beside: list[Finding]) -> list[Finding]:
         _LOWER_NAME_AFTER_RELATION,
         _NAME_OF_WHO_DID_IT,
         _NAME_AFTER_TITLE,
+        _NAME_AFTER_RELATION_IS,
+        _NAME_AFTER_ROLE,
+        _LOWER_NAME_AFTER_I_AM,
     ):
         for m in pattern.finditer(text):
-            name = _trimmed(m.group("name"))
+            group = "here" if "here" in pattern.groupindex and m.group("here") else "name"
+            name = _trimmed(m.group(group))
+            if _needs_rare_words(pattern, m, group) and not _rare_words(name):
+                continue
+            if pattern is _NAME_AFTER_RELATION_IS and m.group("more"):
+                for other in re.finditer(_CAPITALISED, m.group("more")):
+                    if _is_name(other.group(0)):
+                        start = m.start("more") + other.start()
+                        found.append(
+                            Finding("name", start, start + len(other.group(0)), other.group(0))
+                        )
             # "I'm British": after "I'm", a word shaped like a nationality is one.
             if _is_name(name) and not (pattern is _NAME_AFTER_I_AM and _is_nationality(name)):
                 # A title goes with the name: "[name removed]", not "Mr [name removed]".
-                start = m.start() if pattern is _NAME_AFTER_TITLE else m.start("name")
-                end = m.start("name") + len(name)
+                start = m.start() if pattern is _NAME_AFTER_TITLE else m.start(group)
+                end = m.start(group) + len(name)
                 found.append(Finding("name", start, end, text[start:end]))
     edges = {f.start for f in beside} | {f.end for f in beside}
     for m in _FULL_NAME_ONLY.finditer(text):

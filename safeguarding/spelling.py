@@ -49,6 +49,11 @@ def is_english_word(token: str) -> bool:
     return token in _common_words() or token in _checker()
 
 
+def in_dictionary(token: str) -> bool:
+    """In pyspellchecker's English dictionary (which has few first names or surnames)."""
+    return token in _checker()
+
+
 def nearest_words(token: str) -> list[str]:
     """English words one edit from `token` (not itself), most frequent first."""
     checker = _checker()

@@ -343,7 +343,6 @@ def test_a_detail_written_another_way_is_still_masked_whole(text: str, detail: s
         "I get called names on the bus every day",
         "Is the council's number still 0113 222 4444?",
         "Is 1 Victoria Street the right address for the department?",
-        "I'm meeting my ISVA on Church Street tomorrow",
         "We have 2 houses on our street that are empty",
         "I live in a house near a school, are there patrols?",
         "Is Victim Support still at 5 Bridge Street?",
@@ -403,3 +402,56 @@ def test_an_agency_named_beside_a_private_number_is_not_taken_for_a_name() -> No
     text = "Can Victim Support ring me on 07700 900123?"
 
     assert [f.kind for f in find_personal_details(text)] == ["phone"]
+
+
+# Written for issue 29's fourth round, beside the dev set of 440 messages that round was built
+# on (docs/safeguarding.md, "Personal details, fourth round"): each kind as people wrote it
+# there, and the public places beside it that must stay.
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        # Where a named person will be is their whereabouts, published or not.
+        ("I'm meeting my ISVA on Church Street tomorrow", "Church Street"),
+        ("we are the only polish family on Sycamore Close", "Sycamore Close"),
+        ("at the lights on beech grove he shouted at me", "beech grove"),
+        ("we live Meadowbank, Tennyson Way", "Meadowbank"),
+        ("we live at fern villa, harewood mount. help", "fern villa"),
+        ("my address is the coach house, hollybush lane", "coach house"),
+        ("she's at the pink semi opposite the red lion on coronation street", "pink semi"),
+        ("he was born the twenty second of November 1969", "twenty second"),
+        ("born on the ninth of june nineteen eighty two", "nineteen eighty two"),
+        ("my dob is 220852 and", "220852"),
+        ("hi im Farah Doherty, 16 April 1982, 144 Grange Crescent", "16 April 1982"),
+        ("my ex hamza steadman keeps turning up", "steadman"),
+        ("my ex girlfriend Lorna Iqbal sends threats", "Lorna Iqbal"),
+        ("my brother's girlfriend Bethany Iqbal stabbed him", "Bethany Iqbal"),
+        ("my kids are Craig and Natasha", "Craig"),
+        ("my kids are Craig and Natasha", "Natasha"),
+        ("pls call me back, ask for Zainab", "Zainab"),
+        ("name on account Gary Bhatti", "Gary Bhatti"),
+        ("i'm dariusz, my mobile is off", "dariusz"),
+        ("my neighbour mr Okafor plays loud music", "Okafor"),
+        ("the perpetrator lives at 129 Alder Court, N19 5HG", "5HG"),
+    ],
+)
+def test_details_written_the_fourth_rounds_ways_are_masked(text: str, detail: str) -> None:
+    masked = mask(text, find_personal_details(text))
+    assert detail not in masked, masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it the cps at 102 petty france, london sw1h 9ea",
+        "the hearing is at Bristol Crown Court on Small Street, BS1 1DA on 15th april",
+        "my case is at the old bailey ec4m 7eh on monday",
+        "I give evidence at Southwark Crown Court, 1 English Grounds, SE1 2HU next month",
+        "what if he doesnt turn up at Birmingham Crown Court, 1 Newton Street, B4 7NA",
+        "my crime ref is 11/474760/22 can i add more evidence",
+        "im deaf, can i text you instead of phoning",
+        "my daughters friend overdosed at a party last year",
+        "The shop on the High Street where he works sells knives",
+    ],
+)
+def test_public_places_and_references_of_the_fourth_round_are_left_alone(text: str) -> None:
+    assert find_personal_details(text) == []
