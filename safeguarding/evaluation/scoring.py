@@ -97,6 +97,18 @@ def crisis_corpus() -> list[Example]:
     return [Example(row["split"], row["category"], row["text"]) for row in _read("crisis.tsv")]
 
 
+# Messages only the second reading learns from (its dev part; corpus/README.md says how they
+# were written and split). The learned layer on the ask path does not train on them: with them
+# it flagged more near misses than its target allows (docs/safeguarding.md).
+SECOND_READING_CORPUS = "crisis_second_reading_2026-12-08e.tsv"
+
+
+def second_reading_corpus() -> list[Example]:
+    return [
+        Example(row["split"], row["category"], row["text"]) for row in _read(SECOND_READING_CORPUS)
+    ]
+
+
 def personal_details_corpus() -> list[Example]:
     return [
         Example(
@@ -730,13 +742,35 @@ def format_overrules(counts: list[OverruleCount]) -> str:
 SECOND_READING_STRICT_LIMIT = 0.005
 
 
+def second_reading_heldout_rows() -> list["BlindRow"]:
+    """The held-out fifth of the second reading's own corpus, as a blind batch's rows (its
+    writer's groups kept), for `safeguarding_eval --second-reading-heldout`."""
+    rows = _read(SECOND_READING_CORPUS)
+    return [
+        BlindRow(
+            row["text"],
+            row["category"] if row["category"] in CRISIS_CATEGORIES else "ordinary",
+            row["group"],
+        )
+        for row in rows
+        if row["split"] == "heldout"
+    ]
+
+
+def second_reading_extra_dev() -> list[Example]:
+    """The dev messages the second reading learns from beside crisis.tsv's dev part."""
+    return [e for e in second_reading_corpus() if e.split == "dev"]
+
+
 @lru_cache(maxsize=1)
 def dev_sentence_vectors() -> dict[str, npt.NDArray[np.float32]]:
-    """Every dev message's sentence vector (about 40 s for the corpus's dev messages)."""
+    """Every dev message's sentence vector, crisis.tsv's and the second reading's own (about
+    a minute)."""
     model = second_reading.loaded_model()
     if model is None:
         raise RuntimeError("the sentence model is missing: make install puts it in .venv/models")
-    return {e.text: model.encode(e.text) for e in crisis_corpus() if e.split == "dev"}
+    dev = [e for e in crisis_corpus() if e.split == "dev"] + second_reading_extra_dev()
+    return {e.text: model.encode(e.text) for e in dev}
 
 
 def fit_second_reading(examples: list[Example]) -> second_reading.SecondReading:
@@ -770,14 +804,15 @@ def fit_second_reading(examples: list[Example]) -> second_reading.SecondReading:
 
 
 def second_reading_cv_probabilities() -> dict[str, float]:
-    """Every dev message's second-reading probability from a classifier trained on the other
-    folds of dev."""
+    """Every crisis.tsv dev message's second-reading probability from a classifier trained on
+    the other folds of that dev and all of the second reading's own dev messages."""
     dev = [e for e in crisis_corpus() if e.split == "dev"]
+    extra = second_reading_extra_dev()
     folds = dev_folds(dev)
     vectors = dev_sentence_vectors()
     probabilities = {}
     for fold in range(SCORER_FOLDS):
-        reading = fit_second_reading([e for e in dev if folds[e.text] != fold])
+        reading = fit_second_reading([e for e in dev if folds[e.text] != fold] + extra)
         for example in dev:
             if folds[example.text] == fold:
                 probabilities[example.text] = reading.probability(
@@ -801,7 +836,7 @@ def train_second_reading(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dic
         for e in dev
         if e.category in ORDINARY_CATEGORIES
     }
-    reading = fit_second_reading(dev)
+    reading = fit_second_reading(dev + second_reading_extra_dev())
     probabilities = second_reading_cv_probabilities()
     near_misses = {e.text for e in dev if e.category == "near_miss"}
     return {
@@ -810,11 +845,12 @@ def train_second_reading(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dic
             "regression over the all-MiniLM-L6-v2 sentence vector (sentence_weights) and "
             "safeguarding.crisis.normalise's words, word pairs and 3-5 character runs "
             "(weights), trained "
-            "on the dev part of safeguarding/evaluation/corpus/crisis.tsv by manage.py "
+            "on the dev parts of safeguarding/evaluation/corpus/crisis.tsv and "
+            f"{SECOND_READING_CORPUS} by manage.py "
             "safeguarding_train --second-reading. Adds a flag above threshold (above "
             "strict_threshold: fewer flags, fewer false alarms). Do not edit by hand."
         ),
-        "dev_messages": len(dev),
+        "dev_messages": len(dev) + len(second_reading_extra_dev()),
         "bias": reading.bias,
         "threshold": scorer_threshold(probabilities, already_flagged, near_misses),
         "strict_threshold": scorer_threshold(

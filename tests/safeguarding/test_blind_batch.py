@@ -3,9 +3,11 @@ none of the rules, scored once. Nothing may make their figures worse than they w
 these are floors and ceilings from that single scoring, not targets tuned to."""
 
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from safeguarding.detection import CRISIS_PHRASES
 from safeguarding.evaluation import scoring
@@ -52,21 +54,27 @@ TRIAGE_PINS = {
 }
 # With the second reading after the ask path (what moderators and askers see a moment later);
 # the third batch was scored once with it, the first two when it was chosen (the A/B).
+# Raised on 2026-12-08, when the second reading also learned from the fourth round's 1,440
+# messages (docs/safeguarding.md, "The second reading"): self-harm 98 -> 100, 115 -> 120 and
+# 98 -> 106 on the three batches, danger now 123 -> 124 on the third; near misses one or two
+# more on each (4 -> 5, 13 -> 14, 4 -> 6), everyday hate crime 6 -> 4 and 11 -> 8 fewer on the
+# first two and 1 -> 2 on the third, plain English 1 -> 0, 2 -> 1 and 1 -> 2: 42 ordinary
+# questions flagged in all where there were 43.
 SECOND_READING_PINS = {
     "2026-12-07-triage.jsonl": TriagePins(
         totals={"danger_now": 108, "self_harm": 110},
-        caught_at_least={"danger_now": 107, "self_harm": 98},
-        flagged_at_most={"near_miss": 4, "ld_plain": 1, "hate_everyday": 6, "plain": 0},
+        caught_at_least={"danger_now": 107, "self_harm": 100},
+        flagged_at_most={"near_miss": 5, "ld_plain": 0, "hate_everyday": 4, "plain": 0},
     ),
     "2026-12-07b-triage.jsonl": TriagePins(
         totals={"danger_now": 126, "self_harm": 126},
-        caught_at_least={"danger_now": 125, "self_harm": 115},
-        flagged_at_most={"near_miss": 13, "ld_plain": 2, "hate_everyday": 11, "plain": 0},
+        caught_at_least={"danger_now": 125, "self_harm": 120},
+        flagged_at_most={"near_miss": 14, "ld_plain": 1, "hate_everyday": 8, "plain": 0},
     ),
     "2026-12-07c-triage.jsonl": TriagePins(
         totals={"danger_now": 130, "self_harm": 130},
-        caught_at_least={"danger_now": 123, "self_harm": 98},
-        flagged_at_most={"near_miss": 4, "ld_plain": 1, "hate_everyday": 1, "plain": 0},
+        caught_at_least={"danger_now": 124, "self_harm": 106},
+        flagged_at_most={"near_miss": 6, "ld_plain": 2, "hate_everyday": 2, "plain": 0},
     ),
 }
 # The details pins were raised on 2026-12-08 (docs/safeguarding.md, "Personal details, fourth
@@ -171,3 +179,25 @@ def test_personal_details_on_a_blind_batch_are_no_worse_than_when_first_scored(n
     flagged, left = scores.clean_flagged, len(scores.left)
     assert flagged <= pins.clean_flagged_at_most, (flagged, pins.clean_flagged_at_most)
     assert left <= pins.left_at_most, (left, pins.left_at_most)
+
+
+@pytest.mark.django_db
+def test_the_second_readings_own_held_out_fifth_is_no_worse_than_when_first_scored() -> None:
+    # Nothing trains on it; scored when the second reading first learned from its batch.
+    rows = scoring.second_reading_heldout_rows()
+    report = scoring.blind_scores(rows, CRISIS_PHRASES, learned=True, second=True)
+    assert_no_worse(
+        report,
+        TriagePins(
+            totals={"danger_now": 70, "self_harm": 70},
+            caught_at_least={"danger_now": 69, "self_harm": 58},
+            flagged_at_most={"near_miss": 4, "ld_plain": 3, "hate_everyday": 2, "plain": 0},
+        ),
+    )
+
+
+def test_safeguarding_eval_scores_the_second_readings_held_out_fifth() -> None:
+    out = StringIO()
+    call_command("safeguarding_eval", "--second-reading-heldout", stdout=out)
+    assert "held-out fifth (288 messages)" in out.getvalue()
+    assert "With the second reading" in out.getvalue()

@@ -47,6 +47,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--second-reading-heldout",
+            action="store_true",
+            help=(
+                "Score crisis triage as --blind does on the held-out fifth of the second "
+                "reading's own corpus (corpus/crisis_second_reading_*.tsv), which nothing "
+                "trains on."
+            ),
+        )
+        parser.add_argument(
             "--show-misses",
             action="store_true",
             help="List the dev messages each detector gets wrong (never the held-out ones).",
@@ -79,6 +88,11 @@ class Command(BaseCommand):
                 return
         if options["blind"]:
             self.score_blind(options["blind"], staff_phrases=options["staff_phrases"])
+            return
+        if options["second_reading_heldout"]:
+            rows = safeguarding_eval.second_reading_heldout_rows()
+            name = f"{safeguarding_eval.SECOND_READING_CORPUS}'s held-out fifth"
+            self.score_rows(rows, name, staff_phrases=options["staff_phrases"])
             return
         if options["staff_phrases"]:
             staff_phrases = safeguarding.active_phrases("crisis")
@@ -159,6 +173,11 @@ class Command(BaseCommand):
             rows = safeguarding_eval.read_blind(path)
         except (OSError, safeguarding_eval.BlindFileError) as error:
             raise CommandError(f"{path}: {error}") from error
+        self.score_rows(rows, path.name, staff_phrases=staff_phrases)
+
+    def score_rows(
+        self, rows: list[safeguarding_eval.BlindRow], name: str, *, staff_phrases: bool
+    ) -> None:
         if staff_phrases:
             phrases = selectors.crisis_phrases()
             source = f"the {len(phrases.phrases)} active staff phrases in the admin"
@@ -167,7 +186,7 @@ class Command(BaseCommand):
             source = f"the {len(phrases.phrases)} default staff phrases"
         learned = settings.SAFEGUARDING_LEARNED_SCORER
         self.stdout.write(
-            f"Crisis triage on {path.name} ({len(rows)} messages), with {source}, "
+            f"Crisis triage on {name} ({len(rows)} messages), with {source}, "
             f"learned layer {'on' if learned else 'off'}:"
         )
         report = safeguarding_eval.blind_scores(
