@@ -51,6 +51,11 @@ TRIAGE_PINS = {
         caught_at_least={"danger_now": 113, "self_harm": 89},
         flagged_at_most={"near_miss": 4, "ld_plain": 1, "hate_everyday": 1, "plain": 0},
     ),
+    "2026-12-08d-triage.jsonl": TriagePins(
+        totals={"danger_now": 140, "self_harm": 140},
+        caught_at_least={"danger_now": 123, "self_harm": 85},
+        flagged_at_most={"near_miss": 7, "ld_plain": 2, "hate_everyday": 5, "plain": 0},
+    ),
 }
 # With the second reading after the ask path (what moderators and askers see a moment later);
 # the third batch was scored once with it, the first two when it was chosen (the A/B).
@@ -75,6 +80,11 @@ SECOND_READING_PINS = {
         totals={"danger_now": 130, "self_harm": 130},
         caught_at_least={"danger_now": 124, "self_harm": 106},
         flagged_at_most={"near_miss": 6, "ld_plain": 2, "hate_everyday": 2, "plain": 0},
+    ),
+    "2026-12-08d-triage.jsonl": TriagePins(
+        totals={"danger_now": 140, "self_harm": 140},
+        caught_at_least={"danger_now": 132, "self_harm": 114},
+        flagged_at_most={"near_miss": 8, "ld_plain": 3, "hate_everyday": 7, "plain": 1},
     ),
 }
 # The details pins were raised on 2026-12-08 (docs/safeguarding.md, "Personal details, fourth
@@ -138,6 +148,25 @@ DETAILS_PINS = {
         clean_total=70,
         clean_flagged_at_most=3,
         left_at_most=9,
+    ),
+    "2026-12-08d-details.jsonl": DetailsPins(
+        masked_at_least={
+            "account_number": 10,
+            "address": 38,
+            "card_number": 11,
+            "date_of_birth": 26,
+            "email": 17,
+            "iban": 8,
+            "ni_number": 11,
+            "phone": 36,
+            "postcode": 31,
+            "private_name": 54,
+            "sort_code": 11,
+            "vehicle": 14,
+        },
+        clean_total=70,
+        clean_flagged_at_most=3,
+        left_at_most=17,
     ),
 }
 
