@@ -51,7 +51,7 @@ TRIAGE_PINS = {
         caught_at_least={"danger_now": 113, "self_harm": 89},
         flagged_at_most={"near_miss": 4, "ld_plain": 1, "hate_everyday": 1, "plain": 0},
     ),
-    "2026-12-08d-triage.jsonl": TriagePins(
+    "2026-12-07d-triage.jsonl": TriagePins(
         totals={"danger_now": 140, "self_harm": 140},
         caught_at_least={"danger_now": 123, "self_harm": 85},
         flagged_at_most={"near_miss": 7, "ld_plain": 2, "hate_everyday": 5, "plain": 0},
@@ -59,7 +59,7 @@ TRIAGE_PINS = {
 }
 # With the second reading after the ask path (what moderators and askers see a moment later);
 # the third batch was scored once with it, the first two when it was chosen (the A/B).
-# Raised on 2026-12-08, when the second reading also learned from the fourth round's 1,440
+# Raised on 2026-12-07, when the second reading also learned from the fourth round's 1,440
 # messages (docs/safeguarding.md, "The second reading"): self-harm 98 -> 100, 115 -> 120 and
 # 98 -> 106 on the three batches, danger now 123 -> 124 on the third; near misses one or two
 # more on each (4 -> 5, 13 -> 14, 4 -> 6), everyday hate crime 6 -> 4 and 11 -> 8 fewer on the
@@ -81,13 +81,13 @@ SECOND_READING_PINS = {
         caught_at_least={"danger_now": 124, "self_harm": 106},
         flagged_at_most={"near_miss": 6, "ld_plain": 2, "hate_everyday": 2, "plain": 0},
     ),
-    "2026-12-08d-triage.jsonl": TriagePins(
+    "2026-12-07d-triage.jsonl": TriagePins(
         totals={"danger_now": 140, "self_harm": 140},
         caught_at_least={"danger_now": 132, "self_harm": 114},
         flagged_at_most={"near_miss": 8, "ld_plain": 3, "hate_everyday": 7, "plain": 1},
     ),
 }
-# The details pins were raised on 2026-12-08 (docs/safeguarding.md, "Personal details, fourth
+# The details pins were raised on 2026-12-07 (docs/safeguarding.md, "Personal details, fourth
 # round"): every batch masks more, and fewer details leave anything behind; batch a's clean
 # messages flagged went from 1 to 2 while batch b's went from 2 to 1 (the same 6 of 204 in all).
 DETAILS_PINS = {
@@ -149,7 +149,7 @@ DETAILS_PINS = {
         clean_flagged_at_most=3,
         left_at_most=9,
     ),
-    "2026-12-08d-details.jsonl": DetailsPins(
+    "2026-12-07d-details.jsonl": DetailsPins(
         masked_at_least={
             "account_number": 10,
             "address": 38,
