@@ -190,7 +190,7 @@ _NOT_STREET_WORDS = (
     r"next|main|busy|quiet|whole|every|one|other|houses|people|cars|times|doors)\b)"
 )
 _STREET = re.compile(
-    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{_NOT_STREET_WORDS}[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES})\b",
+    rf"(?<![£$€])\b\d{{1,4}}[A-Za-z]?,?\s+(?:{_NOT_STREET_WORDS}[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES})\b",
     re.IGNORECASE,
 )
 # Endings that are everyday words too ("at the park", "the end"), so only capitalised.
@@ -250,6 +250,14 @@ _STREET_NAME = re.compile(
     r"(?<!Crown )(?<!County )(?<!Family )(?<!Youth )(?<!Magistrates )(?<!Supreme )Court|Gardens|"
     r"Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade|Estate|Rd|St|Ave)\b"
     r"|(?<=\bon\s)[A-Z][a-z]+(?:way|gate|side|field|fields|moor|hill|wood|bank|dale|ford)\b"
+)
+_ESTATE_AFTER = re.compile(
+    r"(?:\s+(?:on|in|at)\s+the\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)?\s+(?i:estate|site)\b"
+)
+# "on the Ridgeway estate", "from Parkside estate": where people live, named.
+_ON_AN_ESTATE = re.compile(
+    r"(?i:\b(?:on|in|at|from|near|off|round)\s+(?:the\s+)?)"
+    r"(?P<address>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}\s+(?i:estate|travellers['\u2019]?\s+site))\b"
 )
 _WORDS_BEFORE_A_COMMA = re.compile(r"((?:[\w'-]+\s+){0,3}[\w'-]+),\s*$")
 
@@ -441,6 +449,18 @@ PUBLIC_PLACES = (
     "New Scotland Yard",
     "Parliament Square",
     "Trafalgar Square",
+    # Streets known the country over, where crowds are, not homes.
+    "Oxford Street",
+    "Regent Street",
+    "Bond Street",
+    "Carnaby Street",
+    "Whitehall",
+    "Deansgate",
+    "Briggate",
+    "Princes Street",
+    "Buchanan Street",
+    "Sauchiehall Street",
+    "Bold Street",
 )
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -653,6 +673,17 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
         else f
         for f in found
     ]
+    # "Tower Hill estate", "Kestrel House on the Ridgeway estate": the estate goes with it.
+    found = [
+        Finding("address", f.start, estate.end(), text[f.start : estate.end()])
+        if (estate := _ESTATE_AFTER.match(text, f.end))
+        else f
+        for f in found
+    ]
+    found += [
+        Finding("address", m.start("address"), m.end(), text[m.start("address") : m.end()])
+        for m in _ON_AN_ESTATE.finditer(text)
+    ]
     # "Rose Cottage, Mill Lane": the street after a house goes with it.
     found = [
         Finding("address", f.start, street.end(), text[f.start : street.end()])
@@ -736,9 +767,20 @@ def _public_building(text: str, start: int) -> bool:
     """The address starting at `start` follows a public building's name ("the Crown Court at
     1 Oxford Row") and the sentence does not say someone lives by it."""
     building = _PUBLIC_BUILDING_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
-    if building is None:
+    if building is None or _BLOCK_OF_HOMES.search(
+        text, max(0, building.start() - 30), building.end()
+    ):
         return False
     return not _LIVES_BY.search(text, _sentence_start(text, start), building.start())
+
+
+# "Flat 6, Harrington Court, Ashby Road": a court with a name of its own is a block of homes;
+# the Crown, County, Magistrates', Family and Youth courts are public buildings.
+_BLOCK_OF_HOMES = re.compile(
+    r"\b(?!(?:Crown|County|Magistrates|Family|Youth|Supreme|High|Coroners|Royal|Appeal|"
+    r"Civil|Criminal|Combined|Justice|Law|Tribunal|Old)\b)[A-Z][a-z]+['\u2019]?\s+Court\b"
+    r"(?=\s*,?\s*(?:at|on|in)?\s*$)"
+)
 
 
 # Characters that change how text is shown without showing themselves: bidirectional

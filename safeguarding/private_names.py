@@ -8,6 +8,8 @@ capitalised pair of words is too often a place or an organisation to mask on sig
 """
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from safeguarding.findings import Finding
 
@@ -277,6 +279,108 @@ def _trimmed(name: str) -> str:
     return " ".join(words)
 
 
+FIRST_NAMES_PATH = Path(__file__).resolve().parent / "first_names.txt"
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The first names in first_names.txt (about 16,000, from Faker's person providers by
+    `manage.py safeguarding_train --first-names`), read once per process."""
+    lines = FIRST_NAMES_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+_WORD_CAPITALISED = re.compile(r"(?<![\w'\u2019-])(?:[A-Z][a-z]+|[A-Z]{3,})(?![\w-])")
+# Before a name that is a public person's or a place's, not a private one's.
+_PUBLIC_BEFORE = re.compile(
+    r"(?:\b(?:Sir|Dame|Lord|Lady|Saint|St|King|Queen|Prince|Princess|Minister|Secretary|MP|"
+    r"President|Commissioner|Mayor|Judge|Justice|Reverend|Rev|Pope|Prime|Chancellor|Baroness|"
+    r"Baron|Councillor|Cllr|Detective|Inspector|Sergeant|Superintendent|Constable|PC|DC|DS|"
+    r"DI|DCI|Officer|Dr|Doctor|Professor|Prof|Mr|Mrs|Ms|Miss|Mx|Team|Ask|Dear)\.?\s+$)",
+)
+# After it: a street, a building or an organisation named after someone ("Victoria Street",
+# "Mary Seacole House", "St Thomas' Hospital", "Jane's Place").
+_PLACE_AFTER = re.compile(
+    r"(?:['\u2019]s?)?\s+(?:[A-Z][a-z]+\s+){0,2}?(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|"
+    r"Drive|Way|Court|Place|Gardens|Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade|"
+    r"Park|House|Hall|Centre|Center|Hospital|School|Academy|College|University|Station|"
+    r"Library|Trust|Foundation|Fund|Project|Estate|Tower|Bridge|Church|Chapel|Mosque|Surgery|"
+    r"Clinic|Ward|Unit|Hotel|Arms|Inn|Lodge|Court|Museum|Gallery|Theatre|Stadium|Airport|"
+    r"Line|Award|Act|Law|Report|Review|Inquiry|Helpline|Service|Services|Market|Common)\b"
+    # "Clare's law", "an Osman warning": a law or a warning named after someone.
+    r"|(?:['\u2019]s)?\s+(?i:law|laws|warning|warnings|scheme|rule|principle|test)\b"
+)
+
+
+def _known_first_names(text: str, beside: list[Finding]) -> list[Finding]:
+    """A known first name, capitalised inside a sentence (not its first word unless a surname
+    follows), with the capitalised words after it ("my kids are Maisie, Alfie and Rosie", "a
+    lady who comes in, Jolene, told me", "Client Gordon Sykes, 54"); not a public person's
+    after a title, nor a street, building or law named after someone."""
+    names = first_names()
+    shouting = sum(c.isupper() for c in text) > sum(c.islower() for c in text)
+    found = []
+    for m in _WORD_CAPITALISED.finditer(text):
+        word = m.group(0)
+        if (word.isupper() and not shouting) or word.lower() not in names:
+            continue
+        if any(f.start <= m.start() < f.end for f in beside):
+            continue
+        start, end = m.start(), m.end()
+        surname = _SURNAME_AFTER.match(text, end)
+        at_sentence_start = not text[_sentence_start(text, start) : start].strip()
+        if at_sentence_start and not surname:
+            continue
+        if (
+            word in _NOT_NAME_WORDS
+            or _PUBLIC_BEFORE.search(text, max(0, start - 20), start)
+            or _PLACE_AFTER.match(text, end)
+        ):
+            continue
+        if surname and surname.group(1) not in _NOT_NAME_WORDS:
+            end = surname.end()
+        # Whose name: someone the question is about. A person named near a word for a person
+        # ("my kids are Maisie, Alfie and Rosie", "a lady who comes in, Jolene"), with their
+        # age or date of birth after it, or signing off; not "I watched Jess Phillips".
+        sentence = _sentence_start(text, start)
+        if not (
+            _PERSON_BEFORE.search(text, max(sentence, start - 60), start)
+            or _PERSONAL_AFTER.match(text, end)
+            or (at_sentence_start and not text[end:].strip(" .!x\n"))
+        ):
+            continue
+        found.append(Finding("name", start, end, text[start:end]))
+    return found
+
+
+_PERSON_WORDS = (
+    rf"{_RELATIONS}|man|woman|lady|gentleman|boy|girl|lad|lass|kid|kids|child|children|"
+    r"baby|client|member|tenant|victim|resident|pupil|student|patient|user|mother|father|"
+    r"mum|mom|dad|parents|son|sons|daughters|grandchildren|grandkids|family|bloke|guy|fella|"
+    r"leader|owner|worker|carer|ex|called|named|calls\s+(?:him|her)self|he|she|him|them|"
+    r"one\s+of\s+them"
+)
+_PERSON_BEFORE = re.compile(
+    rf"(?i:\b(?:{_PERSON_WORDS})\b)(?:[\s,:()'\u2019-]+[\w]+){{0,5}}?[\s,:('\u2019-]+$"
+)
+_PERSONAL_AFTER = re.compile(
+    r"(?i:\s*(?:,|\()\s*(?:\d{1,3}\b|aged?\b|dob\b|d\.o\.b|born\b|who\b|my\b|his\b|"
+    r"her\b|our\b|the\s+(?:man|woman|lad)|from\s+(?:number|no|flat)\b)"
+    r"|\s+(?:is\s+(?:his|her|my|their)\s+name|my\s+(?:ex|husband|wife|partner|son|"
+    r"daughter|brother|sister|mum|dad)|(?:keeps|hit|hits|took|threatened|"
+    r"called|calls|sent|texted|messaged|lives|pushed|attacked|beat|beats)\b))"
+)
+
+
+_SURNAME_AFTER = re.compile(
+    r"\s+((?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,})(?![\w-])"
+)
+
+
+def _sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
+
+
 def private_names(text: str, beside: list[Finding]) -> list[Finding]:
     """Names after a cue, and full names right beside one of the findings in `beside`."""
     found = []
@@ -314,6 +418,7 @@ def private_names(text: str, beside: list[Finding]) -> list[Finding]:
                 start = m.start() if pattern is _NAME_AFTER_TITLE else m.start(group)
                 end = m.start(group) + len(name)
                 found.append(Finding("name", start, end, text[start:end]))
+    found += _known_first_names(text, beside)
     edges = {f.start for f in beside} | {f.end for f in beside}
     for m in _FULL_NAME_ONLY.finditer(text):
         name = m.group("name")

@@ -90,6 +90,8 @@ SECOND_READING_PINS = {
 # The details pins were raised on 2026-12-07 (docs/safeguarding.md, "Personal details, fourth
 # round"): every batch masks more, and fewer details leave anything behind; batch a's clean
 # messages flagged went from 1 to 2 while batch b's went from 2 to 1 (the same 6 of 204 in all).
+# Raised again by the fifth round's first names (docs/safeguarding.md): names 34 -> 37 and
+# 32 -> 35 on batches b and c, nothing more flagged.
 DETAILS_PINS = {
     "2026-12-07-details.jsonl": DetailsPins(
         masked_at_least={
@@ -113,21 +115,21 @@ DETAILS_PINS = {
     "2026-12-07b-details.jsonl": DetailsPins(
         masked_at_least={
             "account_number": 10,
-            "address": 31,
+            "address": 32,
             "card_number": 14,
-            "date_of_birth": 18,
+            "date_of_birth": 19,
             "email": 17,
             "iban": 11,
             "national_insurance_number": 13,
             "phone": 31,
             "postcode": 25,
-            "private_name": 34,
+            "private_name": 37,
             "sort_code": 11,
             "vehicle": 16,
         },
         clean_total=69,
         clean_flagged_at_most=1,
-        left_at_most=14,
+        left_at_most=10,
     ),
     # Its writer named the National Insurance number's kind ni_number.
     "2026-12-07c-details.jsonl": DetailsPins(
@@ -141,13 +143,13 @@ DETAILS_PINS = {
             "ni_number": 16,
             "phone": 24,
             "postcode": 21,
-            "private_name": 32,
+            "private_name": 35,
             "sort_code": 14,
             "vehicle": 17,
         },
         clean_total=70,
         clean_flagged_at_most=3,
-        left_at_most=9,
+        left_at_most=6,
     ),
     "2026-12-07d-details.jsonl": DetailsPins(
         masked_at_least={

@@ -394,6 +394,8 @@ def test_a_home_described_and_a_name_beside_it_are_masked(text: str, masked: str
         "The police station is on Park Road, is it open on Sunday?",
         "Is the court on Market Street where the trial is?",
         "The shop on the High Street where he works sells knives",
+        "I had to get a taxi that cost £38 each way.",
+        "The riots on Oxford Street years ago were in the news",
     ],
 )
 def test_a_street_named_for_a_public_place_is_not_a_finding(text: str) -> None:
@@ -434,6 +436,9 @@ def test_an_agency_named_beside_a_private_number_is_not_taken_for_a_name() -> No
         ("i'm dariusz, my mobile is off", "dariusz"),
         ("my neighbour mr Okafor plays loud music", "Okafor"),
         ("the perpetrator lives at 129 Alder Court, N19 5HG", "5HG"),
+        ("I'm at my mum's at Flat 6, Harrington Court, Ashby Road now", "Ashby Road"),
+        ("some lads on Tower Hill estate keep calling him names", "Tower Hill estate"),
+        ("he lives on the Parkside estate", "Parkside"),
     ],
 )
 def test_details_written_the_fourth_rounds_ways_are_masked(text: str, detail: str) -> None:
@@ -453,6 +458,8 @@ def test_details_written_the_fourth_rounds_ways_are_masked(text: str, detail: st
         "im deaf, can i text you instead of phoning",
         "my daughters friend overdosed at a party last year",
         "The shop on the High Street where he works sells knives",
+        "I had to get a taxi that cost £38 each way.",
+        "The riots on Oxford Street years ago were in the news",
     ],
 )
 def test_public_places_and_references_of_the_fourth_round_are_left_alone(text: str) -> None:
@@ -476,3 +483,58 @@ def test_the_fourth_rounds_dev_set_is_masked_as_when_its_rules_were_written() ->
     assert all(s.masked == s.total for k, s in scores.kinds.items() if k not in FLOORS)
     assert (scores.clean_flagged, scores.clean_total) == (0, 120)
     assert len(scores.left) <= 9
+
+
+def test_the_committed_first_names_are_what_fakers_lists_give() -> None:
+    from safeguarding import private_names
+    from safeguarding.evaluation.first_names import first_names_text
+
+    assert private_names.FIRST_NAMES_PATH.read_text(encoding="utf-8") == first_names_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("Kids are Maisie, Alfie and Rosie, he waits at the school", "Alfie"),
+        ("A lady who comes in, Jolene, told me her partner takes her money", "Jolene"),
+        ("Client Gordon Sykes, 54, learning disability", "Gordon Sykes"),
+        ("wat do i do if my husband takes my passport. he is Imran.", "Imran"),
+        ("a boy in my class called Ollie says my brother is a spaz", "Ollie"),
+        ("MY DAUGHTER KERRY IS BEING BEATEN BY HER HUSBAND", "KERRY"),
+        ("someone puts dog mess through my letterbox. ive lived here 30 year. Mary Doran", "Doran"),
+    ],
+)
+def test_a_known_first_name_near_a_word_for_a_person_is_masked(text: str, detail: str) -> None:
+    assert detail not in mask(text, find_personal_details(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I watched Jess Phillips talk about domestic abuse on Question Time",
+        "Sadiq Khan said the Met was going to take violence against women seriously.",
+        "I saw the news about the racist abuse of Saka, Rashford and Sancho",
+        "Is Karma Nirvana still the helpline for forced marriage?",
+        "Is Clare's law the same in Wales?",
+        "What's an Osman warning?",
+        "The Sarah Everard vigil on Clapham Common was the moment I decided to leave",
+        "is Camden Market covered by cctv someone spat at me there",
+        "my son wants to go to Alder Hey Hospital for his check up",
+    ],
+)
+def test_public_people_and_things_named_after_someone_are_not_masked(text: str) -> None:
+    assert [f for f in find_personal_details(text) if f.kind == "name"] == []
+
+
+def test_the_fifth_rounds_dev_set_is_masked_as_when_its_rules_were_written() -> None:
+    # 400 messages (corpus/README.md), not blind: a floor against regressions.
+    from safeguarding.evaluation.blind_details import score_blind_details
+
+    corpus = Path(__file__).resolve().parents[2] / "safeguarding/evaluation/corpus"
+    lines = (corpus / "personal_details_2026-12-07f.jsonl").read_text(encoding="utf-8")
+    scores = score_blind_details(lines.splitlines())
+    masked = {kind: score.masked for kind, score in scores.kinds.items()}
+    assert masked["private_name"] >= 368  # of 440
+    assert masked["address"] >= 159  # of 200
+    assert sum(masked.values()) >= 797  # of 913
+    assert (scores.clean_flagged, scores.clean_total) <= (3, 100)
