@@ -170,6 +170,25 @@ DETAILS_PINS = {
         clean_flagged_at_most=3,
         left_at_most=17,
     ),
+    "2026-12-07e-details.jsonl": DetailsPins(
+        masked_at_least={
+            "account_number": 12,
+            "address": 42,
+            "card_number": 12,
+            "date_of_birth": 34,
+            "email": 12,
+            "iban": 12,
+            "ni_number": 12,
+            "phone": 30,
+            "postcode": 26,
+            "private_name": 56,
+            "sort_code": 12,
+            "vehicle": 14,
+        },
+        clean_total=70,
+        clean_flagged_at_most=6,
+        left_at_most=10,
+    ),
 }
 
 
