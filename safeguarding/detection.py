@@ -668,8 +668,8 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
     # "Meadowbank, Tennyson Way", "the coach house, hollybush lane", "25 Kestrel House, Alder
     # Court": a house's name or number right before the street, after a comma, goes with it.
     found = [
-        Finding("address", start, f.end, text[start : f.end])
-        if (start := _house_before(text, f.start)) is not None
+        Finding("address", house, f.end, text[house : f.end])
+        if (house := _house_before(text, f.start)) is not None
         else f
         for f in found
     ]
