@@ -50,20 +50,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["first_names"]:
-            from safeguarding import private_names
-            from safeguarding.evaluation.first_names import first_names_text
-
-            text = first_names_text()
-            path = private_names.FIRST_NAMES_PATH
-            if options["check"]:
-                if path.read_text(encoding="utf-8") != text:
-                    raise SystemExit(f"{path.name} is not what safeguarding_train gives; run it.")
-                self.stdout.write(f"{path.name} is up to date.")
-                return
-            path.write_text(text, encoding="utf-8")
-            self.stdout.write(f"Wrote {path} ({text.count(chr(10)) - 1:,} names).")
-            return
         if options["compare"]:
             self.stdout.write(
                 safeguarding_eval.format_table(
@@ -74,7 +60,13 @@ class Command(BaseCommand):
                 )
             )
             return
-        if options["second_reading"]:
+        if options["first_names"]:
+            from safeguarding import private_names
+            from safeguarding.evaluation.first_names import first_names_text
+
+            text = first_names_text()
+            path = private_names.FIRST_NAMES_PATH
+        elif options["second_reading"]:
             trained = safeguarding_eval.train_second_reading()
             text = safeguarding_eval.crisis_scorer_json(trained)
             path = second_reading.WEIGHTS_PATH
