@@ -21,7 +21,7 @@ from outreach.busy import BusyDoor  # noqa: E402
 from outreach.door import FrontDoor  # noqa: E402
 from realtime import internals  # noqa: E402
 from realtime.internals.django_handler import http_application  # noqa: E402
-from safeguarding import crisis  # noqa: E402
+from safeguarding import crisis, detection  # noqa: E402
 
 # Once per server process: which delivery paths are on, and why (logged; /healthz shows it).
 internals.check()
@@ -32,9 +32,11 @@ internals.check()
 # request may well come at 18:00. (It also puts the views among what is set aside below.)
 get_resolver().url_patterns  # noqa: B018 - evaluated for its import
 
-# Crisis triage's word lists and its learned layer's model (read once per process, about half
-# a second): now, rather than on the process's first question (docs/safeguarding.md).
+# Crisis triage's word lists and its learned layer's model, and the personal-details finder's
+# first names (read once per process, about half a second): now, rather than on the
+# process's first question (docs/safeguarding.md).
 crisis.warm(learned=settings.SAFEGUARDING_LEARNED_SCORER)
+detection.warm()
 
 # What start-up made (Django, the URL map, the models) lives as long as the process. Left in
 # the collector's oldest generation, every full collection walks it again: during a join

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_noop
 
 from safeguarding import crisis
 from safeguarding.bank_details import bank_details
-from safeguarding.findings import Finding, joined
-from safeguarding.private_names import private_names
+from safeguarding.findings import Finding, joined, sentence_start
+from safeguarding.private_names import first_names, private_names
 from safeguarding.spoken_numbers import spoken_digits, spoken_phone_numbers
 
 __all__ = ["Finding", "find_personal_details", "mask"]
@@ -276,7 +276,7 @@ def _house_before(text: str, start: int) -> int | None:
     return None
 
 
-_HOUSE_WORDS = re.compile(rf"\b(?:{_HOUSE_TYPES.lower()}|villa|lodge|house|cottage)\b")
+_HOUSE_WORDS = re.compile(rf"\b(?:{_HOUSE_TYPES.lower()})\b")
 
 
 def _is_house_name(words: str) -> bool:
@@ -345,10 +345,9 @@ _SOMEONE_IS_ON = re.compile(
 _HOUSE_NUMBER_SAID = re.compile(
     r"(?i:\b(?:house|door|flat)\s+(?:number|no\.?|num)\s*(?:is\s+|:\s*)?)\d{1,4}[A-Za-z]?\b"
 )
-# An address right after a public building ("the Crown Court at 1 Oxford Row", "the refuge on
-# Mill Lane") is that building's, unless the sentence says someone lives by it ("I live above
-# the shop on Market Street").
-_PUBLIC_BUILDING_BEFORE = re.compile(
+# A public building's name, then the word that leads to its address ("court at", "refuge on",
+# "station,"): the shared part of the two patterns below.
+_PUBLIC_BUILDING = (
     r"\b(?:court|station|office|offices|hospital|council|library|centre|center|headquarters|hq|"
     r"town\s+hall|ministry(?:\s+of\s+\w+)?|department(?:\s+of\s+\w+)?|prison|embassy|"
     r"parliament|refuge|shelter|hub|surgery|clinic|church|mosque|temple|gurdwara|synagogue|"
@@ -357,16 +356,17 @@ _PUBLIC_BUILDING_BEFORE = re.compile(
     r"network|project|partnership|bridewell|custody|suite|unit|agency|commission|tribunal|"
     r"jobcentre|advice|cps|bailey)(?:['\u2019]s)?"
     r"(?:\s+(?:(?:is|are|was|were|still|now|based|located|found|moved|open)\s+){0,3}"
-    r"(?:at|on|in|off|near|to)|\s*,)\s*$",
-    re.IGNORECASE,
+    r"(?:at|on|in|off|near|to)|\s*,"
 )
+# An address right after a public building ("the Crown Court at 1 Oxford Row", "the refuge on
+# Mill Lane") is that building's, unless the sentence says someone lives by it ("I live above
+# the shop on Market Street").
+_PUBLIC_BUILDING_BEFORE = re.compile(rf"{_PUBLIC_BUILDING})\s*$", re.IGNORECASE)
 # A postcode at the end of a public building's address ("Bristol Crown Court on Small
 # Street, BS1 1DA", "the cps at 102 petty france, london sw1h 9ea"): the building, then only
 # the words of its address, none about a person.
 _PUBLIC_BUILDING_THEN_ADDRESS = re.compile(
-    _PUBLIC_BUILDING_BEFORE.pattern.removesuffix(r")\s*$")
-    + r"|\s)(?P<between>[^.?!\n]{0,50}?)[\s,]*$",
-    re.IGNORECASE,
+    rf"{_PUBLIC_BUILDING}|\s)(?P<between>[^.?!\n]{{0,50}}?)[\s,]*$", re.IGNORECASE
 )
 _NOT_A_BUILDINGS_ADDRESS = re.compile(
     r"\b(?:i|me|my|we|our|us|he|him|his|she|her|they|them|their|live|lives|living|home|"
@@ -640,10 +640,8 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
     streets = [
         m
         for m in _STREET_NAME.finditer(text)
-        if _RESIDENCE_CUE.search(
-            text, (sentence_start := _sentence_start(text, m.start())), m.start()
-        )
-        or _SOMEONE_IS_ON.search(text, sentence_start, m.start())
+        if _RESIDENCE_CUE.search(text, (sentence := sentence_start(text, m.start())), m.start())
+        or _SOMEONE_IS_ON.search(text, sentence, m.start())
         or _LIVES_THERE_AFTER.match(text, m.end())
         or (
             " " in m.group(0)
@@ -655,7 +653,7 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
         # "the flat above the chip shop on the High Street": the description goes too.
         start = m.start("address") if "address" in m.re.groupindex else m.start()
         end = m.end()
-        home = _HOME_DESCRIBED_BEFORE.search(text, _sentence_start(text, start), start)
+        home = _HOME_DESCRIBED_BEFORE.search(text, sentence_start(text, start), start)
         if home and home.group("beside"):
             # From "the flat" on; from what it is beside when the sentence says "my flat
             # is above...", so the mask does not swallow the sentence.
@@ -759,10 +757,6 @@ def _buildings_postcode(
     return building is not None and not _NOT_A_BUILDINGS_ADDRESS.search(building["between"])
 
 
-def _sentence_start(text: str, position: int) -> int:
-    return max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
-
-
 def _public_building(text: str, start: int) -> bool:
     """The address starting at `start` follows a public building's name ("the Crown Court at
     1 Oxford Row") and the sentence does not say someone lives by it."""
@@ -771,7 +765,7 @@ def _public_building(text: str, start: int) -> bool:
         text, max(0, building.start() - 30), building.end()
     ):
         return False
-    return not _LIVES_BY.search(text, _sentence_start(text, start), building.start())
+    return not _LIVES_BY.search(text, sentence_start(text, start), building.start())
 
 
 # "Flat 6, Harrington Court, Ashby Road": a court with a name of its own is a block of homes;
@@ -826,6 +820,12 @@ def _is_public(
     # Whole words of a public entry: "Jo" of "Jo Davies", "1 Oxford Row" of a court's address.
     folded = f" {_folded(finding.text)} "
     return folded.strip() != "" and any(folded in f" {place} " for place in public_places)
+
+
+def warm() -> None:
+    """Read the first names the finder knows (safeguarding/first_names.txt) now rather than
+    on the first question."""
+    first_names()
 
 
 def find_personal_details(text: str, public: Iterable[str] = ()) -> list[Finding]:

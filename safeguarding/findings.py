@@ -10,6 +10,11 @@ from dataclasses import dataclass
 _ONLY_SPACING = re.compile(r"\s*")
 
 
+def sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` starts (after the last ., ?, ! or line break)."""
+    return max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
+
+
 @dataclass(frozen=True)
 class Finding:
     # phone, email, national_insurance_number, postcode, address, date_of_birth, vehicle,

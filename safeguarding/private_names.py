@@ -11,7 +11,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from safeguarding.findings import Finding
+from wordfreq import zipf_frequency
+
+from safeguarding.findings import Finding, sentence_start
+from safeguarding.spelling import in_dictionary
 
 # A capitalised name word: Kerry, O'Neill, McDonald, Ellie-Mae.
 # A possessive may follow ("Dave Smith's number"), not another part of the word.
@@ -253,10 +256,6 @@ def _needs_rare_words(pattern: re.Pattern[str], match: re.Match[str], group: str
 
 
 def _rare_words(name: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    from safeguarding.spelling import in_dictionary
-
     words = name.lower().split()
     return any(not in_dictionary(word) for word in words) and all(
         zipf_frequency(word, "en") < _COMMON_AT for word in words
@@ -305,7 +304,7 @@ _PLACE_AFTER = re.compile(
     r"Drive|Way|Court|Place|Gardens|Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade|"
     r"Park|House|Hall|Centre|Center|Hospital|School|Academy|College|University|Station|"
     r"Library|Trust|Foundation|Fund|Project|Estate|Tower|Bridge|Church|Chapel|Mosque|Surgery|"
-    r"Clinic|Ward|Unit|Hotel|Arms|Inn|Lodge|Court|Museum|Gallery|Theatre|Stadium|Airport|"
+    r"Clinic|Ward|Unit|Hotel|Arms|Inn|Lodge|Museum|Gallery|Theatre|Stadium|Airport|"
     r"Line|Award|Act|Law|Report|Review|Inquiry|Helpline|Service|Services|Market|Common)\b"
     # "Clare's law", "an Osman warning": a law or a warning named after someone.
     r"|(?:['\u2019]s)?\s+(?i:law|laws|warning|warnings|scheme|rule|principle|test)\b"
@@ -328,7 +327,8 @@ def _known_first_names(text: str, beside: list[Finding]) -> list[Finding]:
             continue
         start, end = m.start(), m.end()
         surname = _SURNAME_AFTER.match(text, end)
-        at_sentence_start = not text[_sentence_start(text, start) : start].strip()
+        sentence = sentence_start(text, start)
+        at_sentence_start = not text[sentence:start].strip()
         if at_sentence_start and not surname:
             continue
         if (
@@ -342,7 +342,6 @@ def _known_first_names(text: str, beside: list[Finding]) -> list[Finding]:
         # Whose name: someone the question is about. A person named near a word for a person
         # ("my kids are Maisie, Alfie and Rosie", "a lady who comes in, Jolene"), with their
         # age or date of birth after it, or signing off; not "I watched Jess Phillips".
-        sentence = _sentence_start(text, start)
         if not (
             _PERSON_BEFORE.search(text, max(sentence, start - 60), start)
             or _PERSONAL_AFTER.match(text, end)
@@ -375,10 +374,6 @@ _PERSONAL_AFTER = re.compile(
 _SURNAME_AFTER = re.compile(
     r"\s+((?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,})(?![\w-])"
 )
-
-
-def _sentence_start(text: str, position: int) -> int:
-    return max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
 
 
 def private_names(text: str, beside: list[Finding]) -> list[Finding]:

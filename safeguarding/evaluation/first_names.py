@@ -33,7 +33,7 @@ NOT_NAMES_CAPITALISED = frozenset(
     fields marsh moss ash oak rowan heath forest river rain storm sky star sunny
     gay sunday monday friday tuesday sonny bobby cash penny price hunter porter parker
     baker carter cook mason taylor miller fisher turner walker young white black brown green
-    gray grey page royal rich will wills major general rev nazi isis jesus mars alpha oral
+    gray grey page royal rich wills major general rev nazi isis jesus mars alpha oral
     mercy noble pleasant canal wells burns mills diamond candy clay jet sole con chase
     alabama missouri cleveland denver brooklyn sydney francisco washington texas florida
     boston clinton kennedy manchester liverpool bristol birmingham camden

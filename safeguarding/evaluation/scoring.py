@@ -836,7 +836,8 @@ def train_second_reading(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dic
         for e in dev
         if e.category in ORDINARY_CATEGORIES
     }
-    reading = fit_second_reading(dev + second_reading_extra_dev())
+    extra = second_reading_extra_dev()
+    reading = fit_second_reading(dev + extra)
     probabilities = second_reading_cv_probabilities()
     near_misses = {e.text for e in dev if e.category == "near_miss"}
     return {
@@ -850,7 +851,7 @@ def train_second_reading(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dic
             "safeguarding_train --second-reading. Adds a flag above threshold (above "
             "strict_threshold: fewer flags, fewer false alarms). Do not edit by hand."
         ),
-        "dev_messages": len(dev) + len(second_reading_extra_dev()),
+        "dev_messages": len(dev) + len(extra),
         "bias": reading.bias,
         "threshold": scorer_threshold(probabilities, already_flagged, near_misses),
         "strict_threshold": scorer_threshold(
