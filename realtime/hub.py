@@ -386,9 +386,14 @@ class EventHub:
             self.recent_floor = recent[0].seq or 0
         recent.append(frame)
 
-    async def _refill_from_database(self) -> None:
+    async def _refill_from_database(self, *, pub_sub_first: bool = False) -> None:
         """Deliver what the database has beyond our last seq, and bring the kept status and
-        pin up to date (unless a newer frame arrived meanwhile)."""
+        pin up to date (unless a newer frame arrived meanwhile).
+
+        `pub_sub_first`: the routine check while Redis is up. An item this read finds may
+        just have been committed, its PUBLISH still on the way; pub/sub gets a moment to
+        bring it (items published together then still go out in one write), and only what
+        it did not bring is delivered from here (`accept` skips the rest)."""
         version = self._state_version
         try:
             state = await _read(feed_source().state)(event_id=self.event_id, after=self.last_seq)
@@ -399,6 +404,8 @@ class EventHub:
             # For joining viewers only: the status and pin frames themselves arrive by
             # pub/sub in order, and re-sending a state read here could overtake one.
             self._set_state(state.status, state.pinned_seq)
+        if pub_sub_first and state.last_seq > self.last_seq:
+            await asyncio.sleep(GAP_WAIT_SECONDS)
         for payload in state.items:
             self.accept(encode(payload))
             await asyncio.sleep(0)
@@ -557,7 +564,7 @@ class EventHub:
                 # the database has beyond our last seq is delivered now.
                 if not self.held and time.monotonic() - refilled_at >= REFILL_SECONDS:
                     refilled_at = time.monotonic()
-                    await self._refill_from_database()
+                    await self._refill_from_database(pub_sub_first=self.feed_live)
                 await asyncio.sleep(VIEWER_COUNT_SECONDS)
         finally:
             # No Redis call here: a cancelled connection may wait out its socket timeout.

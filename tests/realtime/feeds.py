@@ -23,8 +23,11 @@ class FakeFeed:
     items: list[dict[str, Any]] = field(default_factory=list)
     status: dict[str, Any] = field(default_factory=lambda: {"type": "status", "status": "live"})
     show_viewer_count: bool = False
+    # Each read of the state, in order (the `after` it was asked with).
+    reads: list[int | None] = field(default_factory=list)
 
     def state(self, *, event_id: int, after: int | None = None, recent: int = 0) -> State:
+        self.reads.append(after)
         last_seq = self.items[-1]["seq"] if self.items else 0
         floor = max(0, last_seq - recent) if after is None else after
         return State(
@@ -59,14 +62,19 @@ class FakeViewer:
         self.sees_viewer_count = sees_viewer_count
         self.counts_as_watching = True
         self.frames: list[OutboundFrame] = []
+        # How many frames each delivery carried (a socket write each, for a real viewer).
+        self.writes: list[int] = []
         self.failed_with: int | None = None
 
     def deliver(self, frame: OutboundFrame) -> bool:
         self.frames.append(frame)
+        self.writes.append(1)
         return True
 
     def deliver_together(self, frames: list[OutboundFrame], wire: bytes) -> bool:
-        return all(self.deliver(frame) for frame in frames)
+        self.frames.extend(frames)
+        self.writes.append(len(frames))
+        return True
 
     def fail(self, code: int) -> None:
         self.failed_with = code

@@ -2,10 +2,12 @@
 dispatches what it receives on the message types of realtime/messages.py."""
 
 import ast
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
 from channels.layers import get_channel_layer
 
 from realtime import hub as hub_module
@@ -73,6 +75,62 @@ async def test_an_unknown_message_type_is_logged_once_and_ignored(
         f"hub for event {event_id} ignored a message of unknown type 'public.gossip' on its "
         "public group"
     ]
+
+
+TOGETHER = [{"type": "message", "seq": seq, "body": f"item {seq}"} for seq in (1, 2, 3)]
+
+
+async def watched_hub(
+    fake_feed: FakeFeed, monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, hub_module.EventHub, FakeViewer]:
+    """A hub with one viewer whose routine database check runs often, and gives pub/sub
+    long enough to be watched arriving in between."""
+    monkeypatch.setattr(hub_module, "VIEWER_COUNT_SECONDS", 0.02)
+    monkeypatch.setattr(hub_module, "REFILL_SECONDS", 0.05)
+    monkeypatch.setattr(hub_module, "GAP_WAIT_SECONDS", 1.0)
+    event_id = unused_event_id()
+    hub = hub_module.hub_for(event_id)
+    viewer = FakeViewer()
+    await hub.join(viewer)
+    return event_id, hub, viewer
+
+
+async def test_items_the_routine_check_reads_before_their_publish_still_go_out_together(
+    fake_feed: FakeFeed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Committed, read by the hub's routine database check, and only then PUBLISHed (the
+    order a busy server can take): viewers still get them in one write, each once."""
+    event_id, hub, viewer = await watched_hub(fake_feed, monkeypatch)
+    try:
+        fake_feed.items = list(TOGETHER)
+        reads = len(fake_feed.reads)
+        await eventually(lambda: len(fake_feed.reads) > reads)
+        await get_channel_layer(FANOUT_LAYER).group_send(
+            public_group(event_id), public_frames_message(event_id, TOGETHER)
+        )
+        await eventually(lambda: len(viewer.frames) >= 3)
+        await asyncio.sleep(1.2)  # the check's own delivery, had it made one
+    finally:
+        hub.leave(viewer)
+        await hub.stop()
+
+    assert [frame.seq for frame in viewer.frames] == [1, 2, 3]
+    assert viewer.writes == [3]
+
+
+async def test_items_whose_publish_was_lost_come_from_the_routine_check(
+    fake_feed: FakeFeed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, hub, viewer = await watched_hub(fake_feed, monkeypatch)
+    try:
+        fake_feed.items = list(TOGETHER)  # committed; the PUBLISH never arrives
+        await eventually(lambda: len(viewer.frames) >= 3)
+        await asyncio.sleep(0.2)
+    finally:
+        hub.leave(viewer)
+        await hub.stop()
+
+    assert [frame.seq for frame in viewer.frames] == [1, 2, 3]
 
 
 def test_realtime_imports_no_domain_app() -> None:
