@@ -50,8 +50,8 @@ class Command(BaseCommand):
             "--second-reading-heldout",
             action="store_true",
             help=(
-                "Score crisis triage as --blind does on the held-out fifth of the second "
-                "reading's own corpus (corpus/crisis_second_reading_*.tsv), which nothing "
+                "Score crisis triage as --blind does on the held-out fifth of each of the second "
+                "reading's own corpora (corpus/crisis_second_reading_*.tsv), which nothing "
                 "trains on."
             ),
         )
@@ -90,9 +90,10 @@ class Command(BaseCommand):
             self.score_blind(options["blind"], staff_phrases=options["staff_phrases"])
             return
         if options["second_reading_heldout"]:
-            rows = safeguarding_eval.second_reading_heldout_rows()
-            name = f"{safeguarding_eval.SECOND_READING_CORPUS}'s held-out fifth"
-            self.score_rows(rows, name, staff_phrases=options["staff_phrases"])
+            for corpus in safeguarding_eval.EXTRA_CRISIS_CORPORA:
+                rows = safeguarding_eval.extra_crisis_heldout_rows(corpus)
+                name = f"{corpus}'s held-out fifth"
+                self.score_rows(rows, name, staff_phrases=options["staff_phrases"])
             return
         if options["staff_phrases"]:
             staff_phrases = safeguarding.active_phrases("crisis")
