@@ -104,6 +104,7 @@ def crisis_corpus() -> list[Example]:
 EXTRA_CRISIS_CORPORA = (
     "crisis_second_reading_2026-12-07e.tsv",
     "crisis_extra_2026-12-07g.tsv",
+    "crisis_extra_2026-12-07h.tsv",
 )
 
 

@@ -37,36 +37,37 @@ class DetailsPins:
 # Scored once each (docs/safeguarding.md, "Blind batch figures"). Moved on 2026-12-07 (the
 # sixth round), when the learned layer also learned from the 1,440 + 2,964 messages of the
 # extra corpora (docs/safeguarding.md, "The sixth round"): on the ask path danger now
-# 104/120/113/123 -> 107/124/121/130 and self-harm 84/99/89/85 -> 96/111/107/101 on the four
-# batches; near misses 4/11/4/7 -> 2/8/7/9, everyday hate crime 4/8/1/5 -> 2/3/3/2, plain
+# 104/120/113/123 -> 107/124/121/131 and self-harm 84/99/89/85 -> 95/111/108/102 on the four
+# batches; near misses 4/11/4/7 -> 2/11/7/9, everyday hate crime 4/8/1/5 -> 3/4/4/2, plain
 # English 0/1/1/2 -> 0/0/0/1, and one plain question on the third batch where there was none.
 TRIAGE_PINS = {
     "2026-12-07-triage.jsonl": TriagePins(
         totals={"danger_now": 108, "self_harm": 110},
-        caught_at_least={"danger_now": 107, "self_harm": 96},
-        flagged_at_most={"near_miss": 2, "ld_plain": 0, "hate_everyday": 2, "plain": 0},
+        caught_at_least={"danger_now": 107, "self_harm": 95},
+        flagged_at_most={"near_miss": 2, "ld_plain": 0, "hate_everyday": 3, "plain": 0},
     ),
     "2026-12-07b-triage.jsonl": TriagePins(
         totals={"danger_now": 126, "self_harm": 126},
         caught_at_least={"danger_now": 124, "self_harm": 111},
-        flagged_at_most={"near_miss": 8, "ld_plain": 0, "hate_everyday": 3, "plain": 0},
+        flagged_at_most={"near_miss": 11, "ld_plain": 0, "hate_everyday": 4, "plain": 0},
     ),
     "2026-12-07c-triage.jsonl": TriagePins(
         totals={"danger_now": 130, "self_harm": 130},
-        caught_at_least={"danger_now": 121, "self_harm": 107},
-        flagged_at_most={"near_miss": 7, "ld_plain": 0, "hate_everyday": 3, "plain": 1},
+        caught_at_least={"danger_now": 121, "self_harm": 108},
+        flagged_at_most={"near_miss": 7, "ld_plain": 0, "hate_everyday": 4, "plain": 1},
     ),
     "2026-12-07d-triage.jsonl": TriagePins(
         totals={"danger_now": 140, "self_harm": 140},
-        caught_at_least={"danger_now": 130, "self_harm": 101},
+        caught_at_least={"danger_now": 131, "self_harm": 102},
         flagged_at_most={"near_miss": 9, "ld_plain": 1, "hate_everyday": 2, "plain": 0},
     ),
     # The sixth round's batch, scored once at 14448a8 (at the round's start, 2931207: danger
-    # now 129, self-harm 113, near misses 3, plain English 1, hate 2, plain 0).
+    # now 129, self-harm 113, near misses 3, plain English 1, hate 2, plain 0; at 14448a8
+    # 130, 123; 2, 1, 3, 1), and again after the layers learned from corpus h (pinned).
     "2026-12-07f-triage.jsonl": TriagePins(
         totals={"danger_now": 140, "self_harm": 140},
-        caught_at_least={"danger_now": 130, "self_harm": 123},
-        flagged_at_most={"near_miss": 2, "ld_plain": 1, "hate_everyday": 3, "plain": 1},
+        caught_at_least={"danger_now": 132, "self_harm": 126},
+        flagged_at_most={"near_miss": 2, "ld_plain": 1, "hate_everyday": 3, "plain": 0},
     ),
 }
 # With the second reading after the ask path (what moderators and askers see a moment later);
@@ -78,34 +79,34 @@ TRIAGE_PINS = {
 # first two and 1 -> 2 on the third, plain English 1 -> 0, 2 -> 1 and 1 -> 2: 42 ordinary
 # questions flagged in all where there were 43.
 # Moved again in the sixth round (both layers trained with the extra corpora): caught
-# 107+100, 126+119, 124+110, 131+111 (1,028, as before), ordinary questions flagged 4, 11,
-# 13, 14 (42 where there were 61); near misses 5/14/6/8 -> 2/8/8/10.
+# 107+100, 124+120, 125+112, 132+115 (1,035 where there were 1,028), ordinary questions
+# flagged 6, 15, 14, 13 (48 where there were 61); near misses 5/14/6/8 -> 2/11/8/10.
 SECOND_READING_PINS = {
     "2026-12-07-triage.jsonl": TriagePins(
         totals={"danger_now": 108, "self_harm": 110},
         caught_at_least={"danger_now": 107, "self_harm": 100},
-        flagged_at_most={"near_miss": 2, "ld_plain": 0, "hate_everyday": 2, "plain": 0},
+        flagged_at_most={"near_miss": 2, "ld_plain": 0, "hate_everyday": 4, "plain": 0},
     ),
     "2026-12-07b-triage.jsonl": TriagePins(
         totals={"danger_now": 126, "self_harm": 126},
-        caught_at_least={"danger_now": 126, "self_harm": 119},
-        flagged_at_most={"near_miss": 8, "ld_plain": 0, "hate_everyday": 3, "plain": 0},
+        caught_at_least={"danger_now": 124, "self_harm": 120},
+        flagged_at_most={"near_miss": 11, "ld_plain": 0, "hate_everyday": 4, "plain": 0},
     ),
     "2026-12-07c-triage.jsonl": TriagePins(
         totals={"danger_now": 130, "self_harm": 130},
-        caught_at_least={"danger_now": 124, "self_harm": 110},
-        flagged_at_most={"near_miss": 8, "ld_plain": 1, "hate_everyday": 3, "plain": 1},
+        caught_at_least={"danger_now": 125, "self_harm": 112},
+        flagged_at_most={"near_miss": 8, "ld_plain": 1, "hate_everyday": 4, "plain": 1},
     ),
     "2026-12-07d-triage.jsonl": TriagePins(
         totals={"danger_now": 140, "self_harm": 140},
-        caught_at_least={"danger_now": 131, "self_harm": 111},
-        flagged_at_most={"near_miss": 10, "ld_plain": 1, "hate_everyday": 2, "plain": 1},
+        caught_at_least={"danger_now": 132, "self_harm": 115},
+        flagged_at_most={"near_miss": 10, "ld_plain": 1, "hate_everyday": 2, "plain": 0},
     ),
-    # At the round's start: 133, 128; 3, 1, 2, 0.
+    # At the round's start: 133, 128; 3, 1, 2, 0. At 14448a8: 135, 128; 2, 1, 3, 1.
     "2026-12-07f-triage.jsonl": TriagePins(
         totals={"danger_now": 140, "self_harm": 140},
-        caught_at_least={"danger_now": 135, "self_harm": 128},
-        flagged_at_most={"near_miss": 2, "ld_plain": 1, "hate_everyday": 3, "plain": 1},
+        caught_at_least={"danger_now": 134, "self_harm": 133},
+        flagged_at_most={"near_miss": 2, "ld_plain": 1, "hate_everyday": 4, "plain": 0},
     ),
 }
 # The details pins were raised on 2026-12-07 (docs/safeguarding.md, "Personal details, fourth
@@ -255,17 +256,23 @@ def test_personal_details_on_a_blind_batch_are_no_worse_than_when_first_scored(n
 # The held-out fifths of the extra corpora (nothing trains on them), with the second reading:
 # e's first scored when the second reading learned from its batch (danger 69, self-harm 58,
 # near misses 4, plain English 3, hate 2), moved in the sixth round when both layers learned
-# from g's batch too; g's scored then.
+# from g's batch too (and h's: hostile messages and complaints at the panel, all ordinary);
+# g's and h's scored then.
 EXTRA_HELD_OUT_PINS = {
     "crisis_second_reading_2026-12-07e.tsv": TriagePins(
         totals={"danger_now": 70, "self_harm": 70},
-        caught_at_least={"danger_now": 67, "self_harm": 61},
-        flagged_at_most={"near_miss": 8, "ld_plain": 1, "hate_everyday": 0, "plain": 0},
+        caught_at_least={"danger_now": 68, "self_harm": 62},
+        flagged_at_most={"near_miss": 8, "ld_plain": 1, "hate_everyday": 1, "plain": 0},
     ),
     "crisis_extra_2026-12-07g.tsv": TriagePins(
         totals={"danger_now": 118, "self_harm": 147},
-        caught_at_least={"danger_now": 111, "self_harm": 135},
-        flagged_at_most={"near_miss": 11, "ld_plain": 1, "hate_everyday": 5, "plain": 0},
+        caught_at_least={"danger_now": 111, "self_harm": 142},
+        flagged_at_most={"near_miss": 14, "ld_plain": 2, "hate_everyday": 6, "plain": 0},
+    ),
+    "crisis_extra_2026-12-07h.tsv": TriagePins(
+        totals={"danger_now": 0, "self_harm": 0},
+        caught_at_least={"danger_now": 0, "self_harm": 0},
+        flagged_at_most={"near_miss": 6, "ld_plain": 0, "hate_everyday": 0, "plain": 1},
     ),
 }
 
@@ -284,4 +291,5 @@ def test_safeguarding_eval_scores_the_second_readings_held_out_fifth() -> None:
     call_command("safeguarding_eval", "--second-reading-heldout", stdout=out)
     assert "crisis_second_reading_2026-12-07e.tsv's held-out fifth (288 messages)" in out.getvalue()
     assert "crisis_extra_2026-12-07g.tsv's held-out fifth (586 messages)" in out.getvalue()
+    assert "crisis_extra_2026-12-07h.tsv's held-out fifth (80 messages)" in out.getvalue()
     assert "With the second reading" in out.getvalue()

