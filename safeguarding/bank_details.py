@@ -28,6 +28,7 @@ _CARD_WORDS = re.compile(
 )
 _IBAN_WORD = re.compile(r"\biban\b", re.IGNORECASE)
 _NEAR = 40
+_CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}")
 
 # 12-34-56, 12 34 56 (one separator throughout) or 123456.
 _SORT_CODE = re.compile(r"(?<![\d-])(?:\d{2}([- ])\d{2}\1\d{2}|\d{6})(?![\d-])")
@@ -126,8 +127,13 @@ def bank_details(text: str) -> list[Finding]:
             found.append(Finding("iban", m.start(), m.start() + end, m.group(0)[:end]))
     for m in _CARD_NUMBER.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
-        # Beside a word for a card, any 13 to 19 digits: a card number mistyped is still one.
-        if luhn_valid(digits) or _near(_CARD_WORDS, text, m.start(), m.end()):
+        # Beside a word for a card, any 13 to 19 digits: a card number mistyped is still one;
+        # typed in a card's four groups of four, with a card named anywhere in the question.
+        if (
+            luhn_valid(digits)
+            or _near(_CARD_WORDS, text, m.start(), m.end())
+            or (_CARD_GROUPS.fullmatch(m.group(0)) and _CARD_WORDS.search(text))
+        ):
             found.append(Finding("card_number", m.start(), m.end(), m.group(0)))
     found += [
         Finding("card_number", m.start("detail"), m.end("detail"), m.group("detail"))

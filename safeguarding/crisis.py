@@ -1118,10 +1118,10 @@ _MEANS_MISSPELT_AS_WORDS = re.compile(r"\b(an|took|taken|take|taking|had|have) o
 # flag from these (or from a staff phrase not marked "always urgent"), with no other rule
 # beside them, may be overruled by the learned layer when it is confident the question is
 # not a crisis (below its veto_below, chosen by cross-validation on dev so that no crisis
-# message of crisis.tsv's dev is unflagged: docs/safeguarding.md, "Overrules"). The other rules state a danger or
-# a wish to die outright ("kill myself", "locked in", "he is outside"); they are reviewed too,
-# but only below strong_veto_below, chosen the same way with a wider margin
-# (safeguarding.evaluation.scoring). A staff phrase marked "always urgent" is never overruled.
+# message of crisis.tsv's dev is unflagged: docs/safeguarding.md, "Overrules"). The other
+# rules state a danger or a wish to die outright ("kill myself", "locked in", "he is
+# outside"); they are reviewed too, but only below strong_veto_below, chosen the same way
+# with a wider margin (safeguarding.evaluation.scoring). A staff phrase marked "always urgent" is never overruled.
 OVERRULABLE_RULES = frozenset(
     (
         "threat_to_harm",

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from safeguarding import crisis
 from safeguarding.bank_details import bank_details
 from safeguarding.findings import Finding, joined, sentence_start
-from safeguarding.private_names import first_names, private_names
+from safeguarding.private_names import AGENCIES, first_names, private_names
 from safeguarding.spoken_numbers import spoken_digits, spoken_phone_numbers
 
 __all__ = ["Finding", "find_personal_details", "mask"]
@@ -182,12 +182,13 @@ _VEHICLE_CONTEXT = re.compile(
 )
 _STREET_SUFFIXES = (
     "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Court|Ct|Place|Pl|"
-    "Gardens|Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade"
+    "Gardens|Grove|Crescent|Terrace|Hill|Square|Mews|Walk|Row|Parade|Path|Lanes|Roads"
 )
 # Words that are never part of a street's name ("2 houses on our street").
 _NOT_STREET_WORDS = (
     r"(?!(?:on|in|at|of|our|my|his|her|their|the|a|an|and|to|for|from|down|up|this|that|same|"
-    r"next|main|busy|quiet|whole|every|one|other|houses|people|cars|times|doors)\b)"
+    r"next|main|busy|quiet|whole|every|one|other|houses|people|cars|times|doors|near|by|bus|"
+    r"buses|tram|train|minutes|mins|hours|days|weeks|years)\b)"
 )
 _STREET = re.compile(
     rf"(?<![£$€])\b\d{{1,4}}[A-Za-z]?,?\s+(?:{_NOT_STREET_WORDS}[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_SUFFIXES})\b",
@@ -200,9 +201,16 @@ _PLACE_SUFFIXES = (
     "Orchard|Paddocks|Paddock|Ridge|Spinney|Top|Meadows|Meadow|Wood|Woods|Brow|Leys|Circus|"
     "Approach|Boulevard|Broadway|Circle|Cross|Embankment|Grange|Holme|Hollow|Pastures|"
     "Promenade|Reach|Ride|Strand|Wynd|Glade|Garth|Fold|Lawn|Lawns|Gardens|Precinct|Arcade|"
-    "Quadrant|Row|Walk|Way|Court|Close|Hill"
+    "Quadrant|Row|Walk|Way|Court|Close|Hill|Village|Brae|Loan|Vennel|Locks|Lock"
 )
 _PLACE = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_PLACE_SUFFIXES})\b")
+# Welsh and Gaelic streets put the word for a street first: "9 Heol y Parc", "7 Cwrt y
+# Felin", "2 Ffordd Glyndwr", "14 Maes yr Haf", "3 Lôn Cernyw".
+_STREET_WORD_FIRST = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:Heol|Ffordd|Stryd|Cwrt|Lôn|Lon|Maes|Rhodfa|Llys|Clos|Teras|"
+    r"Ystad|Plas|Pen|Bryn|Cae|Dol|Sraid|Rathad)\s+(?:(?:y|yr|'r|an|na|nan|a')\s+)?"
+    r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?"
+)
 _HOUSE_TYPES = (
     "Cottage|House|Lodge|Farm|Barn|Mill|Rectory|Vicarage|Grange|Manor|Hall|Villa|Bungalow|"
     "Croft|Farmhouse|Chalet|Hideaway|Retreat|Forge|Smithy|Oast|Stables|Granary|Dairy|Chapel|"
@@ -212,10 +220,13 @@ _HOUSE_TYPES = (
 _LIVES_AT = (
     r"(?i:\b(?:live|lives|lived|living|stay|stays|staying|moved|moving|move|post(?: it)?|"
     r"send(?: it)?|sent(?: it)?|address(?: is)?|i'?m|i am|we'?re|we are|she'?s|he'?s|they'?re|"
-    r"house is|flat is|home is|is at|lives)\s+(?:at|to|is|in|on)?:?\s*)"
+    r"house is|flat is|home is|is at|lives|rent|rents|renting|writing from|"
+    r"(?:write|writing|reply|replying) to (?:me|us|him|her) at)"
+    r"(?:\s+(?:at|to|is|in|on)?:?|\s*:)\s*)"
 )
 _ADDRESS_AFTER_LIVES_AT = re.compile(
-    rf"{_LIVES_AT}(?P<address>(?:(?i:flat|apartment)\s+\d+[A-Za-z]?,?\s+)?"
+    rf"{_LIVES_AT}(?P<address>(?i:unit|room|block)\s+\d{{1,4}}[A-Za-z]?\b|"
+    rf"(?:(?i:flat|apartment)\s+\d+[A-Za-z]?,?\s+)?"
     rf"(?:\d{{1,4}}[A-Za-z]?,?\s+(?:(?:the|The)\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){{0,2}}|"
     rf"\d{{1,4}}[A-Za-z]?,?\s+(?:[\w'-]+\s+){{0,2}}(?i:{_STREET_SUFFIXES}|{_PLACE_SUFFIXES})\b|"
     rf"(?:(?:the|The)\s+)?(?:[A-Z][\w'-]*\s+){{0,2}}(?:{_HOUSE_TYPES})\b))"
@@ -232,7 +243,7 @@ _BUILDING_OR_STREET = (
 )
 # "flat 3b", "Apartment 4": a flat with a number is somebody's home.
 _FLAT_NUMBER = re.compile(
-    rf"(?i:\b(?:flat|apartment|apt)\.?\s+)\d{{1,4}}[A-Za-z]?\b{_BUILDING_OR_STREET}"
+    rf"(?i:\b(?:flat|apartment|apt|caravan|pitch|plot|chalet)\.?\s+)\d{{1,4}}[A-Za-z]?\b{_BUILDING_OR_STREET}"
 )
 # "at number 14", "im at no 22", "moved into number 9 Bramble Way"; not "the number 14 bus".
 _HOUSE_NUMBER = re.compile(
@@ -256,8 +267,9 @@ _ESTATE_AFTER = re.compile(
 )
 # "on the Ridgeway estate", "from Parkside estate": where people live, named.
 _ON_AN_ESTATE = re.compile(
-    r"(?i:\b(?:on|in|at|from|near|off|round)\s+(?:the\s+)?)"
-    r"(?P<address>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}\s+(?i:estate|travellers['\u2019]?\s+site))\b"
+    r"(?i:\b(?:on|in|at|from|near|off|round)\s+)"
+    r"(?P<address>(?i:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}\s+"
+    r"(?i:estate|(?:travellers['\u2019]?\s+)?site))\b"
 )
 _WORDS_BEFORE_A_COMMA = re.compile(r"((?:[\w'-]+\s+){0,3}[\w'-]+),\s*$")
 
@@ -354,9 +366,12 @@ _PUBLIC_BUILDING = (
     r"school|college|university|museum|shop|supermarket|pub|cafe|restaurant|hotel|bank|branch|"
     r"building|market|service|services|support|trust|foundation|charity|society|association|"
     r"network|project|partnership|bridewell|custody|suite|unit|agency|commission|tribunal|"
-    r"jobcentre|advice|cps|bailey)(?:['\u2019]s)?"
+    r"jobcentre|advice|cps|bailey|car\s*park|bus|tram|train|gym|cinema|"
+    r"stadium|leisure\s+centre|petrol\s+station)(?:['\u2019]s)?"
     r"(?:\s+(?:(?:is|are|was|were|still|now|based|located|found|moved|open)\s+){0,3}"
     r"(?:at|on|in|off|near|to)|\s*,"
+    # "the nearest police station to Piccadilly, is it the one on Bootle Street?"
+    r"|(?:[\s,]+[\w'\u2019]+){0,6}?[\s,]+the\s+one\s+(?:at|on|in|off|near)"
 )
 # An address right after a public building ("the Crown Court at 1 Oxford Row", "the refuge on
 # Mill Lane") is that building's, unless the sentence says someone lives by it ("I live above
@@ -374,22 +389,44 @@ _NOT_A_BUILDINGS_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 # "Is 1 Victoria Street the right address for the department?"
+# "from Queen Street station", "the car park at Mill Lane retail park".
 _BUILDINGS_ADDRESS_AFTER = re.compile(
     r"\s*,?\s*(?:is|was)?\s*(?:the\s+)?(?:right\s+|correct\s+|main\s+|new\s+|old\s+)?"
-    r"(?:address|office|building|entrance|site)\s+(?:for|of)\b",
+    r"(?:address|office|building|entrance|site)\s+(?:for|of)\b"
+    r"|\s+(?:(?:bus|train|tube|coach|railway|police|fire)\s+)?(?:station|stop|car\s*park|"
+    r"shopping\s+centre|retail\s+park|library|hospital|market|interchange)\b",
     re.IGNORECASE,
 )
 # A home described by a named place beside it, where someone lives: "I live in the yellow
 # house opposite the Red Lion", "she lives in the flat above Greggs". Only a named (capitalised)
 # place: "a house near a school" would point to many.
+# Also "we live in the static caravan in the field behind the Red Lion at Ashby Parva", "the
+# lock-keeper's cottage at Bunbury Locks", "its Kirsty from the farm at Nether Hesleden", "they
+# live in the maisonettes on Fir Tree Road": the home, where it is, and the named place.
 _DESCRIBED_HOME = re.compile(
-    r"(?i:\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:in|at)\s+)"
-    r"(?P<address>(?i:the|a|an)\s+(?:[a-z-]+\s+){0,2}"
-    r"(?i:house|home|bungalow|flat|cottage|caravan|maisonette|semi|terrace|farmhouse)"
-    r"(?:\s+with\s+(?i:the|a)\s+[a-z]+\s+[a-z]+)?\s+"
+    r"(?i:\b(?:(?:live|lives|lived|living|stay|stays|staying|stayed)(?:\s+and\s+works?)?"
+    r"(?:\s+(?:alone|together|still|now))?\s+(?:in|at|on)|from)\s+)"
+    r"(?P<address>(?i:the|a|an)\s+(?:[a-z'-]+\s+){0,2}"
+    r"(?i:(?:house|home|bungalow|flat|cottage|caravan|maisonette|semi|terrace|farmhouse|farm|"
+    r"site|barn|houseboat|narrowboat|chalet)s?)"
+    r"(?:\s+with\s+(?i:the|a)\s+[a-z]+\s+[a-z]+)?"
+    r"(?:\s+(?i:in|on|at)\s+(?i:the|a)\s+[a-z-]+(?:\s+[a-z-]+)?)?\s+"
     r"(?i:opposite|next\s+(?:door\s+)?to|behind|across\s+from|beside|above|below|over|near|by|"
-    r"on\s+the\s+corner\s+of|at\s+the\s+(?:end|top|bottom)\s+of)\s+(?:(?i:the)\s+)?"
-    r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})"
+    r"at|in|on|on\s+the\s+corner\s+of|at\s+the\s+(?:end|top|bottom)\s+of)\s+(?:(?i:the)\s+)?"
+    # "the Fox and Hounds", "the Rose and Crown".
+    r"[A-Z][\w'-]*(?:(?:\s+(?:and|&))?\s+[A-Z][\w'-]*){0,3}"
+    r"(?:\s+(?i:at|in|near|on)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})?)"
+)
+# A home named right after the word for it: "my road, Glebe Avenue", "our block, Churchill
+# House", "at my friend's place, Lower Bryn Farm", "my home, 12 Mount Pleasant", "in halls,
+# Ranmoor Village". A number or a word for a street or house ends it ("my house, Jo said").
+_HOME_NAMED_AFTER = re.compile(
+    r"(?:(?i:\b(?:my|our|his|her|their)\s+(?:[a-z]+['\u2019]s\s+)?(?:road|street|close|lane|avenue|"
+    r"block|building|flats|house|home|place|address|farm|estate|cottage|site)|\bin\s+halls)"
+    r"\s*[,:(-]\s*)"
+    r"(?P<address>\d{1,4}[A-Za-z]?,?\s+(?:(?:the|The)\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|"
+    rf"(?:(?:the|The)\s+)?(?:[A-Z][\w'-]*\s+){{0,3}}(?:{_STREET_SUFFIXES}|{_PLACE_SUFFIXES}|"
+    rf"{_HOUSE_TYPES}|Flats|Tower|Point|Block)\b)"
 )
 # A house with a name and nothing else, right after where someone lives: "we live at
 # Meadowbank", "she's living at The Laurels".
@@ -417,10 +454,13 @@ _LIVES_THERE_AFTER = re.compile(
 )
 # A home described by what is beside it, right before the street it is on: "the flat above
 # the chip shop on the High Street", "the house at the end of Holly Lane".
+# "The flat's above Kebab King on Derby Road"; "who lives above the Polski Sklep on Cowley
+# Road" (from what it is above).
 _HOME_DESCRIBED_BEFORE = re.compile(
-    r"(?P<home>\b(?:the|a|my|our|his|her|their)\s+(?:[a-z-]+\s+){0,2}"
+    r"(?:(?P<home>\b(?:the|a|my|our|his|her|their)\s+(?:[a-z-]+\s+){0,2}"
     r"(?:house|home|bungalow|flat|cottage|caravan|maisonette|room|bedsit|semi|terrace|"
-    r"detached)\s+)"
+    r"detached)(?:['\u2019]s)?\s+)|(?P<lives>\b(?:live|lives|lived|living|stay|stays|staying)\s+"
+    r"(?=(?:just\s+)?(?:above|over|behind|next|opposite|beside|below)\b)))"
     r"(?:is\s+(?:just\s+)?)?"
     r"(?P<beside>(?:the\s+one\s+)?(?:opposite|next\s+(?:door\s+)?to|behind|across\s+from|"
     r"beside|above|below|over|near|by|facing|on\s+the\s+corner\s+of|"
@@ -435,9 +475,10 @@ _LANDMARK_AFTER = re.compile(
     r"which|when)\b)[\w'-]+){0,3}",
     re.IGNORECASE,
 )
+# "I live above the shop on Market Street", "I sleep in the shop, 201 High Road".
 _LIVES_BY = re.compile(
-    r"\b(?:live|lives|lived|living|stay|stays|staying)\s+(?:just\s+)?"
-    r"(?:above|over|behind|next\s+to|opposite|near|by|beside|across\s+from)\b",
+    r"\b(?:live|lives|lived|living|stay|stays|staying|sleep|sleeps|sleeping|slept)\s+(?:just\s+)?"
+    r"(?:above|over|behind|next\s+to|opposite|near|by|beside|across\s+from|in|at)\b",
     re.IGNORECASE,
 )
 # Well-known public addresses people ask about; the event's agencies' own come from their
@@ -476,7 +517,7 @@ _SPOKEN_DAY = (
     rf"(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
     rf"|{_ORDINAL_WORDS})"
 )
-_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:the\s+)?{_SPOKEN_DAY})"
+_DAY = rf"(?:(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?|(?:the\s+)?{_SPOKEN_DAY})"
 # A year said in words: "nineteen eighty two", "twenty sixteen", "two thousand and five".
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 _SPOKEN_YEAR = (
@@ -488,11 +529,13 @@ _SPOKEN_YEAR = (
 )
 _YEAR = rf"(?:(?:19|20)\d{{2}}|'\d{{2}}|\d{{2}}|{_SPOKEN_YEAR})"
 _DATE = re.compile(
-    rf"\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d{{2}}"  # 14/3/87, 14.03.1987
+    rf"\b(?:\d{{1,2}}\s?[/.-]\s?\d{{1,2}}\s?[/.-]\s?(?:19|20)?\d{{2}}"  # 14/3/87, 31 / 12 / 1999
     rf"|(?:19|20)\d{{2}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}"  # 1987-03-14
     rf"|{_DAY}(?:\s+of)?\s+(?:{_MONTHS})\.?,?\s+{_YEAR}"  # 14th of March 1987, 7 june 84
     rf"|(?:{_MONTHS})\.?\s+{_DAY},?\s+{_YEAR}"  # March 14th, 1987; july the first 2016
-    rf"|(?:{_MONTHS})\.?,?\s+(?:(?:19|20)\d{{2}}|'\d{{2}}|{_SPOKEN_YEAR}))"  # March 1987
+    rf"|(?:{_MONTHS})\.?,?\s+(?:(?:19|20)\d{{2}}|'\d{{2}}|{_SPOKEN_YEAR})"  # March 1987
+    # 1963, 16th august; 1987, on the 8th of September
+    rf"|(?:19|20)\d{{2}},?\s+(?:on\s+)?{_DAY}(?:\s+of)?\s+(?:{_MONTHS}))"
     r"(?![\w'])",
     re.IGNORECASE,
 )
@@ -516,7 +559,9 @@ _DIGITS_WITH_O = re.compile(r"\b[0-9Oo]*[0-9][0-9Oo]*\b")
 _ORGANISATION_BEFORE = re.compile(
     r"\b(?:police|met|force|constabulary|council|court|station|helpline|hotline|office|service|"
     r"team|hospital|surgery|gp|school|charity|agency|switchboard|reception|non-emergency|cps|"
-    r"victim\s+support|refuge)(?:['\u2019]s)?\b(?P<between>(?:\s+\S+){0,4}?)\s*:?\s*$",
+    r"victim\s+support|refuge|unit|initiative|trust|foundation|aid|alliance|network|project|"
+    r"association|society|centre|partnership|campaign|advice|line)(?:['\u2019]s)?\b"
+    r"(?P<between>(?:[\s,]+[^\s,]+){0,4}?)\s*[:?,]?\s*$",
     re.IGNORECASE,
 )
 # Words that make a number between an organisation and it somebody's own ("the police have
@@ -615,7 +660,7 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
     postcode right after one is the building's too)."""
     found = [
         Finding("address", m.start(), m.end(), m.group(0))
-        for pattern in (_STREET, _PLACE)
+        for pattern in (_STREET, _PLACE, _STREET_WORD_FIRST)
         for m in pattern.finditer(text)
     ]
     found += [
@@ -628,6 +673,7 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
         _LOWER_CASE_STREET,
         _DESCRIBED_HOME,
         _NAMED_HOUSE_LIVED_AT,
+        _HOME_NAMED_AFTER,
     ):
         found += [
             Finding("address", m.start("address"), m.end("address"), m.group("address"))
@@ -656,8 +702,8 @@ def _addresses(text: str) -> tuple[list[Finding], list[Finding]]:
         home = _HOME_DESCRIBED_BEFORE.search(text, sentence_start(text, start), start)
         if home and home.group("beside"):
             # From "the flat" on; from what it is beside when the sentence says "my flat
-            # is above...", so the mask does not swallow the sentence.
-            is_between = home.end("home") < home.start("beside")
+            # is above..." or "he lives above...", so the mask does not swallow the sentence.
+            is_between = home.group("lives") or home.end("home") < home.start("beside")
             start = home.start("beside") if is_between else home.start()
         if home and (landmark := _LANDMARK_AFTER.match(text, end)):
             # "... on Nelson Road before the railway bridge": where on the street, too.
@@ -708,12 +754,85 @@ _TOWN_BETWEEN = re.compile(r"[\s,]*(?:[A-Z][\w'-]*[\s,]*){0,3}")
 # A town after an address: "12 Acacia Road, Leeds, LS6 2QT" and "14 Elm Road, Leeds" are each
 # one detail, commas and all (a capitalised word after the comma is masked with it: a name or
 # a town, either is better masked).
-_TOWN_AFTER = re.compile(
-    r"\s*,\s*(?!(?:I|It|Is|Are|Can|Could|Do|Does|Please|Thanks|Help|And|But|So|He|She|They|We|"
-    r"My|His|Her|Their|Our|Why|What|When|How|Where|Who)\b)"
-    r"(?P<town>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)"
+# A town's name: "Leeds", "North Yorkshire", "Thornton-le-Dale", "Kirkton of Glenisla".
+_TOWN_WORD = r"[A-Z][a-z]+(?:-(?:[a-z]{1,4}-)*[A-Z][a-z]+)*"
+_TOWN = rf"{_TOWN_WORD}(?:\s+(?:(?:of|on|upon|under|by)\s+)?{_TOWN_WORD})?"
+_NOT_A_TOWN = (
+    r"(?!(?:I|It|Is|Are|Can|Could|Do|Does|Please|Thanks|Help|And|But|So|He|She|They|We|"
+    r"My|His|Her|Their|Our|Why|What|When|How|Where|Who|This|That|There|Then|If|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter)\b)"
 )
+_TOWN_AFTER = re.compile(rf"\s*,\s*{_NOT_A_TOWN}(?P<town>{_TOWN})")
+# What else an address goes on with, each tried again after the last ("Unit 4, Caravan 12,
+# Willow Park Holiday Village, Skegness"):
+_ADDRESS_GOES_ON = (
+    # "plot 6 on the Oakwood travellers site", "Ash House, Meadowbank estate" (before a town).
+    re.compile(
+        r",?\s+(?:(?:on|at|in)\s+the\s+)?(?:[A-Z][\w'-]*\s+){1,3}"
+        r"(?i:estate|site|travellers['\u2019]?\s+site|caravan\s+park)\b"
+    ),
+    _TOWN_AFTER,
+    # "... on Queen Street in Barnsley", "Ty Gwyn Farm, near Welshpool".
+    re.compile(
+        rf",?\s+(?:in|near)\s+(?!The\b){_NOT_A_TOWN}{_TOWN}\b(?!\s+(?i:road|street|lane|court))"
+    ),
+    # "Harrow Way, number 88", "the Gipton estate, block C", "Ranmoor Village, room 12".
+    re.compile(
+        r",?\s+(?i:(?:number|no\.?|num)\s*\d{1,4}[A-Za-z]?\b|(?:flat|block|room|pitch|plot|unit|"
+        r"caravan|apartment|house|door)\s+(?:\d{1,4}[A-Za-z]?\b|[A-Z](?![\w'\u2019])))"
+    ),
+    # "Apartment 5B, Millennium Court, 40 Wharf Street", "number 9 in Jubilee Court",
+    # "The Granary, Home Farm".
+    re.compile(
+        r",?\s+(?:(?:on|off|in|at)\s+)?(?:\d{1,4}[A-Za-z]?,?\s+)?(?:[A-Z][\w'-]*\s+){1,3}"
+        rf"(?:{_STREET_SUFFIXES}|{_PLACE_SUFFIXES}|{_HOUSE_TYPES})\b"
+    ),
+    # "33b Ashgrove, the flat above the launderette", "Mill House, the one at the bottom of
+    # Watery Lane", "12 Mount Pleasant, which is the house with the red van outside".
+    re.compile(
+        r",?\s+(?i:(?:which\s+is\s+|that['\u2019]?s\s+)?the\s+(?:[a-z-]+\s+){0,2}"
+        r"(?:one|house|home|flat|block|building|door|cottage|bungalow|terrace|maisonette|caravan|"
+        r"entrance)\s+(?:with|at|above|below|behind|opposite|next\s+to|on|in|near|by|round|"
+        r"across|facing|outside|beside|over|under|off)\b)[^.,;!?\n]{0,60}"
+    ),
+    # "Lower Bryn Farm off the B4358".
+    re.compile(r",?\s+(?i:(?:just\s+)?(?:off|on)\s+the)\s+[ABM]\d{1,4}\b"),
+    # "Tyburn Road in the flats".
+    re.compile(r"\s+(?i:in\s+the\s+(?:flats|maisonettes|block|tower|high\s+rise|bungalows))\b"),
+)
+# After a block of flats: "12 Kestrel House on the Lansbury", "Churchill House, on the
+# Hattersley" (the estate, named).
+_BLOCK_ENDS = re.compile(r"(?:House|Court|Tower|Block|Flats|Point|Heights|Mansions|Buildings)$")
+_ESTATE_NAMED_AFTER = re.compile(
+    r",?\s+on\s+the\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?(?:\s+(?i:estate))?\b"
+)
+# "a big house in Wentworth called Oakleigh".
+_HOME_WORD = re.compile(r"\b(?:house|cottage|farm|bungalow|home|place|barn)\b", re.IGNORECASE)
+_CALLED_AFTER = re.compile(r"\s+(?:called|named)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?")
+# "201 High Road Ilford.": a town without a comma, only at the end of a sentence.
+_STREET_ENDS = re.compile(rf"\d[^,]*\b(?i:{_STREET_SUFFIXES})$")
+_TOWN_AT_SENTENCE_END = re.compile(rf"\s+{_NOT_A_TOWN}{_TOWN_WORD}(?=\s*(?:[.!?]|$))")
 _SPACING_OR_COMMA = re.compile(r"[\s,]*")
+
+
+def _address_end(text: str, start: int, end: int) -> int:
+    """Where the address at start..end ends, with the town, the flat or pitch number, the
+    street, the description or the estate that goes on from it."""
+    for _ in range(8):  # each step takes at least one word; an address has few
+        address = text[start:end]
+        patterns: list[re.Pattern[str]] = list(_ADDRESS_GOES_ON)
+        if _BLOCK_ENDS.search(address):
+            patterns.append(_ESTATE_NAMED_AFTER)
+        if _HOME_WORD.search(address):
+            patterns.append(_CALLED_AFTER)
+        if _STREET_ENDS.search(address):
+            patterns.append(_TOWN_AT_SENTENCE_END)
+        more = next((m for p in patterns if (m := p.match(text, end))), None)
+        if more is None:
+            break
+        end = more.end()
+    return end
 
 
 def _with_town_and_postcode(text: str, findings: list[Finding]) -> list[Finding]:
@@ -725,10 +844,7 @@ def _with_town_and_postcode(text: str, findings: list[Finding]) -> list[Finding]
         if finding.kind != "address":
             widened.append(finding)
             continue
-        end = finding.end
-        town = _TOWN_AFTER.match(text, end)
-        if town:
-            end = town.end()
+        end = _address_end(text, finding.start, finding.end)
         end = next(
             (s for s in postcode_starts if s >= end and _SPACING_OR_COMMA.fullmatch(text, end, s)),
             end,
@@ -757,12 +873,36 @@ def _buildings_postcode(
     return building is not None and not _NOT_A_BUILDINGS_ADDRESS.search(building["between"])
 
 
+# Asked about where a public building or an agency is: "Where is Westminster Magistrates'
+# Court? Is it still 181 Marylebone Road?", "Mencap's address for letters is 123 Golden Lane".
+_IS_IT_STILL_AT = re.compile(r"\b(?:is|was)\s+it\s+(?:still\s+)?(?:at\s+|on\s+)?$", re.IGNORECASE)
+_AGENCYS_ADDRESS_BEFORE = re.compile(
+    r"\b(?P<agency>[A-Z][\w'\u2019]*?)['\u2019]s\s+(?:[a-z]+\s+){0,2}address"
+    r"(?:\s+[a-z]+){0,3}\s+(?:is|was)\s+(?:still\s+)?$"
+)
+
+
 def _public_building(text: str, start: int) -> bool:
     """The address starting at `start` follows a public building's name ("the Crown Court at
     1 Oxford Row") and the sentence does not say someone lives by it."""
-    building = _PUBLIC_BUILDING_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
-    if building is None or _BLOCK_OF_HOMES.search(
-        text, max(0, building.start() - 30), building.end()
+    back = max(0, start - _LOOK_BACK)
+    if _IS_IT_STILL_AT.search(text, max(0, start - 20), start) and _BUILDING_WORD.search(
+        text, back, start
+    ):
+        return True
+    agency = _AGENCYS_ADDRESS_BEFORE.search(text, back, start)
+    # An agency's name, or its initials ("CPS's address"), not a name typed in capitals.
+    initials = agency and agency["agency"].isupper() and len(agency["agency"]) <= 6
+    if agency and (agency["agency"] in AGENCIES or (initials and not text.isupper())):
+        return True
+    building = _PUBLIC_BUILDING_BEFORE.search(text, back, start)
+    if building is None:
+        return False
+    block = _BLOCK_OF_HOMES.search(text, max(0, building.start() - 30), building.end())
+    # "the offices at Rose Court, 2 Southwark Bridge Road": a court named after a public
+    # building is that building's.
+    if block and not _PUBLIC_BUILDING_BEFORE.search(
+        text, max(0, block.start() - _LOOK_BACK), block.start()
     ):
         return False
     return not _LIVES_BY.search(text, sentence_start(text, start), building.start())
@@ -875,10 +1015,29 @@ def _without_public(text: str, findings: list[Finding], public: Iterable[str]) -
     names = private_names(text, findings)
     if names:
         forms = forms or _public_forms(everyone)
-        findings += [f for f in names if not _is_public(f, *forms)]
+        names = [f for f in names if not _is_public(f, *forms)]
+        findings += names + _homes_of(text, names)
     if findings:
         findings += _dates_beside(text, findings)
     return joined(text, findings)
+
+
+# A named house or farm right after someone's name: "Mrs Isla Fraser of Braeside Croft,
+# Kirkton of Glenisla", "Tom Hardy from Low Barn".
+_HOME_OF = re.compile(
+    r",?\s+(?:of|from|at)\s+(?P<address>(?:The\s+)?(?:[A-Z][\w'-]*\s+){0,2}"
+    rf"(?:{_HOUSE_TYPES}|{_PLACE_SUFFIXES})\b)"
+)
+
+
+def _homes_of(text: str, names: list[Finding]) -> list[Finding]:
+    homes = []
+    for name in names:
+        if home := _HOME_OF.match(text, name.end):
+            end = _address_end(text, home.start("address"), home.end())
+            start = home.start("address")
+            homes.append(Finding("address", start, end, text[start:end]))
+    return homes
 
 
 # Only commas, brackets or "dob"/"born" between a date and another detail in a list.

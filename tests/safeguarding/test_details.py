@@ -466,7 +466,7 @@ def test_public_places_and_references_of_the_fourth_round_are_left_alone(text: s
     assert find_personal_details(text) == []
 
 
-FLOORS = {"address": 103, "postcode": 34, "private_name": 209}  # of 109, 37, 212
+FLOORS = {"address": 104, "postcode": 34, "private_name": 210}  # of 109, 37, 212
 
 
 def test_the_fourth_rounds_dev_set_is_masked_as_when_its_rules_were_written() -> None:
@@ -482,7 +482,7 @@ def test_the_fourth_rounds_dev_set_is_masked_as_when_its_rules_were_written() ->
     # Every other kind: all of them.
     assert all(s.masked == s.total for k, s in scores.kinds.items() if k not in FLOORS)
     assert (scores.clean_flagged, scores.clean_total) == (0, 120)
-    assert len(scores.left) <= 9
+    assert len(scores.left) <= 7
 
 
 def test_the_committed_first_names_are_what_fakers_lists_give() -> None:
@@ -534,7 +534,200 @@ def test_the_fifth_rounds_dev_set_is_masked_as_when_its_rules_were_written() -> 
     lines = (corpus / "personal_details_2026-12-07f.jsonl").read_text(encoding="utf-8")
     scores = score_blind_details(lines.splitlines())
     masked = {kind: score.masked for kind, score in scores.kinds.items()}
-    assert masked["private_name"] >= 368  # of 440
-    assert masked["address"] >= 159  # of 200
-    assert sum(masked.values()) >= 797  # of 913
-    assert (scores.clean_flagged, scores.clean_total) <= (3, 100)
+    assert masked["private_name"] >= 415  # of 440
+    assert masked["address"] >= 170  # of 200
+    assert sum(masked.values()) >= 857  # of 913
+    assert (scores.clean_flagged, scores.clean_total) == (0, 100)
+
+
+# Written for the sixth round (dev set personal_details_2026-12-07g.jsonl): each class of detail
+# the finder missed there, in wording of our own, masked whole.
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # An address goes on: towns, "near" a town, a number on the street, a block, a pitch.
+        (
+            "He lives at 7 Larkspur Close, Pudsey, West Yorkshire.",
+            "He lives at [address removed].",
+        ),
+        (
+            "my cousin lives at Orchard House, Fen Lane, near Ely and he is scared",
+            "my cousin lives at [address removed] and he is scared",
+        ),
+        (
+            "She is staying on Tanner Street, number 14, with him",
+            "She is staying on [address removed], with him",
+        ),
+        ("he lives on the Northfield estate, block D", "he lives on [address removed]"),
+        ("we are on the Greenacres site, pitch 3", "we are on [address removed]"),
+        (
+            "she lives at Flat 2, Ash House, Meadowbank estate.",
+            "she lives at [address removed].",
+        ),
+        ("we stay at the site on Brook Lane, pitch 11", "we stay at [address removed]"),
+        (
+            "They live at 3 Thistle House on the Broadfield estate.",
+            "They live at [address removed].",
+        ),
+        (
+            "I live above the bakery on Hope Street in Hexham.",
+            "I live [address removed].",
+        ),
+        (
+            "We live at 9 Poplar Row, the house with the broken gate",
+            "We live at [address removed]",
+        ),
+        # A street or a block named right after the word for it.
+        (
+            "kids throw eggs at the windows on our street, Heron Way, every night",
+            "kids throw eggs at the windows on our street, [address removed], every night",
+        ),
+        (
+            "our block, Carlton House, has no lock on the door",
+            "our block, [address removed], has no lock on the door",
+        ),
+        # Streets with their word first (Welsh, Gaelic), a path, plural lanes.
+        ("my address is 3 Heol y Nant, Caerphilly", "my address is [address removed]"),
+        ("he lives at 8 Miller's Path", "he lives at [address removed]"),
+        (
+            "they sleep in the cafe, 12 High Road Leyton.",
+            "they sleep in the cafe, [address removed].",
+        ),
+        # Homes described by what they are and the named place by them.
+        (
+            "they live in the old caravan in the yard behind the Fox and Hounds at Little Bowden",
+            "they live in [address removed]",
+        ),
+        (
+            "we live at the keeper's cottage at Hollin Woods",
+            "we live at [address removed]",
+        ),
+        ("he lives in the bungalows on Ash Grove", "he lives in [address removed]"),
+        (
+            "She lives at a small cottage in Grassington called Fellside.",
+            "She lives at [address removed].",
+        ),
+        (
+            "I'm writing from the Old Vicarage, Mill Road, Great Barford.",
+            "I'm writing from [address removed].",
+        ),
+        (
+            "A friend of mine, Mr Tom Hale of Ridge Farm, Upper Slaughter, needs help",
+            "A friend of mine, [name removed] of [address removed], needs help",
+        ),
+    ],
+)
+def test_the_sixth_rounds_addresses_are_masked_whole(text: str, masked: str) -> None:
+    assert mask(text, find_personal_details(text)) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        # After the words people use to give a name.
+        ("Name: Priya Raman. I need my crime number", "Priya Raman"),
+        ("Full name Tomasz Wrona, I reported it last week", "Tomasz Wrona"),
+        ("surname Okafor, i rang yesterday", "Okafor"),
+        ("my names kieran and they keep calling me a grass", "kieran"),
+        ("her nickname is Tiny and she runs the group chat", "Tiny"),
+        ("the lads all call him Tank and he carries a blade", "Tank"),
+        ("he calls himself Ghost on snapchat", "Ghost"),
+        ("I won't give my full name but its Mags for short", "Mags"),
+        ("Sorry, cut off. It's Gemma. I rang before.", "Gemma"),
+        ("hi its me again, chloe, the one with the broken window", "chloe"),
+        ("im kayla, 17, and my stepdad hits me", "kayla"),
+        ("This is Brandon's dad, he is too scared to write", "Brandon"),
+        ("I'm Amrit Gill's son and she needs help", "Amrit Gill"),
+        ("Yours sincerely, Alan Pike", "Alan Pike"),
+        ("I can't sleep since it happened.\nRosalind", "Rosalind"),
+        ("The officer was PC Dan Hollis and he laughed at me", "Dan Hollis"),
+        ("I am the Reverend Ruth Ellery and I write for a parishioner", "Ruth Ellery"),
+        ("Please write to Mrs K. Adebayo at the flat", "K. Adebayo"),
+        ("Refund to Mr and Mrs T Hussain please", "T Hussain"),
+        ("There is a boy, Tanner, who follows me home", "Tanner"),
+        ("one of our tenants, Precious, asked me to write", "Precious"),
+        ("I'm worried about Kez, she is my friend and he hits her", "Kez"),
+        ("my so called best friend Kacey shared my photos", "Kacey"),
+        ("Our Jayden got beaten up at the park", "Jayden"),
+        ("my housemate liam on friday night broke the door", "liam"),
+        ("Can I get an update on the case against Darius Hale?", "Darius Hale"),
+        ("It's Tasha. Tasha Greenwood. Please ring back.", "Tasha Greenwood"),
+        ("his name Dion and he has my car", "Dion"),
+        ("Craig is his name, he lives next door", "Craig"),
+        ("He's Rhys Morgan. He works with me.", "Rhys Morgan"),
+        ("the ringleader is Kayleigh.", "Kayleigh"),
+        ("I was married to Graham for 20 years", "Graham"),
+        ("a dealer known as Blade took over his flat", "Blade"),
+        ('a man called "Ziggy" moved into her flat', "Ziggy"),
+        ("my sister in law Shabana is not allowed out", "Shabana"),
+        ('her "boyfriend" Declan takes her money', "Declan"),
+        ("a parishioner, Maureen, asked me to write", "Maureen"),
+        ("I'm Temitope but everyone calls me Temi", "Temitope"),
+        ("My ex keeps turning up. Gavin Price. He has a knife.", "Gavin Price"),
+        # Letters beyond A-Z, and double names.
+        ("my daughter Aoife-Rose is only 5", "Aoife-Rose"),
+        ("my neighbour Zoë keeps my spare key", "Zoë"),
+        ("My name is Łukasz Wójcik and I was attacked", "Łukasz Wójcik"),
+        ("My name is Min-jun Lee and I study here", "Min-jun Lee"),
+        ("My sister, Aoibhín's mum, is scared of him", "Aoibhín"),
+        # Dates of birth written these ways, whole.
+        ("date of birth: 04 / 05 / 2001", "04 / 05 / 2001"),
+        ("born 1979, 3rd may. my son takes my money", "1979, 3rd may"),
+        ("he was born in 2004, on the 2nd of March", "2004, on the 2nd of March"),
+        (
+            "her birthday is the 9th of October, 2015, and she is missing",
+            "the 9th of October, 2015",
+        ),
+        # A card number in a card's four groups, with a card named further off.
+        (
+            "My debit card was taken from my bag by my ex at the weekend, it's 4000 1234 5678 9010",
+            "4000 1234 5678 9010",
+        ),
+    ],
+)
+def test_the_sixth_rounds_names_and_dates_are_masked(text: str, detail: str) -> None:
+    masked = mask(text, find_personal_details(text))
+    assert detail not in masked, masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I leave my car at the car park on Bridge Street when I go to court?",
+        "Are the tribunal offices at Kingsway Court, 5 Market Street still open?",
+        "the 43 bus near Albert Square never turns up on time",
+        "Which exit do I take from Church Street station for the court?",
+        "Is the Hate Crime Unit, is it 0113 496 0500?",
+        "Should I ring the Respect Initiative on 0113 496 0000 instead?",
+        "What is R v Brown about? My solicitor said it",
+        "a bloke in Wendy's threw a drink at me, is that assault?",
+        "people call him names at school because he is Roma",
+        "it's Tuesday and he still hasn't been arrested.",
+        "my names and address are on the letter",
+        "They keep calling him a terrorist",
+        "he calls me Polish scum every day at work",
+        "Where is Leeds Crown Court? Is it still 1 Oxford Row?",
+        "The nearest police station to the arena, is it the one on Dale Street?",
+        "Galop's postal address is 2 Marsh Wall Road, isn't it?",
+        "Is there a scheme known as Clare's Law in Scotland?",
+        "The area known as Little Germany is where it happened",
+    ],
+)
+def test_public_places_and_everyday_words_of_the_sixth_round_are_left_alone(text: str) -> None:
+    assert find_personal_details(text) == []
+
+
+def test_the_sixth_rounds_dev_set_is_masked_as_when_its_rules_were_written() -> None:
+    # 400 messages (corpus/README.md), not blind: a floor against regressions.
+    from safeguarding.evaluation.blind_details import score_blind_details
+
+    corpus = Path(__file__).resolve().parents[2] / "safeguarding/evaluation/corpus"
+    lines = (corpus / "personal_details_2026-12-07g.jsonl").read_text(encoding="utf-8")
+    scores = score_blind_details(lines.splitlines())
+    masked = {kind: score.masked for kind, score in scores.kinds.items()}
+    assert masked["private_name"] >= 164  # of 167
+    assert masked["address"] >= 95  # of 96
+    assert masked["date_of_birth"] >= 40  # of 40
+    assert sum(masked.values()) >= 360  # of 365
+    assert (scores.clean_flagged, scores.clean_total) == (0, 180)
+    assert len(scores.left) <= 5
