@@ -114,6 +114,9 @@ SECOND_READING_PINS = {
 # messages flagged went from 1 to 2 while batch b's went from 2 to 1 (the same 6 of 204 in all).
 # Raised again by the fifth round's first names (docs/safeguarding.md): names 34 -> 37 and
 # 32 -> 35 on batches b and c, nothing more flagged.
+# Raised by the sixth round's details finder on batches d and e (addresses 38 -> 43 and
+# 42 -> 45, names 54 -> 58 and 56 -> 61, dates of birth 26 -> 27 on d; clean flagged 3 -> 2
+# and 6 -> 5; left 17 -> 11 and 10 -> 5).
 DETAILS_PINS = {
     "2026-12-07-details.jsonl": DetailsPins(
         masked_at_least={
@@ -176,26 +179,26 @@ DETAILS_PINS = {
     "2026-12-07d-details.jsonl": DetailsPins(
         masked_at_least={
             "account_number": 10,
-            "address": 38,
+            "address": 43,
             "card_number": 11,
-            "date_of_birth": 26,
+            "date_of_birth": 27,
             "email": 17,
             "iban": 8,
             "ni_number": 11,
             "phone": 36,
             "postcode": 31,
-            "private_name": 54,
+            "private_name": 58,
             "sort_code": 11,
             "vehicle": 14,
         },
         clean_total=70,
-        clean_flagged_at_most=3,
-        left_at_most=17,
+        clean_flagged_at_most=2,
+        left_at_most=11,
     ),
     "2026-12-07e-details.jsonl": DetailsPins(
         masked_at_least={
             "account_number": 12,
-            "address": 42,
+            "address": 45,
             "card_number": 12,
             "date_of_birth": 34,
             "email": 12,
@@ -203,13 +206,34 @@ DETAILS_PINS = {
             "ni_number": 12,
             "phone": 30,
             "postcode": 26,
-            "private_name": 56,
+            "private_name": 61,
             "sort_code": 12,
             "vehicle": 14,
         },
         clean_total=70,
-        clean_flagged_at_most=6,
-        left_at_most=10,
+        clean_flagged_at_most=5,
+        left_at_most=5,
+    ),
+    # The sixth round's batch, scored once at e2504ef (at the round's start, 2931207: 277/298,
+    # addresses 43, names 55, dates of birth 33, postcode 26; 14 left; clean 4/70).
+    "2026-12-07f-details.jsonl": DetailsPins(
+        masked_at_least={
+            "account_number": 12,
+            "address": 46,
+            "card_number": 12,
+            "date_of_birth": 33,
+            "email": 14,
+            "iban": 12,
+            "ni_number": 13,
+            "phone": 31,
+            "postcode": 26,
+            "private_name": 61,
+            "sort_code": 12,
+            "vehicle": 14,
+        },
+        clean_total=70,
+        clean_flagged_at_most=4,
+        left_at_most=9,
     ),
 }
 
