@@ -1121,7 +1121,8 @@ _MEANS_MISSPELT_AS_WORDS = re.compile(r"\b(an|took|taken|take|taking|had|have) o
 # message of crisis.tsv's dev is unflagged: docs/safeguarding.md, "Overrules"). The other
 # rules state a danger or a wish to die outright ("kill myself", "locked in", "he is
 # outside"); they are reviewed too, but only below strong_veto_below, chosen the same way
-# with a wider margin (safeguarding.evaluation.scoring). A staff phrase marked "always urgent" is never overruled.
+# with a wider margin (safeguarding.evaluation.scoring). A staff phrase marked "always
+# urgent" is never overruled.
 OVERRULABLE_RULES = frozenset(
     (
         "threat_to_harm",

@@ -271,9 +271,8 @@ def train_crisis_scorer(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dict
     # the team) that the rules flag. The extra corpora's writers were briefed by label, and a
     # few of their crisis messages read as ordinary to the layer: over them the overrule
     # would shrink to nothing (docs/safeguarding.md, "The sixth round").
-    hand_written = {e.text for e in crisis_corpus()}
     crisis_verdicts = {
-        e.text: verdicts[e.text] for e in dev if _is_crisis(e) and e.text in hand_written
+        e.text: verdicts[e.text] for e in crisis_corpus() if e.split == "dev" and _is_crisis(e)
     }
     veto_below = scorer_veto_below(
         probabilities, crisis_verdicts, crisis.Review.WEAK, SCORER_VETO_MARGIN
@@ -768,8 +767,8 @@ SECOND_READING_STRICT_LIMIT = 0.005
 
 
 def extra_crisis_heldout_rows(name: str) -> list["BlindRow"]:
-    """The held-out fifth of one of the second reading's own corpora, as a blind batch's rows
-    (its writer's groups kept), for `safeguarding_eval --second-reading-heldout`."""
+    """The held-out fifth of one of the extra corpora (EXTRA_CRISIS_CORPORA), as a blind
+    batch's rows (its writer's groups kept), for `safeguarding_eval --second-reading-heldout`."""
     rows = _read(name)
     return [
         BlindRow(
@@ -784,8 +783,8 @@ def extra_crisis_heldout_rows(name: str) -> list["BlindRow"]:
 
 @lru_cache(maxsize=1)
 def dev_sentence_vectors() -> dict[str, npt.NDArray[np.float32]]:
-    """Every dev message's sentence vector, crisis.tsv's and the second reading's own (about
-    a minute)."""
+    """Every dev message's sentence vector, crisis.tsv's and the extra corpora's (a few
+    minutes)."""
     model = second_reading.loaded_model()
     if model is None:
         raise RuntimeError("the sentence model is missing: make install puts it in .venv/models")
@@ -824,7 +823,7 @@ def fit_second_reading(examples: list[Example]) -> second_reading.SecondReading:
 
 def second_reading_cv_probabilities() -> dict[str, float]:
     """Every crisis.tsv dev message's second-reading probability from a classifier trained on
-    the other folds of that dev and all of the second reading's own dev messages."""
+    the other folds of that dev and all of the extra corpora's dev messages."""
     dev = [e for e in crisis_corpus() if e.split == "dev"]
     extra = extra_crisis_dev()
     folds = dev_folds(dev)
@@ -855,8 +854,8 @@ def train_second_reading(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dic
         for e in dev
         if e.category in ORDINARY_CATEGORIES
     }
-    extra = extra_crisis_dev()
-    reading = fit_second_reading(dev + extra)
+    trained_on = layer_dev()
+    reading = fit_second_reading(trained_on)
     probabilities = second_reading_cv_probabilities()
     near_misses = {e.text for e in dev if e.category == "near_miss"}
     return {
@@ -870,7 +869,7 @@ def train_second_reading(staff_phrases: tuple[str, ...] = CRISIS_PHRASES) -> dic
             "safeguarding_train --second-reading. Adds a flag above threshold (above "
             "strict_threshold: fewer flags, fewer false alarms). Do not edit by hand."
         ),
-        "dev_messages": len(dev) + len(extra),
+        "dev_messages": len(trained_on),
         "bias": reading.bias,
         "threshold": scorer_threshold(probabilities, already_flagged, near_misses),
         "strict_threshold": scorer_threshold(

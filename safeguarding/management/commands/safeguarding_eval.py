@@ -50,9 +50,9 @@ class Command(BaseCommand):
             "--second-reading-heldout",
             action="store_true",
             help=(
-                "Score crisis triage as --blind does on the held-out fifth of each of the second "
-                "reading's own corpora (corpus/crisis_second_reading_*.tsv), which nothing "
-                "trains on."
+                "Score crisis triage as --blind does on the held-out fifth of each extra "
+                "corpus both learned layers train on (corpus/crisis_second_reading_*.tsv, "
+                "corpus/crisis_extra_*.tsv); nothing trains on those fifths."
             ),
         )
         parser.add_argument(
