@@ -270,7 +270,7 @@ _BESIDE_AT_MOST = 40  # characters: _BESIDE never spans more
 AGENCIES = _words(
     """
     Samaritans Childline Crimestoppers Mencap Refuge Galop Shelter Mind Nspcc NSPCC Barnardos
-    Barnardo's Respect Hourglass Scope Sense Mermaids Stonewall Citizens Nacro Shelter Crisis
+    Barnardo's Respect Hourglass Scope Sense Mermaids Stonewall Citizens Nacro Crisis
     """
 )
 # Capitalised words that start a sentence or name an institution, never a private person.
